@@ -1,0 +1,169 @@
+"""The ``osms`` command line (Typer).  Each command parses, calls one use case, renders."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
+from osms.rules import iin as iin_rules
+from osms.rules.calculator import calculate
+from osms.rules.errors import RuleError
+from osms.rules.status import decide
+from osms.scenarios.facts_file import FactsError, load_facts_file
+from osms.scenarios.runner import run_paths
+from osms.views.card import calculation_card, decision_card, iin_card
+from osms.views.json import calculation_json, decision_json, iin_json
+
+app = typer.Typer(
+    help="OSMS / МӘМС: is a person insured on a date, why, and what to pay.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+scenarios_app = typer.Typer(help="Executable rule scenarios (YAML).", no_args_is_help=True)
+app.add_typer(scenarios_app, name="scenarios")
+
+FactsOption = Annotated[
+    Path, typer.Option("--facts", help="A YAML file with `person` and `payments`.")
+]
+DateOption = Annotated[str, typer.Option("--date", help="The date asked about, YYYY-MM-DD.")]
+LangOption = Annotated[str, typer.Option("--lang", help="kk (default), ru or en.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Stable JSON (docs/json.md).")]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _parse_day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option}: not a date (YYYY-MM-DD): {value!r}")
+        raise  # unreachable: _fail exits
+
+
+def _lang(value: str) -> str:
+    if value not in LANGUAGES:
+        _fail(f"--lang: one of {', '.join(LANGUAGES)}")
+    return value
+
+
+def _print_json(body: dict[str, Any]) -> None:
+    typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+
+
+def _load(facts: Path) -> Any:
+    try:
+        return load_facts_file(facts)
+    except FileNotFoundError:
+        _fail(f"--facts: no such file: {facts}")
+    except FactsError as error:
+        _fail(f"{facts}: {error}")
+
+
+@app.command()
+def status(
+    facts: FactsOption,
+    on: DateOption,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Knowledge date (default: --date).")
+    ] = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
+    as_json: JsonOption = False,
+) -> None:
+    """Is the person of FACTS insured on DATE, as known on AS_OF, and why."""
+    lang = _lang(lang)
+    person = _load(facts)
+    day = _parse_day(on, "--date")
+    known = _parse_day(as_of, "--as-of") if as_of else None
+    decision = decide(person, day, known)
+    if as_json:
+        _print_json(decision_json(decision, lang))
+    else:
+        typer.echo(decision_card(decision, lang))
+
+
+@app.command()
+def calc(
+    facts: FactsOption,
+    on: DateOption,
+    lang: LangOption = DEFAULT_LANGUAGE,
+    as_json: JsonOption = False,
+) -> None:
+    """What the person of FACTS can pay on DATE to become insured, with payment plans."""
+    lang = _lang(lang)
+    person = _load(facts)
+    calculation = calculate(person, _parse_day(on, "--date"))
+    if as_json:
+        _print_json(calculation_json(calculation))
+    else:
+        typer.echo(calculation_card(calculation, lang))
+
+
+@app.command("iin")
+def iin_command(
+    number: Annotated[str, typer.Argument(help="A 12-digit IIN.")],
+    lang: LangOption = DEFAULT_LANGUAGE,
+    as_json: JsonOption = False,
+) -> None:
+    """Check an IIN and explain what it says (R-IIN-1…3)."""
+    lang = _lang(lang)
+    try:
+        info = iin_rules.describe(number)
+    except RuleError as error:
+        if as_json:
+            _print_json(
+                {
+                    "iin": number,
+                    "valid": False,
+                    "code": error.code,
+                    "message": error_message(error.code, lang),
+                    "detail": str(error),
+                }
+            )
+        else:
+            typer.echo(f"{number}: {error_message(error.code, lang)} ({error})")
+        raise typer.Exit(1) from None
+    if as_json:
+        _print_json(iin_json(info))
+    else:
+        typer.echo(iin_card(info, lang))
+
+
+@scenarios_app.command("run")
+def scenarios_run(
+    paths: Annotated[list[Path], typer.Argument(help="Scenario files or folders.")],
+) -> None:
+    """Run scenario files; one line per case, then `N passed, M failed`."""
+    passed, failed = run_paths(paths, emit=typer.echo)
+    typer.echo(f"{passed} passed, {failed} failed")
+    if failed or not passed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    lang: LangOption = DEFAULT_LANGUAGE,
+    path: Annotated[
+        Path | None, typer.Option("--path", help="Scenario file to show (default: the seeds).")
+    ] = None,
+) -> None:
+    """Evaluate the Fund leaflets' worked examples and print each decision in a table."""
+    from osms.demo import seed_table
+
+    typer.echo(seed_table(_lang(lang), path))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(prog_name="osms")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

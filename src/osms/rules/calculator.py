@@ -1,0 +1,296 @@
+"""What to pay to become insured, and the employer's penalty (R-K-1…R-K-4).
+
+Every option is priced at R-L-4 as if paid on the query date and then put through the status
+engine itself with the new items credited on the credit date (R-T-3): the calculator never
+re-implements a status rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from osms.rules import parameters
+from osms.rules.calendar import credit_date
+from osms.rules.coverage import Cover, Ledger
+from osms.rules.facts import KNP, Channel, PayerKind, PaymentItem, PersonFacts
+from osms.rules.month import Month
+from osms.rules.pricing import month_price
+from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
+from osms.rules.status import decide, is_insured
+
+__all__ = [
+    "FUND",
+    "Calculation",
+    "FundDetails",
+    "Option",
+    "OptionName",
+    "Penalty",
+    "PlanItem",
+    "calculate",
+    "employer_monthly",
+    "employer_penalty",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FundDetails:
+    """Where contributions are paid (R-K-3; SOURCES.md R3.7, W3, W4, W25)."""
+
+    iik: str
+    bin: str
+    bic: str
+    beneficiary: str
+
+
+FUND = FundDetails(
+    iik="KZ92009MEDS368609103",
+    bin="160440007161",
+    bic="GCVPKZ2A",
+    beneficiary="НАО «Государственная корпорация «Правительство для граждан»»",
+)
+
+
+class OptionName(StrEnum):
+    """The calculator's options (R-K-2)."""
+
+    CLEAR_DEBT = "clear_debt"
+    MINIMUM_NOW = "minimum_now"
+    PREPAY_NOW = "prepay_now"
+    PREPAY_NEXT = "prepay_next"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """One separate payment of a plan (R-K-3, R-L-1): one person, one month, КНП 122."""
+
+    iin: str
+    period: Month
+    amount: Decimal
+    knp: KNP = KNP.CONTRIBUTION
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One way to become insured, with its payment plan (R-K-2, R-K-3)."""
+
+    name: OptionName
+    plan: tuple[PlanItem, ...]
+    status_from: date | None
+    insured_until: date | None
+
+    @property
+    def months(self) -> tuple[Month, ...]:
+        return tuple(item.period for item in self.plan)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((item.amount for item in self.plan), Decimal(0))
+
+    def cost_per_day(self) -> Decimal | None:
+        """Total per insured day from ``status_from`` through ``insured_until``."""
+        if self.status_from is None:
+            return None
+        if self.insured_until is None:
+            return Decimal(0)
+        days = (self.insured_until - self.status_from).days + 1
+        return self.total / days if days > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Calculation:
+    """The calculator's answer for a person on a date."""
+
+    iin: str
+    on: date
+    paid_on: date
+    credited_on: date
+    options: tuple[Option, ...]
+    recommended: OptionName | None
+    fund: FundDetails = FUND
+
+    def option(self, name: OptionName | str) -> Option | None:
+        return next((o for o in self.options if o.name == name), None)
+
+
+def calculate(
+    facts: PersonFacts, on: date, settings: RuleSettings = DEFAULT_SETTINGS
+) -> Calculation:
+    """The options to become insured when paying on ``on`` (R-K-2)."""
+    ledger = Ledger(facts, settings)
+    month = Month.of(on)
+    lookback = parameters.lookback_months(month)
+    horizon = parameters.prepayment_months(month)
+    credited_on = credit_date(on)
+    unpaid = [
+        Month.from_index(i)
+        for i in range(month.index - lookback, month.index + 1)
+        if ledger.cover(i, on) is Cover.UNPAID
+    ]
+
+    def evaluate(name: OptionName, months: Iterable[Month]) -> Option:
+        plan = tuple(
+            PlanItem(facts.iin, m, amount)
+            for m in months
+            if (amount := _amount_to_pay(ledger, facts.kind, m, on, settings)) > 0
+        )
+        with_plan = _with_payments(facts, plan, on, credited_on)
+        status_from = _status_from(with_plan, credited_on, settings)
+        until = None
+        if status_from is not None:
+            until = decide(with_plan, status_from, settings=settings).insured_until
+        return Option(name, plan, status_from, until)
+
+    options: list[Option] = []
+    if unpaid:
+        options.append(evaluate(OptionName.CLEAR_DEBT, unpaid))
+        for count in range(1, len(unpaid) + 1):
+            candidate = evaluate(OptionName.MINIMUM_NOW, unpaid[:count])
+            if candidate.status_from is not None and candidate.status_from <= credited_on:
+                if count < len(unpaid):
+                    options.append(candidate)
+                break
+    options.append(evaluate(OptionName.PREPAY_NOW, Month.range(month, month + horizon)))
+    options.append(evaluate(OptionName.PREPAY_NEXT, Month.range(month + 1, month + 1 + horizon)))
+    options = [o for o in options if o.plan]
+    return Calculation(
+        iin=facts.iin,
+        on=on,
+        paid_on=on,
+        credited_on=credited_on,
+        options=tuple(options),
+        recommended=_recommend(options),
+    )
+
+
+def _amount_to_pay(
+    ledger: Ledger, kind: PayerKind, month: Month, paid_on: date, settings: RuleSettings
+) -> Decimal:
+    """What a new payment on ``paid_on`` must bring for ``month`` to be self-covered."""
+    cover = ledger.cover(month.index, paid_on)
+    if cover in (Cover.SELF, Cover.CATEGORY, Cover.EMPLOYER):
+        return Decimal(0)
+    due = month_price(kind, month, paid_on, settings) - ledger.self_paid(month.index, paid_on)
+    return max(due, Decimal(0))
+
+
+def _with_payments(
+    facts: PersonFacts, plan: tuple[PlanItem, ...], paid_on: date, credited_on: date
+) -> PersonFacts:
+    extra = tuple(
+        PaymentItem(
+            period=item.period,
+            amount=item.amount,
+            paid_on=paid_on,
+            credited_on=credited_on,
+            knp=KNP.CONTRIBUTION,
+            payer=facts.iin,
+            channel=Channel.BANK_APP,
+        )
+        for item in plan
+    )
+    return replace(facts, payments=facts.payments + extra)
+
+
+def _status_from(facts: PersonFacts, credited_on: date, settings: RuleSettings) -> date | None:
+    """The first day from the credit date on when the person is insured (R-K-2)."""
+    ledger = Ledger(facts, settings)
+    if is_insured(ledger, credited_on):
+        return credited_on
+    month = Month.of(credited_on)
+    for ahead in range(1, parameters.prepayment_months(month) + 2):
+        first = (month + ahead).first_day()
+        if is_insured(ledger, first):
+            return first
+    return None
+
+
+def _recommend(options: list[Option]) -> OptionName | None:
+    """Among the options insured soonest, the lowest total per insured day (R-K-2)."""
+    reachable = [o for o in options if o.status_from is not None]
+    if not reachable:
+        return None
+    soonest = min(o.status_from for o in reachable if o.status_from is not None)
+    best = min(
+        (o for o in reachable if o.status_from == soonest),
+        key=lambda o: (o.cost_per_day() or Decimal(0), o.total),
+    )
+    return best.name
+
+
+# -- employers --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerMonthly:
+    """What an employer pays for one employee's month (R-K-1; SOURCES.md T2, T3)."""
+
+    deduction: Decimal
+    """Employer's deduction, КНП 121: rate × income up to the cap."""
+    contribution: Decimal
+    """Employee's contribution withheld, КНП 122: rate × income up to the cap."""
+
+
+def employer_monthly(income: Decimal, month: Month) -> EmployerMonthly:
+    """Deduction and withheld contribution on one employee's monthly income (R-K-1).
+
+    The employee cap applies to the income summed over all jobs; pass that sum here.
+    """
+    on = month.first_day()
+    wage = parameters.minimum_wage(month.year)
+    table = parameters.load_parameters()
+    employer_base = min(income, wage * table.get("employer_cap_mw").at(on))
+    deduction = employer_base * table.get("employer_rate").at(on)
+    try:
+        employee_rate = table.get("employee_rate").at(on)
+        employee_base = min(income, wage * table.get("employee_cap_mw").at(on))
+        contribution = employee_base * employee_rate
+    except parameters.ParameterMissing:
+        contribution = Decimal(0)  # employees' contributions started in 2020
+    return EmployerMonthly(_money(deduction), _money(contribution))
+
+
+@dataclass(frozen=True, slots=True)
+class Penalty:
+    """An employer's penalty for late deductions or contributions (R-K-4)."""
+
+    arrears: Decimal
+    due_on: date
+    paid_on: date
+    days: int
+    multiplier: Decimal
+    amount: Decimal
+
+
+def employer_penalty(
+    arrears: Decimal, period: Month, paid_on: date, base_rate: Decimal | None = None
+) -> Penalty:
+    """R-K-4: arrears × base rate % / 100 × 1.25 × days / 365.
+
+    Days run from the day after the due date (the 25th of the next month) up to and including
+    the payment day, each day at the base rate in force that day unless ``base_rate`` is given.
+
+    >>> penalty = employer_penalty(Decimal("21000"), Month(2023, 6), date(2023, 8, 4))
+    >>> penalty.days, penalty.amount
+    (10, Decimal('120.46'))
+    """
+    table = parameters.load_parameters()
+    due_day = int(table.get("employer_due_day").at(paid_on))
+    due_on = (period + 1).first_day().replace(day=due_day)
+    multiplier = Decimal(table.get("penalty_multiplier").at(paid_on))
+    total = Decimal(0)
+    days = 0
+    day = due_on + timedelta(days=1)
+    while day <= paid_on:
+        rate = base_rate if base_rate is not None else Decimal(table.get("base_rate").at(day))
+        total += arrears * rate / 100 * multiplier / 365
+        days += 1
+        day += timedelta(days=1)
+    return Penalty(arrears, due_on, paid_on, days, multiplier, _money(total))
+
+
+def _money(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -1,0 +1,127 @@
+"""The facts the rules decide on: one person, their category periods, grants and ledger.
+
+These are plain values.  The registry loads them from the database, the scenario runner from
+YAML; the rules engine never asks where they came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from osms.rules.month import Month
+
+__all__ = [
+    "CHANNELS",
+    "KNP",
+    "CategoryPeriod",
+    "Channel",
+    "PayerKind",
+    "PaymentItem",
+    "PersonFacts",
+    "TemporaryGrant",
+]
+
+
+class PayerKind(StrEnum):
+    """How a person pays for themselves (R-K-1): it sets the price of a self-paid month."""
+
+    SELF_PAYER = "self_payer"
+    ENTREPRENEUR = "entrepreneur"
+    EMPLOYEE = "employee"
+
+
+class KNP(StrEnum):
+    """Payment purpose codes (R-L-2).  Only 121 and 122 cover a month."""
+
+    EMPLOYER_DEDUCTION = "121"
+    CONTRIBUTION = "122"
+    DEDUCTION_PENALTY = "123"
+    CONTRIBUTION_PENALTY = "124"
+
+    @property
+    def covers_a_month(self) -> bool:
+        return self in (KNP.EMPLOYER_DEDUCTION, KNP.CONTRIBUTION)
+
+
+class Channel(StrEnum):
+    """Where a payment came from (R-L-1)."""
+
+    BANK_BRANCH = "bank_branch"
+    BANK_APP = "bank_app"
+    TERMINAL = "terminal"
+    KAZPOST = "kazpost"
+    EMPLOYER = "employer"
+    STATE_BUDGET = "state_budget"
+
+
+CHANNELS = tuple(c.value for c in Channel)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentItem:
+    """One ledger item: one person, one month, one amount (R-L-1).
+
+    ``credited_on`` is the day the item becomes visible to the status engine; when the
+    intake record does not carry it, it is ``paid_on`` + 3 working days (R-T-3) and is
+    filled in by whoever builds the item (see :func:`osms.rules.calendar.credit_date`).
+    """
+
+    period: Month
+    amount: Decimal
+    paid_on: date
+    credited_on: date
+    knp: KNP = KNP.CONTRIBUTION
+    payer: str | None = None
+    channel: Channel | None = None
+    refunded_on: date | None = None
+    reference: str | None = None
+
+    def counts_on(self, known_on: date) -> bool:
+        """R-S-0: credited by the knowledge date and not refunded by it."""
+        return self.credited_on <= known_on and (
+            self.refunded_on is None or self.refunded_on > known_on
+        )
+
+    @property
+    def paid_by_organisation(self) -> bool:
+        """True when the payer is a BIN (R-BIN-1: the 5th digit is 4, 5 or 6)."""
+        return self.payer is not None and len(self.payer) == 12 and self.payer[4] in "456"
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryPeriod:
+    """A state-paid category period, months inclusive; ``last`` None means still open."""
+
+    category: str
+    first: Month
+    last: Month | None = None
+
+    def contains(self, month: Month) -> bool:
+        return self.first <= month and (self.last is None or month <= self.last)
+
+
+@dataclass(frozen=True, slots=True)
+class TemporaryGrant:
+    """An approved one-month temporary status (R-TMP-1), valid on [granted_on, ends_on)."""
+
+    category: str
+    granted_on: date
+    ends_on: date
+
+    def covers(self, day: date) -> bool:
+        return self.granted_on <= day < self.ends_on
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    """Everything the rules need to know about one person."""
+
+    iin: str
+    birth_date: date
+    kind: PayerKind = PayerKind.SELF_PAYER
+    categories: tuple[CategoryPeriod, ...] = ()
+    temporary: tuple[TemporaryGrant, ...] = ()
+    payments: tuple[PaymentItem, ...] = field(default=())

@@ -1,0 +1,270 @@
+"""ИИН / ЖСН (Individual Identification Number), Kazakhstan's 12-digit personal number.
+
+R-IIN-1: digits 1–6 are the birth date YYMMDD; digit 7 gives century and sex (1/2 = 1800s,
+3/4 = 1900s, 5/6 = 2000s; odd = male, even = female); digits 8–11 are a serial number and
+digit 12 is the check digit.
+
+R-IIN-2: the check digit is a weighted sum modulo 11 with a second pass when the first gives
+10; when both passes give 10 the number is never issued (see :mod:`osms.rules._checkdigit`).
+
+R-IIN-3: a number is invalid for a wrong length, non-digits, an impossible birth date, digit 7
+outside 1–6 or a wrong check digit; each rejection raises its own :class:`InvalidIIN`
+subclass with a stable ``code``.  A number can fail several checks; the first failure in
+this order is reported: non-digits (``iin.format``), length (``iin.length``), check digit
+(``iin.never_issued``, ``iin.checksum``), a month or day that no year has (``iin.date``),
+digit 7 (``iin.century``), and finally 29 February in a year that is not a leap year
+(``iin.date``, the only date check that needs the century).
+
+>>> validate("900515300018")
+'900515300018'
+>>> validate(" 900515 3000-18 ")
+'900515300018'
+>>> describe("900515300018")
+IINInfo(iin='900515300018', birth_date=datetime.date(1990, 5, 15), sex='male', century=1900)
+>>> describe("850312401235")
+IINInfo(iin='850312401235', birth_date=datetime.date(1985, 3, 12), sex='female', century=1900)
+>>> birth_date("000101500011")
+datetime.date(2000, 1, 1)
+>>> is_valid("880101300111")  # the first pass gives 10, the second pass gives 1
+True
+>>> format("900515300018")
+'900515 300018'
+>>> validate("880101300105")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+    ...
+osms.rules.iin.IINNeverIssuedError: digits 1-11 (88010130010) leave remainder 10 with ...
+>>> validate("900515300019")
+Traceback (most recent call last):
+    ...
+osms.rules.iin.IINChecksumError: check digit is 9, expected 8
+>>> validate("123456789013")
+Traceback (most recent call last):
+    ...
+osms.rules.iin.IINDateError: birth date digits 123456 are impossible: month 34 does not exist
+>>> validate("123456789012")
+Traceback (most recent call last):
+    ...
+osms.rules.iin.IINChecksumError: check digit is 2, expected 3
+>>> validate("90051530001")
+Traceback (most recent call last):
+    ...
+osms.rules.iin.IINLengthError: IIN has 11 digits, expected 12
+>>> is_valid("90051530001")
+False
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from typing import Literal
+
+from osms.rules._checkdigit import DIGITS, check_digit
+from osms.rules.errors import RuleError
+
+__all__ = [
+    "IINCenturyError",
+    "IINChecksumError",
+    "IINDateError",
+    "IINFormatError",
+    "IINInfo",
+    "IINLengthError",
+    "IINNeverIssuedError",
+    "InvalidIIN",
+    "Sex",
+    "birth_date",
+    "century",
+    "compact",
+    "describe",
+    "format",
+    "is_valid",
+    "sex",
+    "validate",
+]
+
+Sex = Literal["male", "female"]
+
+LENGTH = 12
+
+# R-IIN-1: digit 7 -> century of birth; odd digits are male, even digits female.
+_CENTURIES = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}
+
+
+class InvalidIIN(RuleError):
+    """The text is not a valid IIN (R-IIN-3).  Catch this to catch every cause."""
+
+    code = "iin.invalid"
+
+
+class IINLengthError(InvalidIIN):
+    """R-IIN-3: the IIN does not have 12 digits."""
+
+    code = "iin.length"
+
+
+class IINFormatError(InvalidIIN):
+    """R-IIN-3: the IIN contains characters other than the digits 0-9."""
+
+    code = "iin.format"
+
+
+class IINDateError(InvalidIIN):
+    """R-IIN-3: digits 1-6 (with the century from digit 7) are not a calendar date."""
+
+    code = "iin.date"
+
+
+class IINCenturyError(InvalidIIN):
+    """R-IIN-3: digit 7 (century and sex, R-IIN-1) is not one of 1-6."""
+
+    code = "iin.century"
+
+
+class IINChecksumError(InvalidIIN):
+    """R-IIN-2: digit 12 is not the check digit of digits 1-11."""
+
+    code = "iin.checksum"
+
+
+class IINNeverIssuedError(InvalidIIN):
+    """R-IIN-2: both weight sets leave remainder 10, so no IIN starts with digits 1-11."""
+
+    code = "iin.never_issued"
+
+
+@dataclass(frozen=True, slots=True)
+class IINInfo:
+    """What a valid IIN says about its holder (R-IIN-1)."""
+
+    iin: str
+    birth_date: datetime.date
+    sex: Sex
+    century: int
+
+
+def compact(number: str) -> str:
+    """Remove spaces, hyphens and dots, and surrounding whitespace.
+
+    >>> compact(" 900515 300-018. ")
+    '900515300018'
+    """
+    return number.replace(" ", "").replace("-", "").replace(".", "").strip()
+
+
+def _check_month_day(number: str) -> None:
+    """Reject a month or day of digits 3-6 that no year has (R-IIN-3); needs no century."""
+    month = int(number[2:4])
+    day = int(number[4:6])
+    if not 1 <= month <= 12:
+        raise IINDateError(
+            f"birth date digits {number[0:6]} are impossible: month {month} does not exist"
+        )
+    if not 1 <= day <= calendar.monthrange(2000, month)[1]:  # 2000 is a leap year
+        raise IINDateError(
+            f"birth date digits {number[0:6]} are impossible: "
+            f"day {day} does not exist in month {month}"
+        )
+
+
+def _birth_date(number: str) -> datetime.date:
+    """The birth date of a compact IIN whose digit 7 is already known to be 1-6."""
+    _check_month_day(number)
+    year = _CENTURIES[number[6]] + int(number[0:2])
+    month = int(number[2:4])
+    day = int(number[4:6])
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise IINDateError(
+            f"birth date digits {number[0:6]} are impossible: "
+            f"day {day} does not exist in {year:04d}-{month:02d}"
+        ) from None
+
+
+def validate(number: str) -> str:
+    """Check an IIN (R-IIN-1..3) and return it compacted, or raise an :class:`InvalidIIN`."""
+    number = compact(number)
+    if not DIGITS.issuperset(number):
+        bad = "".join(sorted({c for c in number if c not in DIGITS}))
+        raise IINFormatError(f"IIN may only contain the digits 0-9, found {bad!r}")
+    if len(number) != LENGTH:
+        raise IINLengthError(f"IIN has {len(number)} digits, expected {LENGTH}")
+    expected = check_digit(number[:11])
+    if expected is None:
+        raise IINNeverIssuedError(
+            f"digits 1-11 ({number[:11]}) leave remainder 10 with both weight sets, "
+            "so no IIN starting with them is ever issued"
+        )
+    if int(number[11]) != expected:
+        raise IINChecksumError(f"check digit is {number[11]}, expected {expected}")
+    _check_month_day(number)
+    if number[6] not in _CENTURIES:
+        raise IINCenturyError(
+            f"digit 7 (century and sex) is {number[6]}, expected one of 1, 2, 3, 4, 5, 6"
+        )
+    _birth_date(number)
+    return number
+
+
+def is_valid(number: str) -> bool:
+    """Whether :func:`validate` accepts the number.
+
+    >>> is_valid("900515300018"), is_valid("900515300019")
+    (True, False)
+    """
+    try:
+        validate(number)
+    except InvalidIIN:
+        return False
+    return True
+
+
+def format(number: str) -> str:
+    """The IIN grouped for reading: birth date, a space, then digits 7-12 (``YYMMDD CSSSSK``).
+
+    The number is compacted but not validated; call :func:`validate` first if it matters.
+
+    >>> format("900515-300-018")
+    '900515 300018'
+    """
+    number = compact(number)
+    return f"{number[:6]} {number[6:]}"
+
+
+def birth_date(number: str) -> datetime.date:
+    """The holder's birth date (R-IIN-1); the number is validated first.
+
+    >>> birth_date("850312401235")
+    datetime.date(1985, 3, 12)
+    """
+    return _birth_date(validate(number))
+
+
+def century(number: str) -> int:
+    """The century of birth as 1800, 1900 or 2000, from digit 7 (R-IIN-1); validates first.
+
+    >>> century("000101500011")
+    2000
+    """
+    return _CENTURIES[validate(number)[6]]
+
+
+def sex(number: str) -> Sex:
+    """``"male"`` for an odd digit 7, ``"female"`` for an even one (R-IIN-1); validates first.
+
+    >>> sex("900515300018"), sex("850312401235")
+    ('male', 'female')
+    """
+    return "male" if int(validate(number)[6]) % 2 == 1 else "female"
+
+
+def describe(number: str) -> IINInfo:
+    """Validate the IIN and read everything it encodes (R-IIN-1)."""
+    number = validate(number)
+    return IINInfo(
+        iin=number,
+        birth_date=_birth_date(number),
+        sex="male" if int(number[6]) % 2 == 1 else "female",
+        century=_CENTURIES[number[6]],
+    )

@@ -1,0 +1,410 @@
+"""Is a person insured on a date, as known on a date, and why (R-S-0…R-S-8).
+
+The decision for a date d and knowledge date k (R-S-0) is taken for the month M of d (R-T-1),
+in the order RULES.md §6 gives: transitional access (R-S-1), a state-paid category (R-S-2), a
+temporary grant (R-S-3), the regular rule with grace (R-S-5, R-S-6), and only where the
+regular rule leaves the person uninsured, a prepaid run (R-S-4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from osms.rules import parameters
+from osms.rules.coverage import CHILD, Ledger, MonthCover
+from osms.rules.facts import PaymentItem, PersonFacts, TemporaryGrant
+from osms.rules.month import Month
+from osms.rules.pricing import debt_price
+from osms.rules.settings import DEFAULT_SETTINGS, GraceGaps, RuleSettings
+
+__all__ = [
+    "DebtMonth",
+    "Decision",
+    "Finding",
+    "Reason",
+    "Status",
+    "decide",
+    "is_insured",
+]
+
+
+class Status(StrEnum):
+    INSURED = "insured"
+    UNINSURED = "uninsured"
+
+
+class Reason(StrEnum):
+    """Why the decision is what it is (R-S-7)."""
+
+    TRANSITIONAL = "transitional"
+    CATEGORY = "category"
+    TEMPORARY = "temporary"
+    PREPAID = "prepaid"
+    REGULAR = "regular"
+    GRACE = "grace"
+    DEBT = "debt"
+
+
+_DEBT_SHOWN = frozenset({Reason.REGULAR, Reason.GRACE, Reason.DEBT})
+
+
+@dataclass(frozen=True, slots=True)
+class DebtMonth:
+    """A liable, unpaid month and what is still due for it (R-S-7, R-L-5)."""
+
+    month: Month
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One step of the explanation (R-S-8): the rule that fired and the months that decided.
+
+    ``key`` names the message in the gettext catalogs (``osms.i18n``); ``values`` fill it.
+    """
+
+    rule: str
+    key: str
+    months: tuple[Month, ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer for one person on one date, as known on ``as_of`` (R-S-7)."""
+
+    iin: str
+    on: date
+    as_of: date
+    month: Month
+    status: Status
+    reason: Reason
+    category: str | None
+    debt_months: tuple[DebtMonth, ...]
+    insured_until: date | None
+    grace: bool
+    loses_status_next_month: bool
+    grace_months: int
+    payments: tuple[MonthCover, ...]
+    pending: tuple[PaymentItem, ...]
+    findings: tuple[Finding, ...] = field(default=())
+
+    @property
+    def insured(self) -> bool:
+        return self.status is Status.INSURED
+
+    @property
+    def debt_total(self) -> Decimal:
+        return sum((d.amount for d in self.debt_months), Decimal(0))
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The rule ids that fired, in order, without repeats."""
+        return tuple(dict.fromkeys(f.rule for f in self.findings))
+
+
+@dataclass(frozen=True, slots=True)
+class _MonthVerdict:
+    insured: bool
+    reason: Reason
+    category: str | None = None
+    run: int = 0
+    grace_months: int = 0
+    gaps: tuple[int, ...] = ()
+    prepaid: tuple[int, int] | None = None
+
+
+def decide(
+    person: PersonFacts | Ledger,
+    on: date,
+    as_of: date | None = None,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+) -> Decision:
+    """Decide the status of a person on ``on`` as known on ``as_of`` (default: ``on``)."""
+    ledger = person if isinstance(person, Ledger) else Ledger(person, settings)
+    known_on = on if as_of is None else as_of
+    month = Month.of(on)
+    verdict = _month_verdict(ledger, month.index, known_on)
+    grant = None
+    if verdict.reason not in (Reason.TRANSITIONAL, Reason.CATEGORY):
+        grant = _grant_covering(ledger, on, known_on)  # R-S-3 comes before R-S-4 and R-S-5
+        if grant is not None:
+            verdict = _MonthVerdict(True, Reason.TEMPORARY, category=grant.category)
+    insured = verdict.insured
+    until = _insured_until(ledger, on, known_on) if insured else None
+    next_month = (month + 1).first_day()
+    return Decision(
+        iin=ledger.facts.iin,
+        on=on,
+        as_of=known_on,
+        month=month,
+        status=Status.INSURED if insured else Status.UNINSURED,
+        reason=verdict.reason,
+        category=verdict.category,
+        debt_months=_debt_months(ledger, month.index, known_on)
+        if verdict.reason in _DEBT_SHOWN
+        else (),
+        insured_until=until,
+        grace=verdict.reason is Reason.GRACE,
+        loses_status_next_month=insured and until is not None and until < next_month,
+        grace_months=verdict.grace_months or parameters.grace_months(month),
+        payments=tuple(
+            ledger.month_cover(Month.from_index(i), known_on)
+            for i in range(month.index - parameters.lookback_months(month) + 1, month.index + 1)
+        ),
+        pending=tuple(
+            sorted(
+                (
+                    item
+                    for item in ledger.facts.payments
+                    if item.paid_on <= known_on < item.credited_on
+                ),
+                key=lambda item: (item.credited_on, item.period),
+            )
+        ),
+        findings=_findings(ledger, month, known_on, verdict, grant),
+    )
+
+
+def is_insured(person: PersonFacts | Ledger, on: date, as_of: date | None = None) -> bool:
+    """The status alone, without building the full decision."""
+    ledger = person if isinstance(person, Ledger) else Ledger(person)
+    known_on = on if as_of is None else as_of
+    if _month_verdict(ledger, Month.of(on).index, known_on).insured:
+        return True
+    return _grant_covering(ledger, on, known_on) is not None
+
+
+# -- the month rules --------------------------------------------------------------------------
+
+
+def _month_verdict(ledger: Ledger, m: int, known_on: date) -> _MonthVerdict:
+    """R-S-1, R-S-2, R-S-5, R-S-4 for month index ``m`` (temporary grants are date based)."""
+    month = Month.from_index(m)
+    first, last = parameters.transitional_window()
+    if first.index <= m <= last.index:
+        return _MonthVerdict(True, Reason.TRANSITIONAL)  # R-S-1
+    category = ledger.category_of(m)
+    if category is not None:
+        return _MonthVerdict(True, Reason.CATEGORY, category=category)  # R-S-2
+    regular = _regular(ledger, m, month, known_on)
+    if regular.insured:
+        return regular
+    prepaid = _prepaid_run(ledger, m, month, known_on)
+    if prepaid is not None:
+        return _MonthVerdict(
+            True,
+            Reason.PREPAID,
+            run=regular.run,
+            grace_months=regular.grace_months,
+            gaps=regular.gaps,
+            prepaid=prepaid,
+        )  # R-S-4
+    return regular
+
+
+def _regular(ledger: Ledger, m: int, month: Month, known_on: date) -> _MonthVerdict:
+    """R-S-5: the trailing unpaid run within grace, and no other unpaid month in the year."""
+    lookback = parameters.lookback_months(month)
+    run = 0
+    while run <= lookback and ledger.uncovered_liable(m - run, known_on):
+        run += 1
+    grace = _grace_months(ledger, m, month, run, known_on)
+    gaps = tuple(
+        i for i in range(m - lookback, m - run + 1) if ledger.uncovered_liable(i, known_on)
+    )
+    if run > grace:
+        return _MonthVerdict(False, Reason.DEBT, run=run, grace_months=grace, gaps=gaps)
+    if gaps and _gaps_block(gaps, grace, ledger.settings):
+        return _MonthVerdict(False, Reason.DEBT, run=run, grace_months=grace, gaps=gaps)
+    reason = Reason.GRACE if run else Reason.REGULAR
+    return _MonthVerdict(True, reason, run=run, grace_months=grace, gaps=gaps)
+
+
+def _gaps_block(gaps: tuple[int, ...], grace: int, settings: RuleSettings) -> bool:
+    """§12 Q2: whether unpaid months before the trailing run block status."""
+    if settings.grace_gaps is GraceGaps.BLOCK:
+        return True
+    longest = current = 0
+    previous = None
+    for index in gaps:
+        current = current + 1 if previous is not None and index == previous + 1 else 1
+        longest = max(longest, current)
+        previous = index
+    return longest > grace
+
+
+def _grace_months(ledger: Ledger, m: int, month: Month, run: int, known_on: date) -> int:
+    """R-S-6: G = 3; from 2026 G = 6 for a long payer (60 contribution months before the run)."""
+    grace = parameters.grace_months(month)
+    if run <= grace:
+        return grace
+    long_grace = parameters.long_payer_grace_months(month)
+    required = parameters.long_payer_months(month)
+    if long_grace is None or required is None:
+        return grace
+    start = m - run  # the month just before the trailing run
+    if all(
+        ledger.contribution_covered(i, known_on) for i in range(start - required + 1, start + 1)
+    ):
+        return long_grace
+    return grace
+
+
+def _prepaid_run(ledger: Ledger, m: int, month: Month, known_on: date) -> tuple[int, int] | None:
+    """R-S-4: a run of at least 12 self-covered months containing M, or starting at M + 1
+    when M itself is covered (§12 Q4)."""
+    needed = parameters.prepayment_months(month)
+    if ledger.self_covered(m, known_on):
+        start = m
+    elif (
+        ledger.settings.paid_current_month_starts_prepaid_run
+        and ledger.covered(m, known_on)
+        and ledger.self_covered(m + 1, known_on)
+    ):
+        start = m + 1
+    else:
+        return None
+    first = start
+    while ledger.self_covered(first - 1, known_on):
+        first -= 1
+    if start == m + 1:
+        first = start  # the run must start at M + 1 in this case
+    end = start
+    while ledger.self_covered(end + 1, known_on):
+        end += 1
+    return (first, end) if end - first + 1 >= needed else None
+
+
+def _grant_covering(ledger: Ledger, day: date, known_on: date) -> TemporaryGrant | None:
+    """R-S-3: an approved temporary grant, known by ``known_on``, whose month covers ``day``."""
+    for grant in ledger.facts.temporary:
+        if grant.granted_on <= known_on and grant.covers(day):
+            return grant
+    return None
+
+
+# -- what the decision carries ----------------------------------------------------------------
+
+
+_MAX_MONTHS_AHEAD = 1200
+
+
+def _insured_until(ledger: Ledger, on: date, known_on: date) -> date | None:
+    """R-S-7: the last day insured if nothing more is paid, as known on ``known_on``.
+
+    None when no end is known (an open category).
+    """
+    day = on
+    for _ in range(_MAX_MONTHS_AHEAD):
+        m = Month.of(day).index
+        verdict = _month_verdict(ledger, m, known_on)
+        if verdict.insured:
+            if verdict.reason is Reason.CATEGORY and ledger.category_is_open(m):
+                return None
+            day = Month.from_index(m + 1).first_day()
+            continue
+        grant = _grant_covering(ledger, day, known_on)
+        if grant is not None:
+            day = grant.ends_on
+            continue
+        return day - timedelta(days=1)
+    return None
+
+
+def _debt_months(ledger: Ledger, m: int, known_on: date) -> tuple[DebtMonth, ...]:
+    """R-S-7: the liable, unpaid months of [M − 12, M], each with what is still due."""
+    month = Month.from_index(m)
+    debts: list[DebtMonth] = []
+    for i in range(m - parameters.lookback_months(month), m + 1):
+        if ledger.uncovered_liable(i, known_on):
+            owed = Month.from_index(i)
+            due = debt_price(ledger.kind, owed) - ledger.self_paid(i, known_on)
+            debts.append(DebtMonth(owed, max(due, Decimal(0))))
+    return tuple(debts)
+
+
+def _months(indices: tuple[int, ...] | range) -> tuple[Month, ...]:
+    return tuple(Month.from_index(i) for i in indices)
+
+
+def _findings(
+    ledger: Ledger,
+    month: Month,
+    known_on: date,
+    verdict: _MonthVerdict,
+    grant: TemporaryGrant | None,
+) -> tuple[Finding, ...]:
+    """R-S-8: the rules that fired and the months that decided."""
+    m = month.index
+    found: list[Finding] = []
+    if any(i.credited_on > known_on and i.paid_on <= known_on for i in ledger.facts.payments):
+        found.append(Finding("R-T-3", "pending_payments", values=(("as_of", str(known_on)),)))
+    reason = verdict.reason
+    if reason is Reason.TRANSITIONAL:
+        found.append(Finding("R-S-1", "transitional", (month,)))
+    elif reason is Reason.CATEGORY:
+        rule = "R-C-2" if verdict.category == CHILD else "R-S-2"
+        found.append(Finding(rule, "category", (month,), (("category", verdict.category or ""),)))
+    elif reason is Reason.TEMPORARY and grant is not None:
+        found.append(
+            Finding(
+                "R-S-3",
+                "temporary",
+                (month,),
+                (
+                    ("category", grant.category),
+                    ("granted_on", str(grant.granted_on)),
+                    ("ends_on", str(grant.ends_on - timedelta(days=1))),
+                ),
+            )
+        )
+    elif reason is Reason.REGULAR:
+        lookback = parameters.lookback_months(month)
+        found.append(Finding("R-S-5", "regular", _months(range(m - lookback, m + 1))))
+    elif reason is Reason.GRACE:
+        found.append(
+            Finding(
+                "R-S-5",
+                "grace",
+                _months(range(m - verdict.run + 1, m + 1)),
+                (("grace_months", str(verdict.grace_months)), ("run", str(verdict.run))),
+            )
+        )
+        if verdict.grace_months > parameters.grace_months(month):
+            found.append(
+                Finding(
+                    "R-S-6", "long_payer", values=(("grace_months", str(verdict.grace_months)),)
+                )
+            )
+    else:
+        if verdict.run > verdict.grace_months:
+            found.append(
+                Finding(
+                    "R-S-5",
+                    "debt_run",
+                    _months(range(m - min(verdict.run, 13) + 1, m + 1)),
+                    (("grace_months", str(verdict.grace_months)), ("run", str(verdict.run))),
+                )
+            )
+        if verdict.gaps:
+            found.append(Finding("R-S-5", "debt_gaps", _months(verdict.gaps)))
+        if reason is Reason.PREPAID and verdict.prepaid is not None:
+            first, last = verdict.prepaid
+            found.append(
+                Finding(
+                    "R-S-4",
+                    "prepaid",
+                    (Month.from_index(first), Month.from_index(last)),
+                    (("months", str(last - first + 1)),),
+                )
+            )
+    if (
+        reason in (Reason.DEBT, Reason.PREPAID, Reason.GRACE, Reason.REGULAR)
+        and ledger.category_of(m - 1) is not None
+    ):
+        found.append(Finding("R-C-3", "category_ended", (Month.from_index(m - 1),)))
+    return tuple(found)

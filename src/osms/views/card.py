@@ -1,0 +1,111 @@
+"""Readable text cards for a terminal: a decision, a calculation, an IIN.
+
+The words come from the gettext catalogs (``osms.i18n``); nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+from osms.i18n import explain, format_date, format_money, label, month_name, t
+from osms.rules.calculator import Calculation
+from osms.rules.iin import IINInfo
+from osms.rules.status import Decision
+
+__all__ = ["calculation_card", "decision_card", "iin_card"]
+
+_MARK = {"category": "●", "self": "✓", "employer": "✓", "unpaid": "✗", "not_liable": "·"}
+
+
+def decision_card(decision: Decision, lang: str) -> str:
+    lines = [
+        f"{t(lang, 'IIN')} {decision.iin} · "
+        + t(lang, "Status on {date}", date=format_date(decision.on, lang)),
+    ]
+    if decision.as_of != decision.on:
+        lines.append(t(lang, "As known on {date}", date=format_date(decision.as_of, lang)))
+    status = label(lang, "status", decision.status.value).upper()
+    reason = label(lang, "reason", decision.reason.value)
+    if decision.category:
+        reason += f": {label(lang, 'category', decision.category)}"
+    lines.append(f"{t(lang, 'Status')}: {status} ({reason})")
+    if decision.insured_until is not None:
+        lines.append(
+            t(lang, "Insured until {date}", date=format_date(decision.insured_until, lang))
+        )
+    if decision.loses_status_next_month:
+        lines.append("⚠ " + t(lang, "Status ends next month: pay now to keep it"))
+    lines.append("")
+    lines.append(t(lang, "Why") + ":")
+    lines.extend(f"  • [{f.rule}] {explain(f, lang)}" for f in decision.findings)
+    if decision.debt_months:
+        lines.append("")
+        lines.append(t(lang, "Debt") + ":")
+        lines.extend(
+            f"  {month_name(d.month, lang):<22} {format_money(d.amount, lang):>12}"
+            for d in decision.debt_months
+        )
+        lines.append(f"  {t(lang, 'Total'):<22} {format_money(decision.debt_total, lang):>12}")
+    lines.append("")
+    lines.append(t(lang, "Payments of the last 12 months") + ":")
+    for line in decision.payments:
+        paid = format_money(line.self_paid, lang) if line.items else ""
+        cover = label(lang, "cover", line.cover.value)
+        if line.category:
+            cover += f" ({label(lang, 'category', line.category)})"
+        lines.append(
+            f"  {_MARK[line.cover.value]} {month_name(line.month, lang):<22} {cover:<28} {paid}"
+        )
+    for item in decision.pending:
+        lines.append(
+            "  … "
+            + t(
+                lang,
+                "{month}: {amount} paid {paid_on}, counts from {credited_on}",
+                month=month_name(item.period, lang),
+                amount=format_money(item.amount, lang),
+                paid_on=format_date(item.paid_on, lang),
+                credited_on=format_date(item.credited_on, lang),
+            )
+        )
+    return "\n".join(lines)
+
+
+def calculation_card(calc: Calculation, lang: str) -> str:
+    lines = [
+        f"{t(lang, 'IIN')} {calc.iin} · "
+        + t(lang, "What to pay on {date}", date=format_date(calc.on, lang)),
+        "",
+    ]
+    for option in calc.options:
+        mark = " ★ " + t(lang, "Recommended") if option.name == calc.recommended else ""
+        lines.append(f"{label(lang, 'option', option.name.value)}{mark}")
+        lines.append(f"  {t(lang, 'Total')}: {format_money(option.total, lang)}")
+        if option.status_from is not None:
+            lines.append(f"  {t(lang, 'Status from')}: {format_date(option.status_from, lang)}")
+        if option.insured_until is not None:
+            lines.append(
+                "  " + t(lang, "Insured until {date}", date=format_date(option.insured_until, lang))
+            )
+        lines.append(f"  {t(lang, 'Payment plan')}:")
+        lines.extend(
+            f"    {item.period}  {t(lang, 'KNP')} {item.knp.value}  "
+            f"{format_money(item.amount, lang):>10}"
+            for item in option.plan
+        )
+        lines.append("")
+    lines.append(t(lang, "Payment details") + ":")
+    lines.append(f"  {t(lang, 'Beneficiary')}: {calc.fund.beneficiary}")
+    lines.append(f"  {t(lang, 'IIK')}: {calc.fund.iik}")
+    lines.append(f"  {t(lang, 'BIN')}: {calc.fund.bin}")
+    lines.append(f"  {t(lang, 'BIC')}: {calc.fund.bic}")
+    lines.append("  " + t(lang, "Pay each month separately, with the IIN, the month and the year."))
+    return "\n".join(lines)
+
+
+def iin_card(info: IINInfo, lang: str) -> str:
+    return "\n".join(
+        [
+            f"{t(lang, 'IIN')} {info.iin}: {t(lang, 'valid')}",
+            f"  {t(lang, 'Birth date')}: {format_date(info.birth_date, lang)}",
+            f"  {t(lang, 'Sex')}: {t(lang, info.sex)}",
+        ]
+    )

@@ -1,0 +1,159 @@
+"""The stable JSON shapes of decisions, calculations and identifiers (docs/json.md).
+
+Every door (command line, API, bot) answers with these shapes, so a field means the same
+thing wherever a bank or a person meets it.  Money is a string of tenge with two decimals
+(exact, never a float); months are ``YYYY-MM``; dates ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from osms.i18n import explain, label
+from osms.rules.calculator import Calculation, Option
+from osms.rules.iin import IINInfo
+from osms.rules.status import Decision
+
+__all__ = ["SCHEMA_VERSION", "calculation_json", "decision_json", "iin_json", "money"]
+
+SCHEMA_VERSION = 1
+
+
+def money(amount: Decimal) -> str:
+    """Tenge with two decimals, as a string: ``Decimal('4250') -> '4250.00'``."""
+    return f"{amount.quantize(Decimal('0.01'))}"
+
+
+def _date(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def decision_json(decision: Decision, lang: str = "kk", *, detail: bool = True) -> dict[str, Any]:
+    """The status answer.  ``detail=False`` is the public check (R-11): no payments."""
+    body: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "iin": decision.iin,
+        "date": decision.on.isoformat(),
+        "as_of": decision.as_of.isoformat(),
+        "month": str(decision.month),
+        "status": decision.status.value,
+        "reason": decision.reason.value,
+        "insured_until": _date(decision.insured_until),
+        "grace": decision.grace,
+        "loses_status_next_month": decision.loses_status_next_month,
+        "debt_months": [str(d.month) for d in decision.debt_months],
+    }
+    if not detail:
+        return body
+    body.update(
+        {
+            "category": decision.category,
+            "grace_months": decision.grace_months,
+            "debt": [
+                {"month": str(d.month), "amount": money(d.amount)} for d in decision.debt_months
+            ],
+            "debt_total": money(decision.debt_total),
+            "payments": [
+                {
+                    "month": str(line.month),
+                    "cover": line.cover.value,
+                    "category": line.category,
+                    "paid": money(line.self_paid),
+                    "items": [
+                        {
+                            "amount": money(item.amount),
+                            "knp": item.knp.value,
+                            "payer": item.payer,
+                            "paid_on": item.paid_on.isoformat(),
+                            "credited_on": item.credited_on.isoformat(),
+                            "channel": None if item.channel is None else item.channel.value,
+                        }
+                        for item in line.items
+                    ],
+                }
+                for line in decision.payments
+            ],
+            "pending": [
+                {
+                    "month": str(item.period),
+                    "amount": money(item.amount),
+                    "paid_on": item.paid_on.isoformat(),
+                    "credited_on": item.credited_on.isoformat(),
+                }
+                for item in decision.pending
+            ],
+            "rules": list(decision.rules),
+            "explanation": [
+                {
+                    "rule": f.rule,
+                    "key": f.key,
+                    "months": [str(m) for m in f.months],
+                    "values": dict(f.values),
+                    "text": explain(f, lang),
+                }
+                for f in decision.findings
+            ],
+            "labels": {
+                "status": label(lang, "status", decision.status.value),
+                "reason": label(lang, "reason", decision.reason.value),
+                "category": None
+                if decision.category is None
+                else label(lang, "category", decision.category),
+            },
+            "lang": lang,
+        }
+    )
+    return body
+
+
+def _option_json(option: Option) -> dict[str, Any]:
+    per_day = option.cost_per_day()
+    return {
+        "name": option.name.value,
+        "months": [str(m) for m in option.months],
+        "total": money(option.total),
+        "status_from": _date(option.status_from),
+        "insured_until": _date(option.insured_until),
+        "cost_per_day": None if per_day is None else money(per_day),
+        "plan": [
+            {
+                "iin": item.iin,
+                "period": str(item.period),
+                "period_mt102": item.period.mt102(),
+                "knp": item.knp.value,
+                "amount": money(item.amount),
+            }
+            for item in option.plan
+        ],
+    }
+
+
+def calculation_json(calc: Calculation) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "iin": calc.iin,
+        "date": calc.on.isoformat(),
+        "paid_on": calc.paid_on.isoformat(),
+        "credited_on": calc.credited_on.isoformat(),
+        "recommended": None if calc.recommended is None else calc.recommended.value,
+        "options": [_option_json(o) for o in calc.options],
+        "fund": {
+            "iik": calc.fund.iik,
+            "bin": calc.fund.bin,
+            "bic": calc.fund.bic,
+            "beneficiary": calc.fund.beneficiary,
+        },
+    }
+
+
+def iin_json(info: IINInfo) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "iin": info.iin,
+        "valid": True,
+        "birth_date": info.birth_date.isoformat(),
+        "sex": info.sex,
+        "century": info.century,
+    }
