@@ -35,7 +35,10 @@ Status card msgids (:data:`CARD`), to be used with :func:`t`
 - field and column names: ``IIN``, ``Reason``, ``Category``, ``Payer kind``, ``Month``,
   ``Payment``, ``Paid``, ``Paid on``, ``Total debt``, ``Option``, ``Recommended``, ``Months``,
   ``Total``, ``Status from``, ``Beneficiary``, ``IIK``, ``BIN``, ``BIC``, ``KNP``, ``Period``,
-  ``Amount``;
+  ``Amount``, ``Date``, ``Status``, ``Insured until``, ``Birth date``, ``Sex``, ``male``,
+  ``female``, ``valid``;
+- headings with values: ``What to pay on {date}``,
+  ``{month}: {amount} paid {paid_on}, counts from {credited_on}``;
 - notes: ``Pay each month as a separate payment and give the IIN, the month and the year.``,
   ``Status appears within 3 working days after payment.``
 
@@ -701,6 +704,16 @@ CARD: Final[tuple[str, ...]] = (
     "Amount",
     "Pay each month as a separate payment and give the IIN, the month and the year.",
     "Status appears within 3 working days after payment.",
+    "Date",
+    "Status",
+    "Insured until",
+    "What to pay on {date}",
+    "valid",
+    "Birth date",
+    "Sex",
+    "male",
+    "female",
+    "{month}: {amount} paid {paid_on}, counts from {credited_on}",
 )
 """The msgids of the command-line and web status card (see the module docstring)."""
 
@@ -716,8 +729,8 @@ _TRANSITIONAL: Final = (
     "OSMS was available to everyone regardless of payments."
 )
 _CATEGORY: Final = (
-    "Insured: the state pays the contributions for {month} for the state-paid category "
-    "“{category}”."
+    "Insured: the state pays the contributions for {month} as the person is in the state-paid "
+    "category “{category}”."
 )
 _TEMPORARY: Final = (
     "Insured temporarily: a one-month status was granted on the documents of the state-paid "

@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from osms.rules import parameters
-from osms.rules.facts import KNP, PayerKind, PaymentItem, PersonFacts
+from osms.rules.facts import KNP, ItemCover, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pricing import month_price
 from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
@@ -26,6 +26,7 @@ CHILD = "child"
 """The state-paid category every person is in from birth through the month they turn 18."""
 
 _OPEN = 10**9
+_ZERO = Decimal(0)
 
 
 class Cover(StrEnum):
@@ -55,13 +56,17 @@ class Ledger:
     """One person's facts, compiled for fast month-by-month questions."""
 
     __slots__ = (
-        "_cache",
         "_categories",
         "_items",
         "_known_on",
+        "_last_known",
+        "_paid",
+        "_prices",
         "child_last",
+        "contributions_from",
         "facts",
         "liable_from",
+        "long_payer_memo",
         "settings",
     )
 
@@ -77,13 +82,14 @@ class Ledger:
             categories.append((period.first.index, last, period.category))
         self._categories = tuple(categories)
         # R-C-3: liable from 2020-01 (Q15) and after the child category.
-        self.liable_from = max(parameters.liability_start().index, self.child_last + 1)
-        items: dict[int, list[PaymentItem]] = {}
-        for item in facts.payments:
-            items.setdefault(item.period.index, []).append(item)
-        self._items = items
+        self.contributions_from = parameters.liability_start().index
+        self.liable_from = max(self.contributions_from, self.child_last + 1)
+        self._items: dict[int, list[PaymentItem]] | None = None
+        self._last_known: int | None = None
         self._known_on: date | None = None
-        self._cache: dict[int, Cover] = {}
+        self._paid: dict[int, Cover] = {}
+        self._prices: dict[int, Decimal] = {}
+        self.long_payer_memo: dict[int, bool] = {}
 
     @property
     def kind(self) -> PayerKind:
@@ -111,52 +117,83 @@ class Ledger:
     def cover(self, index: int, known_on: date) -> Cover:
         """How month ``index`` is covered as known on ``known_on`` (R-S-0, R-C-1)."""
         if known_on != self._known_on:
-            self._known_on = known_on
-            self._cache = {}
-        cached = self._cache.get(index)
-        if cached is not None:
-            return cached
-        result = self._cover(index, known_on)
-        self._cache[index] = result
-        return result
-
-    def _cover(self, index: int, known_on: date) -> Cover:
-        if self.category_of(index) is not None:
-            return Cover.CATEGORY
-        items = self._items.get(index)
-        if items:
-            paid = self._payments_cover(index, items, known_on)
-            if paid is not None:
-                return paid
+            self._snapshot(known_on)
+        paid = self._paid.get(index)
+        # A month the person paid in full stays self-covered inside a category too, so that
+        # a category starting mid-way never breaks a prepaid run (R-S-4).
+        if paid is Cover.SELF:
+            return paid
+        for first, last, _ in self._categories:
+            if first <= index <= last:
+                return Cover.CATEGORY
+        if paid is not None:
+            return paid
         return Cover.UNPAID if index >= self.liable_from else Cover.NOT_LIABLE
 
-    def _payments_cover(self, index: int, items: list[PaymentItem], known_on: date) -> Cover | None:
-        own: list[PaymentItem] = []
-        for item in items:
-            if not item.counts_on(known_on) or item.amount <= 0:
-                continue
-            if item.knp is KNP.EMPLOYER_DEDUCTION or (
-                item.knp is KNP.CONTRIBUTION and item.paid_by_organisation
-            ):
-                return Cover.EMPLOYER  # R-L-6
-            if item.knp is KNP.CONTRIBUTION:
-                own.append(item)
-        if not own:
-            return None
-        return Cover.SELF if self._self_covered(Month.from_index(index), own) else None
+    def _snapshot(self, known_on: date) -> None:
+        """Which months the ledger covers as known on ``known_on``, in one pass (R-S-0).
 
-    def _self_covered(self, month: Month, own: list[PaymentItem]) -> bool:
+        Employer items (КНП 121, or 122 paid by a BIN) cover a month whatever the amount
+        (R-L-6); the person's own КНП 122 items cover it once they reach its price (R-L-5);
+        penalties never cover (R-L-2).
+        """
+        employer = Cover.EMPLOYER
+        own_item = ItemCover.SELF
+        employer_item = ItemCover.EMPLOYER
+        zero = _ZERO
+        paid: dict[int, Cover] = {}
+        own: dict[int, list[PaymentItem]] = {}
+        for item in self.facts.payments:
+            if item.credited_on > known_on or item.amount <= zero:
+                continue
+            refunded_on = item.refunded_on
+            if refunded_on is not None and refunded_on <= known_on:
+                continue
+            covers = item.covers
+            if covers is own_item:
+                index = item.period.index
+                items = own.get(index)
+                if items is None:
+                    own[index] = [item]
+                else:
+                    items.append(item)
+            elif covers is employer_item:
+                paid[item.period.index] = employer
+        self_cover = Cover.SELF
+        start = self.contributions_from  # no contributions before 2020-01 (Q15, R-L-3)
+        for index, items in own.items():
+            if index < start:
+                continue
+            if len(items) == 1:
+                covered = items[0].amount >= self._price(index, items[0].paid_on)
+            else:
+                covered = self._self_covered(index, items)
+            if covered:
+                paid[index] = self_cover
+        self._paid = paid
+        self._known_on = known_on
+        self.long_payer_memo = {}
+
+    def _price(self, index: int, paid_on: date) -> Decimal:
+        """The month's price when paid on ``paid_on`` (R-L-4), cached by the two years."""
+        key = index // 12 * 10000 + paid_on.year
+        price = self._prices.get(key)
+        if price is None:
+            price = self._prices[key] = month_price(
+                self.kind, Month.from_index(index), paid_on, self.settings
+            )
+        return price
+
+    def _self_covered(self, index: int, own: list[PaymentItem]) -> bool:
         """R-L-5: the credited self-payments reach the amount due (priced per R-L-4).
 
         Items are added in the order paid; the month is covered once the running sum reaches
         the price in force on the day of the item that completed it.
         """
-        if len(own) > 1:
-            own = sorted(own, key=lambda item: item.paid_on)
         total = Decimal(0)
-        for item in own:
+        for item in sorted(own, key=lambda item: item.paid_on):
             total += item.amount
-            if total >= month_price(self.kind, month, item.paid_on, self.settings):
+            if total >= self._price(index, item.paid_on):
                 return True
         return False
 
@@ -169,6 +206,18 @@ class Ledger:
     def self_covered(self, index: int, known_on: date) -> bool:
         return self.cover(index, known_on) is Cover.SELF
 
+    def contributions_cover(self, first: int, last: int, known_on: date) -> bool:
+        """Every month of [first, last] is covered by contributions, self or employer (R-S-6).
+
+        Category months do not count unless the Q5 setting says they do.
+        """
+        if self.settings.category_months_make_long_payer:
+            return all(self.covered(i, known_on) for i in range(first, last + 1))
+        if known_on != self._known_on:
+            self._snapshot(known_on)
+        paid = self._paid
+        return all(i in paid for i in range(last, first - 1, -1))
+
     def contribution_covered(self, index: int, known_on: date) -> bool:
         """Covered by contributions, self or employer (R-S-6's long-payer months)."""
         cover = self.cover(index, known_on)
@@ -176,12 +225,20 @@ class Ledger:
             return cover in _COVERED
         return cover is Cover.SELF or cover is Cover.EMPLOYER
 
+    def _by_month(self) -> dict[int, list[PaymentItem]]:
+        if self._items is None:
+            items: dict[int, list[PaymentItem]] = {}
+            for item in self.facts.payments:
+                items.setdefault(item.period.index, []).append(item)
+            self._items = items
+        return self._items
+
     def self_paid(self, index: int, known_on: date) -> Decimal:
         """What the person paid themselves towards the month (for partial debts, R-L-5)."""
         return sum(
             (
                 item.amount
-                for item in self._items.get(index, ())
+                for item in self._by_month().get(index, ())
                 if item.knp is KNP.CONTRIBUTION
                 and not item.paid_by_organisation
                 and item.counts_on(known_on)
@@ -194,7 +251,7 @@ class Ledger:
         index = month.index
         items = tuple(
             sorted(
-                (i for i in self._items.get(index, ()) if i.counts_on(known_on)),
+                (i for i in self._by_month().get(index, ()) if i.counts_on(known_on)),
                 key=lambda i: (i.paid_on, i.credited_on),
             )
         )
@@ -207,14 +264,18 @@ class Ledger:
         )
 
     def last_known_month(self) -> int:
-        """The latest month any fact speaks of (payments or a closed category)."""
-        latest = self.child_last
-        for _, last, _ in self._categories:
-            if last != _OPEN:
-                latest = max(latest, last)
-        if self._items:
-            latest = max(latest, max(self._items))
-        return latest
+        """The latest month any fact speaks of: a payment, or a category's start or end.
+
+        After it, every month is liable and unpaid, which lets the engine count ahead.
+        """
+        if self._last_known is None:
+            latest = self.child_last
+            for first, last, _ in self._categories:
+                latest = max(latest, first if last == _OPEN else last)
+            for item in self.facts.payments:
+                latest = max(latest, item.period.index)
+            self._last_known = latest
+        return self._last_known
 
     def items(self) -> Iterable[PaymentItem]:
         return self.facts.payments

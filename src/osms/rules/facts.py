@@ -18,6 +18,7 @@ __all__ = [
     "KNP",
     "CategoryPeriod",
     "Channel",
+    "ItemCover",
     "PayerKind",
     "PaymentItem",
     "PersonFacts",
@@ -78,6 +79,11 @@ class PaymentItem:
     channel: Channel | None = None
     refunded_on: date | None = None
     reference: str | None = None
+    covers: ItemCover = field(init=False, repr=False, compare=False)
+    """What the item can cover, fixed when it is made: ``employer``, ``self`` or ``none``."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "covers", _covers(self.knp, self.payer))
 
     def counts_on(self, known_on: date) -> bool:
         """R-S-0: credited by the knowledge date and not refunded by it."""
@@ -88,7 +94,29 @@ class PaymentItem:
     @property
     def paid_by_organisation(self) -> bool:
         """True when the payer is a BIN (R-BIN-1: the 5th digit is 4, 5 or 6)."""
-        return self.payer is not None and len(self.payer) == 12 and self.payer[4] in "456"
+        return _is_bin(self.payer)
+
+
+class ItemCover(StrEnum):
+    """What a payment item can cover (R-L-2, R-L-6)."""
+
+    EMPLOYER = "employer"
+    SELF = "self"
+    NONE = "none"
+
+
+def _is_bin(payer: str | None) -> bool:
+    return payer is not None and len(payer) == 12 and payer[4] in "456"
+
+
+def _covers(knp: KNP, payer: str | None) -> ItemCover:
+    """КНП 121, or 122 paid by a BIN, is the employer's (R-L-6); other 122 the person's own;
+    penalties (123, 124) never cover (R-L-2)."""
+    if knp is KNP.EMPLOYER_DEDUCTION:
+        return ItemCover.EMPLOYER
+    if knp is KNP.CONTRIBUTION:
+        return ItemCover.EMPLOYER if _is_bin(payer) else ItemCover.SELF
+    return ItemCover.NONE
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,8 +71,11 @@ class Month:
         >>> Month.from_index(Month(2020, 1).index + 13)
         Month(2021, 2)
         """
-        year, month0 = divmod(index, 12)
-        return cls(year, month0 + 1)
+        if not 12 <= index < 120000:
+            raise InvalidMonth(f"month index out of range: {index}")
+        month = object.__new__(cls)  # the hot path of the rules engine: skip re-validation
+        object.__setattr__(month, "index", index)
+        return month
 
     @classmethod
     def of(cls, day: date) -> Month:

@@ -40,10 +40,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, wraps
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from typing import Any, Literal, TypeAlias, cast, get_args
+from typing import Any, Literal, TypeAlias, TypeVar, cast, get_args
 
 import yaml
 
@@ -486,6 +486,24 @@ def _int_since(name: str, day: date) -> int | None:
     return _int_at(name, day)
 
 
+_R = TypeVar("_R")
+
+
+def _per_month(function: Callable[[Month], _R]) -> Callable[[Month], _R]:
+    """Cache a month's value by its index: the status engine asks these in its inner loops."""
+    cache: dict[int, _R] = {}
+
+    @wraps(function)
+    def cached(month: Month) -> _R:
+        try:
+            return cache[month.index]
+        except KeyError:
+            value = cache[month.index] = function(month)
+            return value
+
+    return cached
+
+
 def _money(amount: Decimal) -> Decimal:
     """Whole tenge stay whole (``Decimal('4250')``); anything else is rounded to 0.01."""
     if amount == amount.to_integral_value():
@@ -564,6 +582,7 @@ def employee_max_monthly(month: Month) -> Decimal:
     return _money(_decimal_at("employee_rate", day) * cap)
 
 
+@_per_month
 def grace_months(month: Month) -> int:
     """R-S-6: the grace length G for status in ``month`` (3).
 
@@ -573,6 +592,7 @@ def grace_months(month: Month) -> int:
     return _int_at("grace_months", month.first_day())
 
 
+@_per_month
 def long_payer_grace_months(month: Month) -> int | None:
     """R-S-6: the long payer's grace length (6 from 2026-01), ``None`` before it existed.
 
@@ -582,6 +602,7 @@ def long_payer_grace_months(month: Month) -> int | None:
     return _int_since("long_payer_grace_months", month.first_day())
 
 
+@_per_month
 def long_payer_months(month: Month) -> int | None:
     """R-S-6: the months of contributions that make a long payer (60 from 2026-01), ``None``
     before the rule existed.
@@ -592,6 +613,7 @@ def long_payer_months(month: Month) -> int | None:
     return _int_since("long_payer_months", month.first_day())
 
 
+@_per_month
 def lookback_months(month: Month) -> int:
     """R-S-5: how many months before ``month`` must be free of debt (12, Law Art. 5 p. 3).
 
@@ -601,6 +623,7 @@ def lookback_months(month: Month) -> int:
     return _int_at("lookback_months", month.first_day())
 
 
+@_per_month
 def prepayment_months(month: Month) -> int:
     """R-S-4: the length of a prepaid run (12, Law Art. 5 p. 3-2).
 

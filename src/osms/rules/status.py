@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from osms.rules import parameters
 from osms.rules.coverage import CHILD, Ledger, MonthCover
@@ -73,8 +74,23 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class _MonthVerdict:
+    insured: bool
+    reason: Reason
+    category: str | None = None
+    run: int = 0
+    grace_months: int = 0
+    prepaid: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
 class Decision:
-    """The answer for one person on one date, as known on ``as_of`` (R-S-7)."""
+    """The answer for one person on one date, as known on ``as_of`` (R-S-7).
+
+    The payments view, the pending items and the explanation are computed when first read,
+    from the same facts and knowledge date, so that a caller asking only for the status does
+    not pay for them.
+    """
 
     iin: str
     on: date
@@ -88,9 +104,9 @@ class Decision:
     grace: bool
     loses_status_next_month: bool
     grace_months: int
-    payments: tuple[MonthCover, ...]
-    pending: tuple[PaymentItem, ...]
-    findings: tuple[Finding, ...] = field(default=())
+    _ledger: Ledger = field(repr=False, compare=False)
+    _verdict: _MonthVerdict = field(repr=False, compare=False)
+    _grant: TemporaryGrant | None = field(repr=False, compare=False)
 
     @property
     def insured(self) -> bool:
@@ -100,21 +116,35 @@ class Decision:
     def debt_total(self) -> Decimal:
         return sum((d.amount for d in self.debt_months), Decimal(0))
 
+    @cached_property
+    def payments(self) -> tuple[MonthCover, ...]:
+        """The last 12 months, month by month, with what counted for each (R-S-7)."""
+        last = self.month.index
+        first = last - parameters.lookback_months(self.month) + 1
+        return tuple(
+            self._ledger.month_cover(Month.from_index(i), self.as_of)
+            for i in range(first, last + 1)
+        )
+
+    @cached_property
+    def pending(self) -> tuple[PaymentItem, ...]:
+        """Items paid by ``as_of`` but credited only later (R-T-3): they do not count yet."""
+        return tuple(
+            sorted(
+                (i for i in self._ledger.facts.payments if i.paid_on <= self.as_of < i.credited_on),
+                key=lambda item: (item.credited_on, item.period),
+            )
+        )
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        """The explanation (R-S-8)."""
+        return _findings(self._ledger, self.month, self.as_of, self._verdict, self._grant)
+
     @property
     def rules(self) -> tuple[str, ...]:
         """The rule ids that fired, in order, without repeats."""
         return tuple(dict.fromkeys(f.rule for f in self.findings))
-
-
-@dataclass(frozen=True, slots=True)
-class _MonthVerdict:
-    insured: bool
-    reason: Reason
-    category: str | None = None
-    run: int = 0
-    grace_months: int = 0
-    gaps: tuple[int, ...] = ()
-    prepaid: tuple[int, int] | None = None
 
 
 def decide(
@@ -134,7 +164,11 @@ def decide(
         if grant is not None:
             verdict = _MonthVerdict(True, Reason.TEMPORARY, category=grant.category)
     insured = verdict.insured
-    until = _insured_until(ledger, on, known_on) if insured else None
+    until = (
+        _insured_until(ledger, on, known_on, verdict if grant is None else None)
+        if insured
+        else None
+    )
     next_month = (month + 1).first_day()
     return Decision(
         iin=ledger.facts.iin,
@@ -151,21 +185,9 @@ def decide(
         grace=verdict.reason is Reason.GRACE,
         loses_status_next_month=insured and until is not None and until < next_month,
         grace_months=verdict.grace_months or parameters.grace_months(month),
-        payments=tuple(
-            ledger.month_cover(Month.from_index(i), known_on)
-            for i in range(month.index - parameters.lookback_months(month) + 1, month.index + 1)
-        ),
-        pending=tuple(
-            sorted(
-                (
-                    item
-                    for item in ledger.facts.payments
-                    if item.paid_on <= known_on < item.credited_on
-                ),
-                key=lambda item: (item.credited_on, item.period),
-            )
-        ),
-        findings=_findings(ledger, month, known_on, verdict, grant),
+        _ledger=ledger,
+        _verdict=verdict,
+        _grant=grant,
     )
 
 
@@ -200,7 +222,6 @@ def _month_verdict(ledger: Ledger, m: int, known_on: date) -> _MonthVerdict:
             Reason.PREPAID,
             run=regular.run,
             grace_months=regular.grace_months,
-            gaps=regular.gaps,
             prepaid=prepaid,
         )  # R-S-4
     return regular
@@ -209,19 +230,29 @@ def _month_verdict(ledger: Ledger, m: int, known_on: date) -> _MonthVerdict:
 def _regular(ledger: Ledger, m: int, month: Month, known_on: date) -> _MonthVerdict:
     """R-S-5: the trailing unpaid run within grace, and no other unpaid month in the year."""
     lookback = parameters.lookback_months(month)
+    unpaid = ledger.uncovered_liable
     run = 0
-    while run <= lookback and ledger.uncovered_liable(m - run, known_on):
+    while run <= lookback and unpaid(m - run, known_on):
         run += 1
     grace = _grace_months(ledger, m, month, run, known_on)
-    gaps = tuple(
+    if run > grace:
+        return _MonthVerdict(False, Reason.DEBT, run=run, grace_months=grace)
+    if ledger.settings.grace_gaps is GraceGaps.BLOCK:
+        blocked = any(unpaid(i, known_on) for i in range(m - lookback, m - run + 1))
+    else:
+        blocked = _gaps_block(_gaps(ledger, m, month, run, known_on), grace, ledger.settings)
+    if blocked:
+        return _MonthVerdict(False, Reason.DEBT, run=run, grace_months=grace)
+    reason = Reason.GRACE if run else Reason.REGULAR
+    return _MonthVerdict(True, reason, run=run, grace_months=grace)
+
+
+def _gaps(ledger: Ledger, m: int, month: Month, run: int, known_on: date) -> tuple[int, ...]:
+    """The liable, unpaid months of [M − 12, M − 1] before the trailing run."""
+    lookback = parameters.lookback_months(month)
+    return tuple(
         i for i in range(m - lookback, m - run + 1) if ledger.uncovered_liable(i, known_on)
     )
-    if run > grace:
-        return _MonthVerdict(False, Reason.DEBT, run=run, grace_months=grace, gaps=gaps)
-    if gaps and _gaps_block(gaps, grace, ledger.settings):
-        return _MonthVerdict(False, Reason.DEBT, run=run, grace_months=grace, gaps=gaps)
-    reason = Reason.GRACE if run else Reason.REGULAR
-    return _MonthVerdict(True, reason, run=run, grace_months=grace, gaps=gaps)
 
 
 def _gaps_block(gaps: tuple[int, ...], grace: int, settings: RuleSettings) -> bool:
@@ -247,11 +278,11 @@ def _grace_months(ledger: Ledger, m: int, month: Month, run: int, known_on: date
     if long_grace is None or required is None:
         return grace
     start = m - run  # the month just before the trailing run
-    if all(
-        ledger.contribution_covered(i, known_on) for i in range(start - required + 1, start + 1)
-    ):
-        return long_grace
-    return grace
+    long_payer = ledger.long_payer_memo.get(start)
+    if long_payer is None:
+        long_payer = ledger.contributions_cover(start - required + 1, start, known_on)
+        ledger.long_payer_memo[start] = long_payer
+    return long_grace if long_payer else grace
 
 
 def _prepaid_run(ledger: Ledger, m: int, month: Month, known_on: date) -> tuple[int, int] | None:
@@ -293,26 +324,53 @@ def _grant_covering(ledger: Ledger, day: date, known_on: date) -> TemporaryGrant
 _MAX_MONTHS_AHEAD = 1200
 
 
-def _insured_until(ledger: Ledger, on: date, known_on: date) -> date | None:
+def _insured_until(
+    ledger: Ledger, on: date, known_on: date, verdict: _MonthVerdict | None = None
+) -> date | None:
     """R-S-7: the last day insured if nothing more is paid, as known on ``known_on``.
 
-    None when no end is known (an open category).
+    None when no end is known (an open category).  Month by month, except that past the last
+    month any fact speaks of, the trailing unpaid run simply grows by one a month: the person
+    stays insured while it is within grace (R-S-5, R-S-6), so the engine counts ahead.
     """
     day = on
+    last_fact = ledger.last_known_month()
     for _ in range(_MAX_MONTHS_AHEAD):
         m = Month.of(day).index
-        verdict = _month_verdict(ledger, m, known_on)
+        if verdict is None:
+            verdict = _month_verdict(ledger, m, known_on)
         if verdict.insured:
             if verdict.reason is Reason.CATEGORY and ledger.category_is_open(m):
                 return None
-            day = Month.from_index(m + 1).first_day()
+            m += 1
+            if m > last_fact and verdict.reason in (Reason.REGULAR, Reason.GRACE, Reason.PREPAID):
+                m = _first_month_past_grace(ledger, m, known_on)
+            day = Month.from_index(m).first_day()
+            verdict = None
             continue
         grant = _grant_covering(ledger, day, known_on)
         if grant is not None:
             day = grant.ends_on
+            verdict = None
             continue
         return day - timedelta(days=1)
     return None
+
+
+def _first_month_past_grace(ledger: Ledger, m: int, known_on: date) -> int:
+    """The first month from ``m`` on whose trailing unpaid run exceeds the grace length.
+
+    Only valid past the last known fact with month ``m − 1`` insured by R-S-4 or R-S-5: the
+    unpaid run grows by one a month and the earlier months of the window were already clean.
+    """
+    run = 0
+    while ledger.uncovered_liable(m - 1 - run, known_on) and run <= 13:
+        run += 1
+    while True:
+        run += 1
+        if run > _grace_months(ledger, m, Month.from_index(m), run, known_on):
+            return m
+        m += 1
 
 
 def _debt_months(ledger: Ledger, m: int, known_on: date) -> tuple[DebtMonth, ...]:
@@ -390,8 +448,9 @@ def _findings(
                     (("grace_months", str(verdict.grace_months)), ("run", str(verdict.run))),
                 )
             )
-        if verdict.gaps:
-            found.append(Finding("R-S-5", "debt_gaps", _months(verdict.gaps)))
+        gaps = _gaps(ledger, m, month, verdict.run, known_on) if verdict.run <= 13 else ()
+        if gaps:
+            found.append(Finding("R-S-5", "debt_gaps", _months(gaps)))
         if reason is Reason.PREPAID and verdict.prepaid is not None:
             first, last = verdict.prepaid
             found.append(

@@ -33,6 +33,7 @@ from osms.rules.pricing import month_price
 __all__ = [
     "FactsError",
     "load_facts_file",
+    "load_yaml",
     "month_list",
     "parse_date",
     "parse_facts",
@@ -54,6 +55,22 @@ PAYMENT_KEYS = frozenset(
         "reference",
     }
 )
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: dates stay text and are read by :func:`parse_date`,
+    so that an impossible date is reported with its field instead of crashing the loader."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str) -> Any:
+    """Parse scenario or facts YAML; raises ``yaml.YAMLError`` on a syntax error."""
+    return yaml.load(text, Loader=_TextDatesLoader)
 
 
 class FactsError(ValueError):
@@ -238,7 +255,7 @@ def _payments(value: Any, field: str, iin: str, kind: PayerKind) -> list[Payment
 def load_facts_file(path: Path) -> PersonFacts:
     """Read one person from a YAML file with ``person`` and ``payments`` (as in a scenario)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise FactsError(str(path), f"not valid YAML: {error}") from None
     if isinstance(data, list) and len(data) == 1:

@@ -23,6 +23,7 @@ from osms.rules.facts import PersonFacts
 from osms.rules.status import Reason, Status, decide
 from osms.scenarios.facts_file import (
     FactsError,
+    load_yaml,
     month_list,
     parse_date,
     parse_facts,
@@ -92,7 +93,7 @@ def run_file(path: Path) -> list[CaseResult]:
     if not path.exists():
         return [CaseResult(str(path), ("no such file or folder",))]
     try:
-        cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+        cases = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         return [CaseResult(str(path), (f"malformed file: {error}",))]
     if not isinstance(cases, list) or not cases:

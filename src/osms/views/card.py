@@ -12,6 +12,9 @@ from osms.rules.status import Decision
 
 __all__ = ["calculation_card", "decision_card", "iin_card"]
 
+_SEPARATE_PAYMENTS = (
+    "Pay each month as a separate payment and give the IIN, the month and the year."
+)
 _MARK = {"category": "●", "self": "✓", "employer": "✓", "unpaid": "✗", "not_liable": "·"}
 
 
@@ -97,7 +100,7 @@ def calculation_card(calc: Calculation, lang: str) -> str:
     lines.append(f"  {t(lang, 'IIK')}: {calc.fund.iik}")
     lines.append(f"  {t(lang, 'BIN')}: {calc.fund.bin}")
     lines.append(f"  {t(lang, 'BIC')}: {calc.fund.bic}")
-    lines.append("  " + t(lang, "Pay each month separately, with the IIN, the month and the year."))
+    lines.append("  " + t(lang, _SEPARATE_PAYMENTS))
     return "\n".join(lines)
 
 

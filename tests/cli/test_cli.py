@@ -1,0 +1,117 @@
+"""The command line, run in-process through Typer's runner (real commands, real rules)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from osms.cli.main import app
+
+runner = CliRunner()
+
+FACTS = """\
+person: {iin: "900515300018"}
+payments:
+  - {periods: 2022-10..2023-09, paid_on: 2022-10-17}
+"""
+
+
+@pytest.fixture
+def facts(tmp_path: Path) -> Path:
+    path = tmp_path / "person.yaml"
+    path.write_text(FACTS, encoding="utf-8")
+    return path
+
+
+def test_status_json_is_the_documented_shape(facts: Path) -> None:
+    result = runner.invoke(app, ["status", "--facts", str(facts), "--date", "2023-11-10", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["status"] == "insured"
+    assert body["reason"] == "grace"
+    assert body["debt_months"] == ["2023-10", "2023-11"]
+    assert body["debt_total"] == "7000.00"
+    assert body["insured_until"] == "2023-12-31"
+    assert body["rules"] == ["R-S-5"]
+    assert len(body["payments"]) == 12
+    assert body["lang"] == "kk"
+
+
+def test_status_as_of_sees_only_what_was_credited(facts: Path) -> None:
+    """R-S-0: the payment of 17 October is credited on the 20th."""
+    before = runner.invoke(
+        app, ["status", "--facts", str(facts), "--date", "2022-10-20", "--as-of", "2022-10-19"]
+    )
+    after = runner.invoke(app, ["status", "--facts", str(facts), "--date", "2022-10-20"])
+    assert "САҚТАНДЫРЫЛМАҒАН" in before.output
+    assert "САҚТАНДЫРЫЛҒАН" in after.output
+
+
+@pytest.mark.parametrize(("lang", "word"), [("kk", "Себебі"), ("ru", "Почему"), ("en", "Why")])
+def test_status_card_speaks_the_language(facts: Path, lang: str, word: str) -> None:
+    result = runner.invoke(
+        app, ["status", "--facts", str(facts), "--date", "2023-11-10", "--lang", lang]
+    )
+    assert result.exit_code == 0, result.output
+    assert word in result.output
+    assert "R-S-5" in result.output
+
+
+def test_calc_recommends_and_prints_the_plan(facts: Path) -> None:
+    result = runner.invoke(app, ["calc", "--facts", str(facts), "--date", "2024-02-10", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    names = [o["name"] for o in body["options"]]
+    assert names == ["clear_debt", "minimum_now", "prepay_now", "prepay_next"]
+    clear = body["options"][0]
+    assert clear["months"] == ["2023-10", "2023-11", "2023-12", "2024-01", "2024-02"]
+    assert clear["total"] == "19000.00"
+    assert clear["plan"][0] == {
+        "iin": "900515300018",
+        "period": "2023-10",
+        "period_mt102": "102023",
+        "knp": "122",
+        "amount": "3500.00",
+    }
+    assert body["fund"]["iik"] == "KZ92009MEDS368609103"
+    assert body["recommended"] == "prepay_now"
+
+
+def test_iin_explains_a_valid_number() -> None:
+    result = runner.invoke(app, ["iin", "850312401235", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["birth_date"] == "1985-03-12"
+    assert json.loads(result.output)["sex"] == "female"
+
+
+def test_iin_rejects_with_the_stable_code() -> None:
+    result = runner.invoke(app, ["iin", "900515300019", "--json", "--lang", "ru"])
+    assert result.exit_code == 1
+    body = json.loads(result.output)
+    assert body["code"] == "iin.checksum"
+    assert body["valid"] is False
+    assert "контрольн" in body["message"].lower()
+
+
+def test_bad_facts_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text('person: {iin: "900515300019"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["status", "--facts", str(path), "--date", "2023-11-10"])
+    assert result.exit_code == 2
+    assert "person.iin" in result.output
+
+
+def test_bad_date_is_a_clear_error(facts: Path) -> None:
+    result = runner.invoke(app, ["status", "--facts", str(facts), "--date", "10.11.2023"])
+    assert result.exit_code == 2
+    assert "--date" in result.output
+
+
+def test_demo_prints_the_seed_examples() -> None:
+    result = runner.invoke(app, ["demo", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Prepayment" in result.output
+    assert "51\u202f000 ₸" in result.output  # narrow no-break space between thousands

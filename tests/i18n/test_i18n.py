@@ -1,0 +1,614 @@
+"""osms.i18n: catalogs, language negotiation, explanations (R-S-8), formats, labels, errors.
+
+The findings are built with a stand-in of ``osms.rules.status.Finding`` of the same shape
+(``explain`` reads findings by their shape); ``test_explain_accepts_the_engine_finding`` runs the
+same rendering on the engine's own class when it can be imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+import pytest
+from babel.messages.catalog import Catalog
+
+import osms.i18n as i18n
+from osms.i18n import (
+    CARD,
+    DEFAULT_LANGUAGE,
+    ERROR_CODES,
+    FINDING_KEYS,
+    LANGUAGES,
+    VOCABULARY,
+    catalog_check,
+    error_message,
+    explain,
+    explain_all,
+    format_date,
+    format_money,
+    format_month_count,
+    format_month_list,
+    label,
+    month_name,
+    negotiate,
+    t,
+    tn,
+    translator,
+)
+from osms.rules.month import Month
+
+NNBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Same fields as osms.rules.status.Finding."""
+
+    rule: str
+    key: str
+    months: tuple[Month, ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+
+
+def _engine(module: str, name: str) -> Any:
+    """A class of the rules engine, or skip when that module cannot be imported yet."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError as error:  # the engine modules are built alongside
+        pytest.skip(f"{module} is not importable: {error}")
+
+
+# -- catalogs ----------------------------------------------------------------------------------
+
+
+def test_every_msgid_has_kk_and_ru_translations_with_the_same_placeholders() -> None:
+    assert catalog_check.missing_translations() == {}
+
+
+def test_no_catalog_entry_is_unused() -> None:
+    assert catalog_check.unused_messages() == {}
+
+
+def test_the_check_reports_missing_and_broken_translations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = catalog_check._read_catalog
+
+    def broken(lang: str) -> Catalog:
+        catalog = real(lang)
+        if lang == "ru":
+            del catalog["Why"]
+            catalog["Status on {date}"].string = "Статус на {day}"
+            catalog["Debt"].string = ""
+        return catalog
+
+    monkeypatch.setattr(catalog_check, "_read_catalog", broken)
+    found = catalog_check.missing_translations()
+    assert set(found) == {"ru"}
+    assert any(p.startswith("Why ") for p in found["ru"])
+    assert any(p.startswith("Status on {date} (placeholders") for p in found["ru"])
+    assert any(p.startswith("Debt (not translated") for p in found["ru"])
+
+
+def test_plural_forms_follow_each_language() -> None:
+    ru = [format_month_count(n, "ru") for n in (1, 2, 4, 5, 11, 12, 21, 22, 25, 111)]
+    assert ru == [
+        "1 месяц",
+        "2 месяца",
+        "4 месяца",
+        "5 месяцев",
+        "11 месяцев",
+        "12 месяцев",
+        "21 месяц",
+        "22 месяца",
+        "25 месяцев",
+        "111 месяцев",
+    ]
+    assert [format_month_count(n, "kk") for n in (1, 3)] == ["1 ай", "3 ай"]
+    assert [format_month_count(n, "en") for n in (1, 3)] == ["1 month", "3 months"]
+
+
+def test_translators_are_cached_and_compiled_in_memory() -> None:
+    for lang in LANGUAGES:
+        assert translator(lang) is translator(lang)
+    assert translator("ru-RU") is translator("ru")
+    assert translator("xx") is translator(DEFAULT_LANGUAGE)
+    locales = resources.files("osms.i18n") / "locales"
+    for lang in LANGUAGES:
+        folder = locales / lang / "LC_MESSAGES"
+        assert sorted(entry.name for entry in folder.iterdir()) == ["osms.po"]
+
+
+# -- negotiation -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "kk"),
+        ("", "kk"),
+        ("kk", "kk"),
+        ("kz", "kk"),
+        ("KZ", "kk"),
+        ("kk-KZ", "kk"),
+        ("kaz", "kk"),
+        ("ru", "ru"),
+        ("ru-RU", "ru"),
+        ("ru_KZ", "ru"),
+        ("en", "en"),
+        ("en-GB", "en"),
+        ("de", "kk"),
+        ("*", "kk"),
+        ("ru-RU,ru;q=0.9,en;q=0.8", "ru"),
+        ("en-US,en;q=0.9,ru;q=0.8,kk;q=0.7", "en"),
+        ("de-DE,de;q=0.9,ru;q=0.5", "ru"),
+        ("ru;q=0.5, kk;q=0.8", "kk"),
+        ("en;q=0, ru;q=0.1", "ru"),
+        ("en;q=0", "kk"),
+        ("en;q=banana, ru", "ru"),
+        ("fr, *;q=0.1", "kk"),
+        (" kz-KZ ; q=1 , ru ; q=0.5 ", "kk"),
+    ],
+)
+def test_negotiate(value: str | None, expected: str) -> None:
+    assert negotiate(value) == expected
+
+
+def test_kazakh_is_the_default() -> None:
+    assert DEFAULT_LANGUAGE == "kk"
+    assert LANGUAGES == ("kk", "ru", "en")
+
+
+# -- t() -----------------------------------------------------------------------------------------
+
+
+def test_t_fills_placeholders_and_formats_dates_and_months() -> None:
+    assert t("en", "Status on {date}", date=date(2022, 10, 20)) == "Status on 20 October 2022"
+    assert t("ru", "Status from {date}", date="20.10") == "Статус с 20.10"
+    assert t("kk", "Status from {date}", date=date(2022, 11, 1)) == (
+        "Мәртебе 2022 ж. 1 қараша күннен бастап"
+    )
+    assert t("ru", "Insured until {date}") == "Застрахован по {date} включительно"
+    assert (
+        t("en", "A text the catalogs do not have {x}", x=1) == "A text the catalogs do not have 1"
+    )
+    assert tn("ru", "{n} month", "{n} months", 3) == "3 месяца"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_card_text_is_translated(lang: str) -> None:
+    for msgid in CARD:
+        assert t(lang, msgid) != msgid
+    assert len(CARD) >= 35
+
+
+def test_every_card_msgid_is_documented() -> None:
+    assert i18n.__doc__ is not None
+    for msgid in CARD:
+        assert f"``{msgid}``" in i18n.__doc__, msgid
+
+
+# -- explanations ------------------------------------------------------------------------------
+
+
+def _m(text: str) -> Month:
+    return Month.parse(text)
+
+
+# (finding, the fragments its sentence must contain in each language, as functions of lang)
+FINDINGS: dict[str, tuple[Finding, list[Any]]] = {
+    "pending_payments": (
+        Finding("R-T-3", "pending_payments", values=(("as_of", "2025-03-05"),)),
+        [lambda lang: format_date(date(2025, 3, 5), lang)],
+    ),
+    "transitional": (
+        Finding("R-S-1", "transitional", (_m("2020-04"),)),
+        [lambda lang: month_name("2020-04", lang)],
+    ),
+    "category": (
+        Finding("R-S-2", "category", (_m("2025-05"),), (("category", "pensioner"),)),
+        [
+            lambda lang: month_name("2025-05", lang),
+            lambda lang: label(lang, "category", "pensioner"),
+        ],
+    ),
+    "temporary": (
+        Finding(
+            "R-S-3",
+            "temporary",
+            (_m("2025-03"),),
+            (("category", "pregnant"), ("granted_on", "2025-03-03"), ("ends_on", "2025-04-02")),
+        ),
+        [
+            lambda lang: label(lang, "category", "pregnant"),
+            lambda lang: format_date(date(2025, 3, 3), lang),
+            lambda lang: format_date(date(2025, 4, 2), lang),
+        ],
+    ),
+    "regular": (
+        Finding("R-S-5", "regular", tuple(Month.range(_m("2022-10"), _m("2023-11")))),
+        [lambda lang: month_name("2022-10", lang), lambda lang: month_name("2023-10", lang)],
+    ),
+    "grace": (
+        Finding(
+            "R-S-5",
+            "grace",
+            (_m("2023-10"), _m("2023-11")),
+            (("grace_months", "3"), ("run", "2")),
+        ),
+        [
+            "2",
+            "3",
+            lambda lang: month_name("2023-10", lang),
+            lambda lang: month_name("2023-11", lang),
+        ],
+    ),
+    "long_payer": (
+        Finding("R-S-6", "long_payer", values=(("grace_months", "6"),)),
+        ["6", "60"],
+    ),
+    "debt_run": (
+        Finding(
+            "R-S-5",
+            "debt_run",
+            tuple(Month.range(_m("2024-01"), _m("2024-06"))),
+            (("grace_months", "3"), ("run", "5")),
+        ),
+        [
+            "5",
+            lambda lang: format_month_count(3, lang),
+            lambda lang: month_name("2024-01", lang),
+            lambda lang: month_name("2024-05", lang),
+        ],
+    ),
+    "debt_gaps": (
+        Finding("R-S-5", "debt_gaps", (_m("2024-02"), _m("2024-07"))),
+        [lambda lang: month_name("2024-02", lang), lambda lang: month_name("2024-07", lang)],
+    ),
+    "prepaid": (
+        Finding("R-S-4", "prepaid", (_m("2022-11"), _m("2023-10")), (("months", "12"),)),
+        ["12", lambda lang: month_name("2022-11", lang), lambda lang: month_name("2023-10", lang)],
+    ),
+    "category_ended": (
+        Finding("R-C-3", "category_ended", (_m("2024-08"),)),
+        [lambda lang: month_name("2024-08", lang)],
+    ),
+}
+
+
+def test_every_engine_key_has_a_case() -> None:
+    assert set(FINDINGS) == set(FINDING_KEYS)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("key", sorted(FINDINGS))
+def test_explain_every_key(key: str, lang: str) -> None:
+    finding, fragments = FINDINGS[key]
+    text = explain(finding, lang)
+    assert text.strip()
+    assert finding.rule not in text  # not the generic fallback
+    assert "{" not in text and "}" not in text
+    for fragment in fragments:
+        expected = fragment(lang) if callable(fragment) else fragment
+        assert expected in text, (expected, text)
+
+
+@pytest.mark.parametrize("key", sorted(FINDINGS))
+def test_explanations_differ_between_languages(key: str) -> None:
+    finding, _ = FINDINGS[key]
+    assert len({explain(finding, lang) for lang in LANGUAGES}) == 3
+
+
+def test_explain_grace_example() -> None:
+    finding, _ = FINDINGS["grace"]
+    assert explain(finding, "en") == (
+        "Insured in the grace period: 2 of 3 months unpaid (October 2023, November 2023); "
+        "these months are still owed."
+    )
+    assert explain(finding, "ru") == (
+        "Застрахован в льготный период: не оплачены 2 месяца из 3 (октябрь 2023, ноябрь 2023); "
+        "за эти месяцы сохраняется задолженность."
+    )
+    assert explain(finding, "kk") == (
+        "Жеңілдікті кезеңде сақтандырылған: 3 айдың 2 айы төленбеген "
+        "(2023 ж. қазан, 2023 ж. қараша); бұл айлар берешек болып есептеледі."
+    )
+
+
+def test_explain_agrees_in_number() -> None:
+    one = Finding("R-S-5", "grace", (_m("2023-11"),), (("grace_months", "3"), ("run", "1")))
+    five = Finding(
+        "R-S-5",
+        "grace",
+        tuple(Month.range(_m("2026-01"), _m("2026-06"))),
+        (("grace_months", "6"), ("run", "5")),
+    )
+    assert "не оплачен 1 месяц из 3" in explain(one, "ru")
+    assert "за этот месяц" in explain(one, "ru")
+    assert "this month is still owed" in explain(one, "en")
+    assert "бұл ай берешек" in explain(one, "kk")
+    assert "не оплачено 5 месяцев из 6 (январь 2026 – май 2026)" in explain(five, "ru")
+
+
+def test_explain_falls_back_on_unknown_or_unreadable_findings() -> None:
+    unknown = Finding("R-X-9", "something_new")
+    broken = Finding("R-S-5", "grace", (), (("run", "two"),))
+    for lang in LANGUAGES:
+        assert "R-X-9" in explain(unknown, lang)
+        assert "something_new" in explain(unknown, lang)
+        assert "R-S-5" in explain(broken, lang)
+    assert explain(unknown, "ru") == "Применено правило R-X-9 (something_new)."
+
+
+def test_explain_all_keeps_the_order() -> None:
+    findings = [FINDINGS["pending_payments"][0], FINDINGS["grace"][0]]
+    assert explain_all(findings, "en") == [explain(f, "en") for f in findings]
+
+
+def test_explain_accepts_the_engine_finding() -> None:
+    engine_finding = _engine("osms.rules.status", "Finding")
+    for finding, fragments in FINDINGS.values():
+        real = engine_finding(finding.rule, finding.key, finding.months, finding.values)
+        for lang in LANGUAGES:
+            assert explain(real, lang) == explain(finding, lang)
+            assert fragments
+
+
+# -- formats -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("month", "lang", "expected"),
+    [
+        (Month(2023, 10), "en", "October 2023"),
+        (Month(2023, 10), "ru", "октябрь 2023"),
+        (Month(2023, 10), "kk", "2023 ж. қазан"),
+        (Month(2020, 1), "en", "January 2020"),
+        (Month(2020, 1), "ru", "январь 2020"),
+        (Month(2020, 1), "kk", "2020 ж. қаңтар"),
+        (Month(2026, 5), "ru", "май 2026"),
+        (Month(2026, 5), "kk", "2026 ж. мамыр"),
+        (Month(2025, 9), "kk", "2025 ж. қыркүйек"),
+        (Month(2025, 12), "kk", "2025 ж. желтоқсан"),
+        ("2024-04", "kk", "2024 ж. сәуір"),
+        (date(2024, 2, 29), "ru", "февраль 2024"),
+    ],
+)
+def test_month_name(month: Month | date | str, lang: str, expected: str) -> None:
+    assert month_name(month, lang) == expected
+
+
+def test_month_name_rejects_non_months() -> None:
+    with pytest.raises(ValueError):
+        month_name("2024-13", "en")
+    with pytest.raises(ValueError):
+        month_name("October", "en")
+
+
+def test_every_month_has_a_name() -> None:
+    for lang in LANGUAGES:
+        names = {month_name(Month(2025, m), lang) for m in range(1, 13)}
+        assert len(names) == 12
+
+
+@pytest.mark.parametrize(
+    ("day", "lang", "expected"),
+    [
+        (date(2022, 10, 20), "en", "20 October 2022"),
+        (date(2022, 10, 20), "ru", "20 октября 2022 г."),
+        (date(2022, 10, 20), "kk", "2022 ж. 20 қазан"),
+        (date(2025, 3, 1), "en", "1 March 2025"),
+        (date(2025, 3, 1), "ru", "1 марта 2025 г."),
+        (date(2025, 3, 1), "kk", "2025 ж. 1 наурыз"),
+        (date(2024, 5, 9), "ru", "9 мая 2024 г."),
+        (date(2023, 8, 31), "ru", "31 августа 2023 г."),
+        (date(2026, 1, 7), "kk", "2026 ж. 7 қаңтар"),
+        ("2026-08-31", "kk", "2026 ж. 31 тамыз"),
+    ],
+)
+def test_format_date(day: date | str, lang: str, expected: str) -> None:
+    assert format_date(day, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "lang", "expected"),
+    [
+        (Decimal("4250"), "ru", f"4{NNBSP}250{NBSP}₸"),
+        (Decimal("4250"), "kk", f"4{NNBSP}250{NBSP}₸"),
+        (Decimal("4250"), "en", f"4{NNBSP}250{NBSP}₸"),
+        (Decimal("4250.00"), "ru", f"4{NNBSP}250{NBSP}₸"),
+        (Decimal("120.46"), "ru", f"120,46{NBSP}₸"),
+        (Decimal("120.46"), "kk", f"120,46{NBSP}₸"),
+        (Decimal("120.46"), "en", f"120.46{NBSP}₸"),
+        (Decimal("120.5"), "ru", f"120,50{NBSP}₸"),
+        (Decimal("0.005"), "en", f"0.01{NBSP}₸"),
+        (Decimal("36000"), "kk", f"36{NNBSP}000{NBSP}₸"),
+        (Decimal("999"), "kk", f"999{NBSP}₸"),
+        (Decimal("1000"), "kk", f"1{NNBSP}000{NBSP}₸"),
+        (Decimal("1234567.89"), "ru", f"1{NNBSP}234{NNBSP}567,89{NBSP}₸"),
+        (Decimal("0"), "en", f"0{NBSP}₸"),
+        (Decimal("-850"), "ru", f"-850{NBSP}₸"),
+        (3000, "ru", f"3{NNBSP}000{NBSP}₸"),
+    ],
+)
+def test_format_money(amount: Decimal | int, lang: str, expected: str) -> None:
+    assert format_money(amount, lang) == expected
+
+
+def test_format_money_rejects_non_amounts() -> None:
+    with pytest.raises(ValueError):
+        format_money("lots", "en")
+
+
+def test_format_month_list_groups_runs() -> None:
+    months = [Month(2023, m) for m in (1, 2, 3, 5, 6, 9)]
+    assert format_month_list(months, "en") == (
+        "January 2023 – March 2023, May 2023, June 2023, September 2023"
+    )
+    assert format_month_list([Month(2023, 12), Month(2024, 1), Month(2024, 2)], "kk") == (
+        "2023 ж. желтоқсан – 2024 ж. ақпан"
+    )
+    assert format_month_list([], "ru") == ""
+
+
+# -- labels ------------------------------------------------------------------------------------
+
+BRIEF_VOCABULARY = {
+    "status": {"insured", "uninsured"},
+    "reason": {"transitional", "category", "temporary", "prepaid", "regular", "grace", "debt"},
+    "category": {
+        "child",
+        "unemployed",
+        "pregnant",
+        "parent_child_under_3",
+        "parental_leave",
+        "carer_disabled_child",
+        "pensioner",
+        "prisoner",
+        "pretrial_detention",
+        "kandas",
+        "mother_of_many",
+        "disabled",
+        "student",
+        "carer_group1_disabled",
+        "social_assistance",
+        "house_arrest",
+        "local_crisis",
+    },
+    "cover": {"category", "self", "employer", "unpaid", "not_liable"},
+    "option": {"clear_debt", "minimum_now", "prepay_now", "prepay_next"},
+    "knp": {"121", "122", "123", "124"},
+    "payer_kind": {"self_payer", "entrepreneur", "employee"},
+}
+
+
+def test_vocabularies_are_the_agreed_codes() -> None:
+    assert {kind: set(values) for kind, values in VOCABULARY.items()} == BRIEF_VOCABULARY
+
+
+@pytest.mark.parametrize("kind", sorted(BRIEF_VOCABULARY))
+def test_every_label_is_translated(kind: str) -> None:
+    for value in BRIEF_VOCABULARY[kind]:
+        texts = {lang: label(lang, kind, value) for lang in LANGUAGES}
+        assert all(texts.values())
+        assert texts["en"] == VOCABULARY[kind][value]
+        assert texts["kk"] != texts["en"] and texts["ru"] != texts["en"]
+        assert texts["kk"] != texts["ru"]
+
+
+def test_labels_use_the_funds_terms() -> None:
+    assert label("kk", "status", "insured") == "Сақтандырылған"
+    assert label("kk", "status", "uninsured") == "Сақтандырылмаған"
+    assert label("ru", "status", "insured") == "Застрахован"
+    assert label("ru", "status", "uninsured") == "Не застрахован"
+    assert label("kk", "reason", "debt") == "Берешек"
+    assert label("ru", "reason", "debt") == "Задолженность"
+    assert label("kk", "reason", "grace") == "Жеңілдікті кезең"
+    assert label("ru", "reason", "grace") == "Льготный период"
+    assert label("kk", "payer_kind", "self_payer") == "Дербес төлеуші"
+    assert label("ru", "payer_kind", "self_payer") == "Самостоятельный плательщик"
+    assert label("ru", "knp", "122") == "Взносы на ОСМС"
+    assert label("kk", "knp", "121") == "МӘМС-ке аударымдар"
+
+
+def test_label_context_keeps_same_english_apart() -> None:
+    # "Debt" is both a reason label and a card heading; "Insured" a status and a card line.
+    assert label("kk", "reason", "debt") == t("kk", "Debt")
+    assert label("ru", "status", "uninsured") == t("ru", "Not insured")
+
+
+def test_label_unknown_value_and_kind() -> None:
+    assert label("ru", "category", "astronaut") == "astronaut"
+    with pytest.raises(ValueError):
+        label("ru", "colour", "red")
+
+
+def test_labels_cover_the_engine_enums() -> None:
+    from osms.rules.facts import KNP, PayerKind
+
+    for lang in LANGUAGES:
+        for knp in KNP:
+            assert label(lang, "knp", knp) != knp.value
+        for kind in PayerKind:
+            assert label(lang, "payer_kind", kind) != kind.value
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "kind"),
+    [
+        ("osms.rules.status", "Status", "status"),
+        ("osms.rules.status", "Reason", "reason"),
+        ("osms.rules.coverage", "Cover", "cover"),
+        ("osms.rules.calculator", "OptionName", "option"),
+    ],
+)
+def test_labels_cover_the_engine_enums_when_importable(module: str, name: str, kind: str) -> None:
+    enum = _engine(module, name)
+    assert {member.value for member in enum} == set(VOCABULARY[kind])
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+BRIEF_ERROR_CODES = [
+    "iin.length",
+    "iin.format",
+    "iin.date",
+    "iin.century",
+    "iin.checksum",
+    "iin.never_issued",
+    "bin.length",
+    "bin.format",
+    "bin.entity_type",
+    "bin.checksum",
+    "bin.never_issued",
+    "month.invalid",
+    "parameter.missing",
+    "line.invalid_iin",
+    "line.invalid_period",
+    "line.period_too_early",
+    "line.period_too_late",
+    "line.amount_not_positive",
+    "line.unknown_knp",
+    "line.duplicate",
+    "line.malformed",
+    "register.total_mismatch",
+    "register.malformed",
+]
+
+
+def test_every_agreed_error_code_is_known() -> None:
+    assert set(BRIEF_ERROR_CODES) <= set(ERROR_CODES)
+
+
+@pytest.mark.parametrize("code", ERROR_CODES)
+def test_error_message_for_each_code(code: str) -> None:
+    texts = {lang: error_message(code, lang) for lang in LANGUAGES}
+    for text in texts.values():
+        assert text and text != code and code not in text
+    assert len(set(texts.values())) == 3
+
+
+def test_unknown_error_code_names_the_code() -> None:
+    for lang in LANGUAGES:
+        text = error_message("iin.something_new", lang)
+        assert "iin.something_new" in text
+
+
+def test_error_codes_of_the_rules_are_known() -> None:
+    from osms.rules import bin as kzbin
+    from osms.rules import iin
+    from osms.rules.errors import RuleError
+    from osms.rules.month import InvalidMonth
+
+    codes = {InvalidMonth.code, RuleError.code}
+    for module in (iin, kzbin):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, RuleError):
+                codes.add(value.code)
+    assert codes <= set(ERROR_CODES)
