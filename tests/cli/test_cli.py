@@ -114,4 +114,4 @@ def test_demo_prints_the_seed_examples() -> None:
     result = runner.invoke(app, ["demo", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "Prepayment" in result.output
-    assert "51\u202f000 ₸" in result.output  # narrow no-break space between thousands
+    assert "51\u202f000\u00a0₸" in result.output  # narrow no-break spaces, as typeset

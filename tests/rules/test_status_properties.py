@@ -96,14 +96,15 @@ def test_the_order_of_ledger_items_never_changes_a_decision(
 def test_every_date_inside_a_prepaid_run_is_insured(
     facts: PersonFacts, data: st.DataObject
 ) -> None:
-    """R-S-4: twelve (or more) months paid in one go insure every day of those months."""
+    """R-S-4: twelve (or more) months paid in one go insure every day of those months
+    once the payment is credited (R-T-3)."""
     start = Month.from_index(data.draw(st.integers(Month(2020, 8).index, Month(2025, 12).index)))
     length = data.draw(st.integers(12, 14))
     paid_on = start.first_day() - timedelta(days=data.draw(st.integers(5, 40)))
     months = list(Month.range(start, start + length))
     paid = _pay(facts, months, paid_on)
     offset = data.draw(st.integers(0, (months[-1].last_day() - start.first_day()).days))
-    day = start.first_day() + timedelta(days=offset)
+    day = max(start.first_day() + timedelta(days=offset), credit_date(paid_on))
     decision = decide(paid, day)
     assert decision.insured, decision
     assert decision.reason in {

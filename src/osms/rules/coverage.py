@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from osms.rules import parameters
-from osms.rules.facts import KNP, ItemCover, PayerKind, PaymentItem, PersonFacts
+from osms.rules.facts import ItemCover, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pricing import month_price
 from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
@@ -239,9 +239,7 @@ class Ledger:
             (
                 item.amount
                 for item in self._by_month().get(index, ())
-                if item.knp is KNP.CONTRIBUTION
-                and not item.paid_by_organisation
-                and item.counts_on(known_on)
+                if item.covers is ItemCover.SELF and item.counts_on(known_on)
             ),
             Decimal(0),
         )

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from osms.rules import parameters
 from osms.rules.month import Month
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "PaymentItem",
     "PersonFacts",
     "TemporaryGrant",
+    "period_problem",
 ]
 
 
@@ -83,7 +85,10 @@ class PaymentItem:
     """What the item can cover, fixed when it is made: ``employer``, ``self`` or ``none``."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "covers", _covers(self.knp, self.payer))
+        covers = _covers(self.knp, self.payer)
+        if period_problem(self.period, self.knp, self.paid_on) is not None:
+            covers = ItemCover.NONE  # R-L-3: intake rejects it; it never covers a month
+        object.__setattr__(self, "covers", covers)
 
     def counts_on(self, known_on: date) -> bool:
         """R-S-0: credited by the knowledge date and not refunded by it."""
@@ -107,6 +112,32 @@ class ItemCover(StrEnum):
 
 def _is_bin(payer: str | None) -> bool:
     return payer is not None and len(payer) == 12 and payer[4] in "456"
+
+
+def period_problem(period: Month, knp: KNP, paid_on: date) -> str | None:
+    """R-L-3: why a payment's period cannot be accepted, as a stable code, or None.
+
+    ``line.period_too_early``: before 2020-01 for contributions (КНП 122, 124), before
+    2017-07 for employer deductions (121, 123).  ``line.period_too_late``: after
+    month(paid_on) + 12 (the prepayment horizon).
+
+    >>> period_problem(Month(2023, 11), KNP.CONTRIBUTION, date(2022, 10, 17))
+    'line.period_too_late'
+    >>> period_problem(Month(2023, 10), KNP.CONTRIBUTION, date(2022, 10, 17)) is None
+    True
+    >>> period_problem(Month(2019, 12), KNP.CONTRIBUTION, date(2020, 1, 10))
+    'line.period_too_early'
+    >>> period_problem(Month(2019, 12), KNP.EMPLOYER_DEDUCTION, date(2020, 1, 10)) is None
+    True
+    """
+    employer = knp in (KNP.EMPLOYER_DEDUCTION, KNP.DEDUCTION_PENALTY)
+    start = parameters.employer_liability_start() if employer else parameters.liability_start()
+    if period < start:
+        return "line.period_too_early"
+    paid_month = Month.of(paid_on)
+    if period.index > paid_month.index + parameters.prepayment_months(paid_month):
+        return "line.period_too_late"
+    return None
 
 
 def _covers(knp: KNP, payer: str | None) -> ItemCover:
