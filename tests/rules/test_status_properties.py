@@ -101,7 +101,9 @@ def test_every_date_inside_a_prepaid_run_is_insured(
     start = Month.from_index(data.draw(st.integers(Month(2020, 8).index, Month(2025, 12).index)))
     length = data.draw(st.integers(12, 14))
     paid_on = start.first_day() - timedelta(days=data.draw(st.integers(5, 40)))
-    months = list(Month.range(start, start + length))
+    horizon = Month.of(paid_on) + 13  # R-L-3: no period beyond month(paid_on) + 12
+    months = list(Month.range(start, min(start + length, horizon)))
+    assert len(months) >= 12
     paid = _pay(facts, months, paid_on)
     offset = data.draw(st.integers(0, (months[-1].last_day() - start.first_day()).days))
     day = max(start.first_day() + timedelta(days=offset), credit_date(paid_on))
