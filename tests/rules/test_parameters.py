@@ -31,6 +31,7 @@ PACKAGED = files("osms.rules") / "data" / "parameters"
 PARAMETER_FILES = sorted(e.name for e in PACKAGED.iterdir() if e.name.endswith(".yaml"))
 
 EXPECTED = {
+    "advance_period_horizon_months",
     "minimum_wage",
     "monthly_calculation_index",
     "self_payer_rate",

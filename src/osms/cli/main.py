@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from osms.cli.db import db_app
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
 from osms.rules import iin as iin_rules
 from osms.rules.calculator import calculate
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 scenarios_app = typer.Typer(help="Executable rule scenarios (YAML).", no_args_is_help=True)
 app.add_typer(scenarios_app, name="scenarios")
+app.add_typer(db_app, name="db")
 
 FactsOption = Annotated[
     Path, typer.Option("--facts", help="A YAML file with `person` and `payments`.")

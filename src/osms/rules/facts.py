@@ -135,7 +135,8 @@ def period_problem(period: Month, knp: KNP, paid_on: date) -> str | None:
     if period < start:
         return "line.period_too_early"
     paid_month = Month.of(paid_on)
-    if period.index > paid_month.index + parameters.prepayment_months(paid_month):
+    horizon = parameters.load_parameters().get("advance_period_horizon_months")
+    if period.index > paid_month.index + horizon.int_at(paid_on):
         return "line.period_too_late"
     return None
 

@@ -1,0 +1,159 @@
+"""Temporary-status applications (R-TMP-1): documents, the operator's decision, the grant.
+
+An approved application grants status on [granted_on, ends_on), ``ends_on`` being
+``granted_on`` plus ``temporary_status_months`` (one) calendar months.  Who decided, when, and
+why a refusal, are kept on the application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from osms.registry.columns import utc_now
+from osms.registry.errors import AlreadyDecided, NotFound
+from osms.registry.models import ApplicationStatus, TemporaryApplication
+from osms.rules.month import add_months
+from osms.rules.parameters import temporary_status_months
+
+__all__ = [
+    "Document",
+    "apply",
+    "approve",
+    "documents_of",
+    "for_person",
+    "get",
+    "grant_end",
+    "refuse",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document proving a category (SOURCES.md T6): its kind, number and date of issue.
+
+    >>> Document("disability_certificate", "МСЭ-123", date(2024, 5, 2)).to_json()
+    {'kind': 'disability_certificate', 'number': 'МСЭ-123', 'issued_on': '2024-05-02'}
+    """
+
+    kind: str
+    number: str
+    issued_on: date
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "number": self.number, "issued_on": self.issued_on.isoformat()}
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Document:
+        return cls(
+            kind=str(value["kind"]),
+            number=str(value["number"]),
+            issued_on=date.fromisoformat(str(value["issued_on"])),
+        )
+
+
+def grant_end(granted_on: date) -> date:
+    """R-TMP-1, §12 Q19: the first day a grant made on ``granted_on`` no longer covers.
+
+    >>> grant_end(date(2025, 1, 31))
+    datetime.date(2025, 2, 28)
+    """
+    return add_months(granted_on, temporary_status_months(granted_on))
+
+
+def apply(
+    session: Session,
+    iin: str,
+    category: str,
+    documents: Sequence[Document],
+    *,
+    submitted_on: date,
+    channel: str,
+) -> TemporaryApplication:
+    """Record an application for temporary status with its documents."""
+    application = TemporaryApplication(
+        iin=iin,
+        category=category,
+        documents=[document.to_json() for document in documents],
+        submitted_on=submitted_on,
+        channel=channel,
+        status=ApplicationStatus.APPLIED,
+    )
+    session.add(application)
+    session.flush()
+    return application
+
+
+def approve(
+    session: Session,
+    application_id: int,
+    *,
+    decided_by: str,
+    granted_on: date,
+    decided_at: datetime | None = None,
+) -> TemporaryApplication:
+    """Approve: status is granted on [granted_on, :func:`grant_end`)."""
+    application = _undecided(session, application_id)
+    application.status = ApplicationStatus.APPROVED
+    application.decided_by = decided_by
+    application.decided_at = decided_at or utc_now()
+    application.granted_on = granted_on
+    application.ends_on = grant_end(granted_on)
+    session.flush()
+    return application
+
+
+def refuse(
+    session: Session,
+    application_id: int,
+    *,
+    decided_by: str,
+    reason: str,
+    decided_at: datetime | None = None,
+) -> TemporaryApplication:
+    """Refuse, with the reason the person is told."""
+    if not reason.strip():
+        raise ValueError("a refusal gives its reason (R-TMP-1)")
+    application = _undecided(session, application_id)
+    application.status = ApplicationStatus.REFUSED
+    application.decided_by = decided_by
+    application.decided_at = decided_at or utc_now()
+    application.refusal_reason = reason
+    session.flush()
+    return application
+
+
+def get(session: Session, application_id: int) -> TemporaryApplication | None:
+    """The application with this id, or None."""
+    return session.get(TemporaryApplication, application_id)
+
+
+def for_person(session: Session, iin: str) -> list[TemporaryApplication]:
+    """The person's applications, oldest first."""
+    statement = (
+        select(TemporaryApplication)
+        .where(TemporaryApplication.iin == iin)
+        .order_by(TemporaryApplication.submitted_on, TemporaryApplication.id)
+    )
+    return list(session.scalars(statement))
+
+
+def documents_of(application: TemporaryApplication) -> list[Document]:
+    """The application's documents as values."""
+    return [Document.from_json(item) for item in application.documents]
+
+
+def _undecided(session: Session, application_id: int) -> TemporaryApplication:
+    application = session.get(TemporaryApplication, application_id, with_for_update=True)
+    if application is None:
+        raise NotFound(f"no temporary-status application {application_id}")
+    if application.status != ApplicationStatus.APPLIED:
+        raise AlreadyDecided(
+            f"temporary-status application {application_id} is already {application.status}"
+        )
+    return application

@@ -1,0 +1,212 @@
+"""Shared fixtures: a migrated registry database on SQLite and on PostgreSQL.
+
+``database_url`` is parametrized over ``sqlite`` and ``postgresql``; every test that uses it
+(directly or through ``engine``, ``session_factory``, ``session``, ``uow``) runs on both, each
+time on a fresh, isolated schema migrated by the real Alembic upgrade:
+
+- SQLite: a file in the test's ``tmp_path``, copied from one database migrated once per run;
+- PostgreSQL (``OSMS_TEST_POSTGRES_URL``, default the local server's ``test`` database): a new
+  schema per test, put first on the ``search_path`` through the URL's ``options``, dropped
+  afterwards.
+
+When PostgreSQL is unreachable the ``postgresql`` tests are skipped, except with ``CI=true``,
+where they fail: CI must never pass without having run them.  One backend only:
+``@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)``.
+
+Also: ``statements`` (the SQL sent on ``engine``, to count queries) and ``store_facts``
+(store a :class:`~osms.rules.facts.PersonFacts` as the registry keeps it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from osms.registry import categories, ledger, migrate, people, refunds
+from osms.registry.columns import utc_now
+from osms.registry.db import make_engine, make_session_factory
+from osms.registry.models import ApplicationStatus, RefundReason, TemporaryApplication
+from osms.registry.unit_of_work import UnitOfWork
+from osms.rules.facts import PersonFacts
+from osms.rules.month import Month
+
+POSTGRES_URL_ENV = "OSMS_TEST_POSTGRES_URL"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def postgres_url() -> str:
+    """The PostgreSQL server the tests use (its own schemas are made and dropped per test)."""
+    return os.environ.get(POSTGRES_URL_ENV) or DEFAULT_POSTGRES_URL
+
+
+@cache
+def _postgres_problem(url: str) -> str | None:
+    """Why PostgreSQL at ``url`` cannot be used, or None when it can (asked once per run)."""
+    engine = make_engine(url, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # any failure to connect means "unreachable"
+        return f"{type(error).__name__}: {str(error).strip().splitlines()[0]}"
+    finally:
+        engine.dispose()
+    return None
+
+
+def _require_postgres(url: str) -> None:
+    problem = _postgres_problem(url)
+    if problem is None:
+        return
+    where = make_url(url).render_as_string(hide_password=True)
+    message = f"PostgreSQL at {where} is unreachable ({problem}); set {POSTGRES_URL_ENV}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and {message}: the PostgreSQL tests must run in CI", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def _migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated by Alembic; each test gets a copy (much faster than migrating)."""
+    path = tmp_path_factory.mktemp("registry-template") / "template.sqlite"
+    migrate.upgrade(f"sqlite:///{path}")
+    # The migration's engine is disposed: the WAL is checkpointed into the file and removed.
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, _migrated_sqlite_template: Path
+) -> Iterator[str]:
+    """A freshly migrated, isolated registry database, on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "osms.sqlite"
+        shutil.copyfile(_migrated_sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+
+    server = postgres_url()
+    _require_postgres(server)
+    schema = f"osms_test_{uuid.uuid4().hex[:16]}"
+    admin = make_engine(server)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = (
+            make_url(server)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+        migrate.upgrade(url)
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text("SET LOCAL lock_timeout = '10s'"))
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on the test's database."""
+    created = make_engine(database_url)
+    yield created
+    created.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on the test's database."""
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One session (not committed unless the test commits)."""
+    with session_factory() as opened:
+        yield opened
+
+
+@pytest.fixture
+def uow(session_factory: sessionmaker[Session]) -> Callable[[], UnitOfWork]:
+    """Makes units of work on the test's database: ``with uow() as work: work.session...``."""
+    return lambda: UnitOfWork(session_factory)
+
+
+@pytest.fixture
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements sent on ``engine`` (transaction control left out); clear to restart."""
+    sent: list[str] = []
+
+    def remember(
+        connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> None:
+        if statement.strip().upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
+            sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", remember)
+    yield sent
+    event.remove(engine, "before_cursor_execute", remember)
+
+
+def _store_facts(session: Session, facts: PersonFacts, *, source: str = "test") -> None:
+    """Store a person's facts the way the registry keeps them (flushed, not committed).
+
+    Grants become approved temporary applications with the facts' own dates; a refunded
+    payment gets an approved refund application with its ``refunded_on``.  Idempotency keys
+    are ``<source>:<iin>:<n>``.
+    """
+    people.ensure(session, facts.iin)
+    people.add_payer_kind(session, facts.iin, facts.kind, Month(2020, 1))
+    for period in facts.categories:
+        categories.add(
+            session, facts.iin, period.category, period.first, period.last, source=source
+        )
+    for grant in facts.temporary:
+        session.add(
+            TemporaryApplication(
+                iin=facts.iin,
+                category=grant.category,
+                documents=[],
+                submitted_on=grant.granted_on,
+                channel=source,
+                status=ApplicationStatus.APPROVED,
+                decided_by=source,
+                decided_at=utc_now(),
+                granted_on=grant.granted_on,
+                ends_on=grant.ends_on,
+            )
+        )
+    for n, item in enumerate(facts.payments):
+        payment = ledger.book_item(
+            session,
+            facts.iin,
+            replace(item, payer=item.payer or facts.iin, refunded_on=None),
+            idempotency_key=f"{source}:{facts.iin}:{n}",
+        )
+        if item.refunded_on is not None:
+            application = refunds.apply(
+                session, payment.id, RefundReason.OVERPAYMENT, applied_on=item.refunded_on
+            )
+            refunds.approve(
+                session, application.id, decided_by=source, refunded_on=item.refunded_on
+            )
+    session.flush()
+
+
+@pytest.fixture
+def store_facts() -> Callable[..., None]:
+    """``store_facts(session, facts)``: store a :class:`PersonFacts` (see ``_store_facts``)."""
+    return _store_facts

@@ -1,0 +1,238 @@
+"""The repositories: people, categories, registers, temporary status, refunds, audit."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.orm import Session
+
+from osms.registry import audit, categories, ledger, people, refunds, registers, temporary
+from osms.registry.errors import AlreadyDecided, AlreadyRefunded, NotFound
+from osms.registry.facts import load_facts
+from osms.registry.models import (
+    ApplicationStatus,
+    LineStatus,
+    Payment,
+    RefundReason,
+    RegisterFormat,
+    RegisterStatus,
+)
+from osms.rules.facts import KNP, CategoryPeriod, Channel, TemporaryGrant
+from osms.rules.iin import InvalidIIN
+from osms.rules.month import Month
+
+IIN = "900515300018"
+DECIDED = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
+
+
+def _payment(session: Session, key: str = "csv:1") -> Payment:
+    people.ensure(session, IIN)
+    return ledger.book(
+        session,
+        iin=IIN,
+        period=Month(2025, 2),
+        amount=Decimal("4250"),
+        knp=KNP.CONTRIBUTION,
+        payer=IIN,
+        channel=Channel.BANK_APP,
+        paid_on=date(2025, 2, 3),
+        idempotency_key=key,
+    )
+
+
+def test_people_are_added_with_a_valid_iin_and_its_birth_date(session: Session) -> None:
+    person = people.add(session, " 900515 300018 ", surname="Ахметов")
+    assert (person.iin, person.birth_date) == (IIN, date(1990, 5, 15))
+    with pytest.raises(InvalidIIN):
+        people.add(session, "900515300019")
+    assert people.get(session, IIN) is person
+    assert people.get(session, "850312401235") is None
+
+
+def test_ensure_adds_once_and_fills_in_missing_names(session: Session) -> None:
+    first = people.ensure(session, IIN, surname="Ахметов")
+    again = people.ensure(session, IIN, surname="Other", given_name="Ерлан")
+    assert again is first
+    assert (again.surname, again.given_name, again.patronymic) == ("Ахметов", "Ерлан", None)
+
+
+def test_category_periods(session: Session) -> None:
+    people.add(session, IIN)
+    open_period = categories.add(session, IIN, "unemployed", Month(2024, 1), source="enbek")
+    categories.add(session, IIN, "pregnant", Month(2021, 5), Month(2021, 12), source="egov")
+    with pytest.raises(ValueError, match="before it starts"):
+        categories.add(session, IIN, "x", Month(2021, 5), Month(2021, 4), source="egov")
+    categories.close(session, open_period.id, Month(2024, 6))
+    with pytest.raises(NotFound):
+        categories.close(session, 999, Month(2024, 6))
+    assert [(c.category, c.last_period) for c in categories.for_person(session, IIN)] == [
+        ("pregnant", Month(2021, 12)),
+        ("unemployed", Month(2024, 6)),
+    ]
+    facts = load_facts(session, IIN)
+    assert facts is not None
+    assert facts.categories == (
+        CategoryPeriod("pregnant", Month(2021, 5), Month(2021, 12)),
+        CategoryPeriod("unemployed", Month(2024, 1), Month(2024, 6)),
+    )
+
+
+def test_registers_count_their_lines(session: Session) -> None:
+    payment = _payment(session, ledger.mt102_key("HSBKKZKX", "M-1", 1))
+    register = registers.receive(
+        session,
+        format=RegisterFormat.MT102,
+        sender="HSBKKZKX",
+        reference="M-1",
+        file_sha256="0" * 64,
+        declared_total=Decimal("8500.00"),
+    )
+    assert (register.status, register.line_count) == (RegisterStatus.ACCEPTED, 0)
+    registers.add_line(
+        session,
+        register,
+        1,
+        LineStatus.BOOKED,
+        iin=IIN,
+        period=Month(2025, 2),
+        amount=Decimal("4250"),
+        payment_id=payment.id,
+    )
+    registers.add_line(session, register, 2, LineStatus.DUPLICATE, payment_id=payment.id)
+    registers.add_line(
+        session,
+        register,
+        3,
+        LineStatus.REJECTED,
+        codes=["iin.checksum", "ledger.period"],
+        field="iin",
+        message="check digit is 9, expected 8",
+        iin="900515300019",
+    )
+    registers.finish(session, register)
+    assert (register.line_count, register.accepted_count, register.rejected_count) == (3, 2, 1)
+    assert register.status is RegisterStatus.PARTIALLY_ACCEPTED
+    assert registers.find(session, "HSBKKZKX", "M-1", "0" * 64) is register
+    assert registers.find(session, "HSBKKZKX", "M-1", "1" * 64) is None
+    assert registers.get(session, register.id) is register
+    assert register.lines[2].code_list == ("iin.checksum", "ledger.period")
+
+    registers.finish(session, register, status=RegisterStatus.REJECTED, reason="total differs")
+    assert (register.status, register.reason) == (RegisterStatus.REJECTED, "total differs")
+    with pytest.raises(ValueError, match="comma"):
+        registers.add_line(session, register, 4, LineStatus.REJECTED, codes=["a,b"])
+
+
+def test_an_all_rejected_register_is_rejected(session: Session) -> None:
+    register = registers.receive(
+        session, format=RegisterFormat.CSV, sender="kazpost", reference="K-1", file_sha256="f" * 64
+    )
+    registers.add_line(session, register, 1, LineStatus.REJECTED, codes=["ledger.amount"])
+    assert registers.finish(session, register).status is RegisterStatus.REJECTED
+
+
+def test_temporary_status_is_granted_for_one_calendar_month(session: Session) -> None:
+    people.add(session, IIN)
+    document = temporary.Document("disability_certificate", "МСЭ-1", date(2024, 5, 2))
+    application = temporary.apply(
+        session, IIN, "disabled", [document], submitted_on=date(2025, 1, 30), channel="egov"
+    )
+    assert application.status is ApplicationStatus.APPLIED
+    assert load_facts(session, IIN).temporary == ()  # type: ignore[union-attr]
+    temporary.approve(
+        session,
+        application.id,
+        decided_by="operator:7",
+        granted_on=date(2025, 1, 31),
+        decided_at=DECIDED,
+    )
+    assert (application.granted_on, application.ends_on) == (date(2025, 1, 31), date(2025, 2, 28))
+    assert temporary.documents_of(application) == [document]
+    assert load_facts(session, IIN).temporary == (  # type: ignore[union-attr]
+        TemporaryGrant("disabled", date(2025, 1, 31), date(2025, 2, 28)),
+    )
+    with pytest.raises(AlreadyDecided):
+        temporary.refuse(session, application.id, decided_by="operator:8", reason="late")
+    with pytest.raises(NotFound):
+        temporary.approve(session, 999, decided_by="x", granted_on=date(2025, 1, 1))
+
+
+def test_a_refused_temporary_application_keeps_its_reason(session: Session) -> None:
+    people.add(session, IIN)
+    application = temporary.apply(
+        session, IIN, "student", [], submitted_on=date(2025, 3, 1), channel="fund_office"
+    )
+    with pytest.raises(ValueError, match="reason"):
+        temporary.refuse(session, application.id, decided_by="operator:7", reason=" ")
+    temporary.refuse(session, application.id, decided_by="operator:7", reason="no enrolment")
+    assert (application.status, application.refusal_reason) == (
+        ApplicationStatus.REFUSED,
+        "no enrolment",
+    )
+    assert temporary.for_person(session, IIN) == [application]
+    assert temporary.get(session, application.id) is application
+    assert load_facts(session, IIN).temporary == ()  # type: ignore[union-attr]
+
+
+def test_a_refund_leaves_the_payment_as_it_was(session: Session) -> None:
+    payment = _payment(session)
+    application = refunds.apply(
+        session, payment.id, RefundReason.WRONG_PERIOD, applied_on=date(2026, 3, 16)
+    )
+    assert (application.iin, application.due_by) == (IIN, date(2026, 4, 9))
+    assert load_facts(session, IIN).payments[0].refunded_on is None  # type: ignore[union-attr]
+    refunds.approve(session, application.id, decided_by="operator:7", refunded_on=date(2026, 4, 1))
+    session.commit()
+    session.expunge_all()
+    (item,) = load_facts(session, IIN).payments  # type: ignore[union-attr]
+    assert item.refunded_on == date(2026, 4, 1)
+    assert item.amount == Decimal("4250") and item.period == Month(2025, 2)
+    assert refunds.for_person(session, IIN)[0].status is ApplicationStatus.APPROVED
+
+    with pytest.raises(AlreadyRefunded):
+        refunds.apply(session, payment.id, RefundReason.OVERPAYMENT, applied_on=date(2026, 4, 2))
+    with pytest.raises(AlreadyDecided):
+        refunds.refuse(session, application.id, decided_by="operator:8", reason="no")
+    with pytest.raises(NotFound):
+        refunds.apply(session, 999, RefundReason.OVERPAYMENT, applied_on=date(2026, 4, 2))
+
+
+def test_only_one_refund_of_a_payment_is_approved(session: Session) -> None:
+    payment = _payment(session)
+    first = refunds.apply(session, payment.id, RefundReason.WRONG_IIN, applied_on=date(2025, 3, 3))
+    second = refunds.apply(session, payment.id, RefundReason.WRONG_IIN, applied_on=date(2025, 3, 4))
+    refunds.refuse(session, first.id, decided_by="operator:7", reason="documents missing")
+    refunds.approve(session, second.id, decided_by="operator:7", refunded_on=date(2025, 3, 10))
+    third = refunds.get(session, first.id)
+    assert third is not None and third.status is ApplicationStatus.REFUSED
+    (item,) = load_facts(session, IIN).payments  # type: ignore[union-attr]
+    assert item.refunded_on == date(2025, 3, 10)
+
+
+def test_audit_records_who_what_which_iin_when_and_why(session: Session) -> None:
+    event = audit.record(
+        session,
+        "operator:7",
+        "refund.approve",
+        IIN,
+        "wrong month",
+        {"amount": Decimal("4505.60"), "period": Month(2022, 10), "on": date(2025, 3, 4)},
+        at=DECIDED,
+    )
+    later = audit.record(session, "api", "status.check", IIN, "public check")
+    audit.record(session, "api", "status.check", None, "malformed IIN")
+    session.commit()
+    session.expunge_all()
+    assert [e.id for e in audit.for_person(session, IIN)] == [later.id, event.id]
+    (stored,) = audit.for_person(session, IIN)[1:]
+    assert stored.detail == {"amount": "4505.60", "period": "2022-10", "on": "2025-03-04"}
+    assert (stored.actor, stored.action, stored.why, stored.at) == (
+        "operator:7",
+        "refund.approve",
+        "wrong month",
+        DECIDED,
+    )
+    with pytest.raises(TypeError, match="float"):
+        audit.record(session, "api", "x", None, "y", {"amount": 0.1})
