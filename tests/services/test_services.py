@@ -1,0 +1,224 @@
+"""Use cases against the real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from osms.registry import ledger, people
+from osms.registry.models import AuditEvent
+from osms.registry.temporary import Document
+from osms.rules.facts import KNP, Channel
+from osms.rules.month import Month
+from osms.rules.status import Reason, Status
+from osms.services import categories, refunds, status, temporary
+from osms.services.errors import ServiceError
+
+ADULT = "900515300018"  # born 1990-05-15
+OTHER = "850312401235"
+
+
+def _pay(session: Session, iin: str, first: Month, last: Month, paid_on: date) -> list[int]:
+    people.ensure(session, iin)
+    ids = []
+    for month in Month.range(first, last + 1):
+        payment = ledger.book(
+            session,
+            iin=iin,
+            period=month,
+            amount=Decimal("4250"),
+            knp=KNP.CONTRIBUTION,
+            payer=iin,
+            channel=Channel.BANK_APP,
+            paid_on=paid_on,
+            idempotency_key=f"test:{iin}:{month}",
+        )
+        ids.append(payment.id)
+    return ids
+
+
+def _actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_status_from_the_registry_and_its_audit(session: Session) -> None:
+    _pay(session, ADULT, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
+    answer = status.status_of(session, ADULT, date(2024, 6, 20), actor="web", channel="site")
+    assert answer.registered
+    assert answer.decision.status is Status.INSURED
+    assert answer.decision.reason is Reason.PREPAID
+    assert _actions(session) == ["status.lookup"]
+
+
+def test_an_unknown_iin_is_decided_on_the_iin_alone(session: Session) -> None:
+    child = "150101600018"  # girl born 2015-01-01
+    answer = status.status_of(session, child, date(2025, 1, 10), actor="bot", channel="telegram")
+    assert not answer.registered
+    assert answer.decision.reason is Reason.CATEGORY
+    assert answer.decision.category == "child"
+
+
+def test_a_malformed_iin_is_a_stable_error(session: Session) -> None:
+    with pytest.raises(ServiceError) as caught:
+        status.status_of(session, "900515300019", date(2025, 1, 10), actor="x", channel="x")
+    assert caught.value.code == "iin.checksum"
+    assert caught.value.field == "iin"
+
+
+def test_calculator_for_a_registered_person(session: Session) -> None:
+    _pay(session, ADULT, Month(2024, 1), Month(2024, 3), date(2024, 1, 5))
+    calc = status.calculator_for(session, ADULT, date(2024, 9, 10), actor="bank", channel="api")
+    clear = calc.option("clear_debt")
+    assert clear is not None
+    # unpaid months of [M - 12, M] = 2023-09 … 2024-09 except the paid 2024-01 … 03
+    assert [str(m) for m in clear.months] == [
+        *(f"2023-{m:02d}" for m in range(9, 13)),
+        *(f"2024-{m:02d}" for m in range(4, 10)),
+    ]
+    assert "calculator.lookup" in _actions(session)
+
+
+FEED = (
+    "iin;category;first;last\n"
+    f"{ADULT};student;2020-09;2024-06\n"
+    f"{OTHER};pensioner;2023-01;\n"
+    "900515300019;student;2020-09;2024-06\n"
+    f"{ADULT};astronaut;2020-09;\n"
+    f"{ADULT};student;2024-13;\n"
+    f"{ADULT};student;2024-06;2024-01\n"
+)
+
+
+def test_a_category_feed_stores_good_lines_and_reports_bad_ones(session: Session) -> None:
+    report = categories.import_category_feed(
+        session, io.BytesIO(FEED.encode()), source="edu-2025-01", actor="feed"
+    )
+    assert (report.accepted, report.rejected) == (2, 4)
+    assert [line.code for line in report.lines if line.status == "rejected"] == [
+        "iin.checksum",
+        "category.unknown",
+        "month.invalid",
+        "feed.period_order",
+    ]
+    pensioner = status.status_of(session, OTHER, date(2025, 3, 1), actor="x", channel="x")
+    assert pensioner.decision.category == "pensioner"
+    assert "categories.import" in _actions(session)
+
+
+def test_a_feed_without_the_columns_is_refused_whole(session: Session) -> None:
+    with pytest.raises(ServiceError) as caught:
+        categories.import_category_feed(
+            session, io.BytesIO(b"who,what\n1,2\n"), source="bad", actor="feed"
+        )
+    assert caught.value.code == "feed.malformed"
+
+
+def test_temporary_status_apply_approve_and_its_month(session: Session) -> None:
+    application = temporary.apply(
+        session,
+        OTHER,
+        "pregnant",
+        [Document("form_027u", "027-1", date(2025, 2, 28))],
+        submitted_on=date(2025, 3, 3),
+        channel="qoldau",
+        actor="citizen",
+    )
+    temporary.approve(session, application.id, granted_on=date(2025, 3, 3), actor="operator-7")
+    on = status.status_of(session, OTHER, date(2025, 4, 2), actor="x", channel="x").decision
+    after = status.status_of(session, OTHER, date(2025, 4, 3), actor="x", channel="x").decision
+    assert on.reason is Reason.TEMPORARY and on.insured_until == date(2025, 4, 2)
+    assert after.status is Status.UNINSURED
+    assert _actions(session)[:2] == ["temporary.apply", "temporary.approve"]
+    with pytest.raises(ServiceError) as twice:
+        temporary.approve(session, application.id, granted_on=date(2025, 3, 3), actor="op")
+    assert twice.value.code == "temporary.already_decided"
+
+
+@pytest.mark.parametrize(
+    ("category", "documents", "code"),
+    [
+        ("pregnant", [], "temporary.documents_missing"),
+        ("carer_disabled_child", ["disability_certificate"], "temporary.documents_missing"),
+        ("prisoner", [], "temporary.not_on_documents"),
+        ("astronaut", [], "category.unknown"),
+    ],
+)
+def test_temporary_status_needs_the_documents_of_its_category(
+    session: Session, category: str, documents: list[str], code: str
+) -> None:
+    with pytest.raises(ServiceError) as caught:
+        temporary.apply(
+            session,
+            OTHER,
+            category,
+            [Document(kind, "1", date(2025, 1, 1)) for kind in documents],
+            submitted_on=date(2025, 3, 3),
+            channel="qoldau",
+            actor="citizen",
+        )
+    assert caught.value.code == code
+
+
+def test_temporary_status_is_for_people_shown_uninsured(session: Session) -> None:
+    _pay(session, ADULT, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
+    with pytest.raises(ServiceError) as caught:
+        temporary.apply(
+            session,
+            ADULT,
+            "disabled",
+            [Document("disability_certificate", "1", date(2024, 1, 1))],
+            submitted_on=date(2024, 9, 2),
+            channel="qoldau",
+            actor="citizen",
+        )
+    assert caught.value.code == "temporary.already_insured"
+
+
+def test_a_refund_stops_the_item_counting_from_the_refund_date(session: Session) -> None:
+    ids = _pay(session, ADULT, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
+    application = refunds.apply(
+        session, ids[0], "wrong_period", applied_on=date(2024, 7, 1), actor="citizen"
+    )
+    # 15 working days (R-R-1); 8 July 2024 is a day off (Capital Day, 6 July, moved)
+    assert application.due_by == date(2024, 7, 23)
+    assert refunds.overdue(session, date(2024, 7, 23)) == []
+    assert [a.id for a in refunds.overdue(session, date(2024, 7, 24))] == [application.id]
+    refunds.approve(session, application.id, refunded_on=date(2024, 7, 15), actor="operator-2")
+    as_known_then = status.status_of(
+        session, ADULT, date(2024, 6, 20), as_of=date(2024, 7, 1), actor="x", channel="x"
+    ).decision
+    as_known_now = status.status_of(
+        session, ADULT, date(2024, 6, 20), as_of=date(2024, 7, 20), actor="x", channel="x"
+    ).decision
+    assert as_known_then.insured
+    assert not as_known_now.insured
+    assert refunds.pending(session) == []
+    with pytest.raises(ServiceError) as again:
+        refunds.apply(session, ids[0], "overpayment", applied_on=date(2024, 8, 1), actor="c")
+    assert again.value.code == "refund.already_refunded"
+
+
+def test_a_refund_names_a_known_reason_and_payment(session: Session) -> None:
+    with pytest.raises(ServiceError) as reason:
+        refunds.apply(session, 1, "because", applied_on=date(2024, 7, 1), actor="c")
+    assert reason.value.code == "refund.reason"
+    with pytest.raises(ServiceError) as missing:
+        refunds.apply(session, 999_999, "overpayment", applied_on=date(2024, 7, 1), actor="c")
+    assert missing.value.code == "refund.payment_not_found"
+
+
+def test_refusals_give_reasons(session: Session, uow: Callable[[], object]) -> None:
+    ids = _pay(session, ADULT, Month(2024, 6), Month(2024, 6), date(2024, 6, 3))
+    application = refunds.apply(
+        session, ids[0], "overpayment", applied_on=date(2024, 7, 1), actor="c"
+    )
+    with pytest.raises(ServiceError):
+        refunds.refuse(session, application.id, reason=" ", actor="op")
+    refused = refunds.refuse(session, application.id, reason="no overpayment found", actor="op")
+    assert refused.refusal_reason == "no overpayment found"
