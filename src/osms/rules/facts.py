@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from osms.rules import parameters
-from osms.rules.month import Month
+from osms.rules.month import InvalidMonth, Month
 
 __all__ = [
     "CHANNELS",
@@ -24,6 +24,8 @@ __all__ = [
     "PaymentItem",
     "PersonFacts",
     "TemporaryGrant",
+    "earliest_period",
+    "latest_period",
     "period_problem",
 ]
 
@@ -114,12 +116,37 @@ def _is_bin(payer: str | None) -> bool:
     return payer is not None and len(payer) == 12 and payer[4] in "456"
 
 
+def earliest_period(knp: KNP) -> Month:
+    """The first month a payment with this КНП may be for (R-L-3, §12 Q15).
+
+    Contributions (122) and their penalties (124) from 2020-01; employer deductions (121) and
+    their penalties (123) from 2017-07: a penalty follows its principal.
+
+    >>> earliest_period(KNP.CONTRIBUTION), earliest_period(KNP.EMPLOYER_DEDUCTION)
+    (Month(2020, 1), Month(2017, 7))
+    """
+    if knp in (KNP.EMPLOYER_DEDUCTION, KNP.DEDUCTION_PENALTY):
+        return parameters.employer_liability_start()
+    return parameters.liability_start()
+
+
+def latest_period(paid_on: date) -> Month | None:
+    """The last month a payment made on ``paid_on`` may be for: month(paid_on) + 12 (R-L-3).
+
+    None past the end of the calendar (year 9999), where there is no bound.
+
+    >>> latest_period(date(2025, 6, 25))
+    Month(2026, 6)
+    """
+    horizon = parameters.load_parameters().get("advance_period_horizon_months")
+    try:
+        return Month.of(paid_on) + horizon.int_at(paid_on)
+    except InvalidMonth:
+        return None
+
+
 def period_problem(period: Month, knp: KNP, paid_on: date) -> str | None:
     """R-L-3: why a payment's period cannot be accepted, as a stable code, or None.
-
-    ``line.period_too_early``: before 2020-01 for contributions (КНП 122, 124), before
-    2017-07 for employer deductions (121, 123).  ``line.period_too_late``: after
-    month(paid_on) + 12 (the prepayment horizon).
 
     >>> period_problem(Month(2023, 11), KNP.CONTRIBUTION, date(2022, 10, 17))
     'line.period_too_late'
@@ -130,13 +157,10 @@ def period_problem(period: Month, knp: KNP, paid_on: date) -> str | None:
     >>> period_problem(Month(2019, 12), KNP.EMPLOYER_DEDUCTION, date(2020, 1, 10)) is None
     True
     """
-    employer = knp in (KNP.EMPLOYER_DEDUCTION, KNP.DEDUCTION_PENALTY)
-    start = parameters.employer_liability_start() if employer else parameters.liability_start()
-    if period < start:
+    if period < earliest_period(knp):
         return "line.period_too_early"
-    paid_month = Month.of(paid_on)
-    horizon = parameters.load_parameters().get("advance_period_horizon_months")
-    if period.index > paid_month.index + horizon.int_at(paid_on):
+    last = latest_period(paid_on)
+    if last is not None and period > last:
         return "line.period_too_late"
     return None
 

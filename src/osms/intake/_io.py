@@ -1,0 +1,251 @@
+"""Reading registers as bytes: seekable sources, bounded lines and the encoding guess.
+
+Registers arrive as UTF-8 (with or without a byte order mark) or, from some Kazakh banks, as
+Windows-1251.  The encoding is decided by the first line that is not plain ASCII: if it is
+strict UTF-8 the register is UTF-8, otherwise Windows-1251; every later line must then decode in
+the same encoding, or the register is rejected (``register.malformed``).  Deciding on a line,
+not the whole file, keeps reading streaming.  Cyrillic text in Windows-1251 almost never forms
+valid UTF-8 (its letters are bytes 0xC0-0xFF, which UTF-8 allows only as lead bytes followed by
+continuation bytes 0x80-0xBF), so the guess is reliable for real text.
+
+Windows-1251 cannot hold the Kazakh letters Ә Ғ Қ Ң Ө Ұ Ү Һ (and their small forms); it does
+hold І і (shared with Ukrainian and Belarusian).  A bank that sends Windows-1251 therefore has
+already lost those letters (usually replaced by Russian look-alikes or ``?``); intake reads
+what arrives and cannot restore them.  Names are not used by the rules, only the IIN.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO, BinaryIO, Final, TypeAlias, cast
+
+from osms.intake.lines import REGISTER_MALFORMED, RegisterError
+
+__all__ = [
+    "BOM",
+    "CHUNK_BYTES",
+    "MAX_LINE_BYTES",
+    "LineDecoder",
+    "Source",
+    "as_seekable",
+    "read_batches",
+    "read_lines",
+]
+
+Source: TypeAlias = BinaryIO | IO[bytes] | bytes | bytearray | Iterable[bytes]
+"""A register: a binary file object (seekable or not), the bytes themselves, or an iterable
+of byte chunks (for example the lines of a file opened in binary mode)."""
+
+BOM: Final = b"\xef\xbb\xbf"
+MAX_LINE_BYTES: Final = 64 * 1024
+"""A longer line rejects the register: no real register has one, and it bounds memory."""
+CHUNK_BYTES: Final = 256 * 1024
+
+_SPOOL_IN_MEMORY: Final = 8 * 1024 * 1024
+_CHUNK: Final = 1024 * 1024
+
+
+def as_seekable(source: Source) -> IO[bytes]:
+    """A seekable binary file positioned at the start of the register.
+
+    Seekable files are used as they are (from their current position); anything else is copied
+    into a temporary file (in memory up to 8 MiB, then on disk), so memory stays bounded.
+    """
+    if isinstance(source, bytes | bytearray):
+        return io.BytesIO(bytes(source))
+    if isinstance(source, io.TextIOBase | str):
+        raise TypeError("a register is read as bytes: open the file in binary mode ('rb')")
+    if hasattr(source, "read"):
+        stream = cast(IO[bytes], source)
+        try:
+            seekable = stream.seekable()
+        except (OSError, ValueError):
+            seekable = False
+        if seekable:
+            return stream
+        spool = _spool()
+        while chunk := stream.read(_CHUNK):
+            _write_chunk(spool, chunk)
+        spool.seek(0)
+        return spool
+    spool = _spool()
+    for chunk in source:
+        _write_chunk(spool, chunk)
+    spool.seek(0)
+    return spool
+
+
+def _spool() -> IO[bytes]:
+    return cast(IO[bytes], tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY, mode="w+b"))
+
+
+def _write_chunk(spool: IO[bytes], chunk: object) -> None:
+    if not isinstance(chunk, bytes | bytearray | memoryview):
+        raise TypeError(f"a register is read as bytes, got a {type(chunk).__name__} chunk")
+    spool.write(chunk)
+
+
+class LineDecoder:
+    """Decodes a register's lines, deciding UTF-8 or Windows-1251 on the first non-ASCII line.
+
+    >>> decoder = LineDecoder()
+    >>> decoder.decode("Иванов".encode("cp1251"), 1), decoder.encoding
+    ('Иванов', 'cp1251')
+    >>> decoder.decode("Айгерім".encode("cp1251"), 2)
+    'Айгерім'
+    """
+
+    __slots__ = ("encoding",)
+
+    def __init__(self, encoding: str | None = None) -> None:
+        self.encoding: str | None = encoding
+        """``"utf-8"`` or ``"cp1251"`` once decided, ``None`` while every line was ASCII."""
+
+    def decode_lines(self, body: bytes, line_no: int) -> list[str]:
+        """Decode LF-separated lines (the first is line ``line_no``) and split them.
+
+        The encoding is decided by the first non-ASCII line; after that the whole chunk is
+        decoded at once (LF is the same byte in both encodings, so the split is the same).
+        """
+        if body.isascii():
+            text = body.decode("ascii")
+        elif self.encoding is not None:
+            try:
+                text = body.decode(self.encoding)
+            except UnicodeDecodeError:
+                text = self._decode_each(body, line_no)  # names the line that fails
+        else:
+            text = self._decode_each(body, line_no)
+        return (text.replace("\r\n", "\n") if "\r" in text else text).split("\n")
+
+    def _decode_each(self, body: bytes, line_no: int) -> str:
+        return "\n".join(
+            self.decode(raw, number) for number, raw in enumerate(body.split(b"\n"), line_no)
+        )
+
+    def decode(self, raw: bytes, line_no: int) -> str:
+        if raw.isascii():
+            return raw.decode("ascii")
+        if self.encoding is None:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.encoding = "cp1251"
+            else:
+                self.encoding = "utf-8"
+                return text
+        try:
+            return raw.decode(self.encoding)
+        except UnicodeDecodeError as error:
+            raise RegisterError(
+                REGISTER_MALFORMED,
+                f"line {line_no} cannot be decoded as {self.encoding} "
+                f"(byte {raw[error.start : error.start + 1]!r} at position {error.start + 1}); "
+                "a register is UTF-8 or Windows-1251 throughout",
+                line_no=line_no,
+            ) from None
+
+
+def read_batches(stream: IO[bytes], decoder: LineDecoder) -> Iterator[tuple[int, list[str]]]:
+    """The file's lines from the current position, in batches: ``(number of the batch's
+    first line, texts)``.
+
+    Line ends (LF or CRLF) are removed, as is a UTF-8 byte order mark at the very start
+    (which also decides the encoding as UTF-8).  A line longer than :data:`MAX_LINE_BYTES`
+    raises :class:`RegisterError`.  The file is read :data:`CHUNK_BYTES` at a time and, once
+    the encoding is known, each chunk is decoded and split at once, which keeps the per-line
+    cost (and allocations) low.  A line may still end in a stray CR (from CR CR LF).
+    """
+    line_no = 0
+    pending = b""
+    first = True
+    while True:
+        try:
+            chunk = stream.read(CHUNK_BYTES)
+        except (OSError, ValueError) as error:
+            raise RegisterError(
+                REGISTER_MALFORMED, f"the register cannot be read: {error}"
+            ) from None
+        if first:
+            while 0 < len(chunk) < len(BOM) and (more := stream.read(len(BOM) - len(chunk))):
+                chunk += more
+            first = False
+            if chunk.startswith(BOM):
+                chunk = chunk[len(BOM) :]
+                decoder.encoding = "utf-8"
+                if not chunk:
+                    continue
+        if not chunk:
+            if pending:
+                yield line_no + 1, [decoder.decode(pending.rstrip(b"\r"), line_no + 1)]
+            return
+        data = pending + chunk if pending else chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            pending = data
+            _check_length(pending, line_no + 1)
+            continue
+        pending = data[cut + 1 :]
+        _check_length(pending, line_no + data.count(b"\n", 0, cut) + 2)
+        texts = decoder.decode_lines(data[:cut], line_no + 1)
+        if max(map(len, texts)) > MAX_LINE_BYTES:
+            for number, text in enumerate(texts, line_no + 1):
+                _check_length(text, number)
+        yield line_no + 1, texts
+        line_no += len(texts)
+
+
+def read_lines(stream: IO[bytes], decoder: LineDecoder) -> Iterator[tuple[int, str]]:
+    """:func:`read_batches` one line at a time: ``(physical line number, text)``, with no
+    line end left."""
+    for start, texts in read_batches(stream, decoder):
+        for number, text in enumerate(texts, start):
+            yield number, text.rstrip("\r") if text.endswith("\r") else text
+
+
+def _check_length(raw: bytes | str, line_no: int) -> None:
+    if len(raw) > MAX_LINE_BYTES:
+        raise RegisterError(
+            REGISTER_MALFORMED,
+            f"line {line_no} is longer than {MAX_LINE_BYTES // 1024} KiB",
+            line_no=line_no,
+        )
+
+
+class LineCursor:
+    """A register's lines, read in batches, that can be taken one at a time (for a header)
+    and then batch by batch (for the body) without losing a line in between."""
+
+    __slots__ = ("_batch", "_batches", "_index", "_start")
+
+    def __init__(self, stream: IO[bytes], decoder: LineDecoder) -> None:
+        self._batches = read_batches(stream, decoder)
+        self._batch: list[str] = []
+        self._start = 1
+        self._index = 0
+
+    def lines(self) -> Iterator[tuple[int, str]]:
+        """``(line number, text)`` one at a time; a line once yielded is consumed."""
+        while True:
+            while self._index < len(self._batch):
+                index = self._index
+                self._index = index + 1
+                yield self._start + index, self._batch[index]
+            batch = next(self._batches, None)
+            if batch is None:
+                return
+            self._start, self._batch = batch
+            self._index = 0
+
+    def batches(self) -> Iterator[tuple[int, list[str]]]:
+        """The lines not yet consumed, as ``(number of the first line, texts)``."""
+        if self._index < len(self._batch):
+            rest = self._batch[self._index :]
+            start = self._start + self._index
+            self._index = len(self._batch)
+            yield start, rest
+        for start, batch in self._batches:
+            self._start, self._batch, self._index = start, batch, len(batch)
+            yield start, batch

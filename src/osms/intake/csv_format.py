@@ -1,0 +1,242 @@
+"""Streaming reader for CSV payment lists from terminals, Kazpost and bank apps (R-F-2).
+
+The first non-blank row is the header: the columns ``iin, period, amount, knp, payer, paid_on,
+channel, reference`` (any order, any case), optionally also ``surname, given_name,
+patronymic, birth_date``.  A missing or unknown column rejects the register
+(``register.malformed`` naming the columns).  The delimiter is ``,`` or ``;``, whichever the
+header row has more of.  Text is UTF-8 (with or without a byte order mark) or Windows-1251
+(:mod:`osms.intake._io`); lines end in LF or CRLF; quoted cells follow :mod:`csv`.
+
+Cells: period in any :meth:`Month.parse` form (``2025-05``, ``05.2025``, ``052025``); amount
+with ``.`` or ``,`` decimals (:func:`~osms.intake.validation.parse_amount`); paid_on
+``YYYY-MM-DD`` or ``DD.MM.YYYY``; channel a :class:`~osms.rules.facts.Channel` value (one row may
+differ from the next).  The idempotency key is ``csv:<reference>`` (R-L-7).
+
+Rows: every row after the header is one line (``line_no`` 1, 2, … in file order), except rows
+with no content at all (blank lines, or only delimiters), which are not lines.  A row with
+fewer cells than the header lacks those fields (``line.malformed``); extra cells that are not
+empty are ``line.malformed`` too.  A row starting with ``#`` is a line (``line.malformed``) unless
+it is the optional total row ``# total: <amount>``, which must be the last row; a line after it,
+or a second one, rejects the register.  The total row, or the ``total`` argument, is reconciled
+by the register after the stream (R-L-7).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from osms.intake._io import LineDecoder, Source, as_seekable, read_lines
+from osms.intake.lines import MALFORMED, REGISTER_MALFORMED, LineProblem, RegisterError
+from osms.intake.validation import REQUIRED_FIELDS, RawLine, parse_amount
+
+__all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "CsvHeader", "CsvReader"]
+
+OPTIONAL_COLUMNS: Final = ("surname", "given_name", "patronymic", "birth_date")
+COLUMNS: Final = (*REQUIRED_FIELDS, *OPTIONAL_COLUMNS)
+"""Every column a CSV register may have; the first eight are required."""
+
+_TOTAL = re.compile(r"^#\s*total\s*:\s*(.*?)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class CsvHeader:
+    """The header row: the columns in file order and the delimiter."""
+
+    columns: tuple[str, ...]
+    delimiter: str
+
+
+def _malformed(message: str, line_no: int | None = None, field: str | None = None) -> RegisterError:
+    where = f"line {line_no}: " if line_no is not None else ""
+    return RegisterError(REGISTER_MALFORMED, where + message, line_no=line_no, field=field)
+
+
+class CsvReader:
+    """Reads one CSV register: :attr:`header` first, then :meth:`raw_lines` (once).
+
+    ``total`` is the declared total when the sender gives it outside the file; the file's own
+    ``# total:`` row is :attr:`file_total`.
+    """
+
+    def __init__(self, source: Source, *, total: Decimal | str | None = None) -> None:
+        self._stream = as_seekable(source)
+        self._decoder = LineDecoder()
+        self._lines: Iterator[tuple[int, str]] | None = None
+        self._header: CsvHeader | None = None
+        self._header_error: RegisterError | None = None
+        self._streamed = False
+        self._consumed: list[str] = []
+        self._line_no = 0
+        if isinstance(total, str):
+            try:
+                total = parse_amount(total)
+            except ValueError as error:
+                raise ValueError(f"total: {error}") from None
+        self.total: Decimal | None = total
+        """The declared total given by the caller."""
+        self.file_total: Decimal | None = None
+        """The ``# total:`` row; known once :meth:`raw_lines` has finished."""
+        self.line_count: int | None = None
+        """The number of lines; known once :meth:`raw_lines` has finished."""
+
+    @property
+    def encoding(self) -> str | None:
+        """``"utf-8"`` or ``"cp1251"`` once a non-ASCII line was read, else ``None``."""
+        return self._decoder.encoding
+
+    @property
+    def header(self) -> CsvHeader:
+        """The header row (raises :class:`RegisterError` when it is not the expected one)."""
+        if self._header_error is not None:
+            raise self._header_error  # the same answer every time
+        if self._header is None:
+            try:
+                self._header = self._read_header()
+            except RegisterError as error:
+                self._header_error = error
+                raise
+        return self._header
+
+    def _read_header(self) -> CsvHeader:
+        self._lines = read_lines(self._stream, self._decoder)
+        first = next(((n, text) for n, text in self._lines if text.strip()), None)
+        if first is None:
+            raise _malformed("the register is empty")
+        line_no, text = first
+        delimiter = ";" if text.count(";") > text.count(",") else ","
+        try:
+            cells = next(csv.reader([text], delimiter=delimiter))
+        except (csv.Error, StopIteration) as error:
+            raise _malformed(f"the header row cannot be read: {error}", line_no) from None
+        columns = tuple(cell.strip().lower() for cell in cells)
+        while columns and not columns[-1]:
+            columns = columns[:-1]  # a trailing delimiter
+        unknown = [c for c in columns if c not in COLUMNS]
+        missing = [c for c in REQUIRED_FIELDS if c not in columns]
+        repeated = sorted({c for c in columns if columns.count(c) > 1})
+        problems = []
+        if unknown:
+            problems.append("unknown column(s): " + ", ".join(repr(c[:40]) for c in unknown[:10]))
+        if missing:
+            problems.append("missing column(s): " + ", ".join(missing))
+        if repeated:
+            problems.append("repeated column(s): " + ", ".join(repeated))
+        if problems:
+            raise _malformed(
+                "the header row is not a payment list header: "
+                + "; ".join(problems)
+                + f" (expected {', '.join(REQUIRED_FIELDS)}"
+                + f", optionally {', '.join(OPTIONAL_COLUMNS)})",
+                line_no,
+                field="header",
+            )
+        self._line_no = line_no
+        return CsvHeader(columns, delimiter)
+
+    def _text_lines(self) -> Iterator[str]:
+        """The remaining lines for :mod:`csv`, remembering each row's text for ``raw``."""
+        assert self._lines is not None
+        for line_no, text in self._lines:
+            self._line_no = line_no
+            self._consumed.append(text)
+            yield text + "\n"
+
+    def raw_lines(self) -> Iterator[RawLine]:
+        """The data rows as :class:`RawLine`, one at a time.
+
+        Raises :class:`RegisterError` for a fault that makes the register unreadable.
+        """
+        header = self.header
+        if self._streamed:
+            raise RuntimeError("the lines of a CSV register can be read only once")
+        self._streamed = True
+        columns = header.columns
+        index = {name: i for i, name in enumerate(columns)}
+        rows = csv.reader(self._text_lines(), delimiter=header.delimiter)
+        count = 0
+        total_line: int | None = None
+        while True:
+            try:
+                cells = next(rows)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                raise _malformed(f"the row cannot be read as CSV: {error}", self._line_no) from None
+            raw = "\n".join(self._consumed)
+            self._consumed.clear()
+            if not any(cell.strip() for cell in cells):
+                continue
+            if total_line is not None:
+                raise _malformed(
+                    f"a line follows the total row (line {total_line}); the total row must be last",
+                    self._line_no,
+                )
+            first = cells[0].strip()
+            if first.startswith("#") and (match := _TOTAL.match(raw.strip())):
+                try:
+                    self.file_total = parse_amount(match.group(1))
+                except ValueError as error:
+                    raise _malformed(f"total row: {error}", self._line_no) from None
+                total_line = self._line_no
+                continue
+            count += 1
+            yield self._row(count, cells, raw, columns, index)
+        if count == 0:
+            raise _malformed("the register has no payment lines")
+        self.line_count = count
+
+    @staticmethod
+    def _row(
+        line_no: int,
+        cells: list[str],
+        raw: str,
+        columns: tuple[str, ...],
+        index: dict[str, int],
+    ) -> RawLine:
+        problems: list[LineProblem] = []
+        if cells[0].strip().startswith("#"):
+            problems.append(
+                LineProblem(MALFORMED, columns[0], f"the row is a comment, not a payment: {raw!r}")
+            )
+        extra = [cell for cell in cells[len(columns) :] if cell.strip()]
+        if extra:
+            problems.append(
+                LineProblem(
+                    MALFORMED,
+                    "row",
+                    f"the row has {len(cells)} cells, the header {len(columns)} "
+                    f"(extra: {', '.join(repr(c[:20]) for c in extra[:5])})",
+                )
+            )
+
+        def cell(name: str) -> str | None:
+            i = index.get(name)
+            if i is None or i >= len(cells):
+                return None
+            return cells[i]
+
+        reference = cell("reference")
+        if reference is not None and reference.strip():
+            reference = f"csv:{reference.strip()}"
+        return RawLine(
+            line_no=line_no,
+            raw=raw,
+            iin=cell("iin"),
+            period=cell("period"),
+            amount=cell("amount"),
+            knp=cell("knp"),
+            payer=cell("payer"),
+            paid_on=cell("paid_on"),
+            channel=cell("channel"),
+            reference=reference,
+            surname=cell("surname"),
+            given_name=cell("given_name"),
+            patronymic=cell("patronymic"),
+            birth_date=cell("birth_date"),
+            problems=tuple(problems),
+        )

@@ -1,0 +1,277 @@
+"""The values intake produces: a good line (:class:`IntakeLine`), a rejected line
+(:class:`LineError`) and a register that cannot be taken at all (:class:`RegisterError`).
+
+Every line of a register ends as exactly one :data:`LineResult` (R-F-3): an
+:class:`IntakeLine` that booking may turn into a ledger item, or a :class:`LineError` that is
+returned to the sender with its reason.  Register-level faults (R-L-7: the declared total
+differs from the sum of the lines; or the file cannot be read as a register at all) reject the
+whole register and are raised as :class:`RegisterError`.
+
+Stable codes
+------------
+
+Line codes (R-L-3 and the formats of R-F-1/R-F-2), in the order in which
+:func:`osms.intake.validation.validate_line` reports them when a line has several problems
+(:data:`LINE_CODES`):
+
+========================== ===================================================================
+``line.malformed``          the line cannot be read: a missing tag or column, amount text that
+                            is not a number, a date that is not a date, an unknown channel, no
+                            reference
+``line.invalid_iin``        the person's IIN fails R-IIN-3
+``line.invalid_period``     the period is not a month (``YYYY-MM``, ``MM.YYYY``, ``MMYYYY``)
+``line.period_too_early``   before the start of liability for the КНП (2020-01 for 122/124,
+                            2017-07 for 121/123, from :mod:`osms.rules.parameters`)
+``line.period_too_late``    later than month(paid_on) + 12 (``prepayment_months``)
+``line.amount_not_positive`` amount ≤ 0
+``line.unknown_knp``        КНП other than 121, 122, 123, 124 (R-L-2)
+``line.invalid_payer``      the payer is neither a valid BIN nor a valid IIN
+``line.duplicate``          the same idempotency key appeared earlier in the same register
+                            (R-L-7; duplicates against the ledger are found at booking)
+========================== ===================================================================
+
+Register codes: ``register.total_mismatch`` (R-L-7) and ``register.malformed`` (no header or
+trailer, not the declared format, undecodable bytes, empty).
+
+Messages are English and name the offending value; :func:`osms.i18n.error_message` translates
+the codes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Final, Literal, TypeAlias
+
+from osms.rules.errors import RuleError
+from osms.rules.facts import KNP, Channel, PaymentItem
+from osms.rules.month import Month
+
+__all__ = [
+    "AMOUNT_NOT_POSITIVE",
+    "DUPLICATE",
+    "INVALID_IIN",
+    "INVALID_PAYER",
+    "INVALID_PERIOD",
+    "LINE_CODES",
+    "MALFORMED",
+    "PERIOD_TOO_EARLY",
+    "PERIOD_TOO_LATE",
+    "REGISTER_CODES",
+    "REGISTER_MALFORMED",
+    "TOTAL_MISMATCH",
+    "UNKNOWN_KNP",
+    "Format",
+    "IntakeLine",
+    "LineError",
+    "LineProblem",
+    "LineResult",
+    "RegisterError",
+]
+
+Format: TypeAlias = Literal["mt102", "csv"]
+
+MALFORMED: Final = "line.malformed"
+INVALID_IIN: Final = "line.invalid_iin"
+INVALID_PERIOD: Final = "line.invalid_period"
+PERIOD_TOO_EARLY: Final = "line.period_too_early"
+PERIOD_TOO_LATE: Final = "line.period_too_late"
+AMOUNT_NOT_POSITIVE: Final = "line.amount_not_positive"
+UNKNOWN_KNP: Final = "line.unknown_knp"
+INVALID_PAYER: Final = "line.invalid_payer"
+DUPLICATE: Final = "line.duplicate"
+
+LINE_CODES: Final[tuple[str, ...]] = (
+    MALFORMED,
+    INVALID_IIN,
+    INVALID_PERIOD,
+    PERIOD_TOO_EARLY,
+    PERIOD_TOO_LATE,
+    AMOUNT_NOT_POSITIVE,
+    UNKNOWN_KNP,
+    INVALID_PAYER,
+    DUPLICATE,
+)
+"""Every line code, in the order problems are reported (the first is :attr:`LineError.code`)."""
+
+TOTAL_MISMATCH: Final = "register.total_mismatch"
+REGISTER_MALFORMED: Final = "register.malformed"
+REGISTER_CODES: Final[tuple[str, ...]] = (TOTAL_MISMATCH, REGISTER_MALFORMED)
+
+
+class RegisterError(RuleError):
+    """The whole register is rejected (R-L-7, R-F-3); nothing in it may be booked.
+
+    ``code`` is ``register.malformed`` or ``register.total_mismatch``; ``line_no`` is the
+    physical line of the file where the fault was found, when there is one.
+
+    >>> error = RegisterError(TOTAL_MISMATCH, "declared 10,00, lines sum to 9,00")
+    >>> (error.code, str(error))
+    ('register.total_mismatch', 'declared 10,00, lines sum to 9,00')
+    """
+
+    code = REGISTER_MALFORMED
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        line_no: int | None = None,
+    ) -> None:
+        if code not in REGISTER_CODES:
+            raise ValueError(f"not a register code: {code!r}")
+        super().__init__(message, field=field)
+        self.code = code
+        self.line_no = line_no
+
+
+@dataclass(frozen=True, slots=True)
+class LineProblem:
+    """One problem of a line: a code of :data:`LINE_CODES`, the field and an English message.
+
+    ``cause`` is the rules core's own code when one applies (``iin.checksum``,
+    ``month.invalid``, ``bin.entity_type`` ...), for a finer translated explanation.
+    """
+
+    code: str
+    field: str
+    message: str
+    cause: str | None = None
+
+    @property
+    def rank(self) -> int:
+        """The position of :attr:`code` in the reporting order (:data:`LINE_CODES`)."""
+        return LINE_CODES.index(self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeLine:
+    """One good line of a register: one person, one month, one amount (R-L-1).
+
+    ``line_no`` is the position of the line among the register's payment lines, counted
+    from 1 (MT102: the n-th sequence B; CSV: the n-th data row after the header row).
+    ``reference`` is the idempotency key (R-L-7): ``mt102:<bank BIC>:<:20:>:<:21:>`` or
+    ``csv:<reference column>``.  ``raw`` is the line's original text, for reports.
+    """
+
+    line_no: int
+    iin: str
+    period: Month
+    amount: Decimal
+    knp: KNP
+    payer: str
+    paid_on: date
+    channel: Channel
+    reference: str
+    surname: str | None = None
+    given_name: str | None = None
+    patronymic: str | None = None
+    birth_date: date | None = None
+    raw: str = dataclasses.field(default="", repr=False, compare=False)
+
+    ok: Literal[True] = dataclasses.field(default=True, init=False, repr=False, compare=False)
+
+    def to_payment_item(self, credited_on: date) -> PaymentItem:
+        """The ledger item this line becomes; ``credited_on`` is the booking's choice (R-T-3).
+
+        >>> from osms.rules.facts import KNP, Channel
+        >>> line = IntakeLine(1, "900515300018", Month(2025, 5), Decimal("6000.00"),
+        ...                   KNP.CONTRIBUTION, "990140000007", date(2025, 6, 25),
+        ...                   Channel.BANK_BRANCH, "mt102:BANKKZKA:OSMS1:1")
+        >>> line.to_payment_item(date(2025, 6, 30)).credited_on
+        datetime.date(2025, 6, 30)
+        """
+        return PaymentItem(
+            period=self.period,
+            amount=self.amount,
+            paid_on=self.paid_on,
+            credited_on=credited_on,
+            knp=self.knp,
+            payer=self.payer,
+            channel=self.channel,
+            reference=self.reference,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    """A rejected line (R-F-3) with the first problem's ``code``, ``field`` and ``message``.
+
+    ``field`` names the input field (``iin``, ``period``, ``amount``, ``knp``, ``payer``,
+    ``paid_on``, ``channel``, ``reference``, ``surname``, ``given_name``, ``patronymic``,
+    ``birth_date``), or the line as a whole: ``row`` (CSV cells beyond the header) and ``raw``
+    (an MT102 block with too many text lines, or an unexpected line in it).
+
+    ``codes`` lists the codes of every problem found, first one first, without repeats
+    (:data:`LINE_CODES` order); ``problems`` holds each problem in full.  ``reference`` and
+    ``amount`` are filled when they could be read (the amount counts toward the register's
+    total, the reference toward duplicates).
+    """
+
+    code: str
+    field: str
+    message: str
+    line_no: int
+    raw: str = dataclasses.field(default="", repr=False)
+    codes: tuple[str, ...] = ()
+    problems: tuple[LineProblem, ...] = dataclasses.field(default=(), repr=False)
+    reference: str | None = None
+    amount: Decimal | None = None
+
+    ok: Literal[False] = dataclasses.field(default=False, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.code not in LINE_CODES:
+            raise ValueError(f"not a line code: {self.code!r}")
+        if not self.codes or self.codes[0] != self.code:
+            rest = tuple(c for c in self.codes if c != self.code)
+            object.__setattr__(self, "codes", (self.code, *rest))
+        if not self.problems:
+            problem = LineProblem(self.code, self.field, self.message)
+            object.__setattr__(self, "problems", (problem,))
+
+    @classmethod
+    def of(
+        cls,
+        problems: tuple[LineProblem, ...] | list[LineProblem],
+        *,
+        line_no: int,
+        raw: str = "",
+        reference: str | None = None,
+        amount: Decimal | None = None,
+    ) -> LineError:
+        """The error for one or more problems, ordered by :data:`LINE_CODES` (stable)."""
+        if not problems:
+            raise ValueError("a LineError needs at least one problem")
+        ordered = tuple(sorted(problems, key=lambda p: p.rank))
+        first = ordered[0]
+        codes = tuple(dict.fromkeys(p.code for p in ordered))
+        return cls(
+            code=first.code,
+            field=first.field,
+            message=first.message,
+            line_no=line_no,
+            raw=raw,
+            codes=codes,
+            problems=ordered,
+            reference=reference,
+            amount=amount,
+        )
+
+    def with_problem(self, problem: LineProblem) -> LineError:
+        """The same error with one more problem (e.g. ``line.duplicate`` found by the register)."""
+        return LineError.of(
+            (*self.problems, problem),
+            line_no=self.line_no,
+            raw=self.raw,
+            reference=self.reference,
+            amount=self.amount,
+        )
+
+
+LineResult: TypeAlias = IntakeLine | LineError
+"""What a register yields for each of its lines (R-F-3).  ``result.ok`` tells them apart."""

@@ -1,0 +1,459 @@
+"""Line validation (R-L-3), shared by the MT102 and the CSV parser.
+
+:func:`validate_line` takes a line's fields as the text the parser read (``None`` for a field
+that is absent: a missing MT102 tag or CSV cell) and returns an :class:`IntakeLine` or a
+:class:`LineError`.  Every check runs; the problems are reported in the order of
+:data:`osms.intake.lines.LINE_CODES`:
+
+1. ``line.malformed``: a required field is absent; the amount is not a number; ``paid_on`` or
+   the birth date is not a date; the channel is unknown; the reference is empty;
+2. ``line.invalid_iin`` (R-IIN-3); 3. ``line.invalid_period``; 4. ``line.period_too_early``;
+5. ``line.period_too_late``; 6. ``line.amount_not_positive``; 7. ``line.unknown_knp``;
+8. ``line.invalid_payer`` (neither a valid BIN nor a valid IIN, R-BIN-1, R-IIN-3);
+9. ``line.duplicate``, found by the register, which alone sees the other lines.
+
+The first problem is the error's ``code``; ``codes`` lists them all.  A check that needs a
+field that could not be read is skipped (an unreadable amount is ``line.malformed``, not also
+``line.amount_not_positive``).
+
+Period bounds (R-L-3): a period is too early before :func:`~osms.rules.parameters.liability_start`
+for КНП 122 and 124 and before :func:`~osms.rules.parameters.employer_liability_start` for
+КНП 121 and 123 (a penalty follows its principal: 123 is the penalty on deductions, 124 on
+contributions; R-L-3 names only 121 and 122).  It is too late after month(paid_on) +
+:func:`~osms.rules.parameters.prepayment_months` (12); for a payment made before that parameter's
+first value the first value applies.
+
+Text forms accepted:
+
+- amount: digits with an optional ``.`` or ``,`` and at most two decimals; spaces (also
+  no-break spaces) between digit groups are ignored; an optional sign (``-5`` is read, then
+  rejected as not positive); at most 13 integer digits;
+- dates: ``YYYY-MM-DD``, ``DD.MM.YYYY`` and ``YYYYMMDD`` (MT102 ``/DT/``);
+- period: anything :meth:`Month.parse` reads (``2025-05``, ``05.2025``, ``052025``);
+- КНП: ``121`` ... ``124``; channel: a :class:`~osms.rules.facts.Channel` value, any case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Final
+
+from osms.intake.lines import (
+    AMOUNT_NOT_POSITIVE,
+    INVALID_IIN,
+    INVALID_PAYER,
+    INVALID_PERIOD,
+    MALFORMED,
+    PERIOD_TOO_EARLY,
+    PERIOD_TOO_LATE,
+    UNKNOWN_KNP,
+    IntakeLine,
+    LineError,
+    LineProblem,
+    LineResult,
+)
+from osms.rules import bin as kzbin
+from osms.rules import iin as kziin
+from osms.rules.facts import KNP, Channel, earliest_period, latest_period
+from osms.rules.month import InvalidMonth, Month
+
+__all__ = [
+    "REQUIRED_FIELDS",
+    "RawLine",
+    "parse_amount",
+    "parse_date",
+    "validate_line",
+]
+
+REQUIRED_FIELDS: Final = (
+    "iin",
+    "period",
+    "amount",
+    "knp",
+    "payer",
+    "paid_on",
+    "channel",
+    "reference",
+)
+
+_AMOUNT = re.compile(r"^([+-]?)(\d{1,13})(?:[.,](\d{0,2}))?$", re.ASCII)
+_GROUP_SPACES = str.maketrans("", "", " \u00a0\u202f")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+_DOTTED_DATE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$", re.ASCII)
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII)
+
+
+def parse_amount(text: str) -> Decimal:
+    """Read an amount (``6000,00``, ``6 000.5``, ``-5``); raise :class:`ValueError` otherwise.
+
+    >>> parse_amount("6000,00"), parse_amount("17 000.5"), parse_amount("6000,")
+    (Decimal('6000.00'), Decimal('17000.5'), Decimal('6000'))
+    >>> parse_amount("1,234")
+    Traceback (most recent call last):
+    ...
+    ValueError: amount '1,234' is not a number (digits, then . or , and at most 2 decimals)
+    """
+    match = _AMOUNT.match(text.strip().translate(_GROUP_SPACES))
+    if match is None:
+        raise ValueError(
+            f"amount {text!r} is not a number (digits, then . or , and at most 2 decimals)"
+        )
+    sign, whole, fraction = match.groups()
+    try:
+        return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+        raise ValueError(f"amount {text!r} is not a number") from None
+
+
+def parse_date(text: str) -> date:
+    """Read ``YYYY-MM-DD``, ``DD.MM.YYYY`` or ``YYYYMMDD``; raise :class:`ValueError` otherwise.
+
+    >>> parse_date("2025-06-25") == parse_date("25.06.2025") == parse_date("20250625")
+    True
+    """
+    value = text.strip()
+    if m := _ISO_DATE.match(value):
+        year, month, day = m.groups()
+    elif m := _DOTTED_DATE.match(value):
+        day, month, year = m.groups()
+    elif m := _COMPACT_DATE.match(value):
+        year, month, day = m.groups()
+    else:
+        raise ValueError(f"{value!r} is not a date (expected YYYY-MM-DD, DD.MM.YYYY or YYYYMMDD)")
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a date: {error}") from None
+
+
+def _text(value: str | None) -> str | None:
+    """Stripped text, ``None`` when absent or empty."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def validate_line(
+    *,
+    line_no: int,
+    iin: str | None,
+    period: str | Month | None,
+    amount: str | Decimal | None,
+    knp: str | KNP | None,
+    payer: str | None,
+    paid_on: str | date | None,
+    channel: str | Channel | None,
+    reference: str | None,
+    surname: str | None = None,
+    given_name: str | None = None,
+    patronymic: str | None = None,
+    birth_date: str | date | None = None,
+    raw: str = "",
+    problems: Iterable[LineProblem] = (),
+) -> LineResult:
+    """Validate one line's fields (R-L-3); ``None`` means the field is absent from the line.
+
+    ``problems`` are problems the parser already found (a duplicated tag, extra cells); they
+    join the ones found here.
+
+    >>> line = validate_line(line_no=1, iin="900515300018", period="052025", amount="6000,00",
+    ...     knp="122", payer="990140000007", paid_on="2025-06-25", channel="bank_branch",
+    ...     reference="csv:1")
+    >>> line.period, line.amount, line.knp
+    (Month(2025, 5), Decimal('6000.00'), <KNP.CONTRIBUTION: '122'>)
+    >>> bad = validate_line(line_no=2, iin="900515300019", period="2019-12", amount="0",
+    ...     knp="122", payer="990140000007", paid_on="2025-06-25", channel="bank_branch",
+    ...     reference="csv:2")
+    >>> bad.code, bad.codes
+    ('line.invalid_iin', ('line.invalid_iin', 'line.period_too_early', 'line.amount_not_positive'))
+    """
+    found: list[LineProblem] = list(problems)
+    reported = {problem.field for problem in found} if found else set()
+    if (
+        iin is None
+        or period is None
+        or amount is None
+        or knp is None
+        or payer is None
+        or paid_on is None
+        or channel is None
+        or reference is None
+    ):
+        values = (iin, period, amount, knp, payer, paid_on, channel, reference)
+        missing = [
+            name
+            for name, value in zip(REQUIRED_FIELDS, values, strict=True)
+            if value is None and name not in reported
+        ]
+        if missing:
+            found.append(
+                LineProblem(MALFORMED, missing[0], f"missing field(s): {', '.join(missing)}")
+            )
+
+    # 1. reading (line.malformed)
+    amount_value: Decimal | None = None
+    if isinstance(amount, Decimal):
+        amount_value = amount
+    elif amount is not None:
+        read_amount = _read_amount(amount)
+        if isinstance(read_amount, Decimal):
+            amount_value = read_amount
+        else:
+            found.append(LineProblem(MALFORMED, "amount", read_amount))
+
+    paid_on_value: date | None = None
+    if isinstance(paid_on, date):
+        paid_on_value = paid_on
+    elif paid_on is not None:
+        read_date = _read_date(paid_on)
+        if isinstance(read_date, date):
+            paid_on_value = read_date
+        else:
+            found.append(LineProblem(MALFORMED, "paid_on", f"paid_on {read_date}"))
+
+    channel_value: Channel | None = None
+    if isinstance(channel, Channel):
+        channel_value = channel
+    elif channel is not None:
+        channel_value = _read_channel(channel)
+        if channel_value is None:
+            found.append(
+                LineProblem(
+                    MALFORMED,
+                    "channel",
+                    f"channel {channel!r} is unknown (expected one of "
+                    f"{', '.join(c.value for c in Channel)})",
+                )
+            )
+
+    reference_value = _text(reference)
+    if reference is not None and reference_value is None:
+        found.append(
+            LineProblem(MALFORMED, "reference", "the reference (idempotency key) is empty")
+        )
+
+    birth_date_value: date | None = None
+    if isinstance(birth_date, date):
+        birth_date_value = birth_date
+    elif (birth_text := _text(birth_date)) is not None:
+        read_birth = _read_date(birth_text)
+        if isinstance(read_birth, date):
+            birth_date_value = read_birth
+        else:
+            found.append(LineProblem(MALFORMED, "birth_date", f"birth date {read_birth}"))
+
+    # 2. the rules (R-L-3)
+    iin_value: str | None = None
+    if iin is not None:
+        try:
+            iin_value = kziin.validate(iin)
+        except kziin.InvalidIIN as error:
+            found.append(
+                LineProblem(INVALID_IIN, "iin", f"IIN {iin!r} is invalid: {error}", error.code)
+            )
+
+    period_value: Month | None = None
+    if isinstance(period, Month):
+        period_value = period
+    elif period is not None:
+        read_period = _read_period(period)
+        if isinstance(read_period, Month):
+            period_value = read_period
+        else:
+            found.append(
+                LineProblem(
+                    INVALID_PERIOD,
+                    "period",
+                    f"period {period!r} is invalid: {read_period}",
+                    InvalidMonth.code,
+                )
+            )
+
+    knp_value: KNP | None = None
+    if isinstance(knp, KNP):
+        knp_value = knp
+    elif knp is not None:
+        knp_value = _read_knp(knp)
+        if knp_value is None:
+            found.append(
+                LineProblem(
+                    UNKNOWN_KNP,
+                    "knp",
+                    f"KNP {knp!r} is unknown (expected {', '.join(k.value for k in KNP)})",
+                )
+            )
+
+    if period_value is not None and knp_value is not None:
+        first = earliest_period(knp_value)
+        if period_value < first:
+            found.append(
+                LineProblem(
+                    PERIOD_TOO_EARLY,
+                    "period",
+                    f"period {period_value} is before {first}, the first month for "
+                    f"KNP {knp_value.value}",
+                )
+            )
+    if period_value is not None and paid_on_value is not None:
+        last = latest_period(paid_on_value)
+        if last is not None and period_value > last:
+            found.append(
+                LineProblem(
+                    PERIOD_TOO_LATE,
+                    "period",
+                    f"period {period_value} is after {last}, the last month that may be paid "
+                    f"on {paid_on_value.isoformat()}",
+                )
+            )
+
+    if amount_value is not None and amount_value <= 0:
+        found.append(
+            LineProblem(AMOUNT_NOT_POSITIVE, "amount", f"amount {amount!s} is not greater than 0")
+        )
+
+    payer_value: str | None = None
+    if payer is not None:
+        payer_value, problem = _check_payer(payer)
+        if problem is not None:
+            found.append(problem)
+
+    if found:
+        return LineError.of(
+            found, line_no=line_no, raw=raw, reference=reference_value, amount=amount_value
+        )
+    assert iin_value is not None and period_value is not None and amount_value is not None
+    assert knp_value is not None and payer_value is not None and paid_on_value is not None
+    assert channel_value is not None and reference_value is not None
+    return IntakeLine(
+        line_no=line_no,
+        iin=iin_value,
+        period=period_value,
+        amount=amount_value,
+        knp=knp_value,
+        payer=payer_value,
+        paid_on=paid_on_value,
+        channel=channel_value,
+        reference=reference_value,
+        surname=_text(surname),
+        given_name=_text(given_name),
+        patronymic=_text(patronymic),
+        birth_date=birth_date_value,
+        raw=raw,
+    )
+
+
+# Small caches: registers repeat the same periods, amounts, dates, КНП and channels.  Every
+# cached value is immutable.
+
+
+@lru_cache(maxsize=4096)
+def _read_amount(text: str) -> Decimal | str:
+    """The amount, or the reason it is not one."""
+    try:
+        return parse_amount(text)
+    except ValueError as error:
+        return str(error)
+
+
+@lru_cache(maxsize=1024)
+def _read_date(text: str) -> date | str:
+    """The date, or the reason it is not one."""
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        return str(error)
+
+
+@lru_cache(maxsize=1024)
+def _read_period(text: str) -> Month | str:
+    """The month, or the reason it is not one."""
+    try:
+        return Month.parse(text)
+    except InvalidMonth as error:
+        return str(error)
+
+
+@lru_cache(maxsize=64)
+def _read_knp(text: str) -> KNP | None:
+    try:
+        return KNP(text.strip())
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=64)
+def _read_channel(text: str) -> Channel | None:
+    try:
+        return Channel(text.strip().lower())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """A line as a parser read it: text fields, ``None`` for an absent one (see
+    :func:`validate_line`), plus the problems the parser itself found (``line.malformed``).
+    When the parser reports a problem for a field it passes that field as ``None``."""
+
+    line_no: int
+    raw: str
+    iin: str | None = None
+    period: str | None = None
+    amount: str | None = None
+    knp: str | KNP | None = None
+    payer: str | None = None
+    paid_on: str | date | None = None
+    channel: str | Channel | None = None
+    reference: str | None = None
+    surname: str | None = None
+    given_name: str | None = None
+    patronymic: str | None = None
+    birth_date: str | None = None
+    problems: tuple[LineProblem, ...] = ()
+
+    def validate(self) -> LineResult:
+        """:func:`validate_line` on these fields."""
+        return validate_line(
+            line_no=self.line_no,
+            iin=self.iin,
+            period=self.period,
+            amount=self.amount,
+            knp=self.knp,
+            payer=self.payer,
+            paid_on=self.paid_on,
+            channel=self.channel,
+            reference=self.reference,
+            surname=self.surname,
+            given_name=self.given_name,
+            patronymic=self.patronymic,
+            birth_date=self.birth_date,
+            raw=self.raw,
+            problems=self.problems,
+        )
+
+
+@lru_cache(maxsize=1024)
+def _check_payer(payer: str) -> tuple[str | None, LineProblem | None]:
+    """The compacted payer if it is a valid BIN or IIN, else the problem.
+
+    Digit 5 tells them apart: 4, 5 or 6 in a BIN (R-BIN-1), 0-3 in an IIN (tens of the day).
+    Cached: an MT102 register has one payer for all its lines.
+    """
+    compact = kzbin.compact(payer)
+    is_bin = len(compact) >= 5 and compact[4] in kzbin.ENTITY_TYPES
+    try:
+        return (kzbin.validate(payer) if is_bin else kziin.validate(payer)), None
+    except (kzbin.InvalidBIN, kziin.InvalidIIN) as error:
+        kind = "BIN" if is_bin else "IIN"
+        return None, LineProblem(
+            INVALID_PAYER,
+            "payer",
+            f"payer {payer!r} is neither a valid BIN nor a valid IIN ({kind}: {error})",
+            error.code,
+        )
