@@ -21,10 +21,9 @@ from osms.intake.lines import LINE_CODES, REGISTER_CODES, Format
 from osms.intake.mt102 import Mt102Reader
 from osms.intake.register import KeySet
 from osms.intake.samples import SampleLine, write_csv, write_mt102
-from osms.rules.facts import earliest_period, latest_period
 from osms.rules import bin as kzbin
 from osms.rules import iin as kziin
-from osms.rules.facts import KNP, Channel
+from osms.rules.facts import KNP, Channel, earliest_period, latest_period
 from osms.rules.month import Month
 
 from .helpers import CSV_LINES, T8_LINES, mutated, t8_utf8

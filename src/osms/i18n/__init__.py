@@ -636,11 +636,17 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
         "register.malformed": "The register cannot be read.",
         "line.invalid_payer": "The payer's BIN or IIN is not valid.",
         "category.unknown": "Unknown state-paid category.",
-        "feed.malformed": "The category list cannot be read: check its header (iin, category, first, last).",
+        "feed.malformed": (
+            "The category list cannot be read: check its header (iin, category, first, last)."
+        ),
         "feed.period_order": "The last month is before the first month.",
         "temporary.documents_missing": "Documents proving the category are missing.",
-        "temporary.not_on_documents": "Temporary status cannot be granted on documents for this category.",
-        "temporary.already_insured": "The person is already insured: temporary status is not needed.",
+        "temporary.not_on_documents": (
+            "Temporary status cannot be granted on documents for this category."
+        ),
+        "temporary.already_insured": (
+            "The person is already insured: temporary status is not needed."
+        ),
         "temporary.already_decided": "The application has already been decided.",
         "temporary.not_found": "No such application.",
         "temporary.reason_required": "A refusal must give its reason.",
