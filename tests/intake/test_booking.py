@@ -1,0 +1,186 @@
+"""Booking registers into the real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from osms.intake.booking import book_register
+from osms.intake.samples import SampleLine, write_csv, write_mt102
+from osms.registry.db import make_session_factory
+from osms.registry.facts import load_facts
+from osms.registry.models import AuditEvent, Payment, Register, RegisterLine
+from osms.rules.month import Month
+from osms.rules.status import decide
+
+GOOD = [
+    SampleLine("900515300018", Month(2025, 5), Decimal("4250"), "Иванов", "Иван", "Иванович"),
+    SampleLine("850312401235", Month(2025, 5), Decimal("4250"), "Ахметова", "Айгерім"),
+]
+BAD = [
+    SampleLine("900515300019", Month(2025, 5), Decimal("4250")),  # check digit
+    SampleLine("900515300018", Month(2019, 5), Decimal("4250")),  # before 2020-01
+    SampleLine("850312401235", Month(2025, 6), Decimal("0")),  # amount
+]
+
+
+def _mt102(lines: list[SampleLine], reference: str = "OSMS1", **options: object) -> bytes:
+    out = io.BytesIO()
+    write_mt102(
+        out,
+        lines,
+        sender_bic="HSBKKZKX",
+        reference=reference,
+        paid_on=date(2025, 6, 10),
+        knp="122",
+        **options,  # type: ignore[arg-type]
+    )
+    return out.getvalue()
+
+
+def _payments(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(Payment)).scalar_one())
+
+
+def test_good_lines_are_booked_and_bad_ones_reported_with_codes(engine: Engine) -> None:
+    report = book_register(engine, io.BytesIO(_mt102(GOOD + BAD)), actor="bank:halyk")
+    assert (report.lines, report.booked, report.rejected) == (5, 2, 3)
+    assert report.accepted + report.rejected == report.lines
+    assert report.status == "partially_accepted"
+    assert [(o.line_no, o.code) for o in report.outcomes] == [
+        (3, "line.invalid_iin"),
+        (4, "line.period_too_early"),
+        (5, "line.amount_not_positive"),
+    ]
+    assert _payments(engine) == 2
+    with make_session_factory(engine)() as session:
+        facts = load_facts(session, "900515300018")
+        assert facts is not None
+        # КНП 122 paid by the employer's BIN covers the month as employer-paid (R-L-6)
+        assert decide(facts, date(2025, 6, 20)).payments[-2].cover.value == "employer"
+        register = session.scalars(select(Register)).one()
+        assert (register.line_count, register.accepted_count, register.rejected_count) == (5, 2, 3)
+        stored = session.scalars(select(RegisterLine).order_by(RegisterLine.line_no)).all()
+        assert [line.code_list[0] for line in stored] == [o.code for o in report.outcomes]
+        assert session.scalars(select(AuditEvent.action)).all() == ["register.book"]
+
+
+def test_re_sending_a_register_changes_nothing(engine: Engine) -> None:
+    data = _mt102(GOOD + BAD)
+    first = book_register(engine, io.BytesIO(data), actor="bank")
+    again = book_register(engine, io.BytesIO(data), actor="bank")
+    assert again.resent and not first.resent
+    assert (again.register_id, again.booked, again.rejected) == (first.register_id, 2, 3)
+    assert [o.code for o in again.outcomes] == [o.code for o in first.outcomes]
+    assert _payments(engine) == 2
+
+
+def test_the_same_lines_in_another_register_are_duplicates(engine: Engine) -> None:
+    book_register(engine, io.BytesIO(_mt102(GOOD)), actor="bank")
+    # same bank, message reference and line numbers: the same payments, re-sent differently
+    again = book_register(engine, io.BytesIO(_mt102(GOOD, document_number="2")), actor="bank")
+    assert (again.booked, again.duplicates, again.rejected) == (0, 2, 0)
+    assert all(o.status == "duplicate" and o.payment_id for o in again.outcomes)
+    assert again.status == "accepted"
+    assert _payments(engine) == 2
+
+
+def test_a_register_whose_total_differs_is_rejected_whole(engine: Engine) -> None:
+    report = book_register(engine, io.BytesIO(_mt102(GOOD, total=Decimal("9999.00"))), actor="bank")
+    assert report.status == "rejected"
+    assert report.reason_code == "register.total_mismatch"
+    assert (report.lines, report.accepted, report.rejected) == (2, 0, 2)
+    assert _payments(engine) == 0
+
+
+def test_windows_1251_and_csv_registers(engine: Engine) -> None:
+    russian = [SampleLine("900515300018", Month(2025, 5), Decimal("4250"), "Иванов", "Иван")]
+    cp1251 = _mt102(russian, encoding="cp1251")
+    assert book_register(engine, io.BytesIO(cp1251), actor="bank").booked == 1
+    out = io.BytesIO()
+    write_csv(out, GOOD, paid_on=date(2025, 6, 11), knp="122", channel="terminal")
+    report = book_register(engine, io.BytesIO(out.getvalue()), actor="kassa24", sender="KASSA24")
+    assert (report.format, report.booked) == ("csv", 2)
+    with make_session_factory(engine)() as session:
+        names = session.scalars(select(Payment.channel).order_by(Payment.id)).all()
+    assert [n.value if n else None for n in names] == ["bank_branch", "terminal", "terminal"]
+
+
+CRASH = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from osms.intake.booking import book_register
+    from osms.registry.db import make_engine
+
+    seen = 0
+    def progress(n):
+        global seen
+        seen += n
+        if seen >= int(sys.argv[3]):
+            os.kill(os.getpid(), signal.SIGKILL)  # the import dies midway, no clean-up
+
+    book_register(make_engine(sys.argv[1]), Path(sys.argv[2]), actor="crash", progress=progress,
+                  chunk=100)
+    """
+)
+
+
+def test_an_import_killed_midway_books_every_line_exactly_once_when_run_again(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    lines = [
+        SampleLine("900515300018", Month(2024, 1) + i % 12, Decimal("4250"), line_ref=str(i))
+        for i in range(1, 1201)
+    ]
+    register = tmp_path / "big.mt102"
+    register.write_bytes(_mt102(lines, reference="BIG1"))
+    killed = subprocess.run(
+        [sys.executable, "-c", CRASH, str(engine.url.render_as_string(False)), register, "500"],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        capture_output=True,
+        timeout=120,
+    )
+    assert killed.returncode == -9, killed.stderr.decode()
+    assert _payments(engine) == 0  # the register's transaction died with it
+    report = book_register(engine, register, actor="retry")
+    assert (report.lines, report.booked, report.rejected) == (1200, 1200, 0)
+    with engine.connect() as connection:
+        keys = connection.execute(
+            select(func.count(func.distinct(Payment.idempotency_key)))
+        ).scalar_one()
+    assert keys == _payments(engine) == 1200
+    assert book_register(engine, register, actor="again").resent
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.binary(max_size=600), st.sampled_from(["mt102", "csv", None]))
+def test_arbitrary_bytes_never_crash_nor_book_partly(
+    engine: Engine, data: bytes, form: str | None
+) -> None:
+    before = _payments(engine)
+    report = book_register(engine, io.BytesIO(data), actor="fuzz", format=form, sender="FUZZ")
+    assert report.accepted + report.rejected == report.lines
+    booked = _payments(engine) - before
+    if report.status == "rejected":
+        assert booked == 0
+    else:
+        assert booked <= report.booked
