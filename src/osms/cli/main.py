@@ -10,6 +10,12 @@ from typing import Annotated, Any
 import typer
 
 from osms.cli.db import db_app
+from osms.cli.registry_commands import (
+    categories_app,
+    import_command,
+    refunds_app,
+    temporary_app,
+)
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
 from osms.rules import iin as iin_rules
 from osms.rules.calculator import calculate
@@ -17,6 +23,7 @@ from osms.rules.errors import RuleError
 from osms.rules.status import decide
 from osms.scenarios.facts_file import FactsError, load_facts_file
 from osms.scenarios.runner import run_paths
+from osms.services.errors import ServiceError
 from osms.views.card import calculation_card, decision_card, iin_card
 from osms.views.json import calculation_json, decision_json, iin_json
 
@@ -28,11 +35,17 @@ app = typer.Typer(
 scenarios_app = typer.Typer(help="Executable rule scenarios (YAML).", no_args_is_help=True)
 app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(db_app, name="db")
+app.add_typer(categories_app, name="categories")
+app.add_typer(temporary_app, name="temporary")
+app.add_typer(refunds_app, name="refunds")
+app.command("import")(import_command)
 
 FactsOption = Annotated[
-    Path, typer.Option("--facts", help="A YAML file with `person` and `payments`.")
+    Path | None, typer.Option("--facts", help="A YAML file with `person` and `payments`.")
 ]
-DateOption = Annotated[str, typer.Option("--date", help="The date asked about, YYYY-MM-DD.")]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="The date asked about, YYYY-MM-DD (default today).")
+]
 LangOption = Annotated[str, typer.Option("--lang", help="kk (default), ru or en.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Stable JSON (docs/json.md).")]
 
@@ -69,22 +82,54 @@ def _load(facts: Path) -> Any:
         _fail(f"{facts}: {error}")
 
 
+def _person_and_day(iin: str | None, facts: Path | None, on: str | None) -> tuple[Any, date]:
+    """The facts from --facts, or from the registry by IIN; and the date (default today)."""
+    day = _parse_day(on, "--date") if on else date.today()
+    if (iin is None) == (facts is None):
+        _fail("give an IIN (looked up in the registry) or --facts FILE, not both")
+    if facts is not None:
+        return _load(facts), day
+    from osms.cli.context import session
+    from osms.services.people import facts_of
+
+    try:
+        with session() as opened:
+            person, _ = facts_of(opened, iin or "")
+    except ServiceError as error:
+        _fail(f"{iin}: {error.code}: {error_message(error.code, DEFAULT_LANGUAGE)}", 1)
+    return person, day
+
+
 @app.command()
 def status(
-    facts: FactsOption,
-    on: DateOption,
+    iin: Annotated[str | None, typer.Argument(help="IIN to look up in the registry.")] = None,
+    facts: FactsOption = None,
+    on: DateOption = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Knowledge date (default: --date).")
     ] = None,
     lang: LangOption = DEFAULT_LANGUAGE,
     as_json: JsonOption = False,
 ) -> None:
-    """Is the person of FACTS insured on DATE, as known on AS_OF, and why."""
+    """Is the person insured on DATE, as known on AS_OF, and why (registry or --facts)."""
     lang = _lang(lang)
-    person = _load(facts)
-    day = _parse_day(on, "--date")
+    day = _parse_day(on, "--date") if on else date.today()
     known = _parse_day(as_of, "--as-of") if as_of else None
-    decision = decide(person, day, known)
+    if (iin is None) == (facts is None):
+        _fail("give an IIN (looked up in the registry) or --facts FILE, not both")
+    if facts is not None:
+        decision = decide(_load(facts), day, known)
+    else:
+        from osms.cli.context import actor, session
+        from osms.services.status import status_of
+
+        try:
+            with session() as opened:
+                answer = status_of(opened, iin or "", day, known, actor=actor(None), channel="cli")
+        except ServiceError as error:
+            _fail(f"{iin}: {error.code}: {error_message(error.code, lang)}", 1)
+            raise
+        decision = answer.decision
     if as_json:
         _print_json(decision_json(decision, lang))
     else:
@@ -93,15 +138,16 @@ def status(
 
 @app.command()
 def calc(
-    facts: FactsOption,
-    on: DateOption,
+    iin: Annotated[str | None, typer.Argument(help="IIN to look up in the registry.")] = None,
+    facts: FactsOption = None,
+    on: DateOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
     as_json: JsonOption = False,
 ) -> None:
-    """What the person of FACTS can pay on DATE to become insured, with payment plans."""
+    """What the person can pay on DATE to become insured, with payment plans."""
     lang = _lang(lang)
-    person = _load(facts)
-    calculation = calculate(person, _parse_day(on, "--date"))
+    person, day = _person_and_day(iin, facts, on)
+    calculation = calculate(person, day)
     if as_json:
         _print_json(calculation_json(calculation))
     else:

@@ -1,0 +1,44 @@
+"""The database the command line works on: ``OSMS_DATABASE_URL``, else the SQLite file.
+
+The embedded SQLite default is migrated on first use, so that a newcomer needs no set-up;
+a PostgreSQL database is migrated only by ``osms db upgrade`` (an operator's decision).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+import typer
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
+
+from osms.registry import migrate
+from osms.registry.db import database_url, make_engine, make_session_factory, redacted
+
+__all__ = ["actor", "engine", "session"]
+
+
+@lru_cache(maxsize=1)
+def engine() -> Engine:
+    url = database_url()
+    if make_url(url).get_backend_name() == "sqlite":
+        migrate.upgrade(url)
+    elif migrate.current(url) != migrate.head():
+        typer.echo(f"{redacted(url)} is not migrated: run `osms db upgrade` first.", err=True)
+        raise typer.Exit(2)
+    return make_engine(url)
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    """A session whose work is committed at the end, or rolled back on an error."""
+    with make_session_factory(engine())() as opened, opened.begin():
+        yield opened
+
+
+def actor(given: str | None) -> str:
+    """Who is acting: ``--operator``, else ``OSMS_OPERATOR``, else the login name."""
+    return given or os.environ.get("OSMS_OPERATOR") or f"cli:{os.environ.get('USER', 'unknown')}"

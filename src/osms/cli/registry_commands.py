@@ -1,0 +1,337 @@
+"""Commands that work on the registry: import registers and feeds, operators' decisions."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from osms.cli.context import actor, engine, session
+from osms.i18n import DEFAULT_LANGUAGE, error_message
+from osms.intake.booking import BookingReport, book_register
+from osms.registry.temporary import Document
+from osms.services import categories as category_feeds
+from osms.services import refunds as refund_cases
+from osms.services import temporary as temporary_cases
+from osms.services.errors import ServiceError
+
+__all__ = ["categories_app", "import_command", "refunds_app", "temporary_app"]
+
+OperatorOption = Annotated[
+    str | None, typer.Option("--operator", help="Who decides (default: OSMS_OPERATOR or $USER).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+LangOption = Annotated[str, typer.Option("--lang", help="kk (default), ru or en.")]
+
+
+def _day(value: str | None, option: str) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        typer.echo(f"{option}: not a date (YYYY-MM-DD): {value!r}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _refuse(error: ServiceError, lang: str = DEFAULT_LANGUAGE) -> None:
+    typer.echo(f"{error.code}: {error_message(error.code, lang)} ({error.message})", err=True)
+    raise typer.Exit(1)
+
+
+def _count_lines(path: Path, register_format: str | None) -> int | None:
+    """A quick estimate of the number of lines, for the progress bar."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read()
+    except OSError:
+        return None
+    if register_format == "csv" or not data.lstrip(b"\xef\xbb\xbf").lstrip().startswith(
+        (b"{1:", b":20:")
+    ):
+        return max(data.count(b"\n") - 1, 0)
+    return data.count(b":21:")
+
+
+def _report_json(report: BookingReport, lang: str) -> dict[str, Any]:
+    return {
+        "register": report.register_id,
+        "format": report.format,
+        "sender": report.sender,
+        "reference": report.reference,
+        "status": report.status,
+        "reason": report.reason,
+        "reason_code": report.reason_code,
+        "resent": report.resent,
+        "lines_total": report.lines,
+        "accepted": report.accepted,
+        "booked": report.booked,
+        "duplicates": report.duplicates,
+        "rejected": report.rejected,
+        "lines": [
+            {
+                "line": o.line_no,
+                "status": o.status,
+                "code": o.code,
+                "codes": list(o.codes),
+                "field": o.field,
+                "message": o.message,
+                "text": error_message(o.code, lang),
+                "iin": o.iin,
+                "payment_id": o.payment_id,
+            }
+            for o in report.outcomes
+        ],
+    }
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="An MT102 or CSV register.", exists=True)],
+    register_format: Annotated[
+        str | None, typer.Option("--format", help="mt102 or csv (default: detected).")
+    ] = None,
+    sender: Annotated[
+        str | None, typer.Option("--sender", help="The sending bank or channel (CSV lists).")
+    ] = None,
+    operator: OperatorOption = None,
+    as_json: JsonOption = False,
+    lang: LangOption = DEFAULT_LANGUAGE,
+) -> None:
+    """Book a payment register: good lines are booked, bad lines reported with their codes."""
+    if register_format not in (None, "mt102", "csv"):
+        typer.echo("--format: mt102 or csv", err=True)
+        raise typer.Exit(2)
+    database = engine()
+    expected = _count_lines(file, register_format)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        disable=as_json,
+    ) as bar:
+        task = bar.add_task(file.name, total=expected)
+        report = book_register(
+            database,
+            file,
+            actor=actor(operator),
+            format=register_format,
+            sender=sender,
+            progress=lambda n: bar.advance(task, n),
+        )
+    if as_json:
+        typer.echo(json.dumps(_report_json(report, lang), ensure_ascii=False, indent=2))
+    else:
+        note = " (received before: nothing changed)" if report.resent else ""
+        typer.echo(
+            f"{file.name}: {report.status}{note} — {report.lines} lines, "
+            f"{report.accepted} accepted ({report.booked} booked, {report.duplicates} "
+            f"duplicates), {report.rejected} rejected"
+        )
+        if report.reason:
+            typer.echo(f"  {report.reason}")
+        for o in report.outcomes:
+            where = f" [{o.field}]" if o.field else ""
+            typer.echo(f"  line {o.line_no}: {o.code}{where} {o.message}")
+    if report.status == "rejected":
+        raise typer.Exit(1)
+
+
+categories_app = typer.Typer(help="State-paid category feeds.", no_args_is_help=True)
+
+
+@categories_app.command("import")
+def categories_import(
+    file: Annotated[Path, typer.Argument(help="CSV: iin, category, first, last.", exists=True)],
+    source: Annotated[
+        str | None, typer.Option("--source", help="The feed's name (default: the file name).")
+    ] = None,
+    operator: OperatorOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import category periods from a state register's CSV feed (R-CAT-1)."""
+    try:
+        with session() as opened, file.open("rb") as stream:
+            report = category_feeds.import_category_feed(
+                opened, stream, source=source or file.name, actor=actor(operator)
+            )
+    except ServiceError as error:
+        _refuse(error)
+        return
+    if as_json:
+        body = {
+            "accepted": report.accepted,
+            "rejected": report.rejected,
+            "lines": [
+                {
+                    "line": line.line_no,
+                    "code": line.code,
+                    "field": line.field,
+                    "message": line.message,
+                }
+                for line in report.lines
+                if line.status == "rejected"
+            ],
+        }
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{file.name}: {report.accepted} stored, {report.rejected} rejected")
+    for line in report.lines:
+        if line.status == "rejected":
+            typer.echo(f"  line {line.line_no}: {line.code} [{line.field}] {line.message}")
+
+
+temporary_app = typer.Typer(help="Temporary status on documents (R-TMP-1).", no_args_is_help=True)
+
+
+def _document(text: str) -> Document:
+    try:
+        kind, number, issued = text.split(":", 2)
+        return Document(kind, number, date.fromisoformat(issued))
+    except ValueError:
+        typer.echo(f"--document: KIND:NUMBER:YYYY-MM-DD, got {text!r}", err=True)
+        raise typer.Exit(2) from None
+
+
+@temporary_app.command("apply")
+def temporary_apply(
+    iin: Annotated[str, typer.Argument(help="The applicant's IIN.")],
+    category: Annotated[str, typer.Option("--category", help="The category code, e.g. pregnant.")],
+    document: Annotated[
+        list[str], typer.Option("--document", help="KIND:NUMBER:YYYY-MM-DD, repeatable.")
+    ],
+    on: Annotated[str | None, typer.Option("--date", help="Submitted on (default today).")] = None,
+    channel: Annotated[str, typer.Option("--channel")] = "operator",
+    operator: OperatorOption = None,
+) -> None:
+    """Record an application with the documents of the category (SOURCES.md T6)."""
+    try:
+        with session() as opened:
+            application = temporary_cases.apply(
+                opened,
+                iin,
+                category,
+                [_document(d) for d in document],
+                submitted_on=_day(on, "--date"),
+                channel=channel,
+                actor=actor(operator),
+            )
+            typer.echo(f"application {application.id}: {application.status.value}")
+    except ServiceError as error:
+        _refuse(error)
+
+
+@temporary_app.command("approve")
+def temporary_approve(
+    application_id: Annotated[int, typer.Argument()],
+    on: Annotated[str | None, typer.Option("--date", help="Granted on (default today).")] = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Approve: status for one calendar month from the grant date."""
+    try:
+        with session() as opened:
+            application = temporary_cases.approve(
+                opened, application_id, granted_on=_day(on, "--date"), actor=actor(operator)
+            )
+            typer.echo(
+                f"application {application.id}: approved, insured {application.granted_on} "
+                f"to {application.ends_on} (exclusive)"
+            )
+    except ServiceError as error:
+        _refuse(error)
+
+
+@temporary_app.command("refuse")
+def temporary_refuse(
+    application_id: Annotated[int, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason", help="Told to the applicant.")],
+    operator: OperatorOption = None,
+) -> None:
+    """Refuse, with a reason."""
+    try:
+        with session() as opened:
+            temporary_cases.refuse(opened, application_id, reason=reason, actor=actor(operator))
+            typer.echo(f"application {application_id}: refused")
+    except ServiceError as error:
+        _refuse(error)
+
+
+refunds_app = typer.Typer(help="Refunds of wrong payments (R-R-1).", no_args_is_help=True)
+
+
+@refunds_app.command("apply")
+def refunds_apply(
+    payment_id: Annotated[int, typer.Argument()],
+    reason: Annotated[
+        str, typer.Option("--reason", help="wrong_period, wrong_year, wrong_iin or overpayment.")
+    ],
+    on: Annotated[str | None, typer.Option("--date", help="Applied on (default today).")] = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Record a refund application; it must be decided within 15 working days."""
+    try:
+        with session() as opened:
+            application = refund_cases.apply(
+                opened, payment_id, reason, applied_on=_day(on, "--date"), actor=actor(operator)
+            )
+            typer.echo(f"refund {application.id}: to decide by {application.due_by}")
+    except ServiceError as error:
+        _refuse(error)
+
+
+@refunds_app.command("approve")
+def refunds_approve(
+    application_id: Annotated[int, typer.Argument()],
+    on: Annotated[str | None, typer.Option("--date", help="Refunded on (default today).")] = None,
+    operator: OperatorOption = None,
+) -> None:
+    """Approve: the payment stops counting from the refund date."""
+    try:
+        with session() as opened:
+            application = refund_cases.approve(
+                opened, application_id, refunded_on=_day(on, "--date"), actor=actor(operator)
+            )
+            typer.echo(f"refund {application.id}: approved, refunded on {application.refunded_on}")
+    except ServiceError as error:
+        _refuse(error)
+
+
+@refunds_app.command("refuse")
+def refunds_refuse(
+    application_id: Annotated[int, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason")],
+    operator: OperatorOption = None,
+) -> None:
+    """Refuse, with a reason."""
+    try:
+        with session() as opened:
+            refund_cases.refuse(opened, application_id, reason=reason, actor=actor(operator))
+            typer.echo(f"refund {application_id}: refused")
+    except ServiceError as error:
+        _refuse(error)
+
+
+@refunds_app.command("list")
+def refunds_list(
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only those past their deadline.")
+    ] = False,
+    on: Annotated[str | None, typer.Option("--date", help="Today (default: today).")] = None,
+) -> None:
+    """Undecided refund applications, the most urgent first."""
+    today = _day(on, "--date")
+    with session() as opened:
+        found = refund_cases.overdue(opened, today) if overdue else refund_cases.pending(opened)
+        for application in found:
+            late = " OVERDUE" if application.due_by < today else ""
+            typer.echo(
+                f"refund {application.id}: payment {application.payment_id}, "
+                f"{application.iin}, {application.reason.value}, due by {application.due_by}{late}"
+            )
+        if not found:
+            typer.echo("no refund applications to decide")

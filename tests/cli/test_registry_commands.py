@@ -1,0 +1,137 @@
+"""The registry's command line on a fresh SQLite file (the embedded default)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from osms.cli import context
+from osms.cli.main import app
+from osms.intake.samples import SampleLine, write_mt102
+from osms.rules.month import Month
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.delenv("OSMS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("OSMS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("OSMS_OPERATOR", "operator-1")
+    context.engine.cache_clear()
+    yield tmp_path
+    context.engine.cache_clear()
+
+
+@pytest.fixture
+def register(tmp_path: Path) -> Path:
+    path = tmp_path / "halyk.mt102"
+    months = list(Month.range(Month(2024, 6), Month(2025, 6)))
+    lines = [SampleLine("900515300018", m, Decimal("4250"), "Иванов", "Иван") for m in months]
+    lines.append(SampleLine("900515300019", Month(2025, 5), Decimal("4250")))
+    write_mt102(
+        path,
+        lines,
+        sender_bic="HSBKKZKX",
+        reference="R7",
+        paid_on=date(2024, 6, 3),
+        knp="122",
+        payer="900515300018",
+    )
+    return path
+
+
+def test_import_books_reports_and_is_idempotent(register: Path) -> None:
+    first = runner.invoke(app, ["import", str(register), "--json"])
+    assert first.exit_code == 0, first.output
+    body = json.loads(first.output)
+    assert (body["accepted"], body["rejected"]) == (12, 1)
+    assert body["lines"][0]["code"] == "line.invalid_iin"
+    assert body["lines"][0]["line"] == 13
+    again = json.loads(runner.invoke(app, ["import", str(register), "--json"]).output)
+    assert again["resent"] is True and again["accepted"] == 12
+
+
+def test_status_by_iin_answers_from_the_database(register: Path) -> None:
+    runner.invoke(app, ["import", str(register)])
+    result = runner.invoke(app, ["status", "900515300018", "--date", "2024-06-20", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert (body["status"], body["reason"]) == ("insured", "prepaid")
+    unknown = runner.invoke(app, ["status", "900515300019", "--date", "2024-06-20"])
+    assert unknown.exit_code == 1
+    assert "iin.checksum" in unknown.output
+
+
+def test_categories_import_reports_bad_lines(tmp_path: Path) -> None:
+    feed = tmp_path / "students.csv"
+    feed.write_text(
+        "iin,category,first,last\n850312401235,student,2020-09,2024-06\n1,student,2020-09,\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["categories", "import", str(feed), "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert (body["accepted"], body["rejected"]) == (1, 1)
+    assert body["lines"][0]["code"] == "iin.length"
+    status = runner.invoke(app, ["status", "850312401235", "--date", "2023-01-10", "--json"])
+    assert json.loads(status.output)["category"] == "student"
+
+
+def test_temporary_status_and_refund_workflows(register: Path) -> None:
+    applied = runner.invoke(
+        app,
+        [
+            "temporary",
+            "apply",
+            "850312401235",
+            "--category",
+            "pregnant",
+            "--document",
+            "form_027u:027-5:2025-03-01",
+            "--date",
+            "2025-03-03",
+        ],
+    )
+    assert applied.exit_code == 0, applied.output
+    application_id = applied.output.split()[1].rstrip(":")
+    approved = runner.invoke(app, ["temporary", "approve", application_id, "--date", "2025-03-03"])
+    assert "approved" in approved.output
+    status = runner.invoke(app, ["status", "850312401235", "--date", "2025-03-20", "--json"])
+    assert json.loads(status.output)["reason"] == "temporary"
+
+    runner.invoke(app, ["import", str(register)])
+    refund = runner.invoke(
+        app, ["refunds", "apply", "1", "--reason", "wrong_period", "--date", "2024-07-01"]
+    )
+    assert "to decide by 2024-07-23" in refund.output
+    listed = runner.invoke(app, ["refunds", "list", "--overdue", "--date", "2024-07-24"])
+    assert "OVERDUE" in listed.output
+    assert (
+        "approved" in runner.invoke(app, ["refunds", "approve", "1", "--date", "2024-07-10"]).output
+    )
+
+
+def test_operator_errors_are_stable_codes() -> None:
+    missing = runner.invoke(
+        app,
+        [
+            "temporary",
+            "apply",
+            "850312401235",
+            "--category",
+            "pregnant",
+            "--document",
+            "birth_certificate:1:2025-01-01",
+        ],
+    )
+    assert missing.exit_code == 1
+    assert "temporary.documents_missing" in missing.output
+    nothing = runner.invoke(app, ["refunds", "approve", "42"])
+    assert "refund.not_found" in nothing.output
