@@ -21,15 +21,15 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Connection, Table, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -218,14 +218,149 @@ def _book_lines(
             progress(len(good) + len(bad))
 
 
-def _insert_ignoring(connection: Connection, table: Table, key: Sequence[str]) -> Any:
-    """INSERT … ON CONFLICT (key) DO NOTHING for the connection's dialect."""
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(key))
-    if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(key))
-    raise NotImplementedError(f"booking supports PostgreSQL and SQLite, not {dialect}")
+_PAYMENT_COLUMNS = (
+    "iin",
+    "period",
+    "amount",
+    "knp",
+    "payer",
+    "channel",
+    "paid_on",
+    "credited_on",
+    "reference",
+    "register_id",
+    "line_no",
+    "idempotency_key",
+    "booked_at",
+)
+_PEOPLE_COLUMNS = ("iin", "surname", "given_name", "patronymic", "birth_date", "created_at")
+
+
+def _payment_rows(register_id: int, good: list[IntakeLine], now: datetime) -> list[tuple[Any, ...]]:
+    """The ledger rows of a chunk, as the database stores them (month as ``YYYYMM``)."""
+    return [
+        (
+            line.iin,
+            line.period.year * 100 + line.period.month,
+            line.amount,
+            line.knp.value,
+            line.payer,
+            line.channel.value,
+            line.paid_on,
+            _credit(line.paid_on),
+            line.reference[:64],
+            register_id,
+            line.line_no,
+            line.reference,
+            now,
+        )
+        for line in good
+    ]
+
+
+def _people_rows(good: list[IntakeLine], now: datetime) -> list[tuple[Any, ...]]:
+    people = {}
+    for line in good:
+        if line.iin not in people:
+            people[line.iin] = (
+                line.iin,
+                line.surname,
+                line.given_name,
+                line.patronymic,
+                birth_date(line.iin),
+                now,
+            )
+    return list(people.values())
+
+
+def _book_postgresql(
+    connection: Connection, register_id: int, good: list[IntakeLine], now: datetime
+) -> set[str]:
+    """COPY the chunk into temporary tables, then INSERT … ON CONFLICT DO NOTHING from them.
+
+    COPY avoids sending one parameter per value; the database does the conflict checks.
+    Returns the idempotency keys booked now.
+    """
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    with raw.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS osms_staging_people ("
+            " iin char(12), surname varchar(100), given_name varchar(100),"
+            " patronymic varchar(100), birth_date date, created_at timestamptz)"
+            " ON COMMIT DROP"
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS osms_staging_payments ("
+            " iin char(12), period integer, amount numeric(14, 2), knp varchar(3),"
+            " payer char(12), channel varchar(16), paid_on date, credited_on date,"
+            " reference varchar(64), register_id bigint, line_no integer,"
+            " idempotency_key varchar(200), booked_at timestamptz) ON COMMIT DROP"
+        )
+        cursor.execute("TRUNCATE osms_staging_people, osms_staging_payments")
+        with cursor.copy(
+            f"COPY osms_staging_people ({', '.join(_PEOPLE_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for row in _people_rows(good, now):
+                copy.write_row(row)
+        with cursor.copy(
+            f"COPY osms_staging_payments ({', '.join(_PAYMENT_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for row in _payment_rows(register_id, good, now):
+                copy.write_row(row)
+        people = ", ".join(_PEOPLE_COLUMNS)
+        cursor.execute(
+            f"INSERT INTO people ({people}) SELECT {people} FROM osms_staging_people"
+            " ON CONFLICT (iin) DO NOTHING"
+        )
+        payments = ", ".join(_PAYMENT_COLUMNS)
+        cursor.execute(
+            f"INSERT INTO payments ({payments}) SELECT {payments} FROM osms_staging_payments"
+            " ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _book_sqlite(
+    connection: Connection, register_id: int, good: list[IntakeLine], now: datetime
+) -> set[str]:
+    """SQLite: one writer at a time, so read the keys already booked, then insert the rest."""
+    keys = [line.reference for line in good]
+    existing: set[str] = set()
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        found = connection.execute(
+            select(_PAYMENTS.c.idempotency_key).where(_PAYMENTS.c.idempotency_key.in_(part))
+        )
+        existing.update(found.scalars())
+    fresh = [line for line in good if line.reference not in existing]
+    if fresh:
+        connection.execute(
+            sqlite.insert(_PEOPLE).on_conflict_do_nothing(index_elements=["iin"]),
+            [dict(zip(_PEOPLE_COLUMNS, row, strict=True)) for row in _people_rows(fresh, now)],
+        )
+        connection.execute(
+            _PAYMENTS.insert(),
+            [
+                {
+                    "iin": line.iin,
+                    "period": line.period,
+                    "amount": line.amount,
+                    "knp": line.knp,
+                    "payer": line.payer,
+                    "channel": line.channel,
+                    "paid_on": line.paid_on,
+                    "credited_on": _credit(line.paid_on),
+                    "reference": line.reference[:64],
+                    "register_id": register_id,
+                    "line_no": line.line_no,
+                    "idempotency_key": line.reference,
+                    "booked_at": now,
+                }
+                for line in fresh
+            ],
+        )
+    return {line.reference for line in fresh}
 
 
 def _write_chunk(
@@ -237,40 +372,13 @@ def _write_chunk(
 ) -> None:
     now = utc_now()
     if good:
-        people = {
-            line.iin: {
-                "iin": line.iin,
-                "surname": line.surname,
-                "given_name": line.given_name,
-                "patronymic": line.patronymic,
-                "birth_date": birth_date(line.iin),
-                "created_at": now,
-            }
-            for line in good
-        }
-        connection.execute(_insert_ignoring(connection, _PEOPLE, ["iin"]), list(people.values()))
-        rows = [
-            {
-                "iin": line.iin,
-                "period": line.period,
-                "amount": line.amount,
-                "knp": line.knp,
-                "payer": line.payer,
-                "channel": line.channel,
-                "paid_on": line.paid_on,
-                "credited_on": _credit(line.paid_on),
-                "reference": line.reference[:64],
-                "register_id": register_id,
-                "line_no": line.line_no,
-                "idempotency_key": line.reference,
-                "booked_at": now,
-            }
-            for line in good
-        ]
-        statement = _insert_ignoring(connection, _PAYMENTS, ["idempotency_key"]).returning(
-            _PAYMENTS.c.idempotency_key
-        )
-        booked = set(connection.execute(statement, rows).scalars())
+        dialect = connection.dialect.name
+        if dialect == "postgresql":
+            booked = _book_postgresql(connection, register_id, good, now)
+        elif dialect == "sqlite":
+            booked = _book_sqlite(connection, register_id, good, now)
+        else:
+            raise NotImplementedError(f"booking supports PostgreSQL and SQLite, not {dialect}")
         report.booked += len(booked)
         twins = [line for line in good if line.reference not in booked]
         if twins:
@@ -293,8 +401,9 @@ def _write_chunk(
                 )
                 report.duplicates += 1
                 report.outcomes.append(outcome)
-                bad_row = _line_row(register_id, outcome, line.period, line.amount)
-                connection.execute(_LINES.insert(), bad_row)
+                connection.execute(
+                    _LINES.insert(), _line_row(register_id, outcome, line.period, line.amount)
+                )
     if bad:
         outcomes = [
             LineOutcome(
