@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from osms.registry.columns import Money, int_to_month, month_to_int
 from osms.registry.models import (
+    ApiClient,
     ApplicationStatus,
     AuditEvent,
     Base,
+    BotSubscription,
     CategoryPeriodRecord,
     LineStatus,
     PayerKindPeriod,
@@ -156,6 +158,26 @@ def _rows() -> list[Base]:
             iin=IIN,
             why="wrong month",
             detail={"payment": 1, "amount": "4505.60", "nested": {"ok": True, "list": [1, 2]}},
+        ),
+        ApiClient(
+            id=1,
+            name="Halyk Bank",
+            key_prefix="osms_ab12",
+            key_hash="0" * 64,
+            scopes="status:read history:read",
+            rate_limit_per_minute=600,
+            created_at=AT,
+            created_by="operator:7",
+            revoked_at=None,
+            revoked_by=None,
+        ),
+        BotSubscription(
+            chat_id=123456789012,
+            iin=IIN,
+            lang="ru",
+            created_at=AT,
+            active=True,
+            last_reminded_period=Month(2025, 9),
         ),
     ]
 

@@ -31,6 +31,7 @@ from sqlalchemy import (
     CHAR,
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -429,3 +430,47 @@ class AuditEvent(Base):
     """No foreign key: a lookup of an IIN the registry does not know is audited too."""
     why: Mapped[str] = mapped_column(Text)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON_DOCUMENT, default=dict)
+
+
+class ApiClient(Base):
+    """A bank, clinic or operator system calling the API with a key (issue #4).
+
+    Only a SHA-256 hash of the key is stored; ``key_prefix`` (the key's first characters,
+    shown to operators) finds the row.  ``scopes`` is a space-separated list such as
+    ``status:read history:read``.
+    """
+
+    __tablename__ = "api_clients"
+    __table_args__ = (
+        UniqueConstraint("key_prefix"),
+        CheckConstraint("rate_limit_per_minute > 0", name="rate_limit_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    key_prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(CHAR(64))
+    scopes: Mapped[str] = mapped_column(String(255))
+    rate_limit_per_minute: Mapped[int] = mapped_column(Integer, default=600)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    created_by: Mapped[str] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class BotSubscription(Base):
+    """A Telegram chat that asked to be warned before an IIN loses status (issue #4)."""
+
+    __tablename__ = "bot_subscriptions"
+    __table_args__ = (
+        CheckConstraint("lang IN ('kk', 'ru', 'en')", name="lang"),
+        Index("ix_bot_subscriptions_iin", "iin"),
+    )
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    iin: Mapped[str] = mapped_column(IIN, primary_key=True)
+    lang: Mapped[str] = mapped_column(String(2), default="kk")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_reminded_period: Mapped[Month | None] = mapped_column(MonthType())
+    """The month of the last warning sent, so that a month is warned about once."""
