@@ -27,14 +27,13 @@ from osms.rules.month import Month
 
 
 def people(count: int) -> list[str]:
+    """``count`` distinct valid IINs (men born 1980–2004), deterministic."""
     found: list[str] = []
     serial = 0
     while len(found) < count:
         serial += 1
-        day = 1 + serial % 28
-        prefix = f"9005{day:02d}3{serial % 10000:04d}"
-        if serial >= 10000:
-            prefix = f"{80 + serial // 280000:02d}{1 + serial // 10000 % 12:02d}{day:02d}3{serial % 10000:04d}"
+        year, month, day = 80 + serial // 280000 % 25, 1 + serial // 10000 % 12, 1 + serial % 28
+        prefix = f"{year:02d}{month:02d}{day:02d}3{serial % 10000:04d}"
         digit = check_digit(prefix)
         if digit is not None:
             found.append(f"{prefix}{digit}")
@@ -48,7 +47,11 @@ def write_register(path: Path, count: int) -> None:
         for i, iin in enumerate(iins)
     )
     write_mt102(
-        path, lines, sender_bic="HSBKKZKX", reference="BENCH1", paid_on=date(2026, 11, 10),
+        path,
+        lines,
+        sender_bic="HSBKKZKX",
+        reference="BENCH1",
+        paid_on=date(2026, 11, 10),
         knp="122",
     )
 

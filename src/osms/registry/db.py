@@ -88,7 +88,9 @@ def make_engine(url: str | URL | None = None, **options: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     if backend == "postgresql":
-        options.setdefault("pool_pre_ping", True)
+        # A ping per checkout costs a round trip on every look-up; recycle connections
+        # instead, and let a dropped connection fail one request (the pool then replaces it).
+        options.setdefault("pool_recycle", 1800)
     return create_engine(resolved, **options)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from osms.rules import parameters
 from osms.rules.month import InvalidMonth, Month
@@ -116,6 +117,7 @@ def _is_bin(payer: str | None) -> bool:
     return payer is not None and len(payer) == 12 and payer[4] in "456"
 
 
+@lru_cache(maxsize=8)
 def earliest_period(knp: KNP) -> Month:
     """The first month a payment with this КНП may be for (R-L-3, §12 Q15).
 
@@ -130,6 +132,7 @@ def earliest_period(knp: KNP) -> Month:
     return parameters.liability_start()
 
 
+@lru_cache(maxsize=4096)
 def latest_period(paid_on: date) -> Month | None:
     """The last month a payment made on ``paid_on`` may be for: month(paid_on) + 12 (R-L-3).
 
