@@ -12,24 +12,22 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 import typer
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from osms.registry import migrate
-from osms.registry.db import database_url, make_engine, make_session_factory, redacted
+from osms.registry.db import make_session_factory
 
 __all__ = ["actor", "engine", "session"]
 
 
 @lru_cache(maxsize=1)
 def engine() -> Engine:
-    url = database_url()
-    if make_url(url).get_backend_name() == "sqlite":
-        migrate.upgrade(url)
-    elif migrate.current(url) != migrate.head():
-        typer.echo(f"{redacted(url)} is not migrated: run `osms db upgrade` first.", err=True)
-        raise typer.Exit(2)
-    return make_engine(url)
+    try:
+        return migrate.ready_engine()
+    except migrate.NotMigrated as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from osms.cli.registry_commands import (
     refunds_app,
     temporary_app,
 )
+from osms.cli.serve import serve
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
 from osms.rules import iin as iin_rules
 from osms.rules.calculator import calculate
@@ -39,6 +40,7 @@ app.add_typer(categories_app, name="categories")
 app.add_typer(temporary_app, name="temporary")
 app.add_typer(refunds_app, name="refunds")
 app.command("import")(import_command)
+app.command("serve")(serve)
 
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="A YAML file with `person` and `payments`.")

@@ -27,9 +27,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, Engine, make_url
 
-from osms.registry.db import database_url, make_engine
+from osms.registry.db import database_url, make_engine, redacted
 from osms.registry.models import Base
 
 __all__ = [
@@ -133,3 +133,22 @@ def run_environment() -> None:
             connection.commit()
     finally:
         engine.dispose()
+
+
+class NotMigrated(RuntimeError):
+    """The database is behind the newest migration; run ``osms db upgrade``."""
+
+
+def ready_engine(url: str | URL | None = None) -> Engine:
+    """An engine on a database ready for use.
+
+    The embedded SQLite default is migrated on first use, so that a newcomer needs no set-up;
+    a PostgreSQL database is migrated only by ``osms db upgrade`` (an operator's decision),
+    and :class:`NotMigrated` says so when it is behind.
+    """
+    resolved = database_url(url)
+    if make_url(resolved).get_backend_name() == "sqlite":
+        upgrade(resolved)
+    elif current(resolved) != head():
+        raise NotMigrated(f"{redacted(resolved)} is not migrated: run `osms db upgrade` first")
+    return make_engine(resolved)
