@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from osms.cli.bot import bot_app
 from osms.cli.db import db_app
 from osms.cli.registry_commands import (
     categories_app,
@@ -41,6 +42,7 @@ app.add_typer(temporary_app, name="temporary")
 app.add_typer(refunds_app, name="refunds")
 app.command("import")(import_command)
 app.command("serve")(serve)
+app.add_typer(bot_app, name="bot")
 
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="A YAML file with `person` and `payments`.")

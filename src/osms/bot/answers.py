@@ -1,0 +1,79 @@
+"""The bot's units of work: one transaction around the use cases a chat message asks for.
+
+These functions are synchronous (SQLAlchemy sessions); the handlers run them in a worker thread
+so that one slow query never stalls the polling loop.  The audit trail names the chat as the
+actor (``telegram:<chat id>``) and ``bot`` as the channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from osms.rules.calculator import Calculation
+from osms.services import subscriptions
+from osms.services.status import StatusAnswer, calculator_for, status_of
+
+__all__ = [
+    "CHANNEL",
+    "BotContext",
+    "Lookup",
+    "actor",
+    "calculation",
+    "look_up",
+    "subscribe",
+    "unsubscribe",
+]
+
+CHANNEL = "bot"
+
+
+@dataclass(frozen=True, slots=True)
+class BotContext:
+    """What the handlers need besides the update: the database and the clock."""
+
+    session_factory: sessionmaker[Session]
+    today: Callable[[], date] = date.today
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """The answer to an IIN, and the calculator's when there is something to pay."""
+
+    answer: StatusAnswer
+    calculation: Calculation | None
+
+
+def actor(chat_id: int) -> str:
+    return f"telegram:{chat_id}"
+
+
+def look_up(context: BotContext, chat_id: int, iin: str) -> Lookup:
+    """Status, debts and, when uninsured, in debt or in the last grace month, what to pay."""
+    on = context.today()
+    with context.session_factory() as session, session.begin():
+        answer = status_of(session, iin, on, actor=actor(chat_id), channel=CHANNEL)
+        decision = answer.decision
+        calc = None
+        if not decision.insured or decision.debt_months or decision.loses_status_next_month:
+            calc = calculator_for(session, decision.iin, on, actor=actor(chat_id), channel=CHANNEL)
+        return Lookup(answer, calc)
+
+
+def calculation(context: BotContext, chat_id: int, iin: str) -> Calculation:
+    with context.session_factory() as session, session.begin():
+        return calculator_for(session, iin, context.today(), actor=actor(chat_id), channel=CHANNEL)
+
+
+def subscribe(context: BotContext, chat_id: int, iin: str, lang: str) -> str:
+    """Subscribe the chat; the compact IIN subscribed to."""
+    with context.session_factory() as session, session.begin():
+        return subscriptions.subscribe(session, chat_id, iin, lang, actor=actor(chat_id)).iin
+
+
+def unsubscribe(context: BotContext, chat_id: int, iin: str) -> bool:
+    with context.session_factory() as session, session.begin():
+        return subscriptions.unsubscribe(session, chat_id, iin, actor=actor(chat_id))

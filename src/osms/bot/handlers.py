@@ -1,0 +1,241 @@
+"""The bot's handlers: parse the message, call one unit of work, render the reply.
+
+Per chat the dispatcher's FSM storage keeps the language chosen with /start (``lang``, Kazakh
+until one is chosen) and the last IIN answered (``iin``), which /calc, /subscribe and
+/unsubscribe use when no IIN follows the command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Final
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, ErrorEvent, Message
+
+from osms.bot import answers, texts
+from osms.bot.answers import BotContext
+from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
+from osms.services.errors import ServiceError
+from osms.services.people import checked_iin
+
+__all__ = ["build_router"]
+
+logger = logging.getLogger(__name__)
+
+LANG_KEY: Final = "lang"
+IIN_KEY: Final = "iin"
+
+_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+async def chat_language(state: FSMContext) -> str:
+    """The language chosen in this chat, Kazakh by default."""
+    lang = (await state.get_data()).get(LANG_KEY)
+    return lang if isinstance(lang, str) and lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _iin_candidate(text: str) -> str | None:
+    """The text as an IIN to check (spaces and dashes dropped), or None when it has no digit."""
+    compact = _SEPARATORS.sub("", text)
+    return compact if any(c.isdigit() for c in compact) else None
+
+
+async def _command_iin(command: CommandObject, state: FSMContext) -> str | None:
+    """The IIN after the command, else the last IIN answered in this chat."""
+    if command.args and command.args.strip():
+        return _SEPARATORS.sub("", command.args)
+    last = (await state.get_data()).get(IIN_KEY)
+    return last if isinstance(last, str) else None
+
+
+def _callback_chat(callback: CallbackQuery) -> int:
+    return callback.message.chat.id if callback.message is not None else callback.from_user.id
+
+
+# -- /start and the language -------------------------------------------------------------------
+
+
+async def on_start(message: Message) -> None:
+    await message.answer(texts.start_message(), reply_markup=texts.language_keyboard())
+
+
+async def on_language(callback: CallbackQuery, state: FSMContext, bot: Bot) -> None:
+    lang = (callback.data or "").removeprefix(texts.LANGUAGE_CALLBACK)
+    if lang not in LANGUAGES:
+        await callback.answer()
+        return
+    await state.update_data({LANG_KEY: lang})
+    await callback.answer(texts.LANGUAGE_NAMES[lang])
+    reply = texts.language_chosen_message(lang)
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(reply)
+    else:
+        await bot.send_message(_callback_chat(callback), reply)
+
+
+async def on_help(message: Message, state: FSMContext) -> None:
+    await message.answer(texts.help_message(await chat_language(state)))
+
+
+# -- an IIN: status, debts, what to pay --------------------------------------------------------
+
+
+async def _send_status(
+    bot: Bot, chat_id: int, text: str, state: FSMContext, osms: BotContext
+) -> None:
+    lang = await chat_language(state)
+    try:
+        iin = checked_iin(text)
+        found = await asyncio.to_thread(answers.look_up, osms, chat_id, iin)
+    except ServiceError as error:
+        await bot.send_message(chat_id, error_message(error.code, lang))
+        return
+    await state.update_data({IIN_KEY: iin})
+    await bot.send_message(
+        chat_id,
+        texts.status_message(
+            found.answer.decision,
+            lang,
+            registered=found.answer.registered,
+            calculation=found.calculation,
+        ),
+        reply_markup=texts.status_keyboard(iin, lang),
+    )
+
+
+async def on_text(message: Message, state: FSMContext, bot: Bot, osms: BotContext) -> None:
+    text = message.text or ""
+    if text.startswith("/"):  # a command the bot does not know
+        await message.answer(texts.help_message(await chat_language(state)))
+        return
+    candidate = _iin_candidate(text)
+    if candidate is None:
+        await message.answer(texts.iin_needed_message(await chat_language(state)))
+        return
+    await _send_status(bot, message.chat.id, candidate, state, osms)
+
+
+# -- /calc -------------------------------------------------------------------------------------
+
+
+async def _send_calculation(
+    bot: Bot, chat_id: int, iin: str, state: FSMContext, osms: BotContext
+) -> None:
+    lang = await chat_language(state)
+    try:
+        number = checked_iin(iin)
+        calc = await asyncio.to_thread(answers.calculation, osms, chat_id, number)
+    except ServiceError as error:
+        await bot.send_message(chat_id, error_message(error.code, lang))
+        return
+    await state.update_data({IIN_KEY: number})
+    await bot.send_message(chat_id, texts.calculation_message(calc, lang))
+
+
+async def on_calc(
+    message: Message, command: CommandObject, state: FSMContext, bot: Bot, osms: BotContext
+) -> None:
+    iin = await _command_iin(command, state)
+    if iin is None:
+        await message.answer(texts.iin_needed_message(await chat_language(state), "calc"))
+        return
+    await _send_calculation(bot, message.chat.id, iin, state, osms)
+
+
+async def on_calc_button(
+    callback: CallbackQuery, state: FSMContext, bot: Bot, osms: BotContext
+) -> None:
+    await callback.answer()
+    iin = (callback.data or "").removeprefix(texts.CALC_CALLBACK)
+    await _send_calculation(bot, _callback_chat(callback), iin, state, osms)
+
+
+# -- /subscribe, /unsubscribe ------------------------------------------------------------------
+
+
+async def _subscribe(bot: Bot, chat_id: int, iin: str, state: FSMContext, osms: BotContext) -> None:
+    lang = await chat_language(state)
+    try:
+        number = checked_iin(iin)
+        await asyncio.to_thread(answers.subscribe, osms, chat_id, number, lang)
+    except ServiceError as error:
+        await bot.send_message(chat_id, error_message(error.code, lang))
+        return
+    await bot.send_message(chat_id, texts.subscribed_message(number, lang))
+
+
+async def on_subscribe(
+    message: Message, command: CommandObject, state: FSMContext, bot: Bot, osms: BotContext
+) -> None:
+    iin = await _command_iin(command, state)
+    if iin is None:
+        await message.answer(texts.iin_needed_message(await chat_language(state), "subscribe"))
+        return
+    await _subscribe(bot, message.chat.id, iin, state, osms)
+
+
+async def on_subscribe_button(
+    callback: CallbackQuery, state: FSMContext, bot: Bot, osms: BotContext
+) -> None:
+    await callback.answer()
+    iin = (callback.data or "").removeprefix(texts.SUBSCRIBE_CALLBACK)
+    await _subscribe(bot, _callback_chat(callback), iin, state, osms)
+
+
+async def on_unsubscribe(
+    message: Message, command: CommandObject, state: FSMContext, osms: BotContext
+) -> None:
+    lang = await chat_language(state)
+    iin = await _command_iin(command, state)
+    if iin is None:
+        await message.answer(texts.iin_needed_message(lang, "unsubscribe"))
+        return
+    try:
+        number = checked_iin(iin)
+        was_subscribed = await asyncio.to_thread(answers.unsubscribe, osms, message.chat.id, number)
+    except ServiceError as error:
+        await message.answer(error_message(error.code, lang))
+        return
+    await message.answer(texts.unsubscribed_message(number, lang, was_subscribed=was_subscribed))
+
+
+# -- anything unexpected -----------------------------------------------------------------------
+
+
+async def on_error(event: ErrorEvent, bot: Bot, state: FSMContext | None = None) -> None:
+    """Log the failure and tell the chat, in its language, to try again later."""
+    logger.error("bot update %s failed", event.update.update_id, exc_info=event.exception)
+    update = event.update
+    chat_id: int | None = None
+    if update.message is not None:
+        chat_id = update.message.chat.id
+    elif update.callback_query is not None:
+        chat_id = _callback_chat(update.callback_query)
+    if chat_id is None:
+        return
+    lang = await chat_language(state) if state is not None else DEFAULT_LANGUAGE
+    try:
+        await bot.send_message(chat_id, texts.unexpected_error_message(lang))
+    except Exception:  # the chat may be gone; the failure is logged above
+        logger.warning("could not tell chat %s about the failure", chat_id)
+
+
+def build_router() -> Router:
+    """A new router with every handler (a router can be included in one dispatcher only)."""
+    router = Router(name="osms")
+    router.message.register(on_start, CommandStart())
+    router.message.register(on_help, Command("help"))
+    router.message.register(on_calc, Command("calc"))
+    router.message.register(on_subscribe, Command("subscribe"))
+    router.message.register(on_unsubscribe, Command("unsubscribe"))
+    router.message.register(on_text, F.text)
+    router.callback_query.register(on_language, F.data.startswith(texts.LANGUAGE_CALLBACK))
+    router.callback_query.register(on_calc_button, F.data.startswith(texts.CALC_CALLBACK))
+    router.callback_query.register(on_subscribe_button, F.data.startswith(texts.SUBSCRIBE_CALLBACK))
+    router.errors.register(on_error)
+    return router

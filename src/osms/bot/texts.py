@@ -1,0 +1,323 @@
+"""What the bot writes: chat-sized messages and keyboards, in Kazakh, Russian or English.
+
+Every word comes from the gettext catalogs (:mod:`osms.i18n`); nothing here decides anything.
+The texts are plain (no parse mode), so that no IIN, name or amount needs escaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Final
+
+from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+
+from osms.i18n import (
+    LANGUAGES,
+    explain,
+    format_money,
+    label,
+    month_name,
+    t,
+)
+from osms.rules.calculator import Calculation, Option
+from osms.rules.facts import KNP
+from osms.rules.status import DebtMonth, Decision
+
+__all__ = [
+    "BANK_APPS",
+    "CALL_CENTRE",
+    "LANGUAGE_NAMES",
+    "MESSAGES",
+    "SITES",
+    "calculation_message",
+    "commands",
+    "help_message",
+    "iin_needed_message",
+    "language_chosen_message",
+    "language_keyboard",
+    "reminder_message",
+    "start_message",
+    "status_keyboard",
+    "status_message",
+    "subscribed_message",
+    "unexpected_error_message",
+    "unsubscribed_message",
+]
+
+CALL_CENTRE: Final = "1414"
+"""The Fund's call centre since 2023 (SOURCES.md R5.1, §12 Q13; 1406 in older leaflets)."""
+
+SITES: Final[tuple[str, ...]] = ("msqory.kz", "fms.kz")
+"""The Fund's sites (SOURCES.md R5.1)."""
+
+BANK_APPS: Final[tuple[str, ...]] = ("Halyk", "Kaspi.kz", "BCC.KZ")
+"""Bank apps that show the status and take payments (SEED-001, SOURCES.md R5.1)."""
+
+LANGUAGE_NAMES: Final[dict[str, str]] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+"""Each language in its own words (the buttons of /start)."""
+
+LANGUAGE_CALLBACK: Final = "lang:"
+SUBSCRIBE_CALLBACK: Final = "sub:"
+CALC_CALLBACK: Final = "calc:"
+
+_SEND_IIN: Final = "Send an IIN (12 digits) to see the OSMS status, the debt and what to pay."
+_SEPARATE_PAYMENTS: Final = (
+    "Pay each month as a separate payment and give the IIN, the month and the year."
+)
+_STATUS_APPEARS: Final = "Status appears within 3 working days after payment."
+_ENDS_NEXT_MONTH: Final = "Status ends next month: pay now to keep it"
+_NOT_REGISTERED: Final = (
+    "The registry has no records for this IIN: the status is decided on the IIN alone."
+)
+
+_COMMANDS: Final[tuple[tuple[str, str, bool], ...]] = (
+    ("start", "choose the language", False),
+    ("calc", "what to pay to be insured", True),
+    ("subscribe", "warn me before the status ends", True),
+    ("unsubscribe", "stop the warnings", True),
+    ("help", "the Fund's channels", False),
+)
+"""(command, English msgid of its description, whether it takes an IIN)."""
+
+MESSAGES: Final[tuple[str, ...]] = (
+    "Choose a language",
+    "Language: {language}",
+    _SEND_IIN,
+    "Write the IIN after the command: {example}",
+    "Something went wrong, please try again later.",
+    _NOT_REGISTERED,
+    "Remind me",
+    "You will be warned here when the status of IIN {iin} is about to end.",
+    "Warnings for IIN {iin} are turned off.",
+    "There were no warnings for IIN {iin} in this chat.",
+    "Other ways to check the status and pay:",
+    "Call centre {number}",
+    "Qoldau 24/7 mobile app",
+    "The Fund's site: {sites}",
+    "eGov.kz, the electronic government portal",
+    "Bank apps: {banks}",
+    "Commands:",
+    *(description for _, description, _ in _COMMANDS),
+)
+"""The bot's own msgids, besides those of :data:`osms.i18n.CARD` (for the catalogs and
+:func:`osms.i18n.source_messages`)."""
+
+
+# -- start and language ------------------------------------------------------------------------
+
+
+def start_message() -> str:
+    """The /start prompt: "choose a language" in every language, Kazakh first."""
+    prompts = dict.fromkeys(t(lang, "Choose a language") for lang in LANGUAGES)
+    return "МӘМС · ОСМС · OSMS\n" + "\n".join(prompts)
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=LANGUAGE_NAMES[lang], callback_data=f"{LANGUAGE_CALLBACK}{lang}"
+                )
+                for lang in LANGUAGES
+            ]
+        ]
+    )
+
+
+def language_chosen_message(lang: str) -> str:
+    return "\n\n".join(
+        [t(lang, "Language: {language}", language=LANGUAGE_NAMES[lang]), t(lang, _SEND_IIN)]
+    )
+
+
+def iin_needed_message(lang: str, command: str | None = None) -> str:
+    """What to send: an IIN, or the command followed by an IIN."""
+    if command is None:
+        return t(lang, _SEND_IIN)
+    example = f"/{command} <{t(lang, 'IIN')}>"
+    return t(lang, "Write the IIN after the command: {example}", example=example)
+
+
+def unexpected_error_message(lang: str) -> str:
+    return t(lang, "Something went wrong, please try again later.")
+
+
+# -- status ------------------------------------------------------------------------------------
+
+
+def _status_line(decision: Decision, lang: str) -> str:
+    status = label(lang, "status", decision.status.value).upper()
+    reason = label(lang, "reason", decision.reason.value)
+    if decision.category:
+        reason += f": {label(lang, 'category', decision.category)}"
+    return f"{t(lang, 'Status')}: {status} ({reason})"
+
+
+def _debt_lines(debts: Sequence[DebtMonth], lang: str) -> list[str]:
+    lines = [t(lang, "Debt") + ":"]
+    lines.extend(f"• {month_name(d.month, lang)} — {format_money(d.amount, lang)}" for d in debts)
+    total = sum((d.amount for d in debts), Decimal(0))
+    lines.append(f"{t(lang, 'Total debt')}: {format_money(total, lang)}")
+    return lines
+
+
+def _option_line(option: Option, lang: str) -> str:
+    line = f"{label(lang, 'option', option.name.value)} — {format_money(option.total, lang)}"
+    if option.status_from is not None:
+        line += f" ({t(lang, 'Status from {date}', date=option.status_from)})"
+    return line
+
+
+def status_message(
+    decision: Decision, lang: str, *, registered: bool, calculation: Calculation | None = None
+) -> str:
+    """The answer to an IIN: status and reason, insured until, the warning, the debt months
+    with their amounts and total, and the recommended way to pay (RULES.md §11)."""
+    lines = [
+        f"{t(lang, 'IIN')} {decision.iin} · {t(lang, 'Status on {date}', date=decision.on)}",
+        _status_line(decision, lang),
+    ]
+    if decision.insured_until is not None:
+        lines.append(t(lang, "Insured until {date}", date=decision.insured_until))
+    if decision.loses_status_next_month:
+        lines.append("⚠ " + t(lang, _ENDS_NEXT_MONTH))
+    if not registered:
+        lines.append(t(lang, _NOT_REGISTERED))
+    findings = decision.findings
+    if findings:
+        lines.append("")
+        lines.append(t(lang, "Why") + ":")
+        lines.extend(f"• {explain(f, lang)}" for f in findings)
+    lines.append("")
+    if decision.debt_months:
+        lines.extend(_debt_lines(decision.debt_months, lang))
+    else:
+        lines.append(t(lang, "No debt"))
+    if calculation is not None and calculation.recommended is not None:
+        recommended = calculation.option(calculation.recommended)
+        if recommended is not None:
+            lines.append("")
+            lines.append(f"{t(lang, 'What to pay')} ({t(lang, 'Recommended')}):")
+            lines.append(_option_line(recommended, lang))
+    return "\n".join(lines)
+
+
+def status_keyboard(iin: str, lang: str) -> InlineKeyboardMarkup:
+    """The buttons under a status: remind me (subscribe) and what to pay (the calculator)."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text="🔔 " + t(lang, "Remind me"), callback_data=f"{SUBSCRIBE_CALLBACK}{iin}"
+                ),
+                InlineKeyboardButton(
+                    text="💳 " + t(lang, "What to pay"), callback_data=f"{CALC_CALLBACK}{iin}"
+                ),
+            ]
+        ]
+    )
+
+
+# -- the calculator ----------------------------------------------------------------------------
+
+
+def calculation_message(calc: Calculation, lang: str) -> str:
+    """The options with their totals, the recommended one first and marked, its payment plan
+    (one payment per month, КНП 122) and the Fund's details (R-K-2, R-K-3)."""
+    lines = [f"{t(lang, 'IIN')} {calc.iin} · {t(lang, 'What to pay on {date}', date=calc.on)}"]
+    if not calc.options:
+        lines.append(t(lang, "Nothing to pay"))
+        return "\n".join(lines)
+    ordered = sorted(calc.options, key=lambda o: o.name != calc.recommended)
+    for option in ordered:
+        lines.append("")
+        mark = "★ " if option.name == calc.recommended else ""
+        title = f"{mark}{label(lang, 'option', option.name.value)}"
+        if option.name == calc.recommended:
+            title += f" — {t(lang, 'Recommended')}"
+        lines.append(title)
+        lines.append(f"  {t(lang, 'Total')}: {format_money(option.total, lang)}")
+        if option.status_from is not None:
+            lines.append("  " + t(lang, "Status from {date}", date=option.status_from))
+        if option.insured_until is not None:
+            lines.append("  " + t(lang, "Insured until {date}", date=option.insured_until))
+    chosen = calc.option(calc.recommended) if calc.recommended is not None else None
+    if chosen is not None:
+        lines.append("")
+        lines.append(f"{t(lang, 'Payment plan')} ({label(lang, 'option', chosen.name.value)}):")
+        lines.extend(
+            f"• {month_name(item.period, lang)} — {format_money(item.amount, lang)}"
+            for item in chosen.plan
+        )
+    lines.append("")
+    lines.append(t(lang, _SEPARATE_PAYMENTS))
+    knp = KNP.CONTRIBUTION.value
+    lines.append(f"{t(lang, 'KNP')} {knp} — {label(lang, 'knp', knp)}")
+    lines.append("")
+    lines.append(t(lang, "Payment details") + ":")
+    lines.append(f"{t(lang, 'Beneficiary')}: {calc.fund.beneficiary}")
+    lines.append(f"{t(lang, 'IIK')}: {calc.fund.iik}")
+    lines.append(f"{t(lang, 'BIN')}: {calc.fund.bin}")
+    lines.append(f"{t(lang, 'BIC')}: {calc.fund.bic}")
+    lines.append(t(lang, _STATUS_APPEARS))
+    return "\n".join(lines)
+
+
+# -- subscriptions and the Fund's warning ------------------------------------------------------
+
+
+def subscribed_message(iin: str, lang: str) -> str:
+    return t(lang, "You will be warned here when the status of IIN {iin} is about to end.", iin=iin)
+
+
+def unsubscribed_message(iin: str, lang: str, *, was_subscribed: bool) -> str:
+    if was_subscribed:
+        return t(lang, "Warnings for IIN {iin} are turned off.", iin=iin)
+    return t(lang, "There were no warnings for IIN {iin} in this chat.", iin=iin)
+
+
+def reminder_message(decision: Decision, lang: str) -> str:
+    """The Fund's warning in the last grace month (RULES.md §11): status ends next month."""
+    lines = [f"⚠ {t(lang, 'IIN')} {decision.iin}", t(lang, _ENDS_NEXT_MONTH)]
+    if decision.insured_until is not None:
+        lines.append(t(lang, "Insured until {date}", date=decision.insured_until))
+    if decision.debt_months:
+        lines.append("")
+        lines.extend(_debt_lines(decision.debt_months, lang))
+    lines.append("")
+    lines.append(f"{t(lang, 'What to pay')}: /calc {decision.iin}")
+    return "\n".join(lines)
+
+
+# -- help --------------------------------------------------------------------------------------
+
+
+def help_message(lang: str) -> str:
+    """The Fund's channels (SOURCES.md R5.1) and the bot's commands."""
+    lines = [
+        t(lang, "Other ways to check the status and pay:"),
+        "• " + t(lang, "Call centre {number}", number=CALL_CENTRE),
+        "• " + t(lang, "Qoldau 24/7 mobile app"),
+        "• " + t(lang, "The Fund's site: {sites}", sites=", ".join(SITES)),
+        "• " + t(lang, "eGov.kz, the electronic government portal"),
+        "• " + t(lang, "Bank apps: {banks}", banks=", ".join(BANK_APPS)),
+        "",
+        t(lang, _SEND_IIN),
+        "",
+        t(lang, "Commands:"),
+    ]
+    iin = t(lang, "IIN")
+    for command, description, takes_iin in _COMMANDS:
+        usage = f"/{command} <{iin}>" if takes_iin else f"/{command}"
+        lines.append(f"{usage} — {t(lang, description)}")
+    return "\n".join(lines)
+
+
+def commands(lang: str) -> list[BotCommand]:
+    """The command menu Telegram shows, in the language."""
+    return [
+        BotCommand(command=command, description=t(lang, description))
+        for command, description, _ in _COMMANDS
+    ]

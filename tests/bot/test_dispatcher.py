@@ -1,0 +1,223 @@
+"""The bot end to end: real updates through the real dispatcher, replies recorded, no network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, cast
+
+import pytest
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from osms.bot import create_dispatcher
+from osms.i18n import LANGUAGES, format_money, t
+from osms.registry.models import AuditEvent, BotSubscription
+from osms.rules.month import Month
+from tests.bot.conftest import (
+    GRACE,
+    TODAY,
+    UNKNOWN,
+    Conversation,
+    buttons,
+    grace_payer,
+    monthly_payer,
+)
+
+ANNA = 100
+"""A chat that chooses Russian."""
+
+BOLAT = 200
+"""A chat that never chooses a language (Kazakh)."""
+
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+def _money(amount: str, lang: str) -> str:
+    return format_money(Decimal(amount), lang)
+
+
+def _actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_start_choose_russian_then_status_debts_calc_and_subscribe(
+    conversation: Conversation,
+    session: Session,
+    store_facts: Callable[..., None],
+) -> None:
+    store_facts(session, grace_payer())
+    session.commit()
+
+    start = conversation.reply(ANNA, "/start")
+    assert buttons(start.reply_markup) == [
+        ("Қазақша", "lang:kk"),
+        ("Русский", "lang:ru"),
+        ("English", "lang:en"),
+    ]
+    assert [t(lang, "Choose a language") in start.text for lang in LANGUAGES] == [True] * 3
+
+    chosen = conversation.press(ANNA, "lang:ru")
+    assert [type(c) for c in chosen] == [AnswerCallbackQuery, EditMessageText]
+    assert "Русский" in (cast(EditMessageText, chosen[1]).text or "")
+
+    status = conversation.reply(ANNA, "9005 1530 0018")
+    text = status.text
+    assert f"ИИН {GRACE}" in text
+    assert "Статус: ЗАСТРАХОВАН (Льготный период)" in text
+    assert "Застрахован по 30 сентября 2025 г. включительно" in text
+    assert "⚠ Со следующего месяца статус прекратится: оплатите сейчас, чтобы его сохранить" in text
+    for month in ("июль 2025", "август 2025", "сентябрь 2025"):
+        assert f"• {month} — {_money('4250', 'ru')}" in text
+    assert f"Сумма задолженности: {_money('12750', 'ru')}" in text
+    assert "Что оплатить (Рекомендуется):" in text
+    minimum = "Оплатить минимум месяцев, чтобы получить статус сейчас"
+    assert f"{minimum} — {_money('4250', 'ru')}" in text
+    assert ("🔔", f"sub:{GRACE}") in [(t[:1], d) for t, d in buttons(status.reply_markup)]
+    assert ("💳", f"calc:{GRACE}") in [(t[:1], d) for t, d in buttons(status.reply_markup)]
+
+    calc = conversation.reply(ANNA, "/calc").text  # the last IIN asked in this chat
+    assert "Что оплатить на 15 сентября 2025 г." in calc
+    assert "★ Оплатить минимум месяцев, чтобы получить статус сейчас — Рекомендуется" in calc
+    assert "Погасить всю задолженность" in calc and "Оплатить 12 месяцев" in calc
+    assert f"Итого: {_money('12750', 'ru')}" in calc
+    assert f"Итого: {_money('51000', 'ru')}" in calc
+    assert "КНП 122 — Взносы на ОСМС" in calc
+    assert "Оплачивайте каждый месяц отдельным платежом" in calc
+    assert "ИИК: KZ92009MEDS368609103" in calc and "БИН: 160440007161" in calc
+    assert "БИК: GCVPKZ2A" in calc
+
+    subscribed = conversation.press(ANNA, f"sub:{GRACE}")
+    assert [type(c) for c in subscribed] == [AnswerCallbackQuery, SendMessage]
+    session.expire_all()
+    subscription = session.get(BotSubscription, (ANNA, GRACE))
+    assert subscription is not None
+    assert (subscription.lang, subscription.active) == ("ru", True)
+    assert _actions(session) == [
+        "status.lookup",
+        "calculator.lookup",
+        "calculator.lookup",
+        "bot.subscribe",
+    ]
+
+
+@sqlite_only
+def test_the_language_is_remembered_per_chat_and_kazakh_is_the_default(
+    conversation: Conversation, session: Session, store_facts: Callable[..., None]
+) -> None:
+    store_facts(session, grace_payer())
+    session.commit()
+    conversation.press(ANNA, "lang:ru")
+    assert "ЗАСТРАХОВАН" in conversation.reply(ANNA, GRACE).text
+    kazakh = conversation.reply(BOLAT, GRACE).text
+    assert "Мәртебе: САҚТАНДЫРЫЛҒАН (Жеңілдікті кезең)" in kazakh
+    assert "Берешек сомасы" in kazakh
+    conversation.press(BOLAT, "lang:en")
+    assert "Status: INSURED (Grace period)" in conversation.reply(BOLAT, GRACE).text
+
+
+@sqlite_only
+def test_an_unknown_valid_iin_is_answered(conversation: Conversation) -> None:
+    text = conversation.reply(BOLAT, UNKNOWN).text
+    assert f"ЖСН {UNKNOWN}" in text
+    assert "САҚТАНДЫРЫЛМАҒАН (Берешек)" in text
+    assert "Берешек сомасы" in text
+    conversation.press(BOLAT, "lang:en")
+    english = conversation.reply(BOLAT, UNKNOWN).text
+    assert "Status: NOT INSURED (Debt)" in english
+    assert "The registry has no records for this IIN" in english
+    assert "Pay 12 months from" in english  # what to pay, recommended
+
+
+@sqlite_only
+def test_a_malformed_iin_gets_the_error_in_the_chats_language(
+    conversation: Conversation, session: Session
+) -> None:
+    assert conversation.reply(BOLAT, "12345").text == "ЖСН 12 цифрдан тұруы керек."
+    conversation.press(ANNA, "lang:ru")
+    assert (
+        conversation.reply(ANNA, "900515300019").text
+        == "Неверная контрольная цифра ИИН: проверьте номер."
+    )
+    assert conversation.reply(ANNA, "/calc 12345678901x").text == (
+        "ИИН может содержать только цифры."
+    )
+    assert conversation.reply(ANNA, "/subscribe 900515300019").text == (
+        "Неверная контрольная цифра ИИН: проверьте номер."
+    )
+    session.expire_all()
+    assert _actions(session) == []  # nothing was looked up
+
+
+@sqlite_only
+def test_help_lists_the_funds_channels(conversation: Conversation) -> None:
+    for lang in ("kk", "ru", "en"):
+        conversation.press(ANNA, f"lang:{lang}")
+        text = conversation.reply(ANNA, "/help").text
+        for channel in ("1414", "Qoldau 24/7", "eGov.kz", "msqory.kz", "fms.kz"):
+            assert channel in text, (lang, channel)
+        for bank in ("Halyk", "Kaspi", "BCC"):
+            assert bank in text, (lang, bank)
+        for command in ("/start", "/calc", "/subscribe", "/unsubscribe"):
+            assert command in text
+
+
+@sqlite_only
+def test_calc_by_button_and_without_an_iin(conversation: Conversation) -> None:
+    conversation.press(ANNA, "lang:en")
+    assert "/calc <IIN>" in conversation.reply(ANNA, "/calc").text
+    calls = conversation.press(ANNA, f"calc:{UNKNOWN}")
+    assert [type(c) for c in calls] == [AnswerCallbackQuery, SendMessage]
+    text = cast(SendMessage, calls[1]).text
+    assert text.startswith(f"IIN {UNKNOWN} · What to pay on 15 September 2025")
+    assert "★ " in text and "Recommended" in text
+    assert "KNP 122 — OSMS contributions" in text
+
+
+@sqlite_only
+def test_subscribe_and_unsubscribe_by_command(conversation: Conversation, session: Session) -> None:
+    conversation.press(ANNA, "lang:en")
+    assert GRACE in conversation.reply(ANNA, f"/subscribe {GRACE}").text
+    assert conversation.reply(ANNA, f"/unsubscribe {GRACE}").text == (
+        f"Warnings for IIN {GRACE} are turned off."
+    )
+    assert "no warnings" in conversation.reply(ANNA, f"/unsubscribe {GRACE}").text
+    session.expire_all()
+    subscription = session.get(BotSubscription, (ANNA, GRACE))
+    assert subscription is not None and not subscription.active
+    assert _actions(session) == ["bot.subscribe", "bot.unsubscribe"]
+
+
+@sqlite_only
+def test_other_text_gets_a_hint(conversation: Conversation) -> None:
+    conversation.press(ANNA, "lang:en")
+    assert "Send an IIN (12 digits)" in conversation.reply(ANNA, "hello").text
+    assert "1414" in conversation.reply(ANNA, "/what").text
+
+
+@sqlite_only
+def test_a_failure_is_answered_not_swallowed(
+    loop: Any, session_factory: sessionmaker[Session]
+) -> None:
+    def broken() -> Session:
+        raise RuntimeError("the database is down")
+
+    factory = cast(sessionmaker[Session], broken)
+    conversation = Conversation(create_dispatcher(factory, today=lambda: TODAY), loop)
+    conversation.press(ANNA, "lang:ru")
+    assert conversation.reply(ANNA, GRACE).text == "Something went wrong, please try again later."
+
+
+@sqlite_only
+def test_a_regular_payer_is_offered_nothing_to_pay(
+    conversation: Conversation, session: Session, store_facts: Callable[..., None]
+) -> None:
+    store_facts(session, monthly_payer(UNKNOWN, Month(2024, 9), Month(2025, 9)))
+    session.commit()
+    conversation.press(ANNA, "lang:ru")
+    text = conversation.reply(ANNA, UNKNOWN).text
+    assert "Статус: ЗАСТРАХОВАН (Регулярные платежи)" in text
+    assert "Задолженности нет" in text
+    assert "Что оплатить" not in text
+    assert "⚠" not in text

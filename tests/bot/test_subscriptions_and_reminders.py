@@ -1,0 +1,91 @@
+"""Subscriptions and the Fund's warnings as use cases, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from osms.registry.models import AuditEvent, BotSubscription
+from osms.rules.month import Month
+from osms.rules.status import decide
+from osms.services import reminders, subscriptions
+from osms.services.errors import ServiceError
+from tests.bot.conftest import GRACE, TODAY, UNKNOWN, grace_payer, monthly_payer
+
+
+def _actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_subscribe_renew_and_unsubscribe(session: Session) -> None:
+    created = subscriptions.subscribe(session, 7, "9005-1530-0018", "ru", actor="telegram:7")
+    assert (created.chat_id, created.iin, created.lang, created.active) == (7, GRACE, "ru", True)
+    assert created.last_reminded_period is None
+    assert subscriptions.unsubscribe(session, 7, GRACE, actor="telegram:7") is True
+    assert subscriptions.unsubscribe(session, 7, GRACE, actor="telegram:7") is False
+    assert subscriptions.active_for_chat(session, 7) == []
+    renewed = subscriptions.subscribe(session, 7, GRACE, "en", actor="telegram:7")
+    assert (renewed.lang, renewed.active) == ("en", True)
+    assert subscriptions.active_for_chat(session, 7) == [renewed]
+    assert _actions(session) == ["bot.subscribe", "bot.unsubscribe", "bot.subscribe"]
+    event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None
+    assert (event.actor, event.iin) == ("telegram:7", GRACE)
+    assert event.detail == {"chat_id": 7, "lang": "en", "renewed": True}
+
+
+def test_subscribe_refuses_a_bad_iin_or_language(session: Session) -> None:
+    with pytest.raises(ServiceError) as bad_iin:
+        subscriptions.subscribe(session, 7, "900515300019", "kk", actor="telegram:7")
+    assert bad_iin.value.code == "iin.checksum"
+    with pytest.raises(ServiceError) as bad_lang:
+        subscriptions.subscribe(session, 7, GRACE, "de", actor="telegram:7")
+    assert bad_lang.value.code == "subscription.language"
+    assert session.scalars(select(BotSubscription)).all() == []
+
+
+def test_due_in_the_last_grace_month_once_per_month(
+    session: Session, store_facts: Callable[..., None]
+) -> None:
+    store_facts(session, grace_payer())
+    store_facts(session, monthly_payer(UNKNOWN, Month(2024, 9), Month(2025, 9)))  # regular
+    subscriptions.subscribe(session, 1, GRACE, "ru", actor="telegram:1")
+    subscriptions.subscribe(session, 2, GRACE, "kk", actor="telegram:2")
+    subscriptions.subscribe(session, 3, GRACE, "en", actor="telegram:3")
+    subscriptions.unsubscribe(session, 3, GRACE, actor="telegram:3")
+    subscriptions.subscribe(session, 1, UNKNOWN, "ru", actor="telegram:1")
+
+    assert reminders.due(session, date(2025, 8, 15)) == []  # grace, but not the last month
+    due = reminders.due(session, TODAY)
+    assert [(r.chat_id, r.iin, r.lang) for r in due] == [(1, GRACE, "ru"), (2, GRACE, "kk")]
+    decision = due[0].decision
+    assert decision.loses_status_next_month
+    assert decision.insured_until == date(2025, 9, 30)
+    assert _actions(session).count("status.lookup") == 0
+
+    reminders.mark_sent(session, due[0], actor="bot:remind")
+    subscription = session.get(BotSubscription, (1, GRACE))
+    assert subscription is not None and subscription.last_reminded_period == Month(2025, 9)
+    assert [r.chat_id for r in reminders.due(session, date(2025, 9, 30))] == [2]
+    reminders.mark_sent(session, due[1], actor="bot:remind")
+    assert reminders.due(session, TODAY) == []
+    assert reminders.due(session, date(2025, 10, 15)) == []  # uninsured by then: nothing to warn
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "bot.remind").order_by(AuditEvent.id)
+    ).first()
+    assert event is not None
+    assert event.detail == {"chat_id": 1, "month": "2025-09", "insured_until": "2025-09-30"}
+
+
+def test_an_unregistered_iin_is_never_warned_and_mark_sent_needs_a_subscription(
+    session: Session,
+) -> None:
+    subscriptions.subscribe(session, 1, GRACE, "kk", actor="telegram:1")
+    assert reminders.due(session, TODAY) == []  # unknown to the registry: not insured
+    stray = reminders.Reminder(9, GRACE, "kk", decide(grace_payer(), TODAY))
+    with pytest.raises(LookupError):
+        reminders.mark_sent(session, stray, actor="bot:remind")

@@ -1,0 +1,66 @@
+"""Every text the bot writes is a catalog message: the status card's or the bot's own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from osms.bot import texts
+from osms.i18n import CARD, LANGUAGES, placeholders, t
+from osms.rules.calculator import calculate
+from osms.rules.month import Month
+from osms.rules.status import decide
+from tests.bot.conftest import GRACE, TODAY, UNKNOWN, grace_payer, monthly_payer
+
+
+@pytest.fixture
+def used(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
+    """The msgids the bot's texts pass to ``t`` while the test renders."""
+    seen: set[str] = set()
+
+    def recording_t(lang: str, msgid: str, **values: object) -> str:
+        seen.add(msgid)
+        assert placeholders(msgid) <= set(values), msgid
+        return t(lang, msgid, **values)
+
+    monkeypatch.setattr(texts, "t", recording_t)
+    yield seen
+
+
+def _render_everything(lang: str) -> list[str]:
+    grace = grace_payer()
+    unknown = monthly_payer(UNKNOWN, Month(2020, 1), Month(2019, 12))  # no payments
+    rendered = [
+        texts.start_message(),
+        texts.language_chosen_message(lang),
+        texts.iin_needed_message(lang),
+        texts.iin_needed_message(lang, "calc"),
+        texts.unexpected_error_message(lang),
+        texts.status_message(
+            decide(grace, TODAY), lang, registered=True, calculation=calculate(grace, TODAY)
+        ),
+        texts.status_message(decide(unknown, TODAY), lang, registered=False),
+        texts.calculation_message(calculate(grace, TODAY), lang),
+        texts.subscribed_message(GRACE, lang),
+        texts.unsubscribed_message(GRACE, lang, was_subscribed=True),
+        texts.unsubscribed_message(GRACE, lang, was_subscribed=False),
+        texts.reminder_message(decide(grace, TODAY), lang),
+        texts.help_message(lang),
+    ]
+    rendered.extend(
+        b.text for row in texts.status_keyboard(GRACE, lang).inline_keyboard for b in row
+    )
+    rendered.extend(c.description for c in texts.commands(lang))
+    return rendered
+
+
+def test_the_bot_uses_only_card_messages_and_its_own(used: set[str]) -> None:
+    for lang in LANGUAGES:
+        assert all(_render_everything(lang))
+    assert used - set(CARD) == set(texts.MESSAGES)
+
+
+def test_chat_sized_messages() -> None:
+    for lang in LANGUAGES:
+        assert max(len(text) for text in _render_everything(lang)) < 4096
