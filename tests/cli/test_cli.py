@@ -111,7 +111,21 @@ def test_bad_date_is_a_clear_error(facts: Path) -> None:
 
 
 def test_demo_prints_the_seed_examples() -> None:
-    result = runner.invoke(app, ["demo", "--lang", "en"])
+    result = runner.invoke(app, ["scenarios", "seeds", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "Prepayment" in result.output
     assert "51\u202f000\u00a0₸" in result.output  # narrow no-break spaces, as typeset
+
+
+def test_demo_builds_a_registry_and_says_what_to_try(tmp_path: Path) -> None:
+    database = tmp_path / "demo.sqlite"
+    args = ["demo", "--no-serve", "--people", "60", "--database", str(database), "--lang", "en"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Demo registry built: 60 people" in result.output
+    assert "3 rejected (line.invalid_iin, line.period_too_early, line.amount_not_positive)" in (
+        result.output
+    )
+    assert "IINs to try:" in result.output
+    again = runner.invoke(app, args)
+    assert "Demo registry already built: 60 people" in again.output

@@ -11,6 +11,7 @@ import typer
 
 from osms.cli.bot import bot_app
 from osms.cli.db import db_app
+from osms.cli.demo import demo
 from osms.cli.registry_commands import (
     categories_app,
     import_command,
@@ -43,6 +44,7 @@ app.add_typer(refunds_app, name="refunds")
 app.command("import")(import_command)
 app.command("serve")(serve)
 app.add_typer(bot_app, name="bot")
+app.command("demo")(demo)
 
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="A YAML file with `person` and `payments`.")
@@ -199,14 +201,14 @@ def scenarios_run(
         raise typer.Exit(1)
 
 
-@app.command()
-def demo(
+@scenarios_app.command("seeds")
+def scenarios_seeds(
     lang: LangOption = DEFAULT_LANGUAGE,
     path: Annotated[
         Path | None, typer.Option("--path", help="Scenario file to show (default: the seeds).")
     ] = None,
 ) -> None:
-    """Evaluate the Fund leaflets' worked examples and print each decision in a table."""
+    """Decide the Fund leaflets' worked examples and print each decision in a table."""
     from osms.demo import seed_table
 
     typer.echo(seed_table(_lang(lang), path))

@@ -1,0 +1,814 @@
+"""Fill a registry with the demo population and book one sample MT102 register through intake.
+
+:func:`build_demo` writes the people of :func:`osms.demo.population.generate` into an already
+migrated registry (the caller migrates):
+
+1. in one transaction, in bulk (SQLAlchemy Core ``INSERT`` with many rows, a few thousand
+   people and their ~70 000 payments in seconds on SQLite): the people with their names, their
+   payer kinds, category periods and ledger items (idempotency keys
+   ``demo:<iin>:<period>:<n>``, *n* counting the person's items for that period); then,
+   through the registry's own repositories, the approved temporary-status applications
+   (:mod:`osms.registry.temporary`) and the approved refunds (:mod:`osms.registry.refunds`);
+   and the marker, an audit event ``demo.build`` recording seed, size and date;
+2. one MT102 register (``write_mt102`` into a temporary file) with this month's contribution
+   of up to :data:`REGISTER_PAYERS` regular payers, plus three deliberately bad lines — a wrong
+   IIN check digit, a period before 2020, a zero amount — booked by the real
+   :func:`~osms.intake.booking.book_register`: the good lines are booked, the bad ones rejected
+   with ``line.invalid_iin``, ``line.period_too_early`` and ``line.amount_not_positive``.
+   These payers' current month is left out of step 1: the register is what pays it.  The
+   register comes from a bank (Halyk, BIN 940140000385): under R-L-6 a КНП 122 item paid by a
+   BIN covers its month as an employer's would, so those months show as employer-covered;
+   the status is the same (insured, regular).
+3. the summary: the registry's counts, the booking report, and :func:`~osms.rules.status.decide`
+   on ``today`` for every person of the registry (facts read in bulk, the way
+   :func:`osms.registry.facts.load_facts` reads one person).
+
+**Building twice.**  The ledger is append-only (R-L-8; the database refuses to delete a
+payment), so a demo is never wiped: on a registry that already holds the ``demo.build`` marker,
+:func:`build_demo` writes no person and no payment.  It books the same register again — the
+bytes are the same, so intake answers with the stored outcome (``resent``), or books it if an
+earlier build stopped before it — and returns the summary of what is there, with
+``already_built`` set.  Asking for a different seed, size or date on such a registry raises
+:class:`DemoMismatch`: use a new database for another demo.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    and_,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.types import NullType
+
+from osms.demo.population import EXPECTATIONS, PROFILES, DemoPerson, generate, latest_payday
+from osms.intake.booking import BookingReport, book_register
+from osms.intake.samples import SampleLine, write_mt102
+from osms.registry import audit, refunds, temporary
+from osms.registry.columns import utc_now
+from osms.registry.models import (
+    ApplicationStatus,
+    AuditEvent,
+    CategoryPeriodRecord,
+    PayerKindPeriod,
+    Payment,
+    Person,
+    RefundApplication,
+    RefundReason,
+    TemporaryApplication,
+)
+from osms.rules import iin as iin_rules
+from osms.rules.facts import (
+    KNP,
+    CategoryPeriod,
+    PayerKind,
+    PaymentItem,
+    PersonFacts,
+    TemporaryGrant,
+)
+from osms.rules.month import Month
+from osms.rules.pricing import month_price
+from osms.rules.status import Decision, decide
+
+__all__ = [
+    "ACTOR",
+    "BANK_BIC",
+    "BANK_BIN",
+    "MARKER",
+    "REGISTER_PAYERS",
+    "DemoMismatch",
+    "DemoSummary",
+    "Progress",
+    "build_demo",
+    "register_reference",
+]
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``; stages: generate, people, payments, applications,
+register, decide."""
+
+MARKER = "demo.build"
+"""The audit action that marks a registry holding a demo."""
+ACTOR = "demo"
+REGISTER_PAYERS = 200
+"""How many regular payers the sample MT102 register pays for (all of them when fewer)."""
+BANK_BIC = "HSBKKZKX"
+BANK_BIN = "940140000385"
+BANK_NAME = "АО «Народный Банк Казахстана»"
+BANK_ACCOUNT = "KZ136010002009000001"
+EXAMPLES_PER_PROFILE = 3
+CHUNK = 5000
+
+_PEOPLE: Table = Person.__table__  # type: ignore[assignment]
+_KINDS: Table = PayerKindPeriod.__table__  # type: ignore[assignment]
+_CATEGORIES: Table = CategoryPeriodRecord.__table__  # type: ignore[assignment]
+_PAYMENTS: Table = Payment.__table__  # type: ignore[assignment]
+
+_RU_MONTHS = (
+    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+    "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+
+
+class DemoMismatch(RuntimeError):
+    """The registry already holds a demo built with another seed, size or date."""
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What the registry holds after :func:`build_demo`.
+
+    ``people`` and ``payments`` are the registry's row counts; ``by_status`` counts every
+    person of the registry by the (status, reason) :func:`~osms.rules.status.decide` gives on
+    ``today``.  ``examples`` names a few IINs per profile and ``example_decisions`` their
+    (status, reason); ``unexpected`` lists demo people whose decision is not their profile's
+    (:data:`~osms.demo.population.EXPECTATIONS`; empty unless someone changed their facts).
+    """
+
+    people: int
+    payments: int
+    booking: BookingReport
+    by_status: dict[tuple[str, str], int]
+    examples: dict[str, list[str]]
+    example_decisions: dict[str, tuple[str, str]]
+    profiles: dict[str, int]
+    unexpected: list[str]
+    seed: int
+    today: date
+    already_built: bool
+    register_lines: int
+    """Lines of the sample register (good and bad)."""
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+    """Seconds per stage (generate, write, register, summary)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary as plain JSON values (for ``--json`` output)."""
+        return {
+            "people": self.people,
+            "payments": self.payments,
+            "seed": self.seed,
+            "today": self.today.isoformat(),
+            "already_built": self.already_built,
+            "by_status": [
+                {"status": status, "reason": reason, "count": count}
+                for (status, reason), count in sorted(self.by_status.items())
+            ],
+            "profiles": dict(sorted(self.profiles.items())),
+            "examples": {
+                profile: [
+                    {
+                        "iin": iin,
+                        "status": self.example_decisions[iin][0],
+                        "reason": self.example_decisions[iin][1],
+                    }
+                    for iin in iins
+                ]
+                for profile, iins in self.examples.items()
+            },
+            "unexpected": list(self.unexpected),
+            "register": {
+                "reference": self.booking.reference,
+                "status": self.booking.status,
+                "lines": self.booking.lines,
+                "booked": self.booking.booked,
+                "duplicates": self.booking.duplicates,
+                "rejected": self.booking.rejected,
+                "resent": self.booking.resent,
+                "rejections": [
+                    {"line": o.line_no, "code": o.code, "iin": o.iin}
+                    for o in self.booking.outcomes
+                    if o.status == "rejected"
+                ],
+            },
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+def register_reference(seed: int, today: date) -> str:
+    """The sample register's ``:20:`` reference.
+
+    >>> register_reference(2026, date(2026, 11, 22))
+    'DEMO-20261122-2026'
+    """
+    return f"DEMO-{today:%Y%m%d}-{seed}"[:35]
+
+
+def build_demo(
+    engine: Engine,
+    *,
+    people: int = 3000,
+    seed: int = 2026,
+    today: date = date(2026, 11, 22),
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """Fill the (migrated) registry with a demo population and return what it holds.
+
+    ``people`` people are generated with ``seed`` as of ``today``
+    (:func:`~osms.demo.population.generate`), written in bulk, and this month's sample MT102
+    register is booked through intake; ``progress(stage, done, total)`` is told how far each
+    stage got.  On a registry that already holds this demo nothing is written again and the
+    summary of what is there comes back with ``already_built``; a demo with other arguments
+    raises :class:`DemoMismatch`.  See the module text.
+    """
+    if people < 1:
+        raise ValueError(f"a demo has at least one person, got {people}")
+    report = progress or _quiet
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    marker = _marker(engine)
+    if marker is not None:
+        _check_marker(marker, people=people, seed=seed, today=today)
+
+    report("generate", 0, people)
+    population = generate(people, seed, today)
+    report("generate", people, people)
+    plan = _RegisterPlan.of(population, today)
+    timings["generate"] = _lap(started)
+
+    if marker is None:
+        step = time.perf_counter()
+        _write_population(engine, population, plan, seed=seed, today=today, progress=report)
+        timings["write"] = _lap(step)
+
+    step = time.perf_counter()
+    booking = _book_register(engine, plan, seed=seed, today=today, progress=report)
+    timings["register"] = _lap(step)
+
+    step = time.perf_counter()
+    summary = _summarize(
+        engine,
+        population,
+        booking,
+        seed=seed,
+        today=today,
+        already_built=marker is not None,
+        register_lines=len(plan.lines),
+        progress=report,
+    )
+    timings["summary"] = _lap(step)
+    timings["total"] = _lap(started)
+    summary.timings.update(timings)
+    return summary
+
+
+# -- the marker -----------------------------------------------------------------------------
+
+
+def _marker(engine: Engine) -> dict[str, Any] | None:
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(AuditEvent.detail)
+            .where(AuditEvent.action == MARKER)
+            .order_by(AuditEvent.id)
+            .limit(1)
+        ).first()
+    return None if row is None else dict(row.detail)
+
+
+def _check_marker(marker: dict[str, Any], *, people: int, seed: int, today: date) -> None:
+    asked = {"people": people, "seed": seed, "today": today.isoformat()}
+    found = {key: marker.get(key) for key in asked}
+    if found != asked:
+        raise DemoMismatch(
+            f"the registry already holds a demo built with {_describe(found)}; asked for "
+            f"{_describe(asked)}. The ledger is append-only: use a new database for another demo."
+        )
+
+
+def _describe(values: dict[str, Any]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in values.items())
+
+
+# -- the sample register --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _RegisterPlan:
+    """The sample MT102: which regular payers it pays this month for, and its lines."""
+
+    paid_on: date
+    period: Month
+    payers: frozenset[str]
+    lines: tuple[SampleLine, ...]
+
+    @classmethod
+    def of(cls, population: Sequence[DemoPerson], today: date) -> _RegisterPlan:
+        period = Month.of(today)
+        regular = [p for p in population if p.profile == "regular_payer"]
+        chosen = regular[:REGISTER_PAYERS]
+        # Paid on the last day whose payment is credited by today (R-T-3): the chosen payers
+        # are insured for this month by today, as their own payments would have made them.
+        paid_on = latest_payday(today)
+        price = month_price(PayerKind.SELF_PAYER, period, paid_on)
+        lines = [
+            SampleLine(
+                iin=p.iin,
+                period=period,
+                amount=price,
+                surname=p.names.surname,
+                given_name=p.names.given_name,
+                patronymic=p.names.patronymic,
+                birth_date=p.facts.birth_date,
+            )
+            for p in chosen
+        ]
+        good = len(lines)
+        positions = (good // 4, good // 2, 3 * good // 4)
+        for shift, (position, bad) in enumerate(
+            zip(positions, _bad_lines(population, period, price), strict=True)
+        ):
+            lines.insert(position + shift, bad)
+        return cls(paid_on, period, frozenset(p.iin for p in chosen), tuple(lines))
+
+
+def _current_item(person: DemoPerson, period: Month) -> PaymentItem:
+    return next(
+        item
+        for item in person.facts.payments
+        if item.period == period and item.knp is KNP.CONTRIBUTION and item.payer == person.iin
+    )
+
+
+def _bad_lines(
+    population: Sequence[DemoPerson], period: Month, amount: Decimal
+) -> tuple[SampleLine, SampleLine, SampleLine]:
+    """A wrong IIN check digit, a period before 2020 (КНП 122) and a zero amount (R-L-3)."""
+    adults = [p for p in population if p.profile in ("regular_payer", "debtor", "never_paid")]
+    donors = (adults or list(population)) * 3
+    first, second, third = donors[0], donors[1], donors[2]
+    wrong = first.iin[:11] + str((int(first.iin[11]) + 1) % 10)
+
+    def line(person: DemoPerson, iin: str, month: Month, money: Decimal) -> SampleLine:
+        return SampleLine(
+            iin=iin,
+            period=month,
+            amount=money,
+            surname=person.names.surname,
+            given_name=person.names.given_name,
+            patronymic=person.names.patronymic,
+            birth_date=person.facts.birth_date,
+        )
+
+    return (
+        line(first, wrong, period, amount),
+        line(second, second.iin, Month(2019, 12), amount),
+        line(third, third.iin, period, Decimal(0)),
+    )
+
+
+def _book_register(
+    engine: Engine, plan: _RegisterPlan, *, seed: int, today: date, progress: Progress
+) -> BookingReport:
+    total = len(plan.lines)
+    done = 0
+
+    def booked(lines: int) -> None:
+        nonlocal done
+        done += lines
+        progress("register", done, total)
+
+    month = plan.period
+    with tempfile.TemporaryDirectory(prefix="osms-demo-") as directory:
+        path = Path(directory) / "demo.mt102"
+        write_mt102(
+            path,
+            plan.lines,
+            sender_bic=BANK_BIC,
+            reference=register_reference(seed, today),
+            paid_on=plan.paid_on,
+            knp=KNP.CONTRIBUTION,
+            payer=BANK_BIN,
+            payer_name=BANK_NAME,
+            payer_account=BANK_ACCOUNT,
+            document_number="1",
+            purpose=f"Взносы на ОСМС за {_RU_MONTHS[month.month - 1]} {month.year} г.",
+        )
+        progress("register", 0, total)
+        return book_register(engine, path, actor=ACTOR, progress=booked)
+
+
+# -- writing the population -----------------------------------------------------------------
+
+
+def _write_population(
+    engine: Engine,
+    population: Sequence[DemoPerson],
+    plan: _RegisterPlan,
+    *,
+    seed: int,
+    today: date,
+    progress: Progress,
+) -> None:
+    now = utc_now()
+    month = Month.of(today)
+    person_rows: list[dict[str, Any]] = []
+    kind_rows: list[dict[str, Any]] = []
+    category_rows: list[dict[str, Any]] = []
+    payment_rows: list[dict[str, Any]] = []
+    refund_keys: dict[str, tuple[DemoPerson, int]] = {}
+    period_text: dict[Month, str] = {}
+    for person in population:
+        facts = person.facts
+        person_rows.append(
+            {
+                "iin": facts.iin,
+                "surname": person.names.surname,
+                "given_name": person.names.given_name,
+                "patronymic": person.names.patronymic,
+                "birth_date": facts.birth_date,
+                "created_at": now,
+            }
+        )
+        liable = max(Month(2020, 1), Month.of(facts.birth_date) + 12 * 18 + 1)
+        if liable <= month:
+            kind_rows.append(
+                {"iin": facts.iin, "first_period": liable, "kind": facts.kind, "last_period": None}
+            )
+        category_rows.extend(
+            {
+                "iin": facts.iin,
+                "category": period.category,
+                "first_period": period.first,
+                "last_period": period.last,
+                "source": f"{ACTOR}:{period.category}",
+                "created_at": now,
+            }
+            for period in facts.categories
+        )
+        refunded = {refund.item: refund for refund in person.refunds}
+        paid_by_register = _current_item(person, plan.period) if facts.iin in plan.payers else None
+        counts: dict[Month, int] = {}
+        for index, item in enumerate(facts.payments):
+            if item is paid_by_register:
+                continue  # the sample register pays it
+            n = counts.get(item.period, 0)
+            counts[item.period] = n + 1
+            text = period_text.get(item.period)
+            if text is None:
+                text = period_text[item.period] = str(item.period)
+            key = f"{ACTOR}:{facts.iin}:{text}:{n}"
+            if index in refunded:
+                refund_keys[key] = (person, index)
+            payment_rows.append(
+                {
+                    "iin": facts.iin,
+                    "period": item.period,
+                    "amount": item.amount,
+                    "knp": item.knp,
+                    "payer": item.payer or facts.iin,
+                    "channel": item.channel,
+                    "paid_on": item.paid_on,
+                    "credited_on": item.credited_on,
+                    "reference": key,
+                    "register_id": None,
+                    "line_no": None,
+                    "idempotency_key": key,
+                    "booked_at": now,
+                }
+            )
+
+    # In key order: the indexes (IIN, period; idempotency key) grow at their ends.
+    person_rows.sort(key=lambda row: row["iin"])
+    payment_rows.sort(key=lambda row: (row["iin"], row["period"], row["idempotency_key"]))
+    with Session(engine) as session, session.begin():
+        _insert(session, _PEOPLE, person_rows, "people", progress)
+        _insert(session, _KINDS, kind_rows, None, progress)
+        _insert(session, _CATEGORIES, category_rows, None, progress)
+        _insert(session, _PAYMENTS, payment_rows, "payments", progress)
+        _applications(session, population, refund_keys, progress)
+        audit.record(
+            session,
+            ACTOR,
+            MARKER,
+            None,
+            f"synthetic demo population of {len(population)} people (seed {seed}) as of {today}",
+            {
+                "people": len(population),
+                "seed": seed,
+                "today": today.isoformat(),
+                "payments": len(payment_rows),
+                "register": register_reference(seed, today),
+            },
+        )
+
+
+def _insert(
+    session: Session,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    stage: str | None,
+    progress: Progress,
+) -> None:
+    """INSERT many rows, in chunks: one ``executemany`` per chunk, or on PostgreSQL one COPY.
+
+    Each value goes through its column type's own bind processor for the connection's
+    dialect (the models' :class:`~osms.registry.columns.MonthType`, ``Money``, ``EnumText``,
+    dates...), exactly as a Core ``table.insert()`` would, once per distinct value; what is
+    left out is SQLAlchemy's per-row parameter bookkeeping, which costs more than the database
+    itself on a demo's ~70 000 payments.
+    """
+    if not rows:
+        if stage is not None:
+            progress(stage, 0, 0)
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    columns = [table.c[name] for name in names]
+    processors = [
+        _memo(column.type.dialect_impl(dialect).bind_processor(dialect)) for column in columns
+    ]
+    preparer = dialect.identifier_preparer
+    target = (
+        f"{preparer.format_table(table)} ({', '.join(preparer.format_column(c) for c in columns)})"
+    )
+    copy_rows = _copier(connection, target) if dialect.name == "postgresql" else None
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    statement = f"INSERT INTO {target} VALUES ({', '.join([mark] * len(columns))})"
+    pairs = list(zip(names, processors, strict=True))
+    for start in range(0, len(rows), CHUNK):
+        chunk = [
+            tuple(row[name] if process is None else process(row[name]) for name, process in pairs)
+            for row in rows[start : start + CHUNK]
+        ]
+        if copy_rows is not None:
+            copy_rows(chunk)
+        else:
+            connection.exec_driver_sql(statement, chunk)
+        if stage is not None:
+            progress(stage, min(start + CHUNK, len(rows)), len(rows))
+
+
+def _copier(connection: Connection, target: str) -> Callable[[list[tuple[Any, ...]]], None]:
+    """PostgreSQL: rows through ``COPY … FROM STDIN`` (psycopg 3), far faster than INSERTs."""
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+
+    def copy_rows(chunk: list[tuple[Any, ...]]) -> None:
+        with raw.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for row in chunk:
+                copy.write_row(row)
+
+    return copy_rows
+
+
+def _applications(
+    session: Session,
+    population: Sequence[DemoPerson],
+    refund_keys: dict[str, tuple[DemoPerson, int]],
+    progress: Progress,
+) -> None:
+    """Temporary-status grants and refunds, through the registry's own repositories."""
+    granted = [(p, a) for p in population for a in p.applications]
+    total = len(granted) + len(refund_keys)
+    done = 0
+    for person, application in granted:
+        applied = temporary.apply(
+            session,
+            person.iin,
+            application.category,
+            [
+                temporary.Document(
+                    application.document_kind, application.document_number, application.issued_on
+                )
+            ],
+            submitted_on=application.submitted_on,
+            channel=application.channel,
+        )
+        temporary.approve(
+            session, applied.id, decided_by=f"{ACTOR}:operator", granted_on=application.granted_on
+        )
+        done += 1
+        progress("applications", done, total)
+    found = session.execute(
+        select(Payment.idempotency_key, Payment.id).where(
+            Payment.idempotency_key.in_(list(refund_keys))
+        )
+    )
+    ids = {key: payment_id for key, payment_id in found}
+    for key, (person, index) in refund_keys.items():
+        refund = next(r for r in person.refunds if r.item == index)
+        refunded_on = person.facts.payments[index].refunded_on
+        assert refunded_on is not None
+        claim = refunds.apply(
+            session, ids[key], RefundReason(refund.reason), applied_on=refund.applied_on
+        )
+        refunds.approve(session, claim.id, decided_by=f"{ACTOR}:operator", refunded_on=refunded_on)
+        done += 1
+        progress("applications", done, total)
+
+
+# -- the summary ----------------------------------------------------------------------------
+
+
+def _summarize(
+    engine: Engine,
+    population: Sequence[DemoPerson],
+    booking: BookingReport,
+    *,
+    seed: int,
+    today: date,
+    already_built: bool,
+    register_lines: int,
+    progress: Progress,
+) -> DemoSummary:
+    with Session(engine) as session:
+        people = session.scalar(select(func.count()).select_from(Person)) or 0
+        payments = session.scalar(select(func.count()).select_from(Payment)) or 0
+        registry = _registry_facts(session)
+    decisions: dict[str, Decision] = {}
+    for done, (iin, facts) in enumerate(registry.items(), start=1):
+        decisions[iin] = decide(facts, today)
+        if done % 1000 == 0 or done == len(registry):
+            progress("decide", done, len(registry))
+    by_status = Counter((d.status.value, d.reason.value) for d in decisions.values())
+    examples: dict[str, list[str]] = {profile: [] for profile in PROFILES}
+    profiles: Counter[str] = Counter()
+    unexpected: list[str] = []
+    for person in population:
+        profiles[person.profile] += 1
+        if len(examples[person.profile]) < EXAMPLES_PER_PROFILE:
+            examples[person.profile].append(person.iin)
+        decision = decisions.get(person.iin)
+        if decision is None or not EXPECTATIONS[person.profile].met_by(decision):
+            unexpected.append(person.iin)
+    examples = {profile: iins for profile, iins in examples.items() if iins}
+    example_decisions = {
+        iin: (decisions[iin].status.value, decisions[iin].reason.value)
+        for iins in examples.values()
+        for iin in iins
+        if iin in decisions
+    }
+    return DemoSummary(
+        people=people,
+        payments=payments,
+        booking=booking,
+        by_status=dict(sorted(by_status.items())),
+        examples=examples,
+        example_decisions=example_decisions,
+        profiles=dict(sorted(profiles.items())),
+        unexpected=unexpected,
+        seed=seed,
+        today=today,
+        already_built=already_built,
+        register_lines=register_lines,
+    )
+
+
+_APPROVED: ColumnClause[str] = literal_column(f"'{ApplicationStatus.APPROVED.value}'")
+"""A literal, as in :mod:`osms.registry.facts`: the planners can use the partial index."""
+
+
+def _registry_facts(session: Session) -> dict[str, PersonFacts]:
+    """The facts of every person of the registry, read in five queries.
+
+    The same facts as :func:`osms.registry.facts.load_facts` gives one IIN at a time: birth
+    date from the IIN, the payer kind of the latest payer-kind period, category periods,
+    approved grants, and the payments by period with the date of their approved refund.
+    Values are converted by the columns' own result processors, once per distinct value.
+    """
+    connection = session.connection()
+    iins = list(connection.execute(select(Person.iin).order_by(Person.iin)).scalars())
+    kinds: dict[str, tuple[Month, PayerKind]] = {}
+    for iin, first, kind in _rows(
+        connection, PayerKindPeriod.iin, PayerKindPeriod.first_period, PayerKindPeriod.kind
+    ):
+        if iin not in kinds or kinds[iin][0] < first:
+            kinds[iin] = (first, kind)
+    categories: defaultdict[str, list[CategoryPeriod]] = defaultdict(list)
+    for iin, category, first, last in _rows(
+        connection,
+        CategoryPeriodRecord.iin,
+        CategoryPeriodRecord.category,
+        CategoryPeriodRecord.first_period,
+        CategoryPeriodRecord.last_period,
+    ):
+        categories[iin].append(CategoryPeriod(category, first, last))
+    grants: defaultdict[str, list[TemporaryGrant]] = defaultdict(list)
+    for iin, category, granted_on, ends_on in _rows(
+        connection,
+        TemporaryApplication.iin,
+        TemporaryApplication.category,
+        TemporaryApplication.granted_on,
+        TemporaryApplication.ends_on,
+        where=TemporaryApplication.status == _APPROVED,
+    ):
+        if granted_on is not None and ends_on is not None:
+            grants[iin].append(TemporaryGrant(category, granted_on, ends_on))
+    payments: defaultdict[str, list[PaymentItem]] = defaultdict(list)
+    for iin, *values in _rows(
+        connection,
+        Payment.iin,
+        Payment.period,
+        Payment.amount,
+        Payment.paid_on,
+        Payment.credited_on,
+        Payment.knp,
+        Payment.payer,
+        Payment.channel,
+        RefundApplication.refunded_on,
+        Payment.reference,
+        join=(
+            RefundApplication,
+            and_(
+                RefundApplication.payment_id == Payment.id,
+                RefundApplication.status == _APPROVED,
+            ),
+        ),
+        order_by=(Payment.iin, Payment.period, Payment.id),
+    ):
+        payments[iin].append(PaymentItem(*values))
+    return {
+        iin: PersonFacts(
+            iin=iin,
+            birth_date=iin_rules.birth_date(iin),
+            kind=kinds[iin][1] if iin in kinds else PayerKind.SELF_PAYER,
+            categories=tuple(
+                sorted(categories[iin], key=lambda c: (c.first, c.category, c.last or c.first))
+            ),
+            temporary=tuple(
+                sorted(grants[iin], key=lambda g: (g.granted_on, g.ends_on, g.category))
+            ),
+            payments=tuple(payments[iin]),
+        )
+        for iin in iins
+    }
+
+
+def _rows(
+    connection: Connection,
+    *columns: InstrumentedAttribute[Any],
+    where: ColumnElement[bool] | None = None,
+    join: tuple[Any, ColumnElement[bool]] | None = None,
+    order_by: tuple[InstrumentedAttribute[Any], ...] = (),
+) -> Iterator[list[Any]]:
+    """The rows of a SELECT of model columns, each value converted by its column's result
+    processor for the dialect — memoized, since a demo's values repeat (months, amounts,
+    dates, codes)."""
+    dialect = connection.dialect
+    statement = select(*(type_coerce(column, NullType()) for column in columns))
+    if join is not None:
+        statement = statement.outerjoin(*join)
+    if where is not None:
+        statement = statement.where(where)
+    statement = statement.order_by(*order_by)
+    result = connection.execute(statement)
+    described = result.cursor.description if result.cursor is not None else None
+    pairs = [
+        (
+            _memo(
+                column.type.dialect_impl(dialect).result_processor(
+                    dialect, described[i][1] if described else None
+                )
+            ),
+            i,
+        )
+        for i, column in enumerate(columns)
+    ]
+    for row in result:
+        yield [row[i] if process is None else process(row[i]) for process, i in pairs]
+
+
+def _memo(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """``process`` remembering its answer per (hashable) value."""
+    if process is None:
+        return None
+    known: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        try:
+            return known[value]
+        except KeyError:
+            result = known[value] = process(value)
+            return result
+
+    return remembered
+
+
+# -- small helpers --------------------------------------------------------------------------
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """The default progress: say nothing."""
+
+
+def _lap(since: float) -> float:
+    return time.perf_counter() - since
