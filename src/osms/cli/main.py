@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from osms.cli.bot import bot_app
+from osms.cli.clients import clients_app
 from osms.cli.db import db_app
 from osms.cli.demo import demo
 from osms.cli.registry_commands import (
@@ -45,6 +46,7 @@ app.command("import")(import_command)
 app.command("serve")(serve)
 app.add_typer(bot_app, name="bot")
 app.command("demo")(demo)
+app.add_typer(clients_app, name="clients")
 
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="A YAML file with `person` and `payments`.")

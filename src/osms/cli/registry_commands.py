@@ -5,19 +5,20 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from osms.cli.context import actor, engine, session
 from osms.i18n import DEFAULT_LANGUAGE, error_message
-from osms.intake.booking import BookingReport, book_register
+from osms.intake.booking import book_register
 from osms.registry.temporary import Document
 from osms.services import categories as category_feeds
 from osms.services import refunds as refund_cases
 from osms.services import temporary as temporary_cases
 from osms.services.errors import ServiceError
+from osms.views.registers import register_report_json
 
 __all__ = ["categories_app", "import_command", "refunds_app", "temporary_app"]
 
@@ -57,38 +58,6 @@ def _count_lines(path: Path, register_format: str | None) -> int | None:
     return data.count(b":21:")
 
 
-def _report_json(report: BookingReport, lang: str) -> dict[str, Any]:
-    return {
-        "register": report.register_id,
-        "format": report.format,
-        "sender": report.sender,
-        "reference": report.reference,
-        "status": report.status,
-        "reason": report.reason,
-        "reason_code": report.reason_code,
-        "resent": report.resent,
-        "lines_total": report.lines,
-        "accepted": report.accepted,
-        "booked": report.booked,
-        "duplicates": report.duplicates,
-        "rejected": report.rejected,
-        "lines": [
-            {
-                "line": o.line_no,
-                "status": o.status,
-                "code": o.code,
-                "codes": list(o.codes),
-                "field": o.field,
-                "message": o.message,
-                "text": error_message(o.code, lang),
-                "iin": o.iin,
-                "payment_id": o.payment_id,
-            }
-            for o in report.outcomes
-        ],
-    }
-
-
 def import_command(
     file: Annotated[Path, typer.Argument(help="An MT102 or CSV register.", exists=True)],
     register_format: Annotated[
@@ -125,7 +94,7 @@ def import_command(
             progress=lambda n: bar.advance(task, n),
         )
     if as_json:
-        typer.echo(json.dumps(_report_json(report, lang), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(register_report_json(report, lang), ensure_ascii=False, indent=2))
     else:
         note = " (received before: nothing changed)" if report.resent else ""
         typer.echo(

@@ -1,5 +1,8 @@
-"""The citizen web page (placeholder router; the page's routes are added here)."""
+"""The citizen web page at ``/``: an IIN form, the status card, the calculator, payment plans.
 
-from fastapi import APIRouter
+Server-rendered (Jinja2), Kazakh by default with a language switch, no JavaScript needed.
+"""
 
-router = APIRouter()
+from osms.api.web.pages import router
+
+__all__ = ["router"]

@@ -1,0 +1,321 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``).
+
+Every error of the API answers with one shape::
+
+    {
+      "type": "urn:osms:problem:iin.checksum",
+      "title": "The check digit of the IIN is wrong: please check the number.",
+      "status": 422,
+      "detail": "ЖСН бақылау цифры қате: нөмірді тексеріңіз.",
+      "instance": "urn:uuid:6f1c…",
+      "code": "iin.checksum",
+      "field": "iin",
+      "lang": "kk",
+      "message": "IIN check digit is 9, expected 8"
+    }
+
+- ``type`` is ``urn:osms:problem:<code>``; ``code`` (an extension member) is the same stable
+  code the core, the command line and the bot use (``iin.checksum``, ``register.total_mismatch``,
+  ``auth.key_invalid``...).  Match on ``code``; never on a text.
+- ``title`` is the code's English summary (stable for the type), ``detail`` the same in the
+  request's language (``?lang=``, else ``Accept-Language``; Kazakh by default), also sent as
+  ``Content-Language``.
+- ``instance`` names this occurrence: the request id, also sent as ``X-Request-ID`` and written
+  in the server's log line.
+- ``field`` names the input at fault (or null), ``message`` is the core's English text about
+  this occurrence (or null).  Validation problems add ``errors``: ``[{field, type, message}]``.
+  Other members may be added (``scope``, ``register``...), never removed.
+
+Paths outside the API (the citizen web page) keep FastAPI's own answers for HTTP errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from osms.i18n import ERROR_CODES, LANGUAGES, error_message, negotiate
+from osms.rules.errors import RuleError
+from osms.services.errors import ServiceError
+
+__all__ = [
+    "API_MESSAGES",
+    "PROBLEM_MEDIA_TYPE",
+    "TYPE_PREFIX",
+    "ApiProblem",
+    "Problem",
+    "ValidationItem",
+    "install_problem_handlers",
+    "is_api_path",
+    "language_of",
+    "problem_body",
+    "problem_response",
+]
+
+PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
+TYPE_PREFIX: Final = "urn:osms:problem:"
+
+log = logging.getLogger("osms.api")
+
+API_MESSAGES: Final[Mapping[str, str]] = {
+    "auth.key_missing": "This request needs an API key (Authorization: Bearer <key>).",
+    "auth.key_invalid": "The API key is not valid.",
+    "auth.key_revoked": "The API key has been revoked.",
+    "auth.scope_missing": "The API key does not allow this request.",
+    "rate.limited": "Too many requests: please wait and try again.",
+    "request.invalid": "The request is not valid.",
+    "request.not_found": "Not found.",
+    "request.method_not_allowed": "This method is not allowed here.",
+    "request.too_large": "The request is too large.",
+    "request.unsupported_media_type": "This content type is not accepted here.",
+    "request.failed": "The request failed.",
+    "server.error": "Internal error: the request was not completed. Please try again later.",
+    "ready.database": "The database is not reachable.",
+    "ready.migrations": "The database is not migrated to the current version.",
+}
+"""The English messages of the API's own codes (the catalogs translate them once added)."""
+
+_HTTP_CODES: Final[Mapping[int, str]] = {
+    400: "request.invalid",
+    404: "request.not_found",
+    405: "request.method_not_allowed",
+    413: "request.too_large",
+    415: "request.unsupported_media_type",
+}
+
+
+class ApiProblem(Exception):
+    """An error the API answers with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str | None = None,
+        *,
+        field: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message or code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = dict(headers or {})
+        self.extra = dict(extra or {})
+
+
+class ValidationItem(BaseModel):
+    field: str = Field(description="The input at fault, e.g. `date` or `documents.0.kind`.")
+    type: str = Field(description="The validation error's type (`missing`, `date_type`...).")
+    message: str = Field(description="English text.")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document with the OSMS extension members."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "urn:osms:problem:iin.checksum",
+                    "title": "The check digit of the IIN is wrong: please check the number.",
+                    "status": 422,
+                    "detail": "Неверная контрольная цифра ИИН: проверьте номер.",
+                    "instance": "urn:uuid:0b5c3d1e-8f7a-4c2b-9d6e-1a2b3c4d5e6f",
+                    "code": "iin.checksum",
+                    "field": "iin",
+                    "lang": "ru",
+                    "message": "IIN check digit is 9, expected 8",
+                }
+            ]
+        },
+    )
+
+    type: str = Field(description="`urn:osms:problem:<code>`.")
+    title: str = Field(description="The code's English summary, the same for every occurrence.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong, in the request's language.")
+    instance: str = Field(description="This occurrence: `urn:uuid:<request id>` (X-Request-ID).")
+    code: str = Field(description="The stable error code; match on it.")
+    field: str | None = Field(default=None, description="The input at fault, if any.")
+    lang: str = Field(description="The language of `detail`: kk, ru or en.")
+    message: str | None = Field(
+        default=None, description="The core's English text about this occurrence."
+    )
+    errors: list[ValidationItem] | None = Field(
+        default=None, description="Validation problems (code `request.invalid`), one per input."
+    )
+
+
+def is_api_path(path: str) -> bool:
+    """True for the REST API and the health endpoints (answered with problem documents)."""
+    return path == "/api" or path.startswith("/api/") or path in ("/healthz", "/readyz")
+
+
+def language_of(request: Request) -> str:
+    """``?lang=`` when it names a language, else ``Accept-Language``; Kazakh by default."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return negotiate(request.headers.get("accept-language"))
+
+
+def _texts(code: str, lang: str) -> tuple[str, str]:
+    """(title in English, detail in ``lang``) for a code."""
+    if code in ERROR_CODES:
+        return error_message(code, "en"), error_message(code, lang)
+    own = API_MESSAGES.get(code)
+    if own is not None:
+        return own, own
+    return error_message(code, "en"), error_message(code, lang)
+
+
+def request_id_of(request: Request) -> str:
+    return str(getattr(request.state, "request_id", "") or "unknown")
+
+
+def problem_body(
+    *,
+    status: int,
+    code: str,
+    lang: str,
+    request_id: str,
+    field: str | None = None,
+    message: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    title, detail = _texts(code, lang)
+    body: dict[str, Any] = {
+        "type": TYPE_PREFIX + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": f"urn:uuid:{request_id}",
+        "code": code,
+        "field": field,
+        "lang": lang,
+        "message": message,
+    }
+    for name, value in (extra or {}).items():
+        body.setdefault(name, value)
+    return body
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    code: str,
+    *,
+    field: str | None = None,
+    message: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> JSONResponse:
+    lang = language_of(request)
+    body = problem_body(
+        status=status,
+        code=code,
+        lang=lang,
+        request_id=request_id_of(request),
+        field=field,
+        message=message,
+        extra=extra,
+    )
+    return JSONResponse(
+        body,
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers={"Content-Language": lang, **(headers or {})},
+    )
+
+
+def _location(loc: Sequence[int | str]) -> str:
+    parts = [str(p) for p in loc]
+    if len(parts) > 1 and parts[0] in ("path", "query", "header", "cookie", "body"):
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+async def _api_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiProblem)
+    return problem_response(
+        request,
+        exc.status,
+        exc.code,
+        field=exc.field,
+        message=exc.message,
+        headers=exc.headers,
+        extra=exc.extra,
+    )
+
+
+async def _service_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ServiceError)
+    status = exc.status if 400 <= exc.status < 500 else 422
+    return problem_response(request, status, exc.code, field=exc.field, message=exc.message)
+
+
+async def _rule_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RuleError)
+    return problem_response(request, 422, exc.code, field=exc.field, message=exc.message)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if not is_api_path(request.url.path):
+        return await request_validation_exception_handler(request, exc)
+    items = [
+        {
+            "field": _location(error.get("loc", ())),
+            "type": str(error.get("type", "invalid")),
+            "message": str(error.get("msg", "")),
+        }
+        for error in exc.errors()
+    ]
+    first = items[0] if items else {"field": None, "message": None}
+    return problem_response(
+        request,
+        422,
+        "request.invalid",
+        field=first["field"],
+        message=first["message"],
+        extra={"errors": items},
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if not is_api_path(request.url.path):
+        return await http_exception_handler(request, exc)
+    code = _HTTP_CODES.get(exc.status_code, "request.failed")
+    return problem_response(
+        request,
+        exc.status_code,
+        code,
+        message=exc.detail if isinstance(exc.detail, str) else None,
+        headers=exc.headers,
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Answer API errors with problem documents (unexpected errors: see :mod:`.logs`)."""
+    app.add_exception_handler(ApiProblem, _api_problem)
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(RuleError, _rule_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

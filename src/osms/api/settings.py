@@ -1,0 +1,77 @@
+"""The API's settings: rate limits, upload size, the clock.  Read from the environment once.
+
+==========================  ====================================================  =========
+environment                 meaning                                               default
+==========================  ====================================================  =========
+``OSMS_PUBLIC_RATE_LIMIT``  public status checks per minute from one IP address  60
+                            (an IPv6 /64 counts as one address)
+``OSMS_MAX_REGISTER_MB``    the largest register a bank may upload, in MiB        64
+==========================  ====================================================  =========
+
+A client's own limit is ``api_clients.rate_limit_per_minute`` (``osms clients create
+--rate-limit``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["ApiSettings", "kazakhstan_today"]
+
+PUBLIC_RATE_LIMIT_ENV = "OSMS_PUBLIC_RATE_LIMIT"
+MAX_REGISTER_MB_ENV = "OSMS_MAX_REGISTER_MB"
+
+
+def _zone() -> timezone | ZoneInfo:
+    try:
+        return ZoneInfo("Asia/Almaty")
+    except ZoneInfoNotFoundError:  # pragma: no cover - a system without the tz database
+        return timezone(timedelta(hours=5))
+
+
+_KAZAKHSTAN = _zone()
+
+
+def kazakhstan_today() -> date:
+    """Today in Kazakhstan (one time zone, UTC+5, since 1 March 2024)."""
+    return datetime.now(_KAZAKHSTAN).date()
+
+
+def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSettings:
+    """What :func:`osms.api.app.create_app` needs besides the database."""
+
+    public_rate_limit_per_minute: int = 60
+    """Public checks per minute per IP address (per /64 for IPv6)."""
+    max_register_bytes: int = 64 << 20
+    """Larger uploads are refused with 413 before anything is booked."""
+    today: Callable[[], date] = field(default=kazakhstan_today)
+    """The default query date (Kazakhstan's date, not the server's)."""
+    clock: Callable[[], float] = field(default=time.monotonic)
+    """Seconds, for the rate limits (tests move it by hand)."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiSettings:
+        env = os.environ if environ is None else environ
+        return cls(
+            public_rate_limit_per_minute=_positive(env, PUBLIC_RATE_LIMIT_ENV, 60),
+            max_register_bytes=_positive(env, MAX_REGISTER_MB_ENV, 64) << 20,
+        )

@@ -1,0 +1,161 @@
+"""Operators' decisions: temporary status on documents (R-TMP-1) and refunds (R-R-1).
+
+Scope ``operator``.  The client's name is the decider recorded on the application and in the
+audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Depends, Query
+
+from osms.api.auth import Caller, require
+from osms.api.deps import DbSession, Lang, Today
+from osms.api.v1.common import DateQuery, IdPath, problems
+from osms.api.v1.schemas import (
+    RefundApplication,
+    RefundApplicationIn,
+    RefundDecisionIn,
+    RefusalIn,
+    TemporaryApplication,
+    TemporaryApplicationIn,
+    TemporaryGrantIn,
+)
+from osms.registry.temporary import Document
+from osms.services import refunds, temporary
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["operators"])
+
+Operator = Annotated[Caller, Depends(require("operator"))]
+_ERRORS: Final = problems(400, 401, 403, 404, 409, 422, 429)
+
+
+@router.post(
+    "/temporary-applications",
+    status_code=201,
+    response_model=TemporaryApplication,
+    summary="Record an application for temporary status",
+    description=(
+        "A person of a state-paid category shown as uninsured applies with the documents of "
+        "the category (SOURCES.md T6). Refused with `temporary.documents_missing`, "
+        "`temporary.not_on_documents`, `temporary.already_insured`, `category.unknown` or an "
+        "IIN code."
+    ),
+    responses=_ERRORS,
+)
+def apply_temporary(
+    who: Operator, body: TemporaryApplicationIn, session: DbSession, today: Today, _lang: Lang
+) -> Any:
+    return temporary.apply(
+        session,
+        body.iin,
+        body.category,
+        [Document(d.kind, d.number, d.issued_on) for d in body.documents],
+        submitted_on=body.submitted_on or today,
+        channel=body.channel,
+        actor=who.actor,
+    )
+
+
+@router.post(
+    "/temporary-applications/{application_id}/approve",
+    response_model=TemporaryApplication,
+    summary="Approve: one calendar month of status from the grant date",
+    responses=_ERRORS,
+)
+def approve_temporary(
+    who: Operator,
+    application_id: IdPath,
+    session: DbSession,
+    today: Today,
+    _lang: Lang,
+    body: TemporaryGrantIn | None = None,
+) -> Any:
+    granted_on = (body.granted_on if body else None) or today
+    return temporary.approve(session, application_id, granted_on=granted_on, actor=who.actor)
+
+
+@router.post(
+    "/temporary-applications/{application_id}/refuse",
+    response_model=TemporaryApplication,
+    summary="Refuse, with the reason told to the applicant",
+    responses=_ERRORS,
+)
+def refuse_temporary(
+    who: Operator, application_id: IdPath, body: RefusalIn, session: DbSession, _lang: Lang
+) -> Any:
+    return temporary.refuse(session, application_id, reason=body.reason, actor=who.actor)
+
+
+@router.post(
+    "/refund-applications",
+    status_code=201,
+    response_model=RefundApplication,
+    summary="Record a refund application for a wrong payment",
+    description="To be decided within 15 working days (`due_by`).",
+    responses=_ERRORS,
+)
+def apply_refund(
+    who: Operator, body: RefundApplicationIn, session: DbSession, today: Today, _lang: Lang
+) -> Any:
+    return refunds.apply(
+        session,
+        body.payment_id,
+        body.reason.value,
+        applied_on=body.applied_on or today,
+        actor=who.actor,
+    )
+
+
+@router.post(
+    "/refund-applications/{application_id}/approve",
+    response_model=RefundApplication,
+    summary="Approve: the payment stops counting from the refund date",
+    responses=_ERRORS,
+)
+def approve_refund(
+    who: Operator,
+    application_id: IdPath,
+    session: DbSession,
+    today: Today,
+    _lang: Lang,
+    body: RefundDecisionIn | None = None,
+) -> Any:
+    refunded_on = (body.refunded_on if body else None) or today
+    return refunds.approve(session, application_id, refunded_on=refunded_on, actor=who.actor)
+
+
+@router.post(
+    "/refund-applications/{application_id}/refuse",
+    response_model=RefundApplication,
+    summary="Refuse, with a reason",
+    responses=_ERRORS,
+)
+def refuse_refund(
+    who: Operator, application_id: IdPath, body: RefusalIn, session: DbSession, _lang: Lang
+) -> Any:
+    return refunds.refuse(session, application_id, reason=body.reason, actor=who.actor)
+
+
+@router.get(
+    "/refund-applications",
+    response_model=list[RefundApplication],
+    summary="Undecided refund applications, the most urgent first",
+    responses=problems(401, 403, 422, 429),
+)
+def list_refunds(
+    who: Operator,
+    session: DbSession,
+    today: Today,
+    _lang: Lang,
+    overdue: Annotated[
+        bool, Query(description="Only those past their 15-working-day deadline on `date`.")
+    ] = False,
+    on: DateQuery = None,
+) -> Any:
+    if overdue:
+        return refunds.overdue(session, on or today)
+    return refunds.pending(session)

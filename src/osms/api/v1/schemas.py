@@ -1,0 +1,504 @@
+"""Request and response models of API v1: the documented, stable shapes (docs/json.md).
+
+The answers are built by :mod:`osms.views` (the shapes the command line prints with ``--json``)
+and checked against these models, so that ``/openapi.json`` says exactly what is sent.  Within
+one ``schema`` number a field is only ever added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from osms.registry.models import ApplicationStatus, RefundReason
+from osms.rules.calculator import OptionName
+from osms.rules.coverage import Cover
+from osms.rules.facts import KNP, Channel
+from osms.rules.status import Reason, Status
+
+__all__ = [
+    "DEFAULT_IIN_EXAMPLE",
+    "MAX_DATE",
+    "MIN_DATE",
+    "Calculation",
+    "DebtReport",
+    "Health",
+    "PaymentHistory",
+    "PublicStatus",
+    "Readiness",
+    "RefundApplication",
+    "RefundApplicationIn",
+    "RefundDecisionIn",
+    "RefusalIn",
+    "RegisterReport",
+    "StatusDetail",
+    "TemporaryApplication",
+    "TemporaryApplicationIn",
+    "TemporaryGrantIn",
+]
+
+DEFAULT_IIN_EXAMPLE = "900515300018"
+MIN_DATE = dt.date(2020, 1, 1)
+"""OSMS status exists from January 2020 (R-S-1); earlier dates are refused."""
+MAX_DATE = dt.date(2099, 12, 31)
+
+
+def _plain_text(value: str) -> str:
+    """Refuse control characters (but tab and newlines) and lone surrogates."""
+    for char in value:
+        code = ord(char)
+        if (code < 32 and char not in "\t\n\r") or code == 127 or 0xD800 <= code <= 0xDFFF:
+            raise ValueError("control characters are not allowed")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_plain_text)]
+"""Text that can be stored as it is (no NUL, no control characters, no lone surrogates)."""
+
+Month = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2025-01"])]
+Money = Annotated[
+    str, Field(pattern=r"^-?\d+\.\d{2}$", description="Tenge, two decimals.", examples=["4250.00"])
+]
+Iin = Annotated[str, Field(examples=[DEFAULT_IIN_EXAMPLE], description="12 digits.")]
+Day = Annotated[dt.date, Field(ge=MIN_DATE, le=MAX_DATE)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class PublicStatus(_Model):
+    """The public check (RULES.md §11): status, reason, insured until, debt months; no names,
+    no payments."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "schema": 1,
+                    "iin": "900515300018",
+                    "date": "2025-01-10",
+                    "as_of": "2025-01-10",
+                    "month": "2025-01",
+                    "status": "insured",
+                    "reason": "grace",
+                    "insured_until": "2025-02-28",
+                    "grace": True,
+                    "loses_status_next_month": False,
+                    "debt_months": ["2024-12", "2025-01"],
+                }
+            ]
+        },
+    )
+
+    schema_version: int = Field(alias="schema", description="The shape's version: 1.")
+    iin: Iin
+    date: dt.date = Field(description="The date asked about.")
+    as_of: dt.date = Field(description="The knowledge date: payments credited by then count.")
+    month: Month = Field(description="The month decided (R-T-1).")
+    status: Status
+    reason: Reason = Field(description="Why (R-S-1…R-S-5).")
+    insured_until: dt.date | None = Field(
+        description="Last day insured if nothing more is paid; null when uninsured or open."
+    )
+    grace: bool = Field(description="Insured only by the grace period.")
+    loses_status_next_month: bool = Field(
+        description="Insured now but not on the 1st of next month (the Fund's warning)."
+    )
+    debt_months: list[Month] = Field(description="Liable, unpaid months of [M − 12, M].")
+
+
+class DebtMonth(_Model):
+    month: Month
+    amount: Money = Field(description="Still due for that month.")
+
+
+class LedgerItem(_Model):
+    amount: Money
+    knp: KNP
+    payer: str = Field(description="The payer's IIN or BIN.")
+    paid_on: dt.date
+    credited_on: dt.date
+    channel: Channel | None
+
+
+class PaymentMonth(_Model):
+    month: Month
+    cover: Cover
+    category: str | None
+    paid: Money = Field(description="Self-payments counted for the month.")
+    items: list[LedgerItem]
+
+
+class PendingItem(_Model):
+    month: Month
+    amount: Money
+    paid_on: dt.date
+    credited_on: dt.date = Field(description="Counts from this day on (R-T-3).")
+
+
+class Explanation(_Model):
+    rule: str = Field(examples=["R-S-5"])
+    key: str
+    months: list[Month]
+    values: dict[str, Any]
+    text: str = Field(description="The reason in the chosen language (R-S-8).")
+
+
+class Labels(_Model):
+    status: str
+    reason: str
+    category: str | None
+
+
+class StatusDetail(PublicStatus):
+    """The full decision (R-S-7), as ``osms status --json`` prints it."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "schema": 1,
+                    "iin": "900515300018",
+                    "date": "2025-01-10",
+                    "as_of": "2025-01-10",
+                    "month": "2025-01",
+                    "status": "uninsured",
+                    "reason": "debt",
+                    "insured_until": None,
+                    "grace": False,
+                    "loses_status_next_month": False,
+                    "debt_months": ["2024-01", "2024-12", "2025-01"],
+                    "category": None,
+                    "grace_months": 3,
+                    "debt": [
+                        {"month": "2024-01", "amount": "4250.00"},
+                        {"month": "2024-12", "amount": "4250.00"},
+                        {"month": "2025-01", "amount": "4250.00"},
+                    ],
+                    "debt_total": "12750.00",
+                    "payments": [
+                        {
+                            "month": "2024-11",
+                            "cover": "self",
+                            "category": None,
+                            "paid": "4250.00",
+                            "items": [
+                                {
+                                    "amount": "4250.00",
+                                    "knp": "122",
+                                    "payer": "900515300018",
+                                    "paid_on": "2024-02-05",
+                                    "credited_on": "2024-02-08",
+                                    "channel": "bank_app",
+                                }
+                            ],
+                        },
+                        {
+                            "month": "2024-12",
+                            "cover": "unpaid",
+                            "category": None,
+                            "paid": "0.00",
+                            "items": [],
+                        },
+                    ],
+                    "pending": [],
+                    "rules": ["R-S-5"],
+                    "explanation": [
+                        {
+                            "rule": "R-S-5",
+                            "key": "debt_gaps",
+                            "months": ["2024-01"],
+                            "values": {},
+                            "text": (
+                                "Unpaid month within the last 12 months: January 2024; under "
+                                "the regular rule it blocks the status until it is paid."
+                            ),
+                        }
+                    ],
+                    "labels": {"status": "Not insured", "reason": "Debt", "category": None},
+                    "lang": "en",
+                }
+            ]
+        },
+    )
+
+    category: str | None = Field(description="The state-paid category, if any.")
+    grace_months: int = Field(description="The grace length that applied (3, or 6).")
+    debt: list[DebtMonth]
+    debt_total: Money
+    payments: list[PaymentMonth] = Field(description="The last 12 months, month by month.")
+    pending: list[PendingItem] = Field(description="Paid but not credited by `as_of`.")
+    rules: list[str] = Field(description="The rule ids that fired, in order.")
+    explanation: list[Explanation]
+    labels: Labels
+    lang: Literal["kk", "ru", "en"]
+
+
+class PaymentHistory(_Model):
+    """Payments of the last 12 months, month by month, and those not yet credited."""
+
+    schema_version: int = Field(alias="schema")
+    iin: Iin
+    date: dt.date
+    as_of: dt.date
+    month: Month
+    payments: list[PaymentMonth]
+    pending: list[PendingItem]
+
+
+class DebtReport(_Model):
+    """The debt months with what is still due for each."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "schema": 1,
+                    "iin": "900515300018",
+                    "date": "2025-01-10",
+                    "as_of": "2025-01-10",
+                    "month": "2025-01",
+                    "status": "uninsured",
+                    "reason": "debt",
+                    "debt_months": ["2024-10", "2024-11", "2024-12", "2025-01"],
+                    "debt": [
+                        {"month": "2024-10", "amount": "4250.00"},
+                        {"month": "2024-11", "amount": "4250.00"},
+                        {"month": "2024-12", "amount": "4250.00"},
+                        {"month": "2025-01", "amount": "4325.00"},
+                    ],
+                    "debt_total": "17075.00",
+                }
+            ]
+        },
+    )
+
+    schema_version: int = Field(alias="schema")
+    iin: Iin
+    date: dt.date
+    as_of: dt.date
+    month: Month
+    status: Status
+    reason: Reason
+    debt_months: list[Month]
+    debt: list[DebtMonth]
+    debt_total: Money
+
+
+class PlanItem(_Model):
+    iin: Iin
+    period: Month
+    period_mt102: str = Field(pattern=r"^\d{6}$", examples=["012025"])
+    knp: KNP
+    amount: Money
+
+
+class CalculatorOption(_Model):
+    name: OptionName
+    months: list[Month]
+    total: Money
+    status_from: dt.date | None = Field(description="First day insured once paid and credited.")
+    insured_until: dt.date | None
+    cost_per_day: Money | None
+    plan: list[PlanItem] = Field(description="One separate payment per month, KNP 122 (R-K-3).")
+
+
+class Fund(_Model):
+    iik: str = Field(examples=["KZ92009MEDS368609103"])
+    bin: str = Field(examples=["160440007161"])
+    bic: str = Field(examples=["GCVPKZ2A"])
+    beneficiary: str
+
+
+class Calculation(_Model):
+    """What to pay to become insured (R-K-2, R-K-3), as ``osms calc --json`` prints it."""
+
+    schema_version: int = Field(alias="schema")
+    iin: Iin
+    date: dt.date
+    paid_on: dt.date = Field(description="The options are priced as if paid that day.")
+    credited_on: dt.date = Field(description="When payments made that day count (R-T-3).")
+    recommended: OptionName | None
+    options: list[CalculatorOption]
+    fund: Fund
+
+
+class RegisterLine(_Model):
+    line: int = Field(description="The line's number in the register.")
+    status: Literal["rejected", "duplicate"]
+    code: str = Field(examples=["line.invalid_iin"])
+    codes: list[str]
+    field: str | None
+    message: str = Field(description="English text.")
+    text: str = Field(description="The code's message in the chosen language.")
+    iin: str | None = Field(description="The IIN as read, when it had 12 digits.")
+    payment_id: int | None = Field(description="For a duplicate: the payment booked before.")
+
+
+class RegisterReport(_Model):
+    """What became of a register (R-F-3): ``accepted + rejected == lines_total``."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "register": 17,
+                    "format": "mt102",
+                    "sender": "HSBKKZKX",
+                    "reference": "R7",
+                    "status": "partially_accepted",
+                    "reason": None,
+                    "reason_code": None,
+                    "resent": False,
+                    "lines_total": 13,
+                    "accepted": 12,
+                    "booked": 12,
+                    "duplicates": 0,
+                    "rejected": 1,
+                    "lines": [
+                        {
+                            "line": 13,
+                            "status": "rejected",
+                            "code": "line.invalid_iin",
+                            "codes": ["line.invalid_iin"],
+                            "field": "iin",
+                            "message": "IIN check digit is 9, expected 8",
+                            "text": "The line has an invalid IIN.",
+                            "iin": "900515300019",
+                            "payment_id": None,
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+
+    register_id: int | None = Field(alias="register", description="The register's id.")
+    format: Literal["mt102", "csv"]
+    sender: str
+    reference: str
+    status: Literal["accepted", "partially_accepted", "rejected"]
+    reason: str | None = Field(description="Why the whole register was rejected, if it was.")
+    reason_code: str | None
+    resent: bool = Field(description="Received before: nothing changed (R-L-7).")
+    lines_total: int
+    accepted: int = Field(description="booked + duplicates.")
+    booked: int
+    duplicates: int
+    rejected: int
+    lines: list[RegisterLine] = Field(description="Every line not simply booked.")
+
+
+class Document(_Model):
+    kind: PlainText = Field(
+        min_length=1, max_length=64, examples=["pregnancy_certificate"], description="T6 kind."
+    )
+    number: PlainText = Field(min_length=1, max_length=64, examples=["№ 123"])
+    issued_on: Day
+
+
+class TemporaryApplicationIn(_Model):
+    """An application for one month of temporary status on documents (R-TMP-1)."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "iin": "850312401235",
+                    "category": "pregnant",
+                    "documents": [
+                        {
+                            "kind": "pregnancy_certificate",
+                            "number": "123",
+                            "issued_on": "2025-01-05",
+                        }
+                    ],
+                    "submitted_on": "2025-01-10",
+                    "channel": "operator",
+                }
+            ]
+        },
+    )
+
+    iin: PlainText = Field(max_length=32, examples=["850312401235"])
+    category: PlainText = Field(max_length=64, examples=["pregnant"])
+    documents: list[Document] = Field(max_length=20)
+    submitted_on: Day | None = Field(default=None, description="Default: today.")
+    channel: PlainText = Field(default="api", min_length=1, max_length=32)
+
+
+class TemporaryGrantIn(_Model):
+    granted_on: Day | None = Field(default=None, description="Default: today.")
+
+
+class RefusalIn(_Model):
+    reason: PlainText = Field(max_length=2000, description="Told to the applicant.")
+
+
+class DocumentOut(_Model):
+    kind: str
+    number: str
+    issued_on: dt.date
+
+
+class TemporaryApplication(_Model):
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+    id: int
+    iin: Iin
+    category: str
+    documents: list[DocumentOut]
+    submitted_on: dt.date
+    channel: str
+    status: ApplicationStatus
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    refusal_reason: str | None
+    granted_on: dt.date | None
+    ends_on: dt.date | None = Field(description="The first day no longer covered.")
+
+
+class RefundApplicationIn(_Model):
+    """An application to refund one wrong payment (R-R-1)."""
+
+    payment_id: int = Field(ge=1, le=2**63 - 1, examples=[42])
+    reason: RefundReason
+    applied_on: Day | None = Field(default=None, description="Default: today.")
+
+
+class RefundDecisionIn(_Model):
+    refunded_on: Day | None = Field(default=None, description="Default: today.")
+
+
+class RefundApplication(_Model):
+    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+
+    id: int
+    payment_id: int
+    iin: Iin
+    reason: RefundReason
+    applied_on: dt.date
+    due_by: dt.date = Field(description="Applied on + 15 working days (R-R-1).")
+    status: ApplicationStatus
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    refusal_reason: str | None
+    refunded_on: dt.date | None
+
+
+class Health(_Model):
+    status: Literal["ok"]
+
+
+class Readiness(_Model):
+    status: Literal["ready"]
+    database: str = Field(examples=["postgresql"])
+    revision: str = Field(description="The database's migration, the newest the code knows.")

@@ -1,0 +1,230 @@
+"""The citizen page's routes: the IIN form, the status card, the calculator, the payment plan.
+
+Each route parses its query, calls one service and renders (RULES.md §6, §7, §11).  All are
+plain GET forms and links: nothing needs JavaScript.  A look-up by IIN takes a token from the
+same per-address bucket as the API's public check (``osms.api.ratelimit``), so that the page
+is no way round it for walking through IINs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Annotated, Final
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from osms.api.deps import DbSession, Today, settings
+from osms.api.ratelimit import RateLimiter, ip_key
+from osms.api.web.messages import NO_OPTION, TOO_MANY
+from osms.api.web.rendering import Page, render
+from osms.i18n import error_message, label, t
+from osms.rules.errors import RuleError
+from osms.rules.status import Decision
+from osms.services.errors import ServiceError
+from osms.services.status import calculator_for, status_of
+
+__all__ = ["ACTOR", "CHANNEL", "router", "tone"]
+
+ACTOR: Final = "web"
+CHANNEL: Final = "site"
+
+router = APIRouter(include_in_schema=False)
+
+# No length limits here: a bad value gets the page's own friendly message, not a JSON 422.
+IINParam = Annotated[str | None, Query()]
+LangParam = Annotated[str | None, Query()]
+DayParam = Annotated[str | None, Query(alias="date")]
+OptionParam = Annotated[str | None, Query()]
+
+_ECHO_LIMIT: Final = 64
+"""At most this much of a refused IIN is shown back in the form."""
+
+
+def tone(decision: Decision) -> str:
+    """The card's colour: ``insured`` (green), ``warning`` (amber: insured only by grace, or
+    losing the status next month, R-S-7) or ``uninsured`` (red)."""
+    if not decision.insured:
+        return "uninsured"
+    if decision.grace or decision.loses_status_next_month:
+        return "warning"
+    return "insured"
+
+
+def _echo(iin: str | None) -> str | None:
+    return iin[:_ECHO_LIMIT] if iin is not None else None
+
+
+def _form(page: Page, iin: str | None = None) -> HTMLResponse:
+    if page.error is not None:
+        return render(page, "index.html", status_code=422, iin=_echo(iin), error=page.error)
+    return render(page, "index.html", iin=_echo(iin), error=None)
+
+
+def _refused(page: Page, iin: str | None, error: ServiceError | RuleError) -> HTMLResponse:
+    """The form again, with the reason in the page's language (never a 500)."""
+    status_code = error.status if isinstance(error, ServiceError) else 422
+    message = error_message(error.code, page.lang)
+    return render(page, "index.html", status_code=status_code, iin=_echo(iin), error=message)
+
+
+def _too_many(page: Page, iin: str | None) -> HTMLResponse | None:
+    """The form with a request to wait when this address has checked too many IINs."""
+    limiter: RateLimiter | None = getattr(page.request.app.state, "limiter", None)
+    if limiter is None:
+        return None
+    client = page.request.client
+    per_minute = settings(page.request).public_rate_limit_per_minute
+    wait = limiter.hit(ip_key(client.host if client else None), per_minute)
+    if wait is None:
+        return None
+    return render(
+        page,
+        "index.html",
+        status_code=429,
+        headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        iin=_echo(iin),
+        error=t(page.lang, TOO_MANY),
+    )
+
+
+def _look_up(page: Page, iin: str | None, answer: Callable[[str], HTMLResponse]) -> HTMLResponse:
+    """The form when there is nothing to look up; else the answer, or why there is none."""
+    if iin is None or page.error is not None:
+        return _form(page, iin)
+    refused = _too_many(page, iin)
+    if refused is not None:
+        return refused
+    try:
+        return answer(iin)
+    except (ServiceError, RuleError) as error:
+        return _refused(page, iin, error)
+
+
+def _status_page(page: Page, session: Session, iin: str | None) -> HTMLResponse:
+    def answer(number: str) -> HTMLResponse:
+        found = status_of(session, number, page.day, actor=ACTOR, channel=CHANNEL)
+        decision = found.decision
+        return render(
+            page,
+            "status.html",
+            iin=decision.iin,
+            error=None,
+            answer=found,
+            decision=decision,
+            tone=tone(decision),
+            status_word=label(page.lang, "status", decision.status.value).upper(),
+        )
+
+    return _look_up(page, iin, answer)
+
+
+@router.get("/", response_class=HTMLResponse, name="web.index")
+def index(
+    request: Request,
+    session: DbSession,
+    today: Today,
+    iin: IINParam = None,
+    lang: LangParam = None,
+    day: DayParam = None,
+) -> HTMLResponse:
+    """The IIN form; with ``?iin=`` the status card under it (as ``/status``)."""
+    return _status_page(Page.of(request, lang, day, today), session, iin)
+
+
+@router.get("/status", response_class=HTMLResponse, name="web.status")
+def status(
+    request: Request,
+    session: DbSession,
+    today: Today,
+    iin: IINParam = None,
+    lang: LangParam = None,
+    day: DayParam = None,
+) -> HTMLResponse:
+    """The status card: status and reason, insured until, why, debts, 12 months, pending."""
+    return _status_page(Page.of(request, lang, day, today), session, iin)
+
+
+@router.get("/calculator", response_class=HTMLResponse, name="web.calculator")
+def calculator(
+    request: Request,
+    session: DbSession,
+    today: Today,
+    iin: IINParam = None,
+    lang: LangParam = None,
+    day: DayParam = None,
+) -> HTMLResponse:
+    """The options to become insured (R-K-2), the recommended one named first."""
+    page = Page.of(request, lang, day, today)
+
+    def answer(number: str) -> HTMLResponse:
+        calc = calculator_for(session, number, page.day, actor=ACTOR, channel=CHANNEL)
+        recommended = calc.option(calc.recommended) if calc.recommended is not None else None
+        return render(page, "calculator.html", iin=calc.iin, calc=calc, recommended=recommended)
+
+    return _look_up(page, iin, answer)
+
+
+@router.get("/plan", response_class=HTMLResponse, name="web.plan")
+def plan(
+    request: Request,
+    session: DbSession,
+    today: Today,
+    iin: IINParam = None,
+    option: OptionParam = None,
+    lang: LangParam = None,
+    day: DayParam = None,
+) -> HTMLResponse:
+    """The printable payment plan of one option (R-K-3); the recommended one by default."""
+    page = Page.of(request, lang, day, today)
+
+    def answer(number: str) -> HTMLResponse:
+        calc = calculator_for(session, number, page.day, actor=ACTOR, channel=CHANNEL)
+        name = option or calc.recommended
+        chosen = calc.option(name) if name is not None else None
+        if chosen is None:
+            return render(
+                page,
+                "plan.html",
+                status_code=404,
+                iin=calc.iin,
+                calc=calc,
+                option=None,
+                error=t(page.lang, NO_OPTION),
+            )
+        return render(page, "plan.html", iin=calc.iin, calc=calc, option=chosen, error=None)
+
+    return _look_up(page, iin, answer)
+
+
+_MEDIA_TYPES: Final = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
+
+
+@cache
+def _static_files() -> dict[str, tuple[bytes, str]]:
+    """The page's static files by name, with their media types (read once)."""
+    folder = resources.files("osms.api.web") / "static"
+    found: dict[str, tuple[bytes, str]] = {}
+    for entry in folder.iterdir():
+        suffix = "." + entry.name.rsplit(".", 1)[-1]
+        if entry.is_file() and suffix in _MEDIA_TYPES:
+            found[entry.name] = (entry.read_bytes(), _MEDIA_TYPES[suffix])
+    return found
+
+
+@router.get("/static/{name}", name="web.static")
+def static(name: str) -> Response:
+    """The stylesheet (the app mounts nothing: the page serves its own few files)."""
+    found = _static_files().get(name)
+    if found is None:
+        raise HTTPException(status_code=404)
+    content, media_type = found
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )

@@ -1,0 +1,215 @@
+"""How the citizen page is rendered: the Jinja2 environment, the page's language, its links.
+
+Templates only lay out and format: every word goes through :func:`osms.i18n.t` or
+:func:`osms.i18n.label`, every date, month and amount through the ``osms.i18n`` formatters,
+bound here to the page's language.  Nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Final
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from osms.api.web.messages import BAD_DATE
+from osms.i18n import (
+    LANGUAGES,
+    FindingLike,
+    MonthLike,
+    explain,
+    format_date,
+    format_money,
+    format_month_count,
+    format_month_list,
+    label,
+    month_name,
+    negotiate,
+    t,
+)
+
+__all__ = ["LANGUAGE_NAMES", "LANG_COOKIE", "Page", "render", "supported_language"]
+
+LANG_COOKIE: Final = "lang"
+"""The cookie that remembers a language chosen with the switch (``?lang=``)."""
+
+LANG_COOKIE_MAX_AGE: Final = 365 * 24 * 3600
+
+LANGUAGE_NAMES: Final[Mapping[str, str]] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+"""Each language by its own name (the switch shows them as they are, in every language)."""
+
+_ALIASES: Final[Mapping[str, str]] = {"kz": "kk", "kaz": "kk", "rus": "ru", "eng": "en"}
+
+SECURITY_HEADERS: Final[Mapping[str, str]] = {
+    # No script at all: the page works without JavaScript and must never need it.
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    # The IIN travels in the query string of a GET form: never pass it on in a Referer.
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+TEMPLATES: Final = Environment(
+    loader=PackageLoader("osms.api.web", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def supported_language(value: str | None) -> str | None:
+    """``kk``, ``ru`` or ``en`` for a language code people write (``ru-RU``, ``kz``), else None.
+
+    >>> supported_language("ru-RU"), supported_language("KZ"), supported_language("fr")
+    ('ru', 'kk', None)
+    """
+    if not value:
+        return None
+    primary = value.strip().lower().replace("_", "-").split("-", 1)[0]
+    primary = _ALIASES.get(primary, primary)
+    return primary if primary in LANGUAGES else None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One request of the page: its language, where the language came from, the date asked."""
+
+    request: Request
+    lang: str
+    chosen: bool
+    """True when the language came from ``?lang=`` (then it is remembered in a cookie)."""
+    day: date
+    day_param: str | None
+    """``?date=`` as given (carried in every link), None for today."""
+    error: str | None = None
+    """A problem with the page's own parameters (a malformed ``?date=``), in the language."""
+
+    @classmethod
+    def of(cls, request: Request, lang: str | None, day: str | None, today: date) -> Page:
+        """The language from ``?lang=``, then the cookie, then ``Accept-Language``; the date
+        from ``?date=``, else ``today``."""
+        chosen = supported_language(lang)
+        language = (
+            chosen
+            or supported_language(request.cookies.get(LANG_COOKIE))
+            or negotiate(request.headers.get("accept-language"))
+        )
+        day_param = day.strip() if day and day.strip() else None
+        error = None
+        on = today
+        if day_param is not None:
+            try:
+                on = date.fromisoformat(day_param)
+            except ValueError:
+                error, day_param = t(language, BAD_DATE), None
+        return cls(request, language, chosen is not None, on, day_param, error)
+
+    def url(self, path: str, **params: str | None) -> str:
+        """A link inside the page, carrying the language and the date asked."""
+        query = {name: value for name, value in params.items() if value is not None}
+        query["lang"] = self.lang
+        if self.day_param is not None:
+            query["date"] = self.day_param
+        return f"{self.path(path)}?{urlencode(query)}"
+
+    def switch(self, lang: str) -> str:
+        """This very page in another language."""
+        query = [(k, v) for k, v in self.request.query_params.multi_items() if k != "lang"]
+        query.append(("lang", lang))
+        return f"{self.request.url.path}?{urlencode(query)}"
+
+    def path(self, path: str) -> str:
+        """A path inside the page, without a query (a form's ``action``)."""
+        return str(self.request.scope.get("root_path", "")).rstrip("/") + path
+
+    def asset(self, name: str) -> str:
+        return self.path(f"/static/{name}")
+
+    def helpers(self) -> dict[str, object]:
+        """The template's words and formatters, in the page's language."""
+        lang = self.lang
+
+        def gettext(msgid: str, **values: object) -> str:
+            return t(lang, msgid, **values)
+
+        def vocabulary(kind: str, value: str) -> str:
+            return label(lang, kind, value)
+
+        def money(amount: Decimal) -> str:
+            return format_money(amount, lang)
+
+        def day(value: date) -> str:
+            return format_date(value, lang)
+
+        def month(value: MonthLike) -> str:
+            return month_name(value, lang)
+
+        def months(values: Iterable[MonthLike]) -> str:
+            return format_month_list(values, lang)
+
+        def month_count(n: int) -> str:
+            return format_month_count(n, lang)
+
+        def period(value: MonthLike) -> str:
+            """The month as a bank form asks for it: ``10.2022``."""
+            return f"{value.month:02d}.{value.year}"
+
+        def why(finding: FindingLike) -> str:
+            return explain(finding, lang)
+
+        functions: dict[str, Callable[..., str]] = {
+            "_": gettext,
+            "label": vocabulary,
+            "money": money,
+            "day": day,
+            "month": month,
+            "months": months,
+            "month_count": month_count,
+            "period": period,
+            "explain": why,
+            "url": self.url,
+            "switch": self.switch,
+            "path": self.path,
+            "asset": self.asset,
+        }
+        return {
+            **functions,
+            "lang": lang,
+            "languages": LANGUAGE_NAMES,
+            "day_param": self.day_param,
+        }
+
+
+def render(
+    page: Page,
+    template: str,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+    **context: object,
+) -> HTMLResponse:
+    """The template as a page: language headers, no caching (the page is about one person),
+    no script, no referrer; the language remembered when it was chosen with the switch."""
+    html = TEMPLATES.get_template(template).render(**page.helpers(), **context)
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Content-Language"] = page.lang
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.update(SECURITY_HEADERS)
+    if headers:
+        response.headers.update(headers)
+    if page.chosen:
+        response.set_cookie(
+            LANG_COOKIE, page.lang, max_age=LANG_COOKIE_MAX_AGE, httponly=True, samesite="lax"
+        )
+    return response

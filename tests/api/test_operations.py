@@ -1,0 +1,153 @@
+"""Health and readiness, request logs with IINs masked, unexpected errors as problems."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from osms.api.app import create_app
+from osms.api.logs import JsonFormatter, MaskingFilter, mask
+from osms.registry.db import make_engine
+from tests.api.conftest import PREPAID, SQLITE_ONLY, Api, make_api
+
+
+def test_liveness_and_readiness(api: Api) -> None:
+    assert api.client.get("/healthz").json() == {"status": "ok"}
+    ready = api.client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ready"
+    assert ready.json()["database"] == api.engine.dialect.name
+
+
+def test_not_ready_when_the_database_is_not_migrated(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    try:
+        response = TestClient(create_app(engine)).get("/readyz")
+    finally:
+        engine.dispose()
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (response.json()["code"], response.json()["revision"]) == ("ready.migrations", None)
+
+
+def test_not_ready_when_the_database_is_unreachable() -> None:
+    engine = make_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:9/none", connect_args={"connect_timeout": 2}
+    )
+    try:
+        response = TestClient(create_app(engine)).get("/readyz")
+    finally:
+        engine.dispose()
+    assert response.status_code == 503
+    assert response.json()["code"] == "ready.database"
+    assert "nobody" not in response.text  # nothing of the database's address leaks
+
+
+def _lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
+    formatter = JsonFormatter()
+    return [json.loads(formatter.format(r)) for r in caplog.records if r.name == "osms.api"]
+
+
+def test_one_log_line_per_request_and_no_iin_in_any(
+    api: Api, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = api.key("Halyk")
+    caplog.set_level(logging.INFO, logger="osms.api")
+    api.client.get(f"/api/v1/status/{PREPAID}")
+    api.client.get("/api/v1/status/900515-300019")
+    api.client.get(f"/api/v1/persons/{PREPAID}/payments", headers=api.auth(key))
+    api.client.post(
+        "/api/v1/temporary-applications",
+        json={"iin": PREPAID, "category": "pregnant", "documents": []},
+        headers=api.auth(key),
+    )
+    lines = _lines(caplog)
+    assert [line["status"] for line in lines] == [200, 422, 200, 422]
+    first = lines[0]
+    assert first["path"] == "/api/v1/status/900515******"
+    assert (first["method"], first["client"], first["message"]) == ("GET", "public", "request")
+    assert isinstance(first["duration_ms"], float) and first["request_id"]
+    assert lines[1]["path"] == "/api/v1/status/900515-******"
+    assert str(lines[2]["client"]).startswith("Halyk (")
+    everything = json.dumps(lines) + capsys.readouterr().err + caplog.text
+    assert "osms_" not in everything  # nor a key
+    for number in (PREPAID, "300018", "300019"):
+        assert number not in everything
+
+
+@SQLITE_ONLY
+def test_an_unexpected_error_is_a_logged_500_problem(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom(iin: str) -> None:
+        raise RuntimeError(f"lost the ledger of {iin}")
+
+    api.app.add_api_route("/api/v1/boom/{iin}", boom)
+    caplog.set_level(logging.INFO, logger="osms.api")
+    response = api.client.get(f"/api/v1/boom/{PREPAID}", headers={"Accept-Language": "en"})
+    assert response.status_code == 500
+    problem = response.json()
+    assert (problem["code"], problem["message"], problem["field"]) == ("server.error", None, None)
+    assert "ledger" not in response.text
+    error, request = _lines(caplog)
+    assert (error["level"], error["error"]) == ("error", "RuntimeError")
+    assert "lost the ledger of 900515******" in str(error["exception"])
+    assert error["request_id"] == request["request_id"] == response.headers["x-request-id"]
+    assert PREPAID not in json.dumps([error, request])
+
+
+def test_uvicorns_lines_are_masked_too() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d', None, None
+    )
+    record.args = ("192.0.2.1:5000", "GET", f"/api/v1/status/{PREPAID}?lang=ru", "1.1", 200)
+    MaskingFilter().filter(record)
+    assert record.getMessage() == (
+        '192.0.2.1:5000 - "GET /api/v1/status/900515******?lang=ru HTTP/1.1" 200'
+    )
+
+
+def test_mask_keeps_dates_and_small_numbers() -> None:
+    assert mask("refund 42 on 2025-01-10 for 9005 1530 0018") == (
+        "refund 42 on 2025-01-10 for 9005 15** ****"
+    )
+
+
+@SQLITE_ONLY
+def test_the_web_page_keeps_its_own_errors(api: Api) -> None:
+    response = api.client.get("/no-such-page")
+    assert response.status_code == 404
+    assert response.headers["content-type"] != "application/problem+json"
+
+
+@SQLITE_ONLY
+def test_an_unknown_api_route_is_a_problem(api: Api) -> None:
+    response = api.client.get("/api/v1/nowhere")
+    assert (response.status_code, response.json()["code"]) == (404, "request.not_found")
+    wrong_method = api.client.delete(f"/api/v1/status/{PREPAID}")
+    assert (wrong_method.status_code, wrong_method.json()["code"]) == (
+        405,
+        "request.method_not_allowed",
+    )
+
+
+def test_the_schema_documents_problems_and_keys(sqlite_engine: Engine) -> None:
+    schema = make_api(sqlite_engine).client.get("/openapi.json").json()
+    operation = schema["paths"]["/api/v1/persons/{iin}/payments"]["get"]
+    assert {"bearer": []} in operation["security"] and {"apiKey": []} in operation["security"]
+    assert operation["responses"]["403"]["content"] == {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
+    public = schema["paths"]["/api/v1/status/{iin}"]["get"]
+    assert public["security"][0] == {}  # the key is optional there
+    assert "examples" in schema["components"]["schemas"]["PublicStatus"]
+    assert set(schema["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+    for path, operations in schema["paths"].items():
+        if path.startswith("/api/"):
+            for operation in operations.values():
+                assert "200" in operation["responses"] or "201" in operation["responses"]

@@ -1,0 +1,156 @@
+"""Operators' endpoints: temporary status on documents and refunds, each decision audited."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from osms.registry.models import AuditEvent
+from osms.rules.month import Month
+from tests.api.conftest import PREPAID, SQLITE_ONLY, UNPAID, Api, pay
+
+PREGNANT = {
+    "iin": UNPAID,
+    "category": "pregnant",
+    "documents": [{"kind": "form_027u", "number": "027/123", "issued_on": "2025-01-05"}],
+}
+
+
+def test_temporary_status_applied_for_approved_and_visible(api: Api) -> None:
+    key = api.key("Operator", ["operator"])
+    applied = api.client.post(
+        "/api/v1/temporary-applications", json=PREGNANT, headers=api.auth(key)
+    )
+    assert applied.status_code == 201, applied.text
+    application = applied.json()
+    assert (application["status"], application["submitted_on"]) == ("applied", "2025-01-10")
+    assert application["documents"][0]["kind"] == "form_027u"
+
+    approved = api.client.post(
+        f"/api/v1/temporary-applications/{application['id']}/approve",
+        json={"granted_on": "2025-01-10"},
+        headers=api.auth(key),
+    )
+    assert approved.status_code == 200
+    assert (approved.json()["status"], approved.json()["decided_by"]) == ("approved", "Operator")
+    assert approved.json()["ends_on"] == "2025-02-10"
+
+    status = api.client.get(f"/api/v1/status/{UNPAID}").json()
+    assert (status["status"], status["reason"]) == ("insured", "temporary")
+
+    twice = api.client.post(
+        f"/api/v1/temporary-applications/{application['id']}/refuse",
+        json={"reason": "late"},
+        headers=api.auth(key),
+    )
+    assert (twice.status_code, twice.json()["code"]) == (409, "temporary.already_decided")
+
+
+def test_a_temporary_application_refused_with_its_reason(api: Api) -> None:
+    key = api.key("Operator", ["operator"])
+    applied = api.client.post(
+        "/api/v1/temporary-applications", json=PREGNANT, headers=api.auth(key)
+    ).json()
+    blank = api.client.post(
+        f"/api/v1/temporary-applications/{applied['id']}/refuse",
+        json={"reason": "  "},
+        headers=api.auth(key),
+    )
+    assert (blank.status_code, blank.json()["code"]) == (422, "temporary.reason_required")
+    refused = api.client.post(
+        f"/api/v1/temporary-applications/{applied['id']}/refuse",
+        json={"reason": "the certificate is not signed"},
+        headers=api.auth(key),
+    )
+    assert refused.json()["refusal_reason"] == "the certificate is not signed"
+
+
+@SQLITE_ONLY
+def test_the_services_refusals_are_problems(api: Api) -> None:
+    key = api.key("Operator", ["operator"])
+    cases = [
+        ({**PREGNANT, "documents": []}, 422, "temporary.documents_missing"),
+        ({**PREGNANT, "category": "astronaut"}, 422, "category.unknown"),
+        ({**PREGNANT, "iin": PREPAID}, 409, "temporary.already_insured"),
+        ({**PREGNANT, "iin": "900515300019"}, 422, "iin.checksum"),
+        ({**PREGNANT, "channel": "a\x00b"}, 422, "request.invalid"),
+    ]
+    for body, status, code in cases:
+        response = api.client.post(
+            "/api/v1/temporary-applications", json=body, headers=api.auth(key)
+        )
+        assert (response.status_code, response.json()["code"]) == (status, code), body
+    missing = api.client.post("/api/v1/temporary-applications/999/approve", headers=api.auth(key))
+    assert (missing.status_code, missing.json()["code"]) == (404, "temporary.not_found")
+
+
+def test_a_refund_applied_for_approved_and_listed(api: Api) -> None:
+    with api.session() as session, session.begin():
+        [payment_id] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
+    key = api.key("Operator", ["operator"])
+    applied = api.client.post(
+        "/api/v1/refund-applications",
+        json={"payment_id": payment_id, "reason": "wrong_period", "applied_on": "2024-12-10"},
+        headers=api.auth(key),
+    )
+    assert applied.status_code == 201, applied.text
+    refund = applied.json()
+    assert (refund["status"], refund["iin"], refund["due_by"]) == (
+        "applied",
+        UNPAID,
+        "2025-01-05",  # 15 working days (R-R-1); 5 January 2025 was a decreed working Sunday
+    )
+
+    pending = api.client.get("/api/v1/refund-applications", headers=api.auth(key)).json()
+    overdue = api.client.get(
+        "/api/v1/refund-applications", params={"overdue": "true"}, headers=api.auth(key)
+    ).json()
+    assert [r["id"] for r in pending] == [refund["id"]] == [r["id"] for r in overdue]
+    on_time = api.client.get(
+        "/api/v1/refund-applications",
+        params={"overdue": "true", "date": "2025-01-02"},
+        headers=api.auth(key),
+    ).json()
+    assert on_time == []
+
+    approved = api.client.post(
+        f"/api/v1/refund-applications/{refund['id']}/approve", headers=api.auth(key)
+    )
+    assert approved.status_code == 200
+    assert (approved.json()["status"], approved.json()["refunded_on"]) == ("approved", "2025-01-10")
+    again = api.client.post(
+        f"/api/v1/refund-applications/{refund['id']}/refuse",
+        json={"reason": "no"},
+        headers=api.auth(key),
+    )
+    assert (again.status_code, again.json()["code"]) == (409, "refund.already_decided")
+    assert api.client.get("/api/v1/refund-applications", headers=api.auth(key)).json() == []
+
+    with api.session() as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.actor == "Operator")
+        ).all()
+    assert actions == ["refund.apply", "refund.approve"]
+
+
+@SQLITE_ONLY
+def test_refund_refusals_are_problems(api: Api) -> None:
+    key = api.key("Operator", ["operator"])
+    unknown = api.client.post(
+        "/api/v1/refund-applications",
+        json={"payment_id": 10**12, "reason": "overpayment"},
+        headers=api.auth(key),
+    )
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "refund.payment_not_found")
+    bad_reason = api.client.post(
+        "/api/v1/refund-applications",
+        json={"payment_id": 1, "reason": "changed my mind"},
+        headers=api.auth(key),
+    )
+    assert (bad_reason.status_code, bad_reason.json()["code"]) == (422, "request.invalid")
+    assert bad_reason.json()["field"] == "reason"
+    huge = api.client.post(
+        "/api/v1/refund-applications/99999999999999999999/approve", headers=api.auth(key)
+    )
+    assert (huge.status_code, huge.json()["field"]) == (422, "application_id")

@@ -1,0 +1,130 @@
+"""What authenticated clients see: the full decision, payments, debts, the calculator, as_of."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from osms.api.v1.schemas import DebtReport, PaymentHistory, StatusDetail
+from osms.registry.models import AuditEvent
+from osms.rules.facts import PersonFacts
+from osms.rules.iin import birth_date
+from osms.rules.month import Month
+from osms.rules.status import decide
+from osms.views.json import decision_json
+from tests.api.conftest import PREPAID, UNKNOWN, UNPAID, Api, pay
+
+
+def _fields(model: type) -> set[str]:
+    return {f.alias or name for name, f in model.model_fields.items()}  # type: ignore[attr-defined]
+
+
+def test_the_full_decision_is_the_cli_shape(api: Api) -> None:
+    key = api.key("Halyk", ["status:read", "history:read"])
+    response = api.client.get(
+        f"/api/v1/persons/{PREPAID}/status", headers=api.auth(key), params={"lang": "ru"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == _fields(StatusDetail)
+    assert (body["status"], body["reason"], body["lang"]) == ("insured", "prepaid", "ru")
+    assert body["labels"]["status"] == "Застрахован"
+    assert len(body["payments"]) == 12  # the last 12 months, 2024-02 … 2025-01
+    assert body["payments"][-1] == {
+        "month": "2025-01",
+        "cover": "self",
+        "category": None,
+        "paid": "4250.00",
+        "items": [
+            {
+                "amount": "4250.00",
+                "knp": "122",
+                "payer": PREPAID,
+                "paid_on": "2024-06-03",
+                "credited_on": "2024-06-06",
+                "channel": "bank_app",
+            }
+        ],
+    }
+    assert body["explanation"] and all(e["text"] for e in body["explanation"])
+
+
+def test_the_models_follow_the_views(api: Api) -> None:
+    """A field added to docs/json.md's shapes must be added to the API's models too."""
+    facts = PersonFacts(iin=UNKNOWN, birth_date=birth_date(UNKNOWN))
+    body = decision_json(decide(facts, date(2025, 1, 10)), "en")
+    assert set(body) == _fields(StatusDetail)
+    assert _fields(PaymentHistory) <= set(body) and _fields(DebtReport) <= set(body)
+
+
+def test_payments_month_by_month(api: Api) -> None:
+    key = api.key("Halyk", ["history:read"])
+    body = api.client.get(f"/api/v1/persons/{PREPAID}/payments", headers=api.auth(key)).json()
+    assert set(body) == _fields(PaymentHistory)
+    assert [p["cover"] for p in body["payments"]][:4] == ["unpaid"] * 4  # 2024-02 … 05
+    assert {p["cover"] for p in body["payments"][4:]} == {"self"}
+    assert body["pending"] == []
+
+
+def test_debts_with_amounts(api: Api) -> None:
+    key = api.key("Halyk", ["history:read"])
+    response = api.client.get(
+        f"/api/v1/persons/{UNPAID}/debts", headers=api.auth(key), params={"date": "2025-01-10"}
+    )
+    body = response.json()
+    assert set(body) == _fields(DebtReport)
+    assert body["status"] == "uninsured"
+    assert len(body["debt"]) == 13
+    assert body["debt"][0] == {"month": "2024-01", "amount": "4250.00"}
+    assert body["debt_total"] == "55250.00"
+
+
+def test_the_calculator_with_payment_plans(api: Api) -> None:
+    key = api.key("Halyk", ["status:read"])
+    response = api.client.get(
+        f"/api/v1/persons/{UNPAID}/calculator", headers=api.auth(key), params={"date": "2025-01-10"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["recommended"] in {o["name"] for o in body["options"]}
+    option = body["options"][0]
+    assert option["plan"][0]["iin"] == UNPAID and option["plan"][0]["knp"] == "122"
+    assert body["fund"]["bin"] == "160440007161"
+
+
+def test_a_clinic_asks_about_a_past_visit_as_known_today(api: Api) -> None:
+    """Paid on 3 February for January onwards: unknown on the visit, known today (R-S-0)."""
+    with api.session() as session, session.begin():
+        pay(session, UNKNOWN, Month(2025, 1), Month(2025, 12), date(2025, 2, 3))
+    clinic = api.key("Clinic 7", ["status:read"])
+    visit = {"date": "2025-01-10"}
+    then = api.client.get(f"/api/v1/status/{UNKNOWN}", params=visit, headers=api.auth(clinic))
+    today = api.client.get(
+        f"/api/v1/status/{UNKNOWN}",
+        params={**visit, "as_of": "2025-03-01"},
+        headers=api.auth(clinic),
+    )
+    assert then.json()["status"] == "uninsured"
+    assert (today.json()["status"], today.json()["as_of"]) == ("insured", "2025-03-01")
+
+
+def test_look_ups_are_audited_under_the_clients_name(api: Api) -> None:
+    key = api.key("Halyk")
+    for path in ("status", "payments", "debts", "calculator"):
+        api.client.get(f"/api/v1/persons/{PREPAID}/{path}", headers=api.auth(key))
+    with api.session() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.iin == PREPAID).order_by(AuditEvent.id)
+        ).all()
+    assert [(e.actor, e.action) for e in events] == [
+        ("Halyk", "status.lookup"),
+        ("Halyk", "status.lookup"),
+        ("Halyk", "status.lookup"),
+        ("Halyk", "calculator.lookup"),
+    ]
+    assert [e.why for e in events][:3] == [
+        "status asked through api:status",
+        "status asked through api:payments",
+        "status asked through api:debts",
+    ]

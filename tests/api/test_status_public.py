@@ -1,0 +1,162 @@
+"""The public check by IIN: what it shows, what it hides, and malformed IINs as problems."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from osms.api.v1.schemas import PublicStatus
+from osms.registry.models import AuditEvent
+from tests.api.conftest import CHILD, PREPAID, SQLITE_ONLY, UNKNOWN, UNPAID, Api
+
+PUBLIC_FIELDS = {
+    "schema",
+    "iin",
+    "date",
+    "as_of",
+    "month",
+    "status",
+    "reason",
+    "insured_until",
+    "grace",
+    "loses_status_next_month",
+    "debt_months",
+}
+
+
+def test_an_insured_payer(api: Api) -> None:
+    response = api.client.get(f"/api/v1/status/{PREPAID}")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == PUBLIC_FIELDS
+    assert body["date"] == "2025-01-10"  # today in Kazakhstan by default
+    assert (body["status"], body["reason"]) == ("insured", "prepaid")
+    assert body["insured_until"] == "2025-08-31"  # paid through May, then 3 grace months
+    assert body["debt_months"] == []
+
+
+def test_no_names_and_no_payments_in_the_public_answer(api: Api) -> None:
+    text = api.client.get(f"/api/v1/status/{PREPAID}").text
+    for hidden in ("payments", "items", "4250", "paid_on", "payer", "debt_total", "explanation"):
+        assert hidden not in text
+
+
+def test_an_uninsured_person_sees_the_debt_months(api: Api) -> None:
+    body = api.client.get(f"/api/v1/status/{UNPAID}", params={"date": "2025-01-10"}).json()
+    assert (body["status"], body["reason"]) == ("uninsured", "debt")
+    assert body["insured_until"] is None
+    assert body["debt_months"][0] == "2024-01" and body["debt_months"][-1] == "2025-01"
+    assert len(body["debt_months"]) == 13
+
+
+def test_a_child_is_insured_by_the_state(api: Api) -> None:
+    body = api.client.get(f"/api/v1/status/{CHILD}").json()
+    assert (body["status"], body["reason"]) == ("insured", "category")
+
+
+def test_an_iin_the_registry_never_saw_is_decided_on_the_iin_alone(api: Api) -> None:
+    response = api.client.get(f"/api/v1/status/{UNKNOWN}")
+    assert response.status_code == 200
+    assert response.json()["status"] == "uninsured"
+    assert set(response.json()) == PUBLIC_FIELDS  # nothing tells it apart from a known IIN
+
+
+def test_spaces_and_dashes_in_the_iin_are_ignored(api: Api) -> None:
+    body = api.client.get("/api/v1/status/900515-300018").json()
+    assert body["iin"] == PREPAID
+
+
+@pytest.mark.parametrize(
+    ("iin", "code"),
+    [
+        ("900515300019", "iin.checksum"),
+        ("9005153000", "iin.length"),
+        ("90051530001x", "iin.format"),
+        ("123456789013", "iin.date"),
+        ("900515700013", "iin.century"),
+        ("x" * 64, "iin.format"),
+        ("9" * 13, "iin.length"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+@SQLITE_ONLY
+def test_a_malformed_iin_is_a_problem_in_the_callers_language(
+    api: Api, iin: str, code: str, lang: str
+) -> None:
+    response = api.client.get(f"/api/v1/status/{iin}", headers={"Accept-Language": lang})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["content-language"] == lang
+    problem = response.json()
+    assert problem["type"] == f"urn:osms:problem:{code}"
+    assert (problem["code"], problem["field"], problem["status"], problem["lang"]) == (
+        code,
+        "iin",
+        422,
+        lang,
+    )
+    assert problem["instance"] == f"urn:uuid:{response.headers['x-request-id']}"
+    assert problem["title"] and problem["detail"]
+
+
+@SQLITE_ONLY
+def test_the_detail_is_translated(api: Api) -> None:
+    texts = {
+        lang: api.client.get("/api/v1/status/900515300019", params={"lang": lang}).json()["detail"]
+        for lang in ("kk", "ru", "en")
+    }
+    assert texts["en"].startswith("The check digit of the IIN is wrong")
+    assert "ИИН" in texts["ru"] and "ЖСН" in texts["kk"]
+
+
+def test_kazakh_is_the_default_and_lang_beats_accept_language(api: Api) -> None:
+    bad = "/api/v1/status/900515300019"
+    assert api.client.get(bad).json()["lang"] == "kk"
+    assert api.client.get(bad, headers={"Accept-Language": "fr-FR"}).json()["lang"] == "kk"
+    asked = api.client.get(bad, params={"lang": "en"}, headers={"Accept-Language": "ru"})
+    assert asked.json()["lang"] == "en"
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(
+    "query", ["date=2019-12-31", "date=10.01.2025", "date=2025-02-30", "as_of=9999-01-01"]
+)
+def test_a_bad_date_is_a_request_problem(api: Api, query: str) -> None:
+    response = api.client.get(f"/api/v1/status/{PREPAID}?{query}")
+    assert response.status_code in (403, 422)
+    problem = response.json()
+    if response.status_code == 422:
+        assert problem["code"] == "request.invalid"
+        assert problem["field"] == query.split("=")[0]
+        assert problem["errors"][0]["field"] == problem["field"]
+
+
+def test_a_date_the_parameters_do_not_know_is_a_problem_not_an_error(api: Api) -> None:
+    response = api.client.get(f"/api/v1/status/{PREPAID}", params={"date": "2031-01-01"})
+    assert response.status_code == 422
+    assert response.json()["code"] == "parameter.missing"
+
+
+def test_the_public_may_not_ask_as_known_on_another_day(api: Api) -> None:
+    response = api.client.get(f"/api/v1/status/{PREPAID}", params={"as_of": "2024-06-01"})
+    assert response.status_code == 403
+    problem = response.json()
+    assert (problem["code"], problem["field"], problem["scopes"]) == (
+        "auth.scope_missing",
+        "as_of",
+        ["status:read"],
+    )
+
+
+def test_every_public_look_up_is_audited_once(api: Api) -> None:
+    api.client.get(f"/api/v1/status/{PREPAID}")
+    api.client.get("/api/v1/status/900515300019")  # malformed: nothing looked up
+    with api.session() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "status.lookup"))
+        found = [(e.actor, e.iin, e.why) for e in events]
+    assert found == [("public:testclient", PREPAID, "status asked through api:public")]
+
+
+def test_the_public_shape_is_the_documented_one(api: Api) -> None:
+    fields = {f.alias or name for name, f in PublicStatus.model_fields.items()}
+    assert fields == PUBLIC_FIELDS

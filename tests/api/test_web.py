@@ -1,0 +1,405 @@
+"""The citizen page over the real app and database (SQLite and PostgreSQL), without a browser.
+
+The people are the seed leaflets' (../shared/scenarios/seeds.yaml): a self-payer who prepaid
+October 2022 - September 2023 on 17 October 2022, asked about on the dates of its cases.
+Kazakh and Russian words are taken from the catalogs through ``osms.i18n``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from osms.api.app import create_app
+from osms.api.settings import ApiSettings
+from osms.api.web.messages import BAD_DATE, NO_OPTION, TOO_MANY, UNREGISTERED, WEB_MESSAGES
+from osms.api.web.pages import ACTOR
+from osms.i18n import CARD, error_message, format_date, format_money, label, month_name, t
+from osms.registry.db import make_session_factory
+from osms.registry.models import AuditEvent
+from osms.rules.calculator import FUND, calculate
+from osms.rules.month import Month
+from osms.scenarios.facts_file import parse_facts
+
+PREPAID = "900515300018"  # seed: prepaid 2022-10 … 2023-09 on 2022-10-17
+PENDING = "850312401235"  # paid June 2024 on 3 June: credited on the 3rd working day
+CHILD = "150101600018"  # not in the registry: insured as a child on the IIN alone
+
+PREPAID_FACTS = parse_facts(
+    {"iin": PREPAID}, [{"periods": "2022-10..2023-09", "paid_on": "2022-10-17"}]
+)
+PENDING_FACTS = parse_facts({"iin": PENDING}, [{"period": "2024-06", "paid_on": "2024-06-03"}])
+
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+"""For what only concerns the page (words, headers, refusals): one backend is enough."""
+
+
+@pytest.fixture
+def client(engine: Engine, store_facts: Callable[..., None]) -> Iterator[TestClient]:
+    with make_session_factory(engine)() as session, session.begin():
+        store_facts(session, PREPAID_FACTS)
+        store_facts(session, PENDING_FACTS)
+    with TestClient(create_app(engine)) as opened:
+        yield opened
+
+
+def text_of(html: str) -> str:
+    """The page's visible text, tags removed and ASCII spaces collapsed (the no-break spaces
+    of amounts and dates stay, as ``osms.i18n`` writes them)."""
+    body = re.sub(r"<(script|style|head)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+
+
+def html_lang(html: str) -> str:
+    found = re.search(r'<html lang="([a-z]+)">', html)
+    assert found, html[:200]
+    return found.group(1)
+
+
+def rows(html: str, css_class: str) -> int:
+    return len(re.findall(rf'<tr class="[^"]*\b{css_class}\b', html))
+
+
+# -- the form and the language ---------------------------------------------------------------
+
+
+@SQLITE_ONLY
+def test_the_form_is_in_kazakh_by_default_and_needs_no_script(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert html_lang(html) == "kk"
+    assert response.headers["content-language"] == "kk"
+    assert '<form class="check" method="get" action="/status"' in html
+    assert 'name="iin"' in html
+    assert "<script" not in html
+    text = text_of(html)
+    assert t("kk", "OSMS status") in text  # МӘМС-тегі мәртебе
+    assert "ЖСН" in text
+    # the language switch: each language by its own name, a plain link
+    assert 'href="/?lang=ru"' in html and 'href="/?lang=en"' in html
+    assert "Русский" in text and "English" in text and "Қазақша" in text
+
+
+@SQLITE_ONLY
+def test_language_from_query_then_cookie_then_accept_language(client: TestClient) -> None:
+    assert html_lang(client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9"}).text) == "ru"
+    assert html_lang(client.get("/", headers={"Accept-Language": "de, en;q=0.5"}).text) == "en"
+    assert html_lang(client.get("/", headers={"Accept-Language": "fr"}).text) == "kk"
+    chosen = client.get("/?lang=en", headers={"Accept-Language": "ru"})
+    assert html_lang(chosen.text) == "en"
+    assert "lang=en" in chosen.headers["set-cookie"]
+    # remembered: the cookie beats Accept-Language, the query beats the cookie
+    assert html_lang(client.get("/", headers={"Accept-Language": "ru"}).text) == "en"
+    assert html_lang(client.get("/?lang=kz").text) == "kk"
+    assert html_lang(client.get("/?lang=xx", headers={"Accept-Language": "ru"}).text) == "kk"
+
+
+@SQLITE_ONLY
+def test_pages_are_private_and_script_free(client: TestClient) -> None:
+    response = client.get(f"/status?iin={PREPAID}&date=2022-10-20")
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert "Accept-Language" in response.headers["vary"]
+
+
+@SQLITE_ONLY
+def test_the_stylesheet(client: TestClient) -> None:
+    response = client.get("/static/osms.css")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/css")
+    assert "@media print" in response.text
+    assert client.get("/static/nothing.css").status_code == 404
+
+
+# -- the status card -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "word"),
+    [("kk", "САҚТАНДЫРЫЛҒАН"), ("ru", "ЗАСТРАХОВАН"), ("en", "INSURED")],
+    ids=["kk", "ru", "en"],
+)
+def test_an_insured_card_in_each_language(client: TestClient, lang: str, word: str) -> None:
+    # seed 002: the day status appears, prepaid through September 2023, then 3 months' grace
+    response = client.get(f"/?iin={PREPAID}&date=2022-10-20&lang={lang}")
+    assert response.status_code == 200
+    html = response.text
+    text = text_of(html)
+    assert html_lang(html) == lang
+    assert 'class="card card--insured"' in html
+    assert f'<p class="card__status" id="status-word">{word}</p>' in html
+    assert label(lang, "reason", "prepaid") in text
+    assert t(lang, "Insured until {date}", date=date(2023, 12, 31)) in text
+    assert t(lang, "Status on {date}", date=date(2022, 10, 20)) in text
+    assert t(lang, "No debt") in text
+    for heading in ("Why", "Debt", "Payments of the last 12 months"):
+        assert t(lang, heading) in text
+    assert t(lang, "Status ends next month: pay now to keep it") not in text
+    assert rows(html, "cover") == 12
+    assert month_name(Month(2022, 10), lang) in text
+    assert f'href="/calculator?iin={PREPAID}&amp;lang={lang}&amp;date=2022-10-20"' in html
+
+
+def test_the_last_grace_month_is_amber_with_the_funds_warning(client: TestClient) -> None:
+    html = client.get(f"/status?iin={PREPAID}&date=2023-12-05&lang=ru").text
+    text = text_of(html)
+    assert 'class="card card--warning"' in html
+    assert "ЗАСТРАХОВАН" in text
+    assert label("ru", "reason", "grace") in text  # Льготный период
+    assert t("ru", "Status ends next month: pay now to keep it") in text
+    assert "Со следующего месяца статус прекратится" in text
+    assert t("ru", "Insured until {date}", date=date(2023, 12, 31)) in text
+    assert rows(html, "cover--unpaid") == 3
+
+
+def test_an_uninsured_card_with_its_debts_and_why(client: TestClient) -> None:
+    html = client.get(f"/?iin={PREPAID}&date=2024-01-15").text
+    text = text_of(html)
+    assert html_lang(html) == "kk"
+    assert 'class="card card--uninsured"' in html
+    assert "САҚТАНДЫРЫЛМАҒАН" in text
+    assert label("kk", "reason", "debt") in text  # Берешек
+    assert t("kk", "Insured until {date}", date=date(2023, 12, 31)) not in text
+    # the debts: Oct 2023 - Jan 2024, 3 500 for 2023 months and 4 250 for 2024 (seed 002)
+    assert t("kk", "Total debt") in text
+    assert format_money(Decimal("14750"), "kk") in text
+    for month in (Month(2023, 10), Month(2023, 11), Month(2023, 12), Month(2024, 1)):
+        assert month_name(month, "kk") in text
+    assert format_money(Decimal("4250"), "kk") in text
+    # the why: the engine's own explanation (R-S-8), one item per finding
+    assert 'data-rule="R-S-5"' in html
+    assert "ЖЕҢІЛДІКТІ" not in text  # no grace here
+    assert rows(html, "cover--self") == 8  # Feb - Sep 2023 of the last 12 months
+    assert rows(html, "cover--unpaid") == 4
+
+
+def test_pending_payments_count_from_their_credit_date(client: TestClient) -> None:
+    html = client.get(f"/?iin={PENDING}&date=2024-06-04&lang=en").text
+    text = text_of(html)
+    assert t("en", "Payments not yet credited") in text
+    assert "counts from" in text
+    assert format_date(date(2024, 6, 6), "en") in text  # 3 June + 3 working days
+
+
+def test_an_iin_the_registry_does_not_know_is_answered_on_the_iin_alone(
+    client: TestClient,
+) -> None:
+    html = client.get(f"/?iin={CHILD}&date=2025-01-10&lang=ru").text
+    text = text_of(html)
+    assert 'class="card card--insured"' in html
+    assert label("ru", "category", "child") in text
+    assert label("ru", "reason", "category") in text
+    assert 'id="unregistered"' in html
+    assert t("ru", UNREGISTERED) in text
+    registered = client.get(f"/?iin={PREPAID}&date=2022-10-20&lang=ru").text
+    assert 'id="unregistered"' not in registered
+
+
+def test_a_lookup_is_audited_as_the_web_site(client: TestClient, engine: Engine) -> None:
+    client.get(f"/status?iin={PREPAID}&date=2022-10-20")
+    client.get(f"/calculator?iin={PREPAID}&date=2022-10-20")
+    with make_session_factory(engine)() as session:
+        events = session.execute(
+            select(AuditEvent.actor, AuditEvent.action, AuditEvent.why).where(
+                AuditEvent.iin == PREPAID
+            )
+        ).all()
+    assert [(actor, action) for actor, action, _ in events] == [
+        (ACTOR, "status.lookup"),
+        (ACTOR, "calculator.lookup"),
+    ]
+    assert all("site" in why for _, _, why in events)
+
+
+# -- refusals: friendly, in the page's language, never a 500 ----------------------------------
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(
+    ("number", "code", "lang"),
+    [
+        ("900515300019", "iin.checksum", "kk"),
+        ("12345", "iin.length", "ru"),
+        ("90051530001x", "iin.format", "kk"),
+        ("", "iin.length", "ru"),
+        ("123456789013", "iin.date", "en"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/", "/status", "/calculator", "/plan"])
+def test_a_malformed_iin_gets_the_form_again_with_the_reason(
+    client: TestClient, path: str, number: str, code: str, lang: str
+) -> None:
+    response = client.get(path, params={"iin": number, "lang": lang})
+    assert response.status_code == 422
+    html = response.text
+    assert html_lang(html) == lang
+    assert error_message(code, lang) in text_of(html)
+    assert 'aria-invalid="true"' in html
+    assert f'name="iin" type="text" value="{number}"' in html
+    assert 'id="card"' not in html
+
+
+@SQLITE_ONLY
+def test_a_very_long_or_odd_input_is_refused_politely(client: TestClient) -> None:
+    response = client.get("/", params={"iin": "9" * 5000 + "<b>", "lang": "en"})
+    assert response.status_code == 422
+    assert "<b>" not in response.text
+    assert f'name="iin" type="text" value="{"9" * 64}"' in response.text  # shown back, cut
+
+
+@SQLITE_ONLY
+def test_a_malformed_date_is_refused_politely(client: TestClient) -> None:
+    response = client.get("/", params={"iin": PREPAID, "date": "2024-13-01", "lang": "en"})
+    assert response.status_code == 422
+    assert t("en", BAD_DATE) in text_of(response.text)
+
+
+@SQLITE_ONLY
+def test_without_an_iin_each_page_shows_the_form(client: TestClient) -> None:
+    for path in ("/status", "/calculator", "/plan"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert 'name="iin"' in response.text
+        assert 'id="card"' not in response.text
+
+
+@SQLITE_ONLY
+def test_the_form_works_as_a_plain_get(client: TestClient) -> None:
+    """What a browser without JavaScript sends when the form is submitted."""
+    form = client.get("/?lang=ru&date=2024-01-15").text
+    assert '<input type="hidden" name="lang" value="ru">' in form
+    assert '<input type="hidden" name="date" value="2024-01-15">' in form
+    submitted = client.get(
+        "/status", params={"iin": "9005 1530 0018", "lang": "ru", "date": "2024-01-15"}
+    )
+    assert submitted.status_code == 200
+    assert "НЕ ЗАСТРАХОВАН" in text_of(submitted.text)
+
+
+# -- the calculator and the payment plan -----------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_calculator_shows_every_option_and_recommends_one(
+    client: TestClient, lang: str
+) -> None:
+    on = date(2024, 1, 15)
+    expected = calculate(PREPAID_FACTS, on)
+    html = client.get(f"/calculator?iin={PREPAID}&date={on}&lang={lang}").text
+    text = text_of(html)
+    assert t(lang, "What to pay on {date}", date=on) in text
+    assert len(expected.options) == 4
+    for option in expected.options:
+        assert f'data-option="{option.name.value}"' in html
+        assert label(lang, "option", option.name.value) in text
+        assert format_money(option.total, lang) in text
+        assert (
+            f'href="/plan?iin={PREPAID}&amp;option={option.name.value}&amp;lang={lang}'
+            f'&amp;date={on}"' in html
+        )
+        if option.status_from is not None:
+            assert format_date(option.status_from, lang) in text
+    assert expected.recommended is not None
+    assert f'class="option option--recommended" id="option-{expected.recommended.value}"' in html
+    assert html.count("option--recommended") == 1
+    recommended = re.search(r'<p class="summary" id="recommended">(.*?)</p>', html, re.S)
+    assert recommended is not None
+    assert label(lang, "option", expected.recommended.value) in text_of(recommended.group(1))
+    assert t(lang, "Recommended") in text
+    assert FUND.iik in html and FUND.bin in html and FUND.bic in html
+
+
+@SQLITE_ONLY
+def test_nothing_to_pay_for_a_child(client: TestClient) -> None:
+    html = client.get(f"/calculator?iin={CHILD}&date=2024-01-15&lang=ru").text
+    assert t("ru", "Nothing to pay") in text_of(html)
+    assert 'data-option="' not in html
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_payment_plan_has_one_line_per_month_and_the_funds_details(
+    client: TestClient, lang: str
+) -> None:
+    on = date(2024, 1, 15)
+    option = calculate(PREPAID_FACTS, on).option("prepay_now")
+    assert option is not None
+    html = client.get(f"/plan?iin={PREPAID}&option=prepay_now&date={on}&lang={lang}").text
+    text = text_of(html)
+    assert t(lang, "Payment plan") in text
+    assert label(lang, "option", "prepay_now") in text
+    lines = re.findall(r'<tr class="plan__item">(.*?)</tr>', html, re.S)
+    assert len(lines) == len(option.plan) == 12
+    for line, item in zip(lines, option.plan, strict=True):
+        cells = [text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", line, re.S)]
+        assert cells[1] == PREPAID
+        assert (
+            cells[2]
+            == f"{month_name(item.period, lang)} {item.period.month:02d}.{item.period.year}"
+        )
+        assert cells[3] == "122"
+        assert cells[4] == format_money(item.amount, lang)
+    assert format_money(option.total, lang) in text
+    for word in ("Payment details", "Beneficiary", "IIK", "BIN", "BIC", "KNP"):
+        assert t(lang, word) in text
+    assert FUND.iik == "KZ92009MEDS368609103"
+    for value in (FUND.iik, FUND.bin, FUND.bic, FUND.beneficiary):
+        assert value in text
+    note = "Pay each month as a separate payment and give the IIN, the month and the year."
+    assert t(lang, note) in text
+    assert label(lang, "knp", "122") in text
+
+
+@SQLITE_ONLY
+def test_the_plan_defaults_to_the_recommended_option(client: TestClient) -> None:
+    on = date(2024, 1, 15)
+    recommended = calculate(PREPAID_FACTS, on).recommended
+    assert recommended is not None
+    html = client.get(f"/plan?iin={PREPAID}&date={on}&lang=en").text
+    assert label("en", "option", recommended.value) in text_of(html)
+
+
+@SQLITE_ONLY
+def test_an_option_that_does_not_exist_is_a_friendly_404(client: TestClient) -> None:
+    response = client.get(f"/plan?iin={PREPAID}&option=free_lunch&date=2024-01-15&lang=ru")
+    assert response.status_code == 404
+    assert t("ru", NO_OPTION) in text_of(response.text)
+    assert 'class="plan__item"' not in response.text
+
+
+@SQLITE_ONLY
+def test_the_date_is_kazakhstans_today_from_the_apps_settings(engine: Engine) -> None:
+    settings = ApiSettings(today=lambda: date(2022, 10, 20))
+    with TestClient(create_app(engine, settings)) as client:
+        html = client.get(f"/?iin={CHILD}&lang=en").text
+    assert t("en", "Status on {date}", date=date(2022, 10, 20)) in text_of(html)
+
+
+@SQLITE_ONLY
+def test_looking_up_iins_is_limited_per_address_like_the_public_check(engine: Engine) -> None:
+    now = [0.0]
+    settings = ApiSettings(public_rate_limit_per_minute=2, clock=lambda: now[0])
+    with TestClient(create_app(engine, settings)) as client:
+        assert client.get("/?lang=ru").status_code == 200  # the form alone costs nothing
+        assert client.get(f"/status?iin={CHILD}&date=2025-01-10").status_code == 200
+        assert client.get(f"/calculator?iin={CHILD}&date=2025-01-10").status_code == 200
+        refused = client.get(f"/plan?iin={CHILD}&date=2025-01-10&lang=ru")
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "30"
+        assert t("ru", TOO_MANY) in text_of(refused.text)
+        assert f'value="{CHILD}"' in refused.text  # the form again, filled in
+        now[0] = 30.0
+        assert client.get(f"/status?iin={CHILD}&date=2025-01-10").status_code == 200
+
+
+def test_the_new_messages_are_listed_for_the_catalogs() -> None:
+    assert len(set(WEB_MESSAGES)) == len(WEB_MESSAGES)
+    assert not set(WEB_MESSAGES) & set(CARD)
