@@ -206,7 +206,7 @@ def test_a_failure_is_answered_not_swallowed(
     factory = cast(sessionmaker[Session], broken)
     conversation = Conversation(create_dispatcher(factory, today=lambda: TODAY), loop)
     conversation.press(ANNA, "lang:ru")
-    assert conversation.reply(ANNA, GRACE).text == "Something went wrong, please try again later."
+    assert conversation.reply(ANNA, GRACE).text == "Что-то пошло не так, попробуйте позже."
 
 
 @sqlite_only
