@@ -184,3 +184,27 @@ def test_arbitrary_bytes_never_crash_nor_book_partly(
         assert booked == 0
     else:
         assert booked <= report.booked
+
+
+def test_two_senders_may_use_the_same_csv_reference(engine: Engine) -> None:
+    """R-L-7: a CSV line's key is its sender's reference, not the reference alone."""
+    out = io.BytesIO()
+    write_csv(out, GOOD[:1], paid_on=date(2025, 6, 11), knp="122", channel="terminal")
+    kaspi = book_register(engine, io.BytesIO(out.getvalue()), actor="k", sender="KASPI")
+    halyk = book_register(engine, io.BytesIO(out.getvalue()), actor="h", sender="HALYK")
+    assert (kaspi.booked, halyk.booked, halyk.duplicates) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("reference", ["R\x001", "R" * 161])
+def test_a_reference_the_ledger_cannot_keep_is_a_malformed_line(
+    engine: Engine, reference: str
+) -> None:
+    text = (
+        "iin,period,amount,knp,payer,paid_on,channel,reference\n"
+        f"900515300018,2025-05,4250,122,900515300018,2025-06-11,terminal,{reference}\n"
+        "850312401235,2025-05,4250,122,850312401235,2025-06-11,terminal,R2\n"
+    )
+    report = book_register(engine, io.BytesIO(text.encode()), actor="t", sender="KASSA24")
+    assert (report.booked, report.rejected) == (1, 1)
+    assert report.outcomes[0].code == "line.malformed"
+    assert report.outcomes[0].field == "reference"

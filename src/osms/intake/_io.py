@@ -32,6 +32,7 @@ __all__ = [
     "as_seekable",
     "read_batches",
     "read_lines",
+    "read_texts",
 ]
 
 Source: TypeAlias = BinaryIO | IO[bytes] | bytes | bytearray | Iterable[bytes]
@@ -104,10 +105,16 @@ class LineDecoder:
         """``"utf-8"`` or ``"cp1251"`` once decided, ``None`` while every line was ASCII."""
 
     def decode_lines(self, body: bytes, line_no: int) -> list[str]:
-        """Decode LF-separated lines (the first is line ``line_no``) and split them.
+        """Decode LF-separated lines (the first is line ``line_no``) and split them."""
+        return self.decode_text(body, line_no).split("\n")
+
+    def decode_text(self, body: bytes, line_no: int) -> str:
+        """Decode LF-separated lines (the first is line ``line_no``), CRLF made LF.
 
         The encoding is decided by the first non-ASCII line; after that the whole chunk is
-        decoded at once (LF is the same byte in both encodings, so the split is the same).
+        decoded at once (LF is the same byte in both encodings, so the lines are the same).
+        A chunk that is UTF-8 throughout decides UTF-8 at once: its first non-ASCII line is
+        UTF-8 (no UTF-8 sequence contains the LF byte).
         """
         if body.isascii():
             text = body.decode("ascii")
@@ -117,8 +124,13 @@ class LineDecoder:
             except UnicodeDecodeError:
                 text = self._decode_each(body, line_no)  # names the line that fails
         else:
-            text = self._decode_each(body, line_no)
-        return (text.replace("\r\n", "\n") if "\r" in text else text).split("\n")
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                text = self._decode_each(body, line_no)
+            else:
+                self.encoding = "utf-8"
+        return text.replace("\r\n", "\n") if "\r" in text else text
 
     def _decode_each(self, body: bytes, line_no: int) -> str:
         return "\n".join(
@@ -148,15 +160,16 @@ class LineDecoder:
             ) from None
 
 
-def read_batches(stream: IO[bytes], decoder: LineDecoder) -> Iterator[tuple[int, list[str]]]:
+def read_texts(stream: IO[bytes], decoder: LineDecoder) -> Iterator[tuple[int, str]]:
     """The file's lines from the current position, in batches: ``(number of the batch's
-    first line, texts)``.
+    first line, the lines' texts joined by LF)``.
 
-    Line ends (LF or CRLF) are removed, as is a UTF-8 byte order mark at the very start
-    (which also decides the encoding as UTF-8).  A line longer than :data:`MAX_LINE_BYTES`
-    raises :class:`RegisterError`.  The file is read :data:`CHUNK_BYTES` at a time and, once
-    the encoding is known, each chunk is decoded and split at once, which keeps the per-line
-    cost (and allocations) low.  A line may still end in a stray CR (from CR CR LF).
+    Line ends (LF or CRLF) become LF (the last line of a batch has none), and a UTF-8 byte
+    order mark at the very start is removed (it also decides the encoding as UTF-8).  A line
+    longer than :data:`MAX_LINE_BYTES` raises :class:`RegisterError`.  The file is read
+    :data:`CHUNK_BYTES` at a time and, once the encoding is known, each chunk is decoded at
+    once, which keeps the per-line cost (and allocations) low.  A line may still end in a
+    stray CR (from CR CR LF).
     """
     line_no = 0
     pending = b""
@@ -179,7 +192,7 @@ def read_batches(stream: IO[bytes], decoder: LineDecoder) -> Iterator[tuple[int,
                     continue
         if not chunk:
             if pending:
-                yield line_no + 1, [decoder.decode(pending.rstrip(b"\r"), line_no + 1)]
+                yield line_no + 1, decoder.decode(pending.rstrip(b"\r"), line_no + 1)
             return
         data = pending + chunk if pending else chunk
         cut = data.rfind(b"\n")
@@ -188,13 +201,33 @@ def read_batches(stream: IO[bytes], decoder: LineDecoder) -> Iterator[tuple[int,
             _check_length(pending, line_no + 1)
             continue
         pending = data[cut + 1 :]
-        _check_length(pending, line_no + data.count(b"\n", 0, cut) + 2)
-        texts = decoder.decode_lines(data[:cut], line_no + 1)
-        if max(map(len, texts)) > MAX_LINE_BYTES:
-            for number, text in enumerate(texts, line_no + 1):
-                _check_length(text, number)
-        yield line_no + 1, texts
-        line_no += len(texts)
+        lines = data.count(b"\n", 0, cut) + 1
+        _check_length(pending, line_no + lines + 1)
+        text = decoder.decode_text(data[:cut], line_no + 1)
+        _check_line_lengths(text, line_no + 1)
+        yield line_no + 1, text
+        line_no += lines
+
+
+def _check_line_lengths(text: str, line_no: int) -> None:
+    """Raise for the first line of ``text`` (lines joined by LF, the first numbered
+    ``line_no``) longer than :data:`MAX_LINE_BYTES`, without splitting the text: such a line
+    holds at least one position that is a multiple of ``MAX_LINE_BYTES // 2``, so only the
+    lines through those positions are measured, in order."""
+    step = MAX_LINE_BYTES // 2
+    for position in range(step, len(text), step):
+        start = text.rfind("\n", 0, position) + 1
+        end = text.find("\n", position)
+        if (len(text) if end < 0 else end) - start > MAX_LINE_BYTES:
+            _check_length(
+                text[start:end] if end >= 0 else text[start:], line_no + text.count("\n", 0, start)
+            )
+
+
+def read_batches(stream: IO[bytes], decoder: LineDecoder) -> Iterator[tuple[int, list[str]]]:
+    """:func:`read_texts` split into lines: ``(number of the batch's first line, texts)``."""
+    for start, text in read_texts(stream, decoder):
+        yield start, text.split("\n")
 
 
 def read_lines(stream: IO[bytes], decoder: LineDecoder) -> Iterator[tuple[int, str]]:
@@ -218,10 +251,10 @@ class LineCursor:
     """A register's lines, read in batches, that can be taken one at a time (for a header)
     and then batch by batch (for the body) without losing a line in between."""
 
-    __slots__ = ("_batch", "_batches", "_index", "_start")
+    __slots__ = ("_batch", "_index", "_start", "_texts")
 
     def __init__(self, stream: IO[bytes], decoder: LineDecoder) -> None:
-        self._batches = read_batches(stream, decoder)
+        self._texts = read_texts(stream, decoder)
         self._batch: list[str] = []
         self._start = 1
         self._index = 0
@@ -233,19 +266,25 @@ class LineCursor:
                 index = self._index
                 self._index = index + 1
                 yield self._start + index, self._batch[index]
-            batch = next(self._batches, None)
+            batch = next(self._texts, None)
             if batch is None:
                 return
-            self._start, self._batch = batch
+            self._start, text = batch
+            self._batch = text.split("\n")
             self._index = 0
 
     def batches(self) -> Iterator[tuple[int, list[str]]]:
         """The lines not yet consumed, as ``(number of the first line, texts)``."""
+        for start, text in self.texts():
+            yield start, text.split("\n")
+
+    def texts(self) -> Iterator[tuple[int, str]]:
+        """The lines not yet consumed, as ``(number of the first line, texts joined by LF)``."""
         if self._index < len(self._batch):
             rest = self._batch[self._index :]
             start = self._start + self._index
-            self._index = len(self._batch)
-            yield start, rest
-        for start, batch in self._batches:
-            self._start, self._batch, self._index = start, batch, len(batch)
-            yield start, batch
+            self._batch, self._index = [], 0
+            yield start, "\n".join(rest)
+        for start, text in self._texts:
+            self._start = start
+            yield start, text

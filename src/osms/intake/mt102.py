@@ -26,6 +26,21 @@ in memory up to 8 MiB, then on disk) and reads in two steps:
    :attr:`Mt102Reader.trailer` set.  Total reconciliation (R-L-7) is the register's job
    (:mod:`osms.intake.register`), after the stream.
 
+Speed: a person block in the usual layout (below) is read, as it stands in the decoded text, by
+one regular expression that also checks it is exactly that layout (no blank lines, no spaces
+around any line or value), and validated by :class:`~osms.intake.validation.LineValidator`;
+any other block goes through the general reader, line by line.  Both give the same lines::
+
+    :21:<line number>
+    :32B:KZT<amount>
+    :70:
+    /FM/<surname>         (each of /FM/ /NM/ /FT/ /DT/ optional, in this order)
+    /NM/<given name>
+    /FT/<patronymic>
+    /DT/<birth date>
+    /IDN/<IIN>
+    /PERIOD/<MMYYYY>
+
 Sequence B texts: subfields count only under ``:70:`` (``:70:/OPV/C``-style flags on the tag line
 are ignored); other tags inside a person's block (``:50:``, ``:59:`` …) are kept in ``raw`` but
 ignored.  A text line that is neither a tag nor a subfield continues the previous subfield
@@ -48,16 +63,22 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import chain
-from typing import IO, Final
+from typing import IO, Final, TypeAlias, TypeVar
 
 from osms.intake._io import LineCursor, LineDecoder, Source, as_seekable
-from osms.intake.lines import MALFORMED, REGISTER_MALFORMED, LineProblem, RegisterError
-from osms.intake.validation import RawLine, parse_amount
+from osms.intake.lines import (
+    MALFORMED,
+    REGISTER_MALFORMED,
+    LineProblem,
+    LineResult,
+    RegisterError,
+)
+from osms.intake.validation import LineValidator, RawLine, parse_amount
 from osms.rules.facts import Channel
 
 __all__ = [
@@ -86,11 +107,35 @@ _KEY_PART = re.compile(r"^[^\s:]{1,35}$")
 _YYMMDD = re.compile(r"^(\d{2})(\d{2})(\d{2})$", re.ASCII)
 _CURRENCY_AMOUNT = re.compile(r"^([A-Z]{3})(.*)$", re.ASCII)
 
-_CANONICAL = re.compile(
-    r":21:([^\n]*)\n:32B:([^\n]*)\n:70:\n"
-    r"(?:/FM/([^\n]*)\n)?(?:/NM/([^\n]*)\n)?(?:/FT/([^\n]*)\n)?(?:/DT/([^\n]*)\n)?"
-    r"/IDN/([^\n]*)\n/PERIOD/([^\n]*)"
+# The usual person block (see the module text).  A value has no space at either end, so a
+# line matches only when the general reader, which strips lines and values, reads the same
+# text; the line number is a valid key part.  Groups: :21:, the amount after KZT, then /FM/
+# /NM/ /FT/ /DT/ /IDN/ /PERIOD/ (None when absent).
+_VALUE = r"(\S[^\n]*(?<!\s)|)"
+_USUAL_PERSON = (
+    r":21:([^\s:]{1,35})\n"
+    rf":32B:KZT{_VALUE}\n"
+    r":70:\n"
+    rf"(?:/FM/{_VALUE}\n)?"
+    rf"(?:/NM/{_VALUE}\n)?"
+    rf"(?:/FT/{_VALUE}\n)?"
+    rf"(?:/DT/{_VALUE}\n)?"
+    rf"/IDN/{_VALUE}\n"
+    rf"/PERIOD/{_VALUE}"
 )
+_USUAL_BLOCK = re.compile(_USUAL_PERSON)
+"""One block's stripped lines joined by LF (:meth:`Mt102Reader._person`)."""
+_USUAL_IN_TEXT = re.compile(rf"({_USUAL_PERSON})\n(?=:21:|:32A:)")
+"""A block in the decoded text, followed by the next block or the trailer; group 1 is the
+block's text, as the general reader gives it in ``raw``."""
+_USUAL_LINES: Final = 9
+"""The most lines a usual block has."""
+
+_T = TypeVar("_T")
+_Handlers: TypeAlias = tuple[
+    Callable[[int, re.Match[str]], _T], Callable[[int, list[str], int], _T]
+]
+"""``(usual, general)``: what :meth:`Mt102Reader._persons` makes of each person block."""
 _BLOCK_FIELDS: Final = {"21": "reference", "32B": "amount", "70": "raw"}
 _PERSON: Final = {
     "FM": "surname",
@@ -105,6 +150,11 @@ _PERSON: Final = {
 def _malformed(message: str, line_no: int | None = None, field: str | None = None) -> RegisterError:
     where = f"line {line_no}: " if line_no is not None else ""
     return RegisterError(REGISTER_MALFORMED, where + message, line_no=line_no, field=field)
+
+
+def _line_no(text: str, first: int, position: int) -> int:
+    """The number of the line at ``position`` of a batch's text whose first line is ``first``."""
+    return first + text.count("\n", 0, position)
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,51 +503,130 @@ class Mt102Reader:
 
         Raises :class:`RegisterError` for a fault that makes the message unreadable.
         """
+
+        def handlers(header: Mt102Header) -> _Handlers[RawLine]:
+            def usual(ordinal: int, match: re.Match[str]) -> RawLine:
+                return self._usual_raw_line(ordinal, match.group(1), match.groups()[1:], header)
+
+            def general(ordinal: int, block: list[str], count: int) -> RawLine:
+                return self._person(ordinal, block, count, header)
+
+            return usual, general
+
+        return self._persons(handlers)
+
+    def results(self) -> Iterator[LineResult]:
+        """The person blocks validated, one at a time, then the trailer checks: what
+        :meth:`raw_lines` and :meth:`RawLine.validate` give, faster (see the module text)."""
+
+        def handlers(header: Mt102Header) -> _Handlers[LineResult]:
+            validator = LineValidator()
+            context = validator.context(header.knp, header.payer, header.paid_on, header.channel)
+            key = f"mt102:{header.bank}:{header.reference}:"
+
+            def usual(ordinal: int, match: re.Match[str]) -> LineResult:
+                raw, line_ref, amount, surname, given_name, patronymic, birth, iin, period = (
+                    match.groups()
+                )
+                if context is not None:
+                    line = validator.line(
+                        context,
+                        ordinal,
+                        iin,
+                        period,
+                        amount,
+                        key + line_ref,
+                        surname,
+                        given_name,
+                        patronymic,
+                        birth,
+                        raw,
+                    )
+                    if line is not None:
+                        return line
+                fields = match.groups()[1:]
+                return self._usual_raw_line(ordinal, raw, fields, header).validate()
+
+            def general(ordinal: int, block: list[str], count: int) -> LineResult:
+                return self._person(ordinal, block, count, header).validate()
+
+            return usual, general
+
+        return self._persons(handlers)
+
+    def _persons(self, handlers: Callable[[Mt102Header], _Handlers[_T]]) -> Iterator[_T]:
+        """Sequence B, then the trailer checks.  With ``usual, general = handlers(header)``,
+        each usual block (:data:`_USUAL_IN_TEXT`) is ``usual(ordinal, match)`` and any other
+        ``general(ordinal, its stripped lines, their count)``."""
         header = self.header
         if self._streamed:
             raise RuntimeError("the lines of an MT102 message can be read only once")
         self._streamed = True
+        usual, general = handlers(header)
         assert self._cursor is not None and self._first is not None
+        match_usual = _USUAL_IN_TEXT.match
         block: list[str] | None = None
         block_lines = 0
         ordinal = 0
         trailer: Mt102Trailer | None = None
         ended = False
         first_no, first_text = self._first
-        for start, batch in chain(((first_no, [first_text]),), self._cursor.batches()):
-            for line_no, raw_text in enumerate(batch, start):
-                text = raw_text.strip()
-                if not text:
+        for start, text in chain(((first_no, first_text),), self._cursor.texts()):
+            # Each line of the text ends in LF; a line's number is found from its position
+            # only for an error.
+            text += "\n"
+            size = len(text)
+            pos = 0
+            while pos < size:
+                line_start = pos
+                pos = text.index("\n", pos) + 1
+                line = text[line_start : pos - 1].strip()
+                if not line:
                     continue
                 if trailer is None:
-                    if text.startswith((":21:", ":32A:")):
+                    if line.startswith((":21:", ":32A:")):
                         if block is not None:
                             ordinal += 1
-                            yield self._person(ordinal, block, block_lines, header)
+                            yield general(ordinal, block, block_lines)
                             block = None
-                        if text.startswith(":21:"):
-                            block, block_lines = [text], 1
+                        if line.startswith(":21:"):
+                            found = match_usual(text, line_start)
+                            if found is None:
+                                block, block_lines = [line], 1
+                                continue
+                            while found is not None:
+                                ordinal += 1
+                                yield usual(ordinal, found)
+                                pos = found.end()
+                                found = match_usual(text, pos)
                         else:
-                            trailer = _parse_trailer(text, line_no)
+                            trailer = _parse_trailer(line, _line_no(text, start, line_start))
                         continue
-                    if text.startswith("-}"):
-                        raise _malformed("the message ends before its trailer :32A:", line_no)
+                    if line.startswith("-}"):
+                        raise _malformed(
+                            "the message ends before its trailer :32A:",
+                            _line_no(text, start, line_start),
+                        )
                     assert block is not None
                     block_lines += 1
                     if block_lines <= MAX_BLOCK_LINES:
-                        block.append(text)
+                        block.append(line)
                     continue
-                if text.startswith("-}") and not ended:
+                if line.startswith("-}") and not ended:
                     ended = True
-                    rest = text[2:].strip()
+                    rest = line[2:].strip()
                     if rest and not rest.startswith("{"):
                         raise _malformed(
-                            f"text after the end of the message: {rest[:40]!r}", line_no
+                            f"text after the end of the message: {rest[:40]!r}",
+                            _line_no(text, start, line_start),
                         )
                     continue
-                if ended and text.startswith("{"):
+                if ended and line.startswith("{"):
                     continue  # trailer blocks {5:…}
-                raise _malformed(f"text after the trailer :32A:: {text[:40]!r}", line_no)
+                raise _malformed(
+                    f"text after the trailer :32A:: {line[:40]!r}",
+                    _line_no(text, start, line_start),
+                )
         if trailer is None:
             raise _malformed("the message has no trailer :32A:")
         if header.envelope and not ended:
@@ -512,17 +641,34 @@ class Mt102Reader:
     def _person(self, ordinal: int, block: list[str], count: int, header: Mt102Header) -> RawLine:
         """One person's block (its stripped, non-blank text lines) as a :class:`RawLine`."""
         raw = "\n".join(block)
-        if count <= len(_PERSON) + 3 and (match := _CANONICAL.fullmatch(raw)):
-            # The usual layout in the usual order: one regular expression reads it all.  The
-            # general reader below gives the same result for it, only slower.
-            line_ref, amount, *values = (v.strip() if v else v for v in match.groups())
-            person = {
-                name: value
-                for name, value in zip(_PERSON, values, strict=True)
-                if value is not None
-            }
-            return self._raw_line(ordinal, raw, line_ref, amount, person, [], header)
+        if count <= _USUAL_LINES and (match := _USUAL_BLOCK.fullmatch(raw)):
+            # The usual layout: one regular expression reads it all.  The general reader below
+            # gives the same result for it, only slower.
+            return self._usual_raw_line(ordinal, raw, match.groups(), header)
         return self._person_general(ordinal, block, raw, count, header)
+
+    @staticmethod
+    def _usual_raw_line(
+        ordinal: int, raw: str, fields: Sequence[str | None], header: Mt102Header
+    ) -> RawLine:
+        """The :class:`RawLine` of a usual block, from the groups of :data:`_USUAL_BLOCK`."""
+        line_ref, amount, surname, given_name, patronymic, birth, iin, period = fields
+        return RawLine(
+            line_no=ordinal,
+            raw=raw,
+            iin=iin,
+            period=period,
+            amount=amount,
+            knp=header.knp,
+            payer=header.payer,
+            paid_on=header.paid_on,
+            channel=header.channel,
+            reference=f"mt102:{header.bank}:{header.reference}:{line_ref}",
+            surname=surname,
+            given_name=given_name,
+            patronymic=patronymic,
+            birth_date=birth,
+        )
 
     def _person_general(
         self, ordinal: int, block: list[str], raw: str, count: int, header: Mt102Header

@@ -26,7 +26,6 @@ compactly (:class:`KeySet`): about one byte per key for the usual numbered refer
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -60,7 +59,8 @@ __all__ = [
 ]
 
 _MT102_STARTS: Final = (b"{1:", b":20:")
-_NUMBERED = re.compile(r"^(.*?)(\d{1,9})\Z", re.ASCII | re.DOTALL)
+_ASCII_DIGITS: Final = "0123456789"
+_MAX_NUMBER_DIGITS: Final = 9
 
 
 def detect_format(stream: IO[bytes]) -> Format:
@@ -165,20 +165,27 @@ class KeySet:
     MAX_BITMAPS: Final = 64
     _SLACK: Final = 1024
 
-    __slots__ = ("_bitmaps", "_digests", "_spilled")
+    __slots__ = ("_bitmaps", "_digests", "_last_digits", "_last_name", "_last_stem", "_spilled")
 
     def __init__(self) -> None:
         self._bitmaps: dict[str, _Bitmap] = {}
         self._digests: set[int] = set()
         self._spilled: set[str] = set()
+        self._last_stem = ""
+        self._last_digits = 0
+        self._last_name = ""
 
     @staticmethod
     def _split(key: str) -> tuple[str, int] | None:
-        match = _NUMBERED.match(key)
-        if match is None:
+        """``(prefix and digit count, number)`` for a key ending in 1-9 ASCII digits (the
+        last 9 of a longer run), else ``None``."""
+        digits = len(key) - len(key.rstrip(_ASCII_DIGITS))
+        if not digits:
             return None
-        prefix, digits = match.groups()
-        return f"{prefix}\x00{len(digits)}", int(digits)
+        if digits > _MAX_NUMBER_DIGITS:
+            digits = _MAX_NUMBER_DIGITS
+        cut = len(key) - digits
+        return f"{key[:cut]}\x00{digits}", int(key[cut:])
 
     @staticmethod
     def _digest(key: str) -> int:
@@ -203,26 +210,51 @@ class KeySet:
 
     def add(self, key: str) -> bool:
         """Add the key; ``True`` when it is new, ``False`` when it was already there."""
-        if key in self:
-            return False
-        split = self._split(key)
-        if split is not None:
-            name, number = split
-            bitmap = self._bitmaps.get(name)
-            if bitmap is None and len(self._bitmaps) < self.MAX_BITMAPS:
-                bitmap = self._bitmaps[name] = _Bitmap(number - number % 8)
-            if bitmap is not None:
-                offset = number - bitmap.base
-                if 0 <= offset < 8 * (bitmap.count + self._SLACK):
-                    byte = offset >> 3
-                    if byte >= len(bitmap.bits):
-                        grow = max(byte + 1 - len(bitmap.bits), len(bitmap.bits))
-                        bitmap.bits.extend(bytes(grow))
-                    bitmap.bits[byte] |= 1 << (offset & 7)
-                    bitmap.count += 1
-                    return True
-            self._spilled.add(name)
-        self._digests.add(self._digest(key))
+        # _split, inline (the hot path), with the name of the last prefix kept: the same
+        # string object each time, whose hash Python keeps.
+        stem = key.rstrip(_ASCII_DIGITS)
+        digits = len(key) - len(stem)
+        if not digits:
+            unnumbered = self._digest(key)
+            if unnumbered in self._digests:
+                return False
+            self._digests.add(unnumbered)
+            return True
+        if digits > _MAX_NUMBER_DIGITS:
+            digits = _MAX_NUMBER_DIGITS
+            stem = key[: len(key) - digits]
+        number = int(key[len(stem) :])
+        if digits == self._last_digits and stem == self._last_stem:
+            name = self._last_name
+        else:
+            name = self._last_name = f"{stem}\x00{digits}"
+            self._last_stem, self._last_digits = stem, digits
+        bitmap = self._bitmaps.get(name)
+        if bitmap is not None:
+            offset = number - bitmap.base
+            if 0 <= offset < len(bitmap.bits) * 8 and bitmap.bits[offset >> 3] & (
+                1 << (offset & 7)
+            ):
+                return False
+        digest = None
+        if name in self._spilled:
+            digest = self._digest(key)
+            if digest in self._digests:
+                return False
+        if bitmap is None and len(self._bitmaps) < self.MAX_BITMAPS:
+            bitmap = self._bitmaps[name] = _Bitmap(number - number % 8)
+        if bitmap is not None:
+            offset = number - bitmap.base
+            if 0 <= offset < 8 * (bitmap.count + self._SLACK):
+                byte = offset >> 3
+                if byte >= len(bitmap.bits):
+                    grow = max(byte + 1 - len(bitmap.bits), len(bitmap.bits))
+                    bitmap.bits.extend(bytes(grow))
+                bitmap.bits[byte] |= 1 << (offset & 7)
+                bitmap.count += 1
+                return True
+        self._spilled.add(name)
+        self._digests.add(self._digest(key) if digest is None else digest)
         return True
 
 
@@ -242,6 +274,7 @@ class RegisterReader:
         self._rejected = 0
         self._amount = Decimal(0)
         self._accepted_amount = Decimal(0)
+        self._rejected_amount = Decimal(0)
         self._by_code: Counter[str] = Counter()
 
     @property
@@ -291,10 +324,10 @@ class RegisterReader:
         if self._started:
             raise RuntimeError("the lines of a register can be read only once")
         self._started = True
-        for raw in self.parser.raw_lines():
-            result = raw.validate()
+        add_key = self._keys.add
+        for result in self.parser.results():
             key = result.reference
-            if key is not None and not self._keys.add(key):
+            if key is not None and not add_key(key):
                 problem = LineProblem(
                     DUPLICATE,
                     "reference",
@@ -310,16 +343,16 @@ class RegisterReader:
                     )
                 else:
                     result = result.with_problem(problem)
-            if isinstance(result, IntakeLine):
+            if result.ok:
                 self._accepted += 1
-                self._amount += result.amount
                 self._accepted_amount += result.amount
             else:
                 self._rejected += 1
                 self._by_code[result.code] += 1
                 if result.amount is not None:
-                    self._amount += result.amount
+                    self._rejected_amount += result.amount
             yield result
+        self._amount = self._accepted_amount + self._rejected_amount
         self._done = True
 
     def totals(self) -> RegisterTotals:
@@ -394,4 +427,4 @@ def parse_register(
         return RegisterReader(
             Mt102Reader(seekable, sender=sender, channel=channel), "mt102", sender
         )
-    return RegisterReader(CsvReader(seekable, total=total), "csv", sender)
+    return RegisterReader(CsvReader(seekable, total=total, sender=sender), "csv", sender)

@@ -31,6 +31,12 @@ Text forms accepted:
 - dates: ``YYYY-MM-DD``, ``DD.MM.YYYY`` and ``YYYYMMDD`` (MT102 ``/DT/``);
 - period: anything :meth:`Month.parse` reads (``2025-05``, ``05.2025``, ``052025``);
 - КНП: ``121`` ... ``124``; channel: a :class:`~osms.rules.facts.Channel` value, any case.
+
+Speed: the readers validate through a :class:`LineValidator`, one per register.  It accepts the
+usual good line with a few dictionary look-ups (periods, amounts and the КНП, payer, payment
+date and channel repeat from line to line, so each distinct text is read once per register)
+and a fast IIN check (:func:`osms.rules.iin.is_valid_compact`), and hands every other line to
+:func:`validate_line`; the answers are the same.
 """
 
 from __future__ import annotations
@@ -64,6 +70,8 @@ from osms.rules.month import InvalidMonth, Month
 
 __all__ = [
     "REQUIRED_FIELDS",
+    "LineContext",
+    "LineValidator",
     "RawLine",
     "parse_amount",
     "parse_date",
@@ -129,6 +137,15 @@ def parse_date(text: str) -> date:
         return date(int(year), int(month), int(day))
     except ValueError as error:
         raise ValueError(f"{value!r} is not a date: {error}") from None
+
+
+REFERENCE_MAX: Final = 160
+"""The longest idempotency key accepted (R-L-7); the ledger keeps keys of up to 200."""
+
+
+def _reference_fits(reference: str) -> bool:
+    """A key the ledger can keep: short enough, and no control characters (NUL included)."""
+    return len(reference) <= REFERENCE_MAX and reference.isprintable()
 
 
 def _text(value: str | None) -> str | None:
@@ -237,6 +254,14 @@ def validate_line(
         found.append(
             LineProblem(MALFORMED, "reference", "the reference (idempotency key) is empty")
         )
+    elif reference_value is not None and not _reference_fits(reference_value):
+        found.append(
+            LineProblem(
+                MALFORMED,
+                "reference",
+                f"the reference must be at most {REFERENCE_MAX} printable characters",
+            )
+        )
 
     birth_date_value: date | None = None
     if isinstance(birth_date, date):
@@ -301,7 +326,7 @@ def validate_line(
                 )
             )
     if period_value is not None and paid_on_value is not None:
-        last = latest_period(paid_on_value)
+        last = _latest_period(paid_on_value)
         if last is not None and period_value > last:
             found.append(
                 LineProblem(
@@ -457,3 +482,194 @@ def _check_payer(payer: str) -> tuple[str | None, LineProblem | None]:
             f"payer {payer!r} is neither a valid BIN nor a valid IIN ({kind}: {error})",
             error.code,
         )
+
+
+@lru_cache(maxsize=1024)
+def _latest_period(paid_on: date) -> Month | None:
+    return latest_period(paid_on)
+
+
+_NO_LAST_PERIOD: Final = 10**9
+"""A month index past any :class:`Month`: no upper bound on the period."""
+_CACHE_LIMIT: Final = 1024
+"""Distinct texts a :class:`LineValidator` remembers per field (it forgets none; when full it
+just stops adding): memory stays bounded whatever the register."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineContext:
+    """КНП, payer, payment date and channel that :func:`validate_line` accepts, with the period
+    bounds they set (R-L-3) as month indexes.  Made by :meth:`LineValidator.context`."""
+
+    knp: KNP
+    payer: str
+    paid_on: date
+    channel: Channel
+    first: int
+    """``earliest_period(knp).index``"""
+    last: int
+    """``latest_period(paid_on).index``, or a number past every month when there is none."""
+
+
+class LineValidator:
+    """:func:`validate_line` for the lines of one register, fast for the usual good line.
+
+    :meth:`line` returns the :class:`IntakeLine` that :func:`validate_line` would return for
+    the same fields, or ``None`` when it cannot tell quickly (a field in an unusual form, or a
+    line with a problem): the caller then calls :func:`validate_line` (or
+    :meth:`RawLine.validate`).  It remembers up to :data:`_CACHE_LIMIT` periods, amounts and
+    contexts each.
+
+    >>> validator = LineValidator()
+    >>> context = validator.context("122", "990140000007", "2025-06-25", "terminal")
+    >>> line = validator.line(context, 1, "900515300018", "2025-05", "6000.00", "csv:T-1",
+    ...                       " Иванов ", None, "", None, "raw text")
+    >>> line == validate_line(line_no=1, iin="900515300018", period="2025-05",
+    ...     amount="6000.00", knp="122", payer="990140000007", paid_on="2025-06-25",
+    ...     channel="terminal", reference="csv:T-1", surname=" Иванов ", patronymic="")
+    True
+    >>> validator.line(context, 2, "900515300019", "2025-05", "6000.00", "csv:T-2",
+    ...                None, None, None, None, "") is None  # a wrong check digit
+    True
+    >>> validator.context("122", "990140000001", "2025-06-25", "terminal") is None
+    True
+    """
+
+    __slots__ = ("_amounts", "_contexts", "_periods")
+
+    def __init__(self) -> None:
+        self._amounts: dict[str, Decimal] = {}
+        self._periods: dict[str, Month] = {}
+        self._contexts: dict[tuple[object, ...], LineContext | None] = {}
+
+    def context(
+        self,
+        knp: str | KNP | None,
+        payer: str | None,
+        paid_on: str | date | None,
+        channel: str | Channel | None,
+    ) -> LineContext | None:
+        """The validated shared fields, or ``None`` when one is absent or has a problem."""
+        key = (knp, payer, paid_on, channel)
+        try:
+            return self._contexts[key]
+        except KeyError:
+            pass
+        context = _context(knp, payer, paid_on, channel)
+        if len(self._contexts) < _CACHE_LIMIT:
+            self._contexts[key] = context
+        return context
+
+    def line(
+        self,
+        context: LineContext,
+        line_no: int,
+        iin: str,
+        period: str,
+        amount: str,
+        reference: str,
+        surname: str | None,
+        given_name: str | None,
+        patronymic: str | None,
+        birth_date: str | None,
+        raw: str,
+    ) -> IntakeLine | None:
+        """The good line, or ``None``: then ask :func:`validate_line` (see the class text)."""
+        if not kziin.is_valid_compact(iin):
+            return None
+        period_value = self._periods.get(period)
+        if period_value is None:
+            read_period = _read_period(period)
+            if not isinstance(read_period, Month):
+                return None
+            period_value = read_period
+            if len(self._periods) < _CACHE_LIMIT:
+                self._periods[period] = period_value
+        if not context.first <= period_value.index <= context.last:
+            return None
+        amount_value = self._amounts.get(amount)
+        if amount_value is None:
+            read_amount = _read_amount(amount)
+            if not isinstance(read_amount, Decimal) or read_amount <= 0:
+                return None
+            amount_value = read_amount
+            if len(self._amounts) < _CACHE_LIMIT:
+                self._amounts[amount] = amount_value
+        reference = reference.strip()
+        if not reference or not _reference_fits(reference):
+            return None
+        birth_date_value: date | None = None
+        if birth_date is not None and (birth_date := birth_date.strip()):
+            birth_date_value = _read_birth_date(birth_date)
+            if birth_date_value is None:
+                return None
+        return IntakeLine(
+            line_no,
+            iin,
+            period_value,
+            amount_value,
+            context.knp,
+            context.payer,
+            context.paid_on,
+            context.channel,
+            reference,
+            None if surname is None else surname.strip() or None,
+            None if given_name is None else given_name.strip() or None,
+            None if patronymic is None else patronymic.strip() or None,
+            birth_date_value,
+            raw,
+        )
+
+
+def _context(
+    knp: str | KNP | None,
+    payer: str | None,
+    paid_on: str | date | None,
+    channel: str | Channel | None,
+) -> LineContext | None:
+    """:class:`LineContext` when :func:`validate_line` finds no problem with these fields."""
+    if knp is None or payer is None or paid_on is None or channel is None:
+        return None
+    knp_value = knp if isinstance(knp, KNP) else _read_knp(knp)
+    payer_value, payer_problem = _check_payer(payer)
+    paid_on_value = paid_on if isinstance(paid_on, date) else _read_date(paid_on)
+    channel_value = channel if isinstance(channel, Channel) else _read_channel(channel)
+    if (
+        knp_value is None
+        or payer_value is None
+        or payer_problem is not None
+        or not isinstance(paid_on_value, date)
+        or channel_value is None
+    ):
+        return None
+    last = _latest_period(paid_on_value)
+    return LineContext(
+        knp=knp_value,
+        payer=payer_value,
+        paid_on=paid_on_value,
+        channel=channel_value,
+        first=earliest_period(knp_value).index,
+        last=_NO_LAST_PERIOD if last is None else last.index,
+    )
+
+
+def _read_birth_date(text: str) -> date | None:
+    """A stripped, non-empty birth date as :func:`parse_date` reads it, else ``None``.
+
+    Birth dates differ from person to person, so the three forms are read by position rather
+    than through the patterns and the small cache of :func:`_read_date`."""
+    if len(text) == 8:
+        year, month, day = text[:4], text[4:6], text[6:]
+    elif len(text) == 10 and text[4] == "-" and text[7] == "-":
+        year, month, day = text[:4], text[5:7], text[8:]
+    elif len(text) == 10 and text[2] == "." and text[5] == ".":
+        day, month, year = text[:2], text[3:5], text[6:]
+    else:
+        return None
+    digits = year + month + day
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
