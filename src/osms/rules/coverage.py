@@ -138,11 +138,14 @@ class Ledger:
         penalties never cover (R-L-2).
         """
         employer = Cover.EMPLOYER
+        self_cover = Cover.SELF
         own_item = ItemCover.SELF
         employer_item = ItemCover.EMPLOYER
         zero = _ZERO
+        start = self.contributions_from  # no contributions before 2020-01 (Q15, R-L-3)
+        prices = self._prices
         paid: dict[int, Cover] = {}
-        own: dict[int, list[PaymentItem]] = {}
+        partial: dict[int, list[PaymentItem]] = {}
         for item in self.facts.payments:
             if item.credited_on > known_on or item.amount <= zero:
                 continue
@@ -150,25 +153,21 @@ class Ledger:
             if refunded_on is not None and refunded_on <= known_on:
                 continue
             covers = item.covers
+            index = item.period.index
             if covers is own_item:
-                index = item.period.index
-                items = own.get(index)
-                if items is None:
-                    own[index] = [item]
+                if index < start:
+                    continue
+                price = prices.get(index // 12 * 10000 + item.paid_on.year)
+                if price is None:
+                    price = self._price(index, item.paid_on)
+                if item.amount >= price:
+                    paid[index] = self_cover  # this item alone reaches the price (R-L-5)
                 else:
-                    items.append(item)
-            elif covers is employer_item:
-                paid[item.period.index] = employer
-        self_cover = Cover.SELF
-        start = self.contributions_from  # no contributions before 2020-01 (Q15, R-L-3)
-        for index, items in own.items():
-            if index < start:
-                continue
-            if len(items) == 1:
-                covered = items[0].amount >= self._price(index, items[0].paid_on)
-            else:
-                covered = self._self_covered(index, items)
-            if covered:
+                    partial.setdefault(index, []).append(item)
+            elif covers is employer_item and paid.get(index) is not self_cover:
+                paid[index] = employer
+        for index, items in partial.items():
+            if paid.get(index) is not self_cover and self._self_covered(index, items):
                 paid[index] = self_cover
         self._paid = paid
         self._known_on = known_on
