@@ -10,19 +10,19 @@ import asyncio
 import logging
 import os
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from aiogram import Bot, Dispatcher
-from aiogram.utils.token import TokenValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from osms.bot import create_dispatcher
-from osms.bot.remind import Delivery, collect, deliver
-from osms.bot.texts import commands, reminder_message
 from osms.cli.context import engine
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from osms.registry.db import make_session_factory
+
+if TYPE_CHECKING:  # aiogram takes seconds to import: only the bot's own commands load it
+    from aiogram import Bot, Dispatcher
+
+    from osms.bot.remind import Delivery
 
 __all__ = ["TOKEN_ENV", "bot_app", "make_bot"]
 
@@ -36,6 +36,8 @@ bot_app = typer.Typer(
 
 def make_bot(token: str) -> Bot:
     """The Bot API client (replaced in the tests by one that records instead of sending)."""
+    from aiogram import Bot
+
     return Bot(token=token)
 
 
@@ -44,6 +46,8 @@ def _bot() -> Bot:
     if not token:
         typer.echo(f"{TOKEN_ENV} is not set: give the bot's token from @BotFather.", err=True)
         raise typer.Exit(2)
+    from aiogram.utils.token import TokenValidationError
+
     try:
         return make_bot(token)
     except TokenValidationError:
@@ -66,6 +70,8 @@ def _sessions() -> sessionmaker[Session]:
 
 
 async def _poll(bot: Bot, dispatcher: Dispatcher) -> None:
+    from osms.bot.texts import commands
+
     async with bot:
         await bot.set_my_commands(commands(DEFAULT_LANGUAGE))
         for lang in LANGUAGES:
@@ -76,6 +82,8 @@ async def _poll(bot: Bot, dispatcher: Dispatcher) -> None:
 @bot_app.command("run")
 def run_command() -> None:
     """Answer chats by long polling until stopped (Ctrl+C)."""
+    from osms.bot import create_dispatcher
+
     bot = _bot()
     dispatcher = create_dispatcher(_sessions())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -83,6 +91,8 @@ def run_command() -> None:
 
 
 async def _deliver(bot: Bot, sessions: sessionmaker[Session], on: date) -> Delivery:
+    from osms.bot.remind import collect, deliver
+
     async with bot:
         return await deliver(bot, sessions, await asyncio.to_thread(collect, sessions, on))
 
@@ -97,6 +107,9 @@ def remind_command(
     ] = False,
 ) -> None:
     """Warn the subscribed chats whose IIN is in the last grace month (once a month)."""
+    from osms.bot.remind import collect
+    from osms.bot.texts import reminder_message
+
     on = _day(day)
     if dry_run:
         due = collect(_sessions(), on)
