@@ -31,7 +31,7 @@ osms.rules.bin.BINNeverIssuedError: digits 1-11 (16044000061) leave remainder 10
 
 from __future__ import annotations
 
-from osms.rules._checkdigit import DIGITS, check_digit
+from osms.rules._checkdigit import DIGITS, check_digit, has_valid_check_digit
 from osms.rules.errors import RuleError
 
 __all__ = [
@@ -107,6 +107,9 @@ def validate(number: str) -> str:
     osms.rules.bin.BINEntityTypeError: digit 5 (legal entity type) is 7, expected 4, 5 or 6
     """
     number = compact(number)
+    if number[4:5] in ENTITY_TYPES and has_valid_check_digit(number):
+        return number
+    # Invalid: find the first failure, in the documented order.
     if not DIGITS.issuperset(number):
         bad = "".join(sorted({c for c in number if c not in DIGITS}))
         raise BINFormatError(f"BIN may only contain the digits 0-9, found {bad!r}")
