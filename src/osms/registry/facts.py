@@ -30,6 +30,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     cast,
     literal_column,
     null,
@@ -149,7 +150,8 @@ def load_facts(session: Session, iin: str) -> PersonFacts | None:
 
     Exactly two SQL statements (see the module text); payments come ordered by period.
     """
-    rows = session.execute(person_statement(iin)).all()
+    parameters = {"iin": iin}
+    rows = session.execute(_PERSON_QUERY, parameters).all()
     if not any(row.tag == _PERSON for row in rows):
         return None
     kinds: list[tuple[Month, PayerKind]] = []
@@ -165,7 +167,7 @@ def load_facts(session: Session, iin: str) -> PersonFacts | None:
             grants.append(TemporaryGrant(row.label, row.starts_on, row.ends_on))
     kind = max(kinds, key=lambda pair: pair[0])[1] if kinds else PayerKind.SELF_PAYER
     payments = tuple(
-        PaymentItem(**row._asdict()) for row in session.execute(payments_statement(iin))
+        PaymentItem(**row._asdict()) for row in session.execute(_PAYMENTS_QUERY, parameters)
     )
     return PersonFacts(
         iin=iin,
@@ -177,3 +179,8 @@ def load_facts(session: Session, iin: str) -> PersonFacts | None:
         temporary=tuple(sorted(grants, key=lambda g: (g.granted_on, g.ends_on, g.category))),
         payments=payments,
     )
+
+
+# Built once with a bound IIN: composing the statements cost more than running them.
+_PERSON_QUERY = person_statement(bindparam("iin"))  # type: ignore[arg-type]
+_PAYMENTS_QUERY = payments_statement(bindparam("iin"))  # type: ignore[arg-type]
