@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from osms.cli.batch import batch_app
 from osms.cli.bot import bot_app
 from osms.cli.clients import clients_app
 from osms.cli.db import db_app
@@ -47,6 +48,7 @@ app.command("serve")(serve)
 app.add_typer(bot_app, name="bot")
 app.command("demo")(demo)
 app.add_typer(clients_app, name="clients")
+app.add_typer(batch_app, name="batch")
 
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="A YAML file with `person` and `payments`.")

@@ -1,0 +1,164 @@
+"""Load a population folder into the registry's tables (``osms batch generate --load``).
+
+PostgreSQL gets ``COPY … FROM STDIN`` (psycopg's ``cursor.copy``) fed with CSV that DuckDB
+writes from the Parquet files; SQLite gets ``executemany`` in batches.  Rows become what the
+registry would hold had the facts arrived through its services:
+
+- ``people`` (birth date from the IIN) and one ``payer_kind_periods`` row from 2020-01;
+- ``category_periods`` with ``source = 'batch'``;
+- ``payments`` with ids ``first_id + row`` (the row of ``payments.parquet``) and idempotency
+  keys ``batch:<row>`` (R-L-7), so that reloading the same folder fails on the unique key
+  instead of doubling the ledger;
+- each refunded item an approved ``refund_applications`` row (reason ``overpayment``) with
+  its ``refunded_on`` (R-R-1);
+- each grant an approved ``temporary_applications`` row (R-TMP-1).
+
+The target database must be migrated (``osms db upgrade``) and must not hold these people yet.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from sqlalchemy import Engine, text
+
+from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, missing_files, paths
+
+__all__ = ["LOAD_ORDER", "load_registry"]
+
+_SOURCE = "batch"
+
+
+def _queries(now: str, first_id: int) -> dict[str, tuple[str, str]]:
+    """Per registry table: (column list, DuckDB query producing them in that order)."""
+    iin = "lpad(CAST(iin AS VARCHAR), 12, '0')"
+    return {
+        "people": ("iin, birth_date, created_at", f"SELECT {iin}, birth_date, '{now}' FROM people"),
+        "payer_kind_periods": (
+            "iin, first_period, kind, last_period",
+            f"SELECT {iin}, 202001, kind, NULL FROM people",
+        ),
+        "category_periods": (
+            "iin, category, first_period, last_period, source, created_at",
+            f"SELECT {iin}, category, first_period, last_period, '{_SOURCE}', '{now}' "
+            "FROM categories",
+        ),
+        "payments": (
+            "id, iin, period, amount, knp, payer, channel, paid_on, credited_on, "
+            "idempotency_key, booked_at",
+            f"SELECT {first_id} + row_no, {iin}, period, amount, CAST(knp AS VARCHAR), "
+            "lpad(CAST(payer AS VARCHAR), 12, '0'), channel, paid_on, credited_on, "
+            f"'{_SOURCE}:' || CAST(row_no AS VARCHAR), '{now}' FROM payments",
+        ),
+        "refund_applications": (
+            "payment_id, iin, reason, applied_on, due_by, status, decided_by, decided_at, "
+            "refunded_on",
+            f"SELECT {first_id} + row_no, {iin}, 'overpayment', refunded_on, refunded_on, "
+            f"'approved', '{_SOURCE}', '{now}', refunded_on FROM payments "
+            "WHERE refunded_on IS NOT NULL",
+        ),
+        "temporary_applications": (
+            "iin, category, documents, submitted_on, channel, status, decided_by, decided_at, "
+            "granted_on, ends_on",
+            f"SELECT {iin}, category, '[]', granted_on, '{_SOURCE}', 'approved', '{_SOURCE}', "
+            f"'{now}', granted_on, ends_on FROM grants",
+        ),
+    }
+
+
+LOAD_ORDER = (
+    "people",
+    "payer_kind_periods",
+    "category_periods",
+    "payments",
+    "refund_applications",
+    "temporary_applications",
+)
+
+
+def _duckdb(folder: Path) -> Any:
+    con = duckdb.connect()
+    files = paths(folder)
+    con.execute(f"CREATE VIEW people AS SELECT * FROM read_parquet('{files[PEOPLE]}')")
+    con.execute(f"CREATE VIEW categories AS SELECT * FROM read_parquet('{files[CATEGORIES]}')")
+    con.execute(f"CREATE VIEW grants AS SELECT * FROM read_parquet('{files[GRANTS]}')")
+    con.execute(
+        "CREATE VIEW payments AS SELECT *, file_row_number + 1 AS row_no "
+        f"FROM read_parquet('{files[PAYMENTS]}', file_row_number = true)"
+    )
+    return con
+
+
+def load_registry(
+    engine: Engine, folder: Path, *, progress: Callable[[str, int], None] | None = None
+) -> dict[str, int]:
+    """Load the population in ``folder`` into the registry behind ``engine``; rows per table."""
+    missing = missing_files(folder)
+    if missing:
+        raise FileNotFoundError(f"missing files: {', '.join(missing)}")
+    backend = engine.dialect.name
+    with engine.begin() as connection:
+        first_id = int(
+            connection.execute(text("SELECT coalesce(max(id), 0) FROM payments")).scalar_one()
+        )
+    con = _duckdb(folder)
+    counts: dict[str, int] = {}
+    try:
+        if backend == "postgresql":
+            now = datetime.now(UTC).isoformat()
+            queries = _queries(now, first_id)
+            with engine.begin() as connection, tempfile.TemporaryDirectory() as tmp:
+                raw = connection.connection.dbapi_connection
+                assert raw is not None
+                cursor = raw.cursor()
+                for table in LOAD_ORDER:
+                    columns, query = queries[table]
+                    csv = Path(tmp) / f"{table}.csv"
+                    con.execute(f"COPY ({query}) TO '{csv}' (FORMAT csv, HEADER false)")
+                    statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
+                    with cursor.copy(statement) as copy, csv.open("rb") as data:
+                        while block := data.read(1 << 20):
+                            copy.write(block)
+                    counts[table] = cursor.rowcount
+                    if progress is not None:
+                        progress(table, counts[table])
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence('payments', 'id'), "
+                    "(SELECT coalesce(max(id), 1) FROM payments))"
+                )
+        else:
+            now = datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+            queries = _queries(now, first_id)
+            with engine.begin() as connection:
+                for table in LOAD_ORDER:
+                    columns, query = queries[table]
+                    marks = ", ".join("?" for _ in columns.split(","))
+                    insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+                    result = con.execute(query)
+                    total = 0
+                    while rows := result.fetchmany(20_000):
+                        connection.exec_driver_sql(insert, [_sqlite_row(r) for r in rows])
+                        total += len(rows)
+                    counts[table] = total
+                    if progress is not None:
+                        progress(table, total)
+    finally:
+        con.close()
+    return counts
+
+
+def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Dates as ISO text and decimals as text, as SQLAlchemy stores them on SQLite."""
+    return tuple(
+        value.isoformat()
+        if hasattr(value, "isoformat")
+        else str(value)
+        if value is not None and not isinstance(value, int | str | float)
+        else value
+        for value in row
+    )

@@ -1,0 +1,241 @@
+"""``osms batch``: the synthetic population, the whole-population status run, the chart, and
+the check against the per-person engine (the lead wires ``batch_app`` into ``osms``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from osms.batch.engine import BatchError
+from osms.batch.generate import DEFAULT_MONTHS, DEFAULT_TODAY, generate
+from osms.batch.run import FORMATS, Statistics, run
+from osms.rules.month import InvalidMonth, Month
+
+__all__ = ["batch_app"]
+
+batch_app = typer.Typer(
+    help="Whole-population status: synthetic data, vectorised runs, charts.",
+    no_args_is_help=True,
+)
+
+DataOption = Annotated[
+    Path, typer.Option("--data", help="A population folder (people/categories/payments/grants)")
+]
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(2)
+
+
+def _day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option}: not a date (YYYY-MM-DD): {value!r}")
+        raise  # unreachable
+
+
+def _month(value: str, option: str) -> Month:
+    try:
+        return Month.parse(value)
+    except InvalidMonth:
+        _fail(f"{option}: not a month (YYYY-MM): {value!r}")
+        raise  # unreachable
+
+
+@contextmanager
+def _progress(label: str, console: Console) -> Iterator[Callable[[int, int], None]]:
+    with Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _print_statistics(stats: Statistics, console: Console, seconds: float) -> None:
+    table = Table(title=f"OSMS status on {stats.on} as known on {stats.as_of}")
+    table.add_column("group")
+    table.add_column("")
+    table.add_column("people", justify="right")
+    table.add_column("share", justify="right")
+    for group, key, value in stats.rows():
+        share = f"{value / stats.people:.1%}" if isinstance(value, int) and stats.people else ""
+        shown = f"{value:,}" if isinstance(value, int) else value
+        table.add_row(group, key, shown, share)
+    console.print(table)
+    rate = stats.people / seconds if seconds else 0
+    console.print(f"{stats.people:,} people in {seconds:.1f} s ({rate:,.0f} per second)")
+
+
+@batch_app.command("generate")
+def generate_command(
+    people: Annotated[int, typer.Option("--people", help="How many people.", min=1)],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet files.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 0,
+    months: Annotated[
+        int, typer.Option("--months", help="Months of ledger, ending with today's month.")
+    ] = DEFAULT_MONTHS,
+    today: Annotated[str, typer.Option("--today", help="Last day of the data.")] = str(
+        DEFAULT_TODAY
+    ),
+    load: Annotated[
+        bool, typer.Option("--load", help="Also load it into the registry database.")
+    ] = False,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Registry URL for --load (default as `osms db`).")
+    ] = None,
+) -> None:
+    """Write a deterministic synthetic population (people, categories, payments, grants)."""
+    console = Console(stderr=True)
+    try:
+        with _progress("generating", console) as update:
+            summary = generate(
+                out, people, seed, months=months, today=_day(today, "--today"), progress=update
+            )
+    except ValueError as error:
+        _fail(str(error))
+    rows = ", ".join(f"{name} {n:,}" for name, n in summary.rows.items())
+    typer.echo(f"{out}: {rows} ({summary.parts} parts)")
+    if load:
+        from osms.batch.load import load_registry
+        from osms.registry.migrate import NotMigrated, ready_engine
+
+        try:
+            engine = ready_engine(url)
+        except NotMigrated as error:
+            _fail(str(error))
+        try:
+            counts = load_registry(engine, out)
+        finally:
+            engine.dispose()
+        typer.echo("loaded: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+
+
+@batch_app.command("run")
+def run_command(
+    on: Annotated[str, typer.Option("--date", help="The date asked about, YYYY-MM-DD.")],
+    data: DataOption,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the snapshot.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Knowledge date (default: --date).")
+    ] = None,
+    formats: Annotated[
+        str, typer.Option("--format", help="Comma-separated: parquet, csv.")
+    ] = "parquet,csv",
+    parts_per_step: Annotated[
+        int, typer.Option("--parts-per-step", help="Parts (262 144 people each) per step.", min=1)
+    ] = 4,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", help="Worker processes (default 1: DuckDB uses every core).", min=1),
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="DuckDB threads per worker.")
+    ] = None,
+    memory_limit: Annotated[
+        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 6GB.")
+    ] = None,
+) -> None:
+    """Status of everyone on --date as known on --as-of: snapshot and statistics."""
+    day = _day(on, "--date")
+    known = day if as_of is None else _day(as_of, "--as-of")
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        _fail(f"--format: unknown {', '.join(unknown)} (one of {', '.join(FORMATS)})")
+    console = Console()
+    try:
+        with _progress("deciding", Console(stderr=True)) as update:
+            result = run(
+                data,
+                day,
+                known,
+                out=out,
+                formats=chosen,
+                parts_per_step=parts_per_step,
+                jobs=jobs,
+                threads=threads,
+                memory_limit=memory_limit,
+                progress=update,
+            )
+    except BatchError as error:
+        _fail(str(error))
+    _print_statistics(result.statistics, console, result.seconds)
+    for path in result.outputs:
+        console.print(f"wrote {path}")
+
+
+@batch_app.command("chart")
+def chart_command(
+    data: DataOption,
+    first: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
+    last: Annotated[str, typer.Option("--to", help="Last month, YYYY-MM.")],
+    out: Annotated[Path, typer.Option("--out", help="The PNG file.")] = Path("coverage.png"),
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Fixed knowledge date (default: each month's last day)."),
+    ] = None,
+) -> None:
+    """A PNG chart of coverage by reason, month by month (and the series as CSV)."""
+    from osms.batch.chart import coverage_series, draw_chart
+
+    start, end = _month(first, "--from"), _month(last, "--to")
+    if end < start:
+        _fail("--to is before --from")
+    known = None if as_of is None else _day(as_of, "--as-of")
+    try:
+        with _progress("months", Console(stderr=True)) as update:
+            series = coverage_series(data, start, end, as_of=known, progress=update)
+    except BatchError as error:
+        _fail(str(error))
+    draw_chart(series, out)
+    series.write_csv(out.with_suffix(".csv"))
+    typer.echo(f"wrote {out} and {out.with_suffix('.csv')}")
+
+
+@batch_app.command("check")
+def check_command(
+    data: DataOption,
+    on: Annotated[str, typer.Option("--date", help="The date asked about, YYYY-MM-DD.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Knowledge date.")] = None,
+    scenarios: Annotated[
+        Path, typer.Option("--scenarios", help="Where to write disagreements as scenario files.")
+    ] = Path("batch-disagreements"),
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Check only the first N people.")
+    ] = None,
+) -> None:
+    """Diff the batch answer against the per-person engine for every person (slow: ~1 ms
+    a person); each disagreement is written as a scenario file."""
+    from osms.batch.check import diff
+    from osms.batch.facts import Population
+
+    day = _day(on, "--date")
+    known = day if as_of is None else _day(as_of, "--as-of")
+    population = Population.read(data)
+    iins = population.iins if limit is None else population.iins[:limit]
+    found = diff(population, day, known, iins)
+    for disagreement in found:
+        path = disagreement.write(scenarios)
+        typer.echo(f"{disagreement.describe()}\n  -> {path}")
+    typer.echo(f"{len(iins):,} people checked, {len(found)} disagreements")
+    if found:
+        raise typer.Exit(1)

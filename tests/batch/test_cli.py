@@ -1,0 +1,104 @@
+"""``osms batch`` through Typer's runner: generate, run, chart, check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+from osms.batch.engine import SNAPSHOT_SCHEMA
+from osms.cli.batch import batch_app
+
+runner = CliRunner()
+
+
+def test_generate_run_chart_check(tmp_path: Path) -> None:
+    data = tmp_path / "population"
+    result = runner.invoke(
+        batch_app, ["generate", "--people", "3000", "--seed", "7", "--out", str(data)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "people 3,000" in result.output
+
+    out = tmp_path / "snapshot"
+    result = runner.invoke(
+        batch_app,
+        [
+            "run",
+            "--date",
+            "2026-11-22",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--format",
+            "parquet,csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "insured by prepayment" in result.output
+    snapshot = pq.read_table(out / "snapshot.parquet")
+    assert snapshot.num_rows == 3000 and snapshot.schema.equals(SNAPSHOT_SCHEMA)
+    csv = pacsv.read_csv(out / "snapshot.csv")
+    assert csv.num_rows == 3000
+    stats = json.loads((out / "statistics.json").read_text())
+    assert stats["people"] == 3000 == stats["insured"] + stats["uninsured"]
+    assert sum(stats["by_reason"].values()) == 3000
+    assert stats["insured_by_prepayment"] == stats["by_reason"].get("prepaid", 0)
+
+    chart = tmp_path / "coverage.png"
+    result = runner.invoke(
+        batch_app,
+        ["chart", "--data", str(data), "--from", "2026-08", "--to", "2026-10", "--out", str(chart)],
+    )
+    assert result.exit_code == 0, result.output
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(chart.with_suffix(".csv").read_text().splitlines()) == 4
+
+    result = runner.invoke(
+        batch_app,
+        [
+            "check",
+            "--data",
+            str(data),
+            "--date",
+            "2026-10-05",
+            "--as-of",
+            "2026-11-22",
+            "--scenarios",
+            str(tmp_path / "disagreements"),
+            "--limit",
+            "800",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "800 people checked, 0 disagreements" in result.output
+
+
+def test_bad_options_are_refused(tmp_path: Path) -> None:
+    result = runner.invoke(
+        batch_app, ["run", "--date", "2026-13-01", "--data", str(tmp_path), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 2 and "not a date" in result.output
+    result = runner.invoke(
+        batch_app,
+        [
+            "run",
+            "--date",
+            "2026-11-01",
+            "--data",
+            str(tmp_path),
+            "--out",
+            str(tmp_path),
+            "--format",
+            "xlsx",
+        ],
+    )
+    assert result.exit_code == 2 and "unknown xlsx" in result.output
+    result = runner.invoke(
+        batch_app, ["run", "--date", "2026-11-01", "--data", str(tmp_path), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 2 and "missing files" in result.output

@@ -1,0 +1,43 @@
+"""``load_registry``: the Parquet population into the registry, on SQLite and PostgreSQL.
+
+What the registry then reads back for each person (:func:`osms.registry.facts.load_facts`,
+with refunds as approved refund applications and grants as approved applications) is exactly
+:func:`osms.batch.facts.to_facts` of the batch rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from osms.batch.facts import Population, iin_string
+from osms.batch.generate import generate
+from osms.batch.load import load_registry
+from osms.registry.db import make_session_factory
+from osms.registry.facts import load_facts
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("population")
+    generate(path, 400, seed=17, months=30, profiles=None)
+    return path
+
+
+def test_loaded_registry_gives_the_same_facts(engine: Engine, folder: Path) -> None:
+    counts = load_registry(engine, folder)
+    population = Population.read(folder)
+    assert counts["people"] == 400
+    assert counts["payments"] == population.tables["payments"].num_rows
+    assert counts["refund_applications"] > 0
+    with make_session_factory(engine)() as session:
+        for iin in population.iins:
+            assert load_facts(session, iin_string(iin)) == population.facts(iin)
+
+
+def test_loading_twice_is_refused(engine: Engine, folder: Path) -> None:
+    load_registry(engine, folder)
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
+        load_registry(engine, folder)
