@@ -1,33 +1,36 @@
 """Status for every person on a date, as known on a date: R-S-0…R-S-7 in DuckDB SQL.
 
 The per-person engine (:mod:`osms.rules.status`) walks months one at a time.  Here the same
-rules run over whole tables in three steps, each one SQL statement over a range of parts
-(:mod:`osms.batch.schema`):
+rules run over whole tables, a *step* of parts at a time (:mod:`osms.batch.schema`), in a
+few SQL statements:
 
-1. **Ledger → months.**  Items credited by the knowledge date k and not refunded by it (R-S-0),
-   valid under R-L-3 (period from 2020-01 for КНП 122, 2017-07 for 121, at most 12 months
-   after the month paid), grouped per (person, month): employer-covered when any КНП 121 item
-   or КНП 122 item paid by a BIN exists (R-L-6); self-covered when the person's own КНП 122
-   items reach the price (R-L-5).  The running sum in ``paid_on`` order against the price of
-   each item's day (R-L-4) needs no window function: a valid item is paid at the earliest in
-   the year before its month (R-L-3), priced at that year's rate, and every later item at the
-   month's own year rate, so the month is covered exactly when the items paid the year before
-   reach that year's price, or all items reach the month's price with at least one paid in
+1. **Ledger → per-person month bitmasks, one pass.**  Items credited by the knowledge date k
+   and not refunded by it (R-S-0), valid under R-L-3 (period from 2020-01 for КНП 122, from
+   2017-07 for 121, at most 12 months after the month paid), aggregated per person into
+   integers whose bit i is month ``ws + i`` of a window ``[M − 14, max(M, month(k)) + 20]``:
+   S, the self-covered months, and P, the contribution months (self or employer), plus the
+   contribution months of the 60 before the window.  An employer item (R-L-6: КНП 121, or 122
+   paid by a BIN) covers its month whatever the amount; an own КНП 122 item that reaches its
+   price (R-L-4) covers it (R-L-5).  Own items below the price travel in a short list; months
+   paid in several of them are summed: the running sum in ``paid_on`` order against the price
+   of each item's day needs no window function, because a valid item is paid at the earliest
+   in the year before its month (priced at that year's rate) and every later item at the
+   month's own rate, so the month is covered exactly when the items paid the year before
+   reach that year's price, or all of them reach the month's price with at least one paid in
    or after the month's year.
-2. **Months → bitmasks.**  Per person, one integer per fact over a window of months
-   ``[M − 14, max(M, month(k)) + 20]`` (bit i = month ws + i): self-covered S, contribution
-   P (self or employer), category CAT (registered periods and the child category from the
-   birth date, R-C-2), plus the run of contribution months just before the window.
-3. **Bitmasks → the verdict of every month of the window at once** (bit-parallel):
-   U = liable and uncovered (R-C-3); a month is insured by R-S-5 when no U→covered transition
-   lies in its 12 previous months (the "gaps" rule) and the trailing run is ≤ 3, or ≤ 6 for a
-   long payer from 2026 (60 contribution months before the run, R-S-6); by R-S-4 when it lies
-   in a run of ≥ 12 self-covered months, or is covered and such a run starts the month after;
-   by R-S-1 and R-S-2 directly.  The status is the bit of month M; ``insured_until`` is the
-   first uninsured month after M (R-S-7), with temporary grants (R-S-3) walked day by day for
-   the few who have one, and, past the window where only categories remain, a walk over the
-   merged category periods (a closed category leaves 3 months of grace unless an unpaid month
-   lies in the 12 before).
+2. **Categories and grants**, per person: CAT over the same window (registered periods and
+   the child category from the birth date, R-C-2), the category of month M, the first open
+   category, the grants known by k.
+3. **The verdict of every month of the window at once** (bit-parallel): U = liable and
+   uncovered (R-C-3); a month is insured by R-S-5 when no U→covered transition lies in its
+   12 previous months (the "gaps" rule) and the trailing run is ≤ 3, or ≤ 6 for a long payer
+   from 2026 (60 contribution months before the run, R-S-6); by R-S-4 when it lies in a run
+   of ≥ 12 self-covered months, or is covered and such a run starts the month after; by R-S-1
+   and R-S-2 directly.  The status is the bit of month M; ``insured_until`` is the first
+   uninsured month after M (R-S-7), with temporary grants (R-S-3) walked day by day for the
+   few who have one, and, past the window where only categories remain, a walk over the
+   merged category periods (a closed category leaves 3 months of grace unless an unpaid
+   month lies in the 12 before).
 
 Every field equals :func:`osms.rules.status.decide` for every person (``tests/batch``).  Only
 the default :class:`~osms.rules.settings.RuleSettings` are implemented, and the engine checks
@@ -37,7 +40,6 @@ after 60 months) hold over the months it decides.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,6 +57,7 @@ from osms.rules.month import Month
 from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
 
 __all__ = [
+    "PARTS_PER_STEP",
     "SNAPSHOT_SCHEMA",
     "BatchError",
     "Plan",
@@ -77,6 +80,11 @@ _M_POS = 14
 """Bit position of the decided month M (the window starts at M − 14)."""
 _AHEAD = 20
 """Months after max(M, month(k)) in the window: 12 of prepayment + 6 of grace + 2."""
+
+PARTS_PER_STEP = 16
+"""Parts (262 144 people each) decided together: about 4 million people, 3 GB at most.
+Larger steps amortise each statement's fixed cost; memory grows with the step, not the
+population (measured in ``docs/scale-out.md``)."""
 
 SNAPSHOT_SCHEMA = pa.schema(
     [
@@ -286,26 +294,33 @@ def _dlit(day: date) -> str:
 # -- the pipeline ---------------------------------------------------------------------------------
 
 
+_KEY_AMOUNT = (1 << 39) - 1
+"""A partial item travels as one BIGINT: month offset << 40 | paid-late flag << 39 | tiyn."""
+
+
 def _items_sql(p: Plan) -> str:
-    """The ledger items that count on k (R-S-0) and are valid (R-L-3), with per-item facts.
+    """The ledger items that count on k (R-S-0) and are valid (R-L-3), with the person's kind.
 
     Valid: period from 2020-01 for КНП 122, from 2017-07 for 121, at most 12 months after the
     month paid (in ``YYYYMM`` terms ``period ≤ YYYYMM(paid_on) + 100``).  ``emp``: an
-    employer item (R-L-6: КНП 121, or 122 paid by a BIN).  For the person's own items, the
-    price of the month paid on that day (R-L-4: the rate of the year paid if paid in an
-    earlier year, else the month's), for a self-payer and for an IE.
+    employer item (R-L-6: КНП 121, or 122 paid by a BIN).  ``paid_full``: an own item that reaches
+    the price of its month on its own (R-L-4: the rate of the year paid if paid in an earlier
+    year, else the month's; the IE rate for an IE).
     """
     k = _dlit(p.as_of)
     b = _Bits(p)
     # R-BIN-1: digit 5 of the payer is 4, 5 or 6, i.e. payer mod 10^8 in [4·10^7, 7·10^7)
     by_bin = "coalesce(payer % 100000000 BETWEEN 40000000 AND 69999999, false)"
-    year = "least(paid_year, py)"
+    price = _price_case(p, "ie", "least(paid_year, py)")
     return f"""
-        SELECT iin, mi, emp, wb, bb, amt, py, paid_year,
-               CASE WHEN NOT emp THEN {_price_case(p, "false", year)} END AS p_own,
-               CASE WHEN NOT emp THEN {_price_case(p, "true", year)} END AS p_ie
+        SELECT iin, emp, wb, bb,
+               NOT emp AND coalesce(amt >= {price}, false) AS paid_full,
+               CASE WHEN NOT emp
+                    THEN ((mi - {p.ws - _LONG_MONTHS})::BIGINT << 40)
+                         | (CASE WHEN paid_year >= py THEN 1::BIGINT << 39 ELSE 0 END)
+                         | amt END AS item
         FROM (
-            SELECT iin, mi, emp,
+            SELECT i.iin, mi, emp, pe.kind = 'entrepreneur' AS ie,
                    CASE WHEN mi >= {p.ws} THEN {b.bit(f"mi - {p.ws}")} ELSE {b.lit(0)} END AS wb,
                    CASE WHEN mi < {p.ws} THEN 1::BIGINT << ({p.ws - 1} - mi) ELSE 0 END AS bb,
                    CASE WHEN NOT emp THEN CAST(amount * 100 AS BIGINT) END AS amt,
@@ -323,7 +338,8 @@ def _items_sql(p: Plan) -> str:
                   AND period >= CASE WHEN knp = 121 THEN {_yyyymm(p.employer_from)}
                                      ELSE {_yyyymm(p.liable_from)} END
                   AND period BETWEEN {_yyyymm(p.ws - _LONG_MONTHS)} AND {_yyyymm(p.we)}
-            )
+            ) i
+            JOIN people_t pe ON pe.iin = i.iin
         )
     """
 
@@ -331,11 +347,13 @@ def _items_sql(p: Plan) -> str:
 def _ledger_sql(p: Plan) -> str:
     """Steps 1 and 2: one parallel pass over the ledger as known on k, per person.
 
-    Employer items set their month's bit whatever the amount (R-L-6).  An own КНП 122 item
-    that reaches its price on its own covers its month (R-L-5); the engine tries the
-    self-payer and the IE price and the person's kind picks one.  Only items below the price
-    can need a sum with another item of the same month: a second, filtered pass keeps them
-    (``partials``), and they also give what was paid towards the debt months (R-S-7).
+    Employer items set their month's bit whatever the amount (R-L-6); an own КНП 122 item
+    that reaches its price covers its month (R-L-5).  Own items below the price are kept
+    (``partials``): months paid in several of them are summed, exactly as R-L-5's running sum
+    (a valid item is paid at the earliest in the year before its month, so only two price
+    levels exist: the month is covered when the items paid the year before reach that year's
+    price, or all of them reach the month's price with one paid in or after its year), and
+    they give what was paid towards the debt months (R-S-7).
     """
     return f"""
     CREATE OR REPLACE TEMP TABLE people_t AS
@@ -344,28 +362,27 @@ def _ledger_sql(p: Plan) -> str:
 
     CREATE OR REPLACE TEMP TABLE led0 AS
     SELECT iin,
-           bit_or(wb) FILTER (WHERE emp) AS ew,
-           bit_or(bb) FILTER (WHERE emp) AS eb,
-           bit_or(wb) FILTER (WHERE NOT emp AND amt >= p_own) AS sw_own,
-           bit_or(bb) FILTER (WHERE NOT emp AND amt >= p_own) AS sb_own,
-           bit_or(wb) FILTER (WHERE NOT emp AND amt >= p_ie) AS sw_ie,
-           bit_or(bb) FILTER (WHERE NOT emp AND amt >= p_ie) AS sb_ie
+           bit_or(CASE WHEN paid_full THEN wb ELSE {_Bits(p).lit(0)} END) AS sm,
+           bit_or(CASE WHEN emp OR paid_full THEN wb ELSE {_Bits(p).lit(0)} END) AS pmask,
+           bit_or(CASE WHEN emp OR paid_full THEN bb ELSE 0 END) AS pb,
+           list(item) FILTER (WHERE NOT emp AND NOT paid_full) AS partials
     FROM ({_items_sql(p)})
     GROUP BY iin;
 
     CREATE OR REPLACE TEMP TABLE partials AS
-    SELECT i.iin, i.mi, i.amt, i.py, i.paid_year >= i.py AS late
-    FROM ({_items_sql(p)}) i JOIN people_t pe ON pe.iin = i.iin
-    WHERE NOT i.emp
-      AND NOT coalesce(i.amt >= CASE WHEN pe.kind = 'entrepreneur' THEN i.p_ie ELSE i.p_own END,
-                       false);
+    SELECT iin,
+           CAST((item >> 40) + {p.ws - _LONG_MONTHS} AS INTEGER) AS mi,
+           CAST(((item >> 40) + {p.ws - _LONG_MONTHS}) // 12 AS INTEGER) AS py,
+           ((item >> 39) & 1) = 1 AS late,
+           item & {_KEY_AMOUNT} AS amt
+    FROM (SELECT iin, unnest(partials) AS item FROM led0 WHERE partials IS NOT NULL);
     """
 
 
 def _masks_sql(p: Plan) -> str:
     """Per person: the window bitmasks S (self-covered) and P (contribution months) and the
-    contribution months just before the window; months paid in several partial items are
-    summed here (R-L-5's running sum, see :func:`_ledger_sql`)."""
+    contribution months just before the window, with the months paid in several partial
+    items (see :func:`_ledger_sql`)."""
     b = _Bits(p)
     win = f"mi >= {p.ws}"
     bit = b.bit(f"mi - {p.ws}")
@@ -396,19 +413,12 @@ def _masks_sql(p: Plan) -> str:
     GROUP BY iin;
 
     CREATE OR REPLACE TEMP TABLE led AS
-    SELECT iin, sm, sm | ew AS pmask, sb | eb AS pb
-    FROM (
-        SELECT l.iin,
-               coalesce(l.ew, {b.lit(0)}) AS ew,
-               coalesce(l.eb, 0::BIGINT) AS eb,
-               coalesce(CASE WHEN pe.{ie} THEN l.sw_ie ELSE l.sw_own END, {b.lit(0)})
-                   | coalesce(s.sw, {b.lit(0)}) AS sm,
-               coalesce(CASE WHEN pe.{ie} THEN l.sb_ie ELSE l.sb_own END, 0::BIGINT)
-                   | coalesce(s.sb, 0::BIGINT) AS sb
-        FROM led0 l
-        JOIN people_t pe ON pe.iin = l.iin
-        LEFT JOIN split s ON s.iin = l.iin
-    );
+    SELECT l.iin,
+           coalesce(l.sm, {b.lit(0)}) | coalesce(s.sw, {b.lit(0)}) AS sm,
+           coalesce(l.pmask, {b.lit(0)}) | coalesce(s.sw, {b.lit(0)}) AS pmask,
+           coalesce(l.pb, 0::BIGINT) | coalesce(s.sb, 0::BIGINT) AS pb
+    FROM led0 l
+    LEFT JOIN split s ON s.iin = l.iin;
     """
 
 
@@ -841,9 +851,6 @@ def _run_step(con: duckdb.DuckDBPyConnection, p: Plan) -> pa.Table:
 # -- sources and steps ----------------------------------------------------------------------------
 
 
-_LOCAL = threading.local()
-
-
 def connect(threads: int | None = None, memory_limit: str | None = None) -> Any:
     """A DuckDB connection for the batch engine."""
     con = duckdb.connect()
@@ -888,7 +895,7 @@ def snapshot(
     on: date,
     as_of: date | None = None,
     *,
-    parts_per_step: int = 4,
+    parts_per_step: int = PARTS_PER_STEP,
     con: Any = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[pa.Table]:

@@ -29,6 +29,7 @@ import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from osms.batch.engine import (
+    PARTS_PER_STEP,
     SNAPSHOT_SCHEMA,
     _parquet_views,
     _run_step,
@@ -164,7 +165,7 @@ def run(
     *,
     out: Path | None = None,
     formats: Iterable[str] = ("parquet",),
-    parts_per_step: int = 4,
+    parts_per_step: int = PARTS_PER_STEP,
     jobs: int | None = None,
     threads: int | None = None,
     memory_limit: str | None = None,

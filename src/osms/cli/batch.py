@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from osms.batch.engine import BatchError
+from osms.batch.engine import PARTS_PER_STEP, BatchError
 from osms.batch.generate import DEFAULT_MONTHS, DEFAULT_TODAY, generate
 from osms.batch.run import FORMATS, Statistics, run
 from osms.rules.month import InvalidMonth, Month
@@ -142,7 +142,7 @@ def run_command(
     ] = "parquet,csv",
     parts_per_step: Annotated[
         int, typer.Option("--parts-per-step", help="Parts (262 144 people each) per step.", min=1)
-    ] = 4,
+    ] = PARTS_PER_STEP,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", help="Worker processes (default 1: DuckDB uses every core).", min=1),
