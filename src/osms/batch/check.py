@@ -26,7 +26,14 @@ from osms.rules.facts import PersonFacts
 from osms.rules.month import Month
 from osms.rules.status import Decision, decide
 
-__all__ = ["FIELDS", "Disagreement", "diff", "expected_row", "scenario_yaml"]
+__all__ = [
+    "FIELDS",
+    "Disagreement",
+    "diff",
+    "expected_row",
+    "months_of_mask",
+    "scenario_yaml",
+]
 
 FIELDS = (
     "status",
@@ -187,5 +194,6 @@ def diff(
 
 
 def months_of_mask(on: date, mask: int) -> list[Month]:
+    """The months of a snapshot's ``debt_mask`` (bit i is month M − 12 + i)."""
     first = Month.of(on).index - 12
     return [Month.from_index(first + i) for i in range(13) if mask >> i & 1]
