@@ -39,7 +39,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -576,13 +575,17 @@ def _build(chunk: _Chunk) -> None:
     previous = chunk.prices.self_price(kind_ie, month - 12, paid - 366)
     short = (month % 12 < 3) & (previous < price) & (month - 12 >= Month(2020, 1).index)
     amount = np.where(short, previous, price)
+    # and some months simply paid short (50-95 % of the price), whatever the year
+    under = ~short & (rng.random(len(rows)) < 0.1)
+    amount = np.where(under, price * rng.integers(50, 96, len(rows)) // 100, amount)
+    short = short | under
     chunk.own_payments(rows, month, paid, amount=amount)
     topped = short & (rng.random(len(rows)) < 0.5)
     chunk.own_payments(
         rows[topped],
         month[topped],
         paid[topped] + rng.integers(20, 60, int(topped.sum())),
-        amount=(price - previous)[topped],
+        amount=(price - amount)[topped],
     )
 
     # wrong year: paid month m - 12 instead of m, refunded weeks later, then paid m again
@@ -922,8 +925,3 @@ def generate(
         for writer in writers.values():
             writer.close()
     return summary
-
-
-def decimal_amount(tiyn: int) -> Decimal:
-    """Tiyn → tenge as an exact decimal."""
-    return Decimal(tiyn).scaleb(-2)
