@@ -46,10 +46,11 @@ def child_generate(folder: Path, people: int, seed: int, months: int) -> dict[st
     started = time.perf_counter()
     summary = generate(folder, people, seed, months=months)
     seconds = time.perf_counter() - started
+    result = {"seconds": seconds, "rows": summary.rows, "peak_mb": _peak_mb()}
     (folder / "generated.json").write_text(
-        json.dumps({"people": people, "seed": seed, "months": months, "rows": summary.rows})
+        json.dumps({"people": people, "seed": seed, "months": months, **result})
     )
-    return {"seconds": seconds, "rows": summary.rows, "peak_mb": _peak_mb()}
+    return result
 
 
 def child_run(folder: Path, parts_per_step: int, out: Path | None) -> dict[str, Any]:
@@ -170,7 +171,11 @@ def _population(root: Path, people: int, seed: int, months: int) -> tuple[Path, 
     if marker.exists():
         info = json.loads(marker.read_text())
         if (info["people"], info["seed"], info["months"]) == (people, seed, months):
-            return folder, {"seconds": None, "rows": info["rows"], "peak_mb": None}
+            return folder, {
+                "seconds": info.get("seconds"),
+                "rows": info["rows"],
+                "peak_mb": info.get("peak_mb"),
+            }
     print(f"generating {people:,} people ...", flush=True)
     return folder, _child("generate", str(folder), str(people), str(seed), str(months))
 
@@ -188,7 +193,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--parts-per-step", type=int, default=4)
+    parser.add_argument("--parts-per-step", type=int, default=16)
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--compare", action="store_true", help="DuckDB against Polars")
     parser.add_argument("--rules-sample", type=int, default=20_000)
@@ -216,11 +221,9 @@ def main() -> None:
             print(f"per-person engine: {rules}", flush=True)
         ratio_1 = rate / rules_rate
         ratio_2 = rate / (2 * rules_rate)
-        generation = (
-            f"{_fmt(generated['seconds'])}, {generated['peak_mb'] / 1024:.1f} GB"
-            if generated["seconds"] is not None
-            else "(reused)"
-        )
+        generation = _fmt(generated["seconds"])
+        if generated.get("peak_mb"):
+            generation += f", {generated['peak_mb'] / 1024:.1f} GB"
         rows.append(
             f"| {date.today()} | {people:,} | {payments:,} | {args.months} | {generation} | "
             f"{best:.1f} s (worst {worst:.1f} s) | {peak:.1f} GB | {rate:,.0f}/s | "

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from osms.batch.engine import PARTS_PER_STEP
 from osms.batch.run import REASONS, Statistics, run
 from osms.rules.month import Month
 
@@ -49,7 +50,7 @@ def coverage_series(
     last: Month,
     *,
     as_of: date | None = None,
-    parts_per_step: int = 4,
+    parts_per_step: int = PARTS_PER_STEP,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> CoverageSeries:
