@@ -622,41 +622,40 @@ def _people_sql(p: Plan) -> str:
 
 
 def _debt_sql(p: Plan) -> str:
-    """R-S-7: the debt months of [M − 12, M] with what is still due for each: the price of
-    the month's year less what the person paid towards it (R-L-5).  A debt month has no own
-    item reaching the price, so all its own items are in ``partials``."""
+    """R-S-7: what was paid towards the debt months of [M − 12, M], for the few who paid
+    part of one (R-L-5: a debt month has no own item reaching the price, so all its own
+    items are in ``partials``).  What is due is computed in :func:`_result_sql`."""
+    first = p.m - _LOOKBACK
+    ie = "kind = 'entrepreneur'"
+    return f"""
+    CREATE OR REPLACE TEMP TABLE debts AS
+    SELECT iin, sum(least(own_total, {_price_case(p, ie, "py")})) AS credit
+    FROM (
+        SELECT v.iin, v.kind, x.mi, any_value(x.py) AS py, sum(x.amt) AS own_total
+        FROM partials x JOIN verdicts v ON v.iin = x.iin
+        WHERE x.mi BETWEEN {first} AND {p.m}
+          AND v.reason IN ('regular', 'grace', 'debt')
+          AND ((v.d13 >> (x.mi - {first})) & 1) = 1
+        GROUP BY v.iin, v.kind, x.mi
+    )
+    GROUP BY iin
+    """
+
+
+def _due_sql(p: Plan) -> str:
+    """R-S-7: the price of each debt month's year (R-L-4) less what was paid towards it."""
     year_m = p.m // 12
     this_year = 0
     for i in range(_LOOKBACK + 1):
         if (p.m - _LOOKBACK + i) // 12 == year_m:
             this_year |= 1 << i
     last_year = 8191 & ~this_year
-    ie = "kind = 'entrepreneur'"
-    first = p.m - _LOOKBACK
-    return f"""
-    CREATE OR REPLACE TEMP TABLE debts AS
-    WITH shown AS (
-        SELECT iin, kind, d13 FROM verdicts
-        WHERE reason IN ('regular', 'grace', 'debt') AND d13 <> 0
-    ),
-    paid AS (
-        SELECT iin, sum(least(own_total, {_price_case(p, ie, "py")})) AS credit
-        FROM (
-            SELECT s.iin, s.kind, x.mi, any_value(x.py) AS py, sum(x.amt) AS own_total
-            FROM shown s JOIN partials x ON x.iin = s.iin
-            WHERE x.mi BETWEEN {first} AND {p.m} AND ((s.d13 >> (x.mi - {first})) & 1) = 1
-            GROUP BY s.iin, s.kind, x.mi
-        )
-        GROUP BY iin
-    )
-    SELECT shown.iin,
-           bit_count(d13 & {this_year}) * {_price_case(p, ie, str(year_m))}
-             + CASE WHEN d13 & {last_year} = 0 THEN 0
-                    ELSE bit_count(d13 & {last_year}) * {_price_case(p, ie, str(year_m - 1))}
+    ie = "v.kind = 'entrepreneur'"
+    return f"""(bit_count(v.d13 & {this_year}) * {_price_case(p, ie, str(year_m))}
+             + CASE WHEN v.d13 & {last_year} = 0 THEN 0
+                    ELSE bit_count(v.d13 & {last_year}) * {_price_case(p, ie, str(year_m - 1))}
                END
-             - coalesce(paid.credit, 0) AS due
-    FROM shown LEFT JOIN paid USING (iin)
-    """
+             - coalesce(dbt.credit, 0))"""
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
@@ -813,7 +812,7 @@ def _tail(con: duckdb.DuckDBPyConnection, p: Plan) -> None:
 
 def _result_sql(p: Plan) -> str:
     next_month = _dlit((Month.of(p.on) + 1).first_day())
-    due = "coalesce(dbt.due, 0)"
+    due = _due_sql(p)
     return f"""
     WITH overrides AS (
         SELECT iin, until_day FROM walk WHERE how = 'day'

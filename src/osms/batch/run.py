@@ -66,8 +66,8 @@ class Statistics:
         reasons = pc.value_counts(table["reason"]).to_pylist()
         for entry in reasons:
             self.by_reason[str(entry["values"])] += int(entry["counts"])
-        category = table.filter(pc.is_valid(table["category"]))["category"]
-        for entry in pc.value_counts(category).to_pylist():
+        # the column alone: filtering the table would copy every column (0.7 s a step)
+        for entry in pc.value_counts(pc.drop_null(table["category"])).to_pylist():
             self.by_category[str(entry["values"])] += int(entry["counts"])
         self.loses_status_next_month += int(
             pc.sum(table["loses_status_next_month"].cast(pa.int64())).as_py() or 0
