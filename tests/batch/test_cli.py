@@ -102,3 +102,40 @@ def test_bad_options_are_refused(tmp_path: Path) -> None:
         batch_app, ["run", "--date", "2026-11-01", "--data", str(tmp_path), "--out", str(tmp_path)]
     )
     assert result.exit_code == 2 and "missing files" in result.output
+
+
+def test_the_registry_exported_gives_the_same_statistics(tmp_path: Path) -> None:
+    """generate --load → export → run: the nightly path from the registry, end to end."""
+    data, exported = tmp_path / "population", tmp_path / "exported"
+    url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
+    result = runner.invoke(
+        batch_app,
+        ["generate", "--people", "500", "--seed", "3", "--out", str(data), "--load", "--url", url],
+    )
+    assert result.exit_code == 0, result.output
+    assert "loaded: people 500" in result.output
+    result = runner.invoke(
+        batch_app, ["export", "--out", str(exported), "--parts", "3", "--url", url]
+    )
+    assert result.exit_code == 0, result.output
+    assert "people 500" in result.output
+
+    statistics = []
+    for folder in (data, exported):
+        out = tmp_path / f"out-{folder.name}"
+        result = runner.invoke(
+            batch_app,
+            ["run", "--date", "2026-11-22", "--data", str(folder), "--out", str(out)],
+        )
+        assert result.exit_code == 0, result.output
+        statistics.append(json.loads((out / "statistics.json").read_text()))
+    assert statistics[0] == statistics[1]
+    assert statistics[0]["people"] == 500
+
+
+def test_an_empty_registry_exports_empty_files(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    result = runner.invoke(batch_app, ["export", "--out", str(tmp_path / "x"), "--url", url])
+    assert result.exit_code == 0, result.output
+    assert "people 0" in result.output and "payments 0" in result.output
+    assert pq.read_table(tmp_path / "x" / "payments.parquet").num_rows == 0

@@ -129,6 +129,31 @@ def generate_command(
         typer.echo("loaded: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
 
 
+@batch_app.command("export")
+def export_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet files.")],
+    parts: Annotated[
+        int, typer.Option("--parts", help="Parts (hash of the IIN), as partitions.", min=1)
+    ] = 8,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Registry URL (default as `osms db`).")
+    ] = None,
+) -> None:
+    """Export the registry as a population folder: the input of `osms batch run`."""
+    from osms.batch.export import export_registry
+    from osms.registry.migrate import NotMigrated, ready_engine
+
+    try:
+        engine = ready_engine(url)
+    except NotMigrated as error:
+        _fail(str(error))
+    try:
+        counts = export_registry(engine, out, parts=parts)
+    finally:
+        engine.dispose()
+    typer.echo(f"{out}: " + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
+
+
 @batch_app.command("run")
 def run_command(
     on: Annotated[str, typer.Option("--date", help="The date asked about, YYYY-MM-DD.")],
