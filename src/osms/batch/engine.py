@@ -826,7 +826,8 @@ def _result_sql(p: Plan) -> str:
                v.reason IN ('regular', 'grace', 'debt') AS shows_debt
         FROM verdicts v LEFT JOIN overrides o USING (iin)
     )
-    SELECT lpad(CAST(v.iin AS VARCHAR), 12, '0') AS iin,
+    SELECT CASE WHEN v.iin >= 100000000000 THEN CAST(v.iin AS VARCHAR)
+                ELSE lpad(CAST(v.iin AS VARCHAR), 12, '0') END AS iin,
            v.kind, v.status, v.reason, v.category, v.insured_until,
            CAST(CASE WHEN shows_debt THEN bit_count(v.d13) ELSE 0 END AS SMALLINT)
                AS debt_months,
