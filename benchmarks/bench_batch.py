@@ -202,6 +202,7 @@ def main() -> None:
     args = parser.parse_args()
 
     rows: list[str] = []
+    compared: list[str] = []
     rules_rate: float | None = None
     for people in args.people:
         folder, generated = _population(args.dir, people, args.seed, args.months)
@@ -236,13 +237,11 @@ def main() -> None:
                     _child("ledger", str(folder), engine, str(parts))
                     for _ in range(max(args.repeat, 3))
                 ]
-                print(
-                    f"ledger step, {engine}, {people:,} people: "
-                    + ", ".join(
-                        f"{t['seconds']:.2f} s / {t['peak_mb'] / 1024:.2f} GB" for t in times
-                    ),
-                    flush=True,
+                line = f"ledger step, {engine}, {people:,} people: " + ", ".join(
+                    f"{t['seconds']:.2f} s / {t['peak_mb'] / 1024:.2f} GB" for t in times
                 )
+                print(line, flush=True)
+                compared.append(line)
     header = (
         "| date | people | ledger items | months | generate (time, peak) | batch run, best of "
         f"{args.repeat} | peak memory | people/s | per-person engine (1 core) | ratio |"
@@ -262,6 +261,9 @@ def main() -> None:
             out.write("|" + "---|" * 10 + "\n")
             for row in rows:
                 out.write(row + "\n")
+            if compared:
+                out.write("\nDuckDB against Polars (time / peak of each run):\n\n")
+                out.write("".join(f"- {line}\n" for line in compared))
 
 
 if __name__ == "__main__":
