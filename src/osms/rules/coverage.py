@@ -52,6 +52,19 @@ class MonthCover:
     items: tuple[PaymentItem, ...]
 
 
+_PRICE_TABLES: dict[tuple[PayerKind, RuleSettings], dict[int, Decimal]] = {}
+
+
+def _price_table(kind: PayerKind, settings: RuleSettings) -> dict[int, Decimal]:
+    """Month prices by ``year * 10000 + year paid``, shared by every ledger of a kind.
+
+    Prices depend only on the kind, the settings and the two years (R-L-4), and parameters
+    are fixed for the life of the process; sharing the table spares each new ledger (one per
+    request) from pricing its months again.
+    """
+    return _PRICE_TABLES.setdefault((kind, settings), {})
+
+
 class Ledger:
     """One person's facts, compiled for fast month-by-month questions."""
 
@@ -62,6 +75,7 @@ class Ledger:
         "_last_known",
         "_paid",
         "_prices",
+        "_unpaid",
         "child_last",
         "contributions_from",
         "facts",
@@ -88,7 +102,8 @@ class Ledger:
         self._last_known: int | None = None
         self._known_on: date | None = None
         self._paid: dict[int, Cover] = {}
-        self._prices: dict[int, Decimal] = {}
+        self._prices = _price_table(facts.kind, settings)
+        self._unpaid: dict[int, bool] = {}
         self.long_payer_memo: dict[int, bool] = {}
 
     @property
@@ -171,6 +186,7 @@ class Ledger:
                 paid[index] = self_cover
         self._paid = paid
         self._known_on = known_on
+        self._unpaid = {}
         self.long_payer_memo = {}
 
     def _price(self, index: int, paid_on: date) -> Decimal:
@@ -200,7 +216,44 @@ class Ledger:
         return self.cover(index, known_on) in _COVERED
 
     def uncovered_liable(self, index: int, known_on: date) -> bool:
-        return self.cover(index, known_on) is Cover.UNPAID
+        """Liable and not covered (R-C-3): the month the look-back rules count.
+
+        Memoised per knowledge date: walking ``insured_until`` asks the same months again for
+        each month ahead (R-S-5's look-back windows overlap).
+        """
+        if known_on != self._known_on:
+            self._snapshot(known_on)
+        unpaid = self._unpaid.get(index)
+        if unpaid is None:
+            unpaid = self._unpaid[index] = self.cover(index, known_on) is Cover.UNPAID
+        return unpaid
+
+    def unpaid_run(self, index: int, known_on: date, limit: int) -> int:
+        """How many months up to ``index`` are liable and unpaid in a row (at most
+        ``limit`` + 1): R-S-5's trailing run."""
+        unpaid = self.uncovered_liable
+        unpaid(index, known_on)  # takes the snapshot of ``known_on`` if needed
+        memo = self._unpaid
+        run = 0
+        while run <= limit:
+            hit = memo.get(index - run)
+            if not (unpaid(index - run, known_on) if hit is None else hit):
+                break
+            run += 1
+        return run
+
+    def any_unpaid(self, first: int, last: int, known_on: date) -> bool:
+        """Whether a month of [first, last] is liable and unpaid (R-S-5's look-back)."""
+        if first > last:
+            return False
+        unpaid = self.uncovered_liable
+        unpaid(first, known_on)  # takes the snapshot of ``known_on`` if needed
+        memo = self._unpaid
+        for i in range(first, last + 1):
+            hit = memo.get(i)
+            if unpaid(i, known_on) if hit is None else hit:
+                return True
+        return False
 
     def self_covered(self, index: int, known_on: date) -> bool:
         return self.cover(index, known_on) is Cover.SELF
@@ -266,12 +319,11 @@ class Ledger:
         After it, every month is liable and unpaid, which lets the engine count ahead.
         """
         if self._last_known is None:
-            latest = self.child_last
-            for first, last, _ in self._categories:
-                latest = max(latest, first if last == _OPEN else last)
-            for item in self.facts.payments:
-                latest = max(latest, item.period.index)
-            self._last_known = latest
+            self._last_known = max(
+                self.child_last,
+                max((first if last == _OPEN else last for first, last, _ in self._categories)),
+                max((item.period.index for item in self.facts.payments), default=0),
+            )
         return self._last_known
 
     def items(self) -> Iterable[PaymentItem]:

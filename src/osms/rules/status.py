@@ -230,15 +230,12 @@ def _month_verdict(ledger: Ledger, m: int, known_on: date) -> _MonthVerdict:
 def _regular(ledger: Ledger, m: int, month: Month, known_on: date) -> _MonthVerdict:
     """R-S-5: the trailing unpaid run within grace, and no other unpaid month in the year."""
     lookback = parameters.lookback_months(month)
-    unpaid = ledger.uncovered_liable
-    run = 0
-    while run <= lookback and unpaid(m - run, known_on):
-        run += 1
+    run = ledger.unpaid_run(m, known_on, lookback)
     grace = _grace_months(ledger, m, month, run, known_on)
     if run > grace:
         return _MonthVerdict(False, Reason.DEBT, run=run, grace_months=grace)
     if ledger.settings.grace_gaps is GraceGaps.BLOCK:
-        blocked = any(unpaid(i, known_on) for i in range(m - lookback, m - run + 1))
+        blocked = ledger.any_unpaid(m - lookback, m - run, known_on)
     else:
         blocked = _gaps_block(_gaps(ledger, m, month, run, known_on), grace, ledger.settings)
     if blocked:
