@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from osms.registry import audit, categories, ledger, people, refunds, registers, temporary
@@ -209,6 +210,22 @@ def test_only_one_refund_of_a_payment_is_approved(session: Session) -> None:
     assert third is not None and third.status is ApplicationStatus.REFUSED
     (item,) = load_facts(session, IIN).payments  # type: ignore[union-attr]
     assert item.refunded_on == date(2025, 3, 10)
+
+
+def test_a_lookup_is_audited_without_waiting_for_the_disk_in_that_transaction_only(
+    session: Session,
+) -> None:
+    audit.record_lookup(
+        session, "api", "status.lookup", IIN, "public check", {"on": date(2026, 1, 5)}
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        assert session.execute(text("SHOW synchronous_commit")).scalar() == "off"
+    session.commit()
+    if session.get_bind().dialect.name == "postgresql":
+        assert session.execute(text("SHOW synchronous_commit")).scalar() == "on"
+    (event,) = audit.for_person(session, IIN)
+    assert (event.actor, event.action, event.why) == ("api", "status.lookup", "public check")
+    assert event.detail == {"on": "2026-01-05"}
 
 
 def test_audit_records_who_what_which_iin_when_and_why(session: Session) -> None:

@@ -166,9 +166,8 @@ def load_facts(session: Session, iin: str) -> PersonFacts | None:
         elif row.tag == _GRANT:
             grants.append(TemporaryGrant(row.label, row.starts_on, row.ends_on))
     kind = max(kinds, key=lambda pair: pair[0])[1] if kinds else PayerKind.SELF_PAYER
-    payments = tuple(
-        PaymentItem(**row._asdict()) for row in session.execute(_PAYMENTS_QUERY, parameters)
-    )
+    # the columns are selected in PaymentItem's field order (payments_statement)
+    payments = tuple(PaymentItem(*row) for row in session.execute(_PAYMENTS_QUERY, parameters))
     return PersonFacts(
         iin=iin,
         birth_date=iin_rules.birth_date(iin),

@@ -36,7 +36,7 @@ def status_of(
     facts, registered = facts_of(session, iin)
     decision = decide(facts, on, as_of)
     if audit_lookup:
-        audit.record(
+        audit.record_lookup(
             session,
             actor,
             "status.lookup",
@@ -52,5 +52,7 @@ def calculator_for(
 ) -> Calculation:
     """The options to become insured when paying on ``on`` (R-K-2, R-K-3)."""
     facts, _ = facts_of(session, iin)
-    audit.record(session, actor, "calculator.lookup", facts.iin, f"calculator through {channel}")
+    audit.record_lookup(
+        session, actor, "calculator.lookup", facts.iin, f"calculator through {channel}"
+    )
     return calculate(facts, on)
