@@ -9,8 +9,8 @@ Modules, each named after its concept:
   (``osms db upgrade``);
 - repositories: :mod:`~osms.registry.people`, :mod:`~osms.registry.categories`,
   :mod:`~osms.registry.ledger` (append-only), :mod:`~osms.registry.registers`,
-  :mod:`~osms.registry.temporary`, :mod:`~osms.registry.refunds`,
-  :mod:`~osms.registry.audit`;
+  :mod:`~osms.registry.temporary`, :mod:`~osms.registry.refunds` (the decision they share in
+  :mod:`~osms.registry.decisions`), :mod:`~osms.registry.audit`;
 - :mod:`~osms.registry.facts`: :func:`~osms.registry.facts.load_facts`, one person's
   :class:`~osms.rules.facts.PersonFacts` in two queries;
 - :mod:`~osms.registry.unit_of_work`: commit or roll back a block of work.

@@ -12,13 +12,15 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from osms.registry.columns import utc_now
-from osms.registry.errors import AlreadyDecided, AlreadyRefunded, NotFound
+from osms.registry import decisions
+from osms.registry.errors import AlreadyRefunded, NotFound
 from osms.registry.models import ApplicationStatus, Payment, RefundApplication, RefundReason
 from osms.rules.calendar import add_working_days
 from osms.rules.parameters import load_parameters
 
 __all__ = ["apply", "approve", "decision_due_by", "for_person", "get", "refuse"]
+
+_NOUN = "refund application"
 
 
 def decision_due_by(applied_on: date) -> date:
@@ -61,11 +63,11 @@ def approve(
     decided_at: datetime | None = None,
 ) -> RefundApplication:
     """Approve: the payment stops counting from ``refunded_on`` (R-S-0)."""
-    application = _undecided(session, application_id)
+    application = decisions.undecided(session, RefundApplication, _NOUN, application_id)
     _refuse_if_refunded(session, application.payment_id)
-    application.status = ApplicationStatus.APPROVED
-    application.decided_by = decided_by
-    application.decided_at = decided_at or utc_now()
+    decisions.decide(
+        application, ApplicationStatus.APPROVED, decided_by=decided_by, decided_at=decided_at
+    )
     application.refunded_on = refunded_on
     session.flush()
     return application
@@ -82,13 +84,15 @@ def refuse(
     """Refuse, with the reason the person is told."""
     if not reason.strip():
         raise ValueError("a refusal gives its reason")
-    application = _undecided(session, application_id)
-    application.status = ApplicationStatus.REFUSED
-    application.decided_by = decided_by
-    application.decided_at = decided_at or utc_now()
-    application.refusal_reason = reason
-    session.flush()
-    return application
+    return decisions.refuse(
+        session,
+        RefundApplication,
+        _NOUN,
+        application_id,
+        decided_by=decided_by,
+        reason=reason,
+        decided_at=decided_at,
+    )
 
 
 def get(session: Session, application_id: int) -> RefundApplication | None:
@@ -104,15 +108,6 @@ def for_person(session: Session, iin: str) -> list[RefundApplication]:
         .order_by(RefundApplication.applied_on, RefundApplication.id)
     )
     return list(session.scalars(statement))
-
-
-def _undecided(session: Session, application_id: int) -> RefundApplication:
-    application = session.get(RefundApplication, application_id, with_for_update=True)
-    if application is None:
-        raise NotFound(f"no refund application {application_id}")
-    if application.status != ApplicationStatus.APPLIED:
-        raise AlreadyDecided(f"refund application {application_id} is already {application.status}")
-    return application
 
 
 def _refuse_if_refunded(session: Session, payment_id: int) -> None:

@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from osms.registry.columns import utc_now
-from osms.registry.errors import AlreadyDecided, NotFound
+from osms.registry import decisions
 from osms.registry.models import ApplicationStatus, TemporaryApplication
 from osms.rules.month import add_months
 from osms.rules.parameters import temporary_status_months
@@ -31,6 +30,8 @@ __all__ = [
     "grant_end",
     "refuse",
 ]
+
+_NOUN = "temporary-status application"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +99,10 @@ def approve(
     decided_at: datetime | None = None,
 ) -> TemporaryApplication:
     """Approve: status is granted on [granted_on, :func:`grant_end`)."""
-    application = _undecided(session, application_id)
-    application.status = ApplicationStatus.APPROVED
-    application.decided_by = decided_by
-    application.decided_at = decided_at or utc_now()
+    application = decisions.undecided(session, TemporaryApplication, _NOUN, application_id)
+    decisions.decide(
+        application, ApplicationStatus.APPROVED, decided_by=decided_by, decided_at=decided_at
+    )
     application.granted_on = granted_on
     application.ends_on = grant_end(granted_on)
     session.flush()
@@ -119,13 +120,15 @@ def refuse(
     """Refuse, with the reason the person is told."""
     if not reason.strip():
         raise ValueError("a refusal gives its reason (R-TMP-1)")
-    application = _undecided(session, application_id)
-    application.status = ApplicationStatus.REFUSED
-    application.decided_by = decided_by
-    application.decided_at = decided_at or utc_now()
-    application.refusal_reason = reason
-    session.flush()
-    return application
+    return decisions.refuse(
+        session,
+        TemporaryApplication,
+        _NOUN,
+        application_id,
+        decided_by=decided_by,
+        reason=reason,
+        decided_at=decided_at,
+    )
 
 
 def get(session: Session, application_id: int) -> TemporaryApplication | None:
@@ -146,14 +149,3 @@ def for_person(session: Session, iin: str) -> list[TemporaryApplication]:
 def documents_of(application: TemporaryApplication) -> list[Document]:
     """The application's documents as values."""
     return [Document.from_json(item) for item in application.documents]
-
-
-def _undecided(session: Session, application_id: int) -> TemporaryApplication:
-    application = session.get(TemporaryApplication, application_id, with_for_update=True)
-    if application is None:
-        raise NotFound(f"no temporary-status application {application_id}")
-    if application.status != ApplicationStatus.APPLIED:
-        raise AlreadyDecided(
-            f"temporary-status application {application_id} is already {application.status}"
-        )
-    return application

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from osms.registry import audit
 from osms.registry import refunds as applications
-from osms.registry.errors import AlreadyDecided, AlreadyRefunded, NotFound
+from osms.registry.errors import AlreadyRefunded, NotFound
 from osms.registry.models import ApplicationStatus, RefundApplication, RefundReason
+from osms.services.decisions import decision_errors, require_reason
 from osms.services.errors import ServiceError
 
 __all__ = ["apply", "approve", "overdue", "pending", "refuse"]
@@ -50,14 +51,10 @@ def apply(
 def approve(
     session: Session, application_id: int, *, refunded_on: date, actor: str
 ) -> RefundApplication:
-    try:
+    with decision_errors("refund", AlreadyRefunded):
         application = applications.approve(
             session, application_id, decided_by=actor, refunded_on=refunded_on
         )
-    except NotFound as error:
-        raise ServiceError("refund.not_found", str(error), status=404) from None
-    except (AlreadyDecided, AlreadyRefunded) as error:
-        raise ServiceError("refund.already_decided", str(error), status=409) from None
     audit.record(
         session,
         actor,
@@ -70,14 +67,9 @@ def approve(
 
 
 def refuse(session: Session, application_id: int, *, reason: str, actor: str) -> RefundApplication:
-    if not reason.strip():
-        raise ServiceError("refund.reason_required", "a refusal gives its reason", field="reason")
-    try:
+    require_reason("refund", reason)
+    with decision_errors("refund"):
         application = applications.refuse(session, application_id, decided_by=actor, reason=reason)
-    except NotFound as error:
-        raise ServiceError("refund.not_found", str(error), status=404) from None
-    except AlreadyDecided as error:
-        raise ServiceError("refund.already_decided", str(error), status=409) from None
     audit.record(
         session, actor, "refund.refuse", application.iin, reason, {"application": application.id}
     )

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from osms.registry import audit, people
 from osms.registry import temporary as applications
-from osms.registry.errors import AlreadyDecided, NotFound
 from osms.registry.models import TemporaryApplication
 from osms.registry.temporary import Document
 from osms.rules.categories import UnknownCategory, category, missing_documents
 from osms.rules.status import decide
+from osms.services.decisions import decision_errors, require_reason
 from osms.services.errors import ServiceError
 from osms.services.people import facts_of
 
@@ -77,14 +77,10 @@ def apply(
 def approve(
     session: Session, application_id: int, *, granted_on: date, actor: str
 ) -> TemporaryApplication:
-    try:
+    with decision_errors("temporary"):
         application = applications.approve(
             session, application_id, decided_by=actor, granted_on=granted_on
         )
-    except NotFound as error:
-        raise ServiceError("temporary.not_found", str(error), status=404) from None
-    except AlreadyDecided as error:
-        raise ServiceError("temporary.already_decided", str(error), status=409) from None
     audit.record(
         session,
         actor,
@@ -99,16 +95,9 @@ def approve(
 def refuse(
     session: Session, application_id: int, *, reason: str, actor: str
 ) -> TemporaryApplication:
-    if not reason.strip():
-        raise ServiceError(
-            "temporary.reason_required", "a refusal gives its reason", field="reason"
-        )
-    try:
+    require_reason("temporary", reason)
+    with decision_errors("temporary"):
         application = applications.refuse(session, application_id, decided_by=actor, reason=reason)
-    except NotFound as error:
-        raise ServiceError("temporary.not_found", str(error), status=404) from None
-    except AlreadyDecided as error:
-        raise ServiceError("temporary.already_decided", str(error), status=409) from None
     audit.record(
         session, actor, "temporary.refuse", application.iin, reason, {"application": application.id}
     )
