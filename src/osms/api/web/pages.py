@@ -14,9 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Final
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from osms.api.deps import DbSession, Today, settings
 from osms.api.ratelimit import RateLimiter, ip_key
@@ -105,7 +104,21 @@ def _look_up(page: Page, iin: str | None, answer: Callable[[str], HTMLResponse])
         return _refused(page, iin, error)
 
 
-def _status_page(page: Page, session: Session, iin: str | None) -> HTMLResponse:
+def _page(request: Request, today: Today, lang: LangParam = None, day: DayParam = None) -> Page:
+    """The request's page: every route takes ``?lang=`` and ``?date=`` alike."""
+    return Page.of(request, lang, day, today)
+
+
+CurrentPage = Annotated[Page, Depends(_page)]
+
+
+# ``/`` is the same page as ``/status`` (the decorator nearest the function registers first).
+@router.get("/status", response_class=HTMLResponse, name="web.status")
+@router.get("/", response_class=HTMLResponse, name="web.index")
+def status(page: CurrentPage, session: DbSession, iin: IINParam = None) -> HTMLResponse:
+    """The IIN form; with ``?iin=`` the status card under it: status and reason, insured until,
+    why, debts, 12 months, pending."""
+
     def answer(number: str) -> HTMLResponse:
         found = status_of(session, number, page.day, actor=ACTOR, channel=CHANNEL)
         decision = found.decision
@@ -123,43 +136,9 @@ def _status_page(page: Page, session: Session, iin: str | None) -> HTMLResponse:
     return _look_up(page, iin, answer)
 
 
-@router.get("/", response_class=HTMLResponse, name="web.index")
-def index(
-    request: Request,
-    session: DbSession,
-    today: Today,
-    iin: IINParam = None,
-    lang: LangParam = None,
-    day: DayParam = None,
-) -> HTMLResponse:
-    """The IIN form; with ``?iin=`` the status card under it (as ``/status``)."""
-    return _status_page(Page.of(request, lang, day, today), session, iin)
-
-
-@router.get("/status", response_class=HTMLResponse, name="web.status")
-def status(
-    request: Request,
-    session: DbSession,
-    today: Today,
-    iin: IINParam = None,
-    lang: LangParam = None,
-    day: DayParam = None,
-) -> HTMLResponse:
-    """The status card: status and reason, insured until, why, debts, 12 months, pending."""
-    return _status_page(Page.of(request, lang, day, today), session, iin)
-
-
 @router.get("/calculator", response_class=HTMLResponse, name="web.calculator")
-def calculator(
-    request: Request,
-    session: DbSession,
-    today: Today,
-    iin: IINParam = None,
-    lang: LangParam = None,
-    day: DayParam = None,
-) -> HTMLResponse:
+def calculator(page: CurrentPage, session: DbSession, iin: IINParam = None) -> HTMLResponse:
     """The options to become insured (R-K-2), the recommended one named first."""
-    page = Page.of(request, lang, day, today)
 
     def answer(number: str) -> HTMLResponse:
         calc = calculator_for(session, number, page.day, actor=ACTOR, channel=CHANNEL)
@@ -171,16 +150,9 @@ def calculator(
 
 @router.get("/plan", response_class=HTMLResponse, name="web.plan")
 def plan(
-    request: Request,
-    session: DbSession,
-    today: Today,
-    iin: IINParam = None,
-    option: OptionParam = None,
-    lang: LangParam = None,
-    day: DayParam = None,
+    page: CurrentPage, session: DbSession, iin: IINParam = None, option: OptionParam = None
 ) -> HTMLResponse:
     """The printable payment plan of one option (R-K-3); the recommended one by default."""
-    page = Page.of(request, lang, day, today)
 
     def answer(number: str) -> HTMLResponse:
         calc = calculator_for(session, number, page.day, actor=ACTOR, channel=CHANNEL)
