@@ -37,6 +37,7 @@ from itertools import chain
 from typing import Final, TypeVar
 
 from osms.intake._io import LineCursor, LineDecoder, Source, as_seekable
+from osms.intake._once import ReadOnce
 from osms.intake.lines import (
     MALFORMED,
     REGISTER_MALFORMED,
@@ -85,8 +86,7 @@ class CsvReader:
         self._key_prefix = f"csv:{sender}:" if sender else "csv:"
         self._decoder = LineDecoder()
         self._cursor: LineCursor | None = None
-        self._header: CsvHeader | None = None
-        self._header_error: RegisterError | None = None
+        self._header: ReadOnce[CsvHeader] = ReadOnce()
         self._streamed = False
         if isinstance(total, str):
             try:
@@ -108,15 +108,7 @@ class CsvReader:
     @property
     def header(self) -> CsvHeader:
         """The header row (raises :class:`RegisterError` when it is not the expected one)."""
-        if self._header_error is not None:
-            raise self._header_error  # the same answer every time
-        if self._header is None:
-            try:
-                self._header = self._read_header()
-            except RegisterError as error:
-                self._header_error = error
-                raise
-        return self._header
+        return self._header.get(self._read_header)
 
     def _read_header(self) -> CsvHeader:
         self._cursor = LineCursor(self._stream, self._decoder)

@@ -71,6 +71,7 @@ from itertools import chain
 from typing import IO, Final, TypeAlias, TypeVar
 
 from osms.intake._io import LineCursor, LineDecoder, Source, as_seekable
+from osms.intake._once import ReadOnce
 from osms.intake.lines import (
     MALFORMED,
     REGISTER_MALFORMED,
@@ -289,8 +290,7 @@ class Mt102Reader:
         self._decoder = LineDecoder()
         self._sender = sender
         self._channel = channel
-        self._header: Mt102Header | None = None
-        self._header_error: RegisterError | None = None
+        self._header: ReadOnce[Mt102Header] = ReadOnce()
         self._envelope = ""
         self._cursor: LineCursor | None = None
         self._first: tuple[int, str] | None = None
@@ -308,15 +308,7 @@ class Mt102Reader:
     @property
     def header(self) -> Mt102Header:
         """Sequence A and the trailer's date and total (raises :class:`RegisterError`)."""
-        if self._header_error is not None:
-            raise self._header_error  # the same answer every time
-        if self._header is None:
-            try:
-                self._header = self._read_header()
-            except RegisterError as error:
-                self._header_error = error
-                raise
-        return self._header
+        return self._header.get(self._read_header)
 
     # -- sequence A --------------------------------------------------------------------------
 
