@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 
 from osms.api.app import create_app
 from osms.api.logs import JsonFormatter, MaskingFilter, mask
+from osms.api.problems import API_MESSAGES
+from osms.i18n import ERROR_CODES
 from osms.registry.db import make_engine
 from tests.api.conftest import PREPAID, SQLITE_ONLY, Api, make_api
 
@@ -134,6 +136,11 @@ def test_an_unknown_api_route_is_a_problem(api: Api) -> None:
         405,
         "request.method_not_allowed",
     )
+
+
+def test_the_api_codes_take_their_texts_from_the_catalogs() -> None:
+    assert set(API_MESSAGES) <= set(ERROR_CODES)
+    assert API_MESSAGES["rate.limited"] == "Too many requests: please wait and try again."
 
 
 def test_the_schema_documents_problems_and_keys(sqlite_engine: Engine) -> None:

@@ -46,7 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from osms.i18n import ERROR_CODES, LANGUAGES, error_message, negotiate
+from osms.i18n import LANGUAGES, error_message, negotiate
 from osms.rules.errors import RuleError
 from osms.services.errors import ServiceError
 
@@ -69,23 +69,25 @@ TYPE_PREFIX: Final = "urn:osms:problem:"
 
 log = logging.getLogger("osms.api")
 
-API_MESSAGES: Final[Mapping[str, str]] = {
-    "auth.key_missing": "This request needs an API key (Authorization: Bearer <key>).",
-    "auth.key_invalid": "The API key is not valid.",
-    "auth.key_revoked": "The API key has been revoked.",
-    "auth.scope_missing": "The API key does not allow this request.",
-    "rate.limited": "Too many requests: please wait and try again.",
-    "request.invalid": "The request is not valid.",
-    "request.not_found": "Not found.",
-    "request.method_not_allowed": "This method is not allowed here.",
-    "request.too_large": "The request is too large.",
-    "request.unsupported_media_type": "This content type is not accepted here.",
-    "request.failed": "The request failed.",
-    "server.error": "Internal error: the request was not completed. Please try again later.",
-    "ready.database": "The database is not reachable.",
-    "ready.migrations": "The database is not migrated to the current version.",
-}
-"""The English messages of the API's own codes (the catalogs translate them once added)."""
+_API_CODES: Final = (
+    "auth.key_missing",
+    "auth.key_invalid",
+    "auth.key_revoked",
+    "auth.scope_missing",
+    "rate.limited",
+    "request.invalid",
+    "request.not_found",
+    "request.method_not_allowed",
+    "request.too_large",
+    "request.unsupported_media_type",
+    "request.failed",
+    "server.error",
+    "ready.database",
+    "ready.migrations",
+)
+
+API_MESSAGES: Final[Mapping[str, str]] = {code: error_message(code, "en") for code in _API_CODES}
+"""The English messages of the API's own codes, read from the catalogs (each text written once)."""
 
 _HTTP_CODES: Final[Mapping[int, str]] = {
     400: "request.invalid",
@@ -177,11 +179,6 @@ def language_of(request: Request) -> str:
 
 def _texts(code: str, lang: str) -> tuple[str, str]:
     """(title in English, detail in ``lang``) for a code."""
-    if code in ERROR_CODES:
-        return error_message(code, "en"), error_message(code, lang)
-    own = API_MESSAGES.get(code)
-    if own is not None:
-        return own, own
     return error_message(code, "en"), error_message(code, lang)
 
 
