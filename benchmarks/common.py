@@ -51,11 +51,20 @@ def database(kind: str, workdir: Path) -> Iterator[Engine]:
 
 
 def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    """The CPU model (the hosts differ: results are only comparable on the same one)."""
+    cpu = platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = f"{cpu} ({line.split(':', 1)[1].strip()})"
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def record(name: str, header: str, columns: list[str], row: list[str]) -> None:
-    """Append a row to ``results/<name>.md``, creating the file with its header."""
+    """Add a row to the table of ``results/<name>.md``, creating the file with its header."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.md"
     if not path.exists():
@@ -67,5 +76,9 @@ def record(name: str, header: str, columns: list[str], row: list[str]) -> None:
             + "---|" * len(columns)
             + "\n"
         )
-    with path.open("a") as out:
-        out.write("| " + " | ".join([str(date.today()), *row]) + " |\n")
+    line = "| " + " | ".join([str(date.today()), *row]) + " |"
+    lines = path.read_text().splitlines()
+    # after the table's last row, so that notes written below the table stay below it
+    rows = [i for i, text in enumerate(lines) if text.startswith("| 2")]
+    at = rows[-1] + 1 if rows else len(lines)
+    path.write_text("\n".join([*lines[:at], line, *lines[at:]]) + "\n")
