@@ -139,3 +139,24 @@ def test_an_empty_registry_exports_empty_files(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "people 0" in result.output and "payments 0" in result.output
     assert pq.read_table(tmp_path / "x" / "payments.parquet").num_rows == 0
+
+
+def test_the_chart_marks_months_whose_look_back_precedes_the_generated_ledger(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "population"
+    result = runner.invoke(
+        batch_app,
+        ["generate", "--people", "500", "--seed", "5", "--months", "13", "--out", str(data)],
+    )
+    assert result.exit_code == 0, result.output
+    chart = tmp_path / "coverage.png"
+    result = runner.invoke(
+        batch_app,
+        ["chart", "--data", str(data), "--from", "2026-10", "--to", "2026-11", "--out", str(chart)],
+    )
+    assert result.exit_code == 0, result.output
+    # 13 months ending 2026-11 start in 2025-11: 2026-11 is the first with a full look-back
+    assert "before 2026-11 the 12-month look-back (R-S-5)" in result.output
+    rows = chart.with_suffix(".csv").read_text().splitlines()
+    assert [row.split(",")[3] for row in rows] == ["complete_history", "false", "true"]

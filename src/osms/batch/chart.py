@@ -13,7 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from osms.batch.engine import PARTS_PER_STEP
+from osms.batch.generate import ledger_start
 from osms.batch.run import REASONS, Statistics, run
+from osms.rules import parameters
 from osms.rules.month import Month
 
 __all__ = ["CoverageSeries", "coverage_series", "draw_chart"]
@@ -33,15 +35,21 @@ _COLOURS = {
 class CoverageSeries:
     months: list[Month]
     stats: list[Statistics]
+    complete_from: Month | None = None
+    """The first month whose look-back (R-S-5, 12 months) lies inside a generated ledger;
+    earlier months count the months before the ledger began as unpaid."""
+
+    def complete(self, month: Month) -> bool:
+        return self.complete_from is None or month >= self.complete_from
 
     def write_csv(self, path: Path) -> None:
         with path.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
-            writer.writerow(["month", "date", "as_of", "people", *REASONS])
+            writer.writerow(["month", "date", "as_of", "complete_history", "people", *REASONS])
             for month, s in zip(self.months, self.stats, strict=True):
-                writer.writerow(
-                    [str(month), s.on, s.as_of, s.people, *(s.by_reason.get(r, 0) for r in REASONS)]
-                )
+                counts = (s.by_reason.get(r, 0) for r in REASONS)
+                complete = str(self.complete(month)).lower()
+                writer.writerow([str(month), s.on, s.as_of, complete, s.people, *counts])
 
 
 def coverage_series(
@@ -65,7 +73,9 @@ def coverage_series(
         stats.append(run(data, day, known, parts_per_step=parts_per_step, jobs=jobs).statistics)
         if progress is not None:
             progress(i + 1, len(months))
-    return CoverageSeries(months, stats)
+    start = ledger_start(data)
+    complete_from = None if start is None else start + parameters.lookback_months(start)
+    return CoverageSeries(months, stats, complete_from)
 
 
 def draw_chart(series: CoverageSeries, out: Path, title: str | None = None) -> Path:
@@ -86,6 +96,19 @@ def draw_chart(series: CoverageSeries, out: Path, title: str | None = None) -> P
     )
     axes.set_ylabel(unit)
     axes.margins(x=0)
+    if series.complete_from is not None and not series.complete(series.months[0]):
+        from matplotlib.dates import date2num
+
+        # a synthetic ledger has no history before it starts: those months read as unpaid
+        axes.axvspan(
+            date2num(series.months[0].first_day()),  # type: ignore[no-untyped-call]
+            date2num(series.complete_from.first_day()),  # type: ignore[no-untyped-call]
+            facecolor="none",
+            edgecolor="#333333",
+            hatch="//",
+            alpha=0.35,
+            label="look-back before the ledger began",
+        )
     axes.set_title(
         title
         or f"OSMS coverage by reason, {series.months[0]} – {series.months[-1]} "

@@ -36,6 +36,7 @@ True
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,10 +63,12 @@ __all__ = [
     "CHUNK",
     "DEFAULT_MONTHS",
     "DEFAULT_TODAY",
+    "METADATA",
     "PROFILES",
     "GenerateSummary",
     "generate",
     "generate_tables",
+    "ledger_start",
 ]
 
 CHUNK = 1 << 18
@@ -73,6 +76,8 @@ CHUNK = 1 << 18
 
 DEFAULT_TODAY = date(2026, 11, 22)
 DEFAULT_MONTHS = 24
+METADATA = "population.json"
+"""What a generated folder was made from (its ledger starts `months` before `today`)."""
 
 # Profiles and their weights (percent of the population), SOURCES.md §9.
 PROFILES: dict[str, float] = {
@@ -924,4 +929,25 @@ def generate(
     finally:
         for writer in writers.values():
             writer.close()
+    (folder / METADATA).write_text(
+        json.dumps(
+            {
+                "people": people,
+                "seed": seed,
+                "months": months,
+                "today": today.isoformat(),
+                "ledger_from": str(Month.of(today) - (months - 1)),
+            }
+        )
+        + "\n"
+    )
     return summary
+
+
+def ledger_start(folder: Path) -> Month | None:
+    """The first month of a generated population's ledger (None for other folders, such as
+    an exported registry, whose history is whatever the registry holds)."""
+    try:
+        return Month.parse(json.loads((folder / METADATA).read_text())["ledger_from"])
+    except (OSError, ValueError, KeyError):
+        return None
