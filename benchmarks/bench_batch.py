@@ -53,11 +53,16 @@ def child_generate(folder: Path, people: int, seed: int, months: int) -> dict[st
     return result
 
 
-def child_run(folder: Path, parts_per_step: int, out: Path | None) -> dict[str, Any]:
+def child_run(folder: Path, parts_per_step: int, out: Path | None, lanes: int) -> dict[str, Any]:
     from osms.batch.run import run
 
     result = run(
-        folder, ON, out=out, formats=("parquet",) if out else (), parts_per_step=parts_per_step
+        folder,
+        ON,
+        out=out,
+        formats=("parquet",) if out else (),
+        parts_per_step=parts_per_step,
+        lanes=lanes,
     )
     stats = result.statistics
     return {
@@ -125,7 +130,12 @@ def child_main(argv: list[str]) -> None:
     if kind == "generate":
         result = child_generate(Path(rest[0]), int(rest[1]), int(rest[2]), int(rest[3]))
     elif kind == "run":
-        result = child_run(Path(rest[0]), int(rest[1]), Path(rest[2]) if rest[2] != "-" else None)
+        result = child_run(
+            Path(rest[0]),
+            int(rest[1]),
+            Path(rest[2]) if rest[2] != "-" else None,
+            int(rest[3]),
+        )
     elif kind == "ledger":
         result = child_ledger(Path(rest[0]), rest[1], int(rest[2]))
     elif kind == "rules":
@@ -193,7 +203,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--parts-per-step", type=int, default=16)
+    parser.add_argument("--parts-per-step", type=int, default=8)
+    parser.add_argument("--lanes", type=int, default=2, help="steps running at once")
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--compare", action="store_true", help="DuckDB against Polars")
     parser.add_argument("--rules-sample", type=int, default=20_000)
@@ -210,7 +221,7 @@ def main() -> None:
         runs = []
         for _ in range(args.repeat):
             out = str(folder / "out") if args.write else "-"
-            runs.append(_child("run", str(folder), str(args.parts_per_step), out))
+            runs.append(_child("run", str(folder), str(args.parts_per_step), out, str(args.lanes)))
             print(f"{people:,} people: {runs[-1]}", flush=True)
         best = min(r["seconds"] for r in runs)
         worst = max(r["seconds"] for r in runs)

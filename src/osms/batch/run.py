@@ -29,6 +29,7 @@ import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from osms.batch.engine import (
+    LANES,
     PARTS_PER_STEP,
     SNAPSHOT_SCHEMA,
     _parquet_views,
@@ -166,6 +167,7 @@ def run(
     out: Path | None = None,
     formats: Iterable[str] = ("parquet",),
     parts_per_step: int = PARTS_PER_STEP,
+    lanes: int = LANES,
     jobs: int | None = None,
     threads: int | None = None,
     memory_limit: str | None = None,
@@ -196,7 +198,13 @@ def run(
             con = connect(threads, memory_limit)
             try:
                 for table in snapshot(
-                    data, on, known, parts_per_step=parts_per_step, con=con, progress=progress
+                    data,
+                    on,
+                    known,
+                    parts_per_step=parts_per_step,
+                    lanes=lanes,
+                    con=con,
+                    progress=progress,
                 ):
                     take(table)
             finally:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from osms.batch.engine import PARTS_PER_STEP, BatchError
+from osms.batch.engine import LANES, PARTS_PER_STEP, BatchError
 from osms.batch.generate import DEFAULT_MONTHS, DEFAULT_TODAY, generate
 from osms.batch.run import FORMATS, Statistics, run
 from osms.rules.month import InvalidMonth, Month
@@ -168,6 +168,9 @@ def run_command(
     parts_per_step: Annotated[
         int, typer.Option("--parts-per-step", help="Parts (262 144 people each) per step.", min=1)
     ] = PARTS_PER_STEP,
+    lanes: Annotated[
+        int, typer.Option("--lanes", help="Steps running at once (memory grows with it).", min=1)
+    ] = LANES,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", help="Worker processes (default 1: DuckDB uses every core).", min=1),
@@ -196,6 +199,7 @@ def run_command(
                 out=out,
                 formats=chosen,
                 parts_per_step=parts_per_step,
+                lanes=lanes,
                 jobs=jobs,
                 threads=threads,
                 memory_limit=memory_limit,
