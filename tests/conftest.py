@@ -24,6 +24,8 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import date
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,7 @@ from osms.registry.columns import utc_now
 from osms.registry.db import make_engine, make_session_factory
 from osms.registry.models import ApplicationStatus, RefundReason, TemporaryApplication
 from osms.registry.unit_of_work import UnitOfWork
-from osms.rules.facts import PersonFacts
+from osms.rules.facts import KNP, Channel, PersonFacts
 from osms.rules.month import Month
 
 POSTGRES_URL_ENV = "OSMS_TEST_POSTGRES_URL"
@@ -210,3 +212,23 @@ def _store_facts(session: Session, facts: PersonFacts, *, source: str = "test") 
 def store_facts() -> Callable[..., None]:
     """``store_facts(session, facts)``: store a :class:`PersonFacts` (see ``_store_facts``)."""
     return _store_facts
+
+
+def pay(session: Session, iin: str, first: Month, last: Month, paid_on: date) -> list[int]:
+    """Self-payments of 4 250 ₸ for each month first … last (inclusive)."""
+    people.ensure(session, iin)
+    ids = []
+    for month in Month.range(first, last + 1):
+        payment = ledger.book(
+            session,
+            iin=iin,
+            period=month,
+            amount=Decimal("4250"),
+            knp=KNP.CONTRIBUTION,
+            payer=iin,
+            channel=Channel.BANK_APP,
+            paid_on=paid_on,
+            idempotency_key=f"test:{iin}:{month}:{paid_on}",
+        )
+        ids.append(payment.id)
+    return ids

@@ -6,7 +6,6 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,10 @@ from sqlalchemy.orm import Session
 from osms.api.app import create_app
 from osms.api.keys import SCOPES, create_client
 from osms.api.settings import ApiSettings
-from osms.registry import ledger, people
+from osms.registry import people
 from osms.registry.db import make_engine, make_session_factory
-from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
+from tests.conftest import pay
 
 TODAY = date(2025, 1, 10)
 PREPAID = "900515300018"  # male, 1990-05-15: 2024-06 … 2025-05 prepaid on 2024-06-03
@@ -73,26 +72,6 @@ class Api:
 
     def auth(self, key: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {key}"}
-
-
-def pay(session: Session, iin: str, first: Month, last: Month, paid_on: date) -> list[int]:
-    """Self-payments of 4 250 ₸ for each month first … last (inclusive)."""
-    people.ensure(session, iin)
-    ids = []
-    for month in Month.range(first, last + 1):
-        payment = ledger.book(
-            session,
-            iin=iin,
-            period=month,
-            amount=Decimal("4250"),
-            knp=KNP.CONTRIBUTION,
-            payer=iin,
-            channel=Channel.BANK_APP,
-            paid_on=paid_on,
-            idempotency_key=f"test:{iin}:{month}:{paid_on}",
-        )
-        ids.append(payment.id)
-    return ids
 
 
 def make_api(engine: Engine, *, public_limit: int = 1000, max_register_bytes: int = 1 << 20) -> Api:

@@ -5,42 +5,21 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from osms.registry import ledger, people
 from osms.registry.models import AuditEvent
 from osms.registry.temporary import Document
-from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
 from osms.rules.status import Reason, Status
 from osms.services import categories, refunds, status, temporary
 from osms.services.errors import ServiceError
+from tests.conftest import pay
 
 ADULT = "900515300018"  # born 1990-05-15
 OTHER = "850312401235"
-
-
-def _pay(session: Session, iin: str, first: Month, last: Month, paid_on: date) -> list[int]:
-    people.ensure(session, iin)
-    ids = []
-    for month in Month.range(first, last + 1):
-        payment = ledger.book(
-            session,
-            iin=iin,
-            period=month,
-            amount=Decimal("4250"),
-            knp=KNP.CONTRIBUTION,
-            payer=iin,
-            channel=Channel.BANK_APP,
-            paid_on=paid_on,
-            idempotency_key=f"test:{iin}:{month}",
-        )
-        ids.append(payment.id)
-    return ids
 
 
 def _actions(session: Session) -> list[str]:
@@ -48,7 +27,7 @@ def _actions(session: Session) -> list[str]:
 
 
 def test_status_from_the_registry_and_its_audit(session: Session) -> None:
-    _pay(session, ADULT, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
+    pay(session, ADULT, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
     answer = status.status_of(session, ADULT, date(2024, 6, 20), actor="web", channel="site")
     assert answer.registered
     assert answer.decision.status is Status.INSURED
@@ -72,7 +51,7 @@ def test_a_malformed_iin_is_a_stable_error(session: Session) -> None:
 
 
 def test_calculator_for_a_registered_person(session: Session) -> None:
-    _pay(session, ADULT, Month(2024, 1), Month(2024, 3), date(2024, 1, 5))
+    pay(session, ADULT, Month(2024, 1), Month(2024, 3), date(2024, 1, 5))
     calc = status.calculator_for(session, ADULT, date(2024, 9, 10), actor="bank", channel="api")
     clear = calc.option("clear_debt")
     assert clear is not None
@@ -166,7 +145,7 @@ def test_temporary_status_needs_the_documents_of_its_category(
 
 
 def test_temporary_status_is_for_people_shown_uninsured(session: Session) -> None:
-    _pay(session, ADULT, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
+    pay(session, ADULT, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
     with pytest.raises(ServiceError) as caught:
         temporary.apply(
             session,
@@ -181,7 +160,7 @@ def test_temporary_status_is_for_people_shown_uninsured(session: Session) -> Non
 
 
 def test_a_refund_stops_the_item_counting_from_the_refund_date(session: Session) -> None:
-    ids = _pay(session, ADULT, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
+    ids = pay(session, ADULT, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
     application = refunds.apply(
         session, ids[0], "wrong_period", applied_on=date(2024, 7, 1), actor="citizen"
     )
@@ -214,7 +193,7 @@ def test_a_refund_names_a_known_reason_and_payment(session: Session) -> None:
 
 
 def test_refusals_give_reasons(session: Session, uow: Callable[[], object]) -> None:
-    ids = _pay(session, ADULT, Month(2024, 6), Month(2024, 6), date(2024, 6, 3))
+    ids = pay(session, ADULT, Month(2024, 6), Month(2024, 6), date(2024, 6, 3))
     application = refunds.apply(
         session, ids[0], "overpayment", applied_on=date(2024, 7, 1), actor="c"
     )

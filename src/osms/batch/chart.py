@@ -35,9 +35,16 @@ _COLOURS = {
 class CoverageSeries:
     months: list[Month]
     stats: list[Statistics]
-    complete_from: Month | None = None
-    """The first month whose look-back (R-S-5, 12 months) lies inside a generated ledger;
-    earlier months count the months before the ledger began as unpaid."""
+    ledger_from: Month | None = None
+    """The first month of a generated ledger (None: the registry's whole history)."""
+
+    @property
+    def complete_from(self) -> Month | None:
+        """The first month whose look-back (R-S-5) lies inside the ledger; earlier months
+        count the months before the ledger began as unpaid."""
+        if self.ledger_from is None:
+            return None
+        return self.ledger_from + parameters.lookback_months(self.ledger_from)
 
     def complete(self, month: Month) -> bool:
         return self.complete_from is None or month >= self.complete_from
@@ -73,9 +80,7 @@ def coverage_series(
         stats.append(run(data, day, known, parts_per_step=parts_per_step, jobs=jobs).statistics)
         if progress is not None:
             progress(i + 1, len(months))
-    start = ledger_start(data)
-    complete_from = None if start is None else start + parameters.lookback_months(start)
-    return CoverageSeries(months, stats, complete_from)
+    return CoverageSeries(months, stats, ledger_start(data))
 
 
 def draw_chart(series: CoverageSeries, out: Path, title: str | None = None) -> Path:

@@ -66,6 +66,7 @@ __all__ = [
     "BatchError",
     "Plan",
     "connect",
+    "decide_parts",
     "part_count",
     "plan",
     "snapshot",
@@ -947,8 +948,7 @@ def _in_lanes(
     """(last part, table) of each step in order, at most ``lanes`` steps running at once."""
     if lanes <= 1:
         for first, last in ranges:
-            _parquet_views(connection, folder, first, last)
-            yield last, _run_step(connection, p)
+            yield last, decide_parts(connection, folder, p, first, last)
         return
     cursors: queue.SimpleQueue[Any] = queue.SimpleQueue()
     for _ in range(lanes):
@@ -959,8 +959,7 @@ def _in_lanes(
     def one(first: int, last: int) -> pa.Table:
         cursor = cursors.get()
         try:
-            _parquet_views(cursor, folder, first, last)
-            return _run_step(cursor, p)
+            return decide_parts(cursor, folder, p, first, last)
         finally:
             cursors.put(cursor)
 
@@ -974,6 +973,12 @@ def _in_lanes(
         while running:
             done, future = running.popleft()
             yield done, future.result()
+
+
+def decide_parts(con: Any, folder: Path, p: Plan, first: int, last: int) -> pa.Table:
+    """The snapshot of parts [first, last] of a population folder (one step)."""
+    _parquet_views(con, folder, first, last)
+    return _run_step(con, p)
 
 
 def snapshot_tables(

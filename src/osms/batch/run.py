@@ -32,9 +32,8 @@ from osms.batch.engine import (
     LANES,
     PARTS_PER_STEP,
     SNAPSHOT_SCHEMA,
-    _parquet_views,
-    _run_step,
     connect,
+    decide_parts,
     part_count,
     plan,
     snapshot,
@@ -147,8 +146,7 @@ def _worker_step(
     global _WORKER_CON
     if _WORKER_CON is None:
         _WORKER_CON = connect(threads, memory)
-    _parquet_views(_WORKER_CON, Path(data), first, last)
-    return _run_step(_WORKER_CON, plan(on, as_of))
+    return decide_parts(_WORKER_CON, Path(data), plan(on, as_of), first, last)
 
 
 _WORKER_CON: Any = None

@@ -235,9 +235,9 @@ def chart_command(
             series = coverage_series(data, start, end, as_of=known, progress=update)
     except BatchError as error:
         _fail(str(error))
-    if series.complete_from is not None and start < series.complete_from:
+    if not series.complete(start):
         typer.echo(
-            f"note: the generated ledger starts in {series.complete_from - 12}; before "
+            f"note: the generated ledger starts in {series.ledger_from}; before "
             f"{series.complete_from} the 12-month look-back (R-S-5) reaches months with no "
             "data, which count as unpaid (hatched on the chart)",
             err=True,

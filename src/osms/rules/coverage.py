@@ -131,8 +131,7 @@ class Ledger:
 
     def cover(self, index: int, known_on: date) -> Cover:
         """How month ``index`` is covered as known on ``known_on`` (R-S-0, R-C-1)."""
-        if known_on != self._known_on:
-            self._snapshot(known_on)
+        self._at(known_on)
         paid = self._paid.get(index)
         # A month the person paid in full stays self-covered inside a category too, so that
         # a category starting mid-way never breaks a prepaid run (R-S-4).
@@ -144,6 +143,11 @@ class Ledger:
         if paid is not None:
             return paid
         return Cover.UNPAID if index >= self.liable_from else Cover.NOT_LIABLE
+
+    def _at(self, known_on: date) -> None:
+        """Make the coverage of ``known_on`` current (the memo loops read it directly)."""
+        if known_on != self._known_on:
+            self._snapshot(known_on)
 
     def _snapshot(self, known_on: date) -> None:
         """Which months the ledger covers as known on ``known_on``, in one pass (R-S-0).
@@ -221,8 +225,7 @@ class Ledger:
         Memoised per knowledge date: walking ``insured_until`` asks the same months again for
         each month ahead (R-S-5's look-back windows overlap).
         """
-        if known_on != self._known_on:
-            self._snapshot(known_on)
+        self._at(known_on)
         unpaid = self._unpaid.get(index)
         if unpaid is None:
             unpaid = self._unpaid[index] = self.cover(index, known_on) is Cover.UNPAID
@@ -231,9 +234,8 @@ class Ledger:
     def unpaid_run(self, index: int, known_on: date, limit: int) -> int:
         """How many months up to ``index`` are liable and unpaid in a row (at most
         ``limit`` + 1): R-S-5's trailing run."""
-        unpaid = self.uncovered_liable
-        unpaid(index, known_on)  # takes the snapshot of ``known_on`` if needed
-        memo = self._unpaid
+        self._at(known_on)
+        memo, unpaid = self._unpaid, self.uncovered_liable
         run = 0
         while run <= limit:
             hit = memo.get(index - run)
@@ -244,11 +246,8 @@ class Ledger:
 
     def any_unpaid(self, first: int, last: int, known_on: date) -> bool:
         """Whether a month of [first, last] is liable and unpaid (R-S-5's look-back)."""
-        if first > last:
-            return False
-        unpaid = self.uncovered_liable
-        unpaid(first, known_on)  # takes the snapshot of ``known_on`` if needed
-        memo = self._unpaid
+        self._at(known_on)
+        memo, unpaid = self._unpaid, self.uncovered_liable
         for i in range(first, last + 1):
             hit = memo.get(i)
             if unpaid(i, known_on) if hit is None else hit:
@@ -265,8 +264,7 @@ class Ledger:
         """
         if self.settings.category_months_make_long_payer:
             return all(self.covered(i, known_on) for i in range(first, last + 1))
-        if known_on != self._known_on:
-            self._snapshot(known_on)
+        self._at(known_on)
         paid = self._paid
         return all(i in paid for i in range(last, first - 1, -1))
 
