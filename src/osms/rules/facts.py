@@ -37,19 +37,23 @@ class PayerKind(StrEnum):
     SELF_PAYER = "self_payer"
     ENTREPRENEUR = "entrepreneur"
     EMPLOYEE = "employee"
+    SELF_EMPLOYED = "self_employed"
+    """The 2026 special tax regime (R-L-6, R-L-9); a self-payer for earlier months."""
 
 
 class KNP(StrEnum):
-    """Payment purpose codes (R-L-2).  Only 121 and 122 cover a month."""
+    """Payment purpose codes (R-L-2).  121, 122 and the ЕСП's 183 cover a month."""
 
     EMPLOYER_DEDUCTION = "121"
     CONTRIBUTION = "122"
     DEDUCTION_PENALTY = "123"
     CONTRIBUTION_PENALTY = "124"
+    SINGLE_PAYMENT = "183"
+    """The single aggregate payment (ЕСП), periods 2019-01 … 2023-12 (R-L-2)."""
 
     @property
     def covers_a_month(self) -> bool:
-        return self in (KNP.EMPLOYER_DEDUCTION, KNP.CONTRIBUTION)
+        return self in (KNP.EMPLOYER_DEDUCTION, KNP.CONTRIBUTION, KNP.SINGLE_PAYMENT)
 
 
 class Channel(StrEnum):
@@ -159,8 +163,14 @@ def period_problem(period: Month, knp: KNP, paid_on: date) -> str | None:
     'line.period_too_early'
     >>> period_problem(Month(2019, 12), KNP.EMPLOYER_DEDUCTION, date(2020, 1, 10)) is None
     True
+    >>> period_problem(Month(2024, 1), KNP.SINGLE_PAYMENT, date(2024, 1, 10))
+    'line.period_outside_esp'
     """
-    if period < earliest_period(knp):
+    if knp is KNP.SINGLE_PAYMENT:
+        first, last = parameters.single_payment_periods()
+        if not first <= period <= last:
+            return "line.period_outside_esp"
+    elif period < earliest_period(knp):
         return "line.period_too_early"
     last = latest_period(paid_on)
     if last is not None and period > last:
@@ -169,9 +179,10 @@ def period_problem(period: Month, knp: KNP, paid_on: date) -> str | None:
 
 
 def _covers(knp: KNP, payer: str | None) -> ItemCover:
-    """КНП 121, or 122 paid by a BIN, is the employer's (R-L-6); other 122 the person's own;
-    penalties (123, 124) never cover (R-L-2)."""
-    if knp is KNP.EMPLOYER_DEDUCTION:
+    """КНП 121, 183 (ЕСП), or 122 paid by a BIN, cover like the employer's (R-L-6); other 122
+    the person's own; penalties (123, 124) never cover (R-L-2).  A ``self_employed`` person's
+    own 122 from 2026 is the employer kind too: the ledger decides that, knowing the kind."""
+    if knp is KNP.EMPLOYER_DEDUCTION or knp is KNP.SINGLE_PAYMENT:
         return ItemCover.EMPLOYER
     if knp is KNP.CONTRIBUTION:
         return ItemCover.EMPLOYER if _is_bin(payer) else ItemCover.SELF

@@ -75,8 +75,11 @@ __all__ = [
     "long_payer_months",
     "lookback_months",
     "minimum_wage",
+    "prepaid_block_start",
     "prepayment_months",
+    "self_employed_regime_start",
     "self_payer_monthly",
+    "single_payment_periods",
     "temporary_status_months",
     "transitional_window",
 ]
@@ -679,6 +682,36 @@ def employer_liability_start() -> Month:
     Month(2017, 7)
     """
     return cast(Month, load_parameters().get("employer_liability_start").latest())
+
+
+@lru_cache(maxsize=1)
+def single_payment_periods() -> tuple[Month, Month]:
+    """R-L-2, R-L-3: the months, inclusive, an ЕСП item (КНП 183) may be for.
+
+    >>> single_payment_periods()
+    (Month(2019, 1), Month(2023, 12))
+    """
+    return cast(tuple[Month, Month], load_parameters().get("single_payment_periods").latest())
+
+
+@lru_cache(maxsize=1)
+def prepaid_block_start() -> date:
+    """R-S-4, §12 Q20: the first day a payment can be part of a prepaid block.
+
+    >>> prepaid_block_start()
+    datetime.date(2022, 9, 5)
+    """
+    return cast(date, load_parameters().get("prepaid_block_start").latest())
+
+
+@lru_cache(maxsize=1)
+def self_employed_regime_start() -> Month:
+    """R-L-6, R-L-9: the first month of the special tax regime for the self-employed.
+
+    >>> self_employed_regime_start()
+    Month(2026, 1)
+    """
+    return cast(Month, load_parameters().get("self_employed_regime_start").latest())
 
 
 @lru_cache(maxsize=1)
