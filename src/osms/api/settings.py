@@ -18,8 +18,9 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date
+
+from osms import clock
 
 __all__ = ["ApiSettings", "kazakhstan_today"]
 
@@ -27,19 +28,9 @@ PUBLIC_RATE_LIMIT_ENV = "OSMS_PUBLIC_RATE_LIMIT"
 MAX_REGISTER_MB_ENV = "OSMS_MAX_REGISTER_MB"
 
 
-def _zone() -> timezone | ZoneInfo:
-    try:
-        return ZoneInfo("Asia/Almaty")
-    except ZoneInfoNotFoundError:  # pragma: no cover - a system without the tz database
-        return timezone(timedelta(hours=5))
-
-
-_KAZAKHSTAN = _zone()
-
-
 def kazakhstan_today() -> date:
-    """Today in Kazakhstan (one time zone, UTC+5, since 1 March 2024)."""
-    return datetime.now(_KAZAKHSTAN).date()
+    """Today in Kazakhstan (R-T-4: :func:`osms.clock.today`, UTC+5 on any machine)."""
+    return clock.today()
 
 
 def _positive(environ: Mapping[str, str], name: str, default: int) -> int:

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from osms import clock
 from osms.rules.calculator import Calculation
 from osms.services import subscriptions
 from osms.services.status import StatusAnswer, calculator_for, status_of
@@ -36,7 +37,7 @@ class BotContext:
     """What the handlers need besides the update: the database and the clock."""
 
     session_factory: sessionmaker[Session]
-    today: Callable[[], date] = date.today
+    today: Callable[[], date] = clock.today
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.strategy import FSMStrategy
 from sqlalchemy.orm import Session, sessionmaker
 
+from osms import clock
 from osms.bot.answers import BotContext
 from osms.bot.handlers import build_router
 
@@ -20,7 +21,7 @@ __all__ = ["create_dispatcher"]
 def create_dispatcher(
     session_factory: sessionmaker[Session],
     *,
-    today: Callable[[], date] = date.today,
+    today: Callable[[], date] = clock.today,
     storage: BaseStorage | None = None,
 ) -> Dispatcher:
     """A dispatcher answering from the registry behind ``session_factory`` on ``today()``.

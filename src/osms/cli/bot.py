@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
+from osms import clock
 from osms.cli.context import engine
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from osms.registry.db import make_session_factory
@@ -57,7 +58,7 @@ def _bot() -> Bot:
 
 def _day(value: str | None) -> date:
     if value is None:
-        return date.today()
+        return clock.today()
     try:
         return date.fromisoformat(value)
     except ValueError:

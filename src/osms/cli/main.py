@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from osms import clock
 from osms.cli.batch import batch_app
 from osms.cli.bot import bot_app
 from osms.cli.clients import clients_app
@@ -94,7 +95,7 @@ def _load(facts: Path) -> Any:
 
 def _person_and_day(iin: str | None, facts: Path | None, on: str | None) -> tuple[Any, date]:
     """The facts from --facts, or from the registry by IIN; and the date (default today)."""
-    day = _parse_day(on, "--date") if on else date.today()
+    day = _parse_day(on, "--date") if on else clock.today()
     if (iin is None) == (facts is None):
         _fail("give an IIN (looked up in the registry) or --facts FILE, not both")
     if facts is not None:
@@ -123,7 +124,7 @@ def status(
 ) -> None:
     """Is the person insured on DATE, as known on AS_OF, and why (registry or --facts)."""
     lang = _lang(lang)
-    day = _parse_day(on, "--date") if on else date.today()
+    day = _parse_day(on, "--date") if on else clock.today()
     known = _parse_day(as_of, "--as-of") if as_of else None
     if (iin is None) == (facts is None):
         _fail("give an IIN (looked up in the registry) or --facts FILE, not both")

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from osms import clock
 from osms.cli.context import actor, engine, session
 from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.intake.booking import book_register
@@ -31,7 +32,7 @@ LangOption = Annotated[str, typer.Option("--lang", help="kk (default), ru or en.
 
 def _day(value: str | None, option: str) -> date:
     if value is None:
-        return date.today()
+        return clock.today()
     try:
         return date.fromisoformat(value)
     except ValueError:
