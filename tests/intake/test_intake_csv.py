@@ -38,6 +38,7 @@ EXPECTED_CODES = {
     17: ("line.malformed",),
     18: ("line.malformed",),
     19: ("line.invalid_iin", "line.period_too_early", "line.amount_not_positive"),
+    21: ("line.period_outside_esp",),
 }
 
 
@@ -48,26 +49,26 @@ def _csv(*rows: str, newline: str = "\n") -> bytes:
 def test_mixed_sample_has_every_line_code() -> None:
     read = read_all(MIXED_CSV.read_bytes())
     assert read.header.format == "csv"
-    assert [r.line_no for r in read.results] == list(range(1, 20))
+    assert [r.line_no for r in read.results] == list(range(1, 22))
     codes = {r.line_no: r.codes for r in read.bad}
     assert codes == EXPECTED_CODES
     assert {c for r in read.bad for c in r.codes} == set(LINE_CODES)
 
-    assert read.totals.lines == 19
-    assert (read.totals.accepted, read.totals.rejected) == (4, 15)
+    assert read.totals.lines == 21
+    assert (read.totals.accepted, read.totals.rejected) == (5, 16)
     assert read.totals.accepted + read.totals.rejected == read.totals.lines
-    assert read.totals.amount == Decimal("94900.00")
-    assert read.totals.declared_total == Decimal("94900.00")  # the "# total:" row
+    assert read.totals.amount == Decimal("100850.00")
+    assert read.totals.declared_total == Decimal("100850.00")  # the "# total:" row
     assert read.totals.matches
     assert read.header.line_count is None  # the header was read before the lines
-    assert read.reader.header.line_count == 19
-    assert read.reader.header.declared_total == Decimal("94900.00")
-    assert sum(read.totals.rejected_by_code.values()) == 15
+    assert read.reader.header.line_count == 21
+    assert read.reader.header.declared_total == Decimal("100850.00")
+    assert sum(read.totals.rejected_by_code.values()) == 16
 
 
 def test_mixed_sample_good_lines() -> None:
     good = {line.line_no: line for line in read_all(MIXED_CSV.read_bytes()).good}
-    assert sorted(good) == [1, 2, 6, 9]
+    assert sorted(good) == [1, 2, 6, 9, 20]
     first = good[1]
     assert first == IntakeLine(
         line_no=1,
@@ -89,6 +90,9 @@ def test_mixed_sample_good_lines() -> None:
     assert good[2].channel is Channel.KAZPOST and good[2].period == Month(2025, 5)
     assert good[6].knp is KNP.EMPLOYER_DEDUCTION and good[6].period == Month(2017, 7)
     assert good[9].period == Month(2026, 6)  # month(paid_on) + 12 is still allowed
+    # R-L-2: an ЕСП item (КНП 183) for a month of 2019-01 … 2023-12, paid later
+    assert (good[20].knp, good[20].period) == (KNP.SINGLE_PAYMENT, Month(2022, 3))
+    assert (good[20].surname, good[20].given_name) == ("Сейітов", "Ілияс")
 
 
 def test_mixed_sample_errors_name_field_and_value() -> None:
@@ -104,6 +108,7 @@ def test_mixed_sample_errors_name_field_and_value() -> None:
     assert bad[18].field == "knp" and "reference" in bad[18].message
     assert bad[18].amount == Decimal("6000.00")
     assert bad[14].reference == "csv:T-0001"
+    assert (bad[21].field, "2024-01" in bad[21].message) == ("period", True)
 
 
 def test_mixed_sample_in_cp1251_reads_the_same() -> None:

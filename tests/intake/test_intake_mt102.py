@@ -395,6 +395,17 @@ def test_header_knp_and_payer_apply_to_every_line() -> None:
     assert {r.knp for r in penalty.good} == {KNP.CONTRIBUTION_PENALTY}
 
 
+def test_single_payment_knp_183_in_an_mt102_list() -> None:
+    # R-L-2, R-L-3: ЕСП months are 2019-01 … 2023-12; May 2025 is outside them
+    esp = _replace(t8_utf8(), "/KNP/122", "/KNP/183")
+    outside = read_all(esp)
+    assert [(r.code, r.field) for r in outside.bad] == [("line.period_outside_esp", "period")] * 2
+    inside = read_all(_replace(esp, "/PERIOD/052025\n:21:2", "/PERIOD/122023\n:21:2"))
+    assert [type(r) for r in inside.results] == [IntakeLine, LineError]
+    (line,) = inside.good
+    assert (line.knp, line.period, line.iin) == (KNP.SINGLE_PAYMENT, Month(2023, 12), IVANOV)
+
+
 def test_the_same_line_number_twice_is_a_duplicate() -> None:
     read = read_all(_replace(t8_utf8(), ":21:2", ":21:1"))
     assert isinstance(read.results[0], IntakeLine)

@@ -23,7 +23,7 @@ from osms.intake.register import KeySet
 from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.rules import bin as kzbin
 from osms.rules import iin as kziin
-from osms.rules.facts import KNP, Channel, earliest_period, latest_period
+from osms.rules.facts import KNP, Channel, period_problem
 from osms.rules.month import Month
 
 from .helpers import CSV_LINES, T8_LINES, mutated, t8_utf8
@@ -56,9 +56,7 @@ def check_good_line(line: IntakeLine) -> None:
     assert kziin.is_valid(line.iin) and len(line.iin) == 12
     assert kzbin.is_valid(line.payer) or kziin.is_valid(line.payer)
     assert line.amount > 0
-    assert earliest_period(line.knp) <= line.period
-    last = latest_period(line.paid_on)
-    assert last is None or line.period <= last
+    assert period_problem(line.period, line.knp, line.paid_on) is None  # R-L-3
     assert line.reference.startswith(("mt102:", "csv:"))
 
 

@@ -14,6 +14,7 @@ from osms import i18n
 from osms.intake import IntakeLine, LineError, LineProblem, RegisterError, validate_line
 from osms.intake.lines import LINE_CODES, REGISTER_CODES
 from osms.intake.validation import (
+    LineValidator,
     earliest_period,
     latest_period,
     parse_amount,
@@ -133,6 +134,63 @@ def test_boundaries_come_from_the_parameters() -> None:
     assert isinstance(check(period="2026-06"), IntakeLine)
     assert isinstance(check(period="2017-07", knp="123"), IntakeLine)
     assert isinstance(check(period="2017-07", knp="124"), LineError)
+
+
+@pytest.mark.parametrize(
+    ("period", "paid_on"),
+    [("2019-01", "2019-02-10"), ("2023-12", "2024-01-10"), ("2022-03", "2025-06-25")],
+)
+def test_single_payment_knp_183_is_accepted_in_its_window(period: str, paid_on: str) -> None:
+    # R-L-2: the ЕСП (КНП 183) covers months 2019-01 … 2023-12, even before 2020-01
+    line = check(knp="183", period=period, paid_on=paid_on)
+    assert isinstance(line, IntakeLine)
+    assert line.knp is KNP.SINGLE_PAYMENT and line.period == Month.parse(period)
+    validator = LineValidator()
+    context = validator.context("183", FIELDS["payer"], paid_on, "terminal")
+    assert context is not None
+    fast = validator.line(
+        context, 7, FIELDS["iin"], period, "6000.00", "csv:T-1", None, None, None, None, ""
+    )
+    assert fast == line
+
+
+@pytest.mark.parametrize(
+    ("period", "paid_on", "codes"),
+    [
+        ("2018-12", "2019-02-10", ("line.period_outside_esp",)),
+        ("2024-01", "2024-01-10", ("line.period_outside_esp",)),
+        ("2025-05", "2025-06-25", ("line.period_outside_esp",)),
+        # inside the window but more than 12 months after the payment: R-L-3's own limit
+        ("2023-12", "2022-06-01", ("line.period_too_late",)),
+        ("2026-07", "2025-06-25", ("line.period_outside_esp", "line.period_too_late")),
+    ],
+)
+def test_single_payment_outside_its_window_has_its_own_code(
+    period: str, paid_on: str, codes: tuple[str, ...]
+) -> None:
+    error = check(knp="183", period=period, paid_on=paid_on)
+    assert isinstance(error, LineError)
+    assert error.codes == codes and error.field == "period"
+    assert period in error.message
+    if codes[0] == "line.period_outside_esp":
+        assert "183" in error.message and "2019-01" in error.message
+    validator = LineValidator()
+    context = validator.context("183", FIELDS["payer"], paid_on, "terminal")
+    assert context is not None
+    assert (
+        validator.line(
+            context, 7, FIELDS["iin"], period, "6000.00", "csv:T-1", None, None, None, None, ""
+        )
+        is None
+    )
+
+
+def test_the_unknown_knp_message_lists_183() -> None:
+    error = check(knp="125")
+    assert isinstance(error, LineError) and error.code == "line.unknown_knp"
+    assert "183" in error.message
+    assert "183" in i18n.error_message("line.unknown_knp", "kk")
+    assert "183" in i18n.error_message("line.period_outside_esp", "ru")
 
 
 def test_payments_before_the_prepayment_parameter_and_at_the_end_of_time() -> None:

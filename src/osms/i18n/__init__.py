@@ -620,12 +620,16 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
             "The period is too early: contributions (KNP 122) are accepted from January 2020, "
             "employer deductions (KNP 121) from July 2017."
         ),
+        "line.period_outside_esp": (
+            "The period is outside the months of the single aggregate payment (KNP 183): "
+            "January 2019 to December 2023."
+        ),
         "line.period_too_late": (
             "The period is too late: it may be at most 12 months after the month of payment."
         ),
         "line.amount_not_positive": "The amount must be greater than zero.",
         "line.unknown_knp": (
-            "Unknown payment purpose code (KNP): only 121, 122, 123 and 124 are accepted."
+            "Unknown payment purpose code (KNP): only 121, 122, 123, 124 and 183 are accepted."
         ),
         "line.duplicate": "This payment has already been received (duplicate).",
         "line.malformed": "The line cannot be read.",

@@ -22,9 +22,10 @@ Line codes (R-L-3 and the formats of R-F-1/R-F-2), in the order in which
 ``line.invalid_period``     the period is not a month (``YYYY-MM``, ``MM.YYYY``, ``MMYYYY``)
 ``line.period_too_early``   before the start of liability for the КНП (2020-01 for 122/124,
                             2017-07 for 121/123, from :mod:`osms.rules.parameters`)
+``line.period_outside_esp`` КНП 183 (ЕСП) for a month outside 2019-01 … 2023-12 (R-L-2, R-L-3)
 ``line.period_too_late``    later than month(paid_on) + 12 (``prepayment_months``)
 ``line.amount_not_positive`` amount ≤ 0
-``line.unknown_knp``        КНП other than 121, 122, 123, 124 (R-L-2)
+``line.unknown_knp``        КНП other than 121, 122, 123, 124, 183 (R-L-2)
 ``line.invalid_payer``      the payer is neither a valid BIN nor a valid IIN
 ``line.duplicate``          the same idempotency key appeared earlier in the same register
                             (R-L-7; duplicates against the ledger are found at booking)
@@ -57,6 +58,7 @@ __all__ = [
     "INVALID_PERIOD",
     "LINE_CODES",
     "MALFORMED",
+    "PERIOD_OUTSIDE_ESP",
     "PERIOD_TOO_EARLY",
     "PERIOD_TOO_LATE",
     "REGISTER_CODES",
@@ -77,6 +79,7 @@ MALFORMED: Final = "line.malformed"
 INVALID_IIN: Final = "line.invalid_iin"
 INVALID_PERIOD: Final = "line.invalid_period"
 PERIOD_TOO_EARLY: Final = "line.period_too_early"
+PERIOD_OUTSIDE_ESP: Final = "line.period_outside_esp"
 PERIOD_TOO_LATE: Final = "line.period_too_late"
 AMOUNT_NOT_POSITIVE: Final = "line.amount_not_positive"
 UNKNOWN_KNP: Final = "line.unknown_knp"
@@ -88,6 +91,7 @@ LINE_CODES: Final[tuple[str, ...]] = (
     INVALID_IIN,
     INVALID_PERIOD,
     PERIOD_TOO_EARLY,
+    PERIOD_OUTSIDE_ESP,
     PERIOD_TOO_LATE,
     AMOUNT_NOT_POSITIVE,
     UNKNOWN_KNP,

@@ -8,9 +8,10 @@ that is absent: a missing MT102 tag or CSV cell) and returns an :class:`IntakeLi
 1. ``line.malformed``: a required field is absent; the amount is not a number; ``paid_on`` or
    the birth date is not a date; the channel is unknown; the reference is empty;
 2. ``line.invalid_iin`` (R-IIN-3); 3. ``line.invalid_period``; 4. ``line.period_too_early``;
-5. ``line.period_too_late``; 6. ``line.amount_not_positive``; 7. ``line.unknown_knp``;
-8. ``line.invalid_payer`` (neither a valid BIN nor a valid IIN, R-BIN-1, R-IIN-3);
-9. ``line.duplicate``, found by the register, which alone sees the other lines.
+5. ``line.period_outside_esp``; 6. ``line.period_too_late``; 7. ``line.amount_not_positive``;
+8. ``line.unknown_knp``; 9. ``line.invalid_payer`` (neither a valid BIN nor a valid IIN,
+R-BIN-1, R-IIN-3); 10. ``line.duplicate``, found by the register, which alone sees the other
+lines.
 
 The first problem is the error's ``code``; ``codes`` lists them all.  A check that needs a
 field that could not be read is skipped (an unreadable amount is ``line.malformed``, not also
@@ -19,9 +20,11 @@ field that could not be read is skipped (an unreadable amount is ``line.malforme
 Period bounds (R-L-3): a period is too early before :func:`~osms.rules.parameters.liability_start`
 for КНП 122 and 124 and before :func:`~osms.rules.parameters.employer_liability_start` for
 КНП 121 and 123 (a penalty follows its principal: 123 is the penalty on deductions, 124 on
-contributions; R-L-3 names only 121 and 122).  It is too late after month(paid_on) +
-:func:`~osms.rules.parameters.prepayment_months` (12); for a payment made before that parameter's
-first value the first value applies.
+contributions; R-L-3 names only 121 and 122).  КНП 183, the single aggregate payment (ЕСП), has
+its own window instead, :func:`~osms.rules.parameters.single_payment_periods` (2019-01 …
+2023-12): a month outside it is ``line.period_outside_esp`` (R-L-2, R-L-3), never "too early".
+Every КНП is too late after month(paid_on) + :func:`~osms.rules.parameters.prepayment_months`
+(12); for a payment made before that parameter's first value the first value applies.
 
 Text forms accepted:
 
@@ -30,7 +33,8 @@ Text forms accepted:
   rejected as not positive); at most 13 integer digits;
 - dates: ``YYYY-MM-DD``, ``DD.MM.YYYY`` and ``YYYYMMDD`` (MT102 ``/DT/``);
 - period: anything :meth:`Month.parse` reads (``2025-05``, ``05.2025``, ``052025``);
-- КНП: ``121`` ... ``124``; channel: a :class:`~osms.rules.facts.Channel` value, any case.
+- КНП: ``121`` ... ``124`` and ``183``; channel: a :class:`~osms.rules.facts.Channel` value,
+  any case.
 
 Speed: the readers validate through a :class:`LineValidator`, one per register.  It accepts the
 usual good line with a few dictionary look-ups (periods, amounts and the КНП, payer, payment
@@ -55,6 +59,7 @@ from osms.intake.lines import (
     INVALID_PAYER,
     INVALID_PERIOD,
     MALFORMED,
+    PERIOD_OUTSIDE_ESP,
     PERIOD_TOO_EARLY,
     PERIOD_TOO_LATE,
     UNKNOWN_KNP,
@@ -67,6 +72,7 @@ from osms.rules import bin as kzbin
 from osms.rules import iin as kziin
 from osms.rules.facts import KNP, Channel, earliest_period, latest_period
 from osms.rules.month import InvalidMonth, Month
+from osms.rules.parameters import single_payment_periods
 
 __all__ = [
     "REQUIRED_FIELDS",
@@ -315,16 +321,28 @@ def validate_line(
             )
 
     if period_value is not None and knp_value is not None:
-        first = earliest_period(knp_value)
-        if period_value < first:
-            found.append(
-                LineProblem(
-                    PERIOD_TOO_EARLY,
-                    "period",
-                    f"period {period_value} is before {first}, the first month for "
-                    f"KNP {knp_value.value}",
+        if knp_value is KNP.SINGLE_PAYMENT:
+            esp_first, esp_last = single_payment_periods()
+            if not esp_first <= period_value <= esp_last:
+                found.append(
+                    LineProblem(
+                        PERIOD_OUTSIDE_ESP,
+                        "period",
+                        f"period {period_value} is outside {esp_first} … {esp_last}, the months "
+                        "of the single aggregate payment (KNP 183)",
+                    )
                 )
-            )
+        else:
+            first = earliest_period(knp_value)
+            if period_value < first:
+                found.append(
+                    LineProblem(
+                        PERIOD_TOO_EARLY,
+                        "period",
+                        f"period {period_value} is before {first}, the first month for "
+                        f"KNP {knp_value.value}",
+                    )
+                )
     if period_value is not None and paid_on_value is not None:
         last = _latest_period(paid_on_value)
         if last is not None and period_value > last:
@@ -506,9 +524,10 @@ class LineContext:
     paid_on: date
     channel: Channel
     first: int
-    """``earliest_period(knp).index``"""
+    """``earliest_period(knp).index`` (КНП 183: the first month of the ЕСП window)"""
     last: int
-    """``latest_period(paid_on).index``, or a number past every month when there is none."""
+    """``latest_period(paid_on).index``, or a number past every month when there is none
+    (КНП 183: no later than the last month of the ЕСП window)."""
 
 
 class LineValidator:
@@ -642,15 +661,26 @@ def _context(
         or channel_value is None
     ):
         return None
-    last = _latest_period(paid_on_value)
+    first, last = _period_window(knp_value, paid_on_value)
     return LineContext(
         knp=knp_value,
         payer=payer_value,
         paid_on=paid_on_value,
         channel=channel_value,
-        first=earliest_period(knp_value).index,
-        last=_NO_LAST_PERIOD if last is None else last.index,
+        first=first,
+        last=last,
     )
+
+
+def _period_window(knp: KNP, paid_on: date) -> tuple[int, int]:
+    """The month indexes, inclusive, a line with this КНП paid on this day may be for (R-L-3):
+    the КНП's own first month (for КНП 183 its window) through month(paid_on) + 12."""
+    latest = _latest_period(paid_on)
+    last = _NO_LAST_PERIOD if latest is None else latest.index
+    if knp is KNP.SINGLE_PAYMENT:
+        esp_first, esp_last = single_payment_periods()
+        return esp_first.index, min(last, esp_last.index)
+    return earliest_period(knp).index, last
 
 
 def _read_birth_date(text: str) -> date | None:
