@@ -56,6 +56,9 @@ EXPECTED = {
     "employer_due_day",
     "penalty_multiplier",
     "base_rate",
+    "single_payment_periods",
+    "prepaid_block_start",
+    "self_employed_regime_start",
 }
 
 # --- the CI check: no value without a reference ---------------------------------------------
@@ -85,19 +88,47 @@ def test_coverage_of_the_engine_years() -> None:
 
 def test_coverage_reports_the_first_unknown_year() -> None:
     problems = check_coverage([2027])
-    assert any(p.startswith("minimum_wage: no value from 2027-01-01") for p in problems)
+    assert any(
+        p.startswith("monthly_calculation_index: no value from 2027-01-01") for p in problems
+    )
+    assert not any(p.startswith("minimum_wage") for p in problems)  # carried forward (R-P-1)
     assert not any(p.startswith("grace_months") for p in problems)  # open-ended statute
+    assert not any(p.startswith("self_payer_rate") for p in problems)  # open-ended statute
     assert not any(p.startswith("base_rate") for p in problems)  # marked incomplete
 
 
+STATUTORY = (
+    "self_payer_rate",
+    "entrepreneur_rate",
+    "entrepreneur_base_multiplier",
+    "employer_rate",
+    "employee_rate",
+    "employer_cap_mw",
+    "employee_cap_mw",
+    "grace_months",
+    "long_payer_grace_months",
+    "long_payer_months",
+    "lookback_months",
+    "prepayment_months",
+    "credit_delay_working_days",
+    "employer_due_day",
+    "penalty_multiplier",
+)
+
+
 def test_yearly_amounts_have_an_until_and_statutes_say_why_not() -> None:
+    """R-P-1: only the yearly amounts (and the base-rate table) end; the Law's rates, shares,
+    caps and terms hold until the Law changes them."""
     table = load_parameters()
     for name in ("minimum_wage", "monthly_calculation_index", "base_rate"):
         assert table.get(name).until is not None, name
+    for name in STATUTORY:
+        assert table.get(name).until is None, name
     for name in table.names():
         parameter = table.get(name)
         if parameter.until is None:
             assert parameter.open_ended, name
+    assert table.get("minimum_wage").carried_forward
 
 
 # --- values and derived amounts (SOURCES.md T1, T3) -----------------------------------------
@@ -198,17 +229,67 @@ def test_status_parameters() -> None:
     assert table.get("employer_due_day").at(date(2023, 8, 4)) == 25
 
 
-def test_penalty_parameters() -> None:
-    table = load_parameters()
-    assert table.get("penalty_multiplier").at(date(2020, 6, 1)) == Decimal("2.5")
-    assert table.get("penalty_multiplier").at(date(2023, 8, 4)) == Decimal("1.25")
-    base_rate = table.get("base_rate")
-    assert base_rate.at(date(2023, 7, 10)) == Decimal("16.75")
-    assert base_rate.at(date(2023, 8, 27)) == Decimal("16.75")
-    with pytest.raises(ParameterMissing):
-        base_rate.at(date(2023, 8, 28))
-    with pytest.raises(ParameterMissing):
-        base_rate.at(date(2023, 7, 9))
+def test_penalty_multiplier_is_2_5_before_2018_and_1_25_from_2018() -> None:
+    """RULES.md §12 Q23, R-K-4."""
+    multiplier = load_parameters().get("penalty_multiplier")
+    assert multiplier.at(date(2017, 7, 1)) == Decimal("2.5")
+    assert multiplier.at(date(2017, 12, 31)) == Decimal("2.5")
+    assert multiplier.at(date(2018, 1, 1)) == Decimal("1.25")
+    assert multiplier.at(date(2020, 6, 1)) == Decimal("1.25")
+    assert multiplier.at(date(2040, 1, 1)) == Decimal("1.25")
+
+
+# RULES.md §13: the NBK base-rate decisions, effective dates.
+BASE_RATE_DECISIONS = [
+    ("2017-04-01", "11"),
+    ("2018-10-15", "9.25"),
+    ("2021-01-26", "9.00"),
+    ("2022-01-25", "10.25"),
+    ("2022-02-24", "13.5"),
+    ("2022-04-25", "14"),
+    ("2022-07-25", "14.5"),
+    ("2022-10-26", "16"),
+    ("2022-12-05", "16.75"),
+    ("2023-08-28", "16.5"),
+    ("2023-10-09", "16"),
+    ("2023-11-27", "15.75"),
+    ("2024-01-22", "15.25"),
+]
+
+
+@pytest.mark.parametrize(("day", "rate"), BASE_RATE_DECISIONS)
+def test_every_listed_base_rate_decision(day: str, rate: str) -> None:
+    base_rate = load_parameters().get("base_rate")
+    assert base_rate.at(date.fromisoformat(day)) == Decimal(rate)
+    assert "R-K-4" in base_rate.reference_at(date.fromisoformat(day))
+
+
+def test_base_rate_holds_until_the_next_decision() -> None:
+    base_rate = load_parameters().get("base_rate")
+    assert base_rate.at(date(2022, 2, 23)) == Decimal("10.25")
+    assert base_rate.at(date(2023, 8, 27)) == Decimal("16.75")  # W29: 16.75 % kept 10.07.2023
+    assert base_rate.at(date(2024, 2, 25)) == Decimal("15.25")  # the next decision: 26.02.2024
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "2017-03-31",  # before the first recorded rate
+        "2017-04-02",  # the 2017-2020 intermediate decisions are missing (RULES.md §13)
+        "2018-10-16",
+        "2020-06-15",
+        "2021-01-27",  # 2021 rises are not in the table (see base_rate.yaml)
+        "2022-01-24",
+        "2024-02-26",  # after the last recorded decision's period
+        "2026-12-07",
+    ],
+)
+def test_days_without_a_known_base_rate_are_missing(day: str) -> None:
+    with pytest.raises(ParameterMissing) as caught:
+        load_parameters().get("base_rate").at(date.fromisoformat(day))
+    assert caught.value.code == "parameter.missing"
+    assert caught.value.day == date.fromisoformat(day)
+    assert day in str(caught.value)
 
 
 def test_reference_at() -> None:
@@ -220,15 +301,37 @@ def test_reference_at() -> None:
 # --- missing values ------------------------------------------------------------------------
 
 
-def test_minimum_wage_2027_is_missing() -> None:
+def test_an_unpublished_minimum_wage_is_the_last_published_one_provisionally() -> None:
+    """R-P-1, §12 Q22: no query fails because a year is not published."""
+    assert minimum_wage(2027) == minimum_wage(2035) == minimum_wage(2026) == Decimal(85000)
+    assert [parameters.minimum_wage_is_provisional(y) for y in (2016, 2026, 2027, 2040)] == [
+        False,
+        False,
+        True,
+        True,
+    ]
+    assert not parameters.minimum_wage_is_provisional(2010)  # before any MW: missing instead
+    assert "minimum_wage_is_provisional" in parameters.__all__
+
+
+@pytest.mark.parametrize("year", [2027, 2028, 2031])
+def test_derived_amounts_work_for_unpublished_years(year: int) -> None:
+    assert str(self_payer_monthly(year)) == "4250"
+    assert str(entrepreneur_monthly(year)) == "5950"
+    assert parameters.employer_max_monthly(Month(year, 3)) == 102000
+    assert parameters.employee_max_monthly(Month(year, 3)) == 34000
+    assert parameters.grace_months(Month(year, 3)) == 3
+
+
+def test_the_minimum_wage_before_the_first_year_is_missing() -> None:
     with pytest.raises(ParameterMissing) as caught:
-        minimum_wage(2027)
+        minimum_wage(2015)
     error = caught.value
     assert error.code == "parameter.missing"
     assert error.parameter == "minimum_wage"
-    assert error.day == date(2027, 1, 1)
+    assert error.day == date(2015, 1, 1)
     assert isinstance(error, RuleError)
-    assert "until 2026-12-31" in str(error)
+    assert "before its first value" in str(error)
 
 
 def test_before_the_first_value_is_missing() -> None:
@@ -363,3 +466,57 @@ def test_schema_invalid_yaml_and_names(tmp_path: Path) -> None:
         _load(tmp_path, "values: [unclosed\n")
     with pytest.raises(ParameterFileError, match=r"Bad-Name\.yaml: \(file name\)"):
         _load(tmp_path, GOOD, name="Bad-Name")
+
+
+def test_schema_carried_forward(tmp_path: Path) -> None:
+    text = GOOD.replace("until: 2026-12-31", 'until: 2026-12-31\ncarried_forward: "budget law"')
+    amount = _load(tmp_path, text).get("test_amount")
+    assert amount.at(date(2030, 5, 1)) == 85000
+    assert amount.is_provisional(date(2027, 1, 1))
+    assert not amount.is_provisional(date(2026, 12, 31))
+    assert _load(tmp_path, text).check_coverage([2027]) == []
+    with pytest.raises(ParameterFileError, match=r"carried_forward: a parameter is either"):
+        _load(tmp_path, text.replace("until: 2026-12-31", 'until: 2026-12-31\nincomplete: "x"'))
+    open_ended = GOOD.replace("unit: KZT", "unit: months").replace(
+        "until: 2026-12-31", 'until: null\nopen_ended: "law"\ncarried_forward: "x"'
+    )
+    with pytest.raises(ParameterFileError, match=r"carried_forward: only allowed with an until"):
+        _load(tmp_path, open_ended)
+
+
+GAP = """\
+  - from: 2024-03-01
+    value: null
+    reference: "Decisions of March 2024 not recorded (SOURCES.md §8, W29)"
+    last_checked: 2026-11-22
+  - from: 2024-04-01
+    value: 90000
+    reference: "Another law (SOURCES.md T1)"
+    last_checked: 2026-11-22
+"""
+
+
+def test_schema_gap_values(tmp_path: Path) -> None:
+    table = _load(tmp_path, GOOD + GAP)
+    amount = table.get("test_amount")
+    assert amount.at(date(2024, 2, 29)) == 85000
+    assert amount.at(date(2024, 4, 1)) == 90000
+    with pytest.raises(ParameterMissing) as caught:
+        amount.at(date(2024, 3, 15))
+    assert "2024-03-15" in str(caught.value)
+    assert "not known from 2024-03-01 to 2024-03-31" in str(caught.value)
+    assert "Decisions of March 2024 not recorded" in str(caught.value)
+    assert table.check_coverage([2024]) == [
+        "test_amount: no value from 2024-03-01 (year 2024 asked; "
+        "Decisions of March 2024 not recorded (SOURCES.md §8, W29))"
+    ]
+    assert table.check_coverage([2025]) == []
+
+
+def test_schema_gap_only_between_values(tmp_path: Path) -> None:
+    last_gap = GOOD + GAP.split("  - from: 2024-04-01")[0]
+    with pytest.raises(ParameterFileError, match=r"values\[1\]\.value: a gap \(null\)"):
+        _load(tmp_path, last_gap)
+    first_gap = GOOD.replace("value: 85000", "value: null")
+    with pytest.raises(ParameterFileError, match=r"values\[0\]\.value: a gap \(null\)"):
+        _load(tmp_path, first_gap)

@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from osms.rules.calendar import credit_date
-from osms.rules.facts import KNP, PaymentItem, PersonFacts
+from osms.rules.facts import KNP, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pricing import month_price
 from osms.rules.status import Reason, decide, is_insured
@@ -96,14 +96,17 @@ def test_the_order_of_ledger_items_never_changes_a_decision(
 def test_every_date_inside_a_prepaid_run_is_insured(
     facts: PersonFacts, data: st.DataObject
 ) -> None:
-    """R-S-4: twelve (or more) months paid in one go insure every day of those months
-    once the payment is credited (R-T-3)."""
-    start = Month.from_index(data.draw(st.integers(Month(2020, 8).index, Month(2025, 12).index)))
+    """R-S-4: twelve (or more) months paid in one go before the first of them, from the
+    mechanism's start (2022-09-05), insure every day of those months once the payment is
+    credited (R-T-3)."""
+    start = Month.from_index(data.draw(st.integers(Month(2022, 10).index, Month(2026, 12).index)))
     length = data.draw(st.integers(12, 14))
     paid_on = start.first_day() - timedelta(days=data.draw(st.integers(1, 28)))
     horizon = Month.of(paid_on) + 13  # R-L-3: no period beyond month(paid_on) + 12
     months = list(Month.range(start, min(start + length, horizon)))
     assert len(months) >= 12
+    # R-L-6: a self-employed person's 2026 КНП 122 is the platform's, no prepayment
+    assume(facts.kind is not PayerKind.SELF_EMPLOYED or months[-1] < Month(2026, 1))
     paid = _pay(facts, months, paid_on)
     offset = data.draw(st.integers(0, (months[-1].last_day() - start.first_day()).days))
     day = max(start.first_day() + timedelta(days=offset), credit_date(paid_on))
@@ -116,6 +119,24 @@ def test_every_date_inside_a_prepaid_run_is_insured(
         Reason.GRACE,
         Reason.TEMPORARY,
     }
+
+
+@FEW
+@given(people(max_payments=6), st.data())
+def test_twelve_months_paid_one_by_one_are_never_a_prepaid_block(
+    facts: PersonFacts, data: st.DataObject
+) -> None:
+    """R-S-4 (§12 Q20): each month paid in its own month is a monthly payer, whatever the
+    length of the run: `prepaid` never answers for it."""
+    start = Month.from_index(data.draw(st.integers(Month(2020, 1).index, Month(2026, 6).index)))
+    months = list(Month.range(start, start + data.draw(st.integers(12, 18))))
+    paid = facts
+    for month in months:
+        paid = _pay(
+            paid, [month], month.first_day() + timedelta(days=data.draw(st.integers(0, 27)))
+        )
+    day = data.draw(st.dates(start.first_day(), (months[-1] + 3).last_day()))
+    assert decide(paid, day).reason is not Reason.PREPAID
 
 
 @FEW

@@ -18,7 +18,7 @@ from osms.rules.calendar import credit_date
 from osms.rules.coverage import Cover, Ledger
 from osms.rules.facts import KNP, Channel, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
-from osms.rules.pricing import month_price
+from osms.rules.pricing import month_price, price_year
 from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
 from osms.rules.status import decide, is_insured
 
@@ -110,6 +110,13 @@ class Calculation:
     credited_on: date
     options: tuple[Option, ...]
     recommended: OptionName | None
+    insured: bool = False
+    """Insured on the query date: then the answer says until when (R-K-2), never "to be
+    insured now"; the options keep or extend the status."""
+    insured_until: date | None = None
+    """The last insured day if nothing more is paid, when insured (None: no end known)."""
+    provisional: bool = False
+    """An option's amount rests on a minimum wage not yet published (R-P-1, R-S-7)."""
     fund: FundDetails = FUND
 
     def option(self, name: OptionName | str) -> Option | None:
@@ -119,23 +126,32 @@ class Calculation:
 def calculate(
     facts: PersonFacts, on: date, settings: RuleSettings = DEFAULT_SETTINGS
 ) -> Calculation:
-    """The options to become insured when paying on ``on`` (R-K-2)."""
+    """The options to become insured when paying on ``on`` (R-K-2).
+
+    No option bills a covered month, a state-paid one or a pending one (R-L-9); a person who
+    is insured on ``on`` gets the options that keep or extend the status, with
+    :attr:`Calculation.insured_until`.
+    """
     ledger = Ledger(facts, settings)
     month = Month.of(on)
     lookback = parameters.lookback_months(month)
     horizon = parameters.prepayment_months(month)
     credited_on = credit_date(on)
+    first_pending = ledger.first_pending(on)
     unpaid = [
         Month.from_index(i)
-        for i in range(month.index - lookback, month.index + 1)
+        for i in range(month.index - lookback, min(month.index, first_pending - 1) + 1)
         if ledger.cover(i, on) is Cover.UNPAID
     ]
+
+    def billable(m: Month) -> bool:
+        return not first_pending <= m.index <= month.index  # pending months are not billed
 
     def evaluate(name: OptionName, months: Iterable[Month]) -> Option:
         plan = tuple(
             PlanItem(facts.iin, m, amount)
             for m in months
-            if (amount := _amount_to_pay(ledger, facts.kind, m, on, settings)) > 0
+            if billable(m) and (amount := _amount_to_pay(ledger, facts.kind, m, on, settings)) > 0
         )
         with_plan = _with_payments(facts, plan, on, credited_on)
         status_from = _status_from(with_plan, credited_on, settings)
@@ -144,9 +160,13 @@ def calculate(
             until = decide(with_plan, status_from, settings=settings).insured_until
         return Option(name, plan, status_from, until)
 
+    now = decide(ledger, on)
     options: list[Option] = []
     if unpaid:
         options.append(evaluate(OptionName.CLEAR_DEBT, unpaid))
+    if unpaid and not now.insured and _status_from(facts, credited_on, settings) != credited_on:
+        # R-K-2: the search starts at zero months; one already insured on the credit date
+        # without paying has no "minimum to be insured now".
         for count in range(1, len(unpaid) + 1):
             candidate = evaluate(OptionName.MINIMUM_NOW, unpaid[:count])
             if candidate.status_from is not None and candidate.status_from <= credited_on:
@@ -163,6 +183,13 @@ def calculate(
         credited_on=credited_on,
         options=tuple(options),
         recommended=_recommend(options),
+        insured=now.insured,
+        insured_until=now.insured_until,
+        provisional=any(
+            parameters.minimum_wage_is_provisional(price_year(item.period, on, settings))
+            for option in options
+            for item in option.plan
+        ),
     )
 
 

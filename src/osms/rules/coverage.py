@@ -17,6 +17,7 @@ from enum import StrEnum
 from osms.rules import parameters
 from osms.rules.facts import ItemCover, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
+from osms.rules.pending import first_pending_month, pending_from
 from osms.rules.pricing import month_price
 from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
 
@@ -74,6 +75,7 @@ class Ledger:
         "_known_on",
         "_last_known",
         "_paid",
+        "_paid_day",
         "_prices",
         "_unpaid",
         "child_last",
@@ -81,6 +83,8 @@ class Ledger:
         "facts",
         "liable_from",
         "long_payer_memo",
+        "pending_from",
+        "platform_from",
         "settings",
     )
 
@@ -98,10 +102,20 @@ class Ledger:
         # R-C-3: liable from 2020-01 (Q15) and after the child category.
         self.contributions_from = parameters.liability_start().index
         self.liable_from = max(self.contributions_from, self.child_last + 1)
+        # R-L-6: from the regime's start a self-employed person's КНП 122 is the platform's.
+        self.platform_from = (
+            parameters.self_employed_regime_start().index
+            if facts.kind is PayerKind.SELF_EMPLOYED
+            else _OPEN
+        )
+        # R-L-9: the months an employer or a platform may still be about to pay.
+        first_pending = pending_from(facts.kind)
+        self.pending_from = _OPEN if first_pending is None else first_pending.index
         self._items: dict[int, list[PaymentItem]] | None = None
         self._last_known: int | None = None
         self._known_on: date | None = None
         self._paid: dict[int, Cover] = {}
+        self._paid_day: dict[int, date | None] = {}
         self._prices = _price_table(facts.kind, settings)
         self._unpaid: dict[int, bool] = {}
         self.long_payer_memo: dict[int, bool] = {}
@@ -152,9 +166,9 @@ class Ledger:
     def _snapshot(self, known_on: date) -> None:
         """Which months the ledger covers as known on ``known_on``, in one pass (R-S-0).
 
-        Employer items (КНП 121, or 122 paid by a BIN) cover a month whatever the amount
-        (R-L-6); the person's own КНП 122 items cover it once they reach its price (R-L-5);
-        penalties never cover (R-L-2).
+        Employer items (КНП 121, ЕСП 183, 122 paid by a BIN, and a self-employed person's 122
+        from the regime's start) cover a month whatever the amount (R-L-6); the person's own
+        КНП 122 items cover it once they reach its price (R-L-5); penalties never cover (R-L-2).
         """
         employer = Cover.EMPLOYER
         self_cover = Cover.SELF
@@ -162,6 +176,7 @@ class Ledger:
         employer_item = ItemCover.EMPLOYER
         zero = _ZERO
         start = self.contributions_from  # no contributions before 2020-01 (Q15, R-L-3)
+        platform_from = self.platform_from
         prices = self._prices
         paid: dict[int, Cover] = {}
         partial: dict[int, list[PaymentItem]] = {}
@@ -173,6 +188,8 @@ class Ledger:
                 continue
             covers = item.covers
             index = item.period.index
+            if covers is own_item and index >= platform_from:
+                covers = employer_item
             if covers is own_item:
                 if index < start:
                     continue
@@ -190,6 +207,7 @@ class Ledger:
                 paid[index] = self_cover
         self._paid = paid
         self._known_on = known_on
+        self._paid_day = {}
         self._unpaid = {}
         self.long_payer_memo = {}
 
@@ -257,6 +275,54 @@ class Ledger:
     def self_covered(self, index: int, known_on: date) -> bool:
         return self.cover(index, known_on) is Cover.SELF
 
+    # -- prepaid blocks (R-S-4) -----------------------------------------------------------
+
+    def block_paid_day(self, index: int, known_on: date) -> date | None:
+        """The day a self-covered month was paid for a prepaid block (R-S-4): the day of the
+        item whose addition, in the order paid, first reached the price (R-L-5), counting only
+        items paid from the mechanism's start; None when those never reach it."""
+        self._at(known_on)
+        if index in self._paid_day:
+            return self._paid_day[index]
+        day = None
+        if self._paid.get(index) is Cover.SELF:
+            opens = parameters.prepaid_block_start()
+            total = Decimal(0)
+            own = (
+                item
+                for item in self._by_month().get(index, ())
+                if item.covers is ItemCover.SELF
+                and item.amount > 0
+                and item.paid_on >= opens
+                and item.counts_on(known_on)
+            )
+            for item in sorted(own, key=lambda item: item.paid_on):
+                total += item.amount
+                if total >= self._price(index, item.paid_on):
+                    day = item.paid_on
+                    break
+        self._paid_day[index] = day
+        return day
+
+    def starts_block(self, first: int, months: int, known_on: date) -> bool:
+        """R-S-4: months ``first`` … ``first + months − 1`` were each paid in advance as one
+        block: on or after the mechanism's start and by the last day of month ``first``."""
+        closes = Month.from_index(first).last_day()
+        for index in range(first, first + months):
+            day = self.block_paid_day(index, known_on)
+            if day is None or day > closes:
+                return False
+        return True
+
+    # -- pending months (R-L-9) -----------------------------------------------------------
+
+    def first_pending(self, on: date) -> int:
+        """The first month that can be pending on ``on`` (every one from it through the
+        month of ``on``), or a month past any date for a payer whose months never are."""
+        if self.pending_from == _OPEN:
+            return _OPEN
+        return max(self.pending_from, first_pending_month(on).index)
+
     def contributions_cover(self, first: int, last: int, known_on: date) -> bool:
         """Every month of [first, last] is covered by contributions, self or employer (R-S-6).
 
@@ -285,6 +351,8 @@ class Ledger:
 
     def self_paid(self, index: int, known_on: date) -> Decimal:
         """What the person paid themselves towards the month (for partial debts, R-L-5)."""
+        if index >= self.platform_from:
+            return Decimal(0)  # any КНП 122 item covers the month there (R-L-6)
         return sum(
             (
                 item.amount

@@ -167,8 +167,8 @@ def period_problem(period: Month, knp: KNP, paid_on: date) -> str | None:
     'line.period_outside_esp'
     """
     if knp is KNP.SINGLE_PAYMENT:
-        first, last = parameters.single_payment_periods()
-        if not first <= period <= last:
+        esp_first, esp_last = parameters.single_payment_periods()
+        if not esp_first <= period <= esp_last:
             return "line.period_outside_esp"
     elif period < earliest_period(knp):
         return "line.period_too_early"

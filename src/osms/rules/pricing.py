@@ -7,6 +7,8 @@
 '3500'
 >>> str(month_price(PayerKind.ENTREPRENEUR, Month(2024, 5), paid_on=date(2024, 5, 3)))
 '5950'
+>>> str(month_price(PayerKind.ENTREPRENEUR, Month(2020, 2), paid_on=date(2019, 12, 20)))
+'2975'
 """
 
 from __future__ import annotations
@@ -25,18 +27,24 @@ __all__ = ["debt_price", "month_price", "price_year"]
 def price_year(month: Month, paid_on: date, settings: RuleSettings = DEFAULT_SETTINGS) -> int:
     """The year whose rate prices ``month`` when paid on ``paid_on``.
 
-    A month paid before it starts is due at the rate in force on the day paid (R-L-4, §12 Q3);
-    any other month at its own year's rate.
+    A month paid before it starts is due at the rate in force on the day paid (R-L-4, §12 Q3),
+    or at the first rate in force when it was paid before any was (2019 for 2020 months); any
+    other month at its own year's rate.
+
+    >>> price_year(Month(2023, 1), date(2022, 10, 17))
+    2022
+    >>> price_year(Month(2020, 3), date(2019, 12, 2))
+    2020
     """
     if settings.advance_price is AdvancePrice.ON_PAYMENT_DAY and paid_on.year < month.year:
-        return paid_on.year
+        return max(paid_on.year, parameters.liability_start().year)
     return month.year
 
 
 def yearly_price(kind: PayerKind, year: int) -> Decimal:
     """The monthly amount a person of ``kind`` pays for themselves in ``year`` (R-K-1).
 
-    Employees who pay a month themselves pay as self-payers.
+    Employees and the self-employed who pay a month themselves pay as self-payers (R-K-2).
     """
     if kind is PayerKind.ENTREPRENEUR:
         return parameters.entrepreneur_monthly(year)

@@ -8,6 +8,7 @@ regular rule leaves the person uninsured, a prepaid run (R-S-4).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,8 +17,9 @@ from functools import cached_property
 
 from osms.rules import parameters
 from osms.rules.coverage import CHILD, Ledger, MonthCover
-from osms.rules.facts import PaymentItem, PersonFacts, TemporaryGrant
+from osms.rules.facts import PayerKind, PaymentItem, PersonFacts, TemporaryGrant
 from osms.rules.month import Month
+from osms.rules.pending import due_date, pending_until
 from osms.rules.pricing import debt_price
 from osms.rules.settings import DEFAULT_SETTINGS, GraceGaps, RuleSettings
 
@@ -25,6 +27,7 @@ __all__ = [
     "DebtMonth",
     "Decision",
     "Finding",
+    "PendingMonth",
     "Reason",
     "Status",
     "decide",
@@ -50,6 +53,8 @@ class Reason(StrEnum):
 
 
 _DEBT_SHOWN = frozenset({Reason.REGULAR, Reason.GRACE, Reason.DEBT})
+_RUN_DECIDED = _DEBT_SHOWN | {Reason.PREPAID}
+"""The reasons R-S-5's trailing run was counted for (the grace length applies to them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,18 @@ class DebtMonth:
 
     month: Month
     amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PendingMonth:
+    """A month the employer or the platform may still pay on time (R-L-9): not a debt.
+
+    ``due_on`` is the last day to pay it; a payment made then counts from ``expected_by``.
+    """
+
+    month: Month
+    due_on: date
+    expected_by: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +121,9 @@ class Decision:
     grace: bool
     loses_status_next_month: bool
     grace_months: int
+    pending_months: tuple[PendingMonth, ...]
+    provisional: bool
+    """An amount in the answer rests on a minimum wage not yet published (R-P-1)."""
     _ledger: Ledger = field(repr=False, compare=False)
     _verdict: _MonthVerdict = field(repr=False, compare=False)
     _grant: TemporaryGrant | None = field(repr=False, compare=False)
@@ -139,7 +159,19 @@ class Decision:
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
         """The explanation (R-S-8)."""
-        return _findings(self._ledger, self.month, self.as_of, self._verdict, self._grant)
+        found = _findings(self._ledger, self.on, self.as_of, self._verdict, self._grant)
+        found += tuple(
+            Finding(
+                "R-L-9",
+                "pending_month",
+                (p.month,),
+                (("due_on", str(p.due_on)), ("payer", _pending_payer(self._ledger))),
+            )
+            for p in self.pending_months
+        )
+        if self.provisional:
+            found += (_provisional_finding(d.month for d in self.debt_months),)
+        return found
 
     @property
     def rules(self) -> tuple[str, ...]:
@@ -157,7 +189,7 @@ def decide(
     ledger = person if isinstance(person, Ledger) else Ledger(person, settings)
     known_on = on if as_of is None else as_of
     month = Month.of(on)
-    verdict = _month_verdict(ledger, month.index, known_on)
+    verdict = _month_verdict(ledger, month.index, known_on, on)
     grant = None
     if verdict.reason not in (Reason.TRANSITIONAL, Reason.CATEGORY):
         grant = _grant_covering(ledger, on, known_on)  # R-S-3 comes before R-S-4 and R-S-5
@@ -170,6 +202,12 @@ def decide(
         else None
     )
     next_month = (month + 1).first_day()
+    debt_shown = verdict.reason in _DEBT_SHOWN
+    debts = _debt_months(ledger, month.index, known_on, on) if debt_shown else ()
+    if verdict.reason in _RUN_DECIDED:
+        grace_months = _grace_months(ledger, month.index, month, verdict.run, known_on, True)
+    else:
+        grace_months = parameters.grace_months(month)
     return Decision(
         iin=ledger.facts.iin,
         on=on,
@@ -178,13 +216,13 @@ def decide(
         status=Status.INSURED if insured else Status.UNINSURED,
         reason=verdict.reason,
         category=verdict.category,
-        debt_months=_debt_months(ledger, month.index, known_on)
-        if verdict.reason in _DEBT_SHOWN
-        else (),
+        debt_months=debts,
         insured_until=until,
         grace=verdict.reason is Reason.GRACE,
         loses_status_next_month=insured and until is not None and until < next_month,
-        grace_months=verdict.grace_months or parameters.grace_months(month),
+        grace_months=grace_months,
+        pending_months=_pending_months(ledger, month.index, known_on, on) if debt_shown else (),
+        provisional=any(parameters.minimum_wage_is_provisional(d.month.year) for d in debts),
         _ledger=ledger,
         _verdict=verdict,
         _grant=grant,
@@ -195,7 +233,7 @@ def is_insured(person: PersonFacts | Ledger, on: date, as_of: date | None = None
     """The status alone, without building the full decision."""
     ledger = person if isinstance(person, Ledger) else Ledger(person)
     known_on = on if as_of is None else as_of
-    if _month_verdict(ledger, Month.of(on).index, known_on).insured:
+    if _month_verdict(ledger, Month.of(on).index, known_on, on).insured:
         return True
     return _grant_covering(ledger, on, known_on) is not None
 
@@ -203,8 +241,9 @@ def is_insured(person: PersonFacts | Ledger, on: date, as_of: date | None = None
 # -- the month rules --------------------------------------------------------------------------
 
 
-def _month_verdict(ledger: Ledger, m: int, known_on: date) -> _MonthVerdict:
-    """R-S-1, R-S-2, R-S-5, R-S-4 for month index ``m`` (temporary grants are date based)."""
+def _month_verdict(ledger: Ledger, m: int, known_on: date, on: date) -> _MonthVerdict:
+    """R-S-1, R-S-2, R-S-5, R-S-4 for month index ``m``, asked on ``on`` (temporary grants
+    are date based; pending months, R-L-9, depend on the day too)."""
     month = Month.from_index(m)
     first, last = parameters.transitional_window()
     if first.index <= m <= last.index:
@@ -212,7 +251,7 @@ def _month_verdict(ledger: Ledger, m: int, known_on: date) -> _MonthVerdict:
     category = ledger.category_of(m)
     if category is not None:
         return _MonthVerdict(True, Reason.CATEGORY, category=category)  # R-S-2
-    regular = _regular(ledger, m, month, known_on)
+    regular = _regular(ledger, m, month, known_on, on)
     if regular.insured:
         return regular
     prepaid = _prepaid_run(ledger, m, month, known_on)
@@ -227,29 +266,37 @@ def _month_verdict(ledger: Ledger, m: int, known_on: date) -> _MonthVerdict:
     return regular
 
 
-def _regular(ledger: Ledger, m: int, month: Month, known_on: date) -> _MonthVerdict:
-    """R-S-5: the trailing unpaid run within grace, and no other unpaid month in the year."""
+def _regular(ledger: Ledger, m: int, month: Month, known_on: date, on: date) -> _MonthVerdict:
+    """R-S-5: the trailing unpaid run within grace, and no other unpaid month in the year.
+
+    Pending months (R-L-9) count inside the trailing run but are never gaps before it, and a
+    run made only of pending months is no grace: the employer is not late yet.
+    """
     lookback = parameters.lookback_months(month)
     run = ledger.unpaid_run(m, known_on, lookback)
     grace = _grace_months(ledger, m, month, run, known_on)
     if run > grace:
         return _MonthVerdict(False, Reason.DEBT, run=run, grace_months=grace)
+    first_pending = ledger.first_pending(on)
     if ledger.settings.grace_gaps is GraceGaps.BLOCK:
-        blocked = ledger.any_unpaid(m - lookback, m - run, known_on)
+        blocked = ledger.any_unpaid(m - lookback, min(m - run, first_pending - 1), known_on)
     else:
-        blocked = _gaps_block(_gaps(ledger, m, month, run, known_on), grace, ledger.settings)
+        gaps = _gaps(ledger, m, month, run, known_on, on)
+        blocked = _gaps_block(gaps, grace, ledger.settings)
     if blocked:
         return _MonthVerdict(False, Reason.DEBT, run=run, grace_months=grace)
-    reason = Reason.GRACE if run else Reason.REGULAR
+    reason = Reason.GRACE if run and m - run + 1 < first_pending else Reason.REGULAR
     return _MonthVerdict(True, reason, run=run, grace_months=grace)
 
 
-def _gaps(ledger: Ledger, m: int, month: Month, run: int, known_on: date) -> tuple[int, ...]:
-    """The liable, unpaid months of [M − 12, M − 1] before the trailing run."""
+def _gaps(
+    ledger: Ledger, m: int, month: Month, run: int, known_on: date, on: date
+) -> tuple[int, ...]:
+    """The liable, unpaid months of [M − 12, M − 1] before the trailing run, pending months
+    (R-L-9) aside."""
     lookback = parameters.lookback_months(month)
-    return tuple(
-        i for i in range(m - lookback, m - run + 1) if ledger.uncovered_liable(i, known_on)
-    )
+    last = min(m - run, ledger.first_pending(on) - 1)
+    return tuple(i for i in range(m - lookback, last + 1) if ledger.uncovered_liable(i, known_on))
 
 
 def _gaps_block(gaps: tuple[int, ...], grace: int, settings: RuleSettings) -> bool:
@@ -265,10 +312,17 @@ def _gaps_block(gaps: tuple[int, ...], grace: int, settings: RuleSettings) -> bo
     return longest > grace
 
 
-def _grace_months(ledger: Ledger, m: int, month: Month, run: int, known_on: date) -> int:
-    """R-S-6: G = 3; from 2026 G = 6 for a long payer (60 contribution months before the run)."""
+def _grace_months(
+    ledger: Ledger, m: int, month: Month, run: int, known_on: date, exact: bool = False
+) -> int:
+    """R-S-6: G = 3; from 2026 G = 6 for a long payer (60 contribution months before the run,
+    ending with M when the run is empty).
+
+    Unless ``exact``, a run no longer than the short grace answers that grace: the longer one
+    cannot change the verdict then (R-S-7 asks for the ``exact`` G).
+    """
     grace = parameters.grace_months(month)
-    if run <= grace:
+    if run <= grace and not exact:
         return grace
     long_grace = parameters.long_payer_grace_months(month)
     required = parameters.long_payer_months(month)
@@ -283,28 +337,35 @@ def _grace_months(ledger: Ledger, m: int, month: Month, run: int, known_on: date
 
 
 def _prepaid_run(ledger: Ledger, m: int, month: Month, known_on: date) -> tuple[int, int] | None:
-    """R-S-4: a run of at least 12 self-covered months containing M, or starting at M + 1
-    when M itself is covered (§12 Q4)."""
+    """R-S-4: the prepaid run [F, E] that M is in, or that starts at M + 1 when M itself is
+    covered (§12 Q4).
+
+    F starts a block of twelve months paid in advance (:meth:`Ledger.starts_block`), and the
+    run goes on through every following self-covered month; twelve months paid one by one are
+    no block.
+    """
     needed = parameters.prepayment_months(month)
     if ledger.self_covered(m, known_on):
-        start = m
+        first = m
+        while ledger.self_covered(first - 1, known_on):
+            first -= 1
+        start = next(
+            (f for f in range(first, m + 1) if ledger.starts_block(f, needed, known_on)), None
+        )
     elif (
         ledger.settings.paid_current_month_starts_prepaid_run
         and ledger.covered(m, known_on)
-        and ledger.self_covered(m + 1, known_on)
+        and ledger.starts_block(m + 1, needed, known_on)
     ):
         start = m + 1
     else:
         return None
-    first = start
-    while ledger.self_covered(first - 1, known_on):
-        first -= 1
-    if start == m + 1:
-        first = start  # the run must start at M + 1 in this case
-    end = start
+    if start is None:
+        return None
+    end = max(m, start + needed - 1)
     while ledger.self_covered(end + 1, known_on):
         end += 1
-    return (first, end) if end - first + 1 >= needed else None
+    return (start, end)
 
 
 def _grant_covering(ledger: Ledger, day: date, known_on: date) -> TemporaryGrant | None:
@@ -335,7 +396,7 @@ def _insured_until(
     for _ in range(_MAX_MONTHS_AHEAD):
         m = Month.of(day).index
         if verdict is None:
-            verdict = _month_verdict(ledger, m, known_on)
+            verdict = _month_verdict(ledger, m, known_on, day)
         if verdict.insured:
             if verdict.reason is Reason.CATEGORY and ledger.category_is_open(m):
                 return None
@@ -370,16 +431,45 @@ def _first_month_past_grace(ledger: Ledger, m: int, known_on: date) -> int:
         m += 1
 
 
-def _debt_months(ledger: Ledger, m: int, known_on: date) -> tuple[DebtMonth, ...]:
-    """R-S-7: the liable, unpaid months of [M − 12, M], each with what is still due."""
+def _debt_months(ledger: Ledger, m: int, known_on: date, on: date) -> tuple[DebtMonth, ...]:
+    """R-S-7: the liable, unpaid months of [M − 12, M] but the pending ones (R-L-9), each with
+    what is still due."""
     month = Month.from_index(m)
     debts: list[DebtMonth] = []
-    for i in range(m - parameters.lookback_months(month), m + 1):
+    last = min(m, ledger.first_pending(on) - 1)
+    for i in range(m - parameters.lookback_months(month), last + 1):
         if ledger.uncovered_liable(i, known_on):
             owed = Month.from_index(i)
             due = debt_price(ledger.kind, owed) - ledger.self_paid(i, known_on)
             debts.append(DebtMonth(owed, max(due, Decimal(0))))
     return tuple(debts)
+
+
+def _pending_months(ledger: Ledger, m: int, known_on: date, on: date) -> tuple[PendingMonth, ...]:
+    """R-L-9, R-S-7: the liable, unpaid months the employer or platform may still pay."""
+    first = max(ledger.first_pending(on), m - parameters.lookback_months(Month.from_index(m)))
+    months = (Month.from_index(i) for i in range(first, m + 1))
+    return tuple(
+        PendingMonth(month, due_date(month), pending_until(month))
+        for month in months
+        if ledger.uncovered_liable(month.index, known_on)
+    )
+
+
+def _pending_payer(ledger: Ledger) -> str:
+    """Who is expected to pay a pending month: the employer, or the platform (R-L-9)."""
+    return "employer" if ledger.kind is PayerKind.EMPLOYEE else "platform"
+
+
+def _provisional_finding(months: Iterable[Month]) -> Finding:
+    """R-P-1: the amounts of a year without a published minimum wage use the last one."""
+    year = min(m.year for m in months if parameters.minimum_wage_is_provisional(m.year))
+    published = year - 1
+    while parameters.minimum_wage_is_provisional(published):
+        published -= 1
+    return Finding(
+        "R-P-1", "provisional", values=(("year", str(year)), ("from_year", str(published)))
+    )
 
 
 def _months(indices: tuple[int, ...] | range) -> tuple[Month, ...]:
@@ -388,12 +478,13 @@ def _months(indices: tuple[int, ...] | range) -> tuple[Month, ...]:
 
 def _findings(
     ledger: Ledger,
-    month: Month,
+    on: date,
     known_on: date,
     verdict: _MonthVerdict,
     grant: TemporaryGrant | None,
 ) -> tuple[Finding, ...]:
     """R-S-8: the rules that fired and the months that decided."""
+    month = Month.of(on)
     m = month.index
     found: list[Finding] = []
     if any(i.credited_on > known_on and i.paid_on <= known_on for i in ledger.facts.payments):
@@ -445,7 +536,7 @@ def _findings(
                     (("grace_months", str(verdict.grace_months)), ("run", str(verdict.run))),
                 )
             )
-        gaps = _gaps(ledger, m, month, verdict.run, known_on) if verdict.run <= 13 else ()
+        gaps = _gaps(ledger, m, month, verdict.run, known_on, on) if verdict.run <= 13 else ()
         if gaps:
             found.append(Finding("R-S-5", "debt_gaps", _months(gaps)))
         if reason is Reason.PREPAID and verdict.prepaid is not None:
