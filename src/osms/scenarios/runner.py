@@ -46,6 +46,9 @@ EXPECT_KEYS = frozenset(
         "insured_until",
         "loses_status_next_month",
         "grace",
+        "pending_months",
+        "grace_months",
+        "provisional",
     }
 )
 CALCULATOR_KEYS = frozenset({"date", "recommended", "options"})
@@ -193,6 +196,19 @@ def _check_expect(facts: PersonFacts, raw: Any, field: str) -> list[str]:
         got = [str(d.month) for d in decision.debt_months]
         if got != wanted:
             problems.append(_differs(f"{label} debt_months", got, wanted))
+    if "pending_months" in block:
+        wanted = [
+            str(m) for m in month_list(block["pending_months"] or [], f"{field}.pending_months")
+        ]
+        got = [str(p.month) for p in decision.pending_months]
+        if got != wanted:
+            problems.append(_differs(f"{label} pending_months", got, wanted))
+    if "grace_months" in block:
+        wanted_grace = block["grace_months"]
+        if not isinstance(wanted_grace, int) or isinstance(wanted_grace, bool):
+            raise FactsError(f"{field}.grace_months", "must be a whole number of months")
+        if decision.grace_months != wanted_grace:
+            problems.append(_differs(f"{label} grace_months", decision.grace_months, wanted_grace))
     if "debt_total" in block:
         wanted_total = _amount(block["debt_total"], f"{field}.debt_total")
         if decision.debt_total != wanted_total:
@@ -207,7 +223,7 @@ def _check_expect(facts: PersonFacts, raw: Any, field: str) -> list[str]:
             problems.append(
                 _differs(f"{label} insured_until", decision.insured_until, wanted_until)
             )
-    for flag in ("loses_status_next_month", "grace"):
+    for flag in ("loses_status_next_month", "grace", "provisional"):
         if flag in block:
             if not isinstance(block[flag], bool):
                 raise FactsError(f"{field}.{flag}", "must be true or false")
@@ -235,8 +251,12 @@ def _check_calculator(facts: PersonFacts, raw: Any, field: str) -> list[str]:
     for name, wanted_raw in options.items():
         option_field = f"{field}.options.{name}"
         option_name = _option_name(name, option_field)
-        wanted = _keys(wanted_raw, OPTION_KEYS, option_field)
         option = calc.option(option_name)
+        if wanted_raw is None:  # `name: null`: the option must not be offered
+            if option is not None:
+                problems.append(f"{label} {name}: offered, expected not offered")
+            continue
+        wanted = _keys(wanted_raw, OPTION_KEYS, option_field)
         if option is None:
             problems.append(f"{label} {name}: not offered")
             continue
