@@ -555,6 +555,7 @@ VOCABULARY: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
                 "122": "OSMS contributions",
                 "123": "Penalty on late OSMS deductions",
                 "124": "Penalty on late OSMS contributions",
+                "183": "Single aggregate payment (OSMS share)",
             }
         ),
         "payer_kind": MappingProxyType(
@@ -562,6 +563,7 @@ VOCABULARY: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
                 "self_payer": "Self-payer",
                 "entrepreneur": "Individual entrepreneur",
                 "employee": "Employee",
+                "self_employed": "Self-employed (special tax regime)",
             }
         ),
     }
@@ -809,10 +811,21 @@ _DEBT_GAPS: Final = (
     "the status until they are paid.",
 )
 _PREPAID: Final = (
-    "Insured: {count} month in a row is paid ({first} – {last}); {prepay_months} or more "
-    "months paid in a row give status despite older debt.",
-    "Insured: {count} months in a row are paid ({first} – {last}); {prepay_months} or more "
-    "months paid in a row give status despite older debt.",
+    "Insured: {count} month in a row is paid ({first} – {last}), the first {prepay_months} "
+    "paid in advance all at once; such a prepayment gives status despite older debt.",
+    "Insured: {count} months in a row are paid ({first} – {last}), the first {prepay_months} "
+    "paid in advance all at once; such a prepayment gives status despite older debt.",
+)
+_PENDING_MONTH: Final = {
+    "employer": "{month}: expected from the employer by {due_on}; it is not a debt until then.",
+    "platform": (
+        "{month}: expected from the platform (or from the self-employed person) by {due_on}; "
+        "it is not a debt until then."
+    ),
+}
+_PROVISIONAL: Final = (
+    "The minimum wage for {year} is not yet published: amounts for {year} use the {from_year} "
+    "minimum wage and may change."
 )
 _CATEGORY_ENDED: Final = (
     "The state-paid category covered the months up to {month}; contributions are due from "
@@ -905,6 +918,15 @@ def _explain_category_ended(lang: str, months: Sequence[MonthLike], values: _Fin
     return t(lang, _CATEGORY_ENDED, month=months[0])
 
 
+def _explain_pending_month(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
+    due_on = date.fromisoformat(values["due_on"])
+    return t(lang, _PENDING_MONTH[values["payer"]], month=months[0], due_on=due_on)
+
+
+def _explain_provisional(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
+    return t(lang, _PROVISIONAL, year=values["year"], from_year=values["from_year"])
+
+
 _EXPLAINERS: Final[Mapping[str, _Explainer]] = MappingProxyType(
     {
         "pending_payments": _explain_pending,
@@ -918,6 +940,8 @@ _EXPLAINERS: Final[Mapping[str, _Explainer]] = MappingProxyType(
         "debt_gaps": _explain_debt_gaps,
         "prepaid": _explain_prepaid,
         "category_ended": _explain_category_ended,
+        "pending_month": _explain_pending_month,
+        "provisional": _explain_provisional,
     }
 )
 
@@ -967,6 +991,8 @@ def source_messages() -> tuple[SourceMessage, ...]:
         _TEMPORARY,
         _REGULAR,
         _CATEGORY_ENDED,
+        *_PENDING_MONTH.values(),
+        _PROVISIONAL,
         _UNKNOWN_FINDING,
     ):
         found.append((None, single, None))

@@ -78,6 +78,13 @@ def calculation_card(calc: Calculation, lang: str) -> str:
         + t(lang, "What to pay on {date}", date=format_date(calc.on, lang)),
         "",
     ]
+    if calc.insured:  # R-K-2: an insured person is told until when, never "to be insured now"
+        until = (
+            t(lang, "No end date")
+            if calc.insured_until is None
+            else t(lang, "Insured until {date}", date=format_date(calc.insured_until, lang))
+        )
+        lines[1:1] = [f"{t(lang, 'Status')}: {label(lang, 'status', 'insured').upper()} · {until}"]
     for option in calc.options:
         mark = " ★ " + t(lang, "Recommended") if option.name == calc.recommended else ""
         lines.append(f"{label(lang, 'option', option.name.value)}{mark}")

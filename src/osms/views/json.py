@@ -44,6 +44,7 @@ def decision_json(decision: Decision, lang: str = "kk", *, detail: bool = True) 
         "grace": decision.grace,
         "loses_status_next_month": decision.loses_status_next_month,
         "debt_months": [str(d.month) for d in decision.debt_months],
+        "provisional": decision.provisional,
     }
     if not detail:
         return body
@@ -74,6 +75,14 @@ def decision_json(decision: Decision, lang: str = "kk", *, detail: bool = True) 
                     ],
                 }
                 for line in decision.payments
+            ],
+            "pending_months": [
+                {
+                    "month": str(p.month),
+                    "due_on": p.due_on.isoformat(),
+                    "expected_by": p.expected_by.isoformat(),
+                }
+                for p in decision.pending_months
             ],
             "pending": [
                 {
@@ -138,6 +147,9 @@ def calculation_json(calc: Calculation) -> dict[str, Any]:
         "paid_on": calc.paid_on.isoformat(),
         "credited_on": calc.credited_on.isoformat(),
         "recommended": None if calc.recommended is None else calc.recommended.value,
+        "insured": calc.insured,
+        "insured_until": _date(calc.insured_until),
+        "provisional": calc.provisional,
         "options": [_option_json(o) for o in calc.options],
         "fund": {
             "iik": calc.fund.iik,

@@ -89,6 +89,7 @@ class PublicStatus(_Model):
                     "grace": True,
                     "loses_status_next_month": False,
                     "debt_months": ["2024-12", "2025-01"],
+                    "provisional": False,
                 }
             ]
         },
@@ -108,7 +109,15 @@ class PublicStatus(_Model):
     loses_status_next_month: bool = Field(
         description="Insured now but not on the 1st of next month (the Fund's warning)."
     )
-    debt_months: list[Month] = Field(description="Liable, unpaid months of [M − 12, M].")
+    debt_months: list[Month] = Field(
+        description="Liable, unpaid months of [M − 12, M], pending months (R-L-9) aside."
+    )
+    provisional: bool = Field(
+        description=(
+            "An amount in the answer rests on a minimum wage not yet published: the last "
+            "published one is used (R-P-1)."
+        )
+    )
 
 
 class DebtMonth(_Model):
@@ -138,6 +147,12 @@ class PendingItem(_Model):
     amount: Money
     paid_on: dt.date
     credited_on: dt.date = Field(description="Counts from this day on (R-T-3).")
+
+
+class PendingMonth(_Model):
+    month: Month
+    due_on: dt.date = Field(description="The employer's or platform's last day to pay it.")
+    expected_by: dt.date = Field(description="A payment made on the due date counts from then.")
 
 
 class Explanation(_Model):
@@ -173,6 +188,7 @@ class StatusDetail(PublicStatus):
                     "grace": False,
                     "loses_status_next_month": False,
                     "debt_months": ["2024-01", "2024-12", "2025-01"],
+                    "provisional": False,
                     "category": None,
                     "grace_months": 3,
                     "debt": [
@@ -206,6 +222,7 @@ class StatusDetail(PublicStatus):
                             "items": [],
                         },
                     ],
+                    "pending_months": [],
                     "pending": [],
                     "rules": ["R-S-5"],
                     "explanation": [
@@ -228,7 +245,10 @@ class StatusDetail(PublicStatus):
     )
 
     category: str | None = Field(description="The state-paid category, if any.")
-    grace_months: int = Field(description="The grace length that applied (3, or 6).")
+    grace_months: int = Field(description="The grace length G that applied (3, or 6; R-S-6).")
+    pending_months: list[PendingMonth] = Field(
+        description="Months the employer or platform may still pay on time: not debt (R-L-9)."
+    )
     debt: list[DebtMonth]
     debt_total: Money
     payments: list[PaymentMonth] = Field(description="The last 12 months, month by month.")
@@ -325,6 +345,9 @@ class Calculation(_Model):
     paid_on: dt.date = Field(description="The options are priced as if paid that day.")
     credited_on: dt.date = Field(description="When payments made that day count (R-T-3).")
     recommended: OptionName | None
+    insured: bool = Field(description="Insured on `date`: then no `minimum_now` (R-K-2).")
+    insured_until: dt.date | None = Field(description="Last insured day if nothing more is paid.")
+    provisional: bool = Field(description="An amount rests on an unpublished minimum wage.")
     options: list[CalculatorOption]
     fund: Fund
 
