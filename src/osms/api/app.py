@@ -17,6 +17,7 @@ from osms import __version__
 from osms.api.keys import SCOPES
 from osms.api.logs import RequestLogMiddleware, configure_logging
 from osms.api.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, is_api_path
+from osms.api.proxies import ClientAddressMiddleware
 from osms.api.ratelimit import RateLimiter
 from osms.api.settings import ApiSettings
 from osms.registry import migrate
@@ -48,7 +49,8 @@ rule's code (`iin.checksum`...), never a server error.
 **Languages**: `?lang=kk|ru|en`, else `Accept-Language`; Kazakh by default.
 
 **Rate limits**: each client has its own requests-per-minute; the public check is limited per
-IP address. Over the limit: 429 `rate.limited` with `Retry-After` (seconds).
+IP address (the connection's, or the one a configured reverse proxy forwards: a client's own
+`X-Forwarded-For` is ignored). Over the limit: 429 `rate.limited` with `Retry-After` (seconds).
 
 **Dates** are `YYYY-MM-DD`, months `YYYY-MM`, money a string of tenge with two decimals.
 Every look-up by IIN is written to the audit trail.
@@ -74,6 +76,8 @@ def create_app(engine: Engine, settings: ApiSettings | None = None) -> FastAPI:
     configure_logging()
     install_problem_handlers(app)
     app.add_middleware(RequestLogMiddleware)
+    # Added last, so outermost: the log, the limits and the audit all see the client's address.
+    app.add_middleware(ClientAddressMiddleware, trusted=app.state.settings.trusted_proxies)
 
     from osms.api.health import router as health
     from osms.api.v1 import router as api_v1

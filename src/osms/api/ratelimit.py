@@ -12,9 +12,10 @@ processes, or move the buckets to a shared store (Redis ``INCR`` with expiry, or
 reverse proxy's own limiter) when scaling out.  At most :attr:`RateLimiter.max_keys` buckets
 are kept; the least recently used are dropped first (a dropped bucket starts full again).
 
-Behind a reverse proxy, run Uvicorn with ``--proxy-headers --forwarded-allow-ips=<proxy>`` so
-that the client's address, not the proxy's, is limited; ``X-Forwarded-For`` is never read
-here (any caller could forge it).
+The address is the request's client as :mod:`osms.api.proxies` leaves it: the connection's
+peer, or — only from a proxy named in ``OSMS_TRUSTED_PROXIES`` — the address it forwards.
+``X-Forwarded-For`` is never read here.  Run Uvicorn by hand only with ``--no-proxy-headers``
+(``osms serve`` does): Uvicorn's own default believes the header from 127.0.0.1.
 
 >>> now = [0.0]
 >>> limiter = RateLimiter(clock=lambda: now[0])

@@ -6,7 +6,14 @@ environment                 meaning                                             
 ``OSMS_PUBLIC_RATE_LIMIT``  public status checks per minute from one IP address  60
                             (an IPv6 /64 counts as one address)
 ``OSMS_MAX_REGISTER_MB``    the largest register a bank may upload, in MiB        64
+``OSMS_TRUSTED_PROXIES``    reverse proxies whose ``X-Forwarded-For`` is          (none)
+                            believed: addresses or CIDR networks, separated by
+                            commas or spaces (e.g. ``127.0.0.1,10.0.0.0/8``)
 ==========================  ====================================================  =========
+
+With no trusted proxy (the default) the connection's peer is the client: ``X-Forwarded-For``
+is ignored, whoever sends it (:mod:`osms.api.proxies`).  Behind nginx or a load balancer, name
+exactly its addresses, never a network that clients can reach from outside.
 
 A client's own limit is ``api_clients.rate_limit_per_minute`` (``osms clients create
 --rate-limit``).
@@ -21,11 +28,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from osms import clock
+from osms.api.proxies import Network, parse_networks
 
 __all__ = ["ApiSettings", "kazakhstan_today"]
 
 PUBLIC_RATE_LIMIT_ENV = "OSMS_PUBLIC_RATE_LIMIT"
 MAX_REGISTER_MB_ENV = "OSMS_MAX_REGISTER_MB"
+TRUSTED_PROXIES_ENV = "OSMS_TRUSTED_PROXIES"
 
 
 def kazakhstan_today() -> date:
@@ -46,6 +55,13 @@ def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _networks(environ: Mapping[str, str], name: str) -> tuple[Network, ...]:
+    try:
+        return parse_networks(environ.get(name, ""))
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
+
+
 @dataclass(frozen=True, slots=True)
 class ApiSettings:
     """What :func:`osms.api.app.create_app` needs besides the database."""
@@ -58,6 +74,8 @@ class ApiSettings:
     """The default query date (Kazakhstan's date, not the server's)."""
     clock: Callable[[], float] = field(default=time.monotonic)
     """Seconds, for the rate limits (tests move it by hand)."""
+    trusted_proxies: tuple[Network, ...] = ()
+    """Peers whose ``X-Forwarded-For`` names the client; none: the peer is the client."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiSettings:
@@ -65,4 +83,5 @@ class ApiSettings:
         return cls(
             public_rate_limit_per_minute=_positive(env, PUBLIC_RATE_LIMIT_ENV, 60),
             max_register_bytes=_positive(env, MAX_REGISTER_MB_ENV, 64) << 20,
+            trusted_proxies=_networks(env, TRUSTED_PROXIES_ENV),
         )

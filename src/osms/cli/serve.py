@@ -33,4 +33,7 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
+        # Uvicorn would believe X-Forwarded-For from 127.0.0.1; the app decides, from
+        # OSMS_TRUSTED_PROXIES only (osms.api.proxies).
+        proxy_headers=False,
     )
