@@ -5,18 +5,30 @@ Each parameter is one YAML file in ``data/parameters/`` (the file stem is its na
     description: Minimum monthly wage (МЗП / ЕТЖ)
     unit: KZT
     until: 2026-12-31          # last date the values are known; or null with `open_ended: <why>`
+    carried_forward: "..."     # optional: after `until` the last value holds, provisionally
     values:
       - from: 2024-01-01
         value: 85000
         reference: "Law ... (SOURCES.md T1, W24 ...)"
         last_checked: 2026-11-22
 
-Optional top-level fields: ``open_ended`` (required when ``until`` is null, the reason the
-statute has no sunset), ``incomplete`` (the values after ``until`` are known to be missing
-from the sources; :func:`check_coverage` then does not report them) and ``notes``.  A value
-is in force from its ``from`` date up to the next value's ``from`` (or ``until``).  Asking
-before the first ``from`` or after ``until`` raises :class:`ParameterMissing`, never a stale
-value.  Files are validated on load; a :class:`ParameterFileError` names the file and field.
+A value is in force from its ``from`` date up to the next value's ``from`` (or ``until``).
+Rates, shares, caps and terms set by the Law have ``until: null`` and say why in
+``open_ended``: they hold until the Law changes them (R-P-1).  A yearly amount has an
+``until`` date, the last day its values are known.  Past ``until``:
+
+- with ``carried_forward`` (the minimum wage, R-P-1, §12 Q22) the last published value keeps
+  applying and is *provisional* (:meth:`Parameter.is_provisional`,
+  :func:`minimum_wage_is_provisional`): no query fails because a year is not published yet;
+- otherwise asking raises :class:`ParameterMissing`, never a stale value; ``incomplete``
+  says the later values are known to be missing from the sources (:func:`check_coverage`
+  then does not report them).
+
+A value written ``value: null`` opens a gap: from its ``from`` to the next value's nothing is
+known, and its ``reference`` says why (the NBK base-rate decisions of 2017-2020, R-K-4).
+Asking before the first ``from`` or inside a gap raises :class:`ParameterMissing` naming the
+day.  Files are validated on load; a :class:`ParameterFileError` names the file and field.
+Optional top-level fields besides those: ``notes``.
 
 Value types by unit: ``KZT``, ``rate`` (a fraction, ``"0.05"``), ``percent`` (``"16.75"``)
 and ``multiplier`` load as :class:`~decimal.Decimal` (write non-integers as quoted decimal
@@ -25,9 +37,30 @@ text: YAML floats are rejected to keep values exact); ``months``, ``count``,
 :class:`~datetime.date`; ``month`` (``"2020-01"``) as :class:`~osms.rules.month.Month`;
 ``month_range`` (``{first: "2020-01", last: "2020-06"}``) as an inclusive pair of months.
 
+Adding a published change without a release (R-P-3)
+----------------------------------------------------
+
+The environment variable ``OSMS_PARAMETERS_DIR`` names a folder that extends the packaged
+parameters: a new MW, a base-rate decision or a decree of transfers is data with its source.
+
+- ``<folder>/<name>.yaml`` is validated exactly like a packaged file (every value needs its
+  ``reference`` and ``last_checked``), then merged with the packaged parameter of the same
+  name by ``from`` date: a value with the same ``from`` replaces the packaged one, others are
+  added.  The header fields the file gives replace the packaged ones, except ``until``, which
+  becomes the later of the two (an override never shortens what is known); the units must
+  agree.  A name the package lacks is a new parameter.
+- ``<folder>/calendar/*.yaml`` are calendar corrections in the format of the packaged
+  ``data/calendar/kz_corrections.yaml`` (see :mod:`osms.rules.calendar`): an entry replaces
+  the packaged one of the same date, and ``checked_through`` becomes the later of the two.
+
+The folder is read with the packaged files, once per process.  :func:`reload` forgets every
+loaded parameter and calendar year (tests point the variable at a temporary folder and call
+it; an operator restarts the service).  A broken file raises :class:`ParameterFileError` (or
+``CalendarDataError``) naming it; a setting that names no folder is such an error too.
+
 >>> minimum_wage(2024)
 Decimal('85000')
->>> load_parameters().get("employer_rate").at(date(2026, 1, 1))
+>>> load_parameters().get("employer_rate").at(date(2040, 1, 1))
 Decimal('0.03')
 >>> grace_months(Month(2026, 1)), long_payer_grace_months(Month(2026, 1))
 (3, 6)
@@ -35,14 +68,16 @@ Decimal('0.03')
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache, wraps
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any, Literal, TypeAlias, TypeVar, cast, get_args
 
 import yaml
@@ -51,6 +86,7 @@ from osms.rules.errors import RuleError
 from osms.rules.month import InvalidMonth, Month
 
 __all__ = [
+    "PARAMETERS_DIR_ENV",
     "UNITS",
     "Parameter",
     "ParameterFileError",
@@ -75,14 +111,21 @@ __all__ = [
     "long_payer_months",
     "lookback_months",
     "minimum_wage",
+    "minimum_wage_is_provisional",
+    "on_reload",
+    "override_folder",
     "prepaid_block_start",
     "prepayment_months",
+    "reload",
     "self_employed_regime_start",
     "self_payer_monthly",
     "single_payment_periods",
     "temporary_status_months",
     "transitional_window",
 ]
+
+PARAMETERS_DIR_ENV = "OSMS_PARAMETERS_DIR"
+"""The environment variable naming the folder that extends the packaged parameters (R-P-3)."""
 
 Unit = Literal[
     "KZT",
@@ -106,7 +149,16 @@ Value: TypeAlias = Decimal | int | date | Month | tuple[Month, Month]
 """What a parameter value loads as (see the module text for the type of each unit)."""
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_TOP_FIELDS = frozenset({"description", "unit", "until", "open_ended", "incomplete", "notes"})
+_HEADER_FIELDS = (
+    "description",
+    "unit",
+    "until",
+    "open_ended",
+    "carried_forward",
+    "incomplete",
+    "notes",
+)
+_TOP_FIELDS = frozenset(_HEADER_FIELDS)
 _VALUE_FIELDS = ("from", "value", "reference", "last_checked")
 
 
@@ -146,17 +198,21 @@ _Fail: TypeAlias = Callable[[str, str], "ParameterFileError"]
 
 @dataclass(frozen=True, slots=True)
 class ParameterValue:
-    """One dated value: in force from ``start`` until the next value (or the parameter's end)."""
+    """One dated value: in force from ``start`` until the next value (or the parameter's end).
+
+    ``value`` is ``None`` for a gap: nothing is known from ``start`` to the next value, and
+    ``reference`` says why.
+    """
 
     start: date
-    value: Value
+    value: Value | None
     reference: str
     last_checked: date
 
 
 @dataclass(frozen=True, slots=True)
 class Parameter:
-    """A parameter's history, loaded from one YAML file."""
+    """A parameter's history, loaded from one YAML file (and its override, R-P-3)."""
 
     name: str
     description: str
@@ -167,11 +223,22 @@ class Parameter:
     values: tuple[ParameterValue, ...]
     starts: tuple[date, ...]
     """The ``from`` dates of :attr:`values`, for the binary search."""
+    carried_forward: str | None = None
+    """Why the last value still applies, provisionally, after :attr:`until` (R-P-1)."""
 
     @property
     def since(self) -> date:
         """The first day a value is known."""
         return self.starts[0]
+
+    def is_provisional(self, day: date) -> bool:
+        """Is the value on ``day`` the last published one carried past :attr:`until` (R-P-1)?
+
+        >>> wage = load_parameters().get("minimum_wage")
+        >>> wage.is_provisional(date(2026, 12, 31)), wage.is_provisional(date(2027, 1, 1))
+        (False, True)
+        """
+        return self.carried_forward is not None and self.until is not None and day > self.until
 
     def entry_at(self, day: date) -> ParameterValue:
         """The value record in force on ``day`` (raises :class:`ParameterMissing`).
@@ -186,6 +253,8 @@ class Parameter:
 2015-12-31: before its first value (from 2016-01-01)
         """
         if self.until is not None and day > self.until:
+            if self.carried_forward is not None:
+                return self.values[-1]
             why = f"after the last date its values are known (until {self.until})"
             if self.incomplete:
                 why += f"; {self.incomplete}"
@@ -193,7 +262,16 @@ class Parameter:
         i = _bisect_right(self.starts, day) - 1
         if i < 0:
             raise ParameterMissing(self.name, day, f"before its first value (from {self.since})")
-        return self.values[i]
+        entry = self.values[i]
+        if entry.value is None:
+            following = self.values[i + 1].start
+            raise ParameterMissing(
+                self.name,
+                day,
+                f"not known from {entry.start} to {following - timedelta(days=1)}: "
+                f"{entry.reference}",
+            )
+        return entry
 
     def at(self, day: date) -> Any:
         """The value in force on ``day`` (typed by :attr:`unit`, see the module text).
@@ -235,17 +313,27 @@ class Parameter:
         return value
 
     def coverage_problems(self, year: int) -> list[str]:
-        """Why some day of ``year`` from :attr:`since` on has no value (empty when none)."""
-        last_day = date(year, 12, 31)
-        if self.since > last_day or self.until is None or self.until >= last_day:
+        """Why some day of ``year`` from :attr:`since` on has no value (empty when none).
+
+        Not reported: a value carried forward (it is provisional, not missing) and the days
+        of a parameter marked ``incomplete``.
+        """
+        first_day, last_day = date(year, 1, 1), date(year, 12, 31)
+        if self.since > last_day or self.incomplete or self.carried_forward:
             return []
-        if self.incomplete:
-            return []
-        first_missing = max(self.until + timedelta(days=1), date(year, 1, 1))
-        return [
-            f"{self.name}: no value from {first_missing} (year {year} asked; "
-            f"values known until {self.until})"
+        problems = [
+            f"{self.name}: no value from {max(entry.start, first_day)} (year {year} asked; "
+            f"{entry.reference})"
+            for entry, following in zip(self.values, self.values[1:], strict=False)
+            if entry.value is None and entry.start <= last_day and following.start > first_day
         ]
+        if self.until is not None and self.until < last_day:
+            first_missing = max(self.until + timedelta(days=1), first_day)
+            problems.append(
+                f"{self.name}: no value from {first_missing} (year {year} asked; "
+                f"values known until {self.until})"
+            )
+        return problems
 
 
 def _bisect_right(starts: tuple[date, ...], day: date) -> int:
@@ -286,7 +374,8 @@ class Parameters:
 
     def check_coverage(self, years: Iterable[int]) -> list[str]:
         """Problems: a parameter without a value for a day of an asked year that should have
-        one, i.e. after its first value and past its ``until`` (unless marked ``incomplete``).
+        one, i.e. after its first value, in a gap or past its ``until`` (unless marked
+        ``incomplete`` or ``carried_forward``).
         """
         asked = sorted(set(years))
         return [
@@ -297,37 +386,107 @@ class Parameters:
         ]
 
 
-# -- loading and validation -------------------------------------------------------------------
+# -- loading, validation and the override folder (R-P-3) --------------------------------------
+
+_Documents: TypeAlias = dict[str, tuple[object, str]]
+"""Parameter name → (the loaded YAML document, the label errors name it by)."""
 
 
-def load_parameters_from(directory: Traversable) -> Parameters:
-    """Load and validate every ``*.yaml`` file of ``directory`` (a path or a package folder)."""
-    loaded: list[Parameter] = []
+def _read_documents(directory: Traversable, label: Callable[[Traversable], str]) -> _Documents:
+    documents: _Documents = {}
     for entry in sorted(directory.iterdir(), key=lambda e: e.name):
         if not entry.is_file() or not entry.name.endswith(".yaml"):
             continue
-        label = f"{directory.name}/{entry.name}"
         try:
             document = yaml.safe_load(entry.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
-            raise ParameterFileError(label, "(yaml)", f"not valid YAML: {error}") from None
-        loaded.append(_parse(entry.name.removesuffix(".yaml"), document, label))
-    return Parameters(loaded)
+            raise ParameterFileError(label(entry), "(yaml)", f"not valid YAML: {error}") from None
+        documents[entry.name.removesuffix(".yaml")] = (document, label(entry))
+    return documents
+
+
+def load_parameters_from(
+    directory: Traversable, overrides: Traversable | None = None
+) -> Parameters:
+    """Load and validate every ``*.yaml`` file of ``directory`` (a path or a package folder),
+    then merge in the files of ``overrides`` (R-P-3, see the module text)."""
+    packaged = _read_documents(directory, lambda entry: f"{directory.name}/{entry.name}")
+    loaded = {name: _parse(name, document, label) for name, (document, label) in packaged.items()}
+    if overrides is not None:
+        for name, (document, label) in _read_documents(overrides, str).items():
+            own = _parse(name, document, label)  # validated exactly like a packaged file
+            if name in packaged:
+                base = loaded[name]
+                if own.unit != base.unit:
+                    raise ParameterFileError(
+                        label, "unit", f"{own.unit} differs from the packaged {base.unit}"
+                    )
+                merged = _merge(cast(dict[str, Any], packaged[name][0]), document)
+                own = _parse(name, merged, f"{label} (merged with the packaged {name}.yaml)")
+            loaded[name] = own
+    return Parameters(loaded.values())
+
+
+def _merge(packaged: Mapping[str, Any], override: Any) -> dict[str, Any]:
+    """The packaged document with the override's header fields and values (by ``from``)."""
+    merged = {key: value for key, value in packaged.items() if key != "values"}
+    merged.update({key: override[key] for key in _HEADER_FIELDS if key in override})
+    until, later = packaged["until"], override["until"]
+    merged["until"] = None if until is None or later is None else max(until, later)
+    if merged["until"] is None:
+        for key in ("incomplete", "carried_forward"):
+            merged.pop(key, None)
+    else:
+        merged.pop("open_ended", None)
+    by_start = {value["from"]: value for value in packaged["values"]}
+    by_start.update({value["from"]: value for value in override["values"]})
+    merged["values"] = [by_start[start] for start in sorted(by_start)]
+    return merged
+
+
+def override_folder() -> Path | None:
+    """The folder named by ``OSMS_PARAMETERS_DIR``, or ``None`` when it is not set."""
+    raw = os.environ.get(PARAMETERS_DIR_ENV, "").strip()
+    if not raw:
+        return None
+    folder = Path(raw).expanduser()
+    if not folder.is_dir():
+        raise ParameterFileError(raw, PARAMETERS_DIR_ENV, "not a folder")
+    return folder
 
 
 @lru_cache(maxsize=1)
 def load_parameters() -> Parameters:
-    """The packaged parameters (read and validated once)."""
-    return load_parameters_from(files("osms.rules") / "data" / "parameters")
+    """The packaged parameters with those of ``OSMS_PARAMETERS_DIR`` (read and validated once;
+    :func:`reload` reads them again)."""
+    return load_parameters_from(files("osms.rules") / "data" / "parameters", override_folder())
+
+
+_RELOAD_HOOKS: list[Callable[[], None]] = []
+
+
+def on_reload(hook: Callable[[], None]) -> Callable[[], None]:
+    """Call ``hook`` on :func:`reload`: for a module that keeps what it derived from the
+    parameters (the calendar's years registers here)."""
+    _RELOAD_HOOKS.append(hook)
+    return hook
+
+
+def reload() -> None:
+    """Forget every loaded parameter, derived amount and calendar year: the next query reads
+    the packaged files and ``OSMS_PARAMETERS_DIR`` again (R-P-3)."""
+    for hook in _RELOAD_HOOKS:
+        hook()
 
 
 def check_coverage(years: Iterable[int], parameters: Parameters | None = None) -> list[str]:
-    """:meth:`Parameters.check_coverage` on the packaged parameters (or on ``parameters``).
+    """:meth:`Parameters.check_coverage` on the loaded parameters (or on ``parameters``).
 
     >>> check_coverage(range(2020, 2027))
     []
-    >>> check_coverage([2027])[0]
-    'employee_cap_mw: no value from 2027-01-01 (year 2027 asked; values known until 2026-12-31)'
+    >>> check_coverage([2027])
+    ['monthly_calculation_index: no value from 2027-01-01 (year 2027 asked; values known until \
+2026-12-31)']
     """
     table = parameters if parameters is not None else load_parameters()
     return table.check_coverage(years)
@@ -367,6 +526,13 @@ def _parse(name: str, document: object, label: str) -> Parameter:
         if until is None:
             raise fail("incomplete", "only allowed with an until date")
         incomplete = _text(document["incomplete"], "incomplete", fail)
+    carried_forward = None
+    if "carried_forward" in document:
+        if until is None:
+            raise fail("carried_forward", "only allowed with an until date")
+        if incomplete is not None:
+            raise fail("carried_forward", "a parameter is either incomplete or carried forward")
+        carried_forward = _text(document["carried_forward"], "carried_forward", fail)
     if "notes" in document:
         _text(document["notes"], "notes", fail)
     raw_values = document.get("values")
@@ -389,7 +555,15 @@ def _parse(name: str, document: object, label: str) -> Parameter:
                 f"{where}.from",
                 f"{start} must be after the previous value's from ({values[-1].start})",
             )
-        value = _value(cast(Unit, unit), raw["value"], f"{where}.value", fail)
+        value: Value | None = None
+        if raw["value"] is not None:
+            value = _value(cast(Unit, unit), raw["value"], f"{where}.value", fail)
+        elif i == 0 or i == len(raw_values) - 1:
+            raise fail(
+                f"{where}.value",
+                "a gap (null) lies between two values; before the first or after the last "
+                "nothing is known anyway (use until)",
+            )
         reference = _text(raw["reference"], f"{where}.reference", fail)
         last_checked = _date(raw["last_checked"], f"{where}.last_checked", fail)
         values.append(ParameterValue(start, value, reference, last_checked))
@@ -404,6 +578,7 @@ def _parse(name: str, document: object, label: str) -> Parameter:
         incomplete=incomplete,
         values=tuple(values),
         starts=tuple(v.start for v in values),
+        carried_forward=carried_forward,
     )
 
 
@@ -495,6 +670,7 @@ _R = TypeVar("_R")
 def _per_month(function: Callable[[Month], _R]) -> Callable[[Month], _R]:
     """Cache a month's value by its index: the status engine asks these in its inner loops."""
     cache: dict[int, _R] = {}
+    on_reload(cache.clear)
 
     @wraps(function)
     def cached(month: Month) -> _R:
@@ -517,15 +693,33 @@ def _money(amount: Decimal) -> Decimal:
 def minimum_wage(year: int) -> Decimal:
     """The minimum monthly wage (МЗП) of ``year``, as in force on 1 January (T1).
 
+    For a year whose MW is not published yet, the last published MW (R-P-1, §12 Q22): check
+    :func:`minimum_wage_is_provisional` to say so.  Before the first recorded year it raises
+    :class:`ParameterMissing`.
+
     >>> minimum_wage(2022), minimum_wage(2026)
     (Decimal('60000'), Decimal('85000'))
-    >>> minimum_wage(2027)
+    >>> minimum_wage(2027), minimum_wage_is_provisional(2027)
+    (Decimal('85000'), True)
+    >>> minimum_wage(2015)
     Traceback (most recent call last):
     ...
     osms.rules.parameters.ParameterMissing: parameter 'minimum_wage' has no value for \
-2027-01-01: after the last date its values are known (until 2026-12-31)
+2015-01-01: before its first value (from 2016-01-01)
     """
     return _decimal_at("minimum_wage", date(year, 1, 1))
+
+
+def minimum_wage_is_provisional(year: int) -> bool:
+    """Is :func:`minimum_wage` of ``year`` the last published MW carried forward (R-P-1)?
+
+    False for every year whose MW is recorded (and for years before the first one, which
+    have no MW at all).
+
+    >>> minimum_wage_is_provisional(2026), minimum_wage_is_provisional(2027)
+    (False, True)
+    """
+    return load_parameters().get("minimum_wage").is_provisional(date(year, 1, 1))
 
 
 @lru_cache(maxsize=1024)
@@ -722,3 +916,20 @@ def transitional_window() -> tuple[Month, Month]:
     (Month(2020, 1), Month(2020, 6))
     """
     return cast(tuple[Month, Month], load_parameters().get("transitional_access").latest())
+
+
+for _cached in (
+    load_parameters,
+    _decimal_at,
+    _int_at,
+    _self_payer_monthly,
+    _entrepreneur_monthly,
+    child_category_until_age,
+    liability_start,
+    employer_liability_start,
+    single_payment_periods,
+    prepaid_block_start,
+    self_employed_regime_start,
+    transitional_window,
+):
+    on_reload(_cached.cache_clear)
