@@ -35,6 +35,9 @@ CREDIT_VECTORS = [
     ("2026-03-20", "2026-03-30"),  # scenario 33: 23 Mar Nauryz, 24-25 Mar transferred
     ("2024-06-10", "2024-06-13"),  # an ordinary week
     ("2025-04-10", "2025-04-15"),  # scenario 12: Thu -> Tue
+    # R-T-2: 30 Aug is no longer a holiday from 2026 and Mon 31 Aug 2026 is a working day
+    ("2026-08-26", "2026-08-31"),  # Wed -> Thu 27, Fri 28, Mon 31
+    ("2026-08-27", "2026-09-01"),  # Thu -> Fri 28, Mon 31, Tue 1 Sep
 ]
 
 
@@ -52,6 +55,7 @@ T7_WORKING = [
     "2024-05-04",  # Sat, MoL order
     "2024-06-17",  # Mon after Kurban Ait on a Sunday: no transfer
     "2025-01-05",  # Sun, MoL Order No. 436 of 21.11.2024
+    "2026-08-31",  # Mon: Constitution Day moved to 15 March (RULES.md R-T-2, МТСЗН 2026-03-18)
 ]
 T7_OFF = [
     "2022-03-07",
@@ -70,7 +74,6 @@ T7_OFF = [
     "2026-03-25",
     "2026-05-11",
     "2026-05-27",
-    "2026-08-31",
     "2026-10-26",
 ]
 
@@ -91,8 +94,7 @@ def test_every_2026_day_off_of_rule_r_t_2_is_sourced_data() -> None:
     corrections = calendar.calendar_data().corrections
     for day in ("2026-03-09", "2026-03-24", "2026-03-25", "2026-05-11", "2026-05-27"):
         assert date.fromisoformat(day) in corrections
-    for day in ("2026-08-31", "2026-10-26"):
-        assert corrections[date.fromisoformat(day)].kind in ("day_off", "holiday")
+    assert corrections[date(2026, 10, 26)].kind in ("day_off", "holiday")
 
 
 def test_decreed_working_weekend_days_are_explicit_data() -> None:
@@ -104,14 +106,32 @@ def test_decreed_working_weekend_days_are_explicit_data() -> None:
 
 
 def test_corrections_override_the_package_in_2026() -> None:
-    # holidays 0.109 drops Constitution Day in 2026 and only estimates Kurban Ait.
-    assert day_off_reason(date(2026, 8, 31)) == (
-        "Constitution Day (Sunday 2026-08-30) moved to Monday"
-    )
-    assert day_off_reason(date(2026, 8, 30)) == "Constitution Day (on a Sunday)"
+    # holidays 0.109 only estimates Kurban Ait.
     reason = day_off_reason(date(2026, 5, 27))
     assert reason is not None
     assert "estimated" not in reason
+
+
+def test_constitution_day_moves_to_15_march() -> None:
+    """R-T-2: the Constitution of the referendum of 15 March 2026 moved Constitution Day to
+    15 March, celebrated from 2027 (МТСЗН, 2026-03-18); the package knows it, so no local
+    correction remains for 30/31 August 2026."""
+    corrections = calendar.calendar_data().corrections
+    assert date(2026, 8, 30) not in corrections
+    assert date(2026, 8, 31) not in corrections
+    assert day_off_reason(date(2026, 8, 30)) == "Sunday"
+    assert is_working_day(date(2026, 8, 31))
+    assert is_working_day(date(2027, 8, 30))  # a Monday
+    assert day_off_reason(date(2027, 3, 15)) == "Constitution Day"
+    assert day_off_reason(date(2028, 3, 15)) == "Constitution Day"
+    assert is_working_day(date(2026, 3, 16))  # no 15 March holiday in 2026 (a Sunday)
+    assert not is_working_day(date(2025, 9, 1))  # 2025: 30 Aug still a holiday (on a Saturday)
+
+
+def test_every_correction_keeps_its_source() -> None:
+    for correction in calendar.calendar_data().corrections.values():
+        assert correction.source.strip()
+        assert correction.day <= calendar.checked_through()
 
 
 def test_package_transfers_outside_t7_are_kept() -> None:
@@ -147,6 +167,19 @@ def test_checked_through() -> None:
     assert calendar.checked_through() == date(2026, 12, 31)
 
 
+def test_a_year_after_checked_through_is_provisional() -> None:
+    """R-T-2, R-P-2: 2027's decree of transfers is not recorded; its statutory holidays and
+    the weekend rule apply."""
+    assert not calendar.is_provisional(2026)
+    assert not calendar.is_provisional(2020)
+    assert calendar.is_provisional(2027)
+    assert calendar.is_provisional(2030)
+    assert not is_working_day(date(2027, 1, 1))  # New Year
+    assert not is_working_day(date(2027, 3, 22))  # Nauryz
+    assert is_working_day(date(2027, 3, 26))  # an ordinary Friday
+    assert credit_date(date(2027, 3, 19)) == date(2027, 3, 29)  # 22-24 Mar off: 25, 26, 29
+
+
 # --- add_working_days and working_days_between ---------------------------------------------
 
 
@@ -167,14 +200,16 @@ def test_working_days_between_half_open() -> None:
 
 
 def test_working_days_in_2026() -> None:
-    # 365 days - 104 weekend days - 15 weekday days off listed by the MoL calendar.
+    # 365 days - 104 weekend days - 14 weekday days off: the MoL calendar's 15 without
+    # 31 August (R-T-2).
     weekday_days_off = [
         d
         for d in (date(2026, 1, 1) + timedelta(days=i) for i in range(365))
         if d.weekday() < 5 and not is_working_day(d)
     ]
-    assert len(weekday_days_off) == 15
-    assert working_days_between(date(2026, 1, 1), date(2027, 1, 1)) == 365 - 104 - 15
+    assert len(weekday_days_off) == 14
+    assert date(2026, 8, 31) not in weekday_days_off
+    assert working_days_between(date(2026, 1, 1), date(2027, 1, 1)) == 365 - 104 - 14
 
 
 dates = st.dates(min_value=date(2017, 7, 1), max_value=date(2030, 12, 31))

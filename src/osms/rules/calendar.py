@@ -7,12 +7,23 @@ calendar) are data in ``data/calendar/kz_corrections.yaml`` and take precedence 
 package.  Each year is computed once and kept as a sorted tuple of working days, so the hot
 paths (:func:`credit_date`, :func:`add_working_days`) are a cache hit or a binary search.
 
+Corrections published later (a decree of transfers for the next year) are added without a
+release in ``$OSMS_PARAMETERS_DIR/calendar/*.yaml``, in the same format (R-P-3; see
+:mod:`osms.rules.parameters`): an entry replaces the packaged one of its date and
+``checked_through`` becomes the later of the two.  A year not checked through its last day is
+*provisional* (:func:`is_provisional`): its statutory holidays and the weekend rule apply, its
+decreed transfers are not known yet (R-T-2, R-P-2).
+
 >>> is_working_day(date(2022, 10, 22))  # Saturday, decreed working day
 True
->>> day_off_reason(date(2026, 8, 31))
-'Constitution Day (Sunday 2026-08-30) moved to Monday'
+>>> is_working_day(date(2026, 8, 31))  # Constitution Day moved to 15 March from 2026 on
+True
+>>> day_off_reason(date(2027, 3, 15))
+'Constitution Day'
 >>> credit_date(date(2022, 10, 21))
 datetime.date(2022, 10, 27)
+>>> is_provisional(2026), is_provisional(2027)
+(False, True)
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Literal, cast
 
 import yaml
@@ -41,7 +53,9 @@ __all__ = [
     "checked_through",
     "credit_date",
     "day_off_reason",
+    "is_provisional",
     "is_working_day",
+    "merge_corrections",
     "parse_corrections",
     "working_days_between",
 ]
@@ -128,13 +142,38 @@ working_day, holiday, got 'off'
     return CalendarData(corrections, through)
 
 
+def _read(resource: Traversable, origin: str) -> CalendarData:
+    try:
+        document = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise CalendarDataError(
+            f"{origin}: (yaml): not valid YAML: {error}", field="(yaml)"
+        ) from None
+    return parse_corrections(document, origin)
+
+
+def merge_corrections(base: CalendarData, *later: CalendarData) -> CalendarData:
+    """``base`` with the entries of ``later`` (by date, the last one wins) and the latest
+    ``checked_through``."""
+    corrections = dict(base.corrections)
+    through = base.checked_through
+    for data in later:
+        corrections.update(data.corrections)
+        through = max(through, data.checked_through)
+    return CalendarData(corrections, through)
+
+
 @lru_cache(maxsize=1)
 def calendar_data() -> CalendarData:
-    """The packaged corrections (read once)."""
+    """The packaged corrections with those of ``$OSMS_PARAMETERS_DIR/calendar/`` (read once;
+    :func:`osms.rules.parameters.reload` reads them again)."""
     resource = files("osms.rules") / "data" / "calendar" / "kz_corrections.yaml"
-    return parse_corrections(
-        yaml.safe_load(resource.read_text(encoding="utf-8")), "calendar/kz_corrections.yaml"
-    )
+    packaged = _read(resource, "calendar/kz_corrections.yaml")
+    folder = parameters.override_folder()
+    if folder is None or not (folder / "calendar").is_dir():
+        return packaged
+    added = [_read(path, str(path)) for path in sorted((folder / "calendar").glob("*.yaml"))]
+    return merge_corrections(packaged, *added)
 
 
 def checked_through() -> date:
@@ -146,6 +185,17 @@ def checked_through() -> date:
     datetime.date(2026, 12, 31)
     """
     return calendar_data().checked_through
+
+
+def is_provisional(year: int) -> bool:
+    """Is ``year``'s calendar provisional: not checked through its last day, so its decree of
+    transfers is not recorded and only the statutory holidays and the weekend rule apply
+    (R-T-2, R-P-2)?
+
+    >>> is_provisional(2026), is_provisional(2027)
+    (False, True)
+    """
+    return checked_through() < date(year, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,3 +346,12 @@ def credit_date(paid_on: date) -> date:
         delay = parameters.credit_delay_working_days(paid_on)
         found = _CREDITED[paid_on] = add_working_days(paid_on, delay)
     return found
+
+
+def _forget() -> None:
+    calendar_data.cache_clear()
+    _YEARS.clear()
+    _CREDITED.clear()
+
+
+parameters.on_reload(_forget)
