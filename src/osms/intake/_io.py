@@ -1,22 +1,35 @@
 """Reading registers as bytes: seekable sources, bounded lines and the encoding guess.
 
-Registers arrive as UTF-8 (with or without a byte order mark) or, from some Kazakh banks, as
-Windows-1251.  The encoding is decided by the first line that is not plain ASCII: if it is
-strict UTF-8 the register is UTF-8, otherwise Windows-1251; every later line must then decode in
-the same encoding, or the register is rejected (``register.malformed``).  Deciding on a line,
-not the whole file, keeps reading streaming.  Cyrillic text in Windows-1251 almost never forms
-valid UTF-8 (its letters are bytes 0xC0-0xFF, which UTF-8 allows only as lead bytes followed by
+Registers arrive as UTF-8 (with or without a byte order mark) or, from Kazakh banks, in a
+single-byte Cyrillic code page: Windows-1251 or KZ-1048 (STRK 1048, the Kazakh standard built
+on Windows-1251).  The readers name the encoding they used (``encoding``: ``"utf-8"``,
+``"cp1251"`` or ``"kz1048"``; ``None`` while every line was ASCII).
+
+UTF-8 or a code page: decided by the first line that is not plain ASCII.  If it is strict UTF-8
+the register is UTF-8, otherwise it is in a code page; every later line must then decode the
+same way, or the register is rejected (``register.malformed``).  Deciding on a line, not the
+whole file, keeps reading streaming.  Cyrillic text in a code page almost never forms valid
+UTF-8 (its letters are bytes 0xC0-0xFF, which UTF-8 allows only as lead bytes followed by
 continuation bytes 0x80-0xBF), so the guess is reliable for real text.
 
-Windows-1251 cannot hold the Kazakh letters Ә Ғ Қ Ң Ө Ұ Ү Һ (and their small forms); it does
-hold І і (shared with Ukrainian and Belarusian).  A bank that sends Windows-1251 therefore has
-already lost those letters (usually replaced by Russian look-alikes or ``?``); intake reads
-what arrives and cannot restore them.  Names are not used by the rules, only the IIN.
+Windows-1251 or KZ-1048: the two agree on every byte but 16 (:data:`KZ1048_BYTES`), where
+KZ-1048 has the Kazakh letters Ә Ғ Қ Ң Ө Ұ Ү Һ (capital and small) and Windows-1251 Serbian,
+Macedonian, Ukrainian and Belarusian letters (Ј Ќ Ћ Ў Ґ Є Ї Ѕ ...): ӘБІЛҚАЙЫР written in KZ-1048
+and read as Windows-1251 is ЈБІЛЌАЙЫР.  І і, shared with Ukrainian, are the same byte in both.
+A code-page register is therefore read as Windows-1251 until its first byte of that set, and
+from then on as KZ-1048: the text before it is the same in both, so nothing read earlier
+changes.  A register of Kazakh payers that uses those bytes is KZ-1048 (banks that send
+"Windows-1251" with Kazakh letters use exactly these positions); Windows-1251 proper cannot hold
+the Kazakh letters at all, and a bank that sends it has already replaced them (usually by
+Russian look-alikes or ``?``), which intake reads as they are.  The price: a Windows-1251
+register with a Ukrainian Є or Ї in a name reads it as Ғ or Ү.  Names are not used by the
+rules, only the IIN.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, BinaryIO, Final, TypeAlias, cast
@@ -26,6 +39,8 @@ from osms.intake.lines import REGISTER_MALFORMED, RegisterError
 __all__ = [
     "BOM",
     "CHUNK_BYTES",
+    "CODE_PAGES",
+    "KZ1048_BYTES",
     "MAX_LINE_BYTES",
     "LineDecoder",
     "Source",
@@ -88,21 +103,49 @@ def _write_chunk(spool: IO[bytes], chunk: object) -> None:
     spool.write(chunk)
 
 
+def _kz1048_bytes() -> bytes:
+    differ = []
+    for byte in range(0x80, 0x100):
+        one = bytes([byte])
+        if one.decode("cp1251", "replace") != one.decode("kz1048", "replace"):
+            differ.append(byte)
+    return bytes(differ)
+
+
+KZ1048_BYTES: Final = _kz1048_bytes()
+"""The bytes KZ-1048 reads as Kazakh letters and Windows-1251 as other letters (16 of them)."""
+_KZ1048_BYTE: Final = re.compile(b"[" + re.escape(KZ1048_BYTES) + b"]")
+
+CODE_PAGES: Final = ("cp1251", "kz1048")
+"""The single-byte encodings a register may be in (see the module text)."""
+
+
 class LineDecoder:
-    """Decodes a register's lines, deciding UTF-8 or Windows-1251 on the first non-ASCII line.
+    """Decodes a register's lines: UTF-8, or Windows-1251 until a Kazakh letter makes it KZ-1048.
 
     >>> decoder = LineDecoder()
     >>> decoder.decode("Иванов".encode("cp1251"), 1), decoder.encoding
     ('Иванов', 'cp1251')
     >>> decoder.decode("Айгерім".encode("cp1251"), 2)
     'Айгерім'
+    >>> decoder.decode("ӘБІЛҚАЙЫР".encode("kz1048"), 3), decoder.encoding
+    ('ӘБІЛҚАЙЫР', 'kz1048')
     """
 
     __slots__ = ("encoding",)
 
     def __init__(self, encoding: str | None = None) -> None:
         self.encoding: str | None = encoding
-        """``"utf-8"`` or ``"cp1251"`` once decided, ``None`` while every line was ASCII."""
+        """``"utf-8"``, ``"cp1251"`` or ``"kz1048"`` once decided (``"cp1251"`` may still turn
+        into ``"kz1048"``), ``None`` while every line was ASCII."""
+
+    def _code_page(self, body: bytes) -> str:
+        """The code page for ``body`` (not UTF-8): KZ-1048 from the first Kazakh letter on."""
+        if self.encoding != "kz1048" and _KZ1048_BYTE.search(body):
+            self.encoding = "kz1048"
+        elif self.encoding is None:
+            self.encoding = "cp1251"
+        return self.encoding
 
     def decode_lines(self, body: bytes, line_no: int) -> list[str]:
         """Decode LF-separated lines (the first is line ``line_no``) and split them."""
@@ -119,8 +162,9 @@ class LineDecoder:
         if body.isascii():
             text = body.decode("ascii")
         elif self.encoding is not None:
+            encoding = self.encoding if self.encoding == "utf-8" else self._code_page(body)
             try:
-                text = body.decode(self.encoding)
+                text = body.decode(encoding)
             except UnicodeDecodeError:
                 text = self._decode_each(body, line_no)  # names the line that fails
         else:
@@ -144,18 +188,19 @@ class LineDecoder:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                self.encoding = "cp1251"
+                pass
             else:
                 self.encoding = "utf-8"
                 return text
+        encoding = "utf-8" if self.encoding == "utf-8" else self._code_page(raw)
         try:
-            return raw.decode(self.encoding)
+            return raw.decode(encoding)
         except UnicodeDecodeError as error:
             raise RegisterError(
                 REGISTER_MALFORMED,
-                f"line {line_no} cannot be decoded as {self.encoding} "
+                f"line {line_no} cannot be decoded as {encoding} "
                 f"(byte {raw[error.start : error.start + 1]!r} at position {error.start + 1}); "
-                "a register is UTF-8 or Windows-1251 throughout",
+                "a register is UTF-8, Windows-1251 or KZ-1048 throughout",
                 line_no=line_no,
             ) from None
 

@@ -4,8 +4,9 @@ The first non-blank row is the header: the columns ``iin, period, amount, knp, p
 channel, reference`` (any order, any case), optionally also ``surname, given_name,
 patronymic, birth_date``.  A missing or unknown column rejects the register
 (``register.malformed`` naming the columns).  The delimiter is ``,`` or ``;``, whichever the
-header row has more of.  Text is UTF-8 (with or without a byte order mark) or Windows-1251
-(:mod:`osms.intake._io`); lines end in LF or CRLF; quoted cells follow :mod:`csv`.
+header row has more of.  Text is UTF-8 (with or without a byte order mark), Windows-1251 or
+KZ-1048 (:mod:`osms.intake._io`; :attr:`CsvReader.encoding` names the one used); lines end in LF
+or CRLF; quoted cells follow :mod:`csv`.
 
 Cells: period in any :meth:`Month.parse` form (``2025-05``, ``05.2025``, ``052025``); amount
 with ``.`` or ``,`` decimals (:func:`~osms.intake.validation.parse_amount`); paid_on
@@ -102,7 +103,10 @@ class CsvReader:
 
     @property
     def encoding(self) -> str | None:
-        """``"utf-8"`` or ``"cp1251"`` once a non-ASCII line was read, else ``None``."""
+        """The encoding the text was read in: ``"utf-8"``, ``"cp1251"`` or ``"kz1048"`` once a
+        non-ASCII line was read, else ``None`` (see :mod:`osms.intake._io`).  Final once
+        :meth:`raw_lines` or :meth:`results` has finished (a Windows-1251 register turns
+        KZ-1048 at its first Kazakh letter)."""
         return self._decoder.encoding
 
     @property

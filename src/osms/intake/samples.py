@@ -112,7 +112,8 @@ def write_mt102(
 
     ``total`` replaces the sum of the amounts in the trailer (to make a mismatched register);
     amounts given as unreadable text count as 0 in the sum.  ``encoding="cp1251"`` with
-    ``errors="strict"`` fails on Kazakh letters Windows-1251 lacks (Ә Ғ Қ Ң Ө Ұ Ү Һ).
+    ``errors="strict"`` fails on Kazakh letters Windows-1251 lacks (Ә Ғ Қ Ң Ө Ұ Ү Һ);
+    ``encoding="kz1048"`` holds them.
     """
     knp_text = knp.value if isinstance(knp, KNP) else knp
     month = Month.of(paid_on)
