@@ -7,8 +7,17 @@ payer bank, ``:57B:``, ``:59:`` with ``/NAME/ /IDN/``, ``:70:`` with ``/NUM/ /DA
 /ASSIGN/`` …), sequence B once per person (``:21:`` line number, ``:32B:KZT6000,00``, ``:70:``
 then ``/FM/ /NM/ /FT/ /DT/ /IDN/ /PERIOD/``), the trailer ``:32A:YYMMDDKZT<total>`` and ``-}``
 (after which only ``{5:…}``-style trailer blocks may follow).  Lines may end in LF or CRLF;
-surrounding spaces and a UTF-8 byte order mark are ignored; the text is UTF-8 or
-Windows-1251 (see :mod:`osms.intake._io`).
+surrounding spaces and a UTF-8 byte order mark are ignored; the text is UTF-8, Windows-1251 or
+KZ-1048 (see :mod:`osms.intake._io`; :attr:`Mt102Reader.encoding` names the one used).
+
+Variants read as well (R-F-1):
+
+- ``/PERIOD/`` given once in sequence A (under its ``:70:``) is the period of every person
+  block without its own (a block's empty ``/PERIOD/`` counts as none);
+- a period of 5 digits is MYYYY, a month below 10 written without its leading zero
+  (``/PERIOD/52025`` is May 2025: the number 052025 written as an integer);
+- pre-2013 subfields with a double slash (``//FM/ //NM/ //FT/ //DT/ //IDN/`` ...) are read as
+  the single-slash ones, in both sequences.
 
 Streaming and the trailer
 -------------------------
@@ -100,7 +109,8 @@ _MAX_HEADER_LINES: Final = 500
 _MAX_ENVELOPE_CHARS: Final = 4096
 
 _TAG = re.compile(r"^:(\d{2}[A-Z]?):(.*)$", re.ASCII)
-_SUBFIELD = re.compile(r"^/([A-Z]{1,10})/(.*)$", re.ASCII)
+_SUBFIELD = re.compile(r"^//?([A-Z]{1,10})/(.*)$", re.ASCII)
+"""A subfield ``/NAME/value``; pre-2013 lists write ``//NAME/value``."""
 _TRAILER = re.compile(r"^:32A:(\d{2})(\d{2})(\d{2})([A-Z]{3})(.*)$", re.ASCII)
 _BLOCK1 = re.compile(r"\{1:[A-Z]\d{2}([A-Z0-9]{8})", re.ASCII)
 _BIC = re.compile(r"^[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$", re.ASCII)
@@ -111,7 +121,7 @@ _CURRENCY_AMOUNT = re.compile(r"^([A-Z]{3})(.*)$", re.ASCII)
 # The usual person block (see the module text).  A value has no space at either end, so a
 # line matches only when the general reader, which strips lines and values, reads the same
 # text; the line number is a valid key part.  Groups: :21:, the amount after KZT, then /FM/
-# /NM/ /FT/ /DT/ /IDN/ /PERIOD/ (None when absent).
+# /NM/ /FT/ /DT/ /IDN/ /PERIOD/ (None when absent: then sequence A's /PERIOD/ applies).
 _VALUE = r"(\S[^\n]*(?<!\s)|)"
 _USUAL_PERSON = (
     r":21:([^\s:]{1,35})\n"
@@ -121,8 +131,8 @@ _USUAL_PERSON = (
     rf"(?:/NM/{_VALUE}\n)?"
     rf"(?:/FT/{_VALUE}\n)?"
     rf"(?:/DT/{_VALUE}\n)?"
-    rf"/IDN/{_VALUE}\n"
-    rf"/PERIOD/{_VALUE}"
+    rf"/IDN/{_VALUE}"
+    rf"(?:\n/PERIOD/{_VALUE})?"
 )
 _USUAL_BLOCK = re.compile(_USUAL_PERSON)
 """One block's stripped lines joined by LF (:meth:`Mt102Reader._person`)."""
@@ -151,6 +161,22 @@ _PERSON: Final = {
 def _malformed(message: str, line_no: int | None = None, field: str | None = None) -> RegisterError:
     where = f"line {line_no}: " if line_no is not None else ""
     return RegisterError(REGISTER_MALFORMED, where + message, line_no=line_no, field=field)
+
+
+def _period(text: str | None, header: Mt102Header) -> str | None:
+    """A block's period text (R-F-1): its own ``/PERIOD/``, else sequence A's; 5 digits are
+    MYYYY and get their leading zero back.
+
+    >>> header = Mt102Header("R", "BANKKZKA", "990140000007", "122", Channel.BANK_BRANCH,
+    ...                      date(2025, 6, 25), Decimal(0), "KZT", period="52025")
+    >>> [_period(text, header) for text in ("122024", None, "", "02025")]
+    ['122024', '052025', '052025', '02025']
+    """
+    if not text and header.period is not None:
+        text = header.period
+    if text is not None and len(text) == 5 and text.isdigit() and text.isascii() and text[0] != "0":
+        return "0" + text
+    return text
 
 
 def _line_no(text: str, first: int, position: int) -> int:
@@ -200,6 +226,9 @@ class Mt102Header:
     """``/DATE/`` (YYMMDD); ``None`` when absent or unreadable (informative only)."""
     purpose: str | None = None
     """``/ASSIGN/``, the purpose text."""
+    period: str | None = None
+    """``/PERIOD/`` under sequence A's ``:70:``, as written: the period of every person block
+    without its own (R-F-1 variant)."""
     envelope: bool = True
     """Whether the message has the ``{1:}…{4:`` envelope (and so must end with ``-}``)."""
     fields: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
@@ -302,7 +331,10 @@ class Mt102Reader:
 
     @property
     def encoding(self) -> str | None:
-        """``"utf-8"`` or ``"cp1251"`` once a non-ASCII line was read, else ``None``."""
+        """The encoding the text was read in: ``"utf-8"``, ``"cp1251"`` or ``"kz1048"`` once a
+        non-ASCII line was read, else ``None`` (see :mod:`osms.intake._io`).  Final once
+        :meth:`raw_lines` or :meth:`results` has finished (a Windows-1251 register turns
+        KZ-1048 at its first Kazakh letter)."""
         return self._decoder.encoding
 
     @property
@@ -484,6 +516,7 @@ class Mt102Reader:
             document_number=sub("70", "NUM"),
             document_date=document_date,
             purpose=sub("70", "ASSIGN"),
+            period=sub("70", "PERIOD"),
             envelope=envelope,
             fields={name: {"": tag.value, **tag.subfields} for name, tag in tags.items()},
         )
@@ -520,7 +553,8 @@ class Mt102Reader:
                 raw, line_ref, amount, surname, given_name, patronymic, birth, iin, period = (
                     match.groups()
                 )
-                if context is not None:
+                period = _period(period, header)
+                if context is not None and period is not None:
                     line = validator.line(
                         context,
                         ordinal,
@@ -649,7 +683,7 @@ class Mt102Reader:
             line_no=ordinal,
             raw=raw,
             iin=iin,
-            period=period,
+            period=_period(period, header),
             amount=amount,
             knp=header.knp,
             payer=header.payer,
@@ -746,7 +780,7 @@ class Mt102Reader:
             line_no=ordinal,
             raw=raw,
             iin=person.get("IDN"),
-            period=person.get("PERIOD"),
+            period=_period(person.get("PERIOD"), header),
             amount=amount_text,
             knp=header.knp,
             payer=header.payer,
