@@ -18,6 +18,8 @@ Conventions:
 
 The ledger (``payments``) is append-only (R-L-8): the ORM refuses to flush an UPDATE or DELETE
 of a :class:`Payment`, and the database refuses them too (a trigger made by the migration).
+Decided applications, audit events and registers' records are append-only in the database
+too (revision 0004): an application is decided once, a register's counters written once.
 """
 
 from __future__ import annotations
@@ -356,6 +358,8 @@ class TemporaryApplication(Base):
     """``[{"kind": ..., "number": ..., "issued_on": "YYYY-MM-DD"}, ...]``"""
     submitted_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(32))
+    applied_by: Mapped[str | None] = mapped_column(String(64))
+    """Who recorded it (None before revision 0004); by default someone else decides."""
     status: Mapped[ApplicationStatus] = mapped_column(
         EnumText(ApplicationStatus, 16), default=ApplicationStatus.APPLIED
     )
@@ -401,6 +405,8 @@ class RefundApplication(Base):
     applied_on: Mapped[date] = mapped_column(Date)
     due_by: Mapped[date] = mapped_column(Date)
     """``applied_on`` + 15 working days (R-R-1, ``refund_decision_working_days``)."""
+    applied_by: Mapped[str | None] = mapped_column(String(64))
+    """Who recorded it (None before revision 0004); by default someone else decides."""
     status: Mapped[ApplicationStatus] = mapped_column(
         EnumText(ApplicationStatus, 16), default=ApplicationStatus.APPLIED
     )
