@@ -29,6 +29,7 @@ __all__ = [
     "Option",
     "OptionName",
     "Penalty",
+    "PenaltyPart",
     "PlanItem",
     "calculate",
     "employer_monthly",
@@ -281,6 +282,21 @@ def employer_monthly(income: Decimal, month: Month) -> EmployerMonthly:
 
 
 @dataclass(frozen=True, slots=True)
+class PenaltyPart:
+    """Consecutive penalty days charged at one base rate and one multiplier (R-K-4)."""
+
+    first: date
+    last: date
+    base_rate: Decimal
+    """The NBK base rate, percent per year."""
+    multiplier: Decimal
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+@dataclass(frozen=True, slots=True)
 class Penalty:
     """An employer's penalty for late deductions or contributions (R-K-4)."""
 
@@ -289,34 +305,59 @@ class Penalty:
     paid_on: date
     days: int
     multiplier: Decimal
+    """The multiplier in force on the payment day (each part has its own)."""
     amount: Decimal
+    parts: tuple[PenaltyPart, ...] = ()
+    """The days by base rate and multiplier, in order."""
 
 
 def employer_penalty(
     arrears: Decimal, period: Month, paid_on: date, base_rate: Decimal | None = None
 ) -> Penalty:
-    """R-K-4: arrears × base rate % / 100 × 1.25 × days / 365.
+    """R-K-4: Σ over the late days of arrears × base rate % / 100 × multiplier / 365.
 
     Days run from the day after the due date (the 25th of the next month) up to and including
-    the payment day, each day at the base rate in force that day unless ``base_rate`` is given.
+    the payment day, each day at the NBK base rate and the multiplier in force that day (2.5
+    before 2018, 1.25 from 2018-01-01, §12 Q23), or at ``base_rate`` when given.  A day whose
+    base rate is not recorded raises :class:`~osms.rules.parameters.ParameterMissing` naming
+    that day (``parameter.missing``), never a guess.
 
     >>> penalty = employer_penalty(Decimal("21000"), Month(2023, 6), date(2023, 8, 4))
     >>> penalty.days, penalty.amount
     (10, Decimal('120.46'))
+    >>> employer_penalty(Decimal("21000"), Month(2024, 1), date(2024, 3, 1))
+    Traceback (most recent call last):
+    ...
+    osms.rules.parameters.ParameterMissing: parameter 'base_rate' has no value for 2024-02-26: \
+after the last date its values are known (until 2024-02-25); ...
     """
     table = parameters.load_parameters()
-    due_day = int(table.get("employer_due_day").at(paid_on))
-    due_on = (period + 1).first_day().replace(day=due_day)
-    multiplier = Decimal(table.get("penalty_multiplier").at(paid_on))
+    month_after = (period + 1).first_day()
+    due_on = month_after.replace(day=table.get("employer_due_day").int_at(month_after))
+    rates = table.get("base_rate")
+    multipliers = table.get("penalty_multiplier")
+    parts: list[PenaltyPart] = []
     total = Decimal(0)
-    days = 0
     day = due_on + timedelta(days=1)
     while day <= paid_on:
-        rate = base_rate if base_rate is not None else Decimal(table.get("base_rate").at(day))
+        rate = base_rate if base_rate is not None else rates.decimal_at(day)
+        multiplier = multipliers.decimal_at(day)
         total += arrears * rate / 100 * multiplier / 365
-        days += 1
+        last = parts[-1] if parts else None
+        if last and (last.base_rate, last.multiplier) == (rate, multiplier):
+            parts[-1] = replace(last, last=day)
+        else:
+            parts.append(PenaltyPart(day, day, rate, multiplier))
         day += timedelta(days=1)
-    return Penalty(arrears, due_on, paid_on, days, multiplier, _money(total))
+    return Penalty(
+        arrears=arrears,
+        due_on=due_on,
+        paid_on=paid_on,
+        days=sum(part.days for part in parts),
+        multiplier=multipliers.decimal_at(paid_on),
+        amount=_money(total),
+        parts=tuple(parts),
+    )
 
 
 def _money(amount: Decimal) -> Decimal:
