@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from osms import __version__
 from osms.api.keys import SCOPES
 from osms.api.logs import RequestLogMiddleware, configure_logging
+from osms.api.outage import install_outage_handlers
 from osms.api.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, is_api_path
 from osms.api.proxies import ClientAddressMiddleware
 from osms.api.ratelimit import RateLimiter
@@ -75,6 +76,7 @@ def create_app(engine: Engine, settings: ApiSettings | None = None) -> FastAPI:
 
     configure_logging()
     install_problem_handlers(app)
+    install_outage_handlers(app)
     app.add_middleware(RequestLogMiddleware)
     # Added last, so outermost: the log, the limits and the audit all see the client's address.
     app.add_middleware(ClientAddressMiddleware, trusted=app.state.settings.trusted_proxies)

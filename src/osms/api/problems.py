@@ -84,6 +84,7 @@ _API_CODES: Final = (
     "server.error",
     "ready.database",
     "ready.migrations",
+    "service.unavailable",
 )
 
 API_MESSAGES: Final[Mapping[str, str]] = {code: error_message(code, "en") for code in _API_CODES}

@@ -18,6 +18,7 @@ UNREGISTERED: Final = (
     "No records for this IIN in the registry: the answer is based on the IIN alone."
 )
 BAD_DATE: Final = "The date is not valid: write it as YYYY-MM-DD."
+DATE_OUT_OF_RANGE: Final = "The date must be between {first} and {last}."
 NO_OPTION: Final = "This option is not available for this IIN on this date."
 PRINT_HINT: Final = "Print the plan or save it as PDF from the browser menu."
 TOO_MANY: Final = "Too many checks in a short time: please try again in a minute."
@@ -29,6 +30,7 @@ WEB_MESSAGES: Final[tuple[str, ...]] = (
     LANGUAGE,
     UNREGISTERED,
     BAD_DATE,
+    DATE_OUT_OF_RANGE,
     NO_OPTION,
     PRINT_HINT,
     TOO_MANY,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import Annotated, Final
@@ -19,7 +20,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from osms.api.deps import DbSession, Today, settings
 from osms.api.ratelimit import RateLimiter, ip_key
-from osms.api.web.messages import NO_OPTION, TOO_MANY
+from osms.api.v1.schemas import MAX_DATE, MIN_DATE
+from osms.api.web.messages import DATE_OUT_OF_RANGE, NO_OPTION, TOO_MANY
 from osms.api.web.rendering import Page, render
 from osms.i18n import error_message, label, t
 from osms.rules.errors import RuleError
@@ -105,8 +107,15 @@ def _look_up(page: Page, iin: str | None, answer: Callable[[str], HTMLResponse])
 
 
 def _page(request: Request, today: Today, lang: LangParam = None, day: DayParam = None) -> Page:
-    """The request's page: every route takes ``?lang=`` and ``?date=`` alike."""
-    return Page.of(request, lang, day, today)
+    """The request's page: every route takes ``?lang=`` and ``?date=`` alike.
+
+    A date the API would refuse (before 2020, R-S-1, or past 2099) is refused here too: the
+    form with the bounds, in the page's language, and nothing looked up."""
+    page = Page.of(request, lang, day, today)
+    if page.error is None and not MIN_DATE <= page.day <= MAX_DATE:
+        error = t(page.lang, DATE_OUT_OF_RANGE, first=MIN_DATE, last=MAX_DATE)
+        return replace(page, day=today, day_param=None, error=error)
+    return page
 
 
 CurrentPage = Annotated[Page, Depends(_page)]
