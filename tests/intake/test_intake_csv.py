@@ -39,6 +39,9 @@ EXPECTED_CODES = {
     18: ("line.malformed",),
     19: ("line.invalid_iin", "line.period_too_early", "line.amount_not_positive"),
     21: ("line.period_outside_esp",),
+    22: ("line.paid_on_out_of_range",),
+    23: ("line.paid_on_out_of_range",),
+    24: ("line.invalid_text",),
 }
 
 
@@ -49,21 +52,22 @@ def _csv(*rows: str, newline: str = "\n") -> bytes:
 def test_mixed_sample_has_every_line_code() -> None:
     read = read_all(MIXED_CSV.read_bytes())
     assert read.header.format == "csv"
-    assert [r.line_no for r in read.results] == list(range(1, 22))
+    assert [r.line_no for r in read.results] == list(range(1, 25))
     codes = {r.line_no: r.codes for r in read.bad}
     assert codes == EXPECTED_CODES
-    assert {c for r in read.bad for c in r.codes} == set(LINE_CODES)
+    # an amount of 10^12 or more cannot be declared in a total row (test_intake_bounds)
+    assert {c for r in read.bad for c in r.codes} == set(LINE_CODES) - {"line.amount_too_large"}
 
-    assert read.totals.lines == 21
-    assert (read.totals.accepted, read.totals.rejected) == (5, 16)
+    assert read.totals.lines == 24
+    assert (read.totals.accepted, read.totals.rejected) == (5, 19)
     assert read.totals.accepted + read.totals.rejected == read.totals.lines
-    assert read.totals.amount == Decimal("100850.00")
-    assert read.totals.declared_total == Decimal("100850.00")  # the "# total:" row
+    assert read.totals.amount == Decimal("118850.00")
+    assert read.totals.declared_total == Decimal("118850.00")  # the "# total:" row
     assert read.totals.matches
     assert read.header.line_count is None  # the header was read before the lines
-    assert read.reader.header.line_count == 21
-    assert read.reader.header.declared_total == Decimal("100850.00")
-    assert sum(read.totals.rejected_by_code.values()) == 16
+    assert read.reader.header.line_count == 24
+    assert read.reader.header.declared_total == Decimal("118850.00")
+    assert sum(read.totals.rejected_by_code.values()) == 19
 
 
 def test_mixed_sample_good_lines() -> None:
@@ -109,6 +113,13 @@ def test_mixed_sample_errors_name_field_and_value() -> None:
     assert bad[18].amount == Decimal("6000.00")
     assert bad[14].reference == "csv:T-0001"
     assert (bad[21].field, "2024-01" in bad[21].message) == ("period", True)
+    assert (bad[22].field, "9999-12-31" in bad[22].message) == ("paid_on", True)
+    assert (bad[23].field, "0001-01-01" in bad[23].message) == ("paid_on", True)
+    assert (bad[24].field, "\\x00" in bad[24].message, "\x00" in bad[24].message) == (
+        "surname",
+        True,
+        False,
+    )
 
 
 def test_mixed_sample_in_cp1251_reads_the_same() -> None:

@@ -104,7 +104,15 @@ def test_typed_values_are_accepted_as_they_are() -> None:
         ({"payer": "ТОО Пример"}, "line.invalid_payer", "payer", "ТОО Пример"),
         ({"amount": "6000.001"}, "line.malformed", "amount", "6000.001"),
         ({"amount": "1,234"}, "line.malformed", "amount", "1,234"),
-        ({"amount": "12345678901234"}, "line.malformed", "amount", "12345678901234"),
+        ({"amount": "12345678901234"}, "line.amount_too_large", "amount", "12345678901234"),
+        ({"amount": "1000000000000"}, "line.amount_too_large", "amount", "1000000000000"),
+        ({"amount": "1234567890123456789"}, "line.malformed", "amount", "1234567890123456789"),
+        ({"paid_on": "9999-12-31"}, "line.paid_on_out_of_range", "paid_on", "9999-12-31"),
+        ({"paid_on": "01.01.0001"}, "line.paid_on_out_of_range", "paid_on", "0001-01-01"),
+        ({"paid_on": "2017-06-30"}, "line.paid_on_out_of_range", "paid_on", "2017-07-01"),
+        ({"surname": "Ива\x00нов"}, "line.invalid_text", "surname", "\\x00"),
+        ({"given_name": "Иван\x1b[31m"}, "line.invalid_text", "given_name", "\\x1b"),
+        ({"patronymic": "Ж" * 101}, "line.invalid_text", "patronymic", "101 characters"),
         ({"paid_on": "2025-02-30"}, "line.malformed", "paid_on", "2025-02-30"),
         ({"paid_on": "yesterday"}, "line.malformed", "paid_on", "yesterday"),
         ({"channel": "atm"}, "line.malformed", "channel", "atm"),
@@ -200,7 +208,8 @@ def test_payments_before_the_prepayment_parameter_and_at_the_end_of_time() -> No
     too_late = check(period="2019-05", knp="121", paid_on="2018-04-10")
     assert isinstance(too_late, LineError) and too_late.code == "line.period_too_late"
     assert latest_period(date(9999, 12, 31)) is None
-    assert isinstance(check(period="9999-12", paid_on="9999-12-31"), IntakeLine)
+    end = check(period="9999-12", paid_on="9999-12-31")  # past any sane payment date
+    assert isinstance(end, LineError) and end.codes == ("line.paid_on_out_of_range",)
 
 
 def test_several_problems_are_reported_in_the_documented_order() -> None:

@@ -616,6 +616,14 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
         "bin.never_issued": "No BIN is ever issued with these digits.",
         "month.invalid": "Not a valid month: write it as YYYY-MM, MM.YYYY or MMYYYY.",
         "parameter.missing": "A rule parameter is not known for this date.",
+        "line.invalid_text": (
+            "A name in the line is too long (more than 100 characters) or contains control "
+            "characters."
+        ),
+        "line.paid_on_out_of_range": (
+            "The payment date is outside the accepted range: from 1 July 2017 to one year "
+            "after today."
+        ),
         "line.invalid_iin": "The line has an invalid IIN.",
         "line.invalid_period": "The line has an invalid period (month and year).",
         "line.period_too_early": (
@@ -630,6 +638,9 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
             "The period is too late: it may be at most 12 months after the month of payment."
         ),
         "line.amount_not_positive": "The amount must be greater than zero.",
+        "line.amount_too_large": (
+            "The amount is too large: it must be less than 1 000 000 000 000 tenge."
+        ),
         "line.unknown_knp": (
             "Unknown payment purpose code (KNP): only 121, 122, 123, 124 and 183 are accepted."
         ),

@@ -33,13 +33,16 @@ import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from itertools import chain
 from typing import Final, TypeVar
 
+from osms.clock import today as kazakhstan_today
 from osms.intake._io import LineCursor, LineDecoder, Source, as_seekable
 from osms.intake._once import ReadOnce
 from osms.intake.lines import (
+    AMOUNT_LIMIT,
     MALFORMED,
     REGISTER_MALFORMED,
     LineProblem,
@@ -76,11 +79,18 @@ class CsvReader:
     """Reads one CSV register: :attr:`header` first, then :meth:`raw_lines` (once).
 
     ``total`` is the declared total when the sender gives it outside the file; the file's own
-    ``# total:`` row is :attr:`file_total`.
+    ``# total:`` row is :attr:`file_total`.  Either is below
+    :data:`~osms.intake.lines.AMOUNT_LIMIT`.  ``today`` sets the latest payment date accepted
+    (:func:`~osms.intake.validation.paid_on_window`); default: today in Kazakhstan.
     """
 
     def __init__(
-        self, source: Source, *, total: Decimal | str | None = None, sender: str | None = None
+        self,
+        source: Source,
+        *,
+        total: Decimal | str | None = None,
+        sender: str | None = None,
+        today: date | None = None,
     ) -> None:
         self._stream = as_seekable(source)
         # R-L-7: a CSV line's key is its sender's reference; two senders may use the same one.
@@ -94,6 +104,9 @@ class CsvReader:
                 total = parse_amount(total)
             except ValueError as error:
                 raise ValueError(f"total: {error}") from None
+        if total is not None and not (total.is_finite() and abs(total) < AMOUNT_LIMIT):
+            raise ValueError(f"total: {total} is not below {AMOUNT_LIMIT}")
+        self._today = kazakhstan_today() if today is None else today
         self.total: Decimal | None = total
         """The declared total given by the caller."""
         self.file_total: Decimal | None = None
@@ -175,7 +188,7 @@ class CsvReader:
             columns = header.columns
             index = {name: i for i, name in enumerate(columns)}
             width = len(columns)
-            validator = LineValidator()
+            validator = LineValidator(self._today)
             iin, period, amount, knp, payer, paid_on, channel, reference = (
                 index[name] for name in REQUIRED_FIELDS
             )
@@ -204,7 +217,7 @@ class CsvReader:
                         )
                         if line is not None:
                             return line
-                return self._row(line_no, cells, raw, columns, index).validate()
+                return self._row(line_no, cells, raw, columns, index).validate(self._today)
 
             return row
 
@@ -249,6 +262,12 @@ class CsvReader:
                     self.file_total = parse_amount(match.group(1))
                 except ValueError as error:
                     raise _malformed(f"total row: {error}", line_no) from None
+                if abs(self.file_total) >= AMOUNT_LIMIT:
+                    raise _malformed(
+                        f"total row: {self.file_total} is not below {AMOUNT_LIMIT}, the most a "
+                        "register can declare",
+                        line_no,
+                    )
                 total_line = line_no
                 continue
             count += 1

@@ -14,50 +14,66 @@ Line codes (R-L-3 and the formats of R-F-1/R-F-2), in the order in which
 :func:`osms.intake.validation.validate_line` reports them when a line has several problems
 (:data:`LINE_CODES`):
 
-========================== ===================================================================
-``line.malformed``          the line cannot be read: a missing tag or column, amount text that
-                            is not a number, a date that is not a date, an unknown channel, no
-                            reference
-``line.invalid_iin``        the person's IIN fails R-IIN-3
-``line.invalid_period``     the period is not a month (``YYYY-MM``, ``MM.YYYY``, ``MMYYYY``)
-``line.period_too_early``   before the start of liability for the КНП (2020-01 for 122/124,
-                            2017-07 for 121/123, from :mod:`osms.rules.parameters`)
-``line.period_outside_esp`` КНП 183 (ЕСП) for a month outside 2019-01 … 2023-12 (R-L-2, R-L-3)
-``line.period_too_late``    later than month(paid_on) + 12 (``prepayment_months``)
-``line.amount_not_positive`` amount ≤ 0
-``line.unknown_knp``        КНП other than 121, 122, 123, 124, 183 (R-L-2)
-``line.invalid_payer``      the payer is neither a valid BIN nor a valid IIN
-``line.duplicate``          the same idempotency key appeared earlier in the same register
-                            (R-L-7; duplicates against the ledger are found at booking)
-========================== ===================================================================
+============================ =================================================================
+``line.malformed``            the line cannot be read: a missing tag or column, amount text
+                              that is not a number, a date that is not a date, an unknown
+                              channel, no reference
+``line.invalid_text``         a name (surname, given name, patronymic) holds control characters
+                              (NUL ...) or is longer than the ledger keeps (:data:`NAME_MAX`)
+``line.paid_on_out_of_range`` the payment date is before 2017-07-01 or more than a year after
+                              today (:func:`osms.intake.validation.paid_on_window`)
+``line.invalid_iin``          the person's IIN fails R-IIN-3
+``line.invalid_period``       the period is not a month (``YYYY-MM``, ``MM.YYYY``, ``MMYYYY``)
+``line.period_too_early``     before the start of liability for the КНП (2020-01 for 122/124,
+                              2017-07 for 121/123, from :mod:`osms.rules.parameters`)
+``line.period_outside_esp``   КНП 183 (ЕСП) for a month outside 2019-01 … 2023-12 (R-L-2,
+                              R-L-3)
+``line.period_too_late``      later than month(paid_on) + 12 (``prepayment_months``)
+``line.amount_not_positive``  amount ≤ 0
+``line.amount_too_large``     amount of 10^12 tenge or more: more than a ledger amount holds
+                              (:data:`AMOUNT_LIMIT`, the ``NUMERIC(14, 2)`` column)
+``line.unknown_knp``          КНП other than 121, 122, 123, 124, 183 (R-L-2)
+``line.invalid_payer``        the payer is neither a valid BIN nor a valid IIN
+``line.duplicate``            the same idempotency key appeared earlier in the same register
+                              (R-L-7; duplicates against the ledger are found at booking)
+============================ =================================================================
 
 Register codes: ``register.total_mismatch`` (R-L-7) and ``register.malformed`` (no header or
-trailer, not the declared format, undecodable bytes, empty).
+trailer, not the declared format, undecodable bytes, empty, a declared total of
+:data:`AMOUNT_LIMIT` or more).
 
 Messages are English and name the offending value; :func:`osms.i18n.error_message` translates
-the codes.
+the codes.  A message never holds a control character (:func:`printable`): what a sender wrote
+is shown escaped, so a message can be stored and displayed as it is.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Final, Literal, TypeAlias
 
+from osms.registry.columns import MONEY_PRECISION, MONEY_SCALE
 from osms.rules.errors import RuleError
 from osms.rules.facts import KNP, Channel, PaymentItem
 from osms.rules.month import Month
 
 __all__ = [
+    "AMOUNT_LIMIT",
     "AMOUNT_NOT_POSITIVE",
+    "AMOUNT_TOO_LARGE",
     "DUPLICATE",
     "INVALID_IIN",
     "INVALID_PAYER",
     "INVALID_PERIOD",
+    "INVALID_TEXT",
     "LINE_CODES",
     "MALFORMED",
+    "NAME_MAX",
+    "PAID_ON_OUT_OF_RANGE",
     "PERIOD_OUTSIDE_ESP",
     "PERIOD_TOO_EARLY",
     "PERIOD_TOO_LATE",
@@ -71,34 +87,68 @@ __all__ = [
     "LineProblem",
     "LineResult",
     "RegisterError",
+    "has_control",
+    "printable",
 ]
 
 Format: TypeAlias = Literal["mt102", "csv"]
 
 MALFORMED: Final = "line.malformed"
+INVALID_TEXT: Final = "line.invalid_text"
+PAID_ON_OUT_OF_RANGE: Final = "line.paid_on_out_of_range"
 INVALID_IIN: Final = "line.invalid_iin"
 INVALID_PERIOD: Final = "line.invalid_period"
 PERIOD_TOO_EARLY: Final = "line.period_too_early"
 PERIOD_OUTSIDE_ESP: Final = "line.period_outside_esp"
 PERIOD_TOO_LATE: Final = "line.period_too_late"
 AMOUNT_NOT_POSITIVE: Final = "line.amount_not_positive"
+AMOUNT_TOO_LARGE: Final = "line.amount_too_large"
 UNKNOWN_KNP: Final = "line.unknown_knp"
 INVALID_PAYER: Final = "line.invalid_payer"
 DUPLICATE: Final = "line.duplicate"
 
 LINE_CODES: Final[tuple[str, ...]] = (
     MALFORMED,
+    INVALID_TEXT,
+    PAID_ON_OUT_OF_RANGE,
     INVALID_IIN,
     INVALID_PERIOD,
     PERIOD_TOO_EARLY,
     PERIOD_OUTSIDE_ESP,
     PERIOD_TOO_LATE,
     AMOUNT_NOT_POSITIVE,
+    AMOUNT_TOO_LARGE,
     UNKNOWN_KNP,
     INVALID_PAYER,
     DUPLICATE,
 )
 """Every line code, in the order problems are reported (the first is :attr:`LineError.code`)."""
+
+AMOUNT_LIMIT: Final = 10 ** (MONEY_PRECISION - MONEY_SCALE)
+"""Every amount intake accepts, and every declared total, is below this (10^12 tenge): the
+ledger keeps amounts as ``NUMERIC(14, 2)``."""
+NAME_MAX: Final = 100
+"""The longest surname, given name or patronymic the registry keeps (``people`` columns)."""
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Control characters (C0, DEL, C1) and lone surrogates: never stored, never shown as such."""
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and lone surrogates written as escapes.
+
+    >>> print(printable("Ива\\x00нов\\tӘлі"))
+    Ива\\x00нов\\tӘлі
+    """
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+
+
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds a control character or a lone surrogate (see :func:`printable`)."""
+    return _CONTROL.search(text) is not None
+
 
 TOTAL_MISMATCH: Final = "register.total_mismatch"
 REGISTER_MALFORMED: Final = "register.malformed"
@@ -128,7 +178,7 @@ class RegisterError(RuleError):
     ) -> None:
         if code not in REGISTER_CODES:
             raise ValueError(f"not a register code: {code!r}")
-        super().__init__(message, field=field)
+        super().__init__(printable(message), field=field)
         self.code = code
         self.line_no = line_no
 
@@ -145,6 +195,10 @@ class LineProblem:
     field: str
     message: str
     cause: str | None = None
+
+    def __post_init__(self) -> None:
+        if _CONTROL.search(self.message) is not None:
+            object.__setattr__(self, "message", printable(self.message))
 
     @property
     def rank(self) -> int:
@@ -231,6 +285,8 @@ class LineError:
     def __post_init__(self) -> None:
         if self.code not in LINE_CODES:
             raise ValueError(f"not a line code: {self.code!r}")
+        if _CONTROL.search(self.message) is not None:
+            object.__setattr__(self, "message", printable(self.message))
         if not self.codes or self.codes[0] != self.code:
             rest = tuple(c for c in self.codes if c != self.code)
             object.__setattr__(self, "codes", (self.code, *rest))

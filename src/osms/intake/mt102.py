@@ -79,9 +79,11 @@ from decimal import Decimal
 from itertools import chain
 from typing import IO, Final, TypeAlias, TypeVar
 
+from osms.clock import today as kazakhstan_today
 from osms.intake._io import LineCursor, LineDecoder, Source, as_seekable
 from osms.intake._once import ReadOnce
 from osms.intake.lines import (
+    AMOUNT_LIMIT,
     MALFORMED,
     REGISTER_MALFORMED,
     LineProblem,
@@ -114,7 +116,9 @@ _SUBFIELD = re.compile(r"^//?([A-Z]{1,10})/(.*)$", re.ASCII)
 _TRAILER = re.compile(r"^:32A:(\d{2})(\d{2})(\d{2})([A-Z]{3})(.*)$", re.ASCII)
 _BLOCK1 = re.compile(r"\{1:[A-Z]\d{2}([A-Z0-9]{8})", re.ASCII)
 _BIC = re.compile(r"^[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$", re.ASCII)
-_KEY_PART = re.compile(r"^[^\s:]{1,35}$")
+_KEY_CHAR = r"[^\s:\x00-\x1f\x7f-\x9f]"
+"""A character of a key part: no space, no ``:``, no control character."""
+_KEY_PART = re.compile(rf"^{_KEY_CHAR}{{1,35}}$")
 _YYMMDD = re.compile(r"^(\d{2})(\d{2})(\d{2})$", re.ASCII)
 _CURRENCY_AMOUNT = re.compile(r"^([A-Z]{3})(.*)$", re.ASCII)
 
@@ -124,7 +128,7 @@ _CURRENCY_AMOUNT = re.compile(r"^([A-Z]{3})(.*)$", re.ASCII)
 # /NM/ /FT/ /DT/ /IDN/ /PERIOD/ (None when absent: then sequence A's /PERIOD/ applies).
 _VALUE = r"(\S[^\n]*(?<!\s)|)"
 _USUAL_PERSON = (
-    r":21:([^\s:]{1,35})\n"
+    rf":21:({_KEY_CHAR}{{1,35}})\n"
     rf":32B:KZT{_VALUE}\n"
     r":70:\n"
     rf"(?:/FM/{_VALUE}\n)?"
@@ -252,6 +256,11 @@ def _parse_trailer(text: str, line_no: int | None) -> Mt102Trailer:
         raise _malformed(f"trailer total: {error}", line_no) from None
     if total < 0:
         raise _malformed(f"trailer total {amount!r} is negative", line_no)
+    if total >= AMOUNT_LIMIT:
+        raise _malformed(
+            f"trailer total {total} is not below {AMOUNT_LIMIT}, the most a register can declare",
+            line_no,
+        )
     return Mt102Trailer(value_date, currency, total, text)
 
 
@@ -301,7 +310,8 @@ class Mt102Reader:
 
     ``sender`` is the sending bank's BIC as known from the transport; it is used in the
     idempotency keys only when the message names no bank.  ``channel`` overrides the default
-    :attr:`Channel.BANK_BRANCH`.
+    :attr:`Channel.BANK_BRANCH`.  ``today`` sets the latest payment date accepted
+    (:func:`~osms.intake.validation.paid_on_window`); default: today in Kazakhstan.
     """
 
     def __init__(
@@ -310,6 +320,7 @@ class Mt102Reader:
         *,
         sender: str | None = None,
         channel: Channel | None = None,
+        today: date | None = None,
     ) -> None:
         self._stream = as_seekable(source)
         try:
@@ -319,6 +330,7 @@ class Mt102Reader:
         self._decoder = LineDecoder()
         self._sender = sender
         self._channel = channel
+        self._today = kazakhstan_today() if today is None else today
         self._header: ReadOnce[Mt102Header] = ReadOnce()
         self._envelope = ""
         self._cursor: LineCursor | None = None
@@ -545,7 +557,7 @@ class Mt102Reader:
         :meth:`raw_lines` and :meth:`RawLine.validate` give, faster (see the module text)."""
 
         def handlers(header: Mt102Header) -> _Handlers[LineResult]:
-            validator = LineValidator()
+            validator = LineValidator(self._today)
             context = validator.context(header.knp, header.payer, header.paid_on, header.channel)
             key = f"mt102:{header.bank}:{header.reference}:"
 
@@ -571,10 +583,10 @@ class Mt102Reader:
                     if line is not None:
                         return line
                 fields = match.groups()[1:]
-                return self._usual_raw_line(ordinal, raw, fields, header).validate()
+                return self._usual_raw_line(ordinal, raw, fields, header).validate(self._today)
 
             def general(ordinal: int, block: list[str], count: int) -> LineResult:
-                return self._person(ordinal, block, count, header).validate()
+                return self._person(ordinal, block, count, header).validate(self._today)
 
             return usual, general
 

@@ -6,16 +6,26 @@ that is absent: a missing MT102 tag or CSV cell) and returns an :class:`IntakeLi
 :data:`osms.intake.lines.LINE_CODES`:
 
 1. ``line.malformed``: a required field is absent; the amount is not a number; ``paid_on`` or
-   the birth date is not a date; the channel is unknown; the reference is empty;
-2. ``line.invalid_iin`` (R-IIN-3); 3. ``line.invalid_period``; 4. ``line.period_too_early``;
-5. ``line.period_outside_esp``; 6. ``line.period_too_late``; 7. ``line.amount_not_positive``;
-8. ``line.unknown_knp``; 9. ``line.invalid_payer`` (neither a valid BIN nor a valid IIN,
-R-BIN-1, R-IIN-3); 10. ``line.duplicate``, found by the register, which alone sees the other
-lines.
+   the birth date is not a date; the channel is unknown; the reference is empty, too long or
+   holds control characters;
+2. ``line.invalid_text``: a name holds control characters (NUL ...) or is too long;
+3. ``line.paid_on_out_of_range`` (:func:`paid_on_window`);
+4. ``line.invalid_iin`` (R-IIN-3); 5. ``line.invalid_period``; 6. ``line.period_too_early``;
+7. ``line.period_outside_esp``; 8. ``line.period_too_late``; 9. ``line.amount_not_positive``;
+10. ``line.amount_too_large``; 11. ``line.unknown_knp``; 12. ``line.invalid_payer`` (neither a
+valid BIN nor a valid IIN, R-BIN-1, R-IIN-3); 13. ``line.duplicate``, found by the register,
+which alone sees the other lines.
 
 The first problem is the error's ``code``; ``codes`` lists them all.  A check that needs a
 field that could not be read is skipped (an unreadable amount is ``line.malformed``, not also
-``line.amount_not_positive``).
+``line.amount_not_positive``; a payment date out of range is not also compared with the
+period).
+
+Bounds: nothing a line carries can break the ledger.  Amounts are below
+:data:`~osms.intake.lines.AMOUNT_LIMIT` (10^12, the ``NUMERIC(14, 2)`` column) with at most two
+decimals; names at most :data:`~osms.intake.lines.NAME_MAX` characters without control
+characters; references at most :data:`REFERENCE_MAX` printable characters; payment dates
+within :func:`paid_on_window`.
 
 Period bounds (R-L-3): a period is too early before :func:`~osms.rules.parameters.liability_start`
 for КНП 122 and 124 and before :func:`~osms.rules.parameters.employer_liability_start` for
@@ -30,7 +40,8 @@ Text forms accepted:
 
 - amount: digits with an optional ``.`` or ``,`` and at most two decimals; spaces (also
   no-break spaces) between digit groups are ignored; an optional sign (``-5`` is read, then
-  rejected as not positive); at most 13 integer digits;
+  rejected as not positive); at most 18 integer digits are read (a longer number is
+  ``line.malformed``; one of 10^12 or more is read, then rejected as too large);
 - dates: ``YYYY-MM-DD``, ``DD.MM.YYYY`` and ``YYYYMMDD`` (MT102 ``/DT/``);
 - period: anything :meth:`Month.parse` reads (``2025-05``, ``05.2025``, ``052025``);
 - КНП: ``121`` ... ``124`` and ``183``; channel: a :class:`~osms.rules.facts.Channel` value,
@@ -53,12 +64,18 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Final
 
+from osms.clock import today as kazakhstan_today
 from osms.intake.lines import (
+    AMOUNT_LIMIT,
     AMOUNT_NOT_POSITIVE,
+    AMOUNT_TOO_LARGE,
     INVALID_IIN,
     INVALID_PAYER,
     INVALID_PERIOD,
+    INVALID_TEXT,
     MALFORMED,
+    NAME_MAX,
+    PAID_ON_OUT_OF_RANGE,
     PERIOD_OUTSIDE_ESP,
     PERIOD_TOO_EARLY,
     PERIOD_TOO_LATE,
@@ -67,18 +84,22 @@ from osms.intake.lines import (
     LineError,
     LineProblem,
     LineResult,
+    has_control,
 )
 from osms.rules import bin as kzbin
 from osms.rules import iin as kziin
 from osms.rules.facts import KNP, Channel, earliest_period, latest_period
 from osms.rules.month import InvalidMonth, Month
-from osms.rules.parameters import single_payment_periods
+from osms.rules.parameters import load_parameters, single_payment_periods
 
 __all__ = [
+    "REFERENCE_MAX",
     "REQUIRED_FIELDS",
     "LineContext",
     "LineValidator",
     "RawLine",
+    "first_paid_on",
+    "paid_on_window",
     "parse_amount",
     "parse_date",
     "validate_line",
@@ -95,7 +116,7 @@ REQUIRED_FIELDS: Final = (
     "reference",
 )
 
-_AMOUNT = re.compile(r"^([+-]?)(\d{1,13})(?:[.,](\d{0,2}))?$", re.ASCII)
+_AMOUNT = re.compile(r"^([+-]?)(\d{1,18})(?:[.,](\d{0,2}))?$", re.ASCII)
 _GROUP_SPACES = str.maketrans("", "", " \u00a0\u202f")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 _DOTTED_DATE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$", re.ASCII)
@@ -145,8 +166,46 @@ def parse_date(text: str) -> date:
         raise ValueError(f"{value!r} is not a date: {error}") from None
 
 
+_TIYN: Final = Decimal("0.01")
+
+HORIZON_PARAMETER: Final = "advance_period_horizon_months"
+"""The parameter of R-L-3's "month(paid_on) + 12" (:func:`osms.rules.facts.latest_period`)."""
+
 REFERENCE_MAX: Final = 160
 """The longest idempotency key accepted (R-L-7); the ledger keeps keys of up to 200."""
+
+
+@lru_cache(maxsize=1)
+def first_paid_on() -> date:
+    """The earliest payment date accepted: 2017-07-01, the first OSMS payments (employer
+    deductions, SOURCES.md T2) and the first day R-L-3's limit on the period
+    (``advance_period_horizon_months``) is defined.  An earlier date is no OSMS payment and
+    cannot be checked against R-L-3: it is a wrong date (0001-01-01, 2000-06-25 ...).
+
+    >>> first_paid_on()
+    datetime.date(2017, 7, 1)
+    """
+    return load_parameters().get(HORIZON_PARAMETER).since
+
+
+def paid_on_window(today: date) -> tuple[date, date]:
+    """The payment dates accepted on ``today`` (inclusive): :func:`first_paid_on` to the same
+    day a year later (28 February for 29 February).
+
+    A value date is at most a few days ahead of the register, so a year keeps every real
+    register far from the bound, while a date such as 9999-12-31 (whose credit date, R-T-3,
+    is past the end of the calendar) or a mistyped year is rejected as the line's fault.
+
+    >>> paid_on_window(date(2024, 2, 29))
+    (datetime.date(2017, 7, 1), datetime.date(2025, 2, 28))
+    """
+    if today.year >= date.max.year:
+        return first_paid_on(), date.max
+    try:
+        last = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        last = today.replace(year=today.year + 1, day=28)
+    return first_paid_on(), last
 
 
 def _reference_fits(reference: str) -> bool:
@@ -179,11 +238,13 @@ def validate_line(
     birth_date: str | date | None = None,
     raw: str = "",
     problems: Iterable[LineProblem] = (),
+    today: date | None = None,
 ) -> LineResult:
     """Validate one line's fields (R-L-3); ``None`` means the field is absent from the line.
 
     ``problems`` are problems the parser already found (a duplicated tag, extra cells); they
-    join the ones found here.
+    join the ones found here.  ``today`` sets the latest payment date accepted
+    (:func:`paid_on_window`); default: today in Kazakhstan (R-T-4).
 
     >>> line = validate_line(line_no=1, iin="900515300018", period="052025", amount="6000,00",
     ...     knp="122", payer="990140000007", paid_on="2025-06-25", channel="bank_branch",
@@ -222,7 +283,13 @@ def validate_line(
     # 1. reading (line.malformed)
     amount_value: Decimal | None = None
     if isinstance(amount, Decimal):
-        amount_value = amount
+        # (an amount too large is reported as such, and is too large to quantize)
+        if amount.is_finite() and (abs(amount) >= AMOUNT_LIMIT or amount == amount.quantize(_TIYN)):
+            amount_value = amount
+        else:
+            found.append(
+                LineProblem(MALFORMED, "amount", f"amount {amount} is not a sum in tenge and tiyn")
+            )
     elif amount is not None:
         read_amount = _read_amount(amount)
         if isinstance(read_amount, Decimal):
@@ -278,6 +345,25 @@ def validate_line(
             birth_date_value = read_birth
         else:
             found.append(LineProblem(MALFORMED, "birth_date", f"birth date {read_birth}"))
+
+    names = {"surname": surname, "given_name": given_name, "patronymic": patronymic}
+    for name, value in names.items():
+        if value is not None and (problem := _name_problem(name, value)) is not None:
+            found.append(problem)
+
+    if paid_on_value is not None:
+        first_paid_on, last_paid_on = paid_on_window(kazakhstan_today() if today is None else today)
+        if not first_paid_on <= paid_on_value <= last_paid_on:
+            found.append(
+                LineProblem(
+                    PAID_ON_OUT_OF_RANGE,
+                    "paid_on",
+                    f"paid_on {paid_on_value.isoformat()} is outside "
+                    f"{first_paid_on.isoformat()} … {last_paid_on.isoformat()}, the payment "
+                    "dates accepted",
+                )
+            )
+            paid_on_value = None  # not compared with the period
 
     # 2. the rules (R-L-3)
     iin_value: str | None = None
@@ -359,6 +445,14 @@ def validate_line(
         found.append(
             LineProblem(AMOUNT_NOT_POSITIVE, "amount", f"amount {amount!s} is not greater than 0")
         )
+    elif amount_value is not None and amount_value >= AMOUNT_LIMIT:
+        found.append(
+            LineProblem(
+                AMOUNT_TOO_LARGE,
+                "amount",
+                f"amount {amount_value} is not below {AMOUNT_LIMIT}, the most a payment can be",
+            )
+        )
 
     payer_value: str | None = None
     if payer is not None:
@@ -389,6 +483,22 @@ def validate_line(
         birth_date=birth_date_value,
         raw=raw,
     )
+
+
+def _name_problem(field: str, value: str) -> LineProblem | None:
+    """``line.invalid_text`` for a name the registry cannot keep, else ``None``."""
+    text = value.strip()
+    if has_control(text):
+        return LineProblem(
+            INVALID_TEXT, field, f"{field} {text[:40]!r} contains control characters"
+        )
+    if len(text) > NAME_MAX:
+        return LineProblem(
+            INVALID_TEXT,
+            field,
+            f"{field} {text[:20]!r}… has {len(text)} characters, more than {NAME_MAX}",
+        )
+    return None
 
 
 # Small caches: registers repeat the same periods, amounts, dates, КНП and channels.  Every
@@ -460,8 +570,8 @@ class RawLine:
     birth_date: str | None = None
     problems: tuple[LineProblem, ...] = ()
 
-    def validate(self) -> LineResult:
-        """:func:`validate_line` on these fields."""
+    def validate(self, today: date | None = None) -> LineResult:
+        """:func:`validate_line` on these fields (``today`` as there)."""
         return validate_line(
             line_no=self.line_no,
             iin=self.iin,
@@ -478,6 +588,7 @@ class RawLine:
             birth_date=self.birth_date,
             raw=self.raw,
             problems=self.problems,
+            today=today,
         )
 
 
@@ -537,7 +648,8 @@ class LineValidator:
     the same fields, or ``None`` when it cannot tell quickly (a field in an unusual form, or a
     line with a problem): the caller then calls :func:`validate_line` (or
     :meth:`RawLine.validate`).  It remembers up to :data:`_CACHE_LIMIT` periods, amounts and
-    contexts each.
+    contexts each.  ``today`` is :func:`validate_line`'s, fixed when the validator is made, so
+    that one register is judged on one day.
 
     >>> validator = LineValidator()
     >>> context = validator.context("122", "990140000007", "2025-06-25", "terminal")
@@ -554,9 +666,11 @@ class LineValidator:
     True
     """
 
-    __slots__ = ("_amounts", "_contexts", "_periods")
+    __slots__ = ("_amounts", "_contexts", "_paid_on_window", "_periods", "today")
 
-    def __init__(self) -> None:
+    def __init__(self, today: date | None = None) -> None:
+        self.today = kazakhstan_today() if today is None else today
+        self._paid_on_window = paid_on_window(self.today)
         self._amounts: dict[str, Decimal] = {}
         self._periods: dict[str, Month] = {}
         self._contexts: dict[tuple[object, ...], LineContext | None] = {}
@@ -574,7 +688,7 @@ class LineValidator:
             return self._contexts[key]
         except KeyError:
             pass
-        context = _context(knp, payer, paid_on, channel)
+        context = _context(knp, payer, paid_on, channel, self._paid_on_window)
         if len(self._contexts) < _CACHE_LIMIT:
             self._contexts[key] = context
         return context
@@ -609,7 +723,7 @@ class LineValidator:
         amount_value = self._amounts.get(amount)
         if amount_value is None:
             read_amount = _read_amount(amount)
-            if not isinstance(read_amount, Decimal) or read_amount <= 0:
+            if not isinstance(read_amount, Decimal) or not 0 < read_amount < AMOUNT_LIMIT:
                 return None
             amount_value = read_amount
             if len(self._amounts) < _CACHE_LIMIT:
@@ -622,6 +736,8 @@ class LineValidator:
             birth_date_value = _read_birth_date(birth_date)
             if birth_date_value is None:
                 return None
+        if not (_name_fits(surname) and _name_fits(given_name) and _name_fits(patronymic)):
+            return None
         return IntakeLine(
             line_no,
             iin,
@@ -640,13 +756,22 @@ class LineValidator:
         )
 
 
+def _name_fits(name: str | None) -> bool:
+    """A quick sufficient test that :func:`_name_problem` finds nothing (a name with a tab or
+    a no-break space, or with spaces around it past the limit, fails it: then ask
+    :func:`validate_line`)."""
+    return name is None or (len(name) <= NAME_MAX and name.isprintable())
+
+
 def _context(
     knp: str | KNP | None,
     payer: str | None,
     paid_on: str | date | None,
     channel: str | Channel | None,
+    window: tuple[date, date],
 ) -> LineContext | None:
-    """:class:`LineContext` when :func:`validate_line` finds no problem with these fields."""
+    """:class:`LineContext` when :func:`validate_line` finds no problem with these fields
+    (``window``: the payment dates accepted)."""
     if knp is None or payer is None or paid_on is None or channel is None:
         return None
     knp_value = knp if isinstance(knp, KNP) else _read_knp(knp)
@@ -658,6 +783,7 @@ def _context(
         or payer_value is None
         or payer_problem is not None
         or not isinstance(paid_on_value, date)
+        or not window[0] <= paid_on_value <= window[1]
         or channel_value is None
     ):
         return None
