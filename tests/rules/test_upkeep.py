@@ -1,0 +1,71 @@
+"""R-P-2: the check of what the year in force or ahead has not recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from osms.rules import parameters
+from osms.rules.parameters import PARAMETERS_DIR_ENV
+from osms.rules.upkeep import WARNING_DAYS, checked_years, missing
+
+
+def test_the_window_opens_60_days_before_the_year() -> None:
+    assert WARNING_DAYS == 60
+    assert checked_years(date(2026, 11, 1)) == (2026,)
+    assert checked_years(date(2026, 11, 2)) == (2026, 2027)
+    assert checked_years(date(2026, 12, 31)) == (2026, 2027)
+    assert checked_years(date(2027, 1, 1)) == (2027,)
+
+
+def test_today_names_the_2027_minimum_wage_and_calendar() -> None:
+    found = missing(date(2026, 12, 7))
+    assert [(m.code, m.year) for m in found] == [
+        ("upkeep.minimum_wage", 2027),
+        ("upkeep.calendar", 2027),
+    ]
+    wage = found[0]
+    assert (wage.minimum_wage, wage.published_year) == (Decimal(85000), 2026)
+    assert "2027" in wage.detail and "R-P-1" in wage.detail
+    assert "checked through 2026-12-31" in found[1].detail
+
+
+def test_a_recorded_year_needs_nothing() -> None:
+    assert missing(date(2026, 1, 15)) == ()
+    assert missing(date(2026, 11, 1)) == ()
+
+
+def test_an_unrecorded_year_stays_reported_while_it_runs() -> None:
+    found = missing(date(2027, 6, 1))
+    assert [(m.code, m.year) for m in found] == [
+        ("upkeep.minimum_wage", 2027),
+        ("upkeep.calendar", 2027),
+    ]
+    later = missing(date(2028, 12, 1))
+    assert [(m.code, m.year) for m in later][:2] == [
+        ("upkeep.minimum_wage", 2028),
+        ("upkeep.calendar", 2028),
+    ]
+    assert later[0].published_year == 2026  # the last published MW
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv(PARAMETERS_DIR_ENV, str(tmp_path))
+    parameters.reload()
+    yield tmp_path
+    monkeypatch.delenv(PARAMETERS_DIR_ENV)
+    parameters.reload()
+
+
+def test_the_folder_provides_what_is_missing(folder: Path) -> None:
+    (folder / "calendar").mkdir()
+    (folder / "calendar" / "2027.yaml").write_text(
+        "checked_through: 2027-12-31\nentries: []\n", encoding="utf-8"
+    )
+    parameters.reload()
+    assert [m.code for m in missing(date(2026, 12, 7))] == ["upkeep.minimum_wage"]
