@@ -15,6 +15,8 @@ from osms.cli.bot import bot_app
 from osms.cli.clients import clients_app
 from osms.cli.db import db_app
 from osms.cli.demo import demo
+from osms.cli.errors import OsmsGroup
+from osms.cli.parameters import parameters_app
 from osms.cli.registry_commands import (
     categories_app,
     import_command,
@@ -37,6 +39,7 @@ app = typer.Typer(
     help="OSMS / МӘМС: is a person insured on a date, why, and what to pay.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=OsmsGroup,
 )
 scenarios_app = typer.Typer(help="Executable rule scenarios (YAML).", no_args_is_help=True)
 app.add_typer(scenarios_app, name="scenarios")
@@ -50,6 +53,7 @@ app.add_typer(bot_app, name="bot")
 app.command("demo")(demo)
 app.add_typer(clients_app, name="clients")
 app.add_typer(batch_app, name="batch")
+app.add_typer(parameters_app, name="parameters")
 
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="A YAML file with `person` and `payments`.")

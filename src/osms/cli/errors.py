@@ -1,0 +1,81 @@
+"""One place where the command line turns a known error into a message (never a traceback).
+
+Every command runs inside :class:`OsmsGroup`: a :class:`~osms.rules.errors.RuleError` that
+escapes a command (``parameter.missing``, ``parameter.schema``, ``calendar.data``,
+``month.invalid``, ``iin.checksum`` …) is printed on stderr as ``error <code>: <message>
+(<detail>)`` in the language of ``--lang`` (Kazakh by default), and the command exits with
+status 2.  Commands that answer an error themselves (``osms iin``) keep doing so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+import typer
+from typer.core import TyperGroup
+
+from osms.i18n import DEFAULT_LANGUAGE, ERROR_CODES, LANGUAGES, error_message, t
+from osms.rules.errors import RuleError
+
+if TYPE_CHECKING:
+    from typer._click.core import Context  # typer carries its own click
+
+__all__ = ["CLI_ERROR_MESSAGES", "KNOWN_ERROR_EXIT", "OsmsGroup", "known_error_text"]
+
+KNOWN_ERROR_EXIT: Final = 2
+"""The exit status of a command stopped by a known error."""
+
+_OWN_MESSAGES: Final = {
+    "parameter.schema": "A parameter file is not valid: correct the file named in the details.",
+    "parameter.unknown": "Unknown rule parameter.",
+    "calendar.data": "A calendar file is not valid: correct the file named in the details.",
+}
+CLI_ERROR_MESSAGES: Final[tuple[str, ...]] = tuple(_OWN_MESSAGES.values())
+"""The msgids this module adds for codes :mod:`osms.i18n` has no text for."""
+
+_ARGS: Final = "osms.cli.args"
+
+
+def _language(args: Sequence[str]) -> str:
+    for i, arg in enumerate(args):
+        value = None
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        if value in LANGUAGES:
+            return value
+    return DEFAULT_LANGUAGE
+
+
+def known_error_text(error: RuleError, lang: str) -> str:
+    """``error <code>: <message in lang> (<English detail>)``.
+
+    >>> from osms.rules.parameters import ParameterMissing
+    >>> from datetime import date
+    >>> print(known_error_text(ParameterMissing("base_rate", date(2021, 3, 1), "not known"), "en"))
+    error parameter.missing: A rule parameter is not known for this date. \
+(parameter 'base_rate' has no value for 2021-03-01: not known)
+    """
+    if error.code in ERROR_CODES or error.code not in _OWN_MESSAGES:
+        message = error_message(error.code, lang)
+    else:
+        message = t(lang, _OWN_MESSAGES[error.code])
+    return f"error {error.code}: {message} ({error})"
+
+
+class OsmsGroup(TyperGroup):
+    """The ``osms`` group: the central handler of known errors."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        ctx.meta[_ARGS] = list(args)  # the whole command line, for --lang
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RuleError as error:
+            lang = _language(ctx.meta.get(_ARGS, ()))
+            typer.echo(known_error_text(error, lang), err=True)
+            raise typer.Exit(KNOWN_ERROR_EXIT) from None
