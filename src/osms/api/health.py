@@ -1,4 +1,11 @@
-"""Liveness and readiness, for the load balancer and the orchestrator (outside ``/api/v1``)."""
+"""Liveness and readiness, for the load balancer and the orchestrator (outside ``/api/v1``).
+
+Readiness also carries the parameters check (R-P-2): when the year in force or the next (from
+60 days before it) lacks its minimum wage or its decree of transfers, the service still
+answers (provisionally, R-P-1) and ``/readyz`` says ``degraded`` with the missing items, HTTP
+200.  It is 503 only when the service cannot answer: the database unreachable or not migrated,
+or a parameter or calendar file that does not load.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +17,13 @@ from fastapi import APIRouter, Request
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from osms.api.deps import Lang, Today
 from osms.api.problems import ApiProblem
 from osms.api.v1.common import problems
 from osms.api.v1.schemas import Health, Readiness
+from osms.rules.errors import RuleError
+from osms.rules.upkeep import missing
+from osms.views.upkeep import missing_json
 
 __all__ = ["router"]
 
@@ -33,14 +44,17 @@ def healthz() -> dict[str, Any]:
 @router.get(
     "/readyz",
     response_model=Readiness,
-    summary="Readiness: the database answers and is migrated to the newest revision",
+    summary="Readiness: the database answers and is migrated, the rules load",
     description=(
         "503 `ready.database` when the database cannot be reached, 503 `ready.migrations` "
-        "when it is not at the revision this code needs (run `osms db upgrade`)."
+        "when it is not at the revision this code needs (run `osms db upgrade`), 503 with the "
+        "file's code (`parameter.schema`, `calendar.data`) when a parameters file does not "
+        "load.  200 `degraded` while serving with something missing for the year in force or "
+        "ahead (its minimum wage, its decree of transfers: R-P-2), listed in `missing`."
     ),
     responses=problems(503),
 )
-def readyz(request: Request) -> dict[str, Any]:
+def readyz(request: Request, today: Today, lang: Lang) -> dict[str, Any]:
     engine: Engine = request.app.state.engine
     try:
         with engine.connect() as connection:
@@ -57,4 +71,14 @@ def readyz(request: Request) -> dict[str, Any]:
             f"the database is at {revision or 'no revision'}, the code needs {wanted}",
             extra={"revision": revision, "head": wanted},
         )
-    return {"status": "ready", "database": engine.dialect.name, "revision": revision}
+    try:
+        found = missing(today)
+    except RuleError as error:
+        log.error("rules do not load: %s", error, extra={"code": error.code})
+        raise ApiProblem(503, error.code, "a parameters or calendar file does not load") from None
+    return {
+        "status": "degraded" if found else "ready",
+        "database": engine.dialect.name,
+        "revision": revision,
+        "missing": [missing_json(item, lang) for item in found],
+    }

@@ -25,6 +25,7 @@ __all__ = [
     "Calculation",
     "DebtReport",
     "Health",
+    "NotRecorded",
     "PaymentHistory",
     "PublicStatus",
     "Readiness",
@@ -521,7 +522,22 @@ class Health(_Model):
     status: Literal["ok"]
 
 
+class NotRecorded(_Model):
+    """Something the year in force or ahead has not recorded yet (R-P-2)."""
+
+    code: Literal["upkeep.minimum_wage", "upkeep.calendar"]
+    year: int
+    message: str = Field(description="In the language asked (?lang=, Accept-Language, kk).")
+    detail: str = Field(description="The same in English, with what is used meanwhile.")
+
+
 class Readiness(_Model):
-    status: Literal["ready"]
+    status: Literal["ready", "degraded"] = Field(
+        description="`degraded`: serving, but the parameters check names what is missing "
+        "(a provisional MW or calendar, R-P-2)."
+    )
     database: str = Field(examples=["postgresql"])
     revision: str = Field(description="The database's migration, the newest the code knows.")
+    missing: list[NotRecorded] = Field(
+        default_factory=list, description="What `osms parameters check` names (R-P-2)."
+    )
