@@ -1,4 +1,8 @@
-"""Operators' endpoints: temporary status on documents and refunds, each decision audited."""
+"""Operators' endpoints: temporary status on documents and refunds, each decision audited.
+
+One operator records an application, another decides it (four eyes, R-R-1, R-TMP-1); a grant
+or a refund takes effect on the decision day or later, never before.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ PREGNANT = {
 
 def test_temporary_status_applied_for_approved_and_visible(api: Api) -> None:
     key = api.key("Operator", ["operator"])
+    decider = api.key("Supervisor", ["operator"])
     applied = api.client.post(
         "/api/v1/temporary-applications", json=PREGNANT, headers=api.auth(key)
     )
@@ -27,13 +32,24 @@ def test_temporary_status_applied_for_approved_and_visible(api: Api) -> None:
     assert (application["status"], application["submitted_on"]) == ("applied", "2025-01-10")
     assert application["documents"][0]["kind"] == "form_027u"
 
+    own = api.client.post(
+        f"/api/v1/temporary-applications/{application['id']}/approve", headers=api.auth(key)
+    )
+    assert (own.status_code, own.json()["code"]) == (403, "temporary.decider_is_applicant")
+    backdated = api.client.post(
+        f"/api/v1/temporary-applications/{application['id']}/approve",
+        json={"granted_on": "2025-01-09"},
+        headers=api.auth(decider),
+    )
+    assert (backdated.status_code, backdated.json()["code"]) == (422, "temporary.backdated")
+    assert backdated.json()["field"] == "granted_on"
     approved = api.client.post(
         f"/api/v1/temporary-applications/{application['id']}/approve",
         json={"granted_on": "2025-01-10"},
-        headers=api.auth(key),
+        headers=api.auth(decider),
     )
     assert approved.status_code == 200
-    assert (approved.json()["status"], approved.json()["decided_by"]) == ("approved", "Operator")
+    assert (approved.json()["status"], approved.json()["decided_by"]) == ("approved", "Supervisor")
     assert approved.json()["ends_on"] == "2025-02-10"
 
     status = api.client.get(f"/api/v1/status/{UNPAID}").json()
@@ -42,26 +58,27 @@ def test_temporary_status_applied_for_approved_and_visible(api: Api) -> None:
     twice = api.client.post(
         f"/api/v1/temporary-applications/{application['id']}/refuse",
         json={"reason": "late"},
-        headers=api.auth(key),
+        headers=api.auth(decider),
     )
     assert (twice.status_code, twice.json()["code"]) == (409, "temporary.already_decided")
 
 
 def test_a_temporary_application_refused_with_its_reason(api: Api) -> None:
     key = api.key("Operator", ["operator"])
+    decider = api.key("Supervisor", ["operator"])
     applied = api.client.post(
         "/api/v1/temporary-applications", json=PREGNANT, headers=api.auth(key)
     ).json()
     blank = api.client.post(
         f"/api/v1/temporary-applications/{applied['id']}/refuse",
         json={"reason": "  "},
-        headers=api.auth(key),
+        headers=api.auth(decider),
     )
     assert (blank.status_code, blank.json()["code"]) == (422, "temporary.reason_required")
     refused = api.client.post(
         f"/api/v1/temporary-applications/{applied['id']}/refuse",
         json={"reason": "the certificate is not signed"},
-        headers=api.auth(key),
+        headers=api.auth(decider),
     )
     assert refused.json()["refusal_reason"] == "the certificate is not signed"
 
@@ -89,6 +106,7 @@ def test_a_refund_applied_for_approved_and_listed(api: Api) -> None:
     with api.session() as session, session.begin():
         [payment_id] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
     key = api.key("Operator", ["operator"])
+    decider = api.key("Supervisor", ["operator"])
     applied = api.client.post(
         "/api/v1/refund-applications",
         json={"payment_id": payment_id, "reason": "wrong_period", "applied_on": "2024-12-10"},
@@ -114,24 +132,40 @@ def test_a_refund_applied_for_approved_and_listed(api: Api) -> None:
     ).json()
     assert on_time == []
 
-    approved = api.client.post(
+    own = api.client.post(
         f"/api/v1/refund-applications/{refund['id']}/approve", headers=api.auth(key)
+    )
+    assert (own.status_code, own.json()["code"]) == (403, "refund.decider_is_applicant")
+    backdated = api.client.post(
+        f"/api/v1/refund-applications/{refund['id']}/approve",
+        json={"refunded_on": "2024-12-10"},  # the day applied for, a month before the decision
+        headers=api.auth(decider),
+    )
+    assert (backdated.status_code, backdated.json()["code"]) == (422, "refund.backdated")
+    approved = api.client.post(
+        f"/api/v1/refund-applications/{refund['id']}/approve", headers=api.auth(decider)
     )
     assert approved.status_code == 200
     assert (approved.json()["status"], approved.json()["refunded_on"]) == ("approved", "2025-01-10")
     again = api.client.post(
         f"/api/v1/refund-applications/{refund['id']}/refuse",
         json={"reason": "no"},
-        headers=api.auth(key),
+        headers=api.auth(decider),
     )
     assert (again.status_code, again.json()["code"]) == (409, "refund.already_decided")
     assert api.client.get("/api/v1/refund-applications", headers=api.auth(key)).json() == []
 
     with api.session() as session:
-        actions = session.scalars(
-            select(AuditEvent.action).where(AuditEvent.actor == "Operator")
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.actor != "test").order_by(AuditEvent.id)
         ).all()
-    assert actions == ["refund.apply", "refund.approve"]
+    assert [(e.actor, e.action) for e in events] == [
+        ("Operator", "refund.apply"),
+        *[("Operator", "refund.list")] * 3,  # every list shown is audited (RULES.md §11)
+        ("Supervisor", "refund.approve"),
+        ("Operator", "refund.list"),
+    ]
+    assert events[1].detail["iins"] == [UNPAID]
 
 
 @SQLITE_ONLY

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from osms import clock
 from osms.cli import context
 from osms.cli.main import app
 from osms.intake.samples import SampleLine, write_mt102
+from osms.registry.models import AuditEvent
 from osms.rules.month import Month
 
 runner = CliRunner()
@@ -24,6 +28,8 @@ def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.delenv("OSMS_DATABASE_URL", raising=False)
     monkeypatch.setenv("OSMS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("OSMS_OPERATOR", "operator-1")
+    # Today in Kazakhstan (R-T-4) is 3 March 2025 for these tests.
+    monkeypatch.setattr(clock, "_utc_now", lambda: datetime(2025, 3, 3, 6, 0, tzinfo=UTC))
     context.engine.cache_clear()
     yield tmp_path
     context.engine.cache_clear()
@@ -101,8 +107,15 @@ def test_temporary_status_and_refund_workflows(register: Path) -> None:
     )
     assert applied.exit_code == 0, applied.output
     application_id = applied.output.split()[1].rstrip(":")
-    approved = runner.invoke(app, ["temporary", "approve", application_id, "--date", "2025-03-03"])
-    assert "approved" in approved.output
+    decide = ["--operator", "operator-2"]
+    own = runner.invoke(app, ["temporary", "approve", application_id])
+    assert own.exit_code == 1 and "temporary.decider_is_applicant" in own.output
+    backdated = runner.invoke(
+        app, ["temporary", "approve", application_id, "--date", "2025-03-02", *decide]
+    )
+    assert backdated.exit_code == 1 and "temporary.backdated" in backdated.output
+    approved = runner.invoke(app, ["temporary", "approve", application_id, *decide])
+    assert "approved, insured 2025-03-03 to 2025-04-03" in approved.output, approved.output
     status = runner.invoke(app, ["status", "850312401235", "--date", "2025-03-20", "--json"])
     assert json.loads(status.output)["reason"] == "temporary"
 
@@ -113,9 +126,24 @@ def test_temporary_status_and_refund_workflows(register: Path) -> None:
     assert "to decide by 2024-07-23" in refund.output
     listed = runner.invoke(app, ["refunds", "list", "--overdue", "--date", "2024-07-24"])
     assert "OVERDUE" in listed.output
-    assert (
-        "approved" in runner.invoke(app, ["refunds", "approve", "1", "--date", "2024-07-10"]).output
-    )
+    backdated = runner.invoke(app, ["refunds", "approve", "1", "--date", "2024-07-10", *decide])
+    assert backdated.exit_code == 1 and "refund.backdated" in backdated.output
+    approved = runner.invoke(app, ["refunds", "approve", "1", *decide])
+    assert "approved, refunded on 2025-03-03" in approved.output, approved.output
+
+
+def _audit() -> list[AuditEvent]:
+    with Session(context.engine()) as session:
+        return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def test_the_lists_of_applications_are_audited() -> None:
+    """RULES.md §11: a list shows people's IINs; it is a look-up, audited with ``cli``."""
+    assert runner.invoke(app, ["refunds", "list"]).exit_code == 0
+    assert "no temporary-status" in runner.invoke(app, ["temporary", "list"]).output
+    events = [(e.actor, e.action, e.iin) for e in _audit()]
+    assert events == [("operator-1", "refund.list", None), ("operator-1", "temporary.list", None)]
+    assert all("through cli" in e.why for e in _audit())
 
 
 def test_operator_errors_are_stable_codes() -> None:

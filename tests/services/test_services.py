@@ -108,14 +108,18 @@ def test_temporary_status_apply_approve_and_its_month(session: Session) -> None:
         channel="qoldau",
         actor="citizen",
     )
-    temporary.approve(session, application.id, granted_on=date(2025, 3, 3), actor="operator-7")
+    temporary.approve(
+        session, application.id, granted_on=date(2025, 3, 3), today=date(2025, 3, 3), actor="op-7"
+    )
     on = status.status_of(session, OTHER, date(2025, 4, 2), actor="x", channel="x").decision
     after = status.status_of(session, OTHER, date(2025, 4, 3), actor="x", channel="x").decision
     assert on.reason is Reason.TEMPORARY and on.insured_until == date(2025, 4, 2)
     assert after.status is Status.UNINSURED
     assert _actions(session)[:2] == ["temporary.apply", "temporary.approve"]
     with pytest.raises(ServiceError) as twice:
-        temporary.approve(session, application.id, granted_on=date(2025, 3, 3), actor="op")
+        temporary.approve(
+            session, application.id, granted_on=date(2025, 3, 3), today=date(2025, 3, 3), actor="op"
+        )
     assert twice.value.code == "temporary.already_decided"
 
 
@@ -166,9 +170,16 @@ def test_a_refund_stops_the_item_counting_from_the_refund_date(session: Session)
     )
     # 15 working days (R-R-1); 8 July 2024 is a day off (Capital Day, 6 July, moved)
     assert application.due_by == date(2024, 7, 23)
-    assert refunds.overdue(session, date(2024, 7, 23)) == []
-    assert [a.id for a in refunds.overdue(session, date(2024, 7, 24))] == [application.id]
-    refunds.approve(session, application.id, refunded_on=date(2024, 7, 15), actor="operator-2")
+    assert refunds.overdue(session, date(2024, 7, 23), actor="op", channel="cli") == []
+    late = refunds.overdue(session, date(2024, 7, 24), actor="op", channel="cli")
+    assert [a.id for a in late] == [application.id]
+    refunds.approve(
+        session,
+        application.id,
+        refunded_on=date(2024, 7, 15),
+        today=date(2024, 7, 15),
+        actor="operator-2",
+    )
     as_known_then = status.status_of(
         session, ADULT, date(2024, 6, 20), as_of=date(2024, 7, 1), actor="x", channel="x"
     ).decision
@@ -177,7 +188,7 @@ def test_a_refund_stops_the_item_counting_from_the_refund_date(session: Session)
     ).decision
     assert as_known_then.insured
     assert not as_known_now.insured
-    assert refunds.pending(session) == []
+    assert refunds.pending(session, actor="op", channel="cli") == []
     with pytest.raises(ServiceError) as again:
         refunds.apply(session, ids[0], "overpayment", applied_on=date(2024, 8, 1), actor="c")
     assert again.value.code == "refund.already_refunded"

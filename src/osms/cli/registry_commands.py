@@ -1,4 +1,9 @@
-"""Commands that work on the registry: import registers and feeds, operators' decisions."""
+"""Commands that work on the registry: import registers and feeds, operators' decisions.
+
+"Today" is Kazakhstan's date (R-T-4): the default of every ``--date`` and the decision day of
+an approval, before which no grant or refund may take effect (R-R-1, R-TMP-1).  The lists of
+applications are audited like every look-up (RULES.md §11), with the channel ``cli``.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ OperatorOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 LangOption = Annotated[str, typer.Option("--lang", help="kk (default), ru or en.")]
+CHANNEL = "cli"
 
 
 def _day(value: str | None, option: str) -> date:
@@ -199,14 +205,20 @@ def temporary_apply(
 @temporary_app.command("approve")
 def temporary_approve(
     application_id: Annotated[int, typer.Argument()],
-    on: Annotated[str | None, typer.Option("--date", help="Granted on (default today).")] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", help="Granted on: today (default) or later.")
+    ] = None,
     operator: OperatorOption = None,
 ) -> None:
-    """Approve: status for one calendar month from the grant date."""
+    """Approve: status for one calendar month from the grant date (today or later)."""
     try:
         with session() as opened:
             application = temporary_cases.approve(
-                opened, application_id, granted_on=_day(on, "--date"), actor=actor(operator)
+                opened,
+                application_id,
+                granted_on=_day(on, "--date"),
+                today=clock.today(),
+                actor=actor(operator),
             )
             typer.echo(
                 f"application {application.id}: approved, insured {application.granted_on} "
@@ -229,6 +241,24 @@ def temporary_refuse(
             typer.echo(f"application {application_id}: refused")
     except ServiceError as error:
         _refuse(error)
+
+
+@temporary_app.command("list")
+def temporary_list(operator: OperatorOption = None) -> None:
+    """Undecided temporary-status applications, the oldest first (the list is audited)."""
+    try:
+        with session() as opened:
+            found = temporary_cases.pending(opened, actor=actor(operator), channel=CHANNEL)
+    except ServiceError as error:
+        _refuse(error)
+        return
+    for application in found:
+        typer.echo(
+            f"application {application.id}: {application.iin}, {application.category}, "
+            f"submitted {application.submitted_on} through {application.channel}"
+        )
+    if not found:
+        typer.echo("no temporary-status applications to decide")
 
 
 refunds_app = typer.Typer(help="Refunds of wrong payments (R-R-1).", no_args_is_help=True)
@@ -257,14 +287,20 @@ def refunds_apply(
 @refunds_app.command("approve")
 def refunds_approve(
     application_id: Annotated[int, typer.Argument()],
-    on: Annotated[str | None, typer.Option("--date", help="Refunded on (default today).")] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", help="Refunded on: today (default) or later.")
+    ] = None,
     operator: OperatorOption = None,
 ) -> None:
-    """Approve: the payment stops counting from the refund date."""
+    """Approve: the payment stops counting from the refund date (today or later)."""
     try:
         with session() as opened:
             application = refund_cases.approve(
-                opened, application_id, refunded_on=_day(on, "--date"), actor=actor(operator)
+                opened,
+                application_id,
+                refunded_on=_day(on, "--date"),
+                today=clock.today(),
+                actor=actor(operator),
             )
             typer.echo(f"refund {application.id}: approved, refunded on {application.refunded_on}")
     except ServiceError as error:
@@ -292,16 +328,26 @@ def refunds_list(
         bool, typer.Option("--overdue", help="Only those past their deadline.")
     ] = False,
     on: Annotated[str | None, typer.Option("--date", help="Today (default: today).")] = None,
+    operator: OperatorOption = None,
 ) -> None:
-    """Undecided refund applications, the most urgent first."""
+    """Undecided refund applications, the most urgent first (the list is audited)."""
     today = _day(on, "--date")
-    with session() as opened:
-        found = refund_cases.overdue(opened, today) if overdue else refund_cases.pending(opened)
-        for application in found:
-            late = " OVERDUE" if application.due_by < today else ""
-            typer.echo(
-                f"refund {application.id}: payment {application.payment_id}, "
-                f"{application.iin}, {application.reason.value}, due by {application.due_by}{late}"
+    who = actor(operator)
+    try:
+        with session() as opened:
+            found = (
+                refund_cases.overdue(opened, today, actor=who, channel=CHANNEL)
+                if overdue
+                else refund_cases.pending(opened, actor=who, channel=CHANNEL)
             )
-        if not found:
-            typer.echo("no refund applications to decide")
+    except ServiceError as error:
+        _refuse(error)
+        return
+    for application in found:
+        late = " OVERDUE" if application.due_by < today else ""
+        typer.echo(
+            f"refund {application.id}: payment {application.payment_id}, "
+            f"{application.iin}, {application.reason.value}, due by {application.due_by}{late}"
+        )
+    if not found:
+        typer.echo("no refund applications to decide")

@@ -1,5 +1,8 @@
 """The audit trail: who did what, about which IIN, when and why.
 
+Every look-up through every door is recorded (RULES.md §11) before its answer leaves, and the
+trail is append-only in the database (revision 0004 refuses UPDATE and DELETE).
+
 ``detail`` is stored as JSON; money, dates, months and codes are written as text so that
 nothing is lost (a Decimal never becomes a float):
 
@@ -16,13 +19,21 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import insert, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from osms.registry.columns import utc_now
+from osms.registry.errors import RegistryError
 from osms.registry.models import AuditEvent
 from osms.rules.month import Month
 
-__all__ = ["for_person", "jsonable", "record", "record_lookup"]
+__all__ = ["AuditUnavailable", "for_person", "jsonable", "record", "record_lookup"]
+
+
+class AuditUnavailable(RegistryError):
+    """The audit event of a look-up could not be written: the look-up must not be answered."""
+
+    code = "audit.unavailable"
 
 
 def record(
@@ -50,18 +61,32 @@ def record_lookup(
     why: str,
     detail: Mapping[str, Any] | None = None,
 ) -> None:
-    """Append the audit event of a look-up (a status check, a calculation), cheaply.
+    """Append the audit event of a look-up (a status check, a calculation, a list), cheaply.
 
-    A look-up writes nothing but this event, and it is the hot path of every door: the
-    event is inserted without the ORM, and on PostgreSQL the transaction commits without
-    waiting for the disk (``synchronous_commit = off`` for this transaction only).  A crash
-    can lose the look-up events of the last moments (PostgreSQL bounds it at three times
-    ``wal_writer_delay``, 0.6 s by default), never a payment nor a decision: those are
-    recorded with :func:`record` in transactions that wait.
+    A look-up writes nothing but this event, and it is the hot path of every door: the event
+    is inserted without the ORM, in the look-up's own transaction, which the door commits
+    before the answer leaves (RULES.md §11).  That commit waits for the disk: on PostgreSQL
+    ``synchronous_commit`` is put back ``on`` for the transaction when the server or the
+    session turned it ``off`` (every other value flushes the local disk), so that no crash
+    loses a look-up whose answer was given.
+
+    Raises :class:`AuditUnavailable` when the event cannot be written: the look-up then fails
+    (the doors answer 503), it is never answered unaudited.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL synchronous_commit = off"))
-    session.execute(insert(AuditEvent).values(**_values(actor, action, iin, why, detail, None)))
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(_DURABLE_COMMIT)
+        session.execute(insert(AuditEvent).values(**_values(actor, action, iin, why, detail, None)))
+    except SQLAlchemyError as error:
+        # The database's text stays in the chained error (the log), never in the answer.
+        raise AuditUnavailable(f"the audit event of {action} cannot be written") from error
+
+
+_DURABLE_COMMIT = text(
+    "SELECT set_config('synchronous_commit', 'on', true) "
+    "WHERE current_setting('synchronous_commit') = 'off'"
+)
+"""The transaction's commit waits for the disk whatever the server's or session's setting."""
 
 
 def _values(

@@ -3,6 +3,11 @@
 A refund never touches the payment: an approved application with its ``refunded_on`` removes
 the payment from coverage from that day on (R-S-0), so "as known on" answers stay exact.  An
 application is due within ``refund_decision_working_days`` (15) working days.
+
+The rules read ``refunded_on`` as the day the refund became known too (R-S-0: "not refunded
+by k"), so it is never before the application (here) nor before the decision (the doors,
+:func:`osms.services.refunds.approve`): a refund decided on day X changes no answer as known
+before X.
 """
 
 from __future__ import annotations
@@ -34,9 +39,14 @@ def decision_due_by(applied_on: date) -> date:
 
 
 def apply(
-    session: Session, payment_id: int, reason: RefundReason, *, applied_on: date
+    session: Session,
+    payment_id: int,
+    reason: RefundReason,
+    *,
+    applied_on: date,
+    applied_by: str | None = None,
 ) -> RefundApplication:
-    """Record an application to refund a payment (the IIN is the payment's)."""
+    """Record an application to refund a payment (the IIN is the payment's), by whom."""
     payment = session.get(Payment, payment_id)
     if payment is None:
         raise NotFound(f"no payment {payment_id}")
@@ -47,6 +57,7 @@ def apply(
         reason=RefundReason(reason),
         applied_on=applied_on,
         due_by=decision_due_by(applied_on),
+        applied_by=applied_by,
         status=ApplicationStatus.APPLIED,
     )
     session.add(application)
@@ -62,8 +73,10 @@ def approve(
     refunded_on: date,
     decided_at: datetime | None = None,
 ) -> RefundApplication:
-    """Approve: the payment stops counting from ``refunded_on`` (R-S-0)."""
+    """Approve: the payment stops counting from ``refunded_on`` (R-S-0), which is never
+    before the application (:class:`~osms.registry.decisions.Backdated`)."""
     application = decisions.undecided(session, RefundApplication, _NOUN, application_id)
+    decisions.not_before(refunded_on, application.applied_on, "refunded_on")
     _refuse_if_refunded(session, application.payment_id)
     decisions.decide(
         application, ApplicationStatus.APPROVED, decided_by=decided_by, decided_at=decided_at

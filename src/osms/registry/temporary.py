@@ -1,8 +1,12 @@
 """Temporary-status applications (R-TMP-1): documents, the operator's decision, the grant.
 
 An approved application grants status on [granted_on, ends_on), ``ends_on`` being
-``granted_on`` plus ``temporary_status_months`` (one) calendar months.  Who decided, when, and
-why a refusal, are kept on the application.
+``granted_on`` plus ``temporary_status_months`` (one) calendar months.  Who applied, who
+decided, when, and why a refusal, are kept on the application.
+
+The rules read ``granted_on`` as the day the grant became known too (R-S-3), so it is never
+before the application (here) nor before the decision (the doors,
+:func:`osms.services.temporary.approve`).
 """
 
 from __future__ import annotations
@@ -75,14 +79,16 @@ def apply(
     *,
     submitted_on: date,
     channel: str,
+    applied_by: str | None = None,
 ) -> TemporaryApplication:
-    """Record an application for temporary status with its documents."""
+    """Record an application for temporary status with its documents, by whom."""
     application = TemporaryApplication(
         iin=iin,
         category=category,
         documents=[document.to_json() for document in documents],
         submitted_on=submitted_on,
         channel=channel,
+        applied_by=applied_by,
         status=ApplicationStatus.APPLIED,
     )
     session.add(application)
@@ -98,8 +104,10 @@ def approve(
     granted_on: date,
     decided_at: datetime | None = None,
 ) -> TemporaryApplication:
-    """Approve: status is granted on [granted_on, :func:`grant_end`)."""
+    """Approve: status is granted on [granted_on, :func:`grant_end`), ``granted_on`` never
+    before the application (:class:`~osms.registry.decisions.Backdated`)."""
     application = decisions.undecided(session, TemporaryApplication, _NOUN, application_id)
+    decisions.not_before(granted_on, application.submitted_on, "granted_on")
     decisions.decide(
         application, ApplicationStatus.APPROVED, decided_by=decided_by, decided_at=decided_at
     )

@@ -1,18 +1,31 @@
 """What an operator's decision answers when it cannot be made, the same for every application.
 
 Temporary status and refunds give the same codes under their own prefix: ``<kind>.not_found``
-(404), ``<kind>.already_decided`` (409) and ``<kind>.reason_required`` (422).
+(404), ``<kind>.already_decided`` (409), ``<kind>.reason_required`` (422),
+``<kind>.backdated`` (422: a grant or refund dated before its decision day or its application;
+R-R-1, R-TMP-1, so that no answer "as known on" an earlier day changes, R-S-0) and
+``<kind>.decider_is_applicant`` (403: the four-eyes setting,
+:class:`~osms.services.settings.DecisionSettings`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
+from sqlalchemy.orm import Session
+
+from osms.registry import audit
+from osms.registry.decisions import Backdated
 from osms.registry.errors import AlreadyDecided, NotFound, RegistryError
+from osms.registry.models import RefundApplication, TemporaryApplication
 from osms.services.errors import ServiceError
+from osms.services.settings import DecisionSettings
 
-__all__ = ["decision_errors", "require_reason"]
+__all__ = ["decision_errors", "not_backdated", "require_other_decider", "require_reason"]
+
+Application = TemporaryApplication | RefundApplication
 
 
 @contextmanager
@@ -26,9 +39,55 @@ def decision_errors(kind: str, *conflicts: type[RegistryError]) -> Iterator[None
         raise ServiceError(f"{kind}.not_found", str(error), status=404) from None
     except decided as error:
         raise ServiceError(f"{kind}.already_decided", str(error), status=409) from None
+    except Backdated as error:
+        raise ServiceError(f"{kind}.backdated", str(error), field=_DAY_FIELD[kind]) from None
+
+
+_DAY_FIELD = {"refund": "refunded_on", "temporary": "granted_on"}
+
+
+def not_backdated(kind: str, day: date, decided_on: date) -> None:
+    """An approval takes effect on its decision day or later, never before (R-S-0)."""
+    if day < decided_on:
+        raise ServiceError(
+            f"{kind}.backdated",
+            f"{_DAY_FIELD[kind]} {day} is before the decision day {decided_on}",
+            field=_DAY_FIELD[kind],
+        )
 
 
 def require_reason(kind: str, reason: str) -> None:
     """Refuse a refusal without a reason, before the application is looked up or locked."""
     if not reason.strip():
         raise ServiceError(f"{kind}.reason_required", "a refusal gives its reason", field="reason")
+
+
+def require_other_decider(
+    kind: str,
+    session: Session,
+    application: Application | None,
+    actor: str,
+    settings: DecisionSettings | None = None,
+) -> None:
+    """Refuse a decision by the person who recorded the application (four eyes, on by default).
+
+    An application recorded before revision 0004 has no ``applied_by``: its ``<kind>.apply``
+    audit event names the applicant.
+    """
+    if application is None or not (settings or DecisionSettings.from_env()).four_eyes:
+        return
+    if _applicant(kind, session, application) == actor:
+        raise ServiceError(
+            f"{kind}.decider_is_applicant",
+            f"{actor} recorded {kind} application {application.id}: someone else decides it",
+            status=403,
+        )
+
+
+def _applicant(kind: str, session: Session, application: Application) -> str | None:
+    if application.applied_by is not None:
+        return application.applied_by
+    for event in audit.for_person(session, application.iin):
+        if event.action == f"{kind}.apply" and event.detail.get("application") == application.id:
+            return event.actor
+    return None

@@ -1,18 +1,27 @@
-"""Status, payments of the last 12 months, debts and the calculator, by IIN."""
+"""Status, payments of the last 12 months, debts and the calculator, by IIN.
+
+Every look-up is audited (RULES.md §11) with who asked, through which door and, for the
+citizen page, from which address, in the look-up's own transaction: the door commits it
+before the answer leaves.  When the event cannot be written the look-up fails with
+``audit.unavailable`` (503), never an unaudited answer.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from osms.registry import audit
 from osms.rules.calculator import Calculation, calculate
 from osms.rules.status import Decision, decide
+from osms.services.errors import ServiceError
 from osms.services.people import facts_of
 
-__all__ = ["StatusAnswer", "calculator_for", "status_of"]
+__all__ = ["StatusAnswer", "calculator_for", "record_lookup", "status_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +29,27 @@ class StatusAnswer:
     decision: Decision
     registered: bool
     """False when the registry holds nothing for the IIN (the rules decided on the IIN alone)."""
+
+
+def record_lookup(
+    session: Session,
+    actor: str,
+    action: str,
+    iin: str | None,
+    why: str,
+    detail: Mapping[str, Any] | None = None,
+    *,
+    address: str | None = None,
+) -> None:
+    """Record a look-up (``address``: the caller's network address, when a door knows it);
+    :class:`ServiceError` ``audit.unavailable`` (503) when it cannot be recorded."""
+    values = dict(detail or {})
+    if address is not None:
+        values["address"] = address
+    try:
+        audit.record_lookup(session, actor, action, iin, why, values)
+    except audit.AuditUnavailable as error:
+        raise ServiceError(error.code, error.message, status=503) from error
 
 
 def status_of(
@@ -30,29 +60,44 @@ def status_of(
     *,
     actor: str,
     channel: str,
+    address: str | None = None,
     audit_lookup: bool = True,
 ) -> StatusAnswer:
     """The decision on ``on`` as known on ``as_of`` (R-S-0…R-S-8); the look-up is audited."""
     facts, registered = facts_of(session, iin)
     decision = decide(facts, on, as_of)
     if audit_lookup:
-        audit.record_lookup(
+        record_lookup(
             session,
             actor,
             "status.lookup",
             facts.iin,
             f"status asked through {channel}",
             {"date": on, "as_of": decision.as_of, "status": decision.status.value},
+            address=address,
         )
     return StatusAnswer(decision, registered)
 
 
 def calculator_for(
-    session: Session, iin: str, on: date, *, actor: str, channel: str
+    session: Session,
+    iin: str,
+    on: date,
+    *,
+    actor: str,
+    channel: str,
+    address: str | None = None,
 ) -> Calculation:
-    """The options to become insured when paying on ``on`` (R-K-2, R-K-3)."""
+    """The options to become insured when paying on ``on`` (R-K-2, R-K-3); audited."""
     facts, _ = facts_of(session, iin)
-    audit.record_lookup(
-        session, actor, "calculator.lookup", facts.iin, f"calculator through {channel}"
+    calculation = calculate(facts, on)
+    record_lookup(
+        session,
+        actor,
+        "calculator.lookup",
+        facts.iin,
+        f"calculator through {channel}",
+        {"date": on},
+        address=address,
     )
-    return calculate(facts, on)
+    return calculation

@@ -2,7 +2,11 @@
 
 An application is accepted only from a person shown as uninsured, for a category whose
 documents T6 lists, with a document for every requirement.  Approval grants status for one
-calendar month from the grant date; a refusal carries its reason.  Each step is audited.
+calendar month from the grant date, which is the decision day or later and never before the
+application (``temporary.backdated``): a grant decided on day X is unknown to every answer as
+known before X.  Someone other than the operator who recorded the application decides it
+(``temporary.decider_is_applicant``, :class:`~osms.services.settings.DecisionSettings`); a
+refusal carries its reason.  Each step, and every list of applications shown, is audited.
 """
 
 from __future__ import annotations
@@ -10,19 +14,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from osms.registry import audit, people
 from osms.registry import temporary as applications
-from osms.registry.models import TemporaryApplication
+from osms.registry.models import ApplicationStatus, TemporaryApplication
 from osms.registry.temporary import Document
 from osms.rules.categories import UnknownCategory, category, missing_documents
 from osms.rules.status import decide
-from osms.services.decisions import decision_errors, require_reason
+from osms.services.decisions import (
+    decision_errors,
+    not_backdated,
+    require_other_decider,
+    require_reason,
+)
 from osms.services.errors import ServiceError
 from osms.services.people import facts_of
+from osms.services.settings import DecisionSettings
+from osms.services.status import record_lookup
 
-__all__ = ["apply", "approve", "refuse"]
+__all__ = ["apply", "approve", "pending", "refuse"]
 
 
 def apply(
@@ -61,7 +73,13 @@ def apply(
         )
     people.ensure(session, facts.iin)
     application = applications.apply(
-        session, facts.iin, wanted.code, documents, submitted_on=submitted_on, channel=channel
+        session,
+        facts.iin,
+        wanted.code,
+        documents,
+        submitted_on=submitted_on,
+        channel=channel,
+        applied_by=actor,
     )
     audit.record(
         session,
@@ -75,9 +93,21 @@ def apply(
 
 
 def approve(
-    session: Session, application_id: int, *, granted_on: date, actor: str
+    session: Session,
+    application_id: int,
+    *,
+    granted_on: date,
+    today: date,
+    actor: str,
+    settings: DecisionSettings | None = None,
 ) -> TemporaryApplication:
+    """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): status for one month
+    from ``granted_on``, which is ``today`` or later and not before the application."""
+    not_backdated("temporary", granted_on, today)
     with decision_errors("temporary"):
+        require_other_decider(
+            "temporary", session, applications.get(session, application_id), actor, settings
+        )
         application = applications.approve(
             session, application_id, decided_by=actor, granted_on=granted_on
         )
@@ -87,18 +117,50 @@ def approve(
         "temporary.approve",
         application.iin,
         "temporary status granted (R-TMP-1)",
-        {"application": application.id, "granted_on": granted_on, "ends_on": application.ends_on},
+        {
+            "application": application.id,
+            "granted_on": granted_on,
+            "ends_on": application.ends_on,
+            "decided_on": today,
+        },
     )
     return application
 
 
 def refuse(
-    session: Session, application_id: int, *, reason: str, actor: str
+    session: Session,
+    application_id: int,
+    *,
+    reason: str,
+    actor: str,
+    settings: DecisionSettings | None = None,
 ) -> TemporaryApplication:
     require_reason("temporary", reason)
     with decision_errors("temporary"):
+        require_other_decider(
+            "temporary", session, applications.get(session, application_id), actor, settings
+        )
         application = applications.refuse(session, application_id, decided_by=actor, reason=reason)
     audit.record(
         session, actor, "temporary.refuse", application.iin, reason, {"application": application.id}
     )
     return application
+
+
+def pending(session: Session, *, actor: str, channel: str) -> list[TemporaryApplication]:
+    """Undecided applications, the oldest first; the list shown is audited."""
+    statement = (
+        select(TemporaryApplication)
+        .where(TemporaryApplication.status == ApplicationStatus.APPLIED)
+        .order_by(TemporaryApplication.submitted_on, TemporaryApplication.id)
+    )
+    found = list(session.scalars(statement))
+    record_lookup(
+        session,
+        actor,
+        "temporary.list",
+        None,
+        f"temporary-status applications listed through {channel}",
+        {"applications": [a.id for a in found], "iins": sorted({a.iin for a in found})},
+    )
+    return found

@@ -1,7 +1,9 @@
 """Operators' decisions: temporary status on documents (R-TMP-1) and refunds (R-R-1).
 
-Scope ``operator``.  The client's name is the decider recorded on the application and in the
-audit trail.
+Scope ``operator``.  The client's name is the applicant or the decider recorded on the
+application and in the audit trail; a client does not decide the applications it recorded
+(``<kind>.decider_is_applicant``, 403, unless ``OSMS_FOUR_EYES=off``).  A grant or refund takes
+effect on the decision day (today in Kazakhstan) or later (``<kind>.backdated``, 422).
 """
 
 from __future__ import annotations
@@ -75,7 +77,9 @@ def approve_temporary(
     body: TemporaryGrantIn | None = None,
 ) -> Any:
     granted_on = (body.granted_on if body else None) or today
-    return temporary.approve(session, application_id, granted_on=granted_on, actor=who.actor)
+    return temporary.approve(
+        session, application_id, granted_on=granted_on, today=today, actor=who.actor
+    )
 
 
 @router.post(
@@ -125,7 +129,9 @@ def approve_refund(
     body: RefundDecisionIn | None = None,
 ) -> Any:
     refunded_on = (body.refunded_on if body else None) or today
-    return refunds.approve(session, application_id, refunded_on=refunded_on, actor=who.actor)
+    return refunds.approve(
+        session, application_id, refunded_on=refunded_on, today=today, actor=who.actor
+    )
 
 
 @router.post(
@@ -157,5 +163,5 @@ def list_refunds(
     on: DateQuery = None,
 ) -> Any:
     if overdue:
-        return refunds.overdue(session, on or today)
-    return refunds.pending(session)
+        return refunds.overdue(session, on or today, actor=who.actor, channel="api:operators")
+    return refunds.pending(session, actor=who.actor, channel="api:operators")
