@@ -701,6 +701,23 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
         "refund.already_decided": "The refund application has already been decided.",
         "refund.not_found": "No such refund application.",
         "refund.reason_required": "A refusal must give its reason.",
+        "refund.backdated": (
+            "A refund takes effect on the day it is decided or later, never on an earlier date."
+        ),
+        "temporary.backdated": (
+            "Temporary status starts on the day it is decided or later, never before the "
+            "decision or the application."
+        ),
+        "refund.decider_is_applicant": (
+            "The operator who recorded the application cannot decide it: another operator must."
+        ),
+        "temporary.decider_is_applicant": (
+            "The operator who recorded the application cannot decide it: another operator must."
+        ),
+        "audit.unavailable": (
+            "The check could not be recorded in the audit trail, so it was not answered. "
+            "Please try again later."
+        ),
         "register.duplicate": "This register has already been received.",
     }
 )
