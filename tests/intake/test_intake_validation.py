@@ -13,14 +13,8 @@ import pytest
 from osms import i18n
 from osms.intake import IntakeLine, LineError, LineProblem, RegisterError, validate_line
 from osms.intake.lines import LINE_CODES, REGISTER_CODES
-from osms.intake.validation import (
-    LineValidator,
-    earliest_period,
-    latest_period,
-    parse_amount,
-    parse_date,
-)
-from osms.rules.facts import KNP, Channel
+from osms.intake.validation import LineValidator, parse_amount, parse_date
+from osms.rules.facts import KNP, Channel, earliest_period, latest_period
 from osms.rules.month import Month
 from osms.rules.parameters import employer_liability_start, liability_start, prepayment_months
 
