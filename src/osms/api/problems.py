@@ -264,7 +264,7 @@ async def _api_problem(request: Request, exc: Exception) -> Response:
 
 async def _service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)
-    status = exc.status if 400 <= exc.status < 500 else 422
+    status = exc.status if 400 <= exc.status < 600 else 422  # 503: audit.unavailable
     return problem_response(request, status, exc.code, field=exc.field, message=exc.message)
 
 

@@ -56,6 +56,11 @@ def tone(decision: Decision) -> str:
     return "insured"
 
 
+def _address(page: Page) -> str | None:
+    """The caller's address, for the audit of the look-up (RULES.md §11)."""
+    return page.request.client.host if page.request.client else None
+
+
 def _echo(iin: str | None) -> str | None:
     return iin[:_ECHO_LIMIT] if iin is not None else None
 
@@ -129,7 +134,9 @@ def status(page: CurrentPage, session: DbSession, iin: IINParam = None) -> HTMLR
     why, debts, 12 months, pending."""
 
     def answer(number: str) -> HTMLResponse:
-        found = status_of(session, number, page.day, actor=ACTOR, channel=CHANNEL)
+        found = status_of(
+            session, number, page.day, actor=ACTOR, channel=CHANNEL, address=_address(page)
+        )
         decision = found.decision
         return render(
             page,
@@ -150,7 +157,9 @@ def calculator(page: CurrentPage, session: DbSession, iin: IINParam = None) -> H
     """The options to become insured (R-K-2), the recommended one named first."""
 
     def answer(number: str) -> HTMLResponse:
-        calc = calculator_for(session, number, page.day, actor=ACTOR, channel=CHANNEL)
+        calc = calculator_for(
+            session, number, page.day, actor=ACTOR, channel=CHANNEL, address=_address(page)
+        )
         recommended = calc.option(calc.recommended) if calc.recommended is not None else None
         return render(page, "calculator.html", iin=calc.iin, calc=calc, recommended=recommended)
 
@@ -164,7 +173,9 @@ def plan(
     """The printable payment plan of one option (R-K-3); the recommended one by default."""
 
     def answer(number: str) -> HTMLResponse:
-        calc = calculator_for(session, number, page.day, actor=ACTOR, channel=CHANNEL)
+        calc = calculator_for(
+            session, number, page.day, actor=ACTOR, channel=CHANNEL, address=_address(page)
+        )
         name = option or calc.recommended
         chosen = calc.option(name) if name is not None else None
         if chosen is None:
