@@ -20,7 +20,7 @@ from osms.batch.schema import SCHEMAS, paths
 from osms.rules import iin as iin_rules
 from osms.rules._checkdigit import check_digit
 from osms.rules.calendar import credit_date
-from osms.rules.facts import KNP, ItemCover
+from osms.rules.facts import KNP, ItemCover, PayerKind
 from osms.rules.month import Month
 
 TODAY = date(2026, 11, 22)
@@ -74,7 +74,7 @@ def test_ledger_is_what_intake_would_book(tables: dict[str, object]) -> None:
         assert row["credited_on"] == credit_date(row["paid_on"])
         assert row["refunded_on"] is None or row["refunded_on"] <= TODAY
     knps = Counter(r["knp"] for r in rows)
-    assert set(knps) <= {121, 122, 123} and knps[123] > 0
+    assert set(knps) <= {121, 122, 123, 183} and knps[123] > 0 and knps[183] > 0
 
 
 def test_the_mix_follows_the_funds_figures(tables: dict[str, object]) -> None:
@@ -86,6 +86,7 @@ def test_the_mix_follows_the_funds_figures(tables: dict[str, object]) -> None:
         assert abs(share[name] - weight / total) < 0.01 + weight / total * 0.25, name
     kinds = Counter(tables["people"]["kind"].to_pylist())  # type: ignore[attr-defined]
     assert kinds["entrepreneur"] and kinds["employee"] and kinds["self_payer"]
+    assert kinds["self_employed"]
 
 
 def test_every_rule_has_people(tables: dict[str, object]) -> None:
@@ -107,6 +108,51 @@ def test_every_rule_has_people(tables: dict[str, object]) -> None:
     assert max(split.values()) >= 2
     assert any(
         Month.of(f.birth_date) + 12 * 18 >= Month(2024, 1) for f in facts if not f.categories
+    )
+
+
+def test_the_revised_rules_have_people() -> None:
+    """ЕСП items within their window (R-L-2), a few past it (R-L-3), the self-employed paid
+    by a platform or themselves from 2026-01, whatever the amount (R-L-6), employers paying on
+    the due date (R-L-9), blocks of twelve months paid at once and twelve paid one by one
+    (R-S-4), and months of 2020 paid in 2019 (R-L-4)."""
+    from osms.rules.pending import due_date
+
+    population = Population(generate_tables(6000, seed=3, months=83, today=date(2026, 11, 30)))
+    facts = list(population.all_facts())
+    esp = [i for f in facts for i in f.payments if i.knp is KNP.SINGLE_PAYMENT]
+    assert any(Month(2019, 1) <= i.period <= Month(2023, 12) and i.amount > 0 for i in esp)
+    assert any(i.period > Month(2023, 12) and i.covers is ItemCover.NONE for i in esp)
+    self_employed = [f for f in facts if f.kind is PayerKind.SELF_EMPLOYED]
+    platform = [i for f in self_employed for i in f.payments if i.period >= Month(2026, 1)]
+    assert platform and all(i.knp is KNP.CONTRIBUTION for i in platform)
+    assert any(i.payer is not None and is_bin(int(i.payer)) for i in platform)
+    assert any(i.payer is not None and not is_bin(int(i.payer)) for i in platform)
+    assert any(i.amount < 500 for i in platform)
+    assert all(i.paid_on <= due_date(i.period) for i in platform)
+    on_due = [
+        i
+        for f in facts
+        if f.kind is PayerKind.EMPLOYEE
+        for i in f.payments
+        if i.knp is KNP.EMPLOYER_DEDUCTION and i.paid_on == due_date(i.period)
+    ]
+    assert len(on_due) > 100
+    own = Counter(
+        (f.iin, i.paid_on)
+        for f in facts
+        for i in f.payments
+        if i.covers is ItemCover.SELF and i.period > Month.of(i.paid_on)
+    )
+    assert max(own.values()) >= 12  # a block paid on one day
+    profiles = {
+        population.rows("people", int(f.iin))[0]["profile"]: f for f in facts
+    }  # one person of each profile
+    assert "one_by_one" in profiles
+    assert any(
+        i.paid_on < date(2020, 1, 1) and i.period >= Month(2020, 1)
+        for f in facts
+        for i in f.payments
     )
 
 

@@ -12,20 +12,28 @@ The mix follows the Fund's figures (SOURCES.md §9: ≈ 60 % state-paid, ≈ 22 
 - state-paid: children (the IIN's birth date, R-C-2), pensioners, disabled people, mothers of
   many children, students, the registered unemployed, parents on leave, pregnant women (some
   with a temporary grant before their category arrives, R-S-3), people on social assistance;
-- employees whose employer pays КНП 121 and 122 by the 25th of the next month (some late, with
-  КНП 123 penalties that cover nothing), with job changes and gaps;
-- self-payers paying month by month, entrepreneurs at the IE price, prepayers (12 months at
-  the price of the day, with or without the current month; a few of them one month too far,
-  which R-L-3 rejects), people in grace, long payers who stopped in 2026 (R-S-6), debtors,
+- employees whose employer pays КНП 121 and 122 by the 25th of the next month (some on the
+  due date itself, so that their last months are pending on the run date, R-L-9; some late,
+  with КНП 123 penalties that cover nothing), with job changes and gaps;
+- the self-employed (R-L-6): from 2026-01 a platform, or the person, pays 1 % of the month's
+  income with КНП 122 by the 25th of the next month, some small and irregular amounts, some
+  months missing; before it, half of them pay as self-payers;
+- ЕСП payers (КНП 183, periods 2019-01 … 2023-12, R-L-2), a few of them a month past it
+  (R-L-3 rejects it), some going on as self-payers afterwards;
+- self-payers paying month by month (a few paying months of 2020 in 2019, at the first rates,
+  R-L-4), entrepreneurs at the IE price, prepayers (12 months at once at the price of the
+  day, with or without the current month: a prepaid block, R-S-4; a few of them one month
+  too far, which R-L-3 rejects), people paying twelve months one by one after months
+  unpaid (no block), people in grace, long payers who stopped in 2026 (R-S-6), debtors,
   people who left grace months unpaid, partial payers who paid last year's price in January
   (some pay the difference later: R-L-5's running sum), wrong-year payments refunded
   (R-R-1), duplicates refunded as overpayments, payments by relatives;
 - children turning 18 in the window, who become students, employees, self-payers or debtors.
 
 Payments are credited on the 3rd working day (:func:`osms.rules.calendar.credit_date`); none is
-paid after ``today``; the ledger covers ``months`` months ending with the month of ``today``
-(prepayments may name later months).  IINs are valid (R-IIN-2) and unique; employers have valid
-BINs (R-BIN-1).
+paid after ``today`` or before 2019-07-01; the ledger covers ``months`` months ending with the
+month of ``today`` (prepayments may name later months).  IINs are valid (R-IIN-2) and unique;
+employers have valid BINs (R-BIN-1).
 
 >>> tables = generate_tables(2000, seed=1, months=24)
 >>> tables["people"].num_rows, len(set(tables["people"]["iin"].to_pylist()))
@@ -58,6 +66,7 @@ from osms.batch.ids import with_check
 from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, SCHEMAS, paths
 from osms.rules import parameters
 from osms.rules.month import Month
+from osms.rules.pending import due_date
 
 __all__ = [
     "CHUNK",
@@ -95,15 +104,18 @@ PROFILES: dict[str, float] = {
     "prisoner": 0.3,
     # paying ≈ 22 %
     "employee": 14.5,
+    "self_employed": 1.2,
+    "esp_payer": 0.8,
     "self_payer": 2.8,
     "entrepreneur": 2.0,
     "in_grace": 1.0,
     "turned_18": 1.0,
     "long_payer": 0.5,
     "prepayer": 0.4,
+    "one_by_one": 0.3,
     "refunded": 0.4,
     # outside ≈ 18 %
-    "never_paid": 9.0,
+    "never_paid": 7.0,
     "debtor": 6.5,
     "gap_payer": 1.0,
     "partial_payer": 0.7,
@@ -113,7 +125,8 @@ _NAMES = tuple(PROFILES)
 _WEIGHTS = np.array([PROFILES[name] for name in _NAMES]) / sum(PROFILES.values())
 _P = {name: i for i, name in enumerate(_NAMES)}
 
-KINDS = ("self_payer", "entrepreneur", "employee")
+KINDS = ("self_payer", "entrepreneur", "employee", "self_employed")
+_SELF_PAYER, _ENTREPRENEUR, _EMPLOYEE, _SELF_EMPLOYED = range(4)
 CHANNELS = ("bank_app", "bank_branch", "terminal", "kazpost", "employer")
 _BANK_APP, _BANK_BRANCH, _TERMINAL, _KAZPOST, _EMPLOYER = range(5)
 _SELF_CHANNEL_WEIGHTS = np.array([0.65, 0.15, 0.1, 0.1])
@@ -147,7 +160,8 @@ class _Window:
     today: int
     """Day number of ``today``."""
     first_pay_day: int
-    """No payment before 2020-01-01 (prices are known from then, R-L-4)."""
+    """No payment before 2019-07-01: the first rates are in force from 2020-01-01, and a
+    month of 2020 paid in 2019 is priced at them (R-L-4)."""
 
 
 @dataclass
@@ -195,8 +209,11 @@ class _Prices:
     employee_cap: IntArray
 
     def self_price(self, kind_is_ie: BoolArray, period: IntArray, paid_day: IntArray) -> IntArray:
-        """R-L-4: the price of ``period`` paid on ``paid_day`` (the earlier of the two years)."""
-        year = np.minimum(period // 12, month_of_day(paid_day) // 12) - self.first_year
+        """R-L-4: the price of ``period`` paid on ``paid_day`` (the earlier of the two years,
+        but not before the first rate in force)."""
+        year = np.maximum(
+            np.minimum(period // 12, month_of_day(paid_day) // 12) - self.first_year, 0
+        )
         price = np.where(kind_is_ie, self.ie[year], self.own[year])
         if (price < 0).any():
             raise ValueError("a payment falls in a year without a known price")
@@ -225,6 +242,14 @@ def _prices() -> _Prices:
 
 
 # -- small vectorised helpers -------------------------------------------------------------------
+
+
+def _due_days(months: IntArray) -> IntArray:
+    """R-L-9: the day each month is due (the 25th of the next month, or the next working
+    day), as a day number."""
+    unique, inverse = np.unique(months, return_inverse=True)
+    days = np.array([day_number(due_date(Month.from_index(int(m)))) for m in unique])
+    return np.asarray(days[inverse], dtype=np.int64)
 
 
 def _expand(person: IntArray, first: IntArray, last: IntArray) -> tuple[IntArray, IntArray]:
@@ -455,11 +480,17 @@ class _Chunk:
         self.own_payments(rows, month, paid)
 
     def employed(
-        self, person: IntArray, first: IntArray, last: IntArray, late: BoolArray | None = None
+        self,
+        person: IntArray,
+        first: IntArray,
+        last: IntArray,
+        late: BoolArray | None = None,
+        on_due: BoolArray | None = None,
     ) -> None:
         """An employer's КНП 121 deduction and withheld КНП 122 contribution (paid by the
         employer's BIN) for each month, by the 25th of the next month (R-K-4); late employers
-        pay weeks later with a КНП 123 penalty."""
+        pay weeks later with a КНП 123 penalty; some employers pay on the due date itself, so
+        that the last months are pending on the run date (R-L-9)."""
         w = self.w
         if not len(person):
             return
@@ -473,6 +504,8 @@ class _Chunk:
         who = person[rows]
         target = first_day_of_month(month + 1) + _uniform_int(rng, 9, 24)
         paid = self.days.working_on_or_before(target)
+        if on_due is not None:
+            paid = np.where(on_due[rows], _due_days(month), paid)
         delay = np.where(late_flag[rows], _uniform_int(rng, 15, 70), 0)
         paid = paid + delay
         year = month // 12 - self.prices.first_year
@@ -515,8 +548,8 @@ def _build(chunk: _Chunk) -> None:
     # employees: most for the whole window; some hired inside it, some leave (and become
     # debtors), some change jobs with a gap, a few have a late employer.
     kind_employee = np.isin(chunk.profile, [_P["employee"], _P["debtor"]])
-    chunk.kind[kind_employee] = 2
-    chunk.kind[chunk.profile == _P["entrepreneur"]] = 1
+    chunk.kind[kind_employee] = _EMPLOYEE
+    chunk.kind[chunk.profile == _P["entrepreneur"]] = _ENTREPRENEUR
 
     people = _of(chunk, "employee")
     first = np.where(rng.random(len(people)) < 0.15, months(people, w.start, w.end), before)
@@ -525,8 +558,9 @@ def _build(chunk: _Chunk) -> None:
     gap_start = months(people, w.start, w.end)
     gap_len = rng.integers(1, 5, len(people)).astype(np.int64)
     late = rng.random(len(people)) < 0.04
+    on_due = ~late & (rng.random(len(people)) < 0.3)
     simple = ~changes
-    chunk.employed(people[simple], first[simple], last[simple], late[simple])
+    chunk.employed(people[simple], first[simple], last[simple], late[simple], on_due[simple])
     chunk.employed(people[changes], first[changes], gap_start[changes] - 1, late[changes])
     chunk.employed(people[changes], gap_start[changes] + gap_len[changes], last[changes])
 
@@ -602,8 +636,17 @@ def _build(chunk: _Chunk) -> None:
     refunded = np.where(refunded <= w.today, refunded, _NO_DAY)
     chunk.own_payments(people, period - 12, paid, refunded=refunded)
 
-    # prepayers: 12 months in one go at the price of the day (R-L-4), repeated yearly
+    # prepayers: 12 months in one go at the price of the day (R-L-4), repeated yearly; and
+    # people who, after months unpaid, pay month by month: twelve months paid one by one are
+    # no prepaid block (R-S-4), the unpaid months block them for a year (R-S-5)
     _prepayers(chunk, _of(chunk, "prepayer"))
+    people = _of(chunk, "one_by_one")
+    start = w.end - rng.integers(8, 17, len(people))
+    chunk.monthly(people, start, np.full(len(people), after), early=0.0)
+
+    # the self-employed (R-L-6, R-L-9) and the single aggregate payment's payers (R-L-2)
+    _self_employed(chunk, _of(chunk, "self_employed"))
+    _esp_payers(chunk, _of(chunk, "esp_payer"))
 
     # children turning 18 in the window: student, employee, self-payer or nothing (debtor)
     people = _of(chunk, "turned_18")
@@ -622,6 +665,72 @@ def _build(chunk: _Chunk) -> None:
 
     # state-paid categories
     _categories(chunk)
+
+
+def _self_employed(chunk: _Chunk, people: IntArray) -> None:
+    """The special tax regime from 2026-01: a platform (or the person) pays 1 % of the
+    month's income with КНП 122 by the 25th of the next month, whatever the amount (some
+    small and irregular), some months not at all; before it, half paid as self-payers."""
+    w, rng = chunk.w, chunk.rng
+    if not len(people):
+        return
+    chunk.kind[people] = _SELF_EMPLOYED
+    regime = parameters.self_employed_regime_start().index
+    before, _ = _coin(chunk, people, 0.5)
+    chunk.monthly(before, np.full(len(before), w.start - 36), np.full(len(before), regime - 1))
+    index = np.arange(len(people))
+    rows, month = _expand(
+        index, np.full(len(people), max(regime, w.start)), np.full(len(people), w.end)
+    )
+    keep = rng.random(len(rows)) >= 0.08  # months without income or not paid
+    rows, month = rows[keep], month[keep]
+    if not len(rows):
+        return
+    who = people[rows]
+    due = _due_days(month)
+    n = len(rows)
+    paid = np.minimum(first_day_of_month(month + 1) + rng.integers(0, 25, n), due)
+    paid = np.where(rng.random(len(rows)) < 0.3, due, paid)
+    income = (chunk.salary[who] * rng.uniform(0.3, 1.7, len(rows))).astype(np.int64)
+    small = rng.random(len(rows)) < 0.2
+    amount = np.where(small, rng.integers(5_000, 50_001, n), income)  # tiyn: 1 % of tenge
+    by_platform = rng.random(len(people)) < 0.7
+    platform = chunk.employers[rng.integers(0, len(chunk.employers), len(people))]
+    payer = np.where(by_platform, platform, chunk.iin[people])[rows]
+    channel = np.where(by_platform[rows], _EMPLOYER, _BANK_APP)
+    chunk._items(who, month, amount, 122, payer, channel, paid)
+
+
+def _esp_payers(chunk: _Chunk, people: IntArray) -> None:
+    """ЕСП payers (КНП 183, periods 2019-01 … 2023-12): a small amount a month, most months,
+    paid during the month or the next; a few pay a month past the ЕСП (R-L-3 rejects it);
+    after it, some pay as self-payers, the others stop."""
+    w, rng = chunk.w, chunk.rng
+    if not len(people):
+        return
+    esp_first, esp_last = (m.index for m in parameters.single_payment_periods())
+    first, last = max(w.start, esp_first), min(w.end, esp_last)
+    start = _uniform_int(rng, np.full(len(people), first - 24), np.full(len(people), last))
+    stop = np.where(rng.random(len(people)) < 0.7, last, _uniform_int(rng, start, last))
+    rows, month = _expand(people, np.maximum(start, first), stop)
+    keep = rng.random(len(rows)) >= 0.1
+    rows, month = rows[keep], month[keep]
+    paid = first_day_of_month(month) + rng.integers(0, 51, len(rows))
+    amount = rng.integers(100_000, 400_001, len(rows))
+    channel = np.where(rng.random(len(rows)) < 0.8, _BANK_APP, _KAZPOST)
+    chunk._items(rows, month, amount, 183, chunk.iin[rows], channel, paid)
+    past, _ = _coin(chunk, people, 0.03)
+    chunk._items(
+        past,
+        np.full(len(past), esp_last + 1),
+        np.full(len(past), 200_000),
+        183,
+        chunk.iin[past],
+        _BANK_APP,
+        first_day_of_month(np.full(len(past), esp_last + 1)) + 10,
+    )
+    goes_on, _ = _coin(chunk, people, 0.4)
+    chunk.monthly(goes_on, np.full(len(goes_on), esp_last + 1), np.full(len(goes_on), w.end + 1))
 
 
 def _prepayers(chunk: _Chunk, people: IntArray) -> None:
@@ -839,7 +948,7 @@ def _window(months: int, today: date) -> _Window:
         raise ValueError(
             f"the ledger would start before 2020-01 ({months} months to {Month.of(today)})"
         )
-    return _Window(start, end, day_number(today), day_number(date(2020, 1, 1)))
+    return _Window(start, end, day_number(today), day_number(date(2019, 7, 1)))
 
 
 def _chunks(people: int) -> int:
