@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -144,6 +144,29 @@ def test_the_lists_of_applications_are_audited() -> None:
     events = [(e.actor, e.action, e.iin) for e in _audit()]
     assert events == [("operator-1", "refund.list", None), ("operator-1", "temporary.list", None)]
     assert all("through cli" in e.why for e in _audit())
+
+
+def test_the_whole_registry_export_is_audited_before_anything_leaves(
+    register: Path, tmp_path: Path
+) -> None:
+    runner.invoke(app, ["import", str(register)])
+    out = tmp_path / "exported"
+    result = runner.invoke(app, ["batch", "export", "--out", str(out), "--parts", "2"])
+    assert result.exit_code == 0, result.output
+    (event,) = [e for e in _audit() if e.action == "registry.export"]
+    assert (event.actor, event.iin) == ("operator-1", None)
+    assert str(out) in event.why and "through cli" in event.why
+
+    with context.engine().begin() as connection:
+        connection.execute(
+            text(
+                "CREATE TRIGGER audit_down BEFORE INSERT ON audit_events "
+                "BEGIN SELECT RAISE(ABORT, 'audit storage down'); END"
+            )
+        )
+    refused = runner.invoke(app, ["batch", "export", "--out", str(tmp_path / "again")])
+    assert refused.exit_code == 2 and "audit.unavailable" in refused.output
+    assert not (tmp_path / "again").exists()
 
 
 def test_operator_errors_are_stable_codes() -> None:

@@ -141,14 +141,25 @@ def export_command(
 ) -> None:
     """Export the registry as a population folder: the input of `osms batch run`."""
     from osms.batch.export import export_registry
+    from osms.cli.context import actor
+    from osms.registry.db import make_session_factory
     from osms.registry.migrate import NotMigrated, ready_engine
+    from osms.services.errors import ServiceError
+    from osms.services.status import record_lookup
 
     try:
         engine = ready_engine(url)
     except NotMigrated as error:
         _fail(str(error))
     try:
+        # Everyone's facts leave the registry: audited (RULES.md §11), durably, before they do.
+        with make_session_factory(engine).begin() as session:
+            why = f"whole registry exported to {out} ({parts} parts) through cli"
+            record_lookup(session, actor(None), "registry.export", None, why)
         counts = export_registry(engine, out, parts=parts)
+    except ServiceError as error:
+        _fail(f"{error.code}: {error.message}")
+        raise
     finally:
         engine.dispose()
     typer.echo(f"{out}: " + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
