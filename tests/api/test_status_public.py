@@ -131,10 +131,11 @@ def test_a_bad_date_is_a_request_problem(api: Api, query: str) -> None:
         assert problem["errors"][0]["field"] == problem["field"]
 
 
-def test_a_date_the_parameters_do_not_know_is_a_problem_not_an_error(api: Api) -> None:
+def test_a_year_whose_minimum_wage_is_not_published_is_still_answered(api: Api) -> None:
+    """R-P-1: the last published MW is used (provisionally); no query fails for it."""
     response = api.client.get(f"/api/v1/status/{PREPAID}", params={"date": "2031-01-01"})
-    assert response.status_code == 422
-    assert response.json()["code"] == "parameter.missing"
+    assert response.status_code == 200
+    assert response.json()["status"] == "uninsured"
 
 
 def test_the_public_may_not_ask_as_known_on_another_day(api: Api) -> None:
