@@ -90,7 +90,7 @@ def test_paid_on_time_costs_nothing() -> None:
     ("period", "paid_on", "missing"),
     [
         (Month(2024, 1), date(2024, 3, 1), date(2024, 2, 26)),  # after the last decision's period
-        (Month(2020, 12), date(2021, 2, 1), date(2021, 1, 27)),  # 2021 rises not in the table
+        (Month(2020, 11), date(2021, 1, 27), date(2020, 12, 26)),  # 2018-2021 decisions missing
         (Month(2020, 5), date(2020, 6, 30), date(2020, 6, 26)),  # 2017-2020 decisions missing
         (Month(2018, 9), date(2018, 10, 30), date(2018, 10, 26)),
     ],
@@ -144,3 +144,10 @@ def test_decisions_added_as_data_are_charged_without_a_code_change() -> None:
     assert crossing.amount == _expected("8500", (24, "9.5", "1.25"), (12, "9", "1.25"))
     with pytest.raises(ParameterMissing, match="2020-04-05"):
         employer_penalty(Decimal("8500"), Month(2020, 2), date(2020, 4, 6))
+
+
+def test_2021_follows_the_normative_table() -> None:
+    """RULES.md §13: 9.00 % from 2021-01-26 to the 10.25 % of 2022-01-25."""
+    penalty = employer_penalty(Decimal("100000"), Month(2021, 6), date(2021, 7, 30))
+    assert penalty.days == 5
+    assert penalty.amount == _expected("100000", (5, "9.00", "1.25"))
