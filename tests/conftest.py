@@ -155,7 +155,7 @@ def statements(engine: Engine) -> Iterator[list[str]]:
     def remember(
         connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
     ) -> None:
-        if statement.strip().upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}:
+        if statement.strip().upper() not in {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"}:
             sent.append(statement)
 
     event.listen(engine, "before_cursor_execute", remember)

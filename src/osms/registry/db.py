@@ -10,10 +10,21 @@ missing).  PostgreSQL URLs are used through psycopg 3 (``postgresql+psycopg://``
 >>> redacted("postgresql+psycopg://osms:secret@db.example/osms")
 'postgresql+psycopg://osms:***@db.example/osms'
 
-SQLite connections get ``foreign_keys=ON``, ``journal_mode=WAL`` and ``synchronous=NORMAL``, and
-SQLAlchemy, not the sqlite3 module, emits ``BEGIN``: reads are transactional (the two queries
-of :func:`osms.registry.facts.load_facts` see one snapshot), SAVEPOINTs work and a failed
-migration rolls back.
+SQLite connections get ``foreign_keys=ON``, ``journal_mode=WAL``, ``synchronous=NORMAL`` and a
+busy timeout of :data:`SQLITE_BUSY_TIMEOUT_MS`, and SQLAlchemy, not the sqlite3 module, emits
+``BEGIN``: reads are transactional (the two queries of :func:`osms.registry.facts.load_facts` see
+one snapshot), SAVEPOINTs work and a failed migration rolls back.
+
+SQLite has one writer at a time, and almost every transaction writes (each look-up writes its
+audit event, RULES.md §11).  A transaction that reads first and writes later cannot wait for the
+write lock: when another connection has written since it began, SQLite fails it at once with
+``database is locked`` (``SQLITE_BUSY_SNAPSHOT``; the busy timeout does not apply).  So every
+SQLite transaction begins with ``BEGIN IMMEDIATE``: it takes the write lock first, waiting up to
+the busy timeout for the writer before it, whether in this process or another worker.  A
+transaction that only reads may say so with the execution options :data:`READ_ONLY`
+(``connection.execution_options(**READ_ONLY)``, ``session.connection(execution_options=
+READ_ONLY)`` before anything else): it then begins deferred and never waits for writers (WAL
+readers see the last commit).  PostgreSQL is not concerned: its rows are locked one by one.
 """
 
 from __future__ import annotations
@@ -21,6 +32,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -31,6 +43,8 @@ __all__ = [
     "DATABASE_URL_ENV",
     "DATA_DIR_ENV",
     "DEFAULT_DATA_DIR",
+    "READ_ONLY",
+    "SQLITE_BUSY_TIMEOUT_MS",
     "SQLITE_FILE",
     "data_dir",
     "database_url",
@@ -44,10 +58,17 @@ DATA_DIR_ENV = "OSMS_DATA_DIR"
 DEFAULT_DATA_DIR = "var"
 SQLITE_FILE = "osms.sqlite"
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long an SQLite transaction waits for the write lock before ``database is locked``."""
+
+READ_ONLY: Mapping[str, Any] = MappingProxyType({"osms_read_only": True})
+"""Execution options of a transaction that only reads (SQLite: begun deferred, see above)."""
+
 _SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = NORMAL",
+    f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
 )
 
 
@@ -113,4 +134,6 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # The write lock first (see the module text), unless the transaction only reads.
+        read_only = connection.get_execution_options().get("osms_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

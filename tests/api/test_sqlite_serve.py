@@ -1,0 +1,153 @@
+"""The embedded SQLite default under load: a real ``osms serve`` with two workers.
+
+Every public check writes its audit event (RULES.md §11), so concurrent checks are concurrent
+writers; on SQLite each transaction takes the write lock first (``BEGIN IMMEDIATE`` with a busy
+timeout, :mod:`osms.registry.db`), and no look-up may fail with ``database is locked``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from osms.api.keys import create_client
+from osms.intake.samples import SampleLine, write_csv
+from osms.registry.db import make_engine, make_session_factory
+from osms.rules.month import Month
+from tests.api.conftest import PREPAID, UNKNOWN, UNPAID
+from tests.conftest import pay
+
+CLIENTS = 16
+SECONDS = 5.0
+SERVE = (sys.executable, "-c", "import typer; from osms.cli.serve import serve; typer.run(serve)")
+"""``osms serve`` itself, without importing the other commands."""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path, _migrated_sqlite_template: Path) -> Iterator[tuple[str, str]]:
+    """``osms serve --workers 2`` on a seeded SQLite registry: (base URL, a bank's key)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    database = data / "osms.sqlite"
+    shutil.copyfile(_migrated_sqlite_template, database)
+    engine = make_engine(f"sqlite:///{database}")
+    with make_session_factory(engine)() as session, session.begin():
+        pay(session, PREPAID, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
+        _, key = create_client(session, "kassa24", ["registers:write"], "test", 10**6)
+    engine.dispose()
+    port = _free_port()
+    env = {name: value for name, value in os.environ.items() if name != "OSMS_DATABASE_URL"}
+    env.update(
+        OSMS_DATA_DIR=str(data),
+        OSMS_PUBLIC_RATE_LIMIT=str(10**6),
+        PYTHONPATH=os.pathsep.join(sys.path),
+    )
+    log = (tmp_path / "serve.log").open("wb")  # a pipe nobody reads would block the server
+    server = subprocess.Popen(
+        [*SERVE, "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                raise AssertionError(f"osms serve did not start: {_tail(tmp_path)}")
+            time.sleep(0.2)
+        yield base, key
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=20)
+        log.close()
+
+
+def _tail(folder: Path) -> str:
+    return (folder / "serve.log").read_text(errors="replace")[-2000:]
+
+
+def _register(n: int) -> bytes:
+    out = io.BytesIO()
+    lines = [SampleLine(UNPAID, Month(2025, 1), Decimal("4250"), reference=f"L-{n}")]
+    write_csv(out, lines, paid_on=date(2025, 1, 6), knp="122", channel="terminal")
+    return out.getvalue()
+
+
+def test_sixteen_concurrent_clients_and_a_bank_get_no_error(
+    served: tuple[str, str],
+) -> None:
+    base, key = served
+    answers: Counter[int] = Counter()
+    uploads: Counter[int] = Counter()
+    failures: list[str] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + SECONDS
+
+    def check(n: int) -> None:
+        iins = (PREPAID, UNPAID, UNKNOWN)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            i = n
+            while time.monotonic() < stop:
+                response = client.get(f"/api/v1/status/{iins[i % 3]}?date=2025-01-10")
+                i += 1
+                with lock:
+                    answers[response.status_code] += 1
+                    if response.status_code != 200 and len(failures) < 5:
+                        failures.append(response.text[:300])
+
+    def upload() -> None:
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "text/csv"}
+        with httpx.Client(base_url=base, timeout=30) as client:
+            n = 0
+            while time.monotonic() < stop:
+                response = client.post("/api/v1/registers", content=_register(n), headers=headers)
+                n += 1
+                with lock:
+                    uploads[response.status_code] += 1
+                    if response.status_code != 201 and len(failures) < 5:
+                        failures.append(response.text[:300])
+
+    threads = [threading.Thread(target=check, args=(n,)) for n in range(CLIENTS)]
+    threads.append(threading.Thread(target=upload))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=SECONDS + 120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert failures == [], (answers, uploads)
+    assert set(answers) == {200} and set(uploads) == {201}
+    assert answers[200] >= CLIENTS and uploads[201] >= 1
