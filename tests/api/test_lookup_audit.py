@@ -1,8 +1,8 @@
 """No look-up answered without its audit row, durable before the answer leaves (RULES.md §11).
 
-The page records the caller's address; when the audit row cannot be written the API answers
-503 ``audit.unavailable`` and the page its form with the same message; when the transaction
-holding the row cannot commit, the answer is an outage (503), never the status.
+The page and the API record the caller's address; when the audit row cannot be written the
+API answers 503 ``audit.unavailable`` and the page its form with the same message; when the
+transaction holding the row cannot commit, the answer is an outage (503), never the status.
 """
 
 from __future__ import annotations
@@ -31,6 +31,15 @@ def test_the_page_records_the_callers_address(api: Api) -> None:
     page, calculator = _events(api.engine)
     assert (page.actor, page.action) == ("web", "status.lookup")
     assert page.detail["address"] == calculator.detail["address"] == "testclient"
+
+
+def test_the_api_records_the_callers_address_too(api: Api) -> None:
+    key = api.key("Clinic", ["status:read", "history:read"])
+    api.client.get(f"/api/v1/persons/{PREPAID}/status", headers=api.auth(key))
+    api.client.get(f"/api/v1/status/{PREPAID}")
+    client, public = _events(api.engine)
+    assert (client.actor, client.detail["address"]) == ("Clinic", "testclient")
+    assert (public.actor, public.detail["address"]) == ("public:testclient", "testclient")
 
 
 @pytest.fixture

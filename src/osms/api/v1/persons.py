@@ -46,7 +46,9 @@ def person_status(
     on: DateQuery = None,
     as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
-    answer = status_of(session, iin, on or today, as_of, actor=who.actor, channel="api:status")
+    answer = status_of(
+        session, iin, on or today, as_of, actor=who.actor, channel="api:status", address=who.ip
+    )
     return decision_json(answer.decision, lang, detail=True)
 
 
@@ -69,7 +71,9 @@ def person_payments(
     on: DateQuery = None,
     as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
-    answer = status_of(session, iin, on or today, as_of, actor=who.actor, channel="api:payments")
+    answer = status_of(
+        session, iin, on or today, as_of, actor=who.actor, channel="api:payments", address=who.ip
+    )
     return _pick(decision_json(answer.decision, lang), "payments", "pending")
 
 
@@ -89,7 +93,9 @@ def person_debts(
     on: DateQuery = None,
     as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
-    answer = status_of(session, iin, on or today, as_of, actor=who.actor, channel="api:debts")
+    answer = status_of(
+        session, iin, on or today, as_of, actor=who.actor, channel="api:debts", address=who.ip
+    )
     body = decision_json(answer.decision, lang)
     return _pick(body, "status", "reason", "debt_months", "debt", "debt_total")
 
@@ -113,5 +119,7 @@ def person_calculator(
     _lang: Lang,
     on: DateQuery = None,
 ) -> dict[str, Any]:
-    calculation = calculator_for(session, iin, on or today, actor=who.actor, channel="api")
+    calculation = calculator_for(
+        session, iin, on or today, actor=who.actor, channel="api", address=who.ip
+    )
     return calculation_json(calculation)

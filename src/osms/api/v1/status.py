@@ -48,5 +48,7 @@ def public_status(
             field="as_of",
             extra={"scopes": ["status:read"]},
         )
-    answer = status_of(session, iin, on or today, as_of, actor=who.actor, channel="api:public")
+    answer = status_of(
+        session, iin, on or today, as_of, actor=who.actor, channel="api:public", address=who.ip
+    )
     return decision_json(answer.decision, detail=False)
