@@ -46,6 +46,7 @@ FIELDS = (
     "grace",
     "loses_status_next_month",
     "grace_months",
+    "pending_months",
 )
 
 
@@ -66,6 +67,7 @@ def expected_row(decision: Decision) -> dict[str, Any]:
         "grace": decision.grace,
         "loses_status_next_month": decision.loses_status_next_month,
         "grace_months": decision.grace_months,
+        "pending_months": len(decision.pending_months),
     }
 
 
@@ -149,6 +151,7 @@ def scenario_yaml(facts: PersonFacts, on: date, as_of: date, note: str = "") -> 
         else decision.insured_until.isoformat(),
         "loses_status_next_month": decision.loses_status_next_month,
         "grace": decision.grace,
+        "pending_months": [str(p.month) for p in decision.pending_months],
     }
     if decision.category is not None:
         expect["category"] = decision.category

@@ -33,8 +33,10 @@ def ledger_masks_frames(payments: pl.LazyFrame, people: pl.LazyFrame, p: Plan) -
     """Per person: ``sm`` (self-covered months), ``pmask`` (contribution months) and ``pb``.
 
     The same algorithm as :func:`osms.batch.engine._ledger_sql` and ``_masks_sql``: one pass
-    per person with employer bits, single-item coverage at both prices, and the list of items
-    below the price; months with several such items are summed in a second, small pass.
+    per person with employer bits (КНП 121, ЕСП 183, 122 paid by a BIN, a self-employed
+    person's 122 from 2026), single-item coverage at both prices, and the list of items below
+    the price; months with several such items are summed in a second, small pass (two price
+    levels: the year paid before the month's, and the month's).
     """
     if p.width > 61:
         raise BatchError("the Polars ledger step handles windows of at most 61 months")
@@ -42,27 +44,42 @@ def ledger_masks_frames(payments: pl.LazyFrame, people: pl.LazyFrame, p: Plan) -
     by_bin = (pl.col("payer") % 100_000_000).is_between(40_000_000, 69_999_999).fill_null(False)
     paid_year = pl.col("paid_on").dt.year().cast(pl.Int64)
     yyyymm = paid_year * 100 + pl.col("paid_on").dt.month().cast(pl.Int64)
-    year = pl.min_horizontal(paid_year, pl.col("py"))
+    # R-L-4: the rate of the year paid, not before the first rate in force
+    year = pl.max_horizontal(pl.min_horizontal(paid_year, pl.col("py")), p.price_from)
     emp = pl.col("emp")
+    if p.horizon % 12:
+        raise BatchError("the Polars ledger step handles horizons of whole years only")
+    esp_first, esp_last = p.single_payment
+    kinds = people.select(
+        "iin", ie=pl.col("kind") == "entrepreneur", se=pl.col("kind") == "self_employed"
+    )
     items = (
         payments.filter(
             (pl.col("credited_on") <= p.as_of)
             & (pl.col("refunded_on").is_null() | (pl.col("refunded_on") > p.as_of))
             & (pl.col("amount") > 0)
-            & knp.is_in([121, 122])
-            & (pl.col("period") <= yyyymm + 100)
+            & knp.is_in([121, 122, 183])
+            & (pl.col("period") <= yyyymm + 100 * (p.horizon // 12))
             & (
                 pl.col("period")
                 >= pl.when(knp == 121)
                 .then(_yyyymm(p.employer_from))
+                .when(knp == 183)
+                .then(_yyyymm(esp_first))
                 .otherwise(_yyyymm(p.liable_from))
             )
-            & pl.col("period").is_between(_yyyymm(p.ws - 60), _yyyymm(p.we))
+            & ((knp != 183) | (pl.col("period") <= _yyyymm(esp_last)))
+            & pl.col("period").is_between(_yyyymm(p.ws - p.long_months), _yyyymm(p.we))
         )
+        .join(kinds.select("iin", "se").filter(pl.col("se")), on="iin", how="left")
         .with_columns(
             mi=(pl.col("period") // 100 * 12 + pl.col("period") % 100 - 1).cast(pl.Int64),
             py=(pl.col("period") // 100).cast(pl.Int64),
-            emp=(knp == 121) | by_bin,
+        )
+        .with_columns(
+            emp=(knp != 122)
+            | by_bin
+            | (pl.col("se").fill_null(False) & (pl.col("mi") >= p.self_employed_from)),
         )
         .with_columns(
             wb=pl.when(pl.col("mi") >= p.ws)
@@ -90,10 +107,10 @@ def ledger_masks_frames(payments: pl.LazyFrame, people: pl.LazyFrame, p: Plan) -
             ~emp & ~((pl.col("amt") >= pl.col("p_own")) & (pl.col("amt") >= pl.col("p_ie")))
         ),
     )
-    kinds = people.select("iin", ie=pl.col("kind") == "entrepreneur")
     ie = pl.col("ie")
+    early_year = pl.max_horizontal(pl.col("py") - 1, p.price_from)
     covered = (pl.col("mi") >= p.liable_from) & (
-        (pl.col("early") >= _price(p, ie, pl.col("py") - 1)).fill_null(False)
+        (pl.col("early") >= _price(p, ie, early_year)).fill_null(False)
         | ((pl.col("late_n") > 0) & (pl.col("own_total") >= _price(p, ie, pl.col("py")))).fill_null(
             False
         )
@@ -112,7 +129,7 @@ def ledger_masks_frames(payments: pl.LazyFrame, people: pl.LazyFrame, p: Plan) -
             n=pl.len(),
         )
         .filter(pl.col("n") > 1)
-        .join(kinds, on="iin")
+        .join(kinds.select("iin", "ie"), on="iin")
         .filter(covered)
         .with_columns(
             wb=pl.when(pl.col("mi") >= p.ws)
@@ -133,7 +150,7 @@ def ledger_masks_frames(payments: pl.LazyFrame, people: pl.LazyFrame, p: Plan) -
         "sb"
     ).fill_null(0)
     return (
-        led0.join(kinds, on="iin")
+        led0.join(kinds.select("iin", "ie"), on="iin")
         .join(split, on="iin", how="left")
         .with_columns(sm=sm, sb=sb)
         .select(

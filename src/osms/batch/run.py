@@ -6,7 +6,9 @@ stays bounded by one step (``parts_per_step`` parts of 262 144 people).
 
 The statistics are the Fund's figures: people insured by reason and by category, uninsured,
 in grace, losing status next month, insured by prepayment (R-S-4: insured despite older debt;
-SOURCES.md §9 quotes 2.6 thousand in 2022), and the debt of those shown debt months.
+SOURCES.md §9 quotes 2.6 thousand in 2022), the debt of those shown debt months, and apart
+from grace and debt, the people whose employer or platform may still pay on time (R-L-9: their
+pending months, not debt; a trailing run made only of them is ``regular``, not grace).
 """
 
 from __future__ import annotations
@@ -60,6 +62,9 @@ class Statistics:
     loses_status_next_month: int = 0
     with_debt: int = 0
     debt_total: Decimal = Decimal(0)
+    with_pending: int = 0
+    """People shown pending months (R-L-9): not in grace for them, not debt."""
+    pending_months: int = 0
 
     def add(self, table: pa.Table) -> None:
         self.people += table.num_rows
@@ -75,6 +80,9 @@ class Statistics:
         self.with_debt += int(pc.sum(pc.greater(table["debt_months"], 0).cast(pa.int64())).as_py())
         total = pc.sum(table["debt_total"]).as_py()
         self.debt_total += Decimal(total or 0)
+        pending = table["pending_months"]
+        self.with_pending += int(pc.sum(pc.greater(pending, 0).cast(pa.int64())).as_py() or 0)
+        self.pending_months += int(pc.sum(pending.cast(pa.int64())).as_py() or 0)
 
     @property
     def insured(self) -> int:
@@ -97,6 +105,8 @@ class Statistics:
             ("fund", "insured by prepayment", self.by_reason.get("prepaid", 0)),
             ("fund", "in grace", self.by_reason.get("grace", 0)),
             ("fund", "losing status next month", self.loses_status_next_month),
+            ("fund", "people with pending months", self.with_pending),
+            ("fund", "pending months", self.pending_months),
             ("debt", "people with debt months", self.with_debt),
             ("debt", "total (tenge)", str(self.debt_total)),
         ]
@@ -116,6 +126,8 @@ class Statistics:
             "loses_status_next_month": self.loses_status_next_month,
             "people_with_debt": self.with_debt,
             "debt_total": str(self.debt_total),
+            "people_with_pending_months": self.with_pending,
+            "pending_months": self.pending_months,
         }
 
 
