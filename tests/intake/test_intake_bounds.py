@@ -297,5 +297,6 @@ def test_a_register_of_out_of_bound_values_books_without_error(engine: Engine) -
         engine,
         io.BytesIO(mt.replace(b"KZT6000,00\r\n-}", b"KZT1000000000000,00\r\n-}")),
         actor="test",
+        sender="HSBKKZKX",
     )
     assert (huge.status, huge.reason_code) == ("rejected", "register.malformed")

@@ -565,7 +565,8 @@ class Mt102Reader:
                 raw, line_ref, amount, surname, given_name, patronymic, birth, iin, period = (
                     match.groups()
                 )
-                period = _period(period, header)
+                if period is None or len(period) != 6:
+                    period = _period(period, header)
                 if context is not None and period is not None:
                     line = validator.line(
                         context,

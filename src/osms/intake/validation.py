@@ -34,7 +34,8 @@ contributions; R-L-3 names only 121 and 122).  КНП 183, the single aggregate 
 its own window instead, :func:`~osms.rules.parameters.single_payment_periods` (2019-01 …
 2023-12): a month outside it is ``line.period_outside_esp`` (R-L-2, R-L-3), never "too early".
 Every КНП is too late after month(paid_on) + :func:`~osms.rules.parameters.prepayment_months`
-(12); for a payment made before that parameter's first value the first value applies.
+(12, the parameter ``advance_period_horizon_months``); a payment made before that parameter's
+first value (2017-07-01) is ``line.paid_on_out_of_range`` (:func:`first_paid_on`).
 
 Text forms accepted:
 
@@ -352,15 +353,14 @@ def validate_line(
             found.append(problem)
 
     if paid_on_value is not None:
-        first_paid_on, last_paid_on = paid_on_window(kazakhstan_today() if today is None else today)
-        if not first_paid_on <= paid_on_value <= last_paid_on:
+        earliest, latest = paid_on_window(kazakhstan_today() if today is None else today)
+        if not earliest <= paid_on_value <= latest:
             found.append(
                 LineProblem(
                     PAID_ON_OUT_OF_RANGE,
                     "paid_on",
                     f"paid_on {paid_on_value.isoformat()} is outside "
-                    f"{first_paid_on.isoformat()} … {last_paid_on.isoformat()}, the payment "
-                    "dates accepted",
+                    f"{earliest.isoformat()} … {latest.isoformat()}, the payment dates accepted",
                 )
             )
             paid_on_value = None  # not compared with the period
@@ -736,7 +736,13 @@ class LineValidator:
             birth_date_value = _read_birth_date(birth_date)
             if birth_date_value is None:
                 return None
-        if not (_name_fits(surname) and _name_fits(given_name) and _name_fits(patronymic)):
+        # names: a quick sufficient test that _name_problem finds nothing (a name with a tab
+        # or a no-break space, or with spaces around it past the limit, takes the long way)
+        if not (
+            (surname is None or (len(surname) <= NAME_MAX and surname.isprintable()))
+            and (given_name is None or (len(given_name) <= NAME_MAX and given_name.isprintable()))
+            and (patronymic is None or (len(patronymic) <= NAME_MAX and patronymic.isprintable()))
+        ):
             return None
         return IntakeLine(
             line_no,
@@ -754,13 +760,6 @@ class LineValidator:
             birth_date_value,
             raw,
         )
-
-
-def _name_fits(name: str | None) -> bool:
-    """A quick sufficient test that :func:`_name_problem` finds nothing (a name with a tab or
-    a no-break space, or with spaces around it past the limit, fails it: then ask
-    :func:`validate_line`)."""
-    return name is None or (len(name) <= NAME_MAX and name.isprintable())
 
 
 def _context(
