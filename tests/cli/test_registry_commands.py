@@ -54,18 +54,20 @@ def register(tmp_path: Path) -> Path:
 
 
 def test_import_books_reports_and_is_idempotent(register: Path) -> None:
-    first = runner.invoke(app, ["import", str(register), "--json"])
+    first = runner.invoke(app, ["import", str(register), "--channel", "halyk", "--json"])
     assert first.exit_code == 0, first.output
     body = json.loads(first.output)
     assert (body["accepted"], body["rejected"]) == (12, 1)
     assert body["lines"][0]["code"] == "line.invalid_iin"
     assert body["lines"][0]["line"] == 13
-    again = json.loads(runner.invoke(app, ["import", str(register), "--json"]).output)
+    again = json.loads(
+        runner.invoke(app, ["import", str(register), "--channel", "halyk", "--json"]).output
+    )
     assert again["resent"] is True and again["accepted"] == 12
 
 
 def test_status_by_iin_answers_from_the_database(register: Path) -> None:
-    runner.invoke(app, ["import", str(register)])
+    runner.invoke(app, ["import", str(register), "--channel", "halyk"])
     result = runner.invoke(app, ["status", "900515300018", "--date", "2024-06-20", "--json"])
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
@@ -119,7 +121,7 @@ def test_temporary_status_and_refund_workflows(register: Path) -> None:
     status = runner.invoke(app, ["status", "850312401235", "--date", "2025-03-20", "--json"])
     assert json.loads(status.output)["reason"] == "temporary"
 
-    runner.invoke(app, ["import", str(register)])
+    runner.invoke(app, ["import", str(register), "--channel", "halyk"])
     refund = runner.invoke(
         app, ["refunds", "apply", "1", "--reason", "wrong_period", "--date", "2024-07-01"]
     )
@@ -149,7 +151,7 @@ def test_the_lists_of_applications_are_audited() -> None:
 def test_the_whole_registry_export_is_audited_before_anything_leaves(
     register: Path, tmp_path: Path
 ) -> None:
-    runner.invoke(app, ["import", str(register)])
+    runner.invoke(app, ["import", str(register), "--channel", "halyk"])
     out = tmp_path / "exported"
     result = runner.invoke(app, ["batch", "export", "--out", str(out), "--parts", "2"])
     assert result.exit_code == 0, result.output

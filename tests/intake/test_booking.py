@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from osms.intake.booking import book_register
+from osms.intake.booking import book_register, report_lines
 from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.registry.db import make_session_factory
 from osms.registry.facts import load_facts
@@ -56,7 +56,9 @@ def _payments(engine: Engine) -> int:
 
 
 def test_good_lines_are_booked_and_bad_ones_reported_with_codes(engine: Engine) -> None:
-    report = book_register(engine, io.BytesIO(_mt102(GOOD + BAD)), actor="bank:halyk")
+    report = book_register(
+        engine, io.BytesIO(_mt102(GOOD + BAD)), actor="bank:halyk", sender="halyk"
+    )
     assert (report.lines, report.booked, report.rejected) == (5, 2, 3)
     assert report.accepted + report.rejected == report.lines
     assert report.status == "partially_accepted"
@@ -80,18 +82,24 @@ def test_good_lines_are_booked_and_bad_ones_reported_with_codes(engine: Engine) 
 
 def test_re_sending_a_register_changes_nothing(engine: Engine) -> None:
     data = _mt102(GOOD + BAD)
-    first = book_register(engine, io.BytesIO(data), actor="bank")
-    again = book_register(engine, io.BytesIO(data), actor="bank")
+    first = book_register(engine, io.BytesIO(data), actor="bank", sender="halyk")
+    again = book_register(engine, io.BytesIO(data), actor="bank", sender="halyk")
     assert again.resent and not first.resent
     assert (again.register_id, again.booked, again.rejected) == (first.register_id, 2, 3)
-    assert [o.code for o in again.outcomes] == [o.code for o in first.outcomes]
+    assert again.outcomes == [] and again.recorded == 3  # a summary: the lines are paged
+    assert again.register_id is not None
+    stored = report_lines(engine, again.register_id, 0, 100)
+    assert [(o.line_no, o.code) for o in stored] == [(o.line_no, o.code) for o in first.outcomes]
+    assert [o.line_no for o in report_lines(engine, again.register_id, 1, 1)] == [4]
     assert _payments(engine) == 2
 
 
 def test_the_same_lines_in_another_register_are_duplicates(engine: Engine) -> None:
-    book_register(engine, io.BytesIO(_mt102(GOOD)), actor="bank")
+    book_register(engine, io.BytesIO(_mt102(GOOD)), actor="bank", sender="halyk")
     # same bank, message reference and line numbers: the same payments, re-sent differently
-    again = book_register(engine, io.BytesIO(_mt102(GOOD, document_number="2")), actor="bank")
+    again = book_register(
+        engine, io.BytesIO(_mt102(GOOD, document_number="2")), actor="bank", sender="halyk"
+    )
     assert (again.booked, again.duplicates, again.rejected) == (0, 2, 0)
     assert all(o.status == "duplicate" and o.payment_id for o in again.outcomes)
     assert again.status == "accepted"
@@ -99,7 +107,9 @@ def test_the_same_lines_in_another_register_are_duplicates(engine: Engine) -> No
 
 
 def test_a_register_whose_total_differs_is_rejected_whole(engine: Engine) -> None:
-    report = book_register(engine, io.BytesIO(_mt102(GOOD, total=Decimal("9999.00"))), actor="bank")
+    report = book_register(
+        engine, io.BytesIO(_mt102(GOOD, total=Decimal("9999.00"))), actor="bank", sender="halyk"
+    )
     assert report.status == "rejected"
     assert report.reason_code == "register.total_mismatch"
     assert (report.lines, report.accepted, report.rejected) == (2, 0, 2)
@@ -109,7 +119,7 @@ def test_a_register_whose_total_differs_is_rejected_whole(engine: Engine) -> Non
 def test_windows_1251_and_csv_registers(engine: Engine) -> None:
     russian = [SampleLine("900515300018", Month(2025, 5), Decimal("4250"), "Иванов", "Иван")]
     cp1251 = _mt102(russian, encoding="cp1251")
-    assert book_register(engine, io.BytesIO(cp1251), actor="bank").booked == 1
+    assert book_register(engine, io.BytesIO(cp1251), actor="bank", sender="halyk").booked == 1
     out = io.BytesIO()
     write_csv(out, GOOD, paid_on=date(2025, 6, 11), knp="122", channel="terminal")
     report = book_register(engine, io.BytesIO(out.getvalue()), actor="kassa24", sender="KASSA24")
@@ -133,8 +143,8 @@ CRASH = textwrap.dedent(
         if seen >= int(sys.argv[3]):
             os.kill(os.getpid(), signal.SIGKILL)  # the import dies midway, no clean-up
 
-    book_register(make_engine(sys.argv[1]), Path(sys.argv[2]), actor="crash", progress=progress,
-                  chunk=100)
+    book_register(make_engine(sys.argv[1]), Path(sys.argv[2]), actor="crash", sender="halyk",
+                  progress=progress, chunk=100)
     """
 )
 
@@ -156,14 +166,14 @@ def test_an_import_killed_midway_books_every_line_exactly_once_when_run_again(
     )
     assert killed.returncode == -9, killed.stderr.decode()
     assert _payments(engine) == 0  # the register's transaction died with it
-    report = book_register(engine, register, actor="retry")
+    report = book_register(engine, register, actor="retry", sender="halyk")
     assert (report.lines, report.booked, report.rejected) == (1200, 1200, 0)
     with engine.connect() as connection:
         keys = connection.execute(
             select(func.count(func.distinct(Payment.idempotency_key)))
         ).scalar_one()
     assert keys == _payments(engine) == 1200
-    assert book_register(engine, register, actor="again").resent
+    assert book_register(engine, register, actor="again", sender="halyk").resent
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

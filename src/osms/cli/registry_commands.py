@@ -18,15 +18,26 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from osms import clock
 from osms.cli.context import actor, engine, session
 from osms.i18n import DEFAULT_LANGUAGE, error_message
-from osms.intake.booking import book_register
+from osms.intake.booking import (
+    BookingReport,
+    LineOutcome,
+    book_register,
+    register_summary,
+    report_lines,
+)
+from osms.registry.registers import SENDERS
 from osms.registry.temporary import Document
 from osms.services import categories as category_feeds
 from osms.services import refunds as refund_cases
 from osms.services import temporary as temporary_cases
 from osms.services.errors import ServiceError
-from osms.views.registers import register_report_json
+from osms.views.registers import (
+    register_lines_json,
+    register_report_json,
+    register_summary_json,
+)
 
-__all__ = ["categories_app", "import_command", "refunds_app", "temporary_app"]
+__all__ = ["categories_app", "import_command", "refunds_app", "registers_app", "temporary_app"]
 
 OperatorOption = Annotated[
     str | None, typer.Option("--operator", help="Who decides (default: OSMS_OPERATOR or $USER).")
@@ -52,32 +63,68 @@ def _refuse(error: ServiceError, lang: str = DEFAULT_LANGUAGE) -> None:
 
 
 def _count_lines(path: Path, register_format: str | None) -> int | None:
-    """A quick estimate of the number of lines, for the progress bar."""
+    """A quick estimate of the number of lines, for the progress bar (read by blocks)."""
+    newlines = tags = 0
     try:
         with path.open("rb") as stream:
-            data = stream.read()
+            head = stream.read(4096)
+            mt102 = register_format != "csv" and head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(
+                (b"{1:", b":20:")
+            )
+            tail = b""
+            block = head
+            while block:
+                newlines += block.count(b"\n")
+                tags += (tail + block).count(b":21:")
+                tail = block[-3:]
+                block = stream.read(1 << 20)
     except OSError:
         return None
-    if register_format == "csv" or not data.lstrip(b"\xef\xbb\xbf").lstrip().startswith(
-        (b"{1:", b":20:")
-    ):
-        return max(data.count(b"\n") - 1, 0)
-    return data.count(b":21:")
+    return tags if mt102 else max(newlines - 1, 0)
+
+
+PAGE = 100
+"""Lines printed by ``osms import`` and ``osms registers lines`` unless ``--limit`` says."""
+
+
+def _sender(value: str) -> str:
+    name = value.strip().lower()
+    if name not in SENDERS:
+        raise typer.BadParameter(f"{value!r} is not a sender: one of {', '.join(SENDERS)}")
+    return name
+
+
+def _paging(register_id: int | None, offset: int, limit: int = PAGE) -> str:
+    return f"osms registers lines {register_id} --offset {offset} --limit {limit}"
 
 
 def import_command(
     file: Annotated[Path, typer.Argument(help="An MT102 or CSV register.", exists=True)],
+    channel: Annotated[
+        str,
+        typer.Option(
+            "--channel",
+            callback=_sender,
+            help=(
+                "Who sent the register (required, any case): "
+                + ", ".join(SENDERS)
+                + ". Its CSV lines' keys are csv:<channel>:<reference> (R-L-7), the same as "
+                "for the API client of that name."
+            ),
+        ),
+    ],
     register_format: Annotated[
         str | None, typer.Option("--format", help="mt102 or csv (default: detected).")
-    ] = None,
-    sender: Annotated[
-        str | None, typer.Option("--sender", help="The sending bank or channel (CSV lists).")
     ] = None,
     operator: OperatorOption = None,
     as_json: JsonOption = False,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Book a payment register: good lines are booked, bad lines reported with their codes."""
+    """Book a payment register: good lines are booked, bad lines reported with their codes.
+
+    The same file from the same sender again changes nothing: its summary is printed, and its
+    recorded lines are read with ``osms registers lines``.
+    """
     if register_format not in (None, "mt102", "csv"):
         typer.echo("--format: mt102 or csv", err=True)
         raise typer.Exit(2)
@@ -97,25 +144,82 @@ def import_command(
             file,
             actor=actor(operator),
             format=register_format,
-            sender=sender,
+            sender=channel,
             progress=lambda n: bar.advance(task, n),
         )
     if as_json:
-        typer.echo(json.dumps(register_report_json(report, lang), ensure_ascii=False, indent=2))
-    else:
-        note = " (received before: nothing changed)" if report.resent else ""
-        typer.echo(
-            f"{file.name}: {report.status}{note} — {report.lines} lines, "
-            f"{report.accepted} accepted ({report.booked} booked, {report.duplicates} "
-            f"duplicates), {report.rejected} rejected"
+        body = (
+            register_summary_json(report) if report.resent else register_report_json(report, lang)
         )
-        if report.reason:
-            typer.echo(f"  {report.reason}")
-        for o in report.outcomes:
-            where = f" [{o.field}]" if o.field else ""
-            typer.echo(f"  line {o.line_no}: {o.code}{where} {o.message}")
+        if report.recorded:
+            body["lines_command"] = _paging(report.register_id, 0)
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+    else:
+        _print_report(file.name, report)
     if report.status == "rejected":
         raise typer.Exit(1)
+
+
+def _print_report(name: str, report: BookingReport) -> None:
+    note = (
+        f" (received before as register {report.register_id}: nothing changed)"
+        if report.resent
+        else f" (register {report.register_id})"
+    )
+    typer.echo(
+        f"{name}: {report.status}{note} — {report.lines} lines, "
+        f"{report.accepted} accepted ({report.booked} booked, {report.duplicates} "
+        f"duplicates), {report.rejected} rejected"
+    )
+    if report.reason:
+        typer.echo(f"  {report.reason}")
+    _print_lines(report.outcomes[:PAGE])
+    shown = min(len(report.outcomes), PAGE)
+    if report.recorded > shown:
+        typer.echo(
+            f"  {report.recorded - shown} more of {report.recorded} lines not simply booked: "
+            f"{_paging(report.register_id, shown)}"
+        )
+
+
+def _print_lines(outcomes: list[LineOutcome]) -> None:
+    for o in outcomes:
+        where = f" [{o.field}]" if o.field else ""
+        typer.echo(f"  line {o.line_no}: {o.code}{where} {o.message}")
+
+
+registers_app = typer.Typer(help="Registers received (R-F-3).", no_args_is_help=True)
+
+
+@registers_app.command("lines")
+def registers_lines(
+    register_id: Annotated[int, typer.Argument(help="The register's id (osms import says it).")],
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many.")] = 0,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100_000)] = PAGE,
+    as_json: JsonOption = False,
+    lang: LangOption = DEFAULT_LANGUAGE,
+) -> None:
+    """The lines of a register that were not simply booked, by line number, page by page."""
+    database = engine()
+    report = register_summary(database, register_id)
+    if report is None:
+        typer.echo(f"request.not_found: no register {register_id}", err=True)
+        raise typer.Exit(1)
+    lines = report_lines(database, register_id, offset, limit)
+    following = offset + len(lines)
+    more = _paging(register_id, following, limit) if following < report.recorded else None
+    if as_json:
+        body = register_lines_json(report, lines, offset, limit, lang)
+        body["next_command"] = more
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"register {register_id} from {report.sender}: lines {offset + 1}–{following} of "
+        f"{report.recorded} not simply booked"
+    )
+    _print_lines(lines)
+    if more is not None:
+        typer.echo(f"  next: {more}")
 
 
 categories_app = typer.Typer(help="State-paid category feeds.", no_args_is_help=True)

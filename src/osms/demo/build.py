@@ -402,7 +402,7 @@ def _book_register(
             purpose=f"Взносы на ОСМС за {_RU_MONTHS[month.month - 1]} {month.year} г.",
         )
         progress("register", 0, total)
-        return book_register(engine, path, actor=ACTOR, progress=booked)
+        return book_register(engine, path, actor=ACTOR, sender="halyk", progress=booked)
 
 
 # -- writing the population -----------------------------------------------------------------

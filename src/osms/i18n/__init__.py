@@ -645,6 +645,15 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
             "Unknown payment purpose code (KNP): only 121, 122, 123, 124 and 183 are accepted."
         ),
         "line.duplicate": "This payment has already been received (duplicate).",
+        "line.key_conflict": (
+            "This reference was used before for another payment (payment {payment}, "
+            "register {register}): the line is not booked. Send the payment again with a new "
+            "reference."
+        ),
+        "register.sender_not_allowed": (
+            "The sender of a register is the client that sends it: the sender parameter is "
+            "not accepted."
+        ),
         "line.malformed": "The line cannot be read.",
         "register.total_mismatch": (
             "The total of the register differs from the sum of its lines: "

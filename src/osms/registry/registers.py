@@ -3,6 +3,18 @@
 Intake calls :func:`receive` for the register, :func:`add_line` for every line (booked,
 duplicate or rejected, with stable codes) and :func:`finish` to count: accepted (booked and
 duplicate lines) plus rejected always equals the register's lines.
+
+Who sent a register (R-L-7) is known from the door it came through, never from the file nor
+from a parameter the caller may set: an API client's name, or the ``--channel`` of
+``osms import``, one of :data:`SENDERS`.  :func:`sender_namespace` turns it into the
+``registers.sender`` and the namespace of its CSV lines' idempotency keys
+(``csv:<sender>:<reference>``), so that ``Kazpost`` and ``KAZPOST`` are one sender
+and the same list through the API and the command line is booked once.
+
+>>> sender_namespace(" KazPost "), sender_namespace("Halyk Bank")
+('kazpost', 'halyk bank')
+>>> sender_namespace("a:b")  # a colon would make ``csv:<sender>:<reference>`` ambiguous
+'a.b'
 """
 
 from __future__ import annotations
@@ -10,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from typing import Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,7 +37,55 @@ from osms.registry.models import (
 )
 from osms.rules.month import Month
 
-__all__ = ["add_line", "find", "finish", "get", "receive"]
+__all__ = [
+    "SENDERS",
+    "SENDER_MAX",
+    "add_line",
+    "count_lines",
+    "find",
+    "find_sent",
+    "finish",
+    "get",
+    "lines_page",
+    "receive",
+    "sender_namespace",
+]
+
+SENDER_MAX: Final = 32
+"""The longest sender (``registers.sender``, like an API client's name)."""
+
+SENDERS: Final[tuple[str, ...]] = (
+    "kazpost",
+    "kassa24",
+    "qiwi",
+    "halyk",
+    "kaspi",
+    "bcc",
+    "forte",
+    "jusan",
+    "freedom",
+    "bereke",
+    "eurasian",
+    "homecredit",
+    "otbasy",
+    "tengri",
+    "gcvp",
+)
+"""Who may deliver registers through ``osms import --channel`` (SOURCES.md R3.6, R3.7): Kazpost,
+the terminals Kassa 24 and Qiwi, the second-tier banks and their apps, and the State Corporation
+(``gcvp``, the state's contributions).  A bank uploading through the API is its client's name;
+an operator importing that bank's file names the same sender."""
+
+
+def sender_namespace(name: str) -> str:
+    """The sender as stored and as the namespace of CSV keys: trimmed, lower-cased, ``:`` → ``.``.
+
+    Raises :class:`ValueError` for an empty or overlong name.
+    """
+    namespace = name.strip().lower().replace(":", ".")
+    if not namespace or len(namespace) > SENDER_MAX or not namespace.isprintable():
+        raise ValueError(f"a sender has 1 to {SENDER_MAX} printable characters, not {name!r}")
+    return namespace
 
 
 def receive(
@@ -63,6 +124,39 @@ def find(session: Session, sender: str, reference: str, file_sha256: str) -> Reg
         Register.file_sha256 == file_sha256,
     )
     return session.scalars(statement).one_or_none()
+
+
+def find_sent(session: Session, sender: str, file_sha256: str) -> Register | None:
+    """The first register this sender sent with this content, or None (R-L-7: the same file
+    from the same sender is the same register, whatever reference or format it claims)."""
+    statement = (
+        select(Register)
+        .where(Register.sender == sender, Register.file_sha256 == file_sha256)
+        .order_by(Register.id)
+        .limit(1)
+    )
+    return session.scalars(statement).first()
+
+
+def count_lines(session: Session, register_id: int, status: LineStatus | None = None) -> int:
+    """How many lines of the register are recorded (every line not simply booked), or only
+    those with ``status``."""
+    statement = select(func.count()).where(RegisterLine.register_id == register_id)
+    if status is not None:
+        statement = statement.where(RegisterLine.status == LineStatus(status))
+    return int(session.scalar(statement) or 0)
+
+
+def lines_page(session: Session, register_id: int, offset: int, limit: int) -> list[RegisterLine]:
+    """``limit`` recorded lines of the register from the ``offset``-th, by line number."""
+    statement = (
+        select(RegisterLine)
+        .where(RegisterLine.register_id == register_id)
+        .order_by(RegisterLine.line_no)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
 
 
 def get(session: Session, register_id: int) -> Register | None:

@@ -9,6 +9,7 @@ route                                                  scope
 ``GET  /persons/{iin}/debts``                          ``history:read``
 ``GET  /persons/{iin}/calculator``                     ``status:read``
 ``POST /registers``                                    ``registers:write``
+``GET  /registers/{id}/lines?offset=&limit=``           ``registers:write`` (its own), ``operator``
 ``POST /temporary-applications[/{id}/approve|refuse]``  ``operator``
 ``POST /refund-applications[/{id}/approve|refuse]``     ``operator``
 ``GET  /refund-applications?overdue=``                 ``operator``

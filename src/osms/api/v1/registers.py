@@ -1,29 +1,44 @@
-"""Register upload for banks (R-F-1, R-F-2, R-F-3, R-L-7): the file in, the line report out."""
+"""Register upload for banks (R-F-1, R-F-2, R-F-3, R-L-7): the file in, the line report out.
+
+The sender of a register is the client that uploads it (its name, lower-cased:
+:func:`osms.registry.registers.sender_namespace`), the namespace of its CSV keys; ``?sender=``
+is refused (422 ``register.sender_not_allowed``).  A register sent again answers its summary
+with ``lines_url``, where its recorded lines are read page by page
+(``GET /registers/{id}/lines``) by the client that sent it, or an operator.
+"""
 
 from __future__ import annotations
 
 import tempfile
-from typing import Annotated, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from osms.api.auth import Caller, require
+from osms.api.auth import Caller, caller, require
 from osms.api.deps import Lang
 from osms.api.problems import ApiProblem
 from osms.api.settings import ApiSettings
 from osms.api.v1.common import problems
-from osms.api.v1.schemas import PlainText, RegisterReport
-from osms.intake.booking import book_register
-from osms.views.registers import register_report_json
+from osms.api.v1.schemas import RegisterLinesPage, RegisterReport, RegisterSummary
+from osms.intake.booking import BookingReport, book_register, register_summary, report_lines
+from osms.registry.registers import sender_namespace
+from osms.views.registers import (
+    register_lines_json,
+    register_report_json,
+    register_summary_json,
+)
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["registers"])
 
 ACCEPTED_TYPES: Final = frozenset({"text/plain", "text/csv", "application/octet-stream"})
+PAGE: Final = 1000
+"""Lines per page unless ``limit`` says otherwise."""
+MAX_PAGE: Final = 10_000
 _SPOOL_IN_MEMORY: Final = 8 << 20
 
 _BODY: Final = {
@@ -55,14 +70,18 @@ _BODY: Final = {
     summary="Upload a payment register (MT102 or CSV)",
     description=(
         "Good lines are booked, bad lines come back with their codes; `accepted + rejected` "
-        "always equals the register's lines (R-F-3). Sending the same file again changes "
-        "nothing and answers 200 with the stored report (R-L-7). A register whose total "
-        "differs from its lines, or that cannot be read, is rejected whole: 422 with the code "
-        "`register.total_mismatch` or `register.malformed` and the stored `report`. "
-        "Scope `registers:write`."
+        "always equals the register's lines (R-F-3). The sender is the client itself: its CSV "
+        "lines' keys are `csv:<client name>:<reference>`; `?sender=` is refused with 422 "
+        "`register.sender_not_allowed`. A line whose key was booked before is a `duplicate` "
+        "when it is the same payment (IIN, month, amount, KNP, payer, payment date), else it is "
+        "rejected as `line.key_conflict`, naming the earlier payment. Sending the same file "
+        "again changes nothing and answers 200 with the stored summary (no `lines`: read them "
+        "at `lines_url`, R-L-7). A register whose total differs from its lines, or that cannot "
+        "be read, is rejected whole: 422 with the code `register.total_mismatch` or "
+        "`register.malformed` and the stored `report`. Scope `registers:write`."
     ),
     responses={
-        200: {"model": RegisterReport, "description": "Received before: nothing changed."},
+        200: {"model": RegisterSummary, "description": "Received before: nothing changed."},
         **problems(400, 401, 403, 413, 415, 422, 429),
     },
     openapi_extra=_BODY,
@@ -76,14 +95,23 @@ async def upload_register(
         Query(alias="format", description="Default: detected from the content."),
     ] = None,
     sender: Annotated[
-        PlainText | None,
+        str | None,
         Query(
-            min_length=1,
-            max_length=32,
-            description="The sending bank or channel (CSV lists); default: the client's name.",
+            deprecated=True,
+            description=(
+                "Refused (422 `register.sender_not_allowed`): the sender is the client that "
+                "uploads the register."
+            ),
         ),
     ] = None,
 ) -> JSONResponse:
+    if sender is not None:
+        raise ApiProblem(
+            422,
+            "register.sender_not_allowed",
+            f"the sender of this register is the client {who.actor!r}; do not send ?sender=",
+            field="sender",
+        )
     media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media_type and media_type not in ACCEPTED_TYPES:
         raise ApiProblem(
@@ -114,12 +142,15 @@ async def upload_register(
             request.app.state.engine,
             spool,
             actor=who.actor,
+            sender=who.actor,
             format=register_format,
-            sender=sender or who.actor,
         )
-    body = RegisterReport.model_validate(register_report_json(report, lang)).model_dump(
-        mode="json", by_alias=True
-    )
+    if report.resent:
+        body = _summary(request, report)
+    else:
+        body = RegisterReport.model_validate(
+            {**register_report_json(report, lang), "lines_url": _lines_url(request, report)}
+        ).model_dump(mode="json", by_alias=True)
     if report.reason_code is not None:
         raise ApiProblem(
             422,
@@ -129,3 +160,55 @@ async def upload_register(
             extra={"register": report.register_id, "report": body},
         )
     return JSONResponse(body, status_code=200 if report.resent else 201)
+
+
+@router.get(
+    "/registers/{register_id}/lines",
+    response_model=RegisterLinesPage,
+    summary="The recorded lines of a register, page by page",
+    description=(
+        "The lines of a register that were not simply booked (rejected with their codes, "
+        "duplicates), by line number, `limit` of them from the `offset`-th. For the client "
+        "that sent the register (scope `registers:write`) or an operator (scope `operator`); "
+        "another client's register answers 404."
+    ),
+    responses=problems(401, 403, 404, 422, 429),
+)
+def register_lines(
+    request: Request,
+    who: Annotated[Caller, Depends(caller)],
+    register_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="The register's id.")],
+    lang: Lang,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = PAGE,
+) -> dict[str, Any]:
+    if not who.scopes & {"registers:write", "operator"}:
+        raise ApiProblem(
+            403,
+            "auth.scope_missing",
+            "reading a register needs the scope registers:write or operator",
+            extra={"scopes": ["registers:write"]},
+        )
+    engine = request.app.state.engine
+    report = register_summary(engine, register_id)
+    if report is None or (
+        "operator" not in who.scopes and report.sender != sender_namespace(who.actor)
+    ):
+        raise ApiProblem(404, "request.not_found", f"no register {register_id} of yours")
+    lines = report_lines(engine, register_id, offset, limit)
+    body = register_lines_json(report, lines, offset, limit, lang)
+    following = offset + len(lines)
+    body["next_url"] = (
+        _lines_url(request, report, following, limit) if following < report.recorded else None
+    )
+    return body
+
+
+def _lines_url(request: Request, report: BookingReport, offset: int = 0, limit: int = PAGE) -> str:
+    path = request.app.url_path_for("register_lines", register_id=str(report.register_id))
+    return f"{path}?offset={offset}&limit={limit}"
+
+
+def _summary(request: Request, report: BookingReport) -> dict[str, Any]:
+    body = {**register_summary_json(report), "lines_url": _lines_url(request, report)}
+    return RegisterSummary.model_validate(body).model_dump(mode="json", by_alias=True)

@@ -33,7 +33,9 @@ __all__ = [
     "RefundApplicationIn",
     "RefundDecisionIn",
     "RefusalIn",
+    "RegisterLinesPage",
     "RegisterReport",
+    "RegisterSummary",
     "StatusDetail",
     "TemporaryApplication",
     "TemporaryApplicationIn",
@@ -362,51 +364,57 @@ class RegisterLine(_Model):
     message: str = Field(description="English text.")
     text: str = Field(description="The code's message in the chosen language.")
     iin: str | None = Field(description="The IIN as read, when it had 12 digits.")
-    payment_id: int | None = Field(description="For a duplicate: the payment booked before.")
+    payment_id: int | None = Field(
+        description=(
+            "For a duplicate, the payment booked before with the same content; for "
+            "`line.key_conflict`, the payment booked before under the same key with other content."
+        )
+    )
 
 
-class RegisterReport(_Model):
-    """What became of a register (R-F-3): ``accepted + rejected == lines_total``."""
+_REGISTER_EXAMPLE: dict[str, Any] = {
+    "register": 17,
+    "format": "mt102",
+    "sender": "halyk bank",
+    "reference": "R7",
+    "status": "partially_accepted",
+    "reason": None,
+    "reason_code": None,
+    "resent": False,
+    "lines_total": 13,
+    "accepted": 12,
+    "booked": 12,
+    "duplicates": 0,
+    "rejected": 1,
+    "recorded": 1,
+    "lines_url": "/api/v1/registers/17/lines?offset=0&limit=1000",
+}
+
+_LINE_EXAMPLE: dict[str, Any] = {
+    "line": 13,
+    "status": "rejected",
+    "code": "line.invalid_iin",
+    "codes": ["line.invalid_iin"],
+    "field": "iin",
+    "message": "IIN check digit is 9, expected 8",
+    "text": "The line has an invalid IIN.",
+    "iin": "900515300019",
+    "payment_id": None,
+}
+
+
+class RegisterSummary(_Model):
+    """What became of a register (R-F-3), without its lines: ``accepted + rejected ==
+    lines_total``.  The answer to a register sent again (``resent``)."""
 
     model_config = ConfigDict(
         populate_by_name=True,
-        json_schema_extra={
-            "examples": [
-                {
-                    "register": 17,
-                    "format": "mt102",
-                    "sender": "HSBKKZKX",
-                    "reference": "R7",
-                    "status": "partially_accepted",
-                    "reason": None,
-                    "reason_code": None,
-                    "resent": False,
-                    "lines_total": 13,
-                    "accepted": 12,
-                    "booked": 12,
-                    "duplicates": 0,
-                    "rejected": 1,
-                    "lines": [
-                        {
-                            "line": 13,
-                            "status": "rejected",
-                            "code": "line.invalid_iin",
-                            "codes": ["line.invalid_iin"],
-                            "field": "iin",
-                            "message": "IIN check digit is 9, expected 8",
-                            "text": "The line has an invalid IIN.",
-                            "iin": "900515300019",
-                            "payment_id": None,
-                        }
-                    ],
-                }
-            ]
-        },
+        json_schema_extra={"examples": [{**_REGISTER_EXAMPLE, "resent": True}]},
     )
 
     register_id: int | None = Field(alias="register", description="The register's id.")
     format: Literal["mt102", "csv"]
-    sender: str
+    sender: str = Field(description="Who sent it: the API client's name, lower-cased (R-L-7).")
     reference: str
     status: Literal["accepted", "partially_accepted", "rejected"]
     reason: str | None = Field(description="Why the whole register was rejected, if it was.")
@@ -417,7 +425,46 @@ class RegisterReport(_Model):
     booked: int
     duplicates: int
     rejected: int
+    recorded: int = Field(description="The lines not simply booked, kept with the register.")
+    lines_url: str = Field(description="Those lines, page by page (`offset`, `limit`).")
+
+
+class RegisterReport(RegisterSummary):
+    """What became of a register (R-F-3), with every line not simply booked."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={"examples": [{**_REGISTER_EXAMPLE, "lines": [_LINE_EXAMPLE]}]},
+    )
+
     lines: list[RegisterLine] = Field(description="Every line not simply booked.")
+
+
+class RegisterLinesPage(_Model):
+    """One page of a register's recorded lines, by line number."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "register": 17,
+                    "offset": 0,
+                    "limit": 1000,
+                    "recorded": 1,
+                    "lines": [_LINE_EXAMPLE],
+                    "next_url": None,
+                }
+            ]
+        },
+    )
+
+    register_id: int = Field(alias="register")
+    offset: int
+    limit: int
+    recorded: int = Field(description="How many lines the register keeps in all.")
+    lines: list[RegisterLine]
+    next_url: str | None = Field(description="The next page, or null after the last.")
 
 
 class Document(_Model):
