@@ -120,7 +120,8 @@ def test_the_audit_trail_refuses_update_and_delete(session: Session, statement: 
 
 
 def test_a_booked_register_and_its_lines_are_final(engine: Engine, session: Session) -> None:
-    report = book_register(engine, io.BytesIO(CSV.encode()), actor="bank", format="csv")
+    source = io.BytesIO(CSV.encode())
+    report = book_register(engine, source, actor="bank", format="csv", sender="kazpost")
     assert (report.booked, report.rejected) == (1, 1)
     for statement in (
         "UPDATE registers SET accepted_count = 2, rejected_count = 0",
