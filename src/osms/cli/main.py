@@ -21,6 +21,7 @@ from osms.cli.registry_commands import (
     categories_app,
     import_command,
     refunds_app,
+    registers_app,
     temporary_app,
 )
 from osms.cli.serve import serve
@@ -48,6 +49,7 @@ app.add_typer(categories_app, name="categories")
 app.add_typer(temporary_app, name="temporary")
 app.add_typer(refunds_app, name="refunds")
 app.command("import")(import_command)
+app.add_typer(registers_app, name="registers")
 app.command("serve")(serve)
 app.add_typer(bot_app, name="bot")
 app.command("demo")(demo)
