@@ -21,6 +21,7 @@ PUBLIC_FIELDS = {
     "grace",
     "loses_status_next_month",
     "debt_months",
+    "provisional",
 }
 
 

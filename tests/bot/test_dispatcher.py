@@ -72,14 +72,18 @@ def test_start_choose_russian_then_status_debts_calc_and_subscribe(
         assert f"• {month} — {_money('4250', 'ru')}" in text
     assert f"Сумма задолженности: {_money('12750', 'ru')}" in text
     assert "Что оплатить (Рекомендуется):" in text
+    # R-K-2: insured on the day, so no "minimum to be insured now"; the prepaid block of the
+    # next 12 months is the lowest total per insured day
     minimum = "Оплатить минимум месяцев, чтобы получить статус сейчас"
-    assert f"{minimum} — {_money('4250', 'ru')}" in text
+    assert minimum not in text
+    assert f"Оплатить 12 месяцев, начиная со следующего — {_money('51000', 'ru')}" in text
     assert ("🔔", f"sub:{GRACE}") in [(t[:1], d) for t, d in buttons(status.reply_markup)]
     assert ("💳", f"calc:{GRACE}") in [(t[:1], d) for t, d in buttons(status.reply_markup)]
 
     calc = conversation.reply(ANNA, "/calc").text  # the last IIN asked in this chat
     assert "Что оплатить на 15 сентября 2025 г." in calc
-    assert "★ Оплатить минимум месяцев, чтобы получить статус сейчас — Рекомендуется" in calc
+    assert "★ Оплатить 12 месяцев, начиная со следующего — Рекомендуется" in calc
+    assert minimum not in calc
     assert "Погасить всю задолженность" in calc and "Оплатить 12 месяцев" in calc
     assert f"Итого: {_money('12750', 'ru')}" in calc
     assert f"Итого: {_money('51000', 'ru')}" in calc

@@ -285,6 +285,22 @@ FINDINGS: dict[str, tuple[Finding, list[Any]]] = {
         Finding("R-C-3", "category_ended", (_m("2024-08"),)),
         [lambda lang: month_name("2024-08", lang)],
     ),
+    "pending_month": (
+        Finding(
+            "R-L-9",
+            "pending_month",
+            (_m("2026-10"),),
+            (("due_on", "2026-11-25"), ("payer", "employer")),
+        ),
+        [
+            lambda lang: month_name("2026-10", lang),
+            lambda lang: format_date(date(2026, 11, 25), lang),
+        ],
+    ),
+    "provisional": (
+        Finding("R-P-1", "provisional", (), (("year", "2027"), ("from_year", "2026"))),
+        ["2027", "2026"],
+    ),
 }
 
 
@@ -489,8 +505,8 @@ BRIEF_VOCABULARY = {
     },
     "cover": {"category", "self", "employer", "unpaid", "not_liable"},
     "option": {"clear_debt", "minimum_now", "prepay_now", "prepay_next"},
-    "knp": {"121", "122", "123", "124"},
-    "payer_kind": {"self_payer", "entrepreneur", "employee"},
+    "knp": {"121", "122", "123", "124", "183"},  # 183: the ЕСП (R-L-2)
+    "payer_kind": {"self_payer", "entrepreneur", "employee", "self_employed"},  # R-L-6
 }
 
 
