@@ -128,11 +128,17 @@ def earliest_period(knp: KNP) -> Month:
     Contributions (122) and their penalties (124) from 2020-01; employer deductions (121) and
     their penalties (123) from 2017-07: a penalty follows its principal.
 
+    The ЕСП (183) from its first month, 2019-01 (R-L-2).
+
     >>> earliest_period(KNP.CONTRIBUTION), earliest_period(KNP.EMPLOYER_DEDUCTION)
     (Month(2020, 1), Month(2017, 7))
+    >>> earliest_period(KNP.SINGLE_PAYMENT)
+    Month(2019, 1)
     """
     if knp in (KNP.EMPLOYER_DEDUCTION, KNP.DEDUCTION_PENALTY):
         return parameters.employer_liability_start()
+    if knp is KNP.SINGLE_PAYMENT:
+        return parameters.single_payment_periods()[0]
     return parameters.liability_start()
 
 
@@ -140,15 +146,18 @@ def earliest_period(knp: KNP) -> Month:
 def latest_period(paid_on: date) -> Month | None:
     """The last month a payment made on ``paid_on`` may be for: month(paid_on) + 12 (R-L-3).
 
-    None past the end of the calendar (year 9999), where there is no bound.
+    None past the end of the calendar (year 9999), where there is no bound, and before the
+    first OSMS payment (2017-07), where the bound is not defined: intake refuses such dates.
 
     >>> latest_period(date(2025, 6, 25))
     Month(2026, 6)
+    >>> latest_period(date(2001, 1, 1)) is None
+    True
     """
     horizon = parameters.load_parameters().get("advance_period_horizon_months")
     try:
         return Month.of(paid_on) + horizon.int_at(paid_on)
-    except InvalidMonth:
+    except (InvalidMonth, parameters.ParameterMissing):
         return None
 
 
