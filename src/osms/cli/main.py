@@ -73,11 +73,17 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _parse_day(value: str, option: str) -> date:
+    """A date the API would take too: ``YYYY-MM-DD`` from 2020 (R-S-1) to 2099."""
+    from osms.api.v1.schemas import MAX_DATE, MIN_DATE
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         _fail(f"{option}: not a date (YYYY-MM-DD): {value!r}")
         raise  # unreachable: _fail exits
+    if not MIN_DATE <= day <= MAX_DATE:
+        _fail(f"{option}: {day} is outside {MIN_DATE} … {MAX_DATE}")
+    return day
 
 
 def _lang(value: str) -> str:
@@ -90,22 +96,25 @@ def _print_json(body: dict[str, Any]) -> None:
     typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
 
 
-def _load(facts: Path) -> Any:
+def _load(facts: Path, lang: str) -> Any:
+    """The person of a facts file; else ``error <code>: <message in lang> (<detail>)``, exit 2."""
     try:
         return load_facts_file(facts)
-    except FileNotFoundError:
-        _fail(f"--facts: no such file: {facts}")
     except FactsError as error:
-        _fail(f"{facts}: {error}")
+        where = "" if error.field == str(facts) else f"{error.field}: "
+        message = error_message(error.code, lang)
+        _fail(f"{facts}: error {error.code}: {message} ({where}{error.message})")
 
 
-def _person_and_day(iin: str | None, facts: Path | None, on: str | None) -> tuple[Any, date]:
+def _person_and_day(
+    iin: str | None, facts: Path | None, on: str | None, lang: str
+) -> tuple[Any, date]:
     """The facts from --facts, or from the registry by IIN; and the date (default today)."""
     day = _parse_day(on, "--date") if on else clock.today()
     if (iin is None) == (facts is None):
         _fail("give an IIN (looked up in the registry) or --facts FILE, not both")
     if facts is not None:
-        return _load(facts), day
+        return _load(facts, lang), day
     from osms.cli.context import session
     from osms.services.people import facts_of
 
@@ -135,7 +144,7 @@ def status(
     if (iin is None) == (facts is None):
         _fail("give an IIN (looked up in the registry) or --facts FILE, not both")
     if facts is not None:
-        decision = decide(_load(facts), day, known)
+        decision = decide(_load(facts, lang), day, known)
     else:
         from osms.cli.context import actor, session
         from osms.services.status import status_of
@@ -163,7 +172,7 @@ def calc(
 ) -> None:
     """What the person can pay on DATE to become insured, with payment plans."""
     lang = _lang(lang)
-    person, day = _person_and_day(iin, facts, on)
+    person, day = _person_and_day(iin, facts, on, lang)
     calculation = calculate(person, day)
     if as_json:
         _print_json(calculation_json(calculation))

@@ -1,11 +1,22 @@
 """A person's facts written in the scenario format (``person`` + ``payments``).
 
 The same reader serves the scenario runner and ``osms status --facts FILE``.  Every problem is
-a :class:`FactsError` naming the field, never a silent default.
+a :class:`FactsError` naming the field, never a silent default, and never another exception:
+
+- a file is read as bytes, at most :data:`MAX_FACTS_BYTES`, and must be UTF-8 text (a byte
+  order mark is allowed): anything else is ``facts.encoding`` (a NUL byte, a Windows-1251 or
+  UTF-16 file), an unreadable path ``facts.unreadable``;
+- malformed YAML, or YAML nested deeper than :data:`MAX_DEPTH`, is ``facts.yaml``;
+- a missing or wrong value is ``facts.invalid``: dates are ``YYYY-MM-DD`` and months lie in
+  :data:`FIRST_DATE` … :data:`LAST_DATE`, amounts are finite and below :data:`MAX_AMOUNT`,
+  a person has at most :data:`MAX_PAYMENT_ITEMS` payment months.
+
+The codes have messages in Kazakh, Russian and English (:func:`osms.i18n.error_message`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -31,6 +42,12 @@ from osms.rules.parameters import temporary_status_months
 from osms.rules.pricing import month_price
 
 __all__ = [
+    "FIRST_DATE",
+    "LAST_DATE",
+    "MAX_AMOUNT",
+    "MAX_DEPTH",
+    "MAX_FACTS_BYTES",
+    "MAX_PAYMENT_ITEMS",
     "FactsError",
     "load_facts_file",
     "load_yaml",
@@ -38,7 +55,22 @@ __all__ = [
     "parse_date",
     "parse_facts",
     "parse_month",
+    "read_facts",
 ]
+
+MAX_FACTS_BYTES = 4 << 20
+"""One person's facts: years of payments fit in a few kilobytes."""
+MAX_DEPTH = 32
+"""The facts format nests four levels; deeper YAML is refused before it exhausts the stack."""
+MAX_PAYMENT_ITEMS = 20_000
+"""Payment months per person (YAML aliases could otherwise multiply a small file)."""
+FIRST_DATE = date(1900, 1, 1)
+"""The earliest date or month a facts file may name (a category may start long before OSMS)."""
+LAST_DATE = date(2099, 12, 31)
+"""The latest: the API's own bound; the calendar and month arithmetic end at year 9999."""
+MAX_AMOUNT = Decimal(10) ** 12
+"""Tenge; far above any payment, far below what the arithmetic cannot hold."""
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 PERSON_KEYS = frozenset({"iin", "kind", "categories", "temporary"})
 PAYMENT_KEYS = frozenset(
@@ -68,34 +100,85 @@ _TextDatesLoader.yaml_implicit_resolvers = {
 }
 
 
+class TooDeep(yaml.YAMLError):
+    """YAML nested deeper than :data:`MAX_DEPTH`."""
+
+    def __init__(self) -> None:
+        super().__init__(f"nested more than {MAX_DEPTH} levels deep")
+
+
+def _depth_within(data: Any, limit: int) -> bool:
+    """True when no list or mapping lies more than ``limit`` levels deep (aliases seen once)."""
+    seen: set[int] = set()
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, list | dict) or id(node) in seen:
+            continue
+        if depth > limit:
+            return False
+        seen.add(id(node))
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children)
+    return True
+
+
 def load_yaml(text: str) -> Any:
-    """Parse scenario or facts YAML; raises ``yaml.YAMLError`` on a syntax error."""
-    return yaml.load(text, Loader=_TextDatesLoader)
+    """Parse scenario or facts YAML; raises ``yaml.YAMLError`` on a syntax error, and
+    :class:`TooDeep` (a ``yaml.YAMLError`` too) on nesting deeper than :data:`MAX_DEPTH`."""
+    try:
+        data = yaml.load(text, Loader=_TextDatesLoader)
+    except RecursionError:
+        raise TooDeep() from None
+    if not _depth_within(data, MAX_DEPTH):
+        raise TooDeep()
+    return data
 
 
 class FactsError(ValueError):
-    """A malformed facts block: ``field`` says where, the message says what."""
+    """A malformed facts block: ``field`` says where, the message says what (English), and
+    ``code`` is the stable error code (``facts.invalid``, ``facts.encoding``...)."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, code: str = "facts.invalid") -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.code = code
+
+
+def _show(value: Any) -> str:
+    """A value for a message, cut short (a wrong value may be a whole document)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def parse_date(value: Any, field: str) -> date:
+    """``YYYY-MM-DD`` between :data:`FIRST_DATE` and :data:`LAST_DATE`."""
     if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise FactsError(field, f"not a date (YYYY-MM-DD): {value!r}") from None
+        found = value
+    elif isinstance(value, str) and _DATE.fullmatch(value.strip()):
+        try:
+            found = date.fromisoformat(value.strip())
+        except ValueError:
+            raise FactsError(field, f"not a date (YYYY-MM-DD): {_show(value)}") from None
+    else:
+        raise FactsError(field, f"not a date (YYYY-MM-DD): {_show(value)}")
+    if not FIRST_DATE <= found <= LAST_DATE:
+        raise FactsError(field, f"{found} is outside {FIRST_DATE} … {LAST_DATE}")
+    return found
 
 
 def parse_month(value: Any, field: str) -> Month:
+    """A month (``YYYY-MM``, ``MM.YYYY``, ``MMYYYY``) in :data:`FIRST_DATE` … :data:`LAST_DATE`."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise FactsError(field, f"not a month (YYYY-MM): {_show(value)}")
     try:
-        return Month.parse(str(value))
+        found = Month.parse(str(value))
     except InvalidMonth as error:
         raise FactsError(field, str(error)) from None
+    if not Month.of(FIRST_DATE) <= found <= Month.of(LAST_DATE):
+        raise FactsError(field, f"{found} is outside {FIRST_DATE:%Y-%m} … {LAST_DATE:%Y-%m}")
+    return found
 
 
 def month_list(value: Any, field: str) -> list[Month]:
@@ -113,9 +196,9 @@ def month_list(value: Any, field: str) -> list[Month]:
 
 
 def _check_keys(block: Mapping[str, Any], allowed: Iterable[str], field: str) -> None:
-    unknown = sorted(set(block) - set(allowed))
+    unknown = sorted(str(key) for key in set(block) - set(allowed))  # keys may be numbers too
     if unknown:
-        raise FactsError(field, f"unknown key(s): {', '.join(map(str, unknown))}")
+        raise FactsError(field, f"unknown key(s): {', '.join(unknown)}")
 
 
 def _mapping(value: Any, field: str) -> Mapping[str, Any]:
@@ -159,6 +242,8 @@ def parse_facts(person: Any, payments: Any = None) -> PersonFacts:
     items: list[PaymentItem] = []
     for i, entry in enumerate(_sequence(payments, "payments")):
         items.extend(_payments(entry, f"payments[{i}]", number, kind))
+        if len(items) > MAX_PAYMENT_ITEMS:
+            raise FactsError("payments", f"more than {MAX_PAYMENT_ITEMS} payment months")
     return PersonFacts(
         iin=number,
         birth_date=iin_rules.birth_date(number),
@@ -187,7 +272,10 @@ def _grant(value: Any, field: str) -> TemporaryGrant:
     if "category" not in block or "granted_on" not in block:
         raise FactsError(field, "needs category and granted_on")
     granted_on = parse_date(block["granted_on"], f"{field}.granted_on")
-    ends_on = add_months(granted_on, temporary_status_months(granted_on))
+    try:
+        ends_on = add_months(granted_on, temporary_status_months(granted_on))
+    except RuleError as error:  # a date the rules have no parameter for
+        raise FactsError(f"{field}.granted_on", str(error)) from None
     return TemporaryGrant(str(block["category"]), granted_on, ends_on)
 
 
@@ -204,11 +292,14 @@ def _payments(value: Any, field: str, iin: str, kind: PayerKind) -> list[Payment
         else month_list(block["periods"], f"{field}.periods")
     )
     paid_on = parse_date(block["paid_on"], f"{field}.paid_on")
-    credited_on = (
-        parse_date(block["credited_on"], f"{field}.credited_on")
-        if block.get("credited_on") is not None
-        else credit_date(paid_on)
-    )
+    try:
+        credited_on = (
+            parse_date(block["credited_on"], f"{field}.credited_on")
+            if block.get("credited_on") is not None
+            else credit_date(paid_on)
+        )
+    except RuleError as error:  # a day outside the known calendar
+        raise FactsError(f"{field}.paid_on", str(error)) from None
     refunded_on = (
         parse_date(block["refunded_on"], f"{field}.refunded_on")
         if block.get("refunded_on") is not None
@@ -228,14 +319,15 @@ def _payments(value: Any, field: str, iin: str, kind: PayerKind) -> list[Payment
     payer = str(block["payer"]) if block.get("payer") is not None else iin
     explicit = block.get("amount")
     items = []
+    fixed = None if explicit is None else _amount(explicit, f"{field}.amount")
     for period in periods:
-        if explicit is None:
-            amount = month_price(kind, period, paid_on)
-        else:
+        if fixed is None:
             try:
-                amount = Decimal(str(explicit))
-            except InvalidOperation:
-                raise FactsError(f"{field}.amount", f"not a number: {explicit!r}") from None
+                amount = month_price(kind, period, paid_on)
+            except RuleError as error:  # no price known for that month
+                raise FactsError(f"{field}.amount", f"give the amount: {error}") from None
+        else:
+            amount = fixed
         items.append(
             PaymentItem(
                 period=period,
@@ -252,13 +344,60 @@ def _payments(value: Any, field: str, iin: str, kind: PayerKind) -> list[Payment
     return items
 
 
+def _amount(value: Any, field: str) -> Decimal:
+    """Tenge: a number below :data:`MAX_AMOUNT` either way (the rules judge zero and the sign)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise FactsError(field, f"not a number: {_show(value)}")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise FactsError(field, f"not a number: {_show(value)}") from None
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+        raise FactsError(field, f"must be a number below {MAX_AMOUNT:,}: {_show(value)}")
+    return amount
+
+
+def read_text(data: bytes, source: str) -> str:
+    """The text of a facts file: UTF-8, with or without a byte order mark."""
+    if len(data) > MAX_FACTS_BYTES:
+        raise FactsError(source, f"larger than {MAX_FACTS_BYTES} bytes", code="facts.too_large")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FactsError(
+            source,
+            f"not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start}",
+            code="facts.encoding",
+        ) from None
+    if "\x00" in text:
+        offset = data.index(b"\x00")
+        raise FactsError(source, f"a NUL byte at offset {offset}: not text", code="facts.encoding")
+    return text
+
+
+def read_facts(data: bytes, source: str = "facts") -> PersonFacts:
+    """One person from the bytes of a facts file (``source`` names it in errors)."""
+    try:
+        loaded = load_yaml(read_text(data, source))
+    except yaml.YAMLError as error:
+        raise FactsError(source, f"not valid YAML: {error}", code="facts.yaml") from None
+    if isinstance(loaded, list) and len(loaded) == 1:
+        # A one-case scenario file is a facts file too (its other keys are the runner's).
+        block = _mapping(loaded[0], source)
+    else:
+        block = _mapping(loaded, source)
+        _check_keys(block, {"person", "payments"}, source)
+    if "person" not in block:
+        raise FactsError("person", "required")
+    return parse_facts(block["person"], block.get("payments"))
+
+
 def load_facts_file(path: Path) -> PersonFacts:
     """Read one person from a YAML file with ``person`` and ``payments`` (as in a scenario)."""
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise FactsError(str(path), f"not valid YAML: {error}") from None
-    if isinstance(data, list) and len(data) == 1:
-        data = data[0]  # a one-case scenario file is a facts file too
-    block = _mapping(data, str(path))
-    return parse_facts(block.get("person"), block.get("payments"))
+        with path.open("rb") as file:
+            data = file.read(MAX_FACTS_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise FactsError(str(path), reason, code="facts.unreadable") from None
+    return read_facts(data, str(path))
