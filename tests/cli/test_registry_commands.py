@@ -148,6 +148,20 @@ def test_the_lists_of_applications_are_audited() -> None:
     assert all("through cli" in e.why for e in _audit())
 
 
+def test_calc_by_iin_is_audited_through_the_service(register: Path) -> None:
+    runner.invoke(app, ["import", str(register), "--channel", "halyk"])
+    calc = runner.invoke(app, ["calc", "900515300018", "--date", "2025-09-10", "--json"])
+    assert calc.exit_code == 0, calc.output
+    assert json.loads(calc.output)["iin"] == "900515300018"
+    (event,) = [e for e in _audit() if e.action == "calculator.lookup"]
+    assert (event.actor, event.iin, event.detail["date"]) == (
+        "operator-1",
+        "900515300018",
+        "2025-09-10",
+    )
+    assert "through cli" in event.why
+
+
 def test_the_whole_registry_export_is_audited_before_anything_leaves(
     register: Path, tmp_path: Path
 ) -> None:

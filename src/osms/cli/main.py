@@ -27,7 +27,7 @@ from osms.cli.registry_commands import (
 from osms.cli.serve import serve
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
 from osms.rules import iin as iin_rules
-from osms.rules.calculator import calculate
+from osms.rules.calculator import Calculation, calculate
 from osms.rules.errors import RuleError
 from osms.rules.status import decide
 from osms.scenarios.facts_file import FactsError, load_facts_file
@@ -106,24 +106,23 @@ def _load(facts: Path, lang: str) -> Any:
         _fail(f"{facts}: error {error.code}: {message} ({where}{error.message})")
 
 
-def _person_and_day(
-    iin: str | None, facts: Path | None, on: str | None, lang: str
-) -> tuple[Any, date]:
-    """The facts from --facts, or from the registry by IIN; and the date (default today)."""
+def _calculation(iin: str | None, facts: Path | None, on: str | None, lang: str) -> Calculation:
+    """The calculation for --facts, or for an IIN of the registry through the audited service
+    (RULES.md §11: every look-up is audited); the date defaults to today."""
     day = _parse_day(on, "--date") if on else clock.today()
     if (iin is None) == (facts is None):
         _fail("give an IIN (looked up in the registry) or --facts FILE, not both")
     if facts is not None:
-        return _load(facts, lang), day
-    from osms.cli.context import session
-    from osms.services.people import facts_of
+        return calculate(_load(facts, lang), day)
+    from osms.cli.context import actor, session
+    from osms.services.status import calculator_for
 
     try:
         with session() as opened:
-            person, _ = facts_of(opened, iin or "")
+            return calculator_for(opened, iin or "", day, actor=actor(None), channel="cli")
     except ServiceError as error:
         _fail(f"{iin}: {error.code}: {error_message(error.code, DEFAULT_LANGUAGE)}", 1)
-    return person, day
+        raise  # unreachable: _fail exits
 
 
 @app.command()
@@ -172,8 +171,7 @@ def calc(
 ) -> None:
     """What the person can pay on DATE to become insured, with payment plans."""
     lang = _lang(lang)
-    person, day = _person_and_day(iin, facts, on, lang)
-    calculation = calculate(person, day)
+    calculation = _calculation(iin, facts, on, lang)
     if as_json:
         _print_json(calculation_json(calculation))
     else:
