@@ -48,6 +48,26 @@ def test_subscribe_refuses_a_bad_iin_or_language(session: Session) -> None:
     assert session.scalars(select(BotSubscription)).all() == []
 
 
+FAMILY = ("900515300018", "850312401235", "010101500013", "020202600010", "030303500015")
+
+
+def test_a_chat_holds_at_most_limit_subscriptions(session: Session) -> None:
+    for iin in FAMILY:
+        subscriptions.subscribe(session, 7, iin, "kk", actor="telegram:7", limit=5)
+    with pytest.raises(ServiceError) as refused:
+        subscriptions.subscribe(session, 7, "040404500016", "kk", actor="telegram:7", limit=5)
+    assert refused.value.code == subscriptions.LIMIT_CODE == "subscription.limit"
+    assert "040404500016" not in [s.iin for s in subscriptions.active_for_chat(session, 7)]
+    # renewing one the chat holds is no new subscription; another chat has its own limit
+    subscriptions.subscribe(session, 7, FAMILY[0], "ru", actor="telegram:7", limit=5)
+    subscriptions.subscribe(session, 8, "040404500016", "kk", actor="telegram:8", limit=5)
+    # a removed one frees its place
+    assert subscriptions.unsubscribe(session, 7, FAMILY[1], actor="telegram:7")
+    subscriptions.subscribe(session, 7, "040404500016", "kk", actor="telegram:7", limit=5)
+    assert len(subscriptions.active_for_chat(session, 7)) == 5
+    assert _actions(session).count("bot.subscribe") == 8  # the refused one is not audited
+
+
 def test_due_in_the_last_grace_month_once_per_month(
     session: Session, store_facts: Callable[..., None]
 ) -> None:

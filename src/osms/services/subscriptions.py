@@ -4,11 +4,15 @@ A Telegram chat subscribes to an IIN in its language; :mod:`osms.services.remind
 it once in every month in which the person is in the last grace month
 (``loses_status_next_month``).  Unsubscribing keeps the row, inactive, so that the month
 already warned about is remembered if the chat subscribes again.  Each change is audited.
+
+IINs are not secret, so anyone can subscribe a chat to anyone's warning: a chat may hold at
+most ``limit`` active subscriptions (a family's few IINs; the bot's
+``OSMS_BOT_SUBSCRIPTIONS_PER_CHAT``), and the warning says no more than the public check.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from osms.i18n import LANGUAGES
@@ -17,7 +21,10 @@ from osms.registry.models import BotSubscription
 from osms.services.errors import ServiceError
 from osms.services.people import checked_iin
 
-__all__ = ["active_for_chat", "subscribe", "unsubscribe"]
+__all__ = ["LIMIT_CODE", "active_for_chat", "subscribe", "unsubscribe"]
+
+LIMIT_CODE = "subscription.limit"
+"""The code of a subscription refused because the chat holds its limit already."""
 
 
 def _checked_language(lang: str) -> str:
@@ -30,17 +37,40 @@ def _checked_language(lang: str) -> str:
     return lang
 
 
+def _active_count(session: Session, chat_id: int) -> int:
+    statement = select(func.count()).where(
+        BotSubscription.chat_id == chat_id, BotSubscription.active.is_(True)
+    )
+    return session.scalar(statement) or 0
+
+
 def subscribe(
-    session: Session, chat_id: int, iin: str, lang: str, *, actor: str
+    session: Session,
+    chat_id: int,
+    iin: str,
+    lang: str,
+    *,
+    actor: str,
+    limit: int | None = None,
 ) -> BotSubscription:
     """Warn ``chat_id`` in ``lang`` before ``iin`` loses status; again active if it was not.
 
-    Raises :class:`ServiceError` for an invalid IIN (its R-IIN-3 code) or language.
+    Raises :class:`ServiceError` for an invalid IIN (its R-IIN-3 code) or language, and
+    ``subscription.limit`` (:data:`LIMIT_CODE`) when the chat already holds ``limit`` other
+    active subscriptions (renewing one it holds is always allowed).
     """
     number = checked_iin(iin)
     language = _checked_language(lang)
     subscription = session.get(BotSubscription, (chat_id, number))
     renewed = subscription is not None
+    already_active = subscription is not None and subscription.active
+    if limit is not None and not already_active and _active_count(session, chat_id) >= limit:
+        raise ServiceError(
+            LIMIT_CODE,
+            f"chat {chat_id} already has {limit} subscriptions; remove one first",
+            field="iin",
+            status=409,
+        )
     if subscription is None:
         subscription = BotSubscription(chat_id=chat_id, iin=number, lang=language, active=True)
         session.add(subscription)
