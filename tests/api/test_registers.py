@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from osms.api.v1.schemas import RegisterReport
+from osms.api.v1.schemas import RegisterReport, RegisterSummary
 from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.registry.models import Payment
 from osms.rules.month import Month
@@ -150,3 +150,92 @@ def test_a_register_too_large_is_refused_before_booking(seeded: object, engine: 
     assert response.status_code == 413
     assert response.json()["code"] == "request.too_large"
     assert _payments(api) == 0
+
+
+def test_the_sender_parameter_is_refused(api: Api) -> None:
+    key = api.key("Kaspi", ["registers:write"])
+    response = api.client.post(
+        "/api/v1/registers",
+        content=_csv(),
+        headers={**api.auth(key), "Content-Type": "text/csv", "Accept-Language": "ru"},
+        params={"sender": "kazpost"},
+    )
+    assert response.status_code == 422
+    problem = response.json()
+    assert (problem["code"], problem["field"]) == ("register.sender_not_allowed", "sender")
+    assert problem["detail"].startswith("Отправитель реестра")
+    assert _payments(api) == 0
+
+
+def test_a_re_sent_register_answers_a_summary_and_its_lines_page_by_page(api: Api) -> None:
+    halyk = api.key("Halyk Bank", ["registers:write"])
+    headers = {**api.auth(halyk), "Content-Type": "text/plain"}
+    first = api.client.post("/api/v1/registers", content=_mt102(), headers=headers).json()
+    again = api.client.post("/api/v1/registers", content=_mt102(), headers=headers)
+    assert again.status_code == 200
+    summary = again.json()
+    assert "lines" not in summary and summary["resent"] is True
+    assert set(summary) == {f.alias or n for n, f in RegisterSummary.model_fields.items()}
+    assert summary["recorded"] == 1 and summary["lines_url"] == first["lines_url"]
+    page = api.client.get(summary["lines_url"], headers=api.auth(halyk))
+    assert page.status_code == 200, page.text
+    body = page.json()
+    assert (body["register"], body["recorded"], body["next_url"]) == (first["register"], 1, None)
+    assert (
+        body["lines"]
+        == first["lines"]
+        == [{**first["lines"][0], "code": "line.invalid_iin", "line": 4}]
+    )
+    # another bank may not read it; an operator may
+    kaspi = api.key("Kaspi", ["registers:write"])
+    assert api.client.get(summary["lines_url"], headers=api.auth(kaspi)).status_code == 404
+    fund = api.key("Fund", ["operator"])
+    assert api.client.get(summary["lines_url"], headers=api.auth(fund)).status_code == 200
+    clinic = api.key("Clinic", ["status:read"])
+    assert api.client.get(summary["lines_url"], headers=api.auth(clinic)).status_code == 403
+
+
+def test_lines_are_paged_with_a_link_to_the_next_page(api: Api) -> None:
+    key = api.key("Kaspi", ["registers:write"])
+    lines = [
+        SampleLine("900515300019", Month(2025, 1), "4250", reference=f"B-{n}") for n in range(5)
+    ]
+    out = io.BytesIO()
+    write_csv(out, lines, paid_on=date(2025, 1, 6))
+    report = api.client.post(
+        "/api/v1/registers",
+        content=out.getvalue(),
+        headers={**api.auth(key), "Content-Type": "text/csv"},
+    ).json()
+    assert report["recorded"] == 5
+    seen, url = [], report["lines_url"].replace("limit=1000", "limit=2")
+    while url is not None:
+        page = api.client.get(url, headers=api.auth(key)).json()
+        seen.extend(line["line"] for line in page["lines"])
+        url = page["next_url"]
+    assert seen == [1, 2, 3, 4, 5]
+
+
+def test_a_reference_reused_for_another_payment_is_a_rejected_line(api: Api) -> None:
+    key = api.key("Kaspi", ["registers:write"])
+    headers = {**api.auth(key), "Content-Type": "text/csv"}
+    first = api.client.post("/api/v1/registers", content=_csv(), headers=headers).json()
+    out = io.BytesIO()
+    write_csv(
+        out, [SampleLine(IVAN, Month(2025, 3), "4250", reference="T-1")], paid_on=date(2025, 3, 6)
+    )
+    response = api.client.post(
+        "/api/v1/registers", content=out.getvalue(), headers=headers, params={"lang": "en"}
+    )
+    assert response.status_code == 201
+    report = response.json()
+    assert (report["status"], report["accepted"], report["rejected"]) == ("rejected", 0, 1)
+    [line] = report["lines"]
+    assert (line["code"], line["status"]) == ("line.key_conflict", "rejected")
+    with api.session() as session:
+        payment_id = session.scalar(
+            select(Payment.id).where(Payment.register_id == first["register"])
+        )
+    assert line["payment_id"] == payment_id
+    assert f"(payment {payment_id}, register {first['register']})" in line["text"]
+    assert _payments(api) == 1
