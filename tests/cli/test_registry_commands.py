@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from osms import clock
 from osms.cli import context
 from osms.cli.main import app
-from osms.intake.samples import SampleLine, write_mt102
+from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.registry.models import AuditEvent
 from osms.rules.month import Month
 
@@ -64,6 +64,52 @@ def test_import_books_reports_and_is_idempotent(register: Path) -> None:
         runner.invoke(app, ["import", str(register), "--channel", "halyk", "--json"]).output
     )
     assert again["resent"] is True and again["accepted"] == 12
+
+
+def test_import_needs_a_known_channel(register: Path) -> None:
+    missing = runner.invoke(app, ["import", str(register)])
+    assert missing.exit_code == 2 and "--channel" in missing.output
+    unknown = runner.invoke(app, ["import", str(register), "--channel", "anyone"])
+    assert unknown.exit_code == 2 and "kazpost" in unknown.output
+    assert runner.invoke(app, ["import", str(register), "--sender", "halyk"]).exit_code == 2
+
+
+def test_the_same_list_with_the_channel_in_any_case_is_booked_once(tmp_path: Path) -> None:
+    """Plain, kazpost and KAZPOST were three senders, and the list was booked three times."""
+    path = tmp_path / "kazpost.csv"
+    write_csv(
+        path,
+        [SampleLine("900515300018", Month(2025, 5), Decimal("4250"), reference="K-1")],
+        paid_on=date(2025, 6, 10),
+    )
+    first = json.loads(
+        runner.invoke(app, ["import", str(path), "--channel", "kazpost", "--json"]).output
+    )
+    assert (first["booked"], first["sender"]) == (1, "kazpost")
+    for channel in ("KAZPOST", " Kazpost "):
+        again = runner.invoke(app, ["import", str(path), "--channel", channel])
+        assert again.exit_code == 0, again.output
+        assert f"received before as register {first['register']}: nothing changed" in again.output
+
+
+def test_a_re_sent_register_prints_its_summary_and_how_to_page(register: Path) -> None:
+    runner.invoke(app, ["import", str(register), "--channel", "halyk"])
+    again = runner.invoke(app, ["import", str(register), "--channel", "halyk"])
+    assert "nothing changed" in again.output and "line 13" not in again.output
+    assert "osms registers lines 1 --offset 0 --limit 100" in again.output
+    as_json = json.loads(
+        runner.invoke(app, ["import", str(register), "--channel", "halyk", "--json"]).output
+    )
+    assert "lines" not in as_json and as_json["recorded"] == 1
+    page = runner.invoke(app, ["registers", "lines", "1", "--json", "--lang", "ru"])
+    assert page.exit_code == 0, page.output
+    body = json.loads(page.output)
+    assert [(line["line"], line["code"]) for line in body["lines"]] == [(13, "line.invalid_iin")]
+    assert body["lines"][0]["text"] == "В строке неверный ИИН."
+    assert body["next_command"] is None
+    text = runner.invoke(app, ["registers", "lines", "1", "--offset", "0", "--limit", "1"])
+    assert "line 13: line.invalid_iin" in text.output
+    assert runner.invoke(app, ["registers", "lines", "99"]).exit_code == 1
 
 
 def test_status_by_iin_answers_from_the_database(register: Path) -> None:

@@ -122,8 +122,8 @@ def import_command(
 ) -> None:
     """Book a payment register: good lines are booked, bad lines reported with their codes.
 
-    The same file from the same sender again changes nothing: its summary is printed, and its
-    recorded lines are read with ``osms registers lines``.
+    The same file from the same sender again changes nothing: its summary is printed; read its
+    lines with: osms registers lines ID.
     """
     if register_format not in (None, "mt102", "csv"):
         typer.echo("--format: mt102 or csv", err=True)
@@ -176,8 +176,9 @@ def _print_report(name: str, report: BookingReport) -> None:
     _print_lines(report.outcomes[:PAGE])
     shown = min(len(report.outcomes), PAGE)
     if report.recorded > shown:
+        more = f"{report.recorded - shown} more of " if shown else ""
         typer.echo(
-            f"  {report.recorded - shown} more of {report.recorded} lines not simply booked: "
+            f"  {more}{report.recorded} lines not simply booked: "
             f"{_paging(report.register_id, shown)}"
         )
 
