@@ -59,6 +59,8 @@ EXPECTED = {
     "single_payment_periods",
     "prepaid_block_start",
     "self_employed_regime_start",
+    "self_employed_rate",
+    "self_employed_cap_mw",
 }
 
 # --- the CI check: no value without a reference ---------------------------------------------
