@@ -65,7 +65,7 @@ def test_start_choose_russian_then_status_debts_calc_and_subscribe(
     status = conversation.reply(ANNA, "9005 1530 0018")
     text = status.text
     assert f"ИИН {GRACE}" in text
-    assert "Статус: ЗАСТРАХОВАН (Льготный период)" in text
+    assert "Статус: ЗАСТРАХОВАН (Льготный период — условно застрахован)" in text
     assert "Застрахован по 30 сентября 2025 г. включительно" in text
     assert "⚠ Со следующего месяца статус прекратится: оплатите сейчас, чтобы его сохранить" in text
     for month in ("июль 2025", "август 2025", "сентябрь 2025"):
@@ -115,7 +115,7 @@ def test_the_language_is_remembered_per_chat_and_kazakh_is_the_default(
     conversation.press(ANNA, "lang:ru")
     assert "ЗАСТРАХОВАН" in conversation.reply(ANNA, GRACE).text
     kazakh = conversation.reply(BOLAT, GRACE).text
-    assert "Мәртебе: САҚТАНДЫРЫЛҒАН (Жеңілдікті кезең)" in kazakh
+    assert "Мәртебе: САҚТАНДЫРЫЛҒАН (Жеңілдікті кезең — шартты түрде сақтандырылған)" in kazakh
     assert "Берешек сомасы" in kazakh
     conversation.press(BOLAT, "lang:en")
     assert "Status: INSURED (Grace period)" in conversation.reply(BOLAT, GRACE).text

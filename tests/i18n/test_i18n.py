@@ -73,11 +73,12 @@ def test_every_msgid_has_kk_and_ru_translations_with_the_same_placeholders() -> 
 
 def test_no_catalog_entry_is_unused() -> None:
     from osms.api.web.messages import WEB_MESSAGES
+    from osms.bot.notices import MESSAGES as BOT_NOTICES
     from osms.bot.texts import MESSAGES as BOT_MESSAGES
     from osms.cli.errors import CLI_ERROR_MESSAGES
     from osms.views.upkeep import UPKEEP_MESSAGES
 
-    used = [*BOT_MESSAGES, *WEB_MESSAGES, *UPKEEP_MESSAGES, *CLI_ERROR_MESSAGES]
+    used = [*BOT_MESSAGES, *BOT_NOTICES, *WEB_MESSAGES, *UPKEEP_MESSAGES, *CLI_ERROR_MESSAGES]
     assert catalog_check.unused_messages(used) == {}
 
 
@@ -178,7 +179,7 @@ def test_t_fills_placeholders_and_formats_dates_and_months() -> None:
     assert t("en", "Status on {date}", date=date(2022, 10, 20)) == "Status on 20 October 2022"
     assert t("ru", "Status from {date}", date="20.10") == "Статус с 20.10"
     assert t("kk", "Status from {date}", date=date(2022, 11, 1)) == (
-        "Мәртебе 2022 ж. 1 қараша күннен бастап"
+        "Мәртебе 2022 жылғы 1 қараша күнінен бастап"
     )
     assert t("ru", "Insured until {date}") == "Застрахован по {date} включительно"
     assert (
@@ -334,12 +335,12 @@ def test_explain_grace_example() -> None:
         "these months are still owed."
     )
     assert explain(finding, "ru") == (
-        "Застрахован в льготный период: не оплачены 2 месяца из 3 (октябрь 2023, ноябрь 2023); "
-        "за эти месяцы сохраняется задолженность."
+        "Статус действует в льготный период: не оплачены 2 месяца из 3 "
+        "(октябрь 2023, ноябрь 2023); за эти месяцы сохраняется задолженность."
     )
     assert explain(finding, "kk") == (
-        "Жеңілдікті кезеңде сақтандырылған: 3 айдың 2 айы төленбеген "
-        "(2023 ж. қазан, 2023 ж. қараша); бұл айлар берешек болып есептеледі."
+        "Жеңілдікті кезеңде сақтандырылған: 3 айлық жеңілдікті кезеңнің 2 айы төленбеген "
+        "(2023 жылғы қазан, 2023 жылғы қараша); бұл айлар берешек болып есептеледі."
     )
 
 
@@ -390,15 +391,15 @@ def test_explain_accepts_the_engine_finding() -> None:
     [
         (Month(2023, 10), "en", "October 2023"),
         (Month(2023, 10), "ru", "октябрь 2023"),
-        (Month(2023, 10), "kk", "2023 ж. қазан"),
+        (Month(2023, 10), "kk", "2023 жылғы қазан"),
         (Month(2020, 1), "en", "January 2020"),
         (Month(2020, 1), "ru", "январь 2020"),
-        (Month(2020, 1), "kk", "2020 ж. қаңтар"),
+        (Month(2020, 1), "kk", "2020 жылғы қаңтар"),
         (Month(2026, 5), "ru", "май 2026"),
-        (Month(2026, 5), "kk", "2026 ж. мамыр"),
-        (Month(2025, 9), "kk", "2025 ж. қыркүйек"),
-        (Month(2025, 12), "kk", "2025 ж. желтоқсан"),
-        ("2024-04", "kk", "2024 ж. сәуір"),
+        (Month(2026, 5), "kk", "2026 жылғы мамыр"),
+        (Month(2025, 9), "kk", "2025 жылғы қыркүйек"),
+        (Month(2025, 12), "kk", "2025 жылғы желтоқсан"),
+        ("2024-04", "kk", "2024 жылғы сәуір"),
         (date(2024, 2, 29), "ru", "февраль 2024"),
     ],
 )
@@ -424,14 +425,14 @@ def test_every_month_has_a_name() -> None:
     [
         (date(2022, 10, 20), "en", "20 October 2022"),
         (date(2022, 10, 20), "ru", "20 октября 2022 г."),
-        (date(2022, 10, 20), "kk", "2022 ж. 20 қазан"),
+        (date(2022, 10, 20), "kk", "2022 жылғы 20 қазан"),
         (date(2025, 3, 1), "en", "1 March 2025"),
         (date(2025, 3, 1), "ru", "1 марта 2025 г."),
-        (date(2025, 3, 1), "kk", "2025 ж. 1 наурыз"),
+        (date(2025, 3, 1), "kk", "2025 жылғы 1 наурыз"),
         (date(2024, 5, 9), "ru", "9 мая 2024 г."),
         (date(2023, 8, 31), "ru", "31 августа 2023 г."),
-        (date(2026, 1, 7), "kk", "2026 ж. 7 қаңтар"),
-        ("2026-08-31", "kk", "2026 ж. 31 тамыз"),
+        (date(2026, 1, 7), "kk", "2026 жылғы 7 қаңтар"),
+        ("2026-08-31", "kk", "2026 жылғы 31 тамыз"),
     ],
 )
 def test_format_date(day: date | str, lang: str, expected: str) -> None:
@@ -474,7 +475,7 @@ def test_format_month_list_groups_runs() -> None:
         "January 2023 – March 2023, May 2023, June 2023, September 2023"
     )
     assert format_month_list([Month(2023, 12), Month(2024, 1), Month(2024, 2)], "kk") == (
-        "2023 ж. желтоқсан – 2024 ж. ақпан"
+        "2023 жылғы желтоқсан – 2024 жылғы ақпан"
     )
     assert format_month_list([], "ru") == ""
 
@@ -531,8 +532,8 @@ def test_labels_use_the_funds_terms() -> None:
     assert label("ru", "status", "uninsured") == "Не застрахован"
     assert label("kk", "reason", "debt") == "Берешек"
     assert label("ru", "reason", "debt") == "Задолженность"
-    assert label("kk", "reason", "grace") == "Жеңілдікті кезең"
-    assert label("ru", "reason", "grace") == "Льготный период"
+    assert label("kk", "reason", "grace") == "Жеңілдікті кезең — шартты түрде сақтандырылған"
+    assert label("ru", "reason", "grace") == "Льготный период — условно застрахован"
     assert label("kk", "payer_kind", "self_payer") == "Дербес төлеуші"
     assert label("ru", "payer_kind", "self_payer") == "Самостоятельный плательщик"
     assert label("ru", "knp", "122") == "Взносы на ОСМС"

@@ -289,7 +289,7 @@ def t(lang: str, msgid: str, **values: object) -> str:
     >>> t("ru", "Status on {date}", date=date(2022, 10, 20))
     'Статус на 20 октября 2022 г.'
     >>> t("kk", "Status on {date}", date=date(2022, 10, 20))
-    '2022 ж. 20 қазан күнгі мәртебе'
+    '2022 жылғы 20 қазан күнгі мәртебе'
     >>> t("en", "Insured until {date}", date=date(2023, 1, 31))
     'Insured until 31 January 2023'
     """
@@ -376,18 +376,18 @@ def _month_name(year: int, month: int, lang: str) -> str:
         return f"{_MONTHS_RU[month - 1]} {year}"
     if lang == "en":
         return f"{_MONTHS_EN[month - 1]} {year}"
-    return f"{year} ж. {_MONTHS_KK[month - 1]}"
+    return f"{year} жылғы {_MONTHS_KK[month - 1]}"
 
 
 def month_name(month: MonthLike | str, lang: str) -> str:
-    """A month as people write it: ``October 2023``, ``октябрь 2023``, ``2023 ж. қазан``.
+    """A month as people write it: ``October 2023``, ``октябрь 2023``, ``2023 жылғы қазан``.
 
     ``month`` is an ``osms.rules.month.Month``, a date (its month) or ``"YYYY-MM"``.
 
     >>> month_name("2023-10", "en"), month_name("2023-10", "ru"), month_name("2023-10", "kk")
-    ('October 2023', 'октябрь 2023', '2023 ж. қазан')
+    ('October 2023', 'октябрь 2023', '2023 жылғы қазан')
     >>> month_name(date(2024, 2, 29), "kz")
-    '2024 ж. ақпан'
+    '2024 жылғы ақпан'
     """
     lang = _lang(lang)
     if isinstance(month, str):
@@ -400,14 +400,14 @@ def month_name(month: MonthLike | str, lang: str) -> str:
 
 def format_date(day: date | str, lang: str) -> str:
     """A date as people write it: ``20 October 2022``, ``20 октября 2022 г.``,
-    ``2022 ж. 20 қазан``.  ``day`` is a date or ISO ``"YYYY-MM-DD"``.
+    ``2022 жылғы 20 қазан``.  ``day`` is a date or ISO ``"YYYY-MM-DD"``.
 
     >>> format_date(date(2022, 10, 20), "en")
     '20 October 2022'
     >>> format_date(date(2022, 10, 20), "ru")
     '20 октября 2022 г.'
     >>> format_date("2022-10-20", "kk")
-    '2022 ж. 20 қазан'
+    '2022 жылғы 20 қазан'
     >>> format_date(date(2025, 3, 1), "ru")
     '1 марта 2025 г.'
     """
@@ -418,7 +418,7 @@ def format_date(day: date | str, lang: str) -> str:
         return f"{day.day} {_MONTHS_RU_GENITIVE[day.month - 1]} {day.year} г."
     if lang == "en":
         return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
-    return f"{day.year} ж. {day.day} {_MONTHS_KK[day.month - 1]}"
+    return f"{day.year} жылғы {day.day} {_MONTHS_KK[day.month - 1]}"
 
 
 _CENT: Final = Decimal("0.01")
@@ -576,8 +576,8 @@ def label(lang: str, kind: str, value: str) -> str:
 
     An unknown code of a known kind is returned as it is; an unknown kind is an error.
 
-    >>> label("ru", "status", "uninsured"), label("kk", "reason", "grace")
-    ('Не застрахован', 'Жеңілдікті кезең')
+    >>> label("ru", "status", "uninsured"), label("kk", "reason", "debt")
+    ('Не застрахован', 'Берешек')
     >>> label("kk", "payer_kind", "self_payer"), label("en", "knp", "122")
     ('Дербес төлеуші', 'OSMS contributions')
     >>> label("ru", "category", "no_such_category")
@@ -1001,7 +1001,7 @@ def explain(finding: FindingLike, lang: str) -> str:
     >>> explain(grace, "en")
     'Insured in the grace period: 2 of 3 months unpaid (October 2023, November 2023); these months are still owed.'
     >>> explain(grace, "ru")
-    'Застрахован в льготный период: не оплачены 2 месяца из 3 (октябрь 2023, ноябрь 2023); за эти месяцы сохраняется задолженность.'
+    'Статус действует в льготный период: не оплачены 2 месяца из 3 (октябрь 2023, ноябрь 2023); за эти месяцы сохраняется задолженность.'
     >>> explain(Finding(rule="R-X-1", key="new_key", months=(), values=()), "en")
     'Rule R-X-1 applied (new_key).'
     """  # noqa: E501
