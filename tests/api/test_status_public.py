@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import select
+import json
+from collections.abc import Callable
 
-from osms.api.v1.schemas import PublicStatus
+import pytest
+from sqlalchemy import Engine, select
+
+from osms.api.v1.schemas import Calculation, PublicStatus
+from osms.registry.db import make_session_factory
 from osms.registry.models import AuditEvent
-from tests.api.conftest import CHILD, PREPAID, SQLITE_ONLY, UNKNOWN, UNPAID, Api
+from osms.rules.status import decide
+from tests.api.conftest import CHILD, PREPAID, SQLITE_ONLY, UNKNOWN, UNPAID, Api, make_api
+from tests.api.public_people import (
+    BY_NAME,
+    ON,
+    PEOPLE,
+    PRIVATE_KEYS,
+    Person,
+    leaks,
+    private_words,
+)
 
 PUBLIC_FIELDS = {
     "schema",
@@ -22,6 +36,12 @@ PUBLIC_FIELDS = {
     "loses_status_next_month",
     "debt_months",
     "provisional",
+    "known",
+    "debt",
+    "debt_total",
+    "explanation",
+    "labels",
+    "lang",
 }
 
 
@@ -38,28 +58,39 @@ def test_an_insured_payer(api: Api) -> None:
 
 def test_no_names_and_no_payments_in_the_public_answer(api: Api) -> None:
     text = api.client.get(f"/api/v1/status/{PREPAID}").text
-    for hidden in ("payments", "items", "4250", "paid_on", "payer", "debt_total", "explanation"):
+    for hidden in ("payments", "items", "4250", "paid_on", "payer", "category", "2024-06-03"):
         assert hidden not in text
 
 
-def test_an_uninsured_person_sees_the_debt_months(api: Api) -> None:
+def test_an_uninsured_person_sees_the_debt_months_with_their_amounts(api: Api) -> None:
     body = api.client.get(f"/api/v1/status/{UNPAID}", params={"date": "2025-01-10"}).json()
-    assert (body["status"], body["reason"]) == ("uninsured", "debt")
+    assert (body["status"], body["reason"], body["known"]) == ("uninsured", "debt", True)
     assert body["insured_until"] is None
     assert body["debt_months"][0] == "2024-01" and body["debt_months"][-1] == "2025-01"
     assert len(body["debt_months"]) == 13
+    assert body["debt"][0] == {"month": "2024-01", "amount": "4250.00"}
+    assert [d["month"] for d in body["debt"]] == body["debt_months"]
+    assert body["debt_total"] == "55250.00"
 
 
-def test_a_child_is_insured_by_the_state(api: Api) -> None:
-    body = api.client.get(f"/api/v1/status/{CHILD}").json()
+def test_a_child_is_insured_by_the_state_not_named_as_a_child(api: Api) -> None:
+    body = api.client.get(f"/api/v1/status/{CHILD}", params={"lang": "en"}).json()
     assert (body["status"], body["reason"]) == ("insured", "category")
+    assert body["labels"]["reason"] == "State-paid category"
+    assert "child" not in json.dumps(body).lower()
 
 
-def test_an_iin_the_registry_never_saw_is_decided_on_the_iin_alone(api: Api) -> None:
+def test_an_iin_the_registry_never_saw_is_answered_as_unknown_not_as_a_debtor(api: Api) -> None:
+    """RULES.md §11: "no records yet; payments appear within 3 working days"."""
     response = api.client.get(f"/api/v1/status/{UNKNOWN}")
     assert response.status_code == 200
-    assert response.json()["status"] == "uninsured"
-    assert set(response.json()) == PUBLIC_FIELDS  # nothing tells it apart from a known IIN
+    body = response.json()
+    assert set(body) == PUBLIC_FIELDS
+    assert (body["known"], body["status"]) == (False, "uninsured")
+    assert body["debt_months"] == [] and body["debt"] == [] and body["debt_total"] == "0.00"
+    assert body["explanation"] == []
+    child = api.client.get(f"/api/v1/status/{CHILD}").json()  # insured on the IIN alone
+    assert (child["known"], child["status"]) == (False, "insured")
 
 
 def test_spaces_and_dashes_in_the_iin_are_ignored(api: Api) -> None:
@@ -162,3 +193,70 @@ def test_every_public_look_up_is_audited_once(api: Api) -> None:
 def test_the_public_shape_is_the_documented_one(api: Api) -> None:
     fields = {f.alias or name for name, f in PublicStatus.model_fields.items()}
     assert fields == PUBLIC_FIELDS
+
+
+# -- every kind of person: no category, no payment, no employer or pending month, no payer ----
+
+
+@pytest.fixture
+def everyone(engine: Engine, store_facts: Callable[..., None]) -> Api:
+    with make_session_factory(engine)() as session, session.begin():
+        for person in PEOPLE:
+            if person.facts is not None:
+                store_facts(session, person.facts)
+    return make_api(engine)
+
+
+def _public_answers(api: Api, person: Person, lang: str) -> list[str]:
+    params = {"date": ON.isoformat(), "lang": lang}
+    status = api.client.get(f"/api/v1/status/{person.iin}", params=params)
+    calculator = api.client.get(f"/api/v1/calculator/{person.iin}", params=params)
+    assert status.status_code == calculator.status_code == 200, (status.text, calculator.text)
+    body = status.json()
+    assert set(body) == PUBLIC_FIELDS
+    assert not PRIVATE_KEYS & set(body)
+    assert set(calculator.json()) == {f.alias or n for n, f in Calculation.model_fields.items()}
+    return [status.text, json.dumps(body, ensure_ascii=False), calculator.text]
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("person", PEOPLE, ids=[p.name for p in PEOPLE])
+def test_the_anonymous_answer_hides_what_is_personal(everyone: Api, person: Person) -> None:
+    decision = decide(person.decided_facts(), ON)
+    for lang in ("kk", "ru", "en"):
+        words = private_words(person, decision, lang)
+        for text in _public_answers(everyone, person, lang):
+            assert leaks(text, words) == [], lang
+
+
+@SQLITE_ONLY
+def test_the_public_answer_of_each_kind(everyone: Api) -> None:
+    def ask(name: str) -> dict[str, object]:
+        iin = BY_NAME[name].iin
+        got: dict[str, object] = everyone.client.get(
+            f"/api/v1/status/{iin}", params={"date": ON.isoformat(), "lang": "en"}
+        ).json()
+        return got
+
+    pregnant = ask("pregnant")
+    assert (pregnant["status"], pregnant["reason"], pregnant["known"]) == (
+        "insured",
+        "category",
+        True,
+    )
+    grace = ask("grace")
+    assert grace["loses_status_next_month"] is True and grace["insured_until"] == "2026-11-30"
+    assert [d["month"] for d in grace["debt"]] == ["2026-09", "2026-10", "2026-11"]
+    employee = ask("employee_grace")  # October and November are pending: not the public's
+    assert employee["debt_months"] == ["2026-09"]
+    assert "October 2026" not in json.dumps(employee)
+    assert ask("temporary")["reason"] == "temporary"
+    assert ask("unknown")["known"] is False
+
+
+def test_a_client_with_a_key_gets_the_detail_with_known(api: Api) -> None:
+    key = api.key("Halyk", ["status:read", "history:read"])
+    body = api.client.get(f"/api/v1/persons/{UNKNOWN}/status", headers=api.auth(key)).json()
+    assert body["known"] is False and "payments" in body
+    known = api.client.get(f"/api/v1/persons/{PREPAID}/status", headers=api.auth(key)).json()
+    assert known["known"] is True

@@ -57,7 +57,7 @@ IP address (the connection's, or the one a configured reverse proxy forwards: a 
 Every look-up by IIN is written to the audit trail.
 """
 
-_OPTIONAL_AUTH: Final = ("/api/v1/status/{iin}",)
+_OPTIONAL_AUTH: Final = ("/api/v1/status/{iin}", "/api/v1/calculator/{iin}")
 
 
 def create_app(engine: Engine, settings: ApiSettings | None = None) -> FastAPI:

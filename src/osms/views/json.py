@@ -15,8 +15,16 @@ from osms.i18n import explain, label
 from osms.rules.calculator import Calculation, Option
 from osms.rules.iin import IINInfo
 from osms.rules.status import Decision
+from osms.views.public import PublicStatus, explain_public, public_status, reason_label
 
-__all__ = ["SCHEMA_VERSION", "calculation_json", "decision_json", "iin_json", "money"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "calculation_json",
+    "decision_json",
+    "iin_json",
+    "money",
+    "public_json",
+]
 
 SCHEMA_VERSION = 1
 
@@ -30,8 +38,44 @@ def _date(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def decision_json(decision: Decision, lang: str = "kk", *, detail: bool = True) -> dict[str, Any]:
-    """The status answer.  ``detail=False`` is the public check (R-11): no payments."""
+def public_json(view: PublicStatus, lang: str = "kk") -> dict[str, Any]:
+    """The public check (RULES.md §11; :mod:`osms.views.public`): status, reason, insured
+    until, the warning, the debt with amounts, whether the registry knows the IIN.  No
+    category, no payment, no pending month, no payer."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "iin": view.iin,
+        "date": view.on.isoformat(),
+        "as_of": view.as_of.isoformat(),
+        "month": str(view.month),
+        "status": view.status.value,
+        "reason": view.reason.value,
+        "insured_until": _date(view.insured_until),
+        "grace": view.grace,
+        "loses_status_next_month": view.loses_status_next_month,
+        "debt_months": [str(d.month) for d in view.debt_months],
+        "provisional": view.provisional,
+        "known": view.known,
+        "debt": [{"month": str(d.month), "amount": money(d.amount)} for d in view.debt_months],
+        "debt_total": money(view.debt_total),
+        "explanation": [
+            {"rule": f.rule, "key": f.key, "text": explain_public(f, lang)} for f in view.why
+        ],
+        "labels": {
+            "status": label(lang, "status", view.status.value),
+            "reason": reason_label(view, lang),
+        },
+        "lang": lang,
+    }
+
+
+def decision_json(
+    decision: Decision, lang: str = "kk", *, detail: bool = True, known: bool | None = None
+) -> dict[str, Any]:
+    """The status answer.  ``detail=False`` is the public check (:func:`public_json`);
+    ``known`` (whether the registry holds the IIN) is added when the caller knows it."""
+    if not detail:
+        return public_json(public_status(decision, known=known is not False), lang)
     body: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "iin": decision.iin,
@@ -46,8 +90,8 @@ def decision_json(decision: Decision, lang: str = "kk", *, detail: bool = True) 
         "debt_months": [str(d.month) for d in decision.debt_months],
         "provisional": decision.provisional,
     }
-    if not detail:
-        return body
+    if known is not None:
+        body["known"] = known
     body.update(
         {
             "category": decision.category,

@@ -4,6 +4,7 @@
 route                                                  scope
 =====================================================  ==================================
 ``GET  /status/{iin}``                                 public (``as_of``: ``status:read``)
+``GET  /calculator/{iin}``                             public
 ``GET  /persons/{iin}/status``                         ``status:read`` + ``history:read``
 ``GET  /persons/{iin}/payments``                       ``history:read``
 ``GET  /persons/{iin}/debts``                          ``history:read``

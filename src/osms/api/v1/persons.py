@@ -49,7 +49,7 @@ def person_status(
     answer = status_of(
         session, iin, on or today, as_of, actor=who.actor, channel="api:status", address=who.ip
     )
-    return decision_json(answer.decision, lang, detail=True)
+    return decision_json(answer.decision, lang, detail=True, known=answer.registered)
 
 
 @router.get(

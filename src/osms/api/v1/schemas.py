@@ -72,9 +72,25 @@ class _Model(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
+class DebtMonth(_Model):
+    month: Month
+    amount: Money = Field(description="Still due for that month.")
+
+
+class PublicExplanation(_Model):
+    rule: str = Field(examples=["R-S-5"])
+    key: str
+    text: str = Field(description="The reason in the chosen language (R-S-8).")
+
+
+class PublicLabels(_Model):
+    status: str
+    reason: str = Field(description="A state-paid category is only ever named as such.")
+
+
 class PublicStatus(_Model):
-    """The public check (RULES.md §11): status, reason, insured until, debt months; no names,
-    no payments."""
+    """The public check (RULES.md §11): status, reason, insured until, the Fund's warning, the
+    debt with amounts; no names, no category, no payments, no employer or pending months."""
 
     model_config = ConfigDict(
         populate_by_name=True,
@@ -93,6 +109,24 @@ class PublicStatus(_Model):
                     "loses_status_next_month": False,
                     "debt_months": ["2024-12", "2025-01"],
                     "provisional": False,
+                    "known": True,
+                    "debt": [
+                        {"month": "2024-12", "amount": "4250.00"},
+                        {"month": "2025-01", "amount": "4325.00"},
+                    ],
+                    "debt_total": "8575.00",
+                    "explanation": [
+                        {
+                            "rule": "R-S-5",
+                            "key": "grace",
+                            "text": (
+                                "Insured in the grace period: 2 of 3 months unpaid (December "
+                                "2024, January 2025); these months are still owed."
+                            ),
+                        }
+                    ],
+                    "labels": {"status": "Insured", "reason": "Grace period"},
+                    "lang": "en",
                 }
             ]
         },
@@ -104,7 +138,9 @@ class PublicStatus(_Model):
     as_of: dt.date = Field(description="The knowledge date: payments credited by then count.")
     month: Month = Field(description="The month decided (R-T-1).")
     status: Status
-    reason: Reason = Field(description="Why (R-S-1…R-S-5).")
+    reason: Reason = Field(
+        description="Why (R-S-1…R-S-5); `category`: a state-paid category, never named here."
+    )
     insured_until: dt.date | None = Field(
         description="Last day insured if nothing more is paid; null when uninsured or open."
     )
@@ -121,11 +157,20 @@ class PublicStatus(_Model):
             "published one is used (R-P-1)."
         )
     )
-
-
-class DebtMonth(_Model):
-    month: Month
-    amount: Money = Field(description="Still due for that month.")
+    known: bool = Field(
+        description=(
+            "False: the registry holds no record of this IIN yet (no payment, no category). "
+            "The status is the rules' on the IIN alone and no debt is listed: tell the person "
+            "that payments appear within 3 working days (RULES.md §11)."
+        )
+    )
+    debt: list[DebtMonth] = Field(description="Each debt month with what is still due.")
+    debt_total: Money
+    explanation: list[PublicExplanation] = Field(
+        description="The reasons in the chosen language, without categories or payments."
+    )
+    labels: PublicLabels
+    lang: Literal["kk", "ru", "en"]
 
 
 class LedgerItem(_Model):
@@ -192,6 +237,7 @@ class StatusDetail(PublicStatus):
                     "loses_status_next_month": False,
                     "debt_months": ["2024-01", "2024-12", "2025-01"],
                     "provisional": False,
+                    "known": True,
                     "category": None,
                     "grace_months": 3,
                     "debt": [
@@ -252,14 +298,11 @@ class StatusDetail(PublicStatus):
     pending_months: list[PendingMonth] = Field(
         description="Months the employer or platform may still pay on time: not debt (R-L-9)."
     )
-    debt: list[DebtMonth]
-    debt_total: Money
     payments: list[PaymentMonth] = Field(description="The last 12 months, month by month.")
     pending: list[PendingItem] = Field(description="Paid but not credited by `as_of`.")
     rules: list[str] = Field(description="The rule ids that fired, in order.")
-    explanation: list[Explanation]
-    labels: Labels
-    lang: Literal["kk", "ru", "en"]
+    explanation: list[Explanation]  # type: ignore[assignment]
+    labels: Labels  # type: ignore[assignment]
 
 
 class PaymentHistory(_Model):

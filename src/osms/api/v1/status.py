@@ -1,4 +1,9 @@
-"""The public status check by IIN (RULES.md §11): no key needed, limited per IP address."""
+"""The public check by IIN (RULES.md §11): no key needed, limited per IP address.
+
+What it shows is :mod:`osms.views.public`, the one definition the citizen page and the bot
+share: status, reason (a state-paid category only as such), insured until, the Fund's
+warning, the debt with amounts, what to pay; never a name, a category, a payment or a payer.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,10 @@ from osms.api.auth import Caller, optional_caller
 from osms.api.deps import DbSession, Lang, Today
 from osms.api.problems import ApiProblem
 from osms.api.v1.common import AsOfQuery, DateQuery, IinPath, problems
-from osms.api.v1.schemas import PublicStatus
-from osms.services.status import status_of
-from osms.views.json import decision_json
+from osms.api.v1.schemas import Calculation, PublicStatus
+from osms.services.status import calculator_for, status_of
+from osms.views.json import calculation_json, public_json
+from osms.views.public import public_status as public_view
 
 __all__ = ["router"]
 
@@ -24,10 +30,13 @@ router = APIRouter(tags=["public"])
     response_model=PublicStatus,
     summary="Is this IIN insured? (public)",
     description=(
-        "Status and reason, insured until, the debt months: no names, no payments. Open to "
-        "everyone and limited per IP address; a client may send its key to be limited by its "
-        "own quota instead, and must, to ask with `as_of` (scope `status:read`). Every look-up "
-        "is audited."
+        "Status and reason (a state-paid category is only ever `category`: which one is "
+        "personal data), insured until, the Fund's warning, the debt months with their "
+        "amounts: no names, no payments, no employer or pending months, no payers. "
+        "`known: false`: the registry holds no record of this IIN yet (payments appear within "
+        "3 working days); no debt is listed for it. Open to everyone and limited per IP "
+        "address; a client may send its key to be limited by its own quota instead, and must, "
+        "to ask with `as_of` (scope `status:read`). Every look-up is audited."
     ),
     responses=problems(401, 403, 422, 429),
 )
@@ -36,7 +45,7 @@ def public_status(
     iin: IinPath,
     session: DbSession,
     today: Today,
-    _lang: Lang,
+    lang: Lang,
     on: DateQuery = None,
     as_of: AsOfQuery = None,
 ) -> dict[str, Any]:
@@ -51,4 +60,30 @@ def public_status(
     answer = status_of(
         session, iin, on or today, as_of, actor=who.actor, channel="api:public", address=who.ip
     )
-    return decision_json(answer.decision, detail=False)
+    return public_json(public_view(answer.decision, known=answer.registered), lang)
+
+
+@router.get(
+    "/calculator/{iin}",
+    response_model=Calculation,
+    summary="What to pay to become insured (public)",
+    description=(
+        "The options (`clear_debt`, `minimum_now`, `prepay_now`, `prepay_next`) priced as if "
+        "paid on `date`, each with its payment plan and the Fund's details, and the "
+        "recommended one (R-K-2, R-K-3): what anyone needs to pay, nothing about how the "
+        "months were paid. Limited per IP address like the public check; audited."
+    ),
+    responses=problems(401, 422, 429),
+)
+def public_calculator(
+    who: Annotated[Caller, Depends(optional_caller)],
+    iin: IinPath,
+    session: DbSession,
+    today: Today,
+    _lang: Lang,
+    on: DateQuery = None,
+) -> dict[str, Any]:
+    calculation = calculator_for(
+        session, iin, on or today, actor=who.actor, channel="api:public", address=who.ip
+    )
+    return calculation_json(calculation)

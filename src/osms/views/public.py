@@ -1,0 +1,221 @@
+"""What anyone may see about an IIN without a key (RULES.md §11): the one definition the
+citizen page, the bot and the anonymous API share.
+
+The public check shows the status; the reason, a state-paid category named only as
+"state-paid" (which category it is — disability, pregnancy, social assistance — is personal
+data); insured until; the Fund's warning in the last grace month; the debt months with their
+amounts; and, through the calculator, what to pay.  Nothing else: no name, no category name,
+no payment, no employer month, no pending month (R-L-9), no payer.  The authenticated detail
+(:func:`osms.views.json.decision_json`) is for API clients with a key; the public JSON is
+:func:`osms.views.json.public_json`.
+
+An IIN the registry does not know (:attr:`PublicStatus.known` false) is answered as such —
+"no records yet; payments appear within 3 working days" — never as a debtor: its public view
+lists no debt and no reasons (a child is still insured on the IIN alone, R-C-2).
+
+The explanation (R-S-8) is kept only where it restates what the public view already shows;
+the findings that speak of a category, of payments or of the employer are left out or told in
+words that do not (:data:`PUBLIC_MESSAGES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Final
+
+from osms.i18n import explain, label, t
+from osms.rules.month import Month
+from osms.rules.status import DebtMonth, Decision, Finding, Reason, Status
+
+__all__ = [
+    "CALL_CENTRE",
+    "FUND_NAMES",
+    "FUND_SITE",
+    "NO_RECORDS",
+    "PUBLIC_MESSAGES",
+    "PublicStatus",
+    "beneficiary",
+    "explain_all_public",
+    "explain_public",
+    "public_status",
+    "reason_label",
+]
+
+CALL_CENTRE: Final = "1414"
+"""The Fund's call centre since 2023 (SOURCES.md R5.1)."""
+
+FUND_SITE: Final = "fms.kz"
+"""The Fund's site (SOURCES.md R5.1)."""
+
+FUND_NAMES: Final = {
+    "kk": ("ӘМСҚ", "Әлеуметтік медициналық сақтандыру қоры"),
+    "ru": ("ФСМС", "Фонд социального медицинского страхования"),
+    "en": ("SHIF", "Social Health Insurance Fund"),
+}
+"""The Fund's short and full names in each language (RULES.md §1): proper names, not
+catalog messages."""
+
+NO_RECORDS: Final = (
+    "The registry has no payment and no state-paid category for this IIN yet. If you paid "
+    "recently, the payment appears within 3 working days; with questions, call 1414."
+)
+"""The answer to an IIN the registry does not know (RULES.md §11), on the page and in the bot."""
+
+_STATE_PAID: Final = "The state pays the contributions for {month}."
+_TEMPORARY: Final = (
+    "A temporary status was granted for one month on the documents of a state-paid category: "
+    "{granted_on} – {ends_on}."
+)
+_PREPAID: Final = (
+    "Twelve months were paid in advance all at once: such a prepayment gives status despite "
+    "older debt."
+)
+_BENEFICIARY: Final = "NJSC State Corporation “Government for Citizens”"
+"""The payee of contributions in the page's language; the API's ``fund.beneficiary`` keeps
+the Russian official name banks' forms expect (:data:`osms.rules.calculator.FUND`)."""
+
+PUBLIC_MESSAGES: Final[tuple[str, ...]] = (
+    NO_RECORDS,
+    _STATE_PAID,
+    _TEMPORARY,
+    _PREPAID,
+    _BENEFICIARY,
+)
+"""The msgids this module adds to the catalogs (listed with the page's, ``WEB_MESSAGES``)."""
+
+_SHOWN_AS_IS: Final = frozenset({"transitional", "regular", "debt_gaps", "provisional"})
+"""Findings that say nothing the public view does not already show."""
+
+
+@dataclass(frozen=True, slots=True)
+class PublicStatus:
+    """The public check's answer for one IIN on one date (RULES.md §11)."""
+
+    iin: str
+    on: date
+    as_of: date
+    month: Month
+    known: bool
+    """False when the registry holds nothing for the IIN: no payment, no category."""
+    status: Status
+    reason: Reason
+    insured_until: date | None
+    grace: bool
+    loses_status_next_month: bool
+    debt_months: tuple[DebtMonth, ...]
+    provisional: bool
+    why: tuple[Finding, ...]
+    """The findings the public may read (:func:`explain_public` renders them)."""
+
+    @property
+    def insured(self) -> bool:
+        return self.status is Status.INSURED
+
+    @property
+    def state_paid(self) -> bool:
+        return self.reason is Reason.CATEGORY
+
+    @property
+    def no_records(self) -> bool:
+        """An unknown IIN the rules do not insure: "no records yet", never a debtor."""
+        return not self.known and not self.insured
+
+    @property
+    def debt_total(self) -> Decimal:
+        return sum((d.amount for d in self.debt_months), Decimal(0))
+
+
+def public_status(decision: Decision, *, known: bool) -> PublicStatus:
+    """The public view of a decision; ``known``: whether the registry holds the IIN."""
+    no_records = not known and not decision.insured
+    debts = () if no_records else decision.debt_months
+    return PublicStatus(
+        iin=decision.iin,
+        on=decision.on,
+        as_of=decision.as_of,
+        month=decision.month,
+        known=known,
+        status=decision.status,
+        reason=decision.reason,
+        insured_until=decision.insured_until,
+        grace=decision.grace,
+        loses_status_next_month=decision.loses_status_next_month,
+        debt_months=debts,
+        provisional=decision.provisional and bool(debts),
+        why=() if no_records else _public_findings(decision),
+    )
+
+
+def _public_findings(decision: Decision) -> tuple[Finding, ...]:
+    """The explanation without categories, payments, employers or pending months."""
+    owed = {d.month for d in decision.debt_months}
+    found: list[Finding] = []
+    for finding in decision.findings:
+        key = finding.key
+        if key in _SHOWN_AS_IS:
+            if key == "debt_gaps" and decision.reason is not Reason.DEBT:
+                continue  # a prepaid person's older gaps are no debt of the public view
+            found.append(finding)
+        elif key == "category":
+            found.append(Finding(finding.rule, "state_paid", finding.months))
+        elif key == "temporary":
+            values = tuple((k, v) for k, v in finding.values if k != "category")
+            found.append(Finding(finding.rule, "temporary_granted", finding.months, values))
+        elif key == "prepaid":
+            found.append(Finding(finding.rule, "prepaid_block"))
+        elif key in ("grace", "debt_run"):
+            public = _owed_run(finding, owed, decision.reason)
+            if public is not None:
+                found.append(public)
+        # pending_payments, pending_month, long_payer, category_ended: never shown publicly
+    return tuple(found)
+
+
+def _owed_run(finding: Finding, owed: set[Month], reason: Reason) -> Finding | None:
+    """A grace or debt run told by its owed months only: the pending months an employer may
+    still pay (R-L-9) are not the public's to see."""
+    months = tuple(m for m in finding.months if m in owed)
+    if months == finding.months:
+        return finding
+    if not months or reason is Reason.PREPAID:
+        return None
+    values = dict(finding.values)
+    if finding.key == "grace" or int(values.get("grace_months", "0")) < len(months):
+        values["run"] = str(len(months))
+        return Finding(finding.rule, finding.key, months, tuple(values.items()))
+    # Without its pending months the run is no longer than grace: say what is owed.
+    return Finding(finding.rule, "debt_gaps", months)
+
+
+def explain_public(finding: Finding, lang: str) -> str:
+    """One public finding as a sentence in the language."""
+    if finding.key == "state_paid":
+        return t(lang, _STATE_PAID, month=finding.months[0])
+    if finding.key == "temporary_granted":
+        values = dict(finding.values)
+        return t(
+            lang,
+            _TEMPORARY,
+            granted_on=date.fromisoformat(values["granted_on"]),
+            ends_on=date.fromisoformat(values["ends_on"]),
+        )
+    if finding.key == "prepaid_block":
+        return t(lang, _PREPAID)
+    return explain(finding, lang)
+
+
+def explain_all_public(findings: Sequence[Finding], lang: str) -> list[str]:
+    return [explain_public(f, lang) for f in findings]
+
+
+def reason_label(view: PublicStatus, lang: str) -> str:
+    """The reason in words; a state-paid category is only ever "state-paid"."""
+    return label(lang, "reason", view.reason.value)
+
+
+def beneficiary(lang: str) -> str:
+    """The payee of contributions in the language (R-K-3)."""
+    return t(lang, _BENEFICIARY)
