@@ -237,7 +237,8 @@ class Register(Base):
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
     format: Mapped[RegisterFormat] = mapped_column(EnumText(RegisterFormat, 8))
     sender: Mapped[str] = mapped_column(String(32))
-    """The sending bank's BIC, or the channel for CSV lists."""
+    """Who sent it, as the door authenticated it: the API client's name or the operator's
+    ``--channel``, lower-cased (:func:`osms.registry.registers.sender_namespace`, R-L-7)."""
     reference: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     declared_total: Mapped[Decimal | None] = mapped_column(Money())
