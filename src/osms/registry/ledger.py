@@ -5,8 +5,8 @@ wrong payment stays as it is until refunded (:mod:`osms.registry.refunds`).
 
 >>> mt102_key("HSBKKZKX", "REF0001", 3)
 'mt102:HSBKKZKX:REF0001:3'
->>> csv_key("KP-2025-000017")
-'csv:KP-2025-000017'
+>>> csv_key("kazpost", "KP-2025-000017")
+'csv:kazpost:KP-2025-000017'
 """
 
 from __future__ import annotations
@@ -31,9 +31,11 @@ def mt102_key(bank_bic: str, message_reference: str, line_no: int) -> str:
     return f"mt102:{bank_bic}:{message_reference}:{line_no}"
 
 
-def csv_key(reference: str) -> str:
-    """R-L-7: the idempotency key of a line with its own reference (CSV channels)."""
-    return f"csv:{reference}"
+def csv_key(sender: str, reference: str) -> str:
+    """R-L-7: the idempotency key of a line with its own reference (CSV channels), in its
+    sender's namespace (:func:`osms.registry.registers.sender_namespace`): two senders may use
+    the same reference."""
+    return f"csv:{sender}:{reference}"
 
 
 def book(
