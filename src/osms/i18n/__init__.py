@@ -728,6 +728,24 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
             "Please try again later."
         ),
         "register.duplicate": "This register has already been received.",
+        "amount.kind": (
+            "Unknown payer: choose a self-payer, an individual entrepreneur, an employer, an "
+            "employee or the self-employed."
+        ),
+        "amount.year": "The year must be a number from 2000 to 2099.",
+        "amount.income": (
+            "The income must be an amount in tenge, zero or more, with at most two decimals."
+        ),
+        "amount.income_required": "Give the monthly income: this amount is a share of it.",
+        "amount.not_due": "No such payment was due in that year: choose a later year.",
+        "penalty.arrears": (
+            "The amount owed must be an amount in tenge greater than zero, with at most two "
+            "decimals."
+        ),
+        "penalty.period": "The period must be a month from July 2017 on, written as YYYY-MM.",
+        "penalty.paid_on": (
+            "The payment date must be from 1 July 2017 to 31 December 2099, written as YYYY-MM-DD."
+        ),
     }
 )
 
