@@ -60,7 +60,7 @@ from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.types import NullType
 
 from osms.demo.population import EXPECTATIONS, PROFILES, DemoPerson, generate, latest_payday
-from osms.intake.booking import BookingReport, book_register
+from osms.intake.booking import BookingReport, book_register, report_lines
 from osms.intake.samples import SampleLine, write_mt102
 from osms.registry import audit, refunds, temporary
 from osms.registry.columns import utc_now
@@ -402,7 +402,11 @@ def _book_register(
             purpose=f"Взносы на ОСМС за {_RU_MONTHS[month.month - 1]} {month.year} г.",
         )
         progress("register", 0, total)
-        return book_register(engine, path, actor=ACTOR, sender="halyk", progress=booked)
+        report = book_register(engine, path, actor=ACTOR, sender="halyk", progress=booked)
+    if report.resent and report.register_id is not None:
+        # A re-send answers a summary; the demo shows its few rejected lines again.
+        report.outcomes = report_lines(engine, report.register_id, 0, report.recorded)
+    return report
 
 
 # -- writing the population -----------------------------------------------------------------
