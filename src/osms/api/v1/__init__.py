@@ -5,6 +5,8 @@ route                                                  scope
 =====================================================  ==================================
 ``GET  /status/{iin}``                                 public (``as_of``: ``status:read``)
 ``GET  /calculator/{iin}``                             public
+``GET  /amounts?kind=&year=&income=``                  public
+``GET  /penalty?arrears=&period=&paid_on=``             public
 ``GET  /persons/{iin}/status``                         ``status:read`` + ``history:read``
 ``GET  /persons/{iin}/payments``                       ``history:read``
 ``GET  /persons/{iin}/debts``                          ``history:read``
@@ -19,7 +21,7 @@ route                                                  scope
 
 from fastapi import APIRouter
 
-from osms.api.v1 import operators, persons, registers, status
+from osms.api.v1 import amounts, operators, persons, registers, status
 
 __all__ = ["router"]
 
@@ -28,3 +30,4 @@ router.include_router(status.router)
 router.include_router(persons.router)
 router.include_router(registers.router)
 router.include_router(operators.router)
+router.include_router(amounts.router)
