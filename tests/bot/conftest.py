@@ -123,35 +123,41 @@ def recording_bot() -> tuple[Bot, RecordingSession]:
 _update_ids = itertools.count(1)
 
 
-def _person(chat_id: int) -> User:
-    return User(id=chat_id, is_bot=False, first_name="Айгерім", language_code="ru")
+def _person(user_id: int) -> User:
+    return User(id=user_id, is_bot=False, first_name="Айгерім", language_code="ru")
 
 
-def message_update(chat_id: int, text: str) -> Update:
+def _chat(chat_id: int) -> Chat:
+    """A private chat (its id is the user's), or a group for a negative id, as in Telegram."""
+    return Chat(id=chat_id, type="group" if chat_id < 0 else "private")
+
+
+def message_update(chat_id: int, text: str, user_id: int | None = None) -> Update:
+    """``text`` written in ``chat_id`` by ``user_id`` (by default the private chat's user)."""
     return Update(
         update_id=next(_update_ids),
         message=Message(
             message_id=next(_update_ids),
             date=datetime.now(UTC),
-            chat=Chat(id=chat_id, type="private"),
-            from_user=_person(chat_id),
+            chat=_chat(chat_id),
+            from_user=_person(chat_id if user_id is None else user_id),
             text=text,
         ),
     )
 
 
-def callback_update(chat_id: int, data: str) -> Update:
+def callback_update(chat_id: int, data: str, user_id: int | None = None) -> Update:
     return Update(
         update_id=next(_update_ids),
         callback_query=CallbackQuery(
             id=str(next(_update_ids)),
-            from_user=_person(chat_id),
+            from_user=_person(chat_id if user_id is None else user_id),
             chat_instance=f"instance-{chat_id}",
             data=data,
             message=Message(
                 message_id=next(_update_ids),
                 date=datetime.now(UTC),
-                chat=Chat(id=chat_id, type="private"),
+                chat=_chat(chat_id),
                 from_user=BOT_USER,
                 text="…",
             ),
@@ -179,11 +185,15 @@ class Conversation:
         self._loop.run_until_complete(self.dispatcher.feed_update(self.bot, update))
         return self.recorder.requests[before:]
 
-    def say(self, chat_id: int, text: str) -> list[TelegramMethod[Any]]:
-        return self.feed(message_update(chat_id, text))
+    def say(
+        self, chat_id: int, text: str, *, user_id: int | None = None
+    ) -> list[TelegramMethod[Any]]:
+        return self.feed(message_update(chat_id, text, user_id))
 
-    def press(self, chat_id: int, data: str) -> list[TelegramMethod[Any]]:
-        return self.feed(callback_update(chat_id, data))
+    def press(
+        self, chat_id: int, data: str, *, user_id: int | None = None
+    ) -> list[TelegramMethod[Any]]:
+        return self.feed(callback_update(chat_id, data, user_id))
 
     def reply(self, chat_id: int, text: str) -> SendMessage:
         """The one message the bot sends back to ``text``."""

@@ -1,8 +1,9 @@
 """The bot's handlers: parse the message, call one unit of work, render the reply.
 
-Per chat the dispatcher's FSM storage keeps the language chosen with /start (``lang``, Kazakh
-until one is chosen) and the last IIN answered (``iin``), which /calc, /subscribe and
-/unsubscribe use when no IIN follows the command.
+Per chat the dispatcher's FSM storage keeps the language and the last IIN (:mod:`osms.bot.chat`).
+The handlers that read or write the registry carry the ``lookup`` flag: the dispatcher's
+:class:`osms.bot.limits.RequestLimit` counts them per Telegram user and refuses them past the
+limit.  /subscriptions lists the chat's warnings (IINs masked) with a button removing each.
 """
 
 from __future__ import annotations
@@ -17,26 +18,22 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
-from osms.bot import answers, texts
+from osms.bot import answers, chat_warnings, notices, texts
 from osms.bot.answers import BotContext
+from osms.bot.chat import IIN_KEY, LANG_KEY, chat_language
+from osms.bot.limits import LOOKUP_FLAG
+from osms.bot.settings import BotSettings
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
 from osms.services.errors import ServiceError
 from osms.services.people import checked_iin
+from osms.services.subscriptions import LIMIT_CODE
 
-__all__ = ["build_router"]
+__all__ = ["build_router", "chat_language"]
 
 logger = logging.getLogger(__name__)
 
-LANG_KEY: Final = "lang"
-IIN_KEY: Final = "iin"
-
 _SEPARATORS = re.compile(r"[\s\-]+")
-
-
-async def chat_language(state: FSMContext) -> str:
-    """The language chosen in this chat, Kazakh by default."""
-    lang = (await state.get_data()).get(LANG_KEY)
-    return lang if isinstance(lang, str) and lang in LANGUAGES else DEFAULT_LANGUAGE
+_LOOKUP: Final = {LOOKUP_FLAG: True}
 
 
 def _iin_candidate(text: str) -> str | None:
@@ -155,36 +152,53 @@ async def on_calc_button(
     await _send_calculation(bot, _callback_chat(callback), iin, state, osms)
 
 
-# -- /subscribe, /unsubscribe ------------------------------------------------------------------
+# -- /subscribe, /unsubscribe, /subscriptions --------------------------------------------------
 
 
-async def _subscribe(bot: Bot, chat_id: int, iin: str, state: FSMContext, osms: BotContext) -> None:
+async def _subscribe(
+    bot: Bot,
+    chat_id: int,
+    iin: str,
+    state: FSMContext,
+    osms: BotContext,
+    limits: BotSettings,
+) -> None:
     lang = await chat_language(state)
+    limit = limits.subscriptions_per_chat
     try:
         number = checked_iin(iin)
-        await asyncio.to_thread(answers.subscribe, osms, chat_id, number, lang)
+        await asyncio.to_thread(chat_warnings.subscribe, osms, chat_id, number, lang, limit)
     except ServiceError as error:
-        await bot.send_message(chat_id, error_message(error.code, lang))
+        if error.code == LIMIT_CODE:
+            await bot.send_message(chat_id, notices.subscription_limit_message(lang, limit))
+        else:
+            await bot.send_message(chat_id, error_message(error.code, lang))
         return
-    await bot.send_message(chat_id, texts.subscribed_message(number, lang))
+    reply = f"{texts.subscribed_message(number, lang)}\n{notices.subscriptions_hint(lang)}"
+    await bot.send_message(chat_id, reply)
 
 
 async def on_subscribe(
-    message: Message, command: CommandObject, state: FSMContext, bot: Bot, osms: BotContext
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    bot: Bot,
+    osms: BotContext,
+    limits: BotSettings,
 ) -> None:
     iin = await _command_iin(command, state)
     if iin is None:
         await message.answer(texts.iin_needed_message(await chat_language(state), "subscribe"))
         return
-    await _subscribe(bot, message.chat.id, iin, state, osms)
+    await _subscribe(bot, message.chat.id, iin, state, osms, limits)
 
 
 async def on_subscribe_button(
-    callback: CallbackQuery, state: FSMContext, bot: Bot, osms: BotContext
+    callback: CallbackQuery, state: FSMContext, bot: Bot, osms: BotContext, limits: BotSettings
 ) -> None:
     await callback.answer()
     iin = (callback.data or "").removeprefix(texts.SUBSCRIBE_CALLBACK)
-    await _subscribe(bot, _callback_chat(callback), iin, state, osms)
+    await _subscribe(bot, _callback_chat(callback), iin, state, osms, limits)
 
 
 async def on_unsubscribe(
@@ -197,11 +211,48 @@ async def on_unsubscribe(
         return
     try:
         number = checked_iin(iin)
-        was_subscribed = await asyncio.to_thread(answers.unsubscribe, osms, message.chat.id, number)
+        was_subscribed = await asyncio.to_thread(
+            chat_warnings.unsubscribe, osms, message.chat.id, number
+        )
     except ServiceError as error:
         await message.answer(error_message(error.code, lang))
         return
     await message.answer(texts.unsubscribed_message(number, lang, was_subscribed=was_subscribed))
+
+
+async def on_subscriptions(
+    message: Message, state: FSMContext, osms: BotContext, limits: BotSettings
+) -> None:
+    lang = await chat_language(state)
+    iins = await asyncio.to_thread(chat_warnings.iins, osms, message.chat.id)
+    await message.answer(
+        notices.subscriptions_message(iins, lang, limits.subscriptions_per_chat),
+        reply_markup=notices.subscriptions_keyboard(iins, lang),
+    )
+
+
+async def on_remove_button(
+    callback: CallbackQuery, state: FSMContext, bot: Bot, osms: BotContext, limits: BotSettings
+) -> None:
+    """Remove one IIN of the list, then show the list as it is now in place of the old one."""
+    lang = await chat_language(state)
+    chat_id = _callback_chat(callback)
+    iin = (callback.data or "").removeprefix(notices.REMOVE_CALLBACK)
+    try:
+        number = checked_iin(iin)
+        was_subscribed = await asyncio.to_thread(chat_warnings.unsubscribe, osms, chat_id, number)
+    except ServiceError as error:
+        await callback.answer(error_message(error.code, lang))
+        return
+    masked = notices.mask_iin(number)
+    await callback.answer(texts.unsubscribed_message(masked, lang, was_subscribed=was_subscribed))
+    iins = await asyncio.to_thread(chat_warnings.iins, osms, chat_id)
+    text = notices.subscriptions_message(iins, lang, limits.subscriptions_per_chat)
+    markup = notices.subscriptions_keyboard(iins, lang)
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(text, reply_markup=markup)
+    else:
+        await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 # -- anything unexpected -----------------------------------------------------------------------
@@ -228,14 +279,19 @@ async def on_error(event: ErrorEvent, bot: Bot, state: FSMContext | None = None)
 def build_router() -> Router:
     """A new router with every handler (a router can be included in one dispatcher only)."""
     router = Router(name="osms")
-    router.message.register(on_start, CommandStart())
-    router.message.register(on_help, Command("help"))
-    router.message.register(on_calc, Command("calc"))
-    router.message.register(on_subscribe, Command("subscribe"))
-    router.message.register(on_unsubscribe, Command("unsubscribe"))
-    router.message.register(on_text, F.text)
-    router.callback_query.register(on_language, F.data.startswith(texts.LANGUAGE_CALLBACK))
-    router.callback_query.register(on_calc_button, F.data.startswith(texts.CALC_CALLBACK))
-    router.callback_query.register(on_subscribe_button, F.data.startswith(texts.SUBSCRIBE_CALLBACK))
+    message, callback = router.message, router.callback_query
+    message.register(on_start, CommandStart())
+    message.register(on_help, Command("help"))
+    message.register(on_calc, Command("calc"), flags=_LOOKUP)
+    message.register(on_subscribe, Command("subscribe"), flags=_LOOKUP)
+    message.register(on_unsubscribe, Command("unsubscribe"), flags=_LOOKUP)
+    message.register(on_subscriptions, Command(notices.SUBSCRIPTIONS_COMMAND), flags=_LOOKUP)
+    message.register(on_text, F.text, flags=_LOOKUP)
+    callback.register(on_language, F.data.startswith(texts.LANGUAGE_CALLBACK))
+    callback.register(on_calc_button, F.data.startswith(texts.CALC_CALLBACK), flags=_LOOKUP)
+    callback.register(
+        on_subscribe_button, F.data.startswith(texts.SUBSCRIBE_CALLBACK), flags=_LOOKUP
+    )
+    callback.register(on_remove_button, F.data.startswith(notices.REMOVE_CALLBACK), flags=_LOOKUP)
     router.errors.register(on_error)
     return router
