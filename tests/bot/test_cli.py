@@ -11,13 +11,14 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
 from typer.testing import CliRunner
 
+from osms.bot.notices import mask_iin
 from osms.cli import bot as bot_cli
 from osms.cli import context
 from osms.cli.bot import bot_app
 from osms.registry.db import make_session_factory
 from osms.registry.models import BotSubscription
 from osms.services import subscriptions
-from tests.bot.conftest import GRACE, RecordingSession, grace_payer
+from tests.bot.conftest import GRACE, RecordingSession, buttons, grace_payer
 
 runner = CliRunner()
 
@@ -58,8 +59,10 @@ def test_dry_run_prints_the_warnings_and_sends_nothing() -> None:
         assert result.exit_code == 0, result.output
         assert f"--- chat {ANNA} · IIN {GRACE} · ru" in result.output
         assert f"--- chat {BOLAT} · IIN {GRACE} · kk" in result.output
+        assert f"⚠ ИИН {mask_iin(GRACE)}\n" in result.output
         assert "Со следующего месяца статус прекратится" in result.output
         assert "Застрахован по 30 сентября 2025 г. включительно" in result.output
+        assert "₸" not in result.output  # no amounts: the chat may not be the person's
         assert "2 warning(s) due on 2025-09-15 (dry run: nothing sent)" in result.output
     quiet = runner.invoke(bot_app, ["remind", "--date", "2025-08-15", "--dry-run"])
     assert "0 warning(s) due on 2025-08-15" in quiet.output
@@ -72,7 +75,8 @@ def test_remind_sends_once_a_month(recorder: RecordingSession) -> None:
     sent = recorder.sent()
     assert [m.chat_id for m in sent] == [ANNA, BOLAT]
     assert "Со следующего месяца статус прекратится" in sent[0].text
-    assert f"/calc {GRACE}" in sent[0].text
+    assert GRACE not in sent[0].text and "₸" not in sent[0].text  # RULES.md §11, public only
+    assert buttons(sent[0].reply_markup) == [("💳 Что оплатить", f"calc:{GRACE}")]
 
     again = runner.invoke(bot_app, ["remind", "--date", "2025-09-28"])
     assert again.exit_code == 0, again.output
@@ -128,4 +132,16 @@ def test_run_sets_the_commands_and_polls(
     assert len(polled) == 1
     menus = [r for r in recorder.requests if type(r).__name__ == "SetMyCommands"]
     assert [getattr(m, "language_code", None) for m in menus] == [None, "kk", "ru", "en"]
+    for menu in menus:
+        assert "subscriptions" in [c.command for c in getattr(menu, "commands", [])]
     assert not any(isinstance(r, SendMessage) for r in recorder.requests)
+
+
+def test_run_refuses_a_malformed_limit(
+    recorder: RecordingSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OSMS_BOT_LOOKUPS_PER_MINUTE", "ten")
+    result = runner.invoke(bot_app, ["run"])
+    assert result.exit_code == 2
+    assert "OSMS_BOT_LOOKUPS_PER_MINUTE must be a whole number of at least 1" in result.output
+    assert recorder.requests == []

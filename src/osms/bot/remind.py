@@ -3,6 +3,8 @@
 :func:`collect` asks :func:`osms.services.reminders.due`; :func:`deliver` sends each warning and
 marks it sent in its own transaction right after Telegram accepted it, so that a run stopped
 half-way never warns anybody twice in a month.  A chat that blocked the bot is unsubscribed.
+The warning says no more than the public check (:func:`osms.bot.notices.warning_message`):
+anyone may have subscribed the chat to the IIN.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
 from sqlalchemy.orm import Session, sessionmaker
 
-from osms.bot.texts import reminder_message
+from osms.bot.notices import warning_keyboard, warning_message
 from osms.services import reminders, subscriptions
 from osms.services.reminders import Reminder
 
@@ -52,12 +54,13 @@ def _blocked(session_factory: sessionmaker[Session], reminder: Reminder) -> None
 
 
 async def _send(bot: Bot, reminder: Reminder) -> None:
-    text = reminder_message(reminder.decision, reminder.lang)
+    text = warning_message(reminder.decision, reminder.lang)
+    markup = warning_keyboard(reminder.iin, reminder.lang)
     try:
-        await bot.send_message(reminder.chat_id, text)
+        await bot.send_message(reminder.chat_id, text, reply_markup=markup)
     except TelegramRetryAfter as error:  # flood control: wait as told, then once more
         await asyncio.sleep(error.retry_after)
-        await bot.send_message(reminder.chat_id, text)
+        await bot.send_message(reminder.chat_id, text, reply_markup=markup)
 
 
 async def deliver(

@@ -1,7 +1,9 @@
 """``osms bot``: run the Telegram bot, send the Fund's warnings.
 
 Both commands work on the default database (:func:`osms.cli.context.engine`) and take the bot's
-token from ``OSMS_BOT_TOKEN``; ``remind --dry-run`` needs no token.
+token from ``OSMS_BOT_TOKEN``; ``remind --dry-run`` needs no token.  ``run`` reads the abuse
+limits from the environment (:mod:`osms.bot.settings`: ``OSMS_BOT_LOOKUPS_PER_MINUTE``,
+``OSMS_BOT_LOOKUPS_PER_HOUR``, ``OSMS_BOT_SUBSCRIPTIONS_PER_CHAT``).
 """
 
 from __future__ import annotations
@@ -71,12 +73,15 @@ def _sessions() -> sessionmaker[Session]:
 
 
 async def _poll(bot: Bot, dispatcher: Dispatcher) -> None:
+    from osms.bot.notices import subscriptions_command
     from osms.bot.texts import commands
 
     async with bot:
-        await bot.set_my_commands(commands(DEFAULT_LANGUAGE))
+        menu = [*commands(DEFAULT_LANGUAGE), subscriptions_command(DEFAULT_LANGUAGE)]
+        await bot.set_my_commands(menu)
         for lang in LANGUAGES:
-            await bot.set_my_commands(commands(lang), language_code=lang)
+            menu = [*commands(lang), subscriptions_command(lang)]
+            await bot.set_my_commands(menu, language_code=lang)
         await dispatcher.start_polling(bot)
 
 
@@ -84,9 +89,15 @@ async def _poll(bot: Bot, dispatcher: Dispatcher) -> None:
 def run_command() -> None:
     """Answer chats by long polling until stopped (Ctrl+C)."""
     from osms.bot import create_dispatcher
+    from osms.bot.settings import BotSettings
 
+    try:
+        settings = BotSettings.from_env()
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
     bot = _bot()
-    dispatcher = create_dispatcher(_sessions())
+    dispatcher = create_dispatcher(_sessions(), settings=settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     asyncio.run(_poll(bot, dispatcher))
 
@@ -108,15 +119,15 @@ def remind_command(
     ] = False,
 ) -> None:
     """Warn the subscribed chats whose IIN is in the last grace month (once a month)."""
+    from osms.bot.notices import warning_message
     from osms.bot.remind import collect
-    from osms.bot.texts import reminder_message
 
     on = _day(day)
     if dry_run:
         due = collect(_sessions(), on)
         for reminder in due:
             typer.echo(f"--- chat {reminder.chat_id} · IIN {reminder.iin} · {reminder.lang}")
-            typer.echo(reminder_message(reminder.decision, reminder.lang))
+            typer.echo(warning_message(reminder.decision, reminder.lang))
         typer.echo(f"{len(due)} warning(s) due on {on.isoformat()} (dry run: nothing sent)")
         return
     bot = _bot()
