@@ -7,6 +7,7 @@ change is audited with the chat as the actor.
 from __future__ import annotations
 
 from osms.bot.answers import BotContext, actor
+from osms.registry.db import READ_ONLY
 from osms.services import subscriptions
 
 __all__ = ["iins", "subscribe", "unsubscribe"]
@@ -30,4 +31,5 @@ def unsubscribe(context: BotContext, chat_id: int, iin: str) -> bool:
 def iins(context: BotContext, chat_id: int) -> list[str]:
     """The IINs the chat is warned about, in order."""
     with context.session_factory() as session:
+        session.connection(execution_options=READ_ONLY)  # SQLite: no write lock for a list
         return [s.iin for s in subscriptions.active_for_chat(session, chat_id)]
