@@ -11,10 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, exc
 
 from osms.api.app import create_app
-from osms.api.outage import RETRY_AFTER_SECONDS
+from osms.api.problems import RETRY_AFTER_SECONDS
 from osms.api.settings import ApiSettings
 from osms.i18n import error_message
 from osms.registry.db import make_engine
+from osms.services.errors import ServiceError
 from tests.api.conftest import PREPAID, SQLITE_ONLY, TODAY, make_api
 
 UNREACHABLE = {
@@ -110,3 +111,17 @@ def test_a_dropped_connection_mid_request_is_503(engine: Engine) -> None:
     response = TestClient(api.app, raise_server_exceptions=False).get("/api/v1/dropped")
     assert (response.status_code, response.json()["code"]) == (503, "service.unavailable")
     assert "server closed" not in response.text
+
+
+@SQLITE_ONLY
+def test_every_503_says_when_to_retry(engine: Engine) -> None:
+    """The audit trail out of reach (a ServiceError with 503) answers like the outage does."""
+    api = make_api(engine)
+
+    def unaudited() -> None:
+        raise ServiceError("audit.unavailable", "the audit event cannot be written", status=503)
+
+    api.app.add_api_route("/api/v1/unaudited", unaudited)
+    response = TestClient(api.app, raise_server_exceptions=False).get("/api/v1/unaudited")
+    assert (response.status_code, response.json()["code"]) == (503, "audit.unavailable")
+    assert _retry_after(response) == RETRY_AFTER_SECONDS

@@ -20,7 +20,7 @@ from sqlalchemy import exc
 from starlette.responses import Response
 
 from osms.api.deps import settings
-from osms.api.problems import is_api_path, problem_response
+from osms.api.problems import RETRY_AFTER_SECONDS, is_api_path, problem_response
 from osms.api.web.rendering import Page, render
 from osms.i18n import error_message
 
@@ -34,8 +34,6 @@ __all__ = [
 log = logging.getLogger("osms.api")
 
 UNAVAILABLE: Final = "service.unavailable"
-RETRY_AFTER_SECONDS: Final = 30
-"""What ``Retry-After`` says: long enough for a restart or a fail-over, short for a person."""
 
 
 def database_unavailable(error: BaseException) -> bool:

@@ -53,6 +53,7 @@ from osms.services.errors import ServiceError
 __all__ = [
     "API_MESSAGES",
     "PROBLEM_MEDIA_TYPE",
+    "RETRY_AFTER_SECONDS",
     "TYPE_PREFIX",
     "ApiProblem",
     "Problem",
@@ -89,6 +90,10 @@ _API_CODES: Final = (
 
 API_MESSAGES: Final[Mapping[str, str]] = {code: error_message(code, "en") for code in _API_CODES}
 """The English messages of the API's own codes, read from the catalogs (each text written once)."""
+
+RETRY_AFTER_SECONDS: Final = 30
+"""``Retry-After`` of every 503 (the database or the audit trail out of reach): long enough for
+a restart or a fail-over, short for a person."""
 
 _HTTP_CODES: Final[Mapping[int, str]] = {
     400: "request.invalid",
@@ -265,7 +270,10 @@ async def _api_problem(request: Request, exc: Exception) -> Response:
 async def _service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)
     status = exc.status if 400 <= exc.status < 600 else 422  # 503: audit.unavailable
-    return problem_response(request, status, exc.code, field=exc.field, message=exc.message)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    return problem_response(
+        request, status, exc.code, field=exc.field, message=exc.message, headers=headers
+    )
 
 
 async def _rule_error(request: Request, exc: Exception) -> Response:
