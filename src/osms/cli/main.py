@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from osms import clock
+from osms.cli.amounts import amount, penalty
 from osms.cli.batch import batch_app
 from osms.cli.bot import bot_app
 from osms.cli.clients import clients_app
@@ -56,6 +57,8 @@ app.command("demo")(demo)
 app.add_typer(clients_app, name="clients")
 app.add_typer(batch_app, name="batch")
 app.add_typer(parameters_app, name="parameters")
+app.command("amount")(amount)
+app.command("penalty")(penalty)
 
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="A YAML file with `person` and `payments`.")

@@ -252,8 +252,8 @@ def penalty_lines(penalty: Penalty, period: Month, lang: str) -> list[str]:
         rate = f"{_number(part.base_rate, lang)}\u00a0% × {_number(part.multiplier, lang)}"
         lines.append(
             f"  {format_date(part.first, lang)} – {format_date(part.last, lang)}: "
-            f"{t(lang, DAYS)} {part.days} · {t(lang, BASE_RATE)} {rate} · "
-            f"{t(lang, PER_DAY)} {format_money(per_day(penalty, part), lang)} · "
+            f"{t(lang, DAYS)}: {part.days} · {t(lang, BASE_RATE)}: {rate} · "
+            f"{t(lang, PER_DAY)}: {format_money(per_day(penalty, part), lang)} · "
             f"{format_money(part_amount(penalty, part), lang)}"
         )
     lines.append("")
