@@ -24,6 +24,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from sqlalchemy import Engine, text
 
 from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, SCHEMAS, paths
+from osms.registry.db import READ_ONLY
 
 __all__ = ["export_registry", "part_of"]
 
@@ -82,6 +83,7 @@ def export_registry(engine: Engine, folder: Path, parts: int = 8) -> dict[str, i
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     with engine.connect() as connection:
+        connection.execution_options(**READ_ONLY)  # SQLite: a reader never takes the write lock
         for name, query in _QUERIES.items():
             schema = SCHEMAS[name]
             result = connection.execute(text(query))
