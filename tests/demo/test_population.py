@@ -24,6 +24,7 @@ from osms.rules import iin as iin_rules
 from osms.rules.calendar import credit_date
 from osms.rules.facts import KNP, Channel, PayerKind, period_problem
 from osms.rules.month import Month
+from osms.rules.pending import due_date
 from osms.rules.pricing import month_price
 from osms.rules.status import Decision, decide
 
@@ -107,7 +108,7 @@ def test_the_same_arguments_give_the_same_people() -> None:
     assert [p.iin for p in generate(120, 5, TODAY)] != [p.iin for p in generate(120, 6, TODAY)]
 
 
-@pytest.mark.parametrize("count", [18, 50, 51, 120])
+@pytest.mark.parametrize("count", [len(PROFILES), 50, 51, 120])
 def test_every_profile_appears_once_there_is_room(count: int) -> None:
     assert Counter(p.profile for p in generate(count, count, TODAY)).keys() == set(PROFILES)
 
@@ -201,7 +202,11 @@ def test_payments_are_priced_credited_and_dated_like_real_ones(today: date) -> N
             assert item.period <= Month.of(item.paid_on) + 12
             if item.knp is KNP.CONTRIBUTION:
                 assert item.period >= Month(2020, 1)
-            if item.payer == facts.iin:
+            if item.payer == facts.iin and item.knp is KNP.SINGLE_PAYMENT:
+                # ЕСП (R-L-2): any amount, for a month of its window
+                assert person.profile == "esp_payer" and item.amount > 0
+                assert Month(2019, 1) <= item.period <= Month(2023, 12)
+            elif item.payer == facts.iin:
                 assert item.knp is KNP.CONTRIBUTION
                 assert item.channel in {
                     Channel.BANK_APP,
@@ -224,7 +229,8 @@ def test_payments_are_priced_credited_and_dated_like_real_ones(today: date) -> N
                 assert item.channel is Channel.EMPLOYER
                 next_month = item.period + 1
                 assert Month.of(item.paid_on) == next_month
-                assert 20 <= item.paid_on.day <= 25
+                # by the due date: the 25th, or the next working day (R-L-9)
+                assert item.paid_on.day >= 19 and item.paid_on <= due_date(item.period)
                 assert item.amount > 0
 
 
@@ -259,6 +265,16 @@ def test_histories_match_their_profiles() -> None:
             missing = [m for m in Month.range(month - 12, month - 2) if m not in covered]
             assert len(missing) in (4, 5)
             assert missing == list(Month.range(missing[0], missing[0] + len(missing)))
+        elif person.profile == "employee_on_due_date":
+            assert all(i.paid_on == due_date(i.period) for i in facts.payments)
+        elif person.profile == "self_employed":
+            regime = [i for i in facts.payments if i.period >= Month(2026, 1)]
+            assert facts.kind is PayerKind.SELF_EMPLOYED and regime
+            assert all(i.knp is KNP.CONTRIBUTION and i.payer != facts.iin for i in regime)
+            assert all(i.paid_on <= due_date(i.period) for i in regime)
+        elif person.profile == "esp_payer":
+            esp = {i.period for i in facts.payments if i.knp is KNP.SINGLE_PAYMENT}
+            assert max(esp) == Month(2023, 12) and len(esp) >= 42
         elif person.profile == "student":
             (period,) = facts.categories
             assert period.category == "student" and period.contains(month)

@@ -10,8 +10,12 @@ payment histories end on ``today`` the way real ones would:
   (:func:`~osms.rules.pricing.month_price`), through a bank app, a branch, a terminal or
   Kazpost; the current month is paid early enough to be credited by ``today`` (R-T-3);
 - employers (valid BINs, R-BIN-1) pay КНП 121 and 122 for a month by the 25th of the next month
-  (the last working day on or before it), at the R-K-1 rates of the month
-  (:func:`~osms.rules.calculator.employer_monthly`);
+  (the last working day on or before it, or for some the due date itself, R-L-9), at the R-K-1
+  rates of the month (:func:`~osms.rules.calculator.employer_monthly`): the months not due
+  yet are pending, not debt;
+- from 2026-01 a platform pays a self-employed person's КНП 122 (1 % of the month's income,
+  whatever the amount) by the month's due date (R-L-6, R-L-9);
+- ЕСП payers paid КНП 183 for months of 2019-01 … 2023-12 (R-L-2), then as self-payers;
 - every item is credited on :func:`~osms.rules.calendar.credit_date` of its payment day, none
   is paid after ``today``, none names a month after month(paid_on) + 12, and no КНП 122 item
   names a month before 2020-01 (R-L-3).
@@ -20,7 +24,7 @@ Every profile is built so that :func:`~osms.rules.status.decide` on ``today`` gi
 :data:`EXPECTATIONS` names (``tests/demo`` checks it on several seeds and dates).  The mix
 follows the Fund's figures (SOURCES.md §9): of ≈ 20.4 mn people, ≈ 12.3 mn are state-paid
 (≈ 60 %), ≈ 4.5 mn pay or are paid for (≈ 22 %), ≈ 3.6 mn are outside (≈ 18 %); see
-:data:`WEIGHTS`.  With ``count`` ≥ the number of profiles (18), every profile appears at least
+:data:`WEIGHTS`.  With ``count`` ≥ the number of profiles (21), every profile appears at least
 once.
 
 ``today`` must be in 2026 or later (the ``long_payer_2026`` profile needs the 6-month grace of
@@ -58,7 +62,12 @@ from osms.rules.facts import (
     TemporaryGrant,
 )
 from osms.rules.month import Month, add_months
-from osms.rules.parameters import temporary_status_months
+from osms.rules.parameters import (
+    self_employed_regime_start,
+    single_payment_periods,
+    temporary_status_months,
+)
+from osms.rules.pending import due_date
 from osms.rules.pricing import month_price
 from osms.rules.status import Decision, Reason, Status
 
@@ -85,6 +94,9 @@ IN_GRACE: Final = "in_grace"
 LAST_GRACE_MONTH: Final = "last_grace_month"
 EMPLOYEE: Final = "employee"
 EMPLOYEE_LATE_EMPLOYER: Final = "employee_late_employer"
+EMPLOYEE_ON_DUE_DATE: Final = "employee_on_due_date"
+SELF_EMPLOYED: Final = "self_employed"
+ESP_PAYER: Final = "esp_payer"
 ENTREPRENEUR: Final = "entrepreneur"
 STUDENT: Final = "student"
 PENSIONER: Final = "pensioner"
@@ -105,6 +117,9 @@ PROFILES: Final[tuple[str, ...]] = (
     LAST_GRACE_MONTH,
     EMPLOYEE,
     EMPLOYEE_LATE_EMPLOYER,
+    EMPLOYEE_ON_DUE_DATE,
+    SELF_EMPLOYED,
+    ESP_PAYER,
     ENTREPRENEUR,
     STUDENT,
     PENSIONER,
@@ -127,7 +142,10 @@ WEIGHTS: Final[Mapping[str, float]] = {
     DISABLED: 4.0,
     TEMPORARY_GRANT: 0.5,
     # paying or paid for (≈ 22 %: 16.8 mn participants − 12.3 mn state-paid)
-    EMPLOYEE: 9.0,
+    EMPLOYEE: 7.5,
+    EMPLOYEE_ON_DUE_DATE: 1.5,
+    SELF_EMPLOYED: 1.0,
+    ESP_PAYER: 0.5,
     REGULAR_PAYER: 7.5,
     ENTREPRENEUR: 3.0,
     IN_GRACE: 1.5,
@@ -153,6 +171,8 @@ class Expectation:
     category: str | None = None
     loses_status_next_month: bool | None = None
     grace_months: int | None = None
+    pending: bool | None = None
+    """Whether the decision lists pending months (R-L-9)."""
 
     def problems(self, decision: Decision) -> list[str]:
         """How ``decision`` differs from the expectation (empty when it meets it)."""
@@ -174,6 +194,9 @@ class Expectation:
             )
         if self.grace_months is not None and decision.grace_months != self.grace_months:
             found.append(f"grace_months {decision.grace_months}, expected {self.grace_months}")
+        if self.pending is not None and bool(decision.pending_months) is not self.pending:
+            months = ", ".join(str(p.month) for p in decision.pending_months) or "none"
+            found.append(f"pending months {months}, expected {'some' if self.pending else 'none'}")
         return found
 
     def met_by(self, decision: Decision) -> bool:
@@ -186,8 +209,9 @@ def _expect(
     category: str | None = None,
     loses: bool | None = None,
     grace_months: int | None = None,
+    pending: bool | None = None,
 ) -> Expectation:
-    return Expectation(status, frozenset(reasons), category, loses, grace_months)
+    return Expectation(status, frozenset(reasons), category, loses, grace_months, pending)
 
 
 _IN, _OUT = Status.INSURED, Status.UNINSURED
@@ -199,9 +223,17 @@ EXPECTATIONS: Final[Mapping[str, Expectation]] = {
     IN_GRACE: _expect(_IN, Reason.GRACE, loses=False),
     LAST_GRACE_MONTH: _expect(_IN, Reason.GRACE, loses=True),
     # The employer pays month m by the 25th of m + 1: the current month, and before the 25th
-    # (plus 3 working days) the previous one, are not credited yet (SOURCES.md §10 #18).
-    EMPLOYEE: _expect(_IN, Reason.GRACE, loses=False),
+    # (plus 3 working days) the previous one, are not credited yet (SOURCES.md §10 #18): they
+    # are pending, not debt, and a run made only of them is no grace (R-L-9).  On 1 March
+    # three months can be pending (January's payment is credited on 2 March): if nothing more
+    # were paid the run would be 4 on 1 April, so the warning may be on.
+    EMPLOYEE: _expect(_IN, Reason.REGULAR, pending=True),
     EMPLOYEE_LATE_EMPLOYER: _expect(_OUT, Reason.DEBT),
+    EMPLOYEE_ON_DUE_DATE: _expect(_IN, Reason.REGULAR, pending=True),
+    # A platform pays the self-employed's month by its due date (R-L-6, R-L-9).
+    SELF_EMPLOYED: _expect(_IN, Reason.REGULAR, pending=True),
+    # 60 months of ЕСП (R-L-2) and own contributions make a long payer (R-S-6).
+    ESP_PAYER: _expect(_IN, Reason.GRACE, loses=False, grace_months=6),
     ENTREPRENEUR: _expect(_IN, Reason.REGULAR, loses=False),
     STUDENT: _expect(_IN, Reason.CATEGORY, category="student"),
     PENSIONER: _expect(_IN, Reason.CATEGORY, category="pensioner"),
@@ -397,6 +429,9 @@ class _Maker:
             LAST_GRACE_MONTH: self.last_grace_month,
             EMPLOYEE: self.employee,
             EMPLOYEE_LATE_EMPLOYER: self.employee_late_employer,
+            EMPLOYEE_ON_DUE_DATE: self.employee_on_due_date,
+            SELF_EMPLOYED: self.self_employed,
+            ESP_PAYER: self.esp_payer,
             ENTREPRENEUR: self.entrepreneur,
             STUDENT: self.student,
             PENSIONER: self.pensioner,
@@ -542,10 +577,16 @@ class _Maker:
         )
 
     def _employer_payments(
-        self, jobs: Sequence[_Job], last: Month, *, skip: Iterable[Month] = ()
+        self,
+        jobs: Sequence[_Job],
+        last: Month,
+        *,
+        skip: Iterable[Month] = (),
+        on_due_date: bool = False,
     ) -> list[PaymentItem]:
         """КНП 121 and (from 2020) 122 per month, paid by the employer's BIN by the 25th of
-        the next month; months whose payday is after ``today`` are not paid yet."""
+        the next month (``on_due_date``: on the due date itself, R-L-9); months whose payday
+        is after ``today`` are not paid yet."""
         skipped = set(skip)
         items: list[PaymentItem] = []
         for index, job in enumerate(jobs):
@@ -553,7 +594,7 @@ class _Maker:
             for period in Month.range(job.first, end + 1):
                 if period in skipped:
                     continue
-                paid_on = _employer_payday(period)
+                paid_on = due_date(period) if on_due_date else _employer_payday(period)
                 if paid_on > self.today:
                     break
                 years = period.year - job.first.year
@@ -785,6 +826,91 @@ class _Maker:
             kind=PayerKind.EMPLOYEE,
             payments=items,
         )
+
+    def employee_on_due_date(self) -> DemoPerson:
+        birth, sex, iin = self._adult()
+        start = self._month_between(_EMPLOYER_HISTORY_START, self.month - 14)
+        jobs = self._jobs(start, self.month, switch=0.0)
+        items = self._employer_payments(jobs, self.month, on_due_date=True)
+        story = (
+            f"Employee since {start} at BIN {jobs[0].employer}, which pays KNP 121/122 on the "
+            "due date itself (the 25th of the next month, or the next working day): until a "
+            "month's payment is credited it is pending, not debt (R-L-9)."
+        )
+        return self._person(
+            EMPLOYEE_ON_DUE_DATE,
+            story,
+            birth=birth,
+            sex=sex,
+            iin=iin,
+            kind=PayerKind.EMPLOYEE,
+            payments=items,
+        )
+
+    def self_employed(self) -> DemoPerson:
+        birth, sex, iin = self._adult()
+        regime = self_employed_regime_start()
+        start = self._month_between(_LIABILITY_START, min(regime, self.month) - 14)
+        items = self._self_payments(iin, PayerKind.SELF_PAYER, start, regime - 1)
+        platform = self.rng.choice(self.employers)
+        for period in Month.range(regime, self.month + 1):
+            paid_on = due_date(period) - timedelta(days=self.rng.randint(0, 6))
+            if paid_on > self.today:
+                break
+            income = Decimal(self.rng.randrange(30_000, 600_000, 500))
+            items.append(
+                PaymentItem(
+                    period=period,
+                    amount=(income / 100).quantize(Decimal("0.01")),  # 1 % of the income
+                    paid_on=paid_on,
+                    credited_on=credit_date(paid_on),
+                    knp=KNP.CONTRIBUTION,
+                    payer=platform,
+                    channel=Channel.EMPLOYER,
+                )
+            )
+        story = (
+            f"Self-payer from {start}; self-employed since {regime}: a platform (BIN "
+            f"{platform}) pays 1 % of each month's income by its due date, whatever the "
+            "amount (R-L-6); the months not due yet are pending (R-L-9)."
+        )
+        return self._person(
+            SELF_EMPLOYED,
+            story,
+            birth=birth,
+            sex=sex,
+            iin=iin,
+            kind=PayerKind.SELF_EMPLOYED,
+            payments=items,
+        )
+
+    def esp_payer(self) -> DemoPerson:
+        birth, sex, iin = self._adult()
+        first_esp, last_esp = single_payment_periods()
+        unpaid = self.rng.randint(4, 5)
+        last = self.month - unpaid
+        # R-S-6: the 60 months before the unpaid run are all contributions, ЕСП ones included
+        start = self._month_between(first_esp, min(last - 59, first_esp + 17))
+        channel = self.rng.choice((Channel.BANK_APP, Channel.KAZPOST))
+        items = [
+            PaymentItem(
+                period=period,
+                amount=Decimal(self.rng.choice((1_000, 2_917, 3_063, 3_450))),
+                paid_on=(paid_on := period.first_day() + timedelta(days=self.rng.randint(4, 20))),
+                credited_on=credit_date(paid_on),
+                knp=KNP.SINGLE_PAYMENT,
+                payer=iin,
+                channel=channel,
+            )
+            for period in Month.range(start, last_esp + 1)
+        ]
+        items += self._self_payments(iin, PayerKind.SELF_PAYER, last_esp + 1, last)
+        story = (
+            f"Paid the single aggregate payment (ЕСП, KNP 183) for {start} … {last_esp}, then "
+            f"contributions as a self-payer until {last}: over 60 months of contributions, so "
+            f"{_months(unpaid)} unpaid are within the 6-month grace of a long payer (R-S-6)."
+        )
+        return self._person(ESP_PAYER, story, birth=birth, sex=sex, iin=iin, payments=items)
 
     def employee_late_employer(self) -> DemoPerson:
         birth, sex, iin = self._adult()
