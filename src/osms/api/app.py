@@ -84,10 +84,12 @@ def create_app(engine: Engine, settings: ApiSettings | None = None) -> FastAPI:
     from osms.api.health import router as health
     from osms.api.v1 import router as api_v1
     from osms.api.web import router as web
+    from osms.api.web.amounts import router as web_calculators
 
     app.include_router(health)
     app.include_router(api_v1, prefix="/api/v1")
     app.include_router(web)
+    app.include_router(web_calculators)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -24,6 +24,7 @@ __all__ = [
     "amount_json",
     "amount_lines",
     "base_rate_missing",
+    "number",
     "payer_name",
     "penalty_json",
     "penalty_lines",
@@ -140,7 +141,12 @@ def percent(rate: Decimal, lang: str) -> str:
     return f"{text}\u00a0%"
 
 
-def _number(value: Decimal, lang: str) -> str:
+def number(value: Decimal, lang: str) -> str:
+    """A decimal as written in the language, without trailing zeros: ``1.25`` → ``1,25``.
+
+    >>> number(Decimal("40"), "kk"), number(Decimal("1.250"), "ru"), number(Decimal("2.5"), "en")
+    ('40', '1,25', '2.5')
+    """
     text = f"{value.normalize():f}"
     return text if lang == "en" else text.replace(".", ",")
 
@@ -220,7 +226,7 @@ def amount_lines(answer: MonthlyAmount, lang: str) -> list[str]:
         lines.append(f"{t(lang, 'Month')}: {month_name(answer.month, lang)}")
     if answer.cap is not None and answer.cap_mw is not None:
         cap = format_money(answer.cap, lang)
-        lines.append(t(lang, CAP, cap_mw=_number(answer.cap_mw, lang), cap=cap))
+        lines.append(t(lang, CAP, cap_mw=number(answer.cap_mw, lang), cap=cap))
     maximum = answer.maximum
     if maximum is not None:
         lines.append(f"{t(lang, MAXIMUM)}: {format_money(maximum, lang)}")
@@ -249,7 +255,7 @@ def penalty_lines(penalty: Penalty, period: Month, lang: str) -> list[str]:
         return lines
     lines.append("")
     for part in penalty.parts:
-        rate = f"{_number(part.base_rate, lang)}\u00a0% × {_number(part.multiplier, lang)}"
+        rate = f"{number(part.base_rate, lang)}\u00a0% × {number(part.multiplier, lang)}"
         lines.append(
             f"  {format_date(part.first, lang)} – {format_date(part.last, lang)}: "
             f"{t(lang, DAYS)}: {part.days} · {t(lang, BASE_RATE)}: {rate} · "
