@@ -155,3 +155,19 @@ def test_a_day_without_a_base_rate_is_named_and_exits_2(lang: str) -> None:
     assert out == ""
     day = format_date("2024-02-26", lang)
     assert err.startswith(f"error parameter.missing: {t(lang, RATE_MISSING, date=day)}")
+
+
+# -- the words ------------------------------------------------------------------------------------
+
+
+def test_every_calculator_word_is_translated_with_its_placeholders() -> None:
+    from osms.i18n import _read_catalog, placeholders
+    from osms.views.amounts import AMOUNT_MESSAGES
+
+    for lang in ("kk", "ru"):
+        catalog = _read_catalog(lang)
+        for msgid in AMOUNT_MESSAGES:
+            message = catalog.get(msgid)
+            assert message is not None and message.string, (lang, msgid)
+            assert placeholders(str(message.string)) == placeholders(msgid), (lang, msgid)
+    assert len(set(AMOUNT_MESSAGES)) == len(AMOUNT_MESSAGES)
