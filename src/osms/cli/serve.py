@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from osms.api import connections
 from osms.api.connections import GUARDED_PROTOCOLS, ServeLimits
 from osms.api.settings import ApiSettings
+from osms.cli.ports import invoked_as, require_free_port
 from osms.registry.db import database_url, redacted
 from osms.registry.migrate import NotMigrated, ready_engine
 
@@ -112,6 +113,7 @@ def serve(
         _stop(str(error))
     except DBAPIError as error:
         _stop(f"the database cannot be reached ({type(error.orig).__name__}): {_where()}")
+    require_free_port(host, port, invoked_as("serve"))  # a clear message, not Uvicorn's
     limits = ServeLimits(header_timeout, body_timeout, max_header_bytes, max_connections)
     os.environ.update(limits.environment())  # the workers read the same limits
     connections.limits.cache_clear()
