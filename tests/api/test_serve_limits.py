@@ -32,6 +32,8 @@ HEADER_TIMEOUT = 2.0
 BODY_TIMEOUT = 1.0
 MAX_CONNECTIONS = 10
 SLOW_CONNECTIONS = 30
+PUBLIC_LIMIT = 5
+"""Public checks a minute from one address: a token back every 12 s, none during a test."""
 SERVE = (sys.executable, "-c", "import typer; from osms.cli.serve import serve; typer.run(serve)")
 
 
@@ -71,7 +73,11 @@ def served(
     engine.dispose()
     port = _free_port()
     env = {name: value for name, value in os.environ.items() if name != "OSMS_DATABASE_URL"}
-    env.update(OSMS_DATA_DIR=str(folder), PYTHONPATH=os.pathsep.join(sys.path))
+    env.update(
+        OSMS_DATA_DIR=str(folder),
+        OSMS_PUBLIC_RATE_LIMIT=str(PUBLIC_LIMIT),
+        PYTHONPATH=os.pathsep.join(sys.path),
+    )
     log_path = folder / "serve.log"
     log = log_path.open("wb")
     options = [
@@ -270,3 +276,19 @@ def test_serve_refuses_bad_settings_before_serving(
     assert result.exit_code == 2, result.output
     assert says in result.output
     assert "secret" not in result.output  # the password never
+
+
+def test_a_forged_forwarded_for_on_loopback_does_not_escape_the_limit(served: Served) -> None:
+    """The issue's case against the real server: Uvicorn's own proxy headers are off, and no
+    proxy is trusted by default, so rotating X-Forwarded-For from 127.0.0.1 changes nothing."""
+    codes = [
+        httpx.get(
+            f"{served.base}/api/v1/status/900515300018",
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+            timeout=10,
+        ).status_code
+        for n in range(PUBLIC_LIMIT * 2)
+    ]
+    assert codes[:PUBLIC_LIMIT] == [200] * PUBLIC_LIMIT
+    assert codes[-1] == 429  # one bucket: 127.0.0.1's, whatever the header says
+    assert codes.count(429) >= PUBLIC_LIMIT - 1
