@@ -11,17 +11,23 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from osms.api.keys import SCOPES, find_client
 from osms.demo.build import (
     BANK_BIN,
+    CLIENT,
     MARKER,
+    BuiltDemo,
     DemoMismatch,
     DemoSummary,
     build_demo,
+    built_demo,
+    demo_key,
     register_reference,
 )
 from osms.demo.population import EXPECTATIONS, PROFILES, generate, latest_payday
 from osms.registry.facts import load_facts
 from osms.registry.models import (
+    ApiClient,
     ApplicationStatus,
     AuditEvent,
     CategoryPeriodRecord,
@@ -188,6 +194,30 @@ def test_building_twice_changes_nothing(engine: Engine, built: DemoSummary) -> N
     with pytest.raises(DemoMismatch, match="seed=7"):
         build_demo(engine, people=PEOPLE, seed=SEED + 1, today=TODAY)
     assert _count(engine, Payment) == payments
+
+
+def test_the_registry_says_which_demo_it_holds(engine: Engine) -> None:
+    assert built_demo(engine) is None
+    build_demo(engine, people=PEOPLE, seed=SEED, today=TODAY)
+    held = built_demo(engine)
+    assert held == BuiltDemo(PEOPLE, SEED, TODAY)
+    assert held.differs(people=PEOPLE, seed=SEED, today=TODAY) == []
+    assert held.differs(people=PEOPLE + 1, seed=SEED, today=date(2026, 12, 7)) == [
+        "built for 22.11.2026, not 07.12.2026",
+        f"{PEOPLE} people, not {PEOPLE + 1}",
+    ]
+
+
+def test_each_demo_key_has_every_scope_and_revokes_the_one_before(engine: Engine) -> None:
+    first = demo_key(engine)
+    second = demo_key(engine)
+    with Session(engine) as session:
+        clients = list(session.scalars(select(ApiClient).where(ApiClient.name == CLIENT)))
+        assert len(clients) == 2
+        old, new = find_client(session, first), find_client(session, second)
+        assert old is not None and old.revoked_at is not None
+        assert new is not None and new.revoked_at is None
+        assert set(new.scopes.split()) == set(SCOPES)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

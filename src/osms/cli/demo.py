@@ -1,34 +1,87 @@
 """``osms demo``: a synthetic registry to try everything on, served on this machine.
 
-It builds (once) a SQLite database of a few thousand synthetic people across every payer
-kind and category, books a sample MT102 register through the real intake, prints what it
-built and a few IINs to try, then serves the citizen page and the API over it.
+It builds a SQLite database of a few thousand synthetic people across every payer kind and
+category for today in Kazakhstan (:func:`osms.clock.today`), books a sample MT102 register
+through the real intake, prints what it built, a few IINs to try and a new API key for this
+database, then serves the citizen page and the API over it.
+
+The page answers for its own today, so a demo built for another day would say other things
+than it printed (the regular payer of 22 November is in grace on 7 December).  A demo file of
+another day, size or seed is therefore moved aside to ``<file>.previous`` (the demo is
+synthetic; only the last one is kept) and today's is built in its place.  The port is checked
+before anything is built (:mod:`osms.cli.ports`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-from osms.demo.build import DemoSummary, build_demo
+from osms import clock
+from osms.cli.ports import invoked_as, require_free_port
+from osms.demo.build import DemoSummary, build_demo, built_demo, demo_key
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, label
 from osms.registry import migrate
 from osms.registry.db import data_dir, make_engine
 
-__all__ = ["demo"]
+__all__ = ["TRY", "demo"]
 
-TRY = ("regular_payer", "prepayer", "in_grace", "last_grace_month", "debtor", "student", "child")
+TRY = (
+    "regular_payer",
+    "prepayer",
+    "in_grace",
+    "last_grace_month",
+    "debtor",
+    "employee",
+    "student",
+    "child",
+    "temporary_grant",
+)
+"""The profiles whose first person is printed as an IIN to try."""
+
+_SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
-def _print_summary(summary: DemoSummary, lang: str, url: str, database: str) -> None:
-    what = "already built" if summary.already_built else "built"
+def _set_aside(path: Path) -> Path:
+    """Move the demo file (and SQLite's companions) to ``<file>.previous``; return it."""
+    previous = path.with_name(path.name + ".previous")
+    for suffix in _SQLITE_COMPANIONS:
+        Path(f"{previous}{suffix}").unlink(missing_ok=True)
+    for suffix in _SQLITE_COMPANIONS:
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            source.replace(f"{previous}{suffix}")
+    return previous
+
+
+def _example_line(summary: DemoSummary, profile: str, lang: str) -> str | None:
+    iins = summary.examples.get(profile, [])
+    if not iins:
+        return None
+    iin = iins[0]
+    status, reason = summary.example_decisions[iin]
+    said = f"{label(lang, 'status', status)} — {label(lang, 'reason', reason)}"
+    return f"  {iin}  {profile:18} {said}"
+
+
+def _print_summary(
+    summary: DemoSummary,
+    *,
+    lang: str,
+    address: str,
+    url: str,
+    key: str,
+    serve: bool,
+) -> None:
+    what = "is already built" if summary.already_built else "built"
     typer.echo(
-        f"Demo registry {what}: {summary.people:,} people, {summary.payments:,} payments "
-        f"({summary.today:%d.%m.%Y})."
+        f"Demo registry {what} for {summary.today:%d.%m.%Y}: {summary.people:,} people, "
+        f"{summary.payments:,} payments."
     )
     booking = summary.booking
     typer.echo(
@@ -42,19 +95,36 @@ def _print_summary(summary: DemoSummary, lang: str, url: str, database: str) -> 
             f"  {count:6,}  {label(lang, 'status', status)} — {label(lang, 'reason', reason)}"
         )
     typer.echo("")
-    typer.echo("IINs to try:")
+    typer.echo(f"IINs to try (their answer on {summary.today:%d.%m.%Y}):")
     for profile in TRY:
-        for iin in summary.examples.get(profile, [])[:1]:
-            status, reason = summary.example_decisions[iin]
-            typer.echo(f"  {iin}  {profile:18} {label(lang, 'reason', reason)}")
-    typer.echo("")
+        line = _example_line(summary, profile, lang)
+        if line is not None:
+            typer.echo(line)
     first = next(iter(summary.examples.get("in_grace", [])), None) or "900515300018"
-    typer.echo(f"Open {url}/?iin={first}&lang={lang}   (API: {url}/docs)")
-    typer.echo(f"or:  OSMS_DATABASE_URL={database} osms status {first}")
+    on_demo = f"OSMS_DATABASE_URL={url}"
+    typer.echo("")
+    typer.echo("API key of this demo (every scope; shown once, a new one each run):")
+    typer.echo(f"  {key}")
+    typer.echo(f'  curl -H "Authorization: Bearer {key}" {address}/api/v1/persons/{first}/status')
+    typer.echo("")
+    if serve:
+        typer.echo(f"Open {address}/?iin={first}&lang={lang}   (API: {address}/docs)")
+    else:
+        typer.echo(
+            f"Serve it: the same command without --no-serve, then open "
+            f"{address}/?iin={first}&lang={lang}"
+        )
+    typer.echo("Other commands on this database:")
+    typer.echo(f"  {on_demo} {invoked_as('status')} {first}")
+    sample = Path("tests/intake/data/t8_example.mt102")  # in a clone of the repository
+    if sample.exists():
+        typer.echo(f"  {on_demo} {invoked_as('import')} {sample} --channel halyk")
 
 
 def demo(
-    people: Annotated[int, typer.Option("--people", help="How many synthetic people.")] = 3000,
+    people: Annotated[
+        int, typer.Option("--people", min=1, help="How many synthetic people.")
+    ] = 3000,
     seed: Annotated[int, typer.Option("--seed", help="The generator's seed.")] = 2026,
     database: Annotated[
         Path | None,
@@ -68,14 +138,30 @@ def demo(
     lang: Annotated[str, typer.Option("--lang", help="kk (default), ru or en.")] = DEFAULT_LANGUAGE,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Build the demo registry (SQLite), book a sample register, print IINs to try, serve."""
+    """Build today's demo registry (SQLite), print IINs to try and an API key, then serve."""
     if lang not in LANGUAGES:
         typer.echo(f"--lang: one of {', '.join(LANGUAGES)}", err=True)
         raise typer.Exit(2)
+    if serve:
+        require_free_port(host, port, invoked_as("demo"))
+    today = clock.today()
     path = database or data_dir() / "demo.sqlite"
     url = f"sqlite:///{path}"
     migrate.upgrade(url)
     engine = make_engine(url)
+    set_aside: Path | None = None
+    held = built_demo(engine)
+    differences = [] if held is None else held.differs(people=people, seed=seed, today=today)
+    if differences:
+        engine.dispose()
+        set_aside = _set_aside(path)
+        if not as_json:
+            typer.echo(
+                f"{path} held a demo {', '.join(differences)}: moved to {set_aside} "
+                "(the demo is synthetic); building a new one."
+            )
+        migrate.upgrade(url)
+        engine = make_engine(url)
     with Progress(
         TextColumn("[bold]{task.description:12}"),
         BarColumn(),
@@ -90,16 +176,19 @@ def demo(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        summary = build_demo(engine, people=people, seed=seed, progress=progress)
+        summary = build_demo(engine, people=people, seed=seed, today=today, progress=progress)
+    key = demo_key(engine)
     engine.dispose()
     address = f"http://{host}:{port}"
     if as_json:
-        typer.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+        document: dict[str, Any] = summary.to_json()
+        document.update(
+            {"database": url, "api_key": key, "set_aside": set_aside and str(set_aside)}
+        )
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        _print_summary(summary, lang, address, url)
+        _print_summary(summary, lang=lang, address=address, url=url, key=key, serve=serve)
     if serve:
-        import os
-
         import uvicorn
 
         os.environ["OSMS_DATABASE_URL"] = url

@@ -29,7 +29,16 @@ payment), so a demo is never wiped: on a registry that already holds the ``demo.
 bytes are the same, so intake answers with the stored outcome (``resent``), or books it if an
 earlier build stopped before it — and returns the summary of what is there, with
 ``already_built`` set.  Asking for a different seed, size or date on such a registry raises
-:class:`DemoMismatch`: use a new database for another demo.
+:class:`DemoMismatch`: use a new database for another demo.  :func:`built_demo` tells which
+demo a registry holds, so that ``osms demo`` can set an older day's demo aside and build today's.
+
+**Today.**  A demo is built for a day, ``today`` (by default :func:`osms.clock.today`, the date
+in Kazakhstan): its payment histories end on it and its people are what their profiles say on
+it — the regular payer has paid this month, the last grace month is this month.  The page and
+the API answer for their own today, so a demo is only true on the day it was built for.
+
+**Its API key.**  :func:`demo_key` gives the registry's demo client (every scope) a new key
+and revokes the one before: the key is shown once, like any key, and only its hash is kept.
 """
 
 from __future__ import annotations
@@ -59,12 +68,15 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.types import NullType
 
+from osms import clock
+from osms.api.keys import SCOPES, create_client, revoke_client
 from osms.demo.population import EXPECTATIONS, PROFILES, DemoPerson, generate, latest_payday
 from osms.intake.booking import BookingReport, book_register, report_lines
 from osms.intake.samples import SampleLine, write_mt102
 from osms.registry import audit, refunds, temporary
 from osms.registry.columns import utc_now
 from osms.registry.models import (
+    ApiClient,
     ApplicationStatus,
     AuditEvent,
     CategoryPeriodRecord,
@@ -92,12 +104,16 @@ __all__ = [
     "ACTOR",
     "BANK_BIC",
     "BANK_BIN",
+    "CLIENT",
     "MARKER",
     "REGISTER_PAYERS",
+    "BuiltDemo",
     "DemoMismatch",
     "DemoSummary",
     "Progress",
     "build_demo",
+    "built_demo",
+    "demo_key",
     "register_reference",
 ]
 
@@ -108,6 +124,8 @@ register, decide."""
 MARKER = "demo.build"
 """The audit action that marks a registry holding a demo."""
 ACTOR = "demo"
+CLIENT = "demo"
+"""The name of the demo's API client (:func:`demo_key`)."""
 REGISTER_PAYERS = 200
 """How many regular payers the sample MT102 register pays for (all of them when fewer)."""
 BANK_BIC = "HSBKKZKX"
@@ -216,13 +234,14 @@ def build_demo(
     *,
     people: int = 3000,
     seed: int = 2026,
-    today: date = date(2026, 11, 22),
+    today: date | None = None,
     progress: Progress | None = None,
 ) -> DemoSummary:
     """Fill the (migrated) registry with a demo population and return what it holds.
 
-    ``people`` people are generated with ``seed`` as of ``today``
-    (:func:`~osms.demo.population.generate`), written in bulk, and this month's sample MT102
+    ``people`` people are generated with ``seed`` as of ``today`` (default: today in
+    Kazakhstan, :func:`osms.clock.today`; :func:`~osms.demo.population.generate`), written in
+    bulk, and this month's sample MT102
     register is booked through intake; ``progress(stage, done, total)`` is told how far each
     stage got.  On a registry that already holds this demo nothing is written again and the
     summary of what is there comes back with ``already_built``; a demo with other arguments
@@ -230,6 +249,7 @@ def build_demo(
     """
     if people < 1:
         raise ValueError(f"a demo has at least one person, got {people}")
+    today = today or clock.today()
     report = progress or _quiet
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -283,6 +303,43 @@ def _marker(engine: Engine) -> dict[str, Any] | None:
     return None if row is None else dict(row.detail)
 
 
+@dataclass(frozen=True)
+class BuiltDemo:
+    """Which demo a registry holds: what :func:`build_demo` was asked for."""
+
+    people: int
+    seed: int
+    today: date
+
+    def differs(self, *, people: int, seed: int, today: date) -> list[str]:
+        """What differs from a demo of ``people``, ``seed`` and ``today`` (empty: the same).
+
+        >>> BuiltDemo(300, 2026, date(2026, 11, 22)).differs(
+        ...     people=300, seed=2026, today=date(2026, 12, 7))
+        ['built for 22.11.2026, not 07.12.2026']
+        """
+        found = []
+        if self.today != today:
+            found.append(f"built for {self.today:%d.%m.%Y}, not {today:%d.%m.%Y}")
+        if self.people != people:
+            found.append(f"{self.people} people, not {people}")
+        if self.seed != seed:
+            found.append(f"seed {self.seed}, not {seed}")
+        return found
+
+
+def built_demo(engine: Engine) -> BuiltDemo | None:
+    """The demo the (migrated) registry holds, or None when it holds none."""
+    marker = _marker(engine)
+    if marker is None:
+        return None
+    return BuiltDemo(
+        people=int(marker["people"]),
+        seed=int(marker["seed"]),
+        today=date.fromisoformat(str(marker["today"])),
+    )
+
+
 def _check_marker(marker: dict[str, Any], *, people: int, seed: int, today: date) -> None:
     asked = {"people": people, "seed": seed, "today": today.isoformat()}
     found = {key: marker.get(key) for key in asked}
@@ -295,6 +352,28 @@ def _check_marker(marker: dict[str, Any], *, people: int, seed: int, today: date
 
 def _describe(values: dict[str, Any]) -> str:
     return ", ".join(f"{key}={value}" for key, value in values.items())
+
+
+# -- the API key ------------------------------------------------------------------------------
+
+
+def demo_key(engine: Engine) -> str:
+    """A new key of the demo's API client, with every scope (:data:`CLIENT`).
+
+    The key before it, if any, is revoked: a key is shown once and only its hash is kept, so
+    each ``osms demo`` hands out a new one.  Creating and revoking are audited as for any client
+    (``osms clients``).
+    """
+    with Session(engine) as session, session.begin():
+        valid = session.scalars(
+            select(ApiClient.key_prefix).where(
+                ApiClient.name == CLIENT, ApiClient.revoked_at.is_(None)
+            )
+        ).all()
+        for prefix in valid:
+            revoke_client(session, prefix, ACTOR)
+        _client, key = create_client(session, CLIENT, SCOPES, ACTOR)
+    return key
 
 
 # -- the sample register --------------------------------------------------------------------
