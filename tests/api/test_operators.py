@@ -20,6 +20,12 @@ PREGNANT = {
     "documents": [{"kind": "form_027u", "number": "027/123", "issued_on": "2025-01-05"}],
 }
 
+UNEMPLOYED = {
+    "iin": UNPAID,
+    "category": "unemployed",
+    "documents": [{"kind": "unemployed_registration", "number": "Е-1", "issued_on": "2025-01-05"}],
+}
+
 
 def test_temporary_status_applied_for_approved_and_visible(api: Api) -> None:
     key = api.key("Operator", ["operator"])
@@ -89,7 +95,8 @@ def test_the_services_refusals_are_problems(api: Api) -> None:
     cases = [
         ({**PREGNANT, "documents": []}, 422, "temporary.documents_missing"),
         ({**PREGNANT, "category": "astronaut"}, 422, "category.unknown"),
-        ({**PREGNANT, "iin": PREPAID}, 409, "temporary.already_insured"),
+        ({**PREGNANT, "iin": PREPAID}, 422, "temporary.not_a_woman"),  # R-TMP-1
+        ({**UNEMPLOYED, "iin": PREPAID}, 409, "temporary.already_insured"),
         ({**PREGNANT, "iin": "900515300019"}, 422, "iin.checksum"),
         ({**PREGNANT, "channel": "a\x00b"}, 422, "request.invalid"),
     ]

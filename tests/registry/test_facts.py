@@ -235,6 +235,10 @@ def grants(draw: st.DrawFn) -> TemporaryGrant:
     return TemporaryGrant(draw(st.sampled_from(["unemployed", "disabled"])), granted_on, ends_on)
 
 
+def _period_key(period: CategoryPeriod) -> tuple[str, Month]:
+    return (period.category, period.first)  # R-CAT-1: one period per key
+
+
 @st.composite
 def person_facts(draw: st.DrawFn) -> PersonFacts:
     iin = draw(iins())
@@ -242,7 +246,11 @@ def person_facts(draw: st.DrawFn) -> PersonFacts:
         iin=iin,
         birth_date=birth_date(iin),
         kind=draw(st.sampled_from(PayerKind)),
-        categories=tuple(draw(st.lists(category_periods(), max_size=3))),
+        categories=tuple(
+            draw(
+                st.lists(category_periods(), max_size=3, unique_by=lambda c: (c.category, c.first))
+            )
+        ),
         temporary=tuple(draw(st.lists(grants(), max_size=2))),
         payments=tuple(draw(st.lists(payment_items(iin), max_size=8))),
     )

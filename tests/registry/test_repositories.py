@@ -16,6 +16,7 @@ from osms.registry.models import (
     ApplicationStatus,
     LineStatus,
     Payment,
+    RefundApplication,
     RefundReason,
     RegisterFormat,
     RegisterStatus,
@@ -65,9 +66,9 @@ def test_category_periods(session: Session) -> None:
     categories.add(session, IIN, "pregnant", Month(2021, 5), Month(2021, 12), source="egov")
     with pytest.raises(ValueError, match="before it starts"):
         categories.add(session, IIN, "x", Month(2021, 5), Month(2021, 4), source="egov")
-    categories.close(session, open_period.id, Month(2024, 6))
+    categories.close(session, open_period.id, Month(2024, 6), on=date(2024, 7, 10))
     with pytest.raises(NotFound):
-        categories.close(session, 999, Month(2024, 6))
+        categories.close(session, 999, Month(2024, 6), on=date(2024, 7, 10))
     assert [(c.category, c.last_period) for c in categories.for_person(session, IIN)] == [
         ("pregnant", Month(2021, 12)),
         ("unemployed", Month(2024, 6)),
@@ -204,13 +205,57 @@ def test_a_refund_leaves_the_payment_as_it_was(session: Session) -> None:
 def test_only_one_refund_of_a_payment_is_approved(session: Session) -> None:
     payment = _payment(session)
     first = refunds.apply(session, payment.id, RefundReason.WRONG_IIN, applied_on=date(2025, 3, 3))
-    second = refunds.apply(session, payment.id, RefundReason.WRONG_IIN, applied_on=date(2025, 3, 4))
+    second = refunds.apply(
+        session, payment.id, RefundReason.WRONG_PERIOD, applied_on=date(2025, 3, 4)
+    )
     refunds.refuse(session, first.id, decided_by="operator:7", reason="documents missing")
     refunds.approve(session, second.id, decided_by="operator:7", refunded_on=date(2025, 3, 10))
     third = refunds.get(session, first.id)
     assert third is not None and third.status is ApplicationStatus.REFUSED
     (item,) = load_facts(session, IIN).payments  # type: ignore[union-attr]
     assert item.refunded_on == date(2025, 3, 10)
+
+
+def test_a_second_pending_application_is_the_first(session: Session) -> None:
+    """R-R-1, R-TMP-1: the same payment and reason, or the same person and category, while
+    one is pending is the same application; once decided, a new one may be made."""
+    payment = _payment(session)
+    first = refunds.apply(session, payment.id, RefundReason.WRONG_IIN, applied_on=date(2025, 3, 3))
+    again = refunds.apply(session, payment.id, RefundReason.WRONG_IIN, applied_on=date(2025, 3, 5))
+    assert again.id == first.id and again.applied_on == date(2025, 3, 3)
+    refunds.refuse(session, first.id, decided_by="operator:7", reason="documents missing")
+    later = refunds.apply(session, payment.id, RefundReason.WRONG_IIN, applied_on=date(2025, 3, 6))
+    assert later.id != first.id
+
+    documents = [temporary.Document("form_027u", "1", date(2025, 3, 1))]
+    asked = temporary.apply(
+        session, IIN, "pregnant", documents, submitted_on=date(2025, 3, 3), channel="qoldau"
+    )
+    repeated = temporary.apply(
+        session, IIN, "pregnant", documents, submitted_on=date(2025, 3, 4), channel="cli"
+    )
+    assert repeated.id == asked.id
+    other = temporary.apply(
+        session, IIN, "unemployed", documents, submitted_on=date(2025, 3, 4), channel="cli"
+    )
+    assert other.id != asked.id
+
+
+def test_the_database_refuses_a_second_pending_application(session: Session) -> None:
+    payment = _payment(session)
+    refunds.apply(session, payment.id, RefundReason.WRONG_IIN, applied_on=date(2025, 3, 3))
+    session.add(
+        RefundApplication(
+            payment_id=payment.id,
+            iin=IIN,
+            reason=RefundReason.WRONG_IIN,
+            applied_on=date(2025, 3, 4),
+            due_by=date(2025, 3, 31),
+            status=ApplicationStatus.APPLIED,
+        )
+    )
+    with pytest.raises(exc.IntegrityError):
+        session.flush()
 
 
 def test_a_lookup_is_audited_in_a_commit_that_waits_for_the_disk(session: Session) -> None:

@@ -61,6 +61,8 @@ EXPECTED = {
     "self_employed_regime_start",
     "self_employed_rate",
     "self_employed_cap_mw",
+    "pension_age_months_men",
+    "pension_age_months_women",
 }
 
 # --- the CI check: no value without a reference ---------------------------------------------

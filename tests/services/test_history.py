@@ -72,7 +72,7 @@ def test_a_refund_decided_today_leaves_the_answer_as_known_on_1_august(session: 
 def test_a_refund_may_take_effect_later_than_its_decision(session: Session) -> None:
     payments = _monthly(session, Month(2025, 7), Month(2026, 12))
     application = refunds.apply(
-        session, payments[Month(2026, 3)], "overpayment", applied_on=TODAY, actor="c"
+        session, payments[Month(2026, 3)], "wrong_year", applied_on=TODAY, actor="c"
     )
     refunds.approve(
         session, application.id, refunded_on=date(2026, 12, 10), today=TODAY, actor="op"
@@ -128,7 +128,7 @@ def test_the_operator_who_recorded_an_application_does_not_decide_it(
     session: Session, decide: str
 ) -> None:
     payment = _monthly(session, Month(2026, 1), Month(2026, 1))[Month(2026, 1)]
-    refund = refunds.apply(session, payment, "overpayment", applied_on=TODAY, actor="op-1")
+    refund = refunds.apply(session, payment, "wrong_period", applied_on=TODAY, actor="op-1")
     grant = _pregnant(session, actor="op-1")
     attempts = {
         "refund": lambda who, settings=None: (

@@ -5,20 +5,25 @@ SQL statements, each an index range scan on the IIN:
 
 1. :func:`person_statement`: one ``UNION ALL`` of the person row (``people`` primary key),
    the payer-kind periods (primary key ``(iin, first_period)``), the category periods
-   (``ix_category_periods_iin_first_period``) and the approved temporary grants
-   (``ix_temporary_applications_iin_status``), all in one row shape ``(tag, label,
-   first_period, last_period, starts_on, ends_on)``;
+   (``ix_category_periods_iin_first_period``; as known on a date, also the versions of
+   ``category_period_history`` that answered it, ``ix_category_period_history_iin_first_period``)
+   and the approved temporary grants (``ix_temporary_applications_iin_status``), all in one row
+   shape ``(tag, label, first_period, last_period, starts_on, ends_on)``;
 2. :func:`payments_statement`: the person's payments (``ix_payments_iin_period``) ``LEFT JOIN``
    their approved refund (``ux_refund_applications_approved_payment``, a partial unique index
    on ``payment_id`` where the status is approved), which gives each item its
-   ``refunded_on``.
+   ``refunded_on`` and, for an overpayment, the amount refunded: such an item reads as the part
+   kept and the part refunded (:func:`osms.rules.refunds.refunded_items`).
 
-The birth date comes from the IIN (R-IIN-1); the payer kind is that of the latest payer-kind
-period (self-payer when there is none).
+The category periods are those known on ``known_on`` when it is given (R-CAT-1: a period
+closed or withdrawn later answers as it was), else the current ones.  The birth date comes
+from the IIN (R-IIN-1); the payer kind is that of the latest payer-kind period (self-payer when
+there is none).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -34,6 +39,7 @@ from sqlalchemy import (
     cast,
     literal_column,
     null,
+    or_,
     select,
     type_coerce,
     union_all,
@@ -45,6 +51,7 @@ from osms.registry.columns import int_to_month
 from osms.registry.models import (
     ApplicationStatus,
     CategoryPeriodRecord,
+    CategoryPeriodVersion,
     PayerKindPeriod,
     Payment,
     Person,
@@ -62,6 +69,7 @@ from osms.rules.facts import (
     TemporaryGrant,
 )
 from osms.rules.month import Month
+from osms.rules.refunds import refunded_items
 
 __all__ = ["load_facts", "payments_statement", "person_statement"]
 
@@ -77,8 +85,9 @@ def _tag(name: str) -> Label[str]:
     return literal_column(f"'{name}'", String).label("tag")
 
 
-def person_statement(iin: str) -> CompoundSelect[Any]:
-    """Query 1: the person, payer kinds, category periods and approved grants of one IIN."""
+def person_statement(iin: str, known_on: date | None = None) -> CompoundSelect[Any]:
+    """Query 1: the person, payer kinds, category periods and approved grants of one IIN;
+    the category periods as known on ``known_on`` when given (R-CAT-1), else the current."""
     no_label = cast(null(), String(64)).label("label")
     no_month = cast(null(), Integer)
     no_date = cast(null(), Date)
@@ -106,6 +115,22 @@ def person_statement(iin: str) -> CompoundSelect[Any]:
         no_date,
         no_date,
     ).where(CategoryPeriodRecord.iin == iin)
+    parts = [person, kinds, categories]
+    if known_on is not None:
+        categories = categories.where(_known(CategoryPeriodRecord.known_from, known_on))
+        earlier = select(
+            _tag(_CATEGORY),
+            CategoryPeriodVersion.category,
+            type_coerce(CategoryPeriodVersion.first_period, Integer),
+            type_coerce(CategoryPeriodVersion.last_period, Integer),
+            no_date,
+            no_date,
+        ).where(
+            CategoryPeriodVersion.iin == iin,
+            _known(CategoryPeriodVersion.known_from, known_on),
+            CategoryPeriodVersion.replaced_on > known_on,
+        )
+        parts = [person, kinds, categories, earlier]
     grants = select(
         _tag(_GRANT),
         TemporaryApplication.category,
@@ -114,13 +139,21 @@ def person_statement(iin: str) -> CompoundSelect[Any]:
         TemporaryApplication.granted_on,
         TemporaryApplication.ends_on,
     ).where(TemporaryApplication.iin == iin, TemporaryApplication.status == _APPROVED)
-    return union_all(person, kinds, categories, grants)
+    return union_all(*parts, grants)
+
+
+def _known(known_from: Any, known_on: date) -> Any:
+    """A version answers ``known_on`` from its first knowledge day (None: every day)."""
+    return or_(known_from.is_(None), known_from <= known_on)
 
 
 def payments_statement(
     iin: str,
-) -> Select[Month, Decimal, date, date, KNP, str, Channel | None, date | None, str | None]:
-    """Query 2: the payments of one IIN, each with the day its approved refund was paid."""
+) -> Select[
+    Month, Decimal, date, date, KNP, str, Channel | None, date | None, str | None, Decimal | None
+]:
+    """Query 2: the payments of one IIN, each with the day its approved refund was paid and
+    the amount it returned (None: all of it)."""
     return (
         select(
             Payment.period,
@@ -132,6 +165,7 @@ def payments_statement(
             Payment.channel,
             RefundApplication.refunded_on,
             Payment.reference,
+            RefundApplication.refunded_amount,
         )
         .outerjoin(
             RefundApplication,
@@ -145,13 +179,17 @@ def payments_statement(
     )
 
 
-def load_facts(session: Session, iin: str) -> PersonFacts | None:
+def load_facts(session: Session, iin: str, known_on: date | None = None) -> PersonFacts | None:
     """The facts of the person with this IIN, or None when the registry does not know them.
 
-    Exactly two SQL statements (see the module text); payments come ordered by period.
+    The category periods are those known on ``known_on`` (R-CAT-1), the current ones when it
+    is None.  Exactly two SQL statements (see the module text); payments come ordered by period.
     """
-    parameters = {"iin": iin}
-    rows = session.execute(_PERSON_QUERY, parameters).all()
+    parameters: dict[str, Any] = {"iin": iin}
+    if known_on is None:
+        rows = session.execute(_PERSON_QUERY, parameters).all()
+    else:
+        rows = session.execute(_PERSON_QUERY_AS_OF, {**parameters, "known_on": known_on}).all()
     if not any(row.tag == _PERSON for row in rows):
         return None
     kinds: list[tuple[Month, PayerKind]] = []
@@ -166,8 +204,7 @@ def load_facts(session: Session, iin: str) -> PersonFacts | None:
         elif row.tag == _GRANT:
             grants.append(TemporaryGrant(row.label, row.starts_on, row.ends_on))
     kind = max(kinds, key=lambda pair: pair[0])[1] if kinds else PayerKind.SELF_PAYER
-    # the columns are selected in PaymentItem's field order (payments_statement)
-    payments = tuple(PaymentItem(*row) for row in session.execute(_PAYMENTS_QUERY, parameters))
+    payments = tuple(_items(session.execute(_PAYMENTS_QUERY, parameters)))
     return PersonFacts(
         iin=iin,
         birth_date=iin_rules.birth_date(iin),
@@ -180,6 +217,19 @@ def load_facts(session: Session, iin: str) -> PersonFacts | None:
     )
 
 
+def _items(rows: Iterable[Any]) -> Iterator[PaymentItem]:
+    """The ledger items of the payment rows; a partly refunded one as two (R-R-1)."""
+    for row in rows:
+        # the first columns are selected in PaymentItem's field order (payments_statement)
+        *fields, refunded_amount = row
+        item = PaymentItem(*fields)
+        if refunded_amount is None or item.refunded_on is None:
+            yield item
+        else:
+            yield from refunded_items(item, item.refunded_on, refunded_amount)
+
+
 # Built once with a bound IIN: composing the statements cost more than running them.
 _PERSON_QUERY = person_statement(bindparam("iin"))  # type: ignore[arg-type]
+_PERSON_QUERY_AS_OF = person_statement(bindparam("iin"), bindparam("known_on"))  # type: ignore[arg-type]
 _PAYMENTS_QUERY = payments_statement(bindparam("iin"))  # type: ignore[arg-type]

@@ -68,6 +68,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CategoryPeriodRecord",
+    "CategoryPeriodVersion",
     "LineStatus",
     "PayerKindPeriod",
     "Payment",
@@ -198,7 +199,11 @@ class PayerKindPeriod(Base):
 
 
 class CategoryPeriodRecord(Base):
-    """A state-paid category period from a state register (R-CAT-1), months inclusive."""
+    """The current version of a state-paid category period (R-CAT-1), months inclusive.
+
+    Keyed by (IIN, category, first month): a later record of the key replaces this row (its
+    earlier version goes to :class:`CategoryPeriodVersion`), a withdrawal removes it.
+    """
 
     __tablename__ = "category_periods"
     __table_args__ = (
@@ -206,6 +211,13 @@ class CategoryPeriodRecord(Base):
         CheckConstraint(_month_check("last_period"), name="last_period"),
         CheckConstraint("last_period IS NULL OR last_period >= first_period", name="period_order"),
         Index("ix_category_periods_iin_first_period", "iin", "first_period"),
+        Index(
+            "ux_category_periods_iin_category_first_period",
+            "iin",
+            "category",
+            "first_period",
+            unique=True,
+        ),
     )
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
@@ -216,6 +228,47 @@ class CategoryPeriodRecord(Base):
     source: Mapped[str] = mapped_column(String(64))
     """Where the period came from, e.g. the name of the state feed."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    """When this version was recorded."""
+    known_from: Mapped[date | None] = mapped_column(Date)
+    """The first knowledge date (in Kazakhstan) this version answers; None for the period's
+    first version, which answers every earlier day too (revision 0005)."""
+
+    person: Mapped[Person] = relationship()
+
+
+class CategoryPeriodVersion(Base):
+    """An earlier version of a category period, replaced or withdrawn (R-CAT-1).
+
+    It answered the knowledge dates [``known_from``, ``replaced_on``) (``known_from`` None:
+    every day before ``replaced_on``).  Append-only in the database (revision 0005).
+    """
+
+    __tablename__ = "category_period_history"
+    __table_args__ = (
+        CheckConstraint(_month_check("first_period"), name="first_period"),
+        CheckConstraint(_month_check("last_period"), name="last_period"),
+        CheckConstraint("last_period IS NULL OR last_period >= first_period", name="period_order"),
+        CheckConstraint("replaced_by IN ('record', 'withdrawal')", name="replaced_by"),
+        CheckConstraint("known_from IS NULL OR replaced_on >= known_from", name="known_order"),
+        Index("ix_category_period_history_iin_first_period", "iin", "first_period"),
+    )
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    iin: Mapped[str] = mapped_column(IIN, ForeignKey("people.iin"))
+    category: Mapped[str] = mapped_column(String(64))
+    first_period: Mapped[Month] = mapped_column(MonthType())
+    last_period: Mapped[Month | None] = mapped_column(MonthType())
+    source: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    """When the version was recorded."""
+    known_from: Mapped[date | None] = mapped_column(Date)
+    replaced_on: Mapped[date] = mapped_column(Date)
+    """The first knowledge date (in Kazakhstan) the version no longer answers."""
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    replaced_by: Mapped[str] = mapped_column(String(16))
+    """``record`` (a later record of the same key) or ``withdrawal``."""
+    replacing_source: Mapped[str] = mapped_column(String(64))
+    """The feed whose record replaced or withdrew it."""
 
     person: Mapped[Person] = relationship()
 
@@ -350,6 +403,14 @@ class TemporaryApplication(Base):
         ),
         CheckConstraint("ends_on IS NULL OR ends_on > granted_on", name="grant_order"),
         Index("ix_temporary_applications_iin_status", "iin", "status"),
+        Index(
+            "ux_temporary_applications_pending_iin_category",
+            "iin",
+            "category",
+            unique=True,
+            sqlite_where=text("status = 'applied'"),
+            postgresql_where=text("status = 'applied'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
@@ -377,9 +438,10 @@ class TemporaryApplication(Base):
 class RefundApplication(Base):
     """An application to refund one payment (R-R-1) and its decision.
 
-    An approved refund with its ``refunded_on`` is how a payment leaves coverage: the payment
-    row itself never changes.  A payment has at most one approved refund (a partial unique
-    index).
+    An approved refund with its ``refunded_on`` is how a payment leaves coverage (all of it,
+    or the ``refunded_amount`` of an overpayment): the payment row itself never changes.  A
+    payment has at most one approved refund, and at most one pending application per reason
+    (partial unique indexes).
     """
 
     __tablename__ = "refund_applications"
@@ -396,6 +458,18 @@ class RefundApplication(Base):
             unique=True,
             sqlite_where=text("status = 'approved'"),
             postgresql_where=text("status = 'approved'"),
+        ),
+        CheckConstraint(
+            "refunded_amount IS NULL OR (refunded_amount > 0 AND status = 'approved')",
+            name="refunded_amount",
+        ),
+        Index(
+            "ux_refund_applications_pending_payment_reason",
+            "payment_id",
+            "reason",
+            unique=True,
+            sqlite_where=text("status = 'applied'"),
+            postgresql_where=text("status = 'applied'"),
         ),
     )
 
@@ -415,6 +489,9 @@ class RefundApplication(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     refunded_on: Mapped[date | None] = mapped_column(Date)
+    refunded_amount: Mapped[Decimal | None] = mapped_column(Money())
+    """What the approved refund returned; None: the whole payment (revision 0005).  An
+    overpayment returns only the surplus above the month's amount due (R-R-1, R-L-5)."""
 
     person: Mapped[Person] = relationship()
     payment: Mapped[Payment] = relationship()

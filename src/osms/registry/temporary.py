@@ -6,7 +6,8 @@ decided, when, and why a refusal, are kept on the application.
 
 The rules read ``granted_on`` as the day the grant became known too (R-S-3), so it is never
 before the application (here) nor before the decision (the doors,
-:func:`osms.services.temporary.approve`).
+:func:`osms.services.temporary.approve`).  A second application for the same person and
+category while one is pending is that application (R-TMP-1): :func:`apply` returns it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from osms.registry import decisions
@@ -32,7 +34,9 @@ __all__ = [
     "for_person",
     "get",
     "grant_end",
+    "pending_for",
     "refuse",
+    "undecided",
 ]
 
 _NOUN = "temporary-status application"
@@ -81,7 +85,11 @@ def apply(
     channel: str,
     applied_by: str | None = None,
 ) -> TemporaryApplication:
-    """Record an application for temporary status with its documents, by whom."""
+    """Record an application for temporary status with its documents, by whom; the pending
+    application of the same person and category when there is one (R-TMP-1)."""
+    found = pending_for(session, iin, category)
+    if found is not None:
+        return found
     application = TemporaryApplication(
         iin=iin,
         category=category,
@@ -91,9 +99,35 @@ def apply(
         applied_by=applied_by,
         status=ApplicationStatus.APPLIED,
     )
-    session.add(application)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(application)
+    except IntegrityError:  # recorded meanwhile by another transaction (the unique index)
+        found = pending_for(session, iin, category)
+        if found is None:
+            raise
+        return found
     return application
+
+
+def pending_for(session: Session, iin: str, category: str) -> TemporaryApplication | None:
+    """The undecided application of this person for this category, if any."""
+    statement = select(TemporaryApplication).where(
+        TemporaryApplication.iin == iin,
+        TemporaryApplication.category == category,
+        TemporaryApplication.status == ApplicationStatus.APPLIED,
+    )
+    return session.scalars(statement).first()
+
+
+def undecided(session: Session) -> list[TemporaryApplication]:
+    """Every undecided application, the oldest first."""
+    statement = (
+        select(TemporaryApplication)
+        .where(TemporaryApplication.status == ApplicationStatus.APPLIED)
+        .order_by(TemporaryApplication.submitted_on, TemporaryApplication.id)
+    )
+    return list(session.scalars(statement))
 
 
 def approve(

@@ -1,48 +1,106 @@
-"""Category feeds from state registers: CSV lines ``iin, category, first, last`` (R-CAT-1).
+"""Category feeds from state registers: CSV lines ``iin, category, first, last[, action]``
+(R-CAT-1).
 
-Each line is checked on its own: a good line is stored, a bad one is reported with its stable
-code, field and message; accepted + rejected always equals the lines read (R-F-3).
+A period is keyed by (IIN, category, first month).  A line records the period (``action``
+empty or ``record``): a new key is added, the same key with another last month closes, reopens
+or moves it, the same key as held changes nothing; ``action`` ``withdraw`` removes it.  When
+a feed names one key on several lines, the last line decides and the earlier ones are
+``superseded``: so re-importing a feed changes nothing, whatever its order.  Every change keeps
+the earlier version for "as known on" answers (:mod:`osms.registry.categories`).
+
+Each line is checked on its own: a good line is reported with what it did, a bad one with its
+stable code, field and message; accepted + rejected always equals the lines read (R-F-3).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
 from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
+from osms import clock
 from osms.registry import audit, people
 from osms.registry import categories as category_records
+from osms.registry.categories import Change
+from osms.registry.errors import NotFound
 from osms.rules import iin as iin_rules
 from osms.rules.categories import UnknownCategory, category
 from osms.rules.errors import RuleError
 from osms.rules.month import InvalidMonth, Month
+from osms.rules.plausibility import NOT_A_WOMAN, implausibility
 from osms.services.errors import ServiceError
 
-__all__ = ["FeedLine", "FeedReport", "import_category_feed"]
+__all__ = ["FeedLine", "FeedReport", "LineStatus", "import_category_feed"]
 
-COLUMNS = ("iin", "category", "first", "last")
+COLUMNS = ("iin", "category", "first", "last", "action")
+_WITHDRAW = frozenset({"withdraw", "withdrawal", "withdrawn"})
+_RECORD = frozenset({"", "record"})
+
+
+class LineStatus(StrEnum):
+    """What a feed line did (:class:`~osms.registry.categories.Change`), or why it did nothing."""
+
+    ADDED = "added"
+    CHANGED = "changed"
+    WITHDRAWN = "withdrawn"
+    UNCHANGED = "unchanged"
+    SUPERSEDED = "superseded"
+    """A later line of the same feed names the same period: that line decides."""
+    REJECTED = "rejected"
 
 
 @dataclass(frozen=True, slots=True)
 class FeedLine:
     line_no: int
-    status: str
-    """``stored`` or ``rejected``."""
+    status: LineStatus
     code: str | None = None
     field: str | None = None
     message: str | None = None
+    iin: str | None = None
 
 
 @dataclass(slots=True)
 class FeedReport:
     source: str
-    accepted: int = 0
-    rejected: int = 0
     lines: list[FeedLine] = field(default_factory=list)
+
+    def count(self, status: LineStatus) -> int:
+        return sum(1 for line in self.lines if line.status is status)
+
+    @property
+    def rejected(self) -> int:
+        return self.count(LineStatus.REJECTED)
+
+    @property
+    def accepted(self) -> int:
+        return len(self.lines) - self.rejected
+
+    @property
+    def changes(self) -> dict[str, int]:
+        """How many lines did what, every status named."""
+        counted = Counter(line.status.value for line in self.lines)
+        return {status.value: counted.get(status.value, 0) for status in LineStatus}
+
+
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    line_no: int
+    iin: str
+    category: str
+    first: Month
+    last: Month | None
+    withdraw: bool
+
+    @property
+    def key(self) -> tuple[str, str, Month]:
+        return (self.iin, self.category, self.first)
 
 
 def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str]]]:
@@ -71,43 +129,107 @@ def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str]]]:
         )
 
 
+def _read(line_no: int, row: dict[str, str], on: date) -> _Wanted | FeedLine:
+    """The line as a wanted state of one period, or its rejection."""
+
+    def rejected(code: str, where: str, message: str, iin: str | None = None) -> FeedLine:
+        return FeedLine(line_no, LineStatus.REJECTED, code, where, message, iin)
+
+    try:
+        number = iin_rules.validate(row.get("iin", ""))
+    except RuleError as error:
+        return rejected(error.code, "iin", str(error))
+    try:
+        code = category(row.get("category", "")).code
+        first = Month.parse(row.get("first", ""))
+        last = Month.parse(row["last"]) if row.get("last") else None
+    except UnknownCategory as error:
+        return rejected(error.code, "category", str(error), number)
+    except InvalidMonth as error:
+        return rejected(error.code, "first/last", str(error), number)
+    if last is not None and last < first:
+        return rejected("feed.period_order", "last", "last is before first", number)
+    action = row.get("action", "").strip().lower()
+    if action not in _WITHDRAW | _RECORD:
+        return rejected(
+            "feed.action", "action", f"action is record or withdraw, not {action!r}", number
+        )
+    if implausibility(number, code, on) == NOT_A_WOMAN:
+        return rejected(
+            "feed.not_a_woman", "category", f"{number} is a man's IIN: not {code}", number
+        )
+    return _Wanted(line_no, number, code, first, last, action in _WITHDRAW)
+
+
 def import_category_feed(
-    session: Session, stream: BinaryIO, *, source: str, actor: str
+    session: Session,
+    stream: BinaryIO,
+    *,
+    source: str,
+    actor: str,
+    on: date | None = None,
 ) -> FeedReport:
-    """Store the category periods of a feed, line by line, and audit the import."""
+    """Apply a feed's periods, known from ``on`` (today in Kazakhstan, R-T-4), line by line,
+    and audit the import."""
+    day = on or clock.today()
     report = FeedReport(source=source)
-    for line_no, row in _rows(stream):
-        try:
-            number = iin_rules.validate(row.get("iin", ""))
-        except RuleError as error:
-            report.lines.append(FeedLine(line_no, "rejected", error.code, "iin", str(error)))
-            continue
-        try:
-            code = category(row.get("category", "")).code
-            first = Month.parse(row.get("first", ""))
-            last = Month.parse(row["last"]) if row.get("last") else None
-        except UnknownCategory as error:
-            report.lines.append(FeedLine(line_no, "rejected", error.code, "category", str(error)))
-            continue
-        except InvalidMonth as error:
-            report.lines.append(FeedLine(line_no, "rejected", error.code, "first/last", str(error)))
-            continue
-        if last is not None and last < first:
+    read: list[_Wanted | FeedLine] = [_read(line_no, row, day) for line_no, row in _rows(stream)]
+    deciding = {item.key: item.line_no for item in read if isinstance(item, _Wanted)}
+    for item in read:
+        if isinstance(item, FeedLine):
+            report.lines.append(item)
+        elif deciding[item.key] != item.line_no:
             report.lines.append(
-                FeedLine(line_no, "rejected", "feed.period_order", "last", "last is before first")
+                FeedLine(
+                    item.line_no,
+                    LineStatus.SUPERSEDED,
+                    message=f"line {deciding[item.key]} names the same period",
+                    iin=item.iin,
+                )
             )
-            continue
-        people.ensure(session, number)
-        category_records.add(session, number, code, first, last, source=source)
-        report.lines.append(FeedLine(line_no, "stored"))
-    report.accepted = sum(1 for line in report.lines if line.status == "stored")
-    report.rejected = len(report.lines) - report.accepted
+        else:
+            report.lines.append(_apply(session, item, source=source, on=day))
     audit.record(
         session,
         actor,
         "categories.import",
         None,
         f"category feed {source}",
-        {"accepted": report.accepted, "rejected": report.rejected},
+        {"on": day, **report.changes, "accepted": report.accepted},
     )
     return report
+
+
+def _apply(session: Session, wanted: _Wanted, *, source: str, on: date) -> FeedLine:
+    people.ensure(session, wanted.iin)
+    if wanted.withdraw:
+        try:
+            outcome = category_records.withdraw(
+                session, wanted.iin, wanted.category, wanted.first, source=source, on=on
+            )
+        except NotFound as error:
+            return FeedLine(
+                wanted.line_no,
+                LineStatus.REJECTED,
+                "feed.withdraw_unknown",
+                "first",
+                str(error),
+                wanted.iin,
+            )
+    else:
+        outcome = category_records.record(
+            session,
+            wanted.iin,
+            wanted.category,
+            wanted.first,
+            wanted.last,
+            source=source,
+            on=on,
+        )
+    status = {
+        Change.ADDED: LineStatus.ADDED,
+        Change.CHANGED: LineStatus.CHANGED,
+        Change.WITHDRAWN: LineStatus.WITHDRAWN,
+        Change.UNCHANGED: LineStatus.UNCHANGED,
+    }[outcome.change]
+    return FeedLine(wanted.line_no, status, iin=wanted.iin)

@@ -1,24 +1,46 @@
-"""Refunds of wrong payments (R-R-1, R-L-8): apply, decide within 15 working days.
+"""Refunds of wrong payments (R-R-1, R-L-8): apply, see the effect, decide within 15 working
+days.
 
 Wrong payments are never moved to another month or person; an approved refund stops the item
-counting from the refund date on (R-S-0 keeps earlier answers reproducible).  The refund date
-is the decision day or later (``refund.backdated``): a refund decided on day X is unknown to
-every answer as known before X.  Someone other than the operator who recorded the application
-decides it (``refund.decider_is_applicant``, :class:`~osms.services.settings.DecisionSettings`).
-Every step, and every list of applications shown, is audited.
+counting from the refund date on (R-S-0 keeps earlier answers reproducible).  An overpayment
+refund returns only the surplus above the month's amount due, so the month stays covered
+(:func:`osms.rules.refunds.overpayment_surplus`); where the Fund cannot know the amount due (an
+employer's item, R-L-6) the operator names the amount, less than the payment.
+
+Before approval the operator sees what the refund changes (:func:`effect`): the amount
+returned, the months that become unpaid, the status on the refund date before and after, as
+known on that day.  The refund date is the decision day or later (``refund.backdated``): a
+refund decided on day X is unknown to every answer as known before X.  Someone other than the
+operator who recorded the application decides it (``refund.decider_is_applicant``,
+:class:`~osms.services.settings.DecisionSettings`).  A second application for the same payment
+and reason while one is pending is that application (it is returned; the repeat is audited).
+Every step, every effect shown and every list of applications is audited.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from osms.registry import audit
 from osms.registry import refunds as applications
-from osms.registry.errors import AlreadyRefunded, NotFound
-from osms.registry.models import ApplicationStatus, RefundApplication, RefundReason
+from osms.registry.errors import AlreadyDecided, AlreadyRefunded, NotFound
+from osms.registry.models import (
+    ApplicationStatus,
+    Payment,
+    Person,
+    RefundApplication,
+    RefundReason,
+)
+from osms.rules.calendar import working_days_between
+from osms.rules.coverage import Cover, Ledger
+from osms.rules.facts import PaymentItem, PersonFacts
+from osms.rules.month import Month
+from osms.rules.refunds import overpayment_surplus, refunded_items
+from osms.rules.status import Decision, decide
 from osms.services.decisions import (
     decision_errors,
     not_backdated,
@@ -26,15 +48,54 @@ from osms.services.decisions import (
     require_reason,
 )
 from osms.services.errors import ServiceError
+from osms.services.people import facts_of
 from osms.services.settings import DecisionSettings
 from osms.services.status import record_lookup
 
-__all__ = ["apply", "approve", "overdue", "pending", "refuse"]
+__all__ = [
+    "RefundEffect",
+    "apply",
+    "approve",
+    "effect",
+    "overdue",
+    "pending",
+    "refuse",
+    "working_days_left",
+]
+
+
+@dataclass(frozen=True)
+class RefundEffect:
+    """What approving a refund on ``refunded_on`` changes, as known on that day (R-R-1)."""
+
+    application: RefundApplication
+    payment: Payment
+    refunded_on: date
+    amount: Decimal | None
+    """What the refund returns; None when it cannot be approved (``problem``)."""
+    problem: str | None
+    """``refund.no_surplus`` or ``refund.amount_required``: why it cannot be approved as is."""
+    unpaid_months: tuple[Month, ...]
+    """Months covered before the refund and not after it."""
+    before: Decision
+    after: Decision
+
+    @property
+    def loses_status(self) -> bool:
+        return self.before.insured and not self.after.insured
 
 
 def apply(
-    session: Session, payment_id: int, reason: str, *, applied_on: date, actor: str
+    session: Session,
+    payment_id: int,
+    reason: str,
+    *,
+    applied_on: date,
+    actor: str,
+    channel: str | None = None,
 ) -> RefundApplication:
+    """Record an application; the pending one for the same payment and reason if there is
+    one (R-R-1)."""
     try:
         why = RefundReason(reason)
     except ValueError:
@@ -42,6 +103,7 @@ def apply(
         raise ServiceError(
             "refund.reason", f"reason must be one of {choices}", field="reason"
         ) from None
+    pending_one = applications.pending_for(session, payment_id, why)
     try:
         application = applications.apply(
             session, payment_id, why, applied_on=applied_on, applied_by=actor
@@ -50,15 +112,152 @@ def apply(
         raise ServiceError("refund.payment_not_found", str(error), status=404) from None
     except AlreadyRefunded as error:
         raise ServiceError("refund.already_refunded", str(error), status=409) from None
+    again = pending_one is not None and pending_one.id == application.id
     audit.record(
         session,
         actor,
-        "refund.apply",
+        "refund.apply_again" if again else "refund.apply",
         application.iin,
-        f"refund applied for: {why.value}",
+        (
+            f"refund applied for again: {why.value}: the same application (R-R-1)"
+            if again
+            else f"refund applied for: {why.value}"
+        )
+        + _through(channel),
         {"application": application.id, "payment": payment_id, "due_by": application.due_by},
     )
     return application
+
+
+def effect(
+    session: Session,
+    application_id: int,
+    *,
+    refunded_on: date,
+    actor: str,
+    channel: str,
+    amount: Decimal | None = None,
+) -> RefundEffect:
+    """What approving the application on ``refunded_on`` (with ``amount`` for an overpayment
+    the Fund cannot price) would change; the look-up is audited."""
+    application = applications.get(session, application_id)
+    if application is None:
+        raise ServiceError(
+            "refund.not_found", f"no refund application {application_id}", status=404
+        )
+    found = _effect(session, application, refunded_on, amount)
+    record_lookup(
+        session,
+        actor,
+        "refund.effect",
+        application.iin,
+        f"effect of refund {application.id} shown through {channel}",
+        {
+            "application": application.id,
+            "refunded_on": refunded_on,
+            "amount": found.amount,
+            "unpaid_months": list(found.unpaid_months),
+            "status_before": found.before.status.value,
+            "status_after": found.after.status.value,
+        },
+    )
+    return found
+
+
+def _effect(
+    session: Session, application: RefundApplication, refunded_on: date, amount: Decimal | None
+) -> RefundEffect:
+    payment = application.payment
+    facts, _ = facts_of(session, application.iin, refunded_on)
+    item = _item(payment)
+    returned, problem = _amount(application, facts, item, refunded_on, amount)
+    after_facts = facts
+    if returned is not None and item in facts.payments:
+        position = facts.payments.index(item)
+        after_facts = replace(
+            facts,
+            payments=(
+                *facts.payments[:position],
+                *refunded_items(item, refunded_on, returned),
+                *facts.payments[position + 1 :],
+            ),
+        )
+    before_ledger, after_ledger = Ledger(facts), Ledger(after_facts)
+    month = payment.period.index
+    unpaid = (
+        (payment.period,)
+        if before_ledger.covered(month, refunded_on)
+        and after_ledger.cover(month, refunded_on) is Cover.UNPAID
+        else ()
+    )
+    return RefundEffect(
+        application=application,
+        payment=payment,
+        refunded_on=refunded_on,
+        amount=returned,
+        problem=problem,
+        unpaid_months=unpaid,
+        before=decide(before_ledger, refunded_on),
+        after=decide(after_ledger, refunded_on),
+    )
+
+
+def _item(payment: Payment) -> PaymentItem:
+    """The payment as the ledger item the rules read (not refunded)."""
+    return PaymentItem(
+        payment.period,
+        payment.amount,
+        payment.paid_on,
+        payment.credited_on,
+        payment.knp,
+        payment.payer,
+        payment.channel,
+        None,
+        payment.reference,
+    )
+
+
+def _amount(
+    application: RefundApplication,
+    facts: PersonFacts,
+    item: PaymentItem,
+    refunded_on: date,
+    given: Decimal | None,
+) -> tuple[Decimal | None, str | None]:
+    """What the refund returns (R-R-1), or why it cannot be approved: a wrong payment all of
+    it; an overpayment its surplus above the amount due, or the amount named by the operator
+    where the Fund cannot price the month."""
+    whole = application.payment.amount
+    if application.reason is not RefundReason.OVERPAYMENT:
+        if given is not None and given != whole:
+            raise ServiceError(
+                "refund.amount_whole",
+                f"a {application.reason.value} refund returns the whole payment, {whole}",
+                field="amount",
+            )
+        return whole, None
+    if given is not None and given <= 0:
+        raise ServiceError("refund.amount", "the amount is more than zero", field="amount")
+    surplus = overpayment_surplus(facts, item, refunded_on) if item in facts.payments else None
+    if surplus is None:
+        if given is None:
+            return None, "refund.amount_required"
+        if given >= whole:
+            raise ServiceError(
+                "refund.amount_exceeds_surplus",
+                f"an overpayment refund returns less than the payment, {whole}",
+                field="amount",
+            )
+        return given, None
+    if surplus <= 0:
+        return None, "refund.no_surplus"
+    if given is not None and given > surplus:
+        raise ServiceError(
+            "refund.amount_exceeds_surplus",
+            f"the surplus above the amount due is {surplus}, less than {given}",
+            field="amount",
+        )
+    return given or surplus, None
 
 
 def approve(
@@ -69,26 +268,60 @@ def approve(
     today: date,
     actor: str,
     settings: DecisionSettings | None = None,
+    amount: Decimal | None = None,
+    channel: str | None = None,
 ) -> RefundApplication:
-    """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): the payment stops
-    counting from ``refunded_on``, which is ``today`` or later."""
+    """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): the payment, or the
+    surplus of an overpayment, stops counting from ``refunded_on``, which is ``today`` or
+    later."""
     not_backdated("refund", refunded_on, today)
     with decision_errors("refund", AlreadyRefunded):
-        require_other_decider(
-            "refund", session, applications.get(session, application_id), actor, settings
-        )
+        application = applications.get(session, application_id)
+        require_other_decider("refund", session, application, actor, settings)
+        if application is None:
+            raise NotFound(f"no refund application {application_id}")
+        if application.status is not ApplicationStatus.APPLIED:
+            raise AlreadyDecided(f"refund application {application_id} is already decided")
+        # One decision about a person's payments at a time: the surplus of an overpayment
+        # is what the other refunds leave (two refunds of a month paid twice, R-L-5).
+        session.get(Person, application.iin, with_for_update=True)
+        found = _effect(session, application, refunded_on, amount)
+        if found.problem is not None:
+            raise ServiceError(found.problem, _PROBLEMS[found.problem], field="amount")
         application = applications.approve(
-            session, application_id, decided_by=actor, refunded_on=refunded_on
+            session,
+            application_id,
+            decided_by=actor,
+            refunded_on=refunded_on,
+            refunded_amount=found.amount,
         )
     audit.record(
         session,
         actor,
         "refund.approve",
         application.iin,
-        "refund approved (R-R-1)",
-        {"application": application.id, "refunded_on": refunded_on, "decided_on": today},
+        "refund approved (R-R-1)" + _through(channel),
+        {
+            "application": application.id,
+            "refunded_on": refunded_on,
+            "decided_on": today,
+            "amount": found.amount,
+            "unpaid_months": list(found.unpaid_months),
+            "status_before": found.before.status.value,
+            "status_after": found.after.status.value,
+        },
     )
     return application
+
+
+_PROBLEMS = {
+    "refund.no_surplus": (
+        "the month's own payments are not above its amount due: nothing to refund"
+    ),
+    "refund.amount_required": (
+        "the amount due of this payment's month is not the Fund's to know: name the amount"
+    ),
+}
 
 
 def refuse(
@@ -98,6 +331,7 @@ def refuse(
     reason: str,
     actor: str,
     settings: DecisionSettings | None = None,
+    channel: str | None = None,
 ) -> RefundApplication:
     require_reason("refund", reason)
     with decision_errors("refund"):
@@ -106,32 +340,50 @@ def refuse(
         )
         application = applications.refuse(session, application_id, decided_by=actor, reason=reason)
     audit.record(
-        session, actor, "refund.refuse", application.iin, reason, {"application": application.id}
+        session,
+        actor,
+        "refund.refuse",
+        application.iin,
+        reason + _through(channel),
+        {"application": application.id},
     )
     return application
 
 
 def pending(session: Session, *, actor: str, channel: str) -> list[RefundApplication]:
     """Undecided applications, the most urgent first; the list shown is audited."""
-    found = _undecided(session)
+    found = applications.undecided(session)
     _audit_list(session, found, actor=actor, channel=channel, overdue_on=None)
     return found
 
 
 def overdue(session: Session, today: date, *, actor: str, channel: str) -> list[RefundApplication]:
     """Undecided applications past their 15-working-day deadline (R-R-1); audited."""
-    found = [a for a in _undecided(session) if a.due_by < today]
+    found = [a for a in applications.undecided(session) if a.due_by < today]
     _audit_list(session, found, actor=actor, channel=channel, overdue_on=today)
     return found
 
 
-def _undecided(session: Session) -> list[RefundApplication]:
-    statement = (
-        select(RefundApplication)
-        .where(RefundApplication.status == ApplicationStatus.APPLIED)
-        .order_by(RefundApplication.due_by, RefundApplication.id)
-    )
-    return list(session.scalars(statement))
+def working_days_left(application: RefundApplication, today: date) -> int:
+    """Working days left to decide, ``today`` and ``due_by`` included (R-R-1); negative when
+    overdue: minus the working days since the deadline.
+
+    >>> from osms.registry.models import RefundApplication
+    >>> due = RefundApplication(due_by=date(2024, 7, 23))
+    >>> working_days_left(due, date(2024, 7, 22)), working_days_left(due, date(2024, 7, 23))
+    (2, 1)
+    >>> working_days_left(due, date(2024, 7, 25))
+    -2
+    """
+    due, day = application.due_by, timedelta(days=1)
+    if today <= due:
+        return working_days_between(today, due + day)
+    return -working_days_between(due + day, today + day)
+
+
+def _through(channel: str | None) -> str:
+    """The door, in the audit event's words (``osms audit --door``)."""
+    return "" if channel is None else f" through {channel}"
 
 
 def _audit_list(

@@ -63,8 +63,9 @@ def status_of(
     address: str | None = None,
     audit_lookup: bool = True,
 ) -> StatusAnswer:
-    """The decision on ``on`` as known on ``as_of`` (R-S-0…R-S-8); the look-up is audited."""
-    facts, registered = facts_of(session, iin)
+    """The decision on ``on`` as known on ``as_of`` (R-S-0…R-S-8, the category periods too,
+    R-CAT-1); the look-up is audited."""
+    facts, registered = facts_of(session, iin, as_of or on)
     decision = decide(facts, on, as_of)
     if audit_lookup:
         record_lookup(
@@ -89,7 +90,7 @@ def calculator_for(
     address: str | None = None,
 ) -> Calculation:
     """The options to become insured when paying on ``on`` (R-K-2, R-K-3); audited."""
-    facts, _ = facts_of(session, iin)
+    facts, _ = facts_of(session, iin, on)
     calculation = calculate(facts, on)
     record_lookup(
         session,

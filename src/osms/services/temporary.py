@@ -1,7 +1,11 @@
 """Temporary status on documents (R-TMP-1; SOURCES.md T6): apply, then an operator decides.
 
 An application is accepted only from a person shown as uninsured, for a category whose
-documents T6 lists, with a document for every requirement.  Approval grants status for one
+documents T6 lists, with a document for every requirement, and plausible for the person by the
+IIN (:mod:`osms.rules.plausibility`: ``temporary.not_a_woman``, ``temporary.not_a_child``,
+``temporary.below_pension_age``).  A second application for the same person and category
+while one is pending is that application: it is returned, and the repeat audited
+(``temporary.apply_again``), never recorded twice.  Approval grants status for one
 calendar month from the grant date, which is the decision day or later and never before the
 application (``temporary.backdated``): a grant decided on day X is unknown to every answer as
 known before X.  Someone other than the operator who recorded the application decides it
@@ -14,14 +18,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from osms.registry import audit, people
 from osms.registry import temporary as applications
-from osms.registry.models import ApplicationStatus, TemporaryApplication
+from osms.registry.models import TemporaryApplication
 from osms.registry.temporary import Document
 from osms.rules.categories import UnknownCategory, category, missing_documents
+from osms.rules.plausibility import implausibility
 from osms.rules.status import decide
 from osms.services.decisions import (
     decision_errors,
@@ -64,6 +68,26 @@ def apply(
         raise ServiceError(
             "temporary.documents_missing", f"missing documents: {needed}", field="documents"
         )
+    kinds = [d.kind for d in documents]
+    implausible = implausibility(facts.iin, wanted.code, submitted_on, kinds)
+    if implausible is not None:
+        raise ServiceError(
+            implausible,
+            f"category {wanted.code!r} is not plausible for {facts.iin} on {submitted_on}",
+            field="category",
+        )
+    pending = applications.pending_for(session, facts.iin, wanted.code)
+    if pending is not None:
+        audit.record(
+            session,
+            actor,
+            "temporary.apply_again",
+            facts.iin,
+            f"temporary status applied for again as {wanted.code} through {channel}: "
+            f"the same application (R-TMP-1)",
+            {"application": pending.id, "documents": kinds},
+        )
+        return pending
     if decide(facts, submitted_on).insured:
         raise ServiceError(
             "temporary.already_insured",
@@ -86,8 +110,8 @@ def apply(
         actor,
         "temporary.apply",
         facts.iin,
-        f"temporary status applied for as {wanted.code}",
-        {"application": application.id, "documents": [d.kind for d in documents]},
+        f"temporary status applied for as {wanted.code} through {channel}",
+        {"application": application.id, "documents": kinds},
     )
     return application
 
@@ -100,6 +124,7 @@ def approve(
     today: date,
     actor: str,
     settings: DecisionSettings | None = None,
+    channel: str | None = None,
 ) -> TemporaryApplication:
     """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): status for one month
     from ``granted_on``, which is ``today`` or later and not before the application."""
@@ -116,7 +141,7 @@ def approve(
         actor,
         "temporary.approve",
         application.iin,
-        "temporary status granted (R-TMP-1)",
+        "temporary status granted (R-TMP-1)" + _through(channel),
         {
             "application": application.id,
             "granted_on": granted_on,
@@ -134,6 +159,7 @@ def refuse(
     reason: str,
     actor: str,
     settings: DecisionSettings | None = None,
+    channel: str | None = None,
 ) -> TemporaryApplication:
     require_reason("temporary", reason)
     with decision_errors("temporary"):
@@ -142,19 +168,24 @@ def refuse(
         )
         application = applications.refuse(session, application_id, decided_by=actor, reason=reason)
     audit.record(
-        session, actor, "temporary.refuse", application.iin, reason, {"application": application.id}
+        session,
+        actor,
+        "temporary.refuse",
+        application.iin,
+        reason + _through(channel),
+        {"application": application.id},
     )
     return application
 
 
+def _through(channel: str | None) -> str:
+    """The door, in the audit event's words (``osms audit --door``)."""
+    return "" if channel is None else f" through {channel}"
+
+
 def pending(session: Session, *, actor: str, channel: str) -> list[TemporaryApplication]:
     """Undecided applications, the oldest first; the list shown is audited."""
-    statement = (
-        select(TemporaryApplication)
-        .where(TemporaryApplication.status == ApplicationStatus.APPLIED)
-        .order_by(TemporaryApplication.submitted_on, TemporaryApplication.id)
-    )
-    found = list(session.scalars(statement))
+    found = applications.undecided(session)
     record_lookup(
         session,
         actor,
