@@ -37,6 +37,7 @@ from osms.registry.models import (
     Register,
     TemporaryApplication,
 )
+from osms.rules.categories import categories
 from osms.rules.facts import KNP, PaymentItem
 from osms.rules.month import Month
 from osms.rules.status import decide
@@ -238,11 +239,29 @@ def test_progress_is_reported_by_stage(engine: Engine) -> None:
         assert done == total
 
 
+@pytest.mark.parametrize("today", [TODAY, date(2026, 1, 5), date(2026, 12, 7)], ids=str)
+def test_the_default_demo_holds_every_category_each_decided_as_it(today: date) -> None:
+    """Every code of categories.yaml (R-CAT-1): the child category from the IIN's birth date,
+    the others as category periods in the registry, each deciding as that category."""
+    people = generate(3000, 2026, today)
+    held = {period.category for person in people for period in person.facts.categories}
+    assert held | {"child"} == set(categories())
+    assert any(person.profile == "child" for person in people)
+    for person in people:
+        if person.profile == "other_category":
+            (period,) = person.facts.categories
+            decision = decide(person.facts, today)
+            assert (decision.reason.value, decision.category) == ("category", period.category)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_default_demo_of_three_thousand_people_decides_as_intended(engine: Engine) -> None:
-    """The size `osms demo` builds; its speed is a benchmark's business, not this test's."""
+    """The size `osms demo` builds, for today; its speed is a benchmark's business."""
     summary = build_demo(engine)
     assert summary.people == 3000 and summary.unexpected == []
     assert summary.booking.booked == 200 and summary.booking.rejected == 3
     assert summary.payments > 3000 * 20
+    with Session(engine) as session:
+        held = set(session.scalars(select(CategoryPeriodRecord.category).distinct()))
+    assert held | {"child"} == set(categories())

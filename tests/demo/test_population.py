@@ -30,7 +30,15 @@ from osms.rules.status import Decision, decide
 
 TODAY = date(2026, 11, 22)
 TODAYS = (TODAY, date(2026, 1, 5), date(2026, 3, 2), date(2026, 6, 30), date(2026, 12, 31))
-STATE_PAID = {"child", "pensioner", "student", "unemployed", "disabled", "temporary_grant"}
+STATE_PAID = {
+    "child",
+    "pensioner",
+    "student",
+    "unemployed",
+    "disabled",
+    "temporary_grant",
+    "other_category",
+}
 CYRILLIC = re.compile(r"^[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+$")
 KAZAKH_LETTERS = set("ӘәҒғҚқҢңӨөҰұҮүҺһІі")
 

@@ -24,8 +24,10 @@ Every profile is built so that :func:`~osms.rules.status.decide` on ``today`` gi
 :data:`EXPECTATIONS` names (``tests/demo`` checks it on several seeds and dates).  The mix
 follows the Fund's figures (SOURCES.md §9): of ≈ 20.4 mn people, ≈ 12.3 mn are state-paid
 (≈ 60 %), ≈ 4.5 mn pay or are paid for (≈ 22 %), ≈ 3.6 mn are outside (≈ 18 %); see
-:data:`WEIGHTS`.  With ``count`` ≥ the number of profiles (21), every profile appears at least
-once.
+:data:`WEIGHTS`.  With ``count`` ≥ the number of profiles (22), every profile appears at least
+once.  The people of ``other_category`` take turns at the state-paid categories no other
+profile holds (``data/categories.yaml``): with as many of them as there are such categories
+(the default demo of 3 000 has about ten times that), the demo holds every category.
 
 ``today`` must be in 2026 or later (the ``long_payer_2026`` profile needs the 6-month grace of
 R-S-6) and within the dates the rule parameters know (2026 at the time of writing).
@@ -52,6 +54,7 @@ from typing import Final, NamedTuple
 from osms.rules._checkdigit import check_digit
 from osms.rules.calculator import employer_monthly
 from osms.rules.calendar import add_working_days, credit_date, is_working_day
+from osms.rules.categories import categories
 from osms.rules.facts import (
     KNP,
     CategoryPeriod,
@@ -108,6 +111,7 @@ REFUNDED: Final = "refunded"
 TEMPORARY_GRANT: Final = "temporary_grant"
 LONG_PAYER_2026: Final = "long_payer_2026"
 NEVER_PAID: Final = "never_paid"
+OTHER_CATEGORY: Final = "other_category"
 
 PROFILES: Final[tuple[str, ...]] = (
     REGULAR_PAYER,
@@ -131,6 +135,7 @@ PROFILES: Final[tuple[str, ...]] = (
     TEMPORARY_GRANT,
     LONG_PAYER_2026,
     NEVER_PAID,
+    OTHER_CATEGORY,
 )
 
 WEIGHTS: Final[Mapping[str, float]] = {
@@ -141,6 +146,7 @@ WEIGHTS: Final[Mapping[str, float]] = {
     UNEMPLOYED: 4.0,
     DISABLED: 4.0,
     TEMPORARY_GRANT: 0.5,
+    OTHER_CATEGORY: 4.0,
     # paying or paid for (≈ 22 %: 16.8 mn participants − 12.3 mn state-paid)
     EMPLOYEE: 7.5,
     EMPLOYEE_ON_DUE_DATE: 1.5,
@@ -245,6 +251,8 @@ EXPECTATIONS: Final[Mapping[str, Expectation]] = {
     TEMPORARY_GRANT: _expect(_IN, Reason.TEMPORARY, category="pregnant"),
     LONG_PAYER_2026: _expect(_IN, Reason.GRACE, grace_months=6),
     NEVER_PAID: _expect(_OUT, Reason.DEBT),
+    # Each in one of the categories no other profile holds (R-CAT-1), taking turns.
+    OTHER_CATEGORY: _expect(_IN, Reason.CATEGORY),
 }
 """The decision every profile is built to get on ``today``."""
 
@@ -368,6 +376,25 @@ _MALE, _FEMALE = "male", "female"
 _SELF_CHANNELS = (Channel.BANK_APP, Channel.BANK_BRANCH, Channel.TERMINAL, Channel.KAZPOST)
 _SELF_CHANNEL_WEIGHTS = (60, 15, 15, 10)
 
+_OWN_PROFILE_CATEGORIES: Final = frozenset({CHILD, STUDENT, PENSIONER, UNEMPLOYED, DISABLED})
+"""Categories their own profiles hold; :data:`OTHER_CATEGORY` people take turns at the rest."""
+_CATEGORY_SHAPES: Final[Mapping[str, tuple[float, int | None, int]]] = {
+    # code: (share of women, months a period lasts or None for no end date, oldest age)
+    "pregnant": (1.0, 9, 45),
+    "parent_child_under_3": (0.9, 36, 45),
+    "parental_leave": (0.9, 18, 45),
+    "carer_disabled_child": (0.8, None, 60),
+    "prisoner": (0.1, 24, 60),
+    "pretrial_detention": (0.1, 6, 60),
+    "kandas": (0.5, 12, 60),
+    "mother_of_many": (1.0, None, 60),
+    "carer_group1_disabled": (0.6, None, 60),
+    "social_assistance": (0.5, 12, 60),
+    "house_arrest": (0.2, 6, 60),
+    "local_crisis": (0.5, 6, 60),
+}
+"""How a period of each other category looks; a category not listed: (0.5, None, 60)."""
+
 _DEMO_FIRST_TODAY = date(2026, 1, 1)
 _LIABILITY_START = Month(2020, 1)
 _EMPLOYER_HISTORY_START = Month(2019, 1)
@@ -443,7 +470,15 @@ class _Maker:
             TEMPORARY_GRANT: self.temporary_grant,
             LONG_PAYER_2026: self.long_payer_2026,
             NEVER_PAID: self.never_paid,
+            OTHER_CATEGORY: self.other_category,
         }
+        # The categories no other profile holds, that exist this month (R-CAT-1).
+        self.other_categories = tuple(
+            code
+            for code, known in categories().items()
+            if code not in _OWN_PROFILE_CATEGORIES and known.since <= self.month
+        )
+        self.other_turn = 0
 
     def make(self, profile: str) -> DemoPerson:
         return self._makers[profile]()
@@ -1117,6 +1152,29 @@ class _Maker:
             payments=payments,
             temporary=(TemporaryGrant("pregnant", granted_on, ends_on),),
             applications=(application,),
+        )
+
+    def other_category(self) -> DemoPerson:
+        code = self.other_categories[self.other_turn % len(self.other_categories)]
+        self.other_turn += 1
+        female, months, oldest = _CATEGORY_SHAPES.get(code, (0.5, None, 60))
+        birth, sex, iin = self._adult(female=female, oldest=oldest)
+        since = categories()[code].since
+        if months is None:
+            first = self._month_between(max(since, self.month - 36), self.month)
+            last = None
+        else:
+            first = self._month_between(max(since, self.month - (months - 1)), self.month)
+            last = first + (months - 1)
+        until = f"until {last}" if last is not None else "with no end date"
+        story = f"In the state-paid category {code} since {first}, {until} (R-CAT-1)."
+        return self._person(
+            OTHER_CATEGORY,
+            story,
+            birth=birth,
+            sex=sex,
+            iin=iin,
+            categories=(CategoryPeriod(code, first, last),),
         )
 
     def never_paid(self) -> DemoPerson:
