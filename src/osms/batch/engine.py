@@ -465,49 +465,43 @@ def _items_sql(p: Plan) -> str:
     b = _Bits(p)
     # R-BIN-1: digit 5 of the payer is 4, 5 or 6, i.e. payer mod 10^8 in [4·10^7, 7·10^7)
     by_bin = "coalesce(payer % 100000000 BETWEEN 40000000 AND 69999999, false)"
-    price = _price_case(p, "ie", f"greatest(least(paid_year, py), {p.price_from})")
-    if p.horizon % 12 == 0:  # in YYYYMM terms, cheaper than month indices
-        horizon = f"period <= 100 * year(paid_on) + month(paid_on) + {100 * (p.horizon // 12)}"
-    else:
-        horizon = f"{_midx('period')} <= year(paid_on) * 12 + month(paid_on) - 1 + {p.horizon}"
+    price = _price_case(p, "ie", f"greatest(least(pm // 12, py), {p.price_from})")
     esp_first, esp_last = p.single_payment
     return f"""
-        SELECT iin, mi, emp, wb, bb, paid_full, lead, paid_day,
+        SELECT iin, mi, emp, wb, bb, paid_full, lead, paid_on,
                CASE WHEN NOT emp AND NOT paid_full
                     THEN ((mi - {_partial_base(p)})::BIGINT << {_AMOUNT_BITS + _DAY_BITS})
-                         | (paid_day::BIGINT << {_AMOUNT_BITS}) | amt END AS item
+                         | (CAST(paid_on - {_dlit(_EPOCH)} AS BIGINT) << {_AMOUNT_BITS})
+                         | amt END AS item
         FROM (
-            SELECT *, NOT emp AND coalesce(amt >= {price}, false) AS paid_full
+            SELECT iin, mi, emp,
+                   CASE WHEN mi >= {p.ws} THEN {b.bit(f"mi - {p.ws}")} ELSE {b.lit(0)} END AS wb,
+                   CASE WHEN mi < {p.ws} THEN 1::BIGINT << ({p.ws - 1} - mi) ELSE 0 END AS bb,
+                   NOT emp AND coalesce(amt >= {price}, false) AS paid_full,
+                   mi - pm AS lead, amt, paid_on
             FROM (
-                SELECT iin, mi, py, emp, ie,
-                       CASE WHEN mi >= {p.ws} THEN {b.bit(f"mi - {p.ws}")}
-                            ELSE {b.lit(0)} END AS wb,
-                       CASE WHEN mi < {p.ws} THEN 1::BIGINT << ({p.ws - 1} - mi)
-                            ELSE 0 END AS bb,
-                       CASE WHEN NOT emp THEN CAST(amount * 100 AS BIGINT) END AS amt,
-                       CASE WHEN NOT emp THEN year(paid_on) END AS paid_year,
-                       CASE WHEN NOT emp
-                            THEN mi - (year(paid_on) * 12 + month(paid_on) - 1) END AS lead,
-                       CASE WHEN NOT emp
-                            THEN CAST(paid_on - {_dlit(_EPOCH)} AS BIGINT) END AS paid_day
+                SELECT i.iin, mi, py, pm, paid_on, coalesce(k.ie, false) AS ie,
+                       CAST(amount * 100 AS BIGINT) AS amt,
+                       emp_item OR coalesce(k.se AND mi >= {p.self_employed_from}, false) AS emp
                 FROM (
-                  SELECT i.iin, mi, py, paid_on, amount, coalesce(k.ie, false) AS ie,
-                         emp_item OR coalesce(k.se AND mi >= {p.self_employed_from}, false)
-                             AS emp
-                  FROM (
-                    SELECT iin, {_midx("period")} AS mi, period // 100 AS py, paid_on, amount,
+                    SELECT iin, mi, py, pm, paid_on, amount,
                            knp <> 122 OR {by_bin} AS emp_item
-                    FROM payments_src
-                    WHERE credited_on <= {k}
-                      AND (refunded_on IS NULL OR refunded_on > {k})
-                      AND amount > 0
-                      AND knp IN (121, 122, 183)
-                      AND {horizon}
+                    FROM (
+                        SELECT iin, {_midx("period")} AS mi, period // 100 AS py, period, knp,
+                               payer, paid_on, amount,
+                               year(paid_on) * 12 + month(paid_on) - 1 AS pm
+                        FROM payments_src
+                        WHERE credited_on <= {k}
+                          AND (refunded_on IS NULL OR refunded_on > {k})
+                          AND amount > 0
+                          AND knp IN (121, 122, 183)
+                          AND period BETWEEN {_yyyymm(p.ws - p.long_months)} AND {_yyyymm(p.we)}
+                    )
+                    WHERE mi <= pm + {p.horizon}
                       AND period >= CASE knp WHEN 121 THEN {_yyyymm(p.employer_from)}
                                              WHEN 183 THEN {_yyyymm(esp_first)}
                                              ELSE {_yyyymm(p.liable_from)} END
                       AND (knp <> 183 OR period <= {_yyyymm(esp_last)})
-                      AND period BETWEEN {_yyyymm(p.ws - p.long_months)} AND {_yyyymm(p.we)}
                 ) i
                 -- the few entrepreneurs (R-L-4's IE price) and self-employed (R-L-6): a
                 -- small hash table to probe
@@ -515,7 +509,6 @@ def _items_sql(p: Plan) -> str:
                     SELECT iin, kind = 'entrepreneur' AS ie, kind = 'self_employed' AS se
                     FROM people_t WHERE kind IN ('entrepreneur', 'self_employed')
                 ) k ON k.iin = i.iin
-                )
             )
         )
     """
@@ -544,7 +537,7 @@ def _ledger_sql(p: Plan) -> str:
     b = _Bits(p)
     zero = b.lit(0)
     early = (
-        f"bit_or(CASE WHEN paid_full AND paid_day < {_day(p.block_start)} THEN wb ELSE {zero} END)"
+        f"bit_or(CASE WHEN paid_full AND paid_on < {_dlit(p.block_start)} THEN wb ELSE {zero} END)"
         if _early_needed(p)
         else zero
     )
@@ -838,6 +831,7 @@ def _people_sql(p: Plan) -> str:
     # month j − δ − 1 uncovered and a covered month after the δ set aside
     layers.doubling("gh", "transitions", lookback - deltas, "|", up=True)
     gaps: dict[int, str] = {}
+    pending_kinds = ", ".join(f"'{k.kind}'" for k in p.pending) or "NULL"
     for delta in range(deltas + 1):
         terms = [b.shl("gh", delta)]
         terms += [b.shl("transitions", s) for s in range(lookback - deltas + delta, lookback)]
@@ -845,18 +839,25 @@ def _people_sql(p: Plan) -> str:
             covered_after = " | ".join(b.shl("nn", s) for s in range(delta))
             terms.append(f"({b.shl('u', delta + 1)} & ({covered_after}))")
         gaps[delta] = f"g{delta}"
-        layers.add(**{f"g{delta}": " | ".join(terms)})
+        expr = " | ".join(terms)
+        if delta:  # only the kinds whose months can be pending use them
+            expr = f"CASE WHEN kind IN ({pending_kinds}) THEN {expr} ELSE {b.lit(0)} END"
+        layers.add(**{f"g{delta}": expr})
     layers.add(run_ok=f"(~({run_over}) | {long_ok}) & {wm}")
+
     # R-S-4: M in a run of self-covered months from a block start F (F ≤ M, the run reaching
     # back at most L months: longer, R-S-5 alone insures), or M covered and M + 1 a block start
-    layers.add(pr0="blk & sm", pp0=f"sm & {b.shl('sm', 1)} & {wm}")
+    def if_blocks(expr: str) -> str:  # blocks are rare: the others skip the scan
+        return f"CASE WHEN blk = {b.lit(0)} THEN {b.lit(0)} ELSE {expr} END"
+
+    layers.add(pr0="blk & sm", pp0=if_blocks(f"sm & {b.shl('sm', 1)} & {wm}"))
     step, level = 1, 0
     while step < lookback:
         nxt = level + 1
         layers.add(
             **{
-                f"pr{nxt}": f"pr{level} | ({b.shl(f'pr{level}', step)} & pp{level})",
-                f"pp{nxt}": f"pp{level} & {b.shl(f'pp{level}', step)}",
+                f"pr{nxt}": if_blocks(f"pr{level} | ({b.shl(f'pr{level}', step)} & pp{level})"),
+                f"pp{nxt}": if_blocks(f"pp{level} & {b.shl(f'pp{level}', step)}"),
             }
         )
         step, level = step * 2, nxt
@@ -869,11 +870,16 @@ def _people_sql(p: Plan) -> str:
                          ELSE {wm} & ~({b.bit(f"f_open - {p.ws}")} - 1) END""",
     )
     # v_δ: the verdict of every month with δ months before it set aside as pending
+    verdicts = {
+        f"v{delta}": f"{transitional} | cm | (~{gaps[delta]} & run_ok) | pre"
+        for delta in range(deltas + 1)
+    }
+    for delta in range(1, deltas + 1):
+        verdicts[f"v{delta}"] = (
+            f"CASE WHEN kind IN ({pending_kinds}) THEN {verdicts[f'v{delta}']} ELSE {b.lit(0)} END"
+        )
     layers.add(
-        **{
-            f"v{delta}": f"{transitional} | cm | (~{gaps[delta]} & run_ok) | pre"
-            for delta in range(deltas + 1)
-        },
+        **verdicts,
         dl=f"(u >> {m_pos - lookback}) & {full}",
         top_run=f"(u >> {p.width - lookback - 1}) & {full}",
     )
