@@ -146,24 +146,26 @@ def facts(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_known_error_is_a_message_with_its_code_not_a_traceback(facts: Path) -> None:
-    result = runner.invoke(app, ["status", "--facts", str(facts), "--date", "1900-01-01"])
+def test_a_known_error_is_a_message_with_its_code_not_a_traceback() -> None:
+    # a day the NBK base rate table does not hold (R-K-4): parameter.missing, named
+    penalty = ["penalty", "--arrears", "1000", "--period", "2020-05", "--paid-on", "2020-06-30"]
+    result = runner.invoke(app, penalty)
     assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     assert result.stderr.startswith("error parameter.missing: ")
-    assert "1900-01-01" in result.stderr
-    assert "параметр" in result.stderr  # Kazakh by default
+    assert "2020-06-26" in result.stderr
 
 
-def test_the_known_error_speaks_the_language_of_lang(facts: Path) -> None:
-    result = runner.invoke(
-        app, ["status", "--facts", str(facts), "--date", "1900-01-01", "--lang", "en"]
+def test_the_known_error_speaks_the_language_of_lang() -> None:
+    penalty = ["penalty", "--arrears", "1000", "--period", "2020-05", "--paid-on", "2020-06-30"]
+    english = runner.invoke(app, [*penalty, "--lang", "en"])
+    russian = runner.invoke(app, [*penalty, "--lang", "ru"])
+    assert english.exit_code == russian.exit_code == 2
+    assert "error parameter.missing: The National Bank's base rate for 26 June 2020" in (
+        english.stderr
     )
-    assert result.exit_code == 2
-    assert "error parameter.missing: A rule parameter is not known for this date." in (
-        result.stderr
-    )
+    assert "26 июня 2020 г." in russian.stderr
 
 
 def test_a_broken_override_file_is_named(folder: Path) -> None:

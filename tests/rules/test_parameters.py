@@ -282,8 +282,6 @@ def test_base_rate_holds_until_the_next_decision() -> None:
         "2017-04-02",  # the 2017-2020 intermediate decisions are missing (RULES.md §13)
         "2018-10-16",
         "2020-06-15",
-        "2021-01-27",  # 2021 rises are not in the table (see base_rate.yaml)
-        "2022-01-24",
         "2024-02-26",  # after the last recorded decision's period
         "2026-12-07",
     ],
