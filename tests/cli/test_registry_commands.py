@@ -130,10 +130,14 @@ def test_categories_import_reports_bad_lines(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = runner.invoke(app, ["categories", "import", str(feed), "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # part of the feed taken in
     body = json.loads(result.output)
     assert (body["accepted"], body["rejected"]) == (1, 1)
     assert body["lines"][0]["code"] == "iin.length"
+    again = runner.invoke(app, ["categories", "import", str(feed), "--lang", "ru"])
+    assert again.exit_code == 3
+    assert "students.csv: строк 2, принято 1, отклонено 1" in again.output
+    assert "Без изменений: 1" in again.output  # re-importing changes nothing (R-CAT-1)
     status = runner.invoke(app, ["status", "850312401235", "--date", "2023-01-10", "--json"])
     assert json.loads(status.output)["category"] == "student"
 
@@ -151,11 +155,14 @@ def test_temporary_status_and_refund_workflows(register: Path) -> None:
             "form_027u:027-5:2025-03-01",
             "--date",
             "2025-03-03",
+            "--lang",
+            "en",
         ],
     )
     assert applied.exit_code == 0, applied.output
-    application_id = applied.output.split()[1].rstrip(":")
-    decide = ["--operator", "operator-2"]
+    assert applied.output == "Temporary-status application 1: pending\n"
+    application_id = "1"
+    decide = ["--operator", "operator-2", "--lang", "en"]
     own = runner.invoke(app, ["temporary", "approve", application_id])
     assert own.exit_code == 1 and "temporary.decider_is_applicant" in own.output
     backdated = runner.invoke(
@@ -163,21 +170,30 @@ def test_temporary_status_and_refund_workflows(register: Path) -> None:
     )
     assert backdated.exit_code == 1 and "temporary.backdated" in backdated.output
     approved = runner.invoke(app, ["temporary", "approve", application_id, *decide])
-    assert "approved, insured 2025-03-03 to 2025-04-03" in approved.output, approved.output
+    assert "approved; insured from 3 March 2025 through 2 April 2025" in approved.output, (
+        approved.output
+    )
     status = runner.invoke(app, ["status", "850312401235", "--date", "2025-03-20", "--json"])
     assert json.loads(status.output)["reason"] == "temporary"
 
     runner.invoke(app, ["import", str(register), "--channel", "halyk"])
     refund = runner.invoke(
-        app, ["refunds", "apply", "1", "--reason", "wrong_period", "--date", "2024-07-01"]
+        app,
+        ["refunds", "apply", "1", "--reason", "wrong_period", "--date", "2024-07-01"],
+        env={"OSMS_OPERATOR": "operator-1"},
     )
-    assert "to decide by 2024-07-23" in refund.output
-    listed = runner.invoke(app, ["refunds", "list", "--overdue", "--date", "2024-07-24"])
-    assert "OVERDUE" in listed.output
+    assert "решить до" not in refund.output  # Kazakh by default
+    assert "2024 жылғы 23 шілде дейін шешілуі тиіс" in refund.output, refund.output
+    listed = runner.invoke(
+        app, ["refunds", "list", "--overdue", "--date", "2024-07-24", "--lang", "en"]
+    )
+    assert "due by 23 July 2024: overdue by 1 working day" in listed.output, listed.output
     backdated = runner.invoke(app, ["refunds", "approve", "1", "--date", "2024-07-10", *decide])
     assert backdated.exit_code == 1 and "refund.backdated" in backdated.output
     approved = runner.invoke(app, ["refunds", "approve", "1", *decide])
-    assert "approved, refunded on 2025-03-03" in approved.output, approved.output
+    assert "approved; 4\u202f250\xa0₸ refunded from 3 March 2025" in approved.output, (
+        approved.output
+    )
 
 
 def _audit() -> list[AuditEvent]:
@@ -188,7 +204,8 @@ def _audit() -> list[AuditEvent]:
 def test_the_lists_of_applications_are_audited() -> None:
     """RULES.md §11: a list shows people's IINs; it is a look-up, audited with ``cli``."""
     assert runner.invoke(app, ["refunds", "list"]).exit_code == 0
-    assert "no temporary-status" in runner.invoke(app, ["temporary", "list"]).output
+    listed = runner.invoke(app, ["temporary", "list", "--lang", "en"])
+    assert "No temporary-status applications to decide." in listed.output
     events = [(e.actor, e.action, e.iin) for e in _audit()]
     assert events == [("operator-1", "refund.list", None), ("operator-1", "temporary.list", None)]
     assert all("through cli" in e.why for e in _audit())

@@ -11,6 +11,7 @@ import typer
 
 from osms import clock
 from osms.cli.amounts import amount, penalty
+from osms.cli.audit import audit
 from osms.cli.batch import batch_app
 from osms.cli.bot import bot_app
 from osms.cli.clients import clients_app
@@ -18,6 +19,7 @@ from osms.cli.db import db_app
 from osms.cli.demo import demo
 from osms.cli.errors import OsmsGroup
 from osms.cli.parameters import parameters_app
+from osms.cli.person import person
 from osms.cli.registry_commands import (
     categories_app,
     import_command,
@@ -49,6 +51,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(categories_app, name="categories")
 app.add_typer(temporary_app, name="temporary")
 app.add_typer(refunds_app, name="refunds")
+app.command("person")(person)
+app.command("audit")(audit)
 app.command("import")(import_command)
 app.add_typer(registers_app, name="registers")
 app.command("serve")(serve)

@@ -3,12 +3,17 @@
 "Today" is Kazakhstan's date (R-T-4): the default of every ``--date`` and the decision day of
 an approval, before which no grant or refund may take effect (R-R-1, R-TMP-1).  The lists of
 applications are audited like every look-up (RULES.md §11), with the channel ``cli``.
+
+The operators' commands (categories, temporary, refunds) name their operator (``--operator``
+or ``OSMS_OPERATOR``, :mod:`osms.cli.operator`) and answer in ``--lang`` (Kazakh by default,
+:mod:`osms.views.operator`).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from osms import clock
 from osms.cli.context import actor, engine, session
+from osms.cli.operator import LangOption, OperatorOption, list_exit, operator_name
 from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.intake.booking import (
     BookingReport,
@@ -31,6 +37,7 @@ from osms.services import categories as category_feeds
 from osms.services import refunds as refund_cases
 from osms.services import temporary as temporary_cases
 from osms.services.errors import ServiceError
+from osms.views import operator as operator_view
 from osms.views.registers import (
     register_lines_json,
     register_report_json,
@@ -39,11 +46,10 @@ from osms.views.registers import (
 
 __all__ = ["categories_app", "import_command", "refunds_app", "registers_app", "temporary_app"]
 
-OperatorOption = Annotated[
+ImportOperatorOption = Annotated[
     str | None, typer.Option("--operator", help="Who decides (default: OSMS_OPERATOR or $USER).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-LangOption = Annotated[str, typer.Option("--lang", help="kk (default), ru or en.")]
 CHANNEL = "cli"
 
 
@@ -116,7 +122,7 @@ def import_command(
     register_format: Annotated[
         str | None, typer.Option("--format", help="mt102 or csv (default: detected).")
     ] = None,
-    operator: OperatorOption = None,
+    operator: ImportOperatorOption = None,
     as_json: JsonOption = False,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
@@ -223,48 +229,57 @@ def registers_lines(
         typer.echo(f"  next: {more}")
 
 
-categories_app = typer.Typer(help="State-paid category feeds.", no_args_is_help=True)
+categories_app = typer.Typer(help="State-paid category feeds (R-CAT-1).", no_args_is_help=True)
 
 
 @categories_app.command("import")
 def categories_import(
-    file: Annotated[Path, typer.Argument(help="CSV: iin, category, first, last.", exists=True)],
+    file: Annotated[
+        Path, typer.Argument(help="CSV: iin, category, first, last[, action].", exists=True)
+    ],
     source: Annotated[
         str | None, typer.Option("--source", help="The feed's name (default: the file name).")
     ] = None,
     operator: OperatorOption = None,
     as_json: JsonOption = False,
+    lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Import category periods from a state register's CSV feed (R-CAT-1)."""
+    """Apply a state register's feed: periods keyed by (IIN, category, first month) are added,
+    closed (a last month) or withdrawn (action withdraw); the same feed again changes nothing.
+
+    Exit status: 0 every line taken in, 3 some lines rejected, 1 every line rejected.
+    """
+    who = operator_name(operator, lang)
     try:
         with session() as opened, file.open("rb") as stream:
             report = category_feeds.import_category_feed(
-                opened, stream, source=source or file.name, actor=actor(operator)
+                opened, stream, source=source or file.name, actor=who, channel=CHANNEL
             )
     except ServiceError as error:
-        _refuse(error)
+        _refuse(error, lang)
         return
     if as_json:
         body = {
             "accepted": report.accepted,
             "rejected": report.rejected,
+            "changes": report.changes,
             "lines": [
                 {
                     "line": line.line_no,
+                    "status": line.status.value,
                     "code": line.code,
                     "field": line.field,
                     "message": line.message,
+                    "text": None if line.code is None else error_message(line.code, lang),
                 }
                 for line in report.lines
-                if line.status == "rejected"
+                if line.status != "added"
             ],
         }
         typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
-        return
-    typer.echo(f"{file.name}: {report.accepted} stored, {report.rejected} rejected")
-    for line in report.lines:
-        if line.status == "rejected":
-            typer.echo(f"  line {line.line_no}: {line.code} [{line.field}] {line.message}")
+    else:
+        typer.echo("\n".join(operator_view.feed_lines(file.name, report, lang)))
+    raise typer.Exit(list_exit(report.accepted, report.rejected))
 
 
 temporary_app = typer.Typer(help="Temporary status on documents (R-TMP-1).", no_args_is_help=True)
@@ -289,22 +304,26 @@ def temporary_apply(
     on: Annotated[str | None, typer.Option("--date", help="Submitted on (default today).")] = None,
     channel: Annotated[str, typer.Option("--channel")] = "operator",
     operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Record an application with the documents of the category (SOURCES.md T6)."""
+    """Record an application with the documents of the category (SOURCES.md T6); the same
+    person and category again while it is pending is the same application."""
+    who = operator_name(operator, lang)
+    documents = [_document(d) for d in document]
     try:
         with session() as opened:
-            application = temporary_cases.apply(
+            application, again = temporary_cases.apply_once(
                 opened,
                 iin,
                 category,
-                [_document(d) for d in document],
+                documents,
                 submitted_on=_day(on, "--date"),
                 channel=channel,
-                actor=actor(operator),
+                actor=who,
             )
-            typer.echo(f"application {application.id}: {application.status.value}")
+            typer.echo(operator_view.temporary_applied(application, lang, again=again))
     except ServiceError as error:
-        _refuse(error)
+        _refuse(error, lang)
 
 
 @temporary_app.command("approve")
@@ -314,8 +333,10 @@ def temporary_approve(
         str | None, typer.Option("--date", help="Granted on: today (default) or later.")
     ] = None,
     operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
     """Approve: status for one calendar month from the grant date (today or later)."""
+    who = operator_name(operator, lang)
     try:
         with session() as opened:
             application = temporary_cases.approve(
@@ -323,14 +344,12 @@ def temporary_approve(
                 application_id,
                 granted_on=_day(on, "--date"),
                 today=clock.today(),
-                actor=actor(operator),
+                actor=who,
+                channel=CHANNEL,
             )
-            typer.echo(
-                f"application {application.id}: approved, insured {application.granted_on} "
-                f"to {application.ends_on} (exclusive)"
-            )
+            typer.echo(operator_view.temporary_decided(application, lang))
     except ServiceError as error:
-        _refuse(error)
+        _refuse(error, lang)
 
 
 @temporary_app.command("refuse")
@@ -338,55 +357,116 @@ def temporary_refuse(
     application_id: Annotated[int, typer.Argument()],
     reason: Annotated[str, typer.Option("--reason", help="Told to the applicant.")],
     operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
     """Refuse, with a reason."""
+    who = operator_name(operator, lang)
     try:
         with session() as opened:
-            temporary_cases.refuse(opened, application_id, reason=reason, actor=actor(operator))
-            typer.echo(f"application {application_id}: refused")
+            application = temporary_cases.refuse(
+                opened, application_id, reason=reason, actor=who, channel=CHANNEL
+            )
+            typer.echo(operator_view.temporary_decided(application, lang))
     except ServiceError as error:
-        _refuse(error)
+        _refuse(error, lang)
 
 
 @temporary_app.command("list")
-def temporary_list(operator: OperatorOption = None) -> None:
+def temporary_list(operator: OperatorOption = None, lang: LangOption = DEFAULT_LANGUAGE) -> None:
     """Undecided temporary-status applications, the oldest first (the list is audited)."""
+    who = operator_name(operator, lang)
     try:
         with session() as opened:
-            found = temporary_cases.pending(opened, actor=actor(operator), channel=CHANNEL)
+            found = temporary_cases.pending(opened, actor=who, channel=CHANNEL)
+            for application in found:
+                typer.echo(operator_view.temporary_line(application, lang))
     except ServiceError as error:
-        _refuse(error)
+        _refuse(error, lang)
         return
-    for application in found:
-        typer.echo(
-            f"application {application.id}: {application.iin}, {application.category}, "
-            f"submitted {application.submitted_on} through {application.channel}"
-        )
     if not found:
-        typer.echo("no temporary-status applications to decide")
+        typer.echo(operator_view.no_temporary(lang))
 
 
 refunds_app = typer.Typer(help="Refunds of wrong payments (R-R-1).", no_args_is_help=True)
 
+AmountOption = Annotated[
+    str | None,
+    typer.Option(
+        "--amount",
+        help="An overpayment the Fund cannot price (an employer's): the amount to refund.",
+    ),
+]
+
+
+def _amount(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value.replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        typer.echo(f"--amount: not an amount: {value!r}", err=True)
+        raise typer.Exit(2) from None
+    if not amount.is_finite():
+        typer.echo(f"--amount: not an amount: {value!r}", err=True)
+        raise typer.Exit(2)
+    return amount
+
 
 @refunds_app.command("apply")
 def refunds_apply(
-    payment_id: Annotated[int, typer.Argument()],
+    payment_id: Annotated[int, typer.Argument(help="The payment (osms person IIN lists them).")],
     reason: Annotated[
         str, typer.Option("--reason", help="wrong_period, wrong_year, wrong_iin or overpayment.")
     ],
     on: Annotated[str | None, typer.Option("--date", help="Applied on (default today).")] = None,
     operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Record a refund application; it must be decided within 15 working days."""
+    """Record a refund application, to decide within 15 working days, and show its effect."""
+    who = operator_name(operator, lang)
+    applied_on = _day(on, "--date")
     try:
         with session() as opened:
-            application = refund_cases.apply(
-                opened, payment_id, reason, applied_on=_day(on, "--date"), actor=actor(operator)
+            application, again = refund_cases.apply_once(
+                opened, payment_id, reason, applied_on=applied_on, actor=who, channel=CHANNEL
             )
-            typer.echo(f"refund {application.id}: to decide by {application.due_by}")
+            typer.echo(operator_view.refund_applied(application, lang, again=again))
+            shown = refund_cases.effect(
+                opened,
+                application.id,
+                refunded_on=max(clock.today(), application.applied_on),
+                actor=who,
+                channel=CHANNEL,
+            )
+            typer.echo("\n".join(operator_view.refund_effect_lines(shown, lang)))
     except ServiceError as error:
-        _refuse(error)
+        _refuse(error, lang)
+
+
+@refunds_app.command("show")
+def refunds_show(
+    application_id: Annotated[int, typer.Argument()],
+    on: Annotated[str | None, typer.Option("--date", help="Refunded on (default today).")] = None,
+    amount: AmountOption = None,
+    operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
+) -> None:
+    """What approving the refund would change: the amount returned, the months that become
+    unpaid, the status before and after (R-R-1).  Nothing is decided."""
+    who = operator_name(operator, lang)
+    try:
+        with session() as opened:
+            shown = refund_cases.effect(
+                opened,
+                application_id,
+                refunded_on=_day(on, "--date"),
+                actor=who,
+                channel=CHANNEL,
+                amount=_amount(amount),
+            )
+            typer.echo("\n".join(operator_view.refund_effect_lines(shown, lang)))
+    except ServiceError as error:
+        _refuse(error, lang)
 
 
 @refunds_app.command("approve")
@@ -395,9 +475,13 @@ def refunds_approve(
     on: Annotated[
         str | None, typer.Option("--date", help="Refunded on: today (default) or later.")
     ] = None,
+    amount: AmountOption = None,
     operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Approve: the payment stops counting from the refund date (today or later)."""
+    """Approve: the payment, or an overpayment's surplus, stops counting from the refund date
+    (today or later).  See first what it changes: osms refunds show ID."""
+    who = operator_name(operator, lang)
     try:
         with session() as opened:
             application = refund_cases.approve(
@@ -405,11 +489,13 @@ def refunds_approve(
                 application_id,
                 refunded_on=_day(on, "--date"),
                 today=clock.today(),
-                actor=actor(operator),
+                actor=who,
+                amount=_amount(amount),
+                channel=CHANNEL,
             )
-            typer.echo(f"refund {application.id}: approved, refunded on {application.refunded_on}")
+            typer.echo(operator_view.refund_decided(application, lang))
     except ServiceError as error:
-        _refuse(error)
+        _refuse(error, lang)
 
 
 @refunds_app.command("refuse")
@@ -417,14 +503,18 @@ def refunds_refuse(
     application_id: Annotated[int, typer.Argument()],
     reason: Annotated[str, typer.Option("--reason")],
     operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
     """Refuse, with a reason."""
+    who = operator_name(operator, lang)
     try:
         with session() as opened:
-            refund_cases.refuse(opened, application_id, reason=reason, actor=actor(operator))
-            typer.echo(f"refund {application_id}: refused")
+            application = refund_cases.refuse(
+                opened, application_id, reason=reason, actor=who, channel=CHANNEL
+            )
+            typer.echo(operator_view.refund_decided(application, lang))
     except ServiceError as error:
-        _refuse(error)
+        _refuse(error, lang)
 
 
 @refunds_app.command("list")
@@ -434,10 +524,12 @@ def refunds_list(
     ] = False,
     on: Annotated[str | None, typer.Option("--date", help="Today (default: today).")] = None,
     operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Undecided refund applications, the most urgent first (the list is audited)."""
+    """Undecided refund applications, the most urgent first, with their payment's amount and
+    the working days left to decide (the list is audited)."""
+    who = operator_name(operator, lang)
     today = _day(on, "--date")
-    who = actor(operator)
     try:
         with session() as opened:
             found = (
@@ -445,14 +537,10 @@ def refunds_list(
                 if overdue
                 else refund_cases.pending(opened, actor=who, channel=CHANNEL)
             )
+            for application in found:
+                typer.echo(operator_view.refund_line(application, today, lang))
     except ServiceError as error:
-        _refuse(error)
+        _refuse(error, lang)
         return
-    for application in found:
-        late = " OVERDUE" if application.due_by < today else ""
-        typer.echo(
-            f"refund {application.id}: payment {application.payment_id}, "
-            f"{application.iin}, {application.reason.value}, due by {application.due_by}{late}"
-        )
     if not found:
-        typer.echo("no refund applications to decide")
+        typer.echo(operator_view.no_refunds(lang))

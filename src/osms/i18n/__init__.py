@@ -728,6 +728,37 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
             "Please try again later."
         ),
         "register.duplicate": "This register has already been received.",
+        "temporary.not_a_woman": (
+            "The pregnancy category is for women: by the IIN (its 7th digit) this person is a man."
+        ),
+        "temporary.not_a_child": (
+            "The child category is for children: by the IIN the person turned 18 before this month."
+        ),
+        "temporary.below_pension_age": (
+            "By the IIN the person has not reached pension age: attach the WWII veteran's "
+            "certificate or apply under another category."
+        ),
+        "feed.withdraw_unknown": "The registry holds no such period to withdraw.",
+        "feed.action": "Unknown action: write record (or leave it empty) or withdraw.",
+        "refund.no_surplus": (
+            "The month's payments are not above its amount due: there is no overpayment to refund."
+        ),
+        "refund.amount_required": (
+            "The Fund does not know this month's amount due (an employer's payment): give the "
+            "amount to refund."
+        ),
+        "refund.amount_exceeds_surplus": (
+            "The amount is more than the overpayment: the month must stay paid."
+        ),
+        "refund.amount_whole": (
+            "A wrong payment is refunded whole: an amount is given only for an overpayment."
+        ),
+        "operator.missing": "Name the operator: --operator NAME or the OSMS_OPERATOR setting.",
+        "audit.period_order": "The last day is before the first day.",
+        "feed.not_a_woman": (
+            "The pregnancy category is for women: by the IIN (its 7th digit) this person is a man."
+        ),
+        "refund.amount": "The amount must be greater than zero.",
         "amount.kind": (
             "Unknown payer: choose a self-payer, an individual entrepreneur, an employer, an "
             "employee or the self-employed."

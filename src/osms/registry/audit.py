@@ -12,10 +12,12 @@ nothing is lost (a Decimal never becomes a float):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import insert, select, text
@@ -27,7 +29,15 @@ from osms.registry.errors import RegistryError
 from osms.registry.models import AuditEvent
 from osms.rules.month import Month
 
-__all__ = ["AuditUnavailable", "for_person", "jsonable", "record", "record_lookup"]
+__all__ = [
+    "AuditUnavailable",
+    "door_of",
+    "for_person",
+    "jsonable",
+    "record",
+    "record_lookup",
+    "search",
+]
 
 
 class AuditUnavailable(RegistryError):
@@ -116,6 +126,55 @@ def for_person(session: Session, iin: str, limit: int | None = None) -> list[Aud
         .limit(limit)
     )
     return list(session.scalars(statement))
+
+
+_DOOR = re.compile(r"\bthrough ([\w:./@-]+)")
+
+
+def door_of(event: AuditEvent) -> str | None:
+    """The door an event came through, as its ``why`` names it (``... through api:status``).
+
+    >>> door_of(AuditEvent(why="status asked through api:public"))
+    'api:public'
+    >>> door_of(AuditEvent(why="category feed enbek.csv")) is None
+    True
+    """
+    found = _DOOR.search(event.why or "")
+    return None if found is None else found.group(1)
+
+
+def search(
+    session: Session,
+    *,
+    iin: str | None = None,
+    actor: str | None = None,
+    door: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int | None = None,
+) -> list[AuditEvent]:
+    """Events newest first: about ``iin``, by ``actor``, through ``door`` (its name, or the
+    start of it before ``:``: ``api`` finds ``api:status`` too), at ``start`` ≤ at < ``end``."""
+    statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if iin is not None:
+        statement = statement.where(AuditEvent.iin == iin)
+    if actor is not None:
+        statement = statement.where(AuditEvent.actor == actor)
+    if start is not None:
+        statement = statement.where(AuditEvent.at >= start)
+    if end is not None:
+        statement = statement.where(AuditEvent.at < end)
+    if door is not None:
+        escaped = door.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(AuditEvent.why.like(f"%through {escaped}%", escape="\\"))
+    else:
+        return list(session.scalars(statement.limit(limit)))
+    found = (event for event in session.scalars(statement) if _same_door(door_of(event), door))
+    return list(islice(found, limit))
+
+
+def _same_door(found: str | None, wanted: str) -> bool:
+    return found is not None and (found == wanted or found.startswith(wanted + ":"))
 
 
 def jsonable(value: Any) -> Any:

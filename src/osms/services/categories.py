@@ -168,6 +168,7 @@ def import_category_feed(
     source: str,
     actor: str,
     on: date | None = None,
+    channel: str | None = None,
 ) -> FeedReport:
     """Apply a feed's periods, known from ``on`` (today in Kazakhstan, R-T-4), line by line,
     and audit the import."""
@@ -194,7 +195,7 @@ def import_category_feed(
         actor,
         "categories.import",
         None,
-        f"category feed {source}",
+        f"category feed {source}" + ("" if channel is None else f" through {channel}"),
         {"on": day, **report.changes, "accepted": report.accepted},
     )
     return report

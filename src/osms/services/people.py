@@ -1,18 +1,38 @@
-"""Reading one person's facts by IIN, with the IIN checked first."""
+"""Reading one person's facts by IIN, with the IIN checked first; an operator's file of the
+person (:func:`person_file`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from osms.registry import audit, people
+from osms.registry import categories as category_records
+from osms.registry import refunds as refund_records
+from osms.registry import temporary as temporary_records
 from osms.registry.facts import load_facts
+from osms.registry.models import (
+    ApplicationStatus,
+    AuditEvent,
+    CategoryPeriodRecord,
+    CategoryPeriodVersion,
+    PayerKindPeriod,
+    Payment,
+    Person,
+    RefundApplication,
+    Register,
+    TemporaryApplication,
+)
 from osms.rules import iin as iin_rules
 from osms.rules.errors import RuleError
 from osms.rules.facts import PersonFacts
+from osms.rules.status import Decision, decide
 from osms.services.errors import ServiceError
 
-__all__ = ["checked_iin", "facts_of"]
+__all__ = ["PaymentLine", "PersonFile", "checked_iin", "facts_of", "person_file"]
 
 
 def checked_iin(number: str) -> str:
@@ -35,3 +55,67 @@ def facts_of(session: Session, iin: str, known_on: date | None = None) -> tuple[
     if facts is not None:
         return facts, True
     return PersonFacts(iin=number, birth_date=iin_rules.birth_date(number)), False
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    """One payment of the person with the register that brought it and its approved refund."""
+
+    payment: Payment
+    register: Register | None
+    refund: RefundApplication | None
+
+
+@dataclass(frozen=True)
+class PersonFile:
+    """What an operator sees of one person: the facts, every payment with its id and register,
+    the category periods with their earlier versions, the applications and their decisions,
+    and the latest events of the audit trail about the IIN (RULES.md §11)."""
+
+    iin: str
+    person: Person | None
+    decision: Decision
+    """The status today (R-S-7)."""
+    payer_kinds: list[PayerKindPeriod]
+    payments: list[PaymentLine]
+    categories: list[CategoryPeriodRecord]
+    category_history: list[CategoryPeriodVersion]
+    temporary: list[TemporaryApplication]
+    refunds: list[RefundApplication]
+    events: list[AuditEvent]
+    """The latest events about the IIN, newest first (this look-up among them)."""
+
+
+def person_file(
+    session: Session, iin: str, *, today: date, actor: str, channel: str, recent: int = 20
+) -> PersonFile:
+    """Everything the registry holds about one IIN, for an operator; the look-up is audited
+    (``person.lookup``) before anything is read."""
+    number = checked_iin(iin)
+    try:
+        audit.record_lookup(
+            session, actor, "person.lookup", number, f"person file read through {channel}"
+        )
+    except audit.AuditUnavailable as error:
+        raise ServiceError(error.code, error.message, status=503) from error
+    facts, _ = facts_of(session, number, today)
+    refund_list = refund_records.for_person(session, number)
+    refunded = {r.payment_id: r for r in refund_list if r.status is ApplicationStatus.APPROVED}
+    rows = session.execute(
+        select(Payment, Register)
+        .outerjoin(Register, Register.id == Payment.register_id)
+        .where(Payment.iin == number)
+        .order_by(Payment.period, Payment.id)
+    ).all()
+    return PersonFile(
+        iin=number,
+        person=people.get(session, number),
+        decision=decide(facts, today),
+        payer_kinds=people.payer_kinds(session, number),
+        payments=[PaymentLine(p, r, refunded.get(p.id)) for p, r in rows],
+        categories=category_records.for_person(session, number),
+        category_history=category_records.history_for_person(session, number),
+        temporary=temporary_records.for_person(session, number),
+        refunds=refund_list,
+        events=audit.for_person(session, number, recent),
+    )

@@ -55,6 +55,7 @@ from osms.services.status import record_lookup
 __all__ = [
     "RefundEffect",
     "apply",
+    "apply_once",
     "approve",
     "effect",
     "overdue",
@@ -96,6 +97,22 @@ def apply(
 ) -> RefundApplication:
     """Record an application; the pending one for the same payment and reason if there is
     one (R-R-1)."""
+    application, _ = apply_once(
+        session, payment_id, reason, applied_on=applied_on, actor=actor, channel=channel
+    )
+    return application
+
+
+def apply_once(
+    session: Session,
+    payment_id: int,
+    reason: str,
+    *,
+    applied_on: date,
+    actor: str,
+    channel: str | None = None,
+) -> tuple[RefundApplication, bool]:
+    """:func:`apply`, and whether the application was pending already (the same one)."""
     try:
         why = RefundReason(reason)
     except ValueError:
@@ -126,7 +143,7 @@ def apply(
         + _through(channel),
         {"application": application.id, "payment": payment_id, "due_by": application.due_by},
     )
-    return application
+    return application, again
 
 
 def effect(

@@ -38,7 +38,7 @@ from osms.services.people import facts_of
 from osms.services.settings import DecisionSettings
 from osms.services.status import record_lookup
 
-__all__ = ["apply", "approve", "pending", "refuse"]
+__all__ = ["apply", "apply_once", "approve", "pending", "refuse"]
 
 
 def apply(
@@ -51,6 +51,31 @@ def apply(
     channel: str,
     actor: str,
 ) -> TemporaryApplication:
+    """Record an application; the pending one of the same person and category if there is
+    one (R-TMP-1)."""
+    application, _ = apply_once(
+        session,
+        iin,
+        category_code,
+        documents,
+        submitted_on=submitted_on,
+        channel=channel,
+        actor=actor,
+    )
+    return application
+
+
+def apply_once(
+    session: Session,
+    iin: str,
+    category_code: str,
+    documents: Sequence[Document],
+    *,
+    submitted_on: date,
+    channel: str,
+    actor: str,
+) -> tuple[TemporaryApplication, bool]:
+    """:func:`apply`, and whether the application was pending already (the same one)."""
     facts, _ = facts_of(session, iin)
     try:
         wanted = category(category_code)
@@ -87,7 +112,7 @@ def apply(
             f"the same application (R-TMP-1)",
             {"application": pending.id, "documents": kinds},
         )
-        return pending
+        return pending, True
     if decide(facts, submitted_on).insured:
         raise ServiceError(
             "temporary.already_insured",
@@ -113,7 +138,7 @@ def apply(
         f"temporary status applied for as {wanted.code} through {channel}",
         {"application": application.id, "documents": kinds},
     )
-    return application
+    return application, False
 
 
 def approve(

@@ -16,6 +16,7 @@ route                                                  scope
 ``POST /temporary-applications[/{id}/approve|refuse]``  ``operator``
 ``POST /refund-applications[/{id}/approve|refuse]``     ``operator``
 ``GET  /refund-applications?overdue=``                 ``operator``
+``GET  /refund-applications/{id}/effect``              ``operator``
 =====================================================  ==================================
 """
 

@@ -8,6 +8,8 @@ effect on the decision day (today in Kazakhstan) or later (``<kind>.backdated``,
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Query
@@ -16,20 +18,26 @@ from osms.api.auth import Caller, require
 from osms.api.deps import DbSession, Lang, Today
 from osms.api.v1.common import DateQuery, IdPath, problems
 from osms.api.v1.schemas import (
+    MAX_DATE,
+    MIN_DATE,
     RefundApplication,
     RefundApplicationIn,
     RefundDecisionIn,
+    RefundEffect,
     RefusalIn,
     TemporaryApplication,
     TemporaryApplicationIn,
     TemporaryGrantIn,
 )
+from osms.i18n import error_message
 from osms.registry.temporary import Document
+from osms.rules.status import Decision
 from osms.services import refunds, temporary
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["operators"])
+CHANNEL: Final = "api:operators"
 
 Operator = Annotated[Caller, Depends(require("operator"))]
 _ERRORS: Final = problems(400, 401, 403, 404, 409, 422, 429)
@@ -78,7 +86,12 @@ def approve_temporary(
 ) -> Any:
     granted_on = (body.granted_on if body else None) or today
     return temporary.approve(
-        session, application_id, granted_on=granted_on, today=today, actor=who.actor
+        session,
+        application_id,
+        granted_on=granted_on,
+        today=today,
+        actor=who.actor,
+        channel=CHANNEL,
     )
 
 
@@ -91,7 +104,9 @@ def approve_temporary(
 def refuse_temporary(
     who: Operator, application_id: IdPath, body: RefusalIn, session: DbSession, _lang: Lang
 ) -> Any:
-    return temporary.refuse(session, application_id, reason=body.reason, actor=who.actor)
+    return temporary.refuse(
+        session, application_id, reason=body.reason, actor=who.actor, channel=CHANNEL
+    )
 
 
 @router.post(
@@ -111,6 +126,7 @@ def apply_refund(
         body.reason.value,
         applied_on=body.applied_on or today,
         actor=who.actor,
+        channel=CHANNEL,
     )
 
 
@@ -130,8 +146,77 @@ def approve_refund(
 ) -> Any:
     refunded_on = (body.refunded_on if body else None) or today
     return refunds.approve(
-        session, application_id, refunded_on=refunded_on, today=today, actor=who.actor
+        session,
+        application_id,
+        refunded_on=refunded_on,
+        today=today,
+        actor=who.actor,
+        amount=body.amount if body else None,
+        channel=CHANNEL,
     )
+
+
+def _status(decision: Decision) -> dict[str, Any]:
+    return {
+        "status": decision.status.value,
+        "reason": decision.reason.value,
+        "insured_until": decision.insured_until,
+    }
+
+
+@router.get(
+    "/refund-applications/{application_id}/effect",
+    response_model=RefundEffect,
+    summary="What approving the refund would change, before it is approved",
+    description=(
+        "The amount returned (an overpayment only its surplus above the amount due), the months "
+        "that become unpaid and the status on the refund date before and after, as known on "
+        "that day (R-R-1). Nothing is decided; the look-up is audited."
+    ),
+    responses=problems(401, 403, 404, 422, 429),
+)
+def refund_effect(
+    who: Operator,
+    application_id: IdPath,
+    session: DbSession,
+    today: Today,
+    lang: Lang,
+    refunded_on: Annotated[
+        date | None,
+        Query(ge=MIN_DATE, le=MAX_DATE, description="The refund date (default: today)."),
+    ] = None,
+    amount: Annotated[
+        Decimal | None,
+        Query(
+            gt=0,
+            max_digits=14,
+            decimal_places=2,
+            description="For an overpayment the Fund cannot price: the amount refunded.",
+        ),
+    ] = None,
+) -> Any:
+    shown = refunds.effect(
+        session,
+        application_id,
+        refunded_on=refunded_on or today,
+        actor=who.actor,
+        channel=CHANNEL,
+        amount=amount,
+    )
+    return {
+        "application_id": shown.application.id,
+        "payment_id": shown.payment.id,
+        "iin": shown.application.iin,
+        "reason": shown.application.reason,
+        "refunded_on": shown.refunded_on,
+        "amount": shown.amount,
+        "problem": shown.problem,
+        "problem_text": None if shown.problem is None else error_message(shown.problem, lang),
+        "unpaid_months": [str(month) for month in shown.unpaid_months],
+        "status_before": _status(shown.before),
+        "status_after": _status(shown.after),
+        "loses_status": shown.loses_status,
+    }
 
 
 @router.post(
@@ -143,7 +228,9 @@ def approve_refund(
 def refuse_refund(
     who: Operator, application_id: IdPath, body: RefusalIn, session: DbSession, _lang: Lang
 ) -> Any:
-    return refunds.refuse(session, application_id, reason=body.reason, actor=who.actor)
+    return refunds.refuse(
+        session, application_id, reason=body.reason, actor=who.actor, channel=CHANNEL
+    )
 
 
 @router.get(
@@ -163,5 +250,5 @@ def list_refunds(
     on: DateQuery = None,
 ) -> Any:
     if overdue:
-        return refunds.overdue(session, on or today, actor=who.actor, channel="api:operators")
-    return refunds.pending(session, actor=who.actor, channel="api:operators")
+        return refunds.overdue(session, on or today, actor=who.actor, channel=CHANNEL)
+    return refunds.pending(session, actor=who.actor, channel=CHANNEL)

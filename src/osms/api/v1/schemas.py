@@ -8,6 +8,7 @@ one ``schema`` number a field is only ever added, never renamed or removed.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -32,10 +33,12 @@ __all__ = [
     "RefundApplication",
     "RefundApplicationIn",
     "RefundDecisionIn",
+    "RefundEffect",
     "RefusalIn",
     "RegisterLinesPage",
     "RegisterReport",
     "RegisterSummary",
+    "StatusChange",
     "StatusDetail",
     "TemporaryApplication",
     "TemporaryApplicationIn",
@@ -590,6 +593,17 @@ class RefundApplicationIn(_Model):
 
 class RefundDecisionIn(_Model):
     refunded_on: Day | None = Field(default=None, description="Default: today.")
+    amount: Decimal | None = Field(
+        default=None,
+        gt=0,
+        max_digits=14,
+        decimal_places=2,
+        description=(
+            "Only for an overpayment the Fund cannot price (an employer's payment): the amount "
+            "refunded. Otherwise an overpayment returns its surplus above the amount due and a "
+            "wrong payment all of it (R-R-1)."
+        ),
+    )
 
 
 class RefundApplication(_Model):
@@ -606,6 +620,36 @@ class RefundApplication(_Model):
     decided_at: dt.datetime | None
     refusal_reason: str | None
     refunded_on: dt.date | None
+    refunded_amount: Decimal | None = Field(
+        default=None, description="What the approved refund returned (tenge)."
+    )
+
+
+class StatusChange(_Model):
+    status: str = Field(examples=["insured"])
+    reason: str = Field(examples=["regular"])
+    insured_until: dt.date | None
+
+
+class RefundEffect(_Model):
+    """What approving a refund on ``refunded_on`` changes, as known on that day (R-R-1)."""
+
+    application_id: int
+    payment_id: int
+    iin: Iin
+    reason: RefundReason
+    refunded_on: dt.date
+    amount: Decimal | None = Field(
+        description="What the refund returns; null when it cannot be approved (`problem`)."
+    )
+    problem: str | None = Field(
+        description="`refund.no_surplus` or `refund.amount_required`, else null."
+    )
+    problem_text: str | None = Field(description="The problem in the language asked.")
+    unpaid_months: list[Month] = Field(description="Months covered before and unpaid after.")
+    status_before: StatusChange
+    status_after: StatusChange
+    loses_status: bool
 
 
 class Health(_Model):

@@ -1,0 +1,82 @@
+"""What every operator command shares: who the operator is, the language, the exit statuses.
+
+An operator command names its operator: ``--operator NAME``, else the setting
+``OSMS_OPERATOR``.  Without either it stops with ``operator.missing`` (exit 2): the audit trail
+says who did what, never ``cli:unknown`` (RULES.md §11).
+
+Exit statuses of the commands that take in a list (``osms import``, ``osms categories
+import``):
+
+====  ====================================================================
+0     every line was taken in (booked, or already there)
+1     nothing was taken in: the list was rejected whole, or every line was
+2     the command could not run (a wrong option, an unreadable file, no operator)
+3     part of the list was taken in: some lines were rejected (listed)
+====  ====================================================================
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Final
+
+import typer
+
+from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
+
+__all__ = [
+    "EXIT_ACCEPTED",
+    "EXIT_PARTLY",
+    "EXIT_REJECTED",
+    "EXIT_UNUSABLE",
+    "OPERATOR_ENV",
+    "LangOption",
+    "OperatorOption",
+    "checked_lang",
+    "list_exit",
+    "operator_name",
+]
+
+OPERATOR_ENV: Final = "OSMS_OPERATOR"
+EXIT_ACCEPTED: Final = 0
+EXIT_REJECTED: Final = 1
+EXIT_UNUSABLE: Final = 2
+EXIT_PARTLY: Final = 3
+
+
+def checked_lang(value: str) -> str:
+    """``--lang``: kk, ru or en (exit 2 otherwise)."""
+    if value not in LANGUAGES:
+        typer.echo(f"--lang: one of {', '.join(LANGUAGES)}", err=True)
+        raise typer.Exit(EXIT_UNUSABLE)
+    return value
+
+
+OperatorOption = Annotated[
+    str | None,
+    typer.Option("--operator", help=f"Who acts (required: this option or {OPERATOR_ENV})."),
+]
+LangOption = Annotated[
+    str, typer.Option("--lang", callback=checked_lang, help="kk (default), ru or en.")
+]
+
+
+def operator_name(given: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The operator acting: ``--operator``, else ``OSMS_OPERATOR``; exit 2 when neither."""
+    name = (given or os.environ.get(OPERATOR_ENV) or "").strip()
+    if not name:
+        message = error_message("operator.missing", lang)
+        typer.echo(f"operator.missing: {message}", err=True)
+        raise typer.Exit(EXIT_UNUSABLE)
+    return name
+
+
+def list_exit(accepted: int, rejected: int) -> int:
+    """The exit status of a list taken in line by line (see the module text).
+
+    >>> list_exit(19, 0), list_exit(4, 15), list_exit(0, 19), list_exit(0, 0)
+    (0, 3, 1, 0)
+    """
+    if not rejected:
+        return EXIT_ACCEPTED
+    return EXIT_PARTLY if accepted else EXIT_REJECTED

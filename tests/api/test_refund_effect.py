@@ -1,0 +1,90 @@
+"""Every refund shows what it changes before it is approved, through the API too (R-R-1)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from osms.registry.models import AuditEvent
+from osms.rules.month import Month
+from tests.api.conftest import SQLITE_ONLY, UNPAID, Api, pay
+
+
+def _apply(api: Api, key: str, payment_id: int, reason: str) -> int:
+    applied = api.client.post(
+        "/api/v1/refund-applications",
+        json={"payment_id": payment_id, "reason": reason},
+        headers=api.auth(key),
+    )
+    assert applied.status_code == 201, applied.text
+    return int(applied.json()["id"])
+
+
+def test_the_effect_of_a_refund_and_its_surplus(api: Api) -> None:
+    with api.session() as session, session.begin():
+        [once] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
+        [twice] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 20))
+        [november] = pay(session, UNPAID, Month(2024, 11), Month(2024, 11), date(2024, 11, 4))
+    key = api.key("Operator", ["operator"])
+    decider = api.key("Supervisor", ["operator"])
+
+    wrong = _apply(api, key, november, "wrong_period")
+    effect = api.client.get(
+        f"/api/v1/refund-applications/{wrong}/effect", headers=api.auth(decider)
+    )
+    assert effect.status_code == 200, effect.text
+    body = effect.json()
+    assert (body["amount"], body["problem"], body["unpaid_months"]) == (
+        "4250.00",
+        None,
+        ["2024-11"],
+    )
+    assert body["refunded_on"] == "2025-01-10" and body["iin"] == UNPAID
+
+    surplus = _apply(api, key, twice, "overpayment")
+    shown = api.client.get(
+        f"/api/v1/refund-applications/{surplus}/effect", headers=api.auth(decider)
+    ).json()
+    assert (shown["amount"], shown["unpaid_months"]) == ("4250.00", [])
+    assert shown["status_before"] == shown["status_after"]
+    approved = api.client.post(
+        f"/api/v1/refund-applications/{surplus}/approve", headers=api.auth(decider)
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["refunded_amount"] == "4250.00"
+
+    nothing = _apply(api, key, once, "overpayment")
+    left = api.client.get(
+        f"/api/v1/refund-applications/{nothing}/effect",
+        params={"lang": "ru"},
+        headers=api.auth(decider),
+    ).json()
+    assert (left["amount"], left["problem"]) == (None, "refund.no_surplus")
+    assert left["problem_text"].startswith("Платежи за месяц не превышают сумму к уплате")
+    refused = api.client.post(
+        f"/api/v1/refund-applications/{nothing}/approve", headers=api.auth(decider)
+    )
+    assert (refused.status_code, refused.json()["code"]) == (422, "refund.no_surplus")
+
+    with api.session() as session:
+        shown_events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "refund.effect")
+        ).all()
+    assert [e.actor for e in shown_events] == ["Supervisor"] * 3
+    assert all(e.why.endswith("through api:operators") for e in shown_events)
+
+
+@SQLITE_ONLY
+def test_the_effect_of_an_unknown_application_is_a_problem(api: Api) -> None:
+    key = api.key("Operator", ["operator"])
+    missing = api.client.get("/api/v1/refund-applications/999/effect", headers=api.auth(key))
+    assert (missing.status_code, missing.json()["code"]) == (404, "refund.not_found")
+    bad = api.client.get(
+        "/api/v1/refund-applications/1/effect",
+        params={"amount": "-5"},
+        headers=api.auth(key),
+    )
+    assert bad.status_code == 422
+    public = api.client.get("/api/v1/refund-applications/1/effect")
+    assert public.status_code == 401
