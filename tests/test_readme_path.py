@@ -81,6 +81,8 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(clone: Path, command: str, env: dict[str, str], timeout: int) -> str:
+    # osms import exits 3 for a register it accepted in part (register_mixed.csv's bad lines)
+    allowed = (0, 3) if command.startswith("./dev import") else (0,)
     done = subprocess.run(
         shlex.split(command),
         cwd=clone,
@@ -90,7 +92,7 @@ def _run(clone: Path, command: str, env: dict[str, str], timeout: int) -> str:
         timeout=timeout,
     )
     output = done.stdout + done.stderr
-    assert done.returncode == 0, f"$ {command}\nexit {done.returncode}\n{output}"
+    assert done.returncode in allowed, f"$ {command}\nexit {done.returncode}\n{output}"
     return output
 
 

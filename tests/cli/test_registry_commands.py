@@ -55,7 +55,7 @@ def register(tmp_path: Path) -> Path:
 
 def test_import_books_reports_and_is_idempotent(register: Path) -> None:
     first = runner.invoke(app, ["import", str(register), "--channel", "halyk", "--json"])
-    assert first.exit_code == 0, first.output
+    assert first.exit_code == 3, first.output  # partly accepted: not every line was booked
     body = json.loads(first.output)
     assert (body["accepted"], body["rejected"]) == (12, 1)
     assert body["lines"][0]["code"] == "line.invalid_iin"
@@ -72,6 +72,18 @@ def test_import_needs_a_known_channel(register: Path) -> None:
     unknown = runner.invoke(app, ["import", str(register), "--channel", "anyone"])
     assert unknown.exit_code == 2 and "kazpost" in unknown.output
     assert runner.invoke(app, ["import", str(register), "--sender", "halyk"]).exit_code == 2
+
+
+def test_import_exits_0_only_when_every_line_is_booked(tmp_path: Path) -> None:
+    """The issue: 15 of 19 lines rejected and the command said success."""
+    good = [SampleLine("900515300018", Month(2025, m), Decimal("4250")) for m in range(1, 5)]
+    bad = [SampleLine("900515300019", Month(2025, 5), Decimal("4250"))] * 15
+    statuses = {}
+    for name, lines in (("all", good), ("some", good + bad), ("none", bad)):
+        path = tmp_path / f"{name}.csv"
+        write_csv(path, lines, paid_on=date(2025, 6, 10), payer="900515300018")
+        statuses[name] = runner.invoke(app, ["import", str(path), "--channel", "kaspi"]).exit_code
+    assert statuses == {"all": 0, "some": 3, "none": 1}
 
 
 def test_the_same_list_with_the_channel_in_any_case_is_booked_once(tmp_path: Path) -> None:

@@ -22,7 +22,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from osms import clock
 from osms.cli.context import actor, engine, session
-from osms.cli.operator import LangOption, OperatorOption, list_exit, operator_name
+from osms.cli.operator import (
+    EXIT_ACCEPTED,
+    EXIT_PARTLY,
+    EXIT_REJECTED,
+    LangOption,
+    OperatorOption,
+    list_exit,
+    operator_name,
+)
 from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.intake.booking import (
     BookingReport,
@@ -130,6 +138,9 @@ def import_command(
 
     The same file from the same sender again changes nothing: its summary is printed; read its
     lines with: osms registers lines ID.
+
+    Exit status: 0 every line booked (or booked before), 3 the register partly accepted (its
+    rejected lines listed), 1 the register rejected, 2 the command could not run.
     """
     if register_format not in (None, "mt102", "csv"):
         typer.echo("--format: mt102 or csv", err=True)
@@ -162,8 +173,11 @@ def import_command(
         typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
     else:
         _print_report(file.name, report)
-    if report.status == "rejected":
-        raise typer.Exit(1)
+    raise typer.Exit(_IMPORT_EXIT.get(report.status, EXIT_REJECTED))
+
+
+_IMPORT_EXIT = {"accepted": EXIT_ACCEPTED, "partially_accepted": EXIT_PARTLY}
+"""``osms import``: 0 every line booked (or booked before), 3 partly accepted, 1 rejected."""
 
 
 def _print_report(name: str, report: BookingReport) -> None:
