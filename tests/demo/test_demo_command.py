@@ -143,7 +143,7 @@ def test_a_demo_of_another_day_is_set_aside_and_todays_built(tmp_path: Path) -> 
         f"{database} held a demo built for 22.11.2026, not {today:%d.%m.%Y}: moved to {previous}"
         in run.output
     )
-    assert "Demo registry built for" in run.output
+    assert f"Demo registry built: {PEOPLE} people" in run.output
     for path, day in ((database, today), (previous, date(2026, 11, 22))):
         engine = make_engine(f"sqlite:///{path}")
         held = built_demo(engine)

@@ -78,10 +78,10 @@ def _print_summary(
     key: str,
     serve: bool,
 ) -> None:
-    what = "is already built" if summary.already_built else "built"
+    what = "already built" if summary.already_built else "built"
     typer.echo(
-        f"Demo registry {what} for {summary.today:%d.%m.%Y}: {summary.people:,} people, "
-        f"{summary.payments:,} payments."
+        f"Demo registry {what}: {summary.people:,} people, {summary.payments:,} payments, "
+        f"for {summary.today:%d.%m.%Y}."
     )
     booking = summary.booking
     typer.echo(
@@ -95,7 +95,7 @@ def _print_summary(
             f"  {count:6,}  {label(lang, 'status', status)} — {label(lang, 'reason', reason)}"
         )
     typer.echo("")
-    typer.echo(f"IINs to try (their answer on {summary.today:%d.%m.%Y}):")
+    typer.echo("IINs to try:")
     for profile in TRY:
         line = _example_line(summary, profile, lang)
         if line is not None:
