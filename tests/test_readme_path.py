@@ -93,6 +93,7 @@ def _run(clone: Path, command: str, env: dict[str, str], timeout: int) -> str:
     )
     output = done.stdout + done.stderr
     assert done.returncode in allowed, f"$ {command}\nexit {done.returncode}\n{output}"
+    assert done.returncode == 0 or "partially_accepted" in output, output
     return output
 
 
