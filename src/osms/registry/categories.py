@@ -19,6 +19,7 @@ from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from osms.registry.columns import utc_now
@@ -100,8 +101,13 @@ def record(
             source=source,
             known_from=on if was_withdrawn else None,
         )
-        session.add(period)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(period)
+        except IntegrityError:  # recorded meanwhile by another import (the unique key)?
+            if current(session, iin, category, first) is None:
+                raise
+            return record(session, iin, category, first, last, source=source, on=on)
         return Outcome(Change.ADDED, period)
     if existing.last_period == last:
         return Outcome(Change.UNCHANGED, existing)
