@@ -94,9 +94,10 @@ def test_the_calculator_with_payment_plans(api: Api) -> None:
 
 
 def test_a_clinic_asks_about_a_past_visit_as_known_today(api: Api) -> None:
-    """Paid on 3 February for January onwards: unknown on the visit, known today (R-S-0)."""
+    """Paid on 9 January for the year ahead (a prepaid block, R-S-4), credited on the 14th:
+    unknown on the visit of the 10th, known today (R-S-0)."""
     with api.session() as session, session.begin():
-        pay(session, UNKNOWN, Month(2025, 1), Month(2025, 12), date(2025, 2, 3))
+        pay(session, UNKNOWN, Month(2025, 1), Month(2025, 12), date(2025, 1, 9))
     clinic = api.key("Clinic 7", ["status:read"])
     visit = {"date": "2025-01-10"}
     then = api.client.get(f"/api/v1/status/{UNKNOWN}", params=visit, headers=api.auth(clinic))
