@@ -52,12 +52,12 @@ def _person(name: str, person: dict[str, object], payments: list[dict[str, objec
 PEOPLE: tuple[Person, ...] = (
     _person(
         "self_payer",
-        {"iin": "900515300018"},
+        {"iin": "900515301006"},
         [{"periods": "2025-11..2026-11", "paid_on": "2026-11-02", "payer": RELATIVE}],
     ),
     _person(
         "grace",  # paid through August: September - November unpaid, the last grace month
-        {"iin": "850312401235"},
+        {"iin": "850312401007"},
         [{"periods": "2025-09..2026-08", "paid_on": "2025-09-03", "payer": RELATIVE}],
     ),
     _person(

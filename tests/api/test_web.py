@@ -19,18 +19,33 @@ from sqlalchemy import Engine, select
 
 from osms.api.app import create_app
 from osms.api.settings import ApiSettings
-from osms.api.web.messages import BAD_DATE, NO_OPTION, TOO_MANY, UNREGISTERED, WEB_MESSAGES
+from osms.api.web.messages import (
+    BAD_DATE,
+    DEMO,
+    NO_OPTION,
+    NO_RECORDS_TITLE,
+    PRIVACY_HIDDEN,
+    PRIVACY_RECORDED,
+    PRIVACY_SHORT,
+    TOO_MANY,
+    WEB_MESSAGES,
+)
 from osms.api.web.pages import ACTOR
 from osms.i18n import CARD, error_message, format_date, format_money, label, month_name, t
+from osms.registry import audit
 from osms.registry.db import make_session_factory
 from osms.registry.models import AuditEvent
 from osms.rules.calculator import FUND, calculate
 from osms.rules.month import Month
+from osms.rules.status import decide
 from osms.scenarios.facts_file import parse_facts
+from osms.views.public import FUND_NAMES, NO_RECORDS, beneficiary
+from tests.api.public_people import ON, PEOPLE, Person, leaks, private_words
 
 PREPAID = "900515300018"  # seed: prepaid 2022-10 … 2023-09 on 2022-10-17
 PENDING = "850312401235"  # paid June 2024 on 3 June: credited on the 3rd working day
 CHILD = "150101600018"  # not in the registry: insured as a child on the IIN alone
+UNKNOWN = "800101300096"  # not in the registry: an adult, "no records yet"
 
 PREPAID_FACTS = parse_facts(
     {"iin": PREPAID}, [{"periods": "2022-10..2023-09", "paid_on": "2022-10-17"}]
@@ -136,16 +151,17 @@ def test_an_insured_card_in_each_language(client: TestClient, lang: str, word: s
     text = text_of(html)
     assert html_lang(html) == lang
     assert 'class="card card--insured"' in html
-    assert f'<p class="card__status" id="status-word">{word}</p>' in html
+    assert f'<h2 class="card__status" id="status-word">{word}</h2>' in html
     assert label(lang, "reason", "prepaid") in text
     assert t(lang, "Insured until {date}", date=date(2023, 12, 31)) in text
     assert t(lang, "Status on {date}", date=date(2022, 10, 20)) in text
     assert t(lang, "No debt") in text
-    for heading in ("Why", "Debt", "Payments of the last 12 months"):
+    for heading in ("Why", "Debt"):
         assert t(lang, heading) in text
     assert t(lang, "Status ends next month: pay now to keep it") not in text
-    assert rows(html, "cover") == 12
-    assert month_name(Month(2022, 10), lang) in text
+    # RULES.md §11: the public page shows no payments at all
+    assert t(lang, "Payments of the last 12 months") not in text
+    assert 'id="payments"' not in html and rows(html, "cover") == 0
     assert f'href="/calculator?iin={PREPAID}&amp;lang={lang}&amp;date=2022-10-20"' in html
 
 
@@ -158,7 +174,7 @@ def test_the_last_grace_month_is_amber_with_the_funds_warning(client: TestClient
     assert t("ru", "Status ends next month: pay now to keep it") in text
     assert "Со следующего месяца статус прекратится" in text
     assert t("ru", "Insured until {date}", date=date(2023, 12, 31)) in text
-    assert rows(html, "cover--unpaid") == 3
+    assert rows(html, "debt__month") == 3
 
 
 def test_an_uninsured_card_with_its_debts_and_why(client: TestClient) -> None:
@@ -178,30 +194,45 @@ def test_an_uninsured_card_with_its_debts_and_why(client: TestClient) -> None:
     # the why: the engine's own explanation (R-S-8), one item per finding
     assert 'data-rule="R-S-5"' in html
     assert "ЖЕҢІЛДІКТІ" not in text  # no grace here
-    assert rows(html, "cover--self") == 8  # Feb - Sep 2023 of the last 12 months
-    assert rows(html, "cover--unpaid") == 4
+    assert rows(html, "debt__month") == 4
+    assert rows(html, "cover") == 0  # no payments table
 
 
-def test_pending_payments_count_from_their_credit_date(client: TestClient) -> None:
+def test_payments_not_yet_credited_are_not_shown_to_the_public(client: TestClient) -> None:
     html = client.get(f"/?iin={PENDING}&date=2024-06-04&lang=en").text
     text = text_of(html)
-    assert t("en", "Payments not yet credited") in text
-    assert "counts from" in text
-    assert format_date(date(2024, 6, 6), "en") in text  # 3 June + 3 working days
+    assert 'id="card"' in html
+    assert t("en", "Payments not yet credited") not in text
+    assert "counts from" not in text
+    assert format_date(date(2024, 6, 3), "en") not in text  # the day it was paid
 
 
-def test_an_iin_the_registry_does_not_know_is_answered_on_the_iin_alone(
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_an_iin_the_registry_does_not_know_is_no_records_yet_never_a_debtor(
+    client: TestClient, lang: str
+) -> None:
+    """RULES.md §11: "no records yet; payments appear within 3 working days"."""
+    response = client.get(f"/?iin={UNKNOWN}&date=2025-01-10&lang={lang}")
+    assert response.status_code == 200
+    html, text = response.text, text_of(response.text)
+    assert 'class="card card--unknown"' in html
+    assert "card--uninsured" not in html and 'aria-invalid="true"' not in html
+    assert t(lang, NO_RECORDS_TITLE) in text
+    assert t(lang, NO_RECORDS) in text and "1414" in text
+    assert label(lang, "status", "uninsured").upper() not in text
+    assert t(lang, "Debt") not in text and t(lang, "Total debt") not in text
+
+
+def test_a_child_the_registry_does_not_know_is_insured_without_naming_the_category(
     client: TestClient,
 ) -> None:
     html = client.get(f"/?iin={CHILD}&date=2025-01-10&lang=ru").text
     text = text_of(html)
     assert 'class="card card--insured"' in html
-    assert label("ru", "category", "child") in text
-    assert label("ru", "reason", "category") in text
-    assert 'id="unregistered"' in html
-    assert t("ru", UNREGISTERED) in text
-    registered = client.get(f"/?iin={PREPAID}&date=2022-10-20&lang=ru").text
-    assert 'id="unregistered"' not in registered
+    assert label("ru", "reason", "category") in text  # «Льготная категория»
+    for lang in ("kk", "ru", "en"):
+        assert label(lang, "category", "child") not in text
+    assert "Взносы за январь 2025 платит государство." in text
 
 
 def test_a_lookup_is_audited_as_the_web_site(client: TestClient, engine: Engine) -> None:
@@ -246,6 +277,7 @@ def test_a_malformed_iin_gets_the_form_again_with_the_reason(
     assert 'aria-invalid="true"' in html
     assert f'name="iin" type="text" value="{number}"' in html
     assert 'id="card"' not in html
+    assert "<h1" in html
 
 
 @SQLITE_ONLY
@@ -261,6 +293,11 @@ def test_a_malformed_date_is_refused_politely(client: TestClient) -> None:
     response = client.get("/", params={"iin": PREPAID, "date": "2024-13-01", "lang": "en"})
     assert response.status_code == 422
     assert t("en", BAD_DATE) in text_of(response.text)
+    date_input = re.search(r'<input class="check__date"[^>]*>', response.text)
+    iin_input = re.search(r'<input class="check__input"[^>]*>', response.text)
+    assert date_input is not None and iin_input is not None
+    assert 'aria-invalid="true"' in date_input.group(0)  # the date is wrong, not the IIN
+    assert "aria-invalid" not in iin_input.group(0)
 
 
 @SQLITE_ONLY
@@ -277,7 +314,13 @@ def test_the_form_works_as_a_plain_get(client: TestClient) -> None:
     """What a browser without JavaScript sends when the form is submitted."""
     form = client.get("/?lang=ru&date=2024-01-15").text
     assert '<input type="hidden" name="lang" value="ru">' in form
-    assert '<input type="hidden" name="date" value="2024-01-15">' in form
+    # the date is a field of the form (a date picker), carrying the date asked
+    assert re.search(
+        r'<input class="check__date" id="date" name="date" type="date"\s+'
+        r'value="2024-01-15"',
+        form,
+    )
+    assert '<label class="check__label check__label--small" for="date">' in form
     submitted = client.get(
         "/status", params={"iin": "9005 1530 0018", "lang": "ru", "date": "2024-01-15"}
     )
@@ -351,7 +394,7 @@ def test_the_payment_plan_has_one_line_per_month_and_the_funds_details(
     for word in ("Payment details", "Beneficiary", "IIK", "BIN", "BIC", "KNP"):
         assert t(lang, word) in text
     assert FUND.iik == "KZ92009MEDS368609103"
-    for value in (FUND.iik, FUND.bin, FUND.bic, FUND.beneficiary):
+    for value in (FUND.iik, FUND.bin, FUND.bic, beneficiary(lang)):
         assert value in text
     note = "Pay each month as a separate payment and give the IIN, the month and the year."
     assert t(lang, note) in text
@@ -396,6 +439,8 @@ def test_looking_up_iins_is_limited_per_address_like_the_public_check(engine: En
         assert refused.headers["retry-after"] == "30"
         assert t("ru", TOO_MANY) in text_of(refused.text)
         assert f'value="{CHILD}"' in refused.text  # the form again, filled in
+        assert 'aria-invalid="true"' not in refused.text  # the IIN is not what is wrong
+        assert 'role="alert"' in refused.text
         now[0] = 30.0
         assert client.get(f"/status?iin={CHILD}&date=2025-01-10").status_code == 200
 
@@ -403,3 +448,110 @@ def test_looking_up_iins_is_limited_per_address_like_the_public_check(engine: En
 def test_the_new_messages_are_listed_for_the_catalogs() -> None:
     assert len(set(WEB_MESSAGES)) == len(WEB_MESSAGES)
     assert not set(WEB_MESSAGES) & set(CARD)
+
+
+# -- the Fund, the privacy notice, the demo banner ------------------------------------------
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_every_page_names_the_fund_its_contacts_and_has_a_heading(
+    client: TestClient, lang: str
+) -> None:
+    for path in (
+        "/",
+        f"/status?iin={PREPAID}&date=2024-01-15",
+        f"/status?iin={UNKNOWN}&date=2024-01-15",
+        f"/calculator?iin={PREPAID}&date=2024-01-15",
+        f"/plan?iin={PREPAID}&date=2024-01-15",
+        f"/plan?iin={PREPAID}&date=2024-01-15&option=nothing",
+        "/status?iin=900515300019",
+        "/privacy",
+    ):
+        response = client.get(path, params={"lang": lang})
+        html, text = response.text, text_of(response.text)
+        assert html.count("<h1") == 1, path
+        assert FUND_NAMES[lang] in text, path
+        assert 'href="tel:1414"' in html and 'href="https://fms.kz/"' in html, path
+        assert t(lang, "Call centre {number}", number="1414") in text
+        assert f'href="/privacy?lang={lang}' in html, path
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_privacy_notice_says_what_is_shown_and_that_look_ups_are_recorded(
+    client: TestClient, lang: str
+) -> None:
+    response = client.get("/privacy", params={"lang": lang})
+    assert response.status_code == 200
+    text = text_of(response.text)
+    assert t(lang, PRIVACY_HIDDEN) in text and t(lang, PRIVACY_RECORDED) in text
+    form = text_of(client.get("/", params={"lang": lang}).text)
+    assert t(lang, PRIVACY_SHORT) in form
+
+
+def test_the_fund_names_itself_in_each_language() -> None:
+    assert FUND_NAMES == {
+        "kk": "Әлеуметтік медициналық сақтандыру қоры (ӘМСҚ)",
+        "ru": "Фонд социального медицинского страхования (ФСМС)",
+        "en": "Social Health Insurance Fund",
+    }
+    assert beneficiary("en") == "NJSC State Corporation “Government for Citizens”"
+    assert beneficiary("ru") == "НАО «Государственная корпорация «Правительство для граждан»»"
+    assert "«Азаматтарға арналған үкімет» мемлекеттік корпорациясы» КЕАҚ" in beneficiary("kk")
+
+
+@SQLITE_ONLY
+def test_the_demo_banner_follows_osms_demo_else_the_demo_builds_marker(engine: Engine) -> None:
+    def banner(settings: ApiSettings) -> bool:
+        with TestClient(create_app(engine, settings)) as client:
+            html = client.get("/?lang=en").text
+        return 'id="demo"' in html and t("en", DEMO) in text_of(html)
+
+    assert not banner(ApiSettings())  # a registry without the demo build's marker
+    assert banner(ApiSettings(demo=True))
+    with make_session_factory(engine)() as session, session.begin():
+        audit.record(session, "osms demo", "demo.build", None, "synthetic", {"seed": 1})
+    assert banner(ApiSettings())
+    assert not banner(ApiSettings(demo=False))
+    assert ApiSettings.from_env({"OSMS_DEMO": "1"}).demo is True
+    assert ApiSettings.from_env({"OSMS_DEMO": "0"}).demo is False
+    assert ApiSettings.from_env({}).demo is None
+    with pytest.raises(ValueError, match="OSMS_DEMO"):
+        ApiSettings.from_env({"OSMS_DEMO": "maybe"})
+
+
+# -- every kind of person: the page shows nothing personal (RULES.md §11) --------------------
+
+
+@pytest.fixture
+def everyone(engine: Engine, store_facts: Callable[..., None]) -> Iterator[TestClient]:
+    with make_session_factory(engine)() as session, session.begin():
+        for person in PEOPLE:
+            if person.facts is not None:
+                store_facts(session, person.facts)
+    settings = ApiSettings(public_rate_limit_per_minute=10_000)
+    with TestClient(create_app(engine, settings)) as opened:
+        yield opened
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("person", PEOPLE, ids=[p.name for p in PEOPLE])
+def test_the_page_shows_nothing_personal(everyone: TestClient, person: Person) -> None:
+    decision = decide(person.decided_facts(), ON)
+    for lang in ("kk", "ru", "en"):
+        words = private_words(person, decision, lang)
+        # the calculator and the plan say the same in every language: asked in one
+        paths = ("/status", "/calculator", "/plan") if lang == "ru" else ("/status",)
+        for path in paths:
+            response = everyone.get(path, params={"iin": person.iin, "date": ON, "lang": lang})
+            assert response.status_code in (200, 404), (path, response.status_code)
+            text = text_of(response.text)
+            assert leaks(text, words) == [], (lang, path)
+            assert "data-category" not in response.text
+            if path != "/status":
+                continue
+            if person.known or decision.insured:
+                assert label(lang, "status", decision.status.value).upper() in text
+            else:
+                assert t(lang, NO_RECORDS) in text

@@ -15,6 +15,7 @@ from osms.bot import create_dispatcher
 from osms.i18n import LANGUAGES, format_money, t
 from osms.registry.models import AuditEvent, BotSubscription
 from osms.rules.month import Month
+from osms.views.public import NO_RECORDS
 from tests.bot.conftest import (
     GRACE,
     TODAY,
@@ -122,16 +123,20 @@ def test_the_language_is_remembered_per_chat_and_kazakh_is_the_default(
 
 
 @sqlite_only
-def test_an_unknown_valid_iin_is_answered(conversation: Conversation) -> None:
+def test_an_unknown_valid_iin_is_answered_as_unknown_never_as_a_debtor(
+    conversation: Conversation,
+) -> None:
+    """RULES.md §11: "no records yet; payments appear within 3 working days"."""
     text = conversation.reply(BOLAT, UNKNOWN).text
     assert f"ЖСН {UNKNOWN}" in text
-    assert "САҚТАНДЫРЫЛМАҒАН (Берешек)" in text
-    assert "Берешек сомасы" in text
+    assert t("kk", NO_RECORDS) in text
+    assert "САҚТАНДЫРЫЛМАҒАН" not in text and "Берешек" not in text
     conversation.press(BOLAT, "lang:en")
     english = conversation.reply(BOLAT, UNKNOWN).text
-    assert "Status: NOT INSURED (Debt)" in english
-    assert "The registry has no records for this IIN" in english
-    assert "Pay 12 months from" in english  # what to pay, recommended
+    assert t("en", NO_RECORDS) in english and "within 3 working days" in english
+    assert "1414" in english
+    assert "NOT INSURED" not in english and "Debt" not in english
+    assert "Pay 12 months from" not in english  # no calculator as if it were a debtor's
 
 
 @sqlite_only

@@ -9,6 +9,9 @@ environment                 meaning                                             
 ``OSMS_TRUSTED_PROXIES``    reverse proxies whose ``X-Forwarded-For`` is          (none)
                             believed: addresses or CIDR networks, separated by
                             commas or spaces (e.g. ``127.0.0.1,10.0.0.0/8``)
+``OSMS_DEMO``               the citizen page says its data are synthetic: ``1``   (auto)
+                            (yes) or ``0`` (no); unset, it says so when the
+                            registry holds the demo build's marker (``osms demo``)
 ==========================  ====================================================  =========
 
 With no trusted proxy (the default) the connection's peer is the client: ``X-Forwarded-For``
@@ -35,6 +38,10 @@ __all__ = ["ApiSettings", "kazakhstan_today"]
 PUBLIC_RATE_LIMIT_ENV = "OSMS_PUBLIC_RATE_LIMIT"
 MAX_REGISTER_MB_ENV = "OSMS_MAX_REGISTER_MB"
 TRUSTED_PROXIES_ENV = "OSMS_TRUSTED_PROXIES"
+DEMO_ENV = "OSMS_DEMO"
+
+_YES = frozenset({"1", "true", "yes", "on"})
+_NO = frozenset({"0", "false", "no", "off"})
 
 
 def kazakhstan_today() -> date:
@@ -53,6 +60,18 @@ def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")
     return value
+
+
+def _switch(environ: Mapping[str, str], name: str) -> bool | None:
+    """``1``/``0`` (also true/false, yes/no, on/off); unset or empty: None."""
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return None
+    if raw in _YES:
+        return True
+    if raw in _NO:
+        return False
+    raise ValueError(f"{name} must be 1 or 0, got {raw!r}")
 
 
 def _networks(environ: Mapping[str, str], name: str) -> tuple[Network, ...]:
@@ -76,6 +95,9 @@ class ApiSettings:
     """Seconds, for the rate limits (tests move it by hand)."""
     trusted_proxies: tuple[Network, ...] = ()
     """Peers whose ``X-Forwarded-For`` names the client; none: the peer is the client."""
+    demo: bool | None = None
+    """The page's demo banner (synthetic data); None: shown when the registry holds the
+    marker of ``osms demo``'s build."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiSettings:
@@ -84,4 +106,5 @@ class ApiSettings:
             public_rate_limit_per_minute=_positive(env, PUBLIC_RATE_LIMIT_ENV, 60),
             max_register_bytes=_positive(env, MAX_REGISTER_MB_ENV, 64) << 20,
             trusted_proxies=_networks(env, TRUSTED_PROXIES_ENV),
+            demo=_switch(env, DEMO_ENV),
         )

@@ -53,13 +53,17 @@ def actor(chat_id: int) -> str:
 
 
 def look_up(context: BotContext, chat_id: int, iin: str) -> Lookup:
-    """Status, debts and, when uninsured, in debt or in the last grace month, what to pay."""
+    """Status, debts and, when uninsured, in debt or in the last grace month, what to pay.
+
+    An IIN the registry does not know and the rules do not insure is answered "no records
+    yet" (RULES.md §11): no calculator is offered as if it were a debtor's."""
     on = context.today()
     with context.session_factory() as session, session.begin():
         answer = status_of(session, iin, on, actor=actor(chat_id), channel=CHANNEL)
         decision = answer.decision
         calc = None
-        if not decision.insured or decision.debt_months or decision.loses_status_next_month:
+        owes = not decision.insured or decision.debt_months or decision.loses_status_next_month
+        if owes and (answer.registered or decision.insured):
             calc = calculator_for(session, decision.iin, on, actor=actor(chat_id), channel=CHANNEL)
         return Lookup(answer, calc)
 

@@ -1,7 +1,10 @@
 """What the bot writes: chat-sized messages and keyboards, in Kazakh, Russian or English.
 
 Every word comes from the gettext catalogs (:mod:`osms.i18n`); nothing here decides anything.
-The texts are plain (no parse mode), so that no IIN, name or amount needs escaping.
+The texts are plain (no parse mode), so that no IIN, name or amount needs escaping.  Anyone
+may send any IIN: a status answer is the public view (:mod:`osms.views.public`, RULES.md
+§11) — a state-paid category only as such, no payment, no employer or pending month, no payer
+— and an IIN the registry does not know gets "no records yet", never a debtor's answer.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 
 from osms.i18n import (
     LANGUAGES,
-    explain,
     format_money,
     label,
     month_name,
@@ -23,6 +25,8 @@ from osms.i18n import (
 from osms.rules.calculator import Calculation, Option
 from osms.rules.facts import KNP
 from osms.rules.status import DebtMonth, Decision
+from osms.views import public
+from osms.views.public import NO_RECORDS, PublicStatus, beneficiary, explain_public, public_status
 
 __all__ = [
     "BANK_APPS",
@@ -45,7 +49,7 @@ __all__ = [
     "unsubscribed_message",
 ]
 
-CALL_CENTRE: Final = "1414"
+CALL_CENTRE: Final = public.CALL_CENTRE
 """The Fund's call centre since 2023 (SOURCES.md R5.1, §12 Q13; 1406 in older leaflets)."""
 
 SITES: Final[tuple[str, ...]] = ("msqory.kz", "fms.kz")
@@ -67,9 +71,6 @@ _SEPARATE_PAYMENTS: Final = (
 )
 _STATUS_APPEARS: Final = "Status appears within 3 working days after payment."
 _ENDS_NEXT_MONTH: Final = "Status ends next month: pay now to keep it"
-_NOT_REGISTERED: Final = (
-    "The registry has no records for this IIN: the status is decided on the IIN alone."
-)
 
 _COMMANDS: Final[tuple[tuple[str, str, bool], ...]] = (
     ("start", "choose the language", False),
@@ -86,7 +87,7 @@ MESSAGES: Final[tuple[str, ...]] = (
     _SEND_IIN,
     "Write the IIN after the command: {example}",
     "Something went wrong, please try again later.",
-    _NOT_REGISTERED,
+    NO_RECORDS,
     "Remind me",
     "You will be warned here when the status of IIN {iin} is about to end.",
     "Warnings for IIN {iin} are turned off.",
@@ -147,12 +148,10 @@ def unexpected_error_message(lang: str) -> str:
 # -- status ------------------------------------------------------------------------------------
 
 
-def _status_line(decision: Decision, lang: str) -> str:
-    status = label(lang, "status", decision.status.value).upper()
-    reason = label(lang, "reason", decision.reason.value)
-    if decision.category:
-        reason += f": {label(lang, 'category', decision.category)}"
-    return f"{t(lang, 'Status')}: {status} ({reason})"
+def _status_line(view: PublicStatus, lang: str) -> str:
+    """Status and reason; a state-paid category is never named (RULES.md §11)."""
+    status = label(lang, "status", view.status.value).upper()
+    return f"{t(lang, 'Status')}: {status} ({public.reason_label(view, lang)})"
 
 
 def _debt_lines(debts: Sequence[DebtMonth], lang: str) -> list[str]:
@@ -173,26 +172,26 @@ def _option_line(option: Option, lang: str) -> str:
 def status_message(
     decision: Decision, lang: str, *, registered: bool, calculation: Calculation | None = None
 ) -> str:
-    """The answer to an IIN: status and reason, insured until, the warning, the debt months
-    with their amounts and total, and the recommended way to pay (RULES.md §11)."""
-    lines = [
-        f"{t(lang, 'IIN')} {decision.iin} · {t(lang, 'Status on {date}', date=decision.on)}",
-        _status_line(decision, lang),
-    ]
-    if decision.insured_until is not None:
-        lines.append(t(lang, "Insured until {date}", date=decision.insured_until))
-    if decision.loses_status_next_month:
+    """The answer to an IIN (the public view, RULES.md §11): status and reason, insured until,
+    the warning, why, the debt months with their amounts and total, and the recommended way
+    to pay.  An IIN the registry does not know and the rules do not insure: "no records yet"."""
+    view = public_status(decision, known=registered)
+    lines = [f"{t(lang, 'IIN')} {view.iin} · {t(lang, 'Status on {date}', date=view.on)}"]
+    if view.no_records:
+        lines.append(t(lang, NO_RECORDS))
+        return "\n".join(lines)
+    lines.append(_status_line(view, lang))
+    if view.insured_until is not None:
+        lines.append(t(lang, "Insured until {date}", date=view.insured_until))
+    if view.loses_status_next_month:
         lines.append("⚠ " + t(lang, _ENDS_NEXT_MONTH))
-    if not registered:
-        lines.append(t(lang, _NOT_REGISTERED))
-    findings = decision.findings
-    if findings:
+    if view.why:
         lines.append("")
         lines.append(t(lang, "Why") + ":")
-        lines.extend(f"• {explain(f, lang)}" for f in findings)
+        lines.extend(f"• {explain_public(f, lang)}" for f in view.why)
     lines.append("")
-    if decision.debt_months:
-        lines.extend(_debt_lines(decision.debt_months, lang))
+    if view.debt_months:
+        lines.extend(_debt_lines(view.debt_months, lang))
     else:
         lines.append(t(lang, "No debt"))
     if calculation is not None and calculation.recommended is not None:
@@ -257,7 +256,7 @@ def calculation_message(calc: Calculation, lang: str) -> str:
     lines.append(f"{t(lang, 'KNP')} {knp} — {label(lang, 'knp', knp)}")
     lines.append("")
     lines.append(t(lang, "Payment details") + ":")
-    lines.append(f"{t(lang, 'Beneficiary')}: {calc.fund.beneficiary}")
+    lines.append(f"{t(lang, 'Beneficiary')}: {beneficiary(lang)}")
     lines.append(f"{t(lang, 'IIK')}: {calc.fund.iik}")
     lines.append(f"{t(lang, 'BIN')}: {calc.fund.bin}")
     lines.append(f"{t(lang, 'BIC')}: {calc.fund.bic}")

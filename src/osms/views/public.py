@@ -51,12 +51,11 @@ FUND_SITE: Final = "fms.kz"
 """The Fund's site (SOURCES.md R5.1)."""
 
 FUND_NAMES: Final = {
-    "kk": ("ӘМСҚ", "Әлеуметтік медициналық сақтандыру қоры"),
-    "ru": ("ФСМС", "Фонд социального медицинского страхования"),
-    "en": ("SHIF", "Social Health Insurance Fund"),
+    "kk": "Әлеуметтік медициналық сақтандыру қоры (ӘМСҚ)",
+    "ru": "Фонд социального медицинского страхования (ФСМС)",
+    "en": "Social Health Insurance Fund",
 }
-"""The Fund's short and full names in each language (RULES.md §1): proper names, not
-catalog messages."""
+"""The Fund's name in each language (RULES.md §1): proper names, not catalog messages."""
 
 NO_RECORDS: Final = (
     "The registry has no payment and no state-paid category for this IIN yet. If you paid "

@@ -1,9 +1,12 @@
-"""The citizen page's routes: the IIN form, the status card, the calculator, the payment plan.
+"""The citizen page's routes: the IIN form, the status card, the calculator, the payment plan,
+the privacy notice.
 
 Each route parses its query, calls one service and renders (RULES.md §6, §7, §11).  All are
 plain GET forms and links: nothing needs JavaScript.  A look-up by IIN takes a token from the
 same per-address bucket as the API's public check (``osms.api.ratelimit``), so that the page
-is no way round it for walking through IINs.
+is no way round it for walking through IINs.  The status card is the public view
+(:mod:`osms.views.public`): a state-paid category only as such, no payment, no employer or
+pending month, no payer; an IIN the registry does not know is "no records yet".
 """
 
 from __future__ import annotations
@@ -25,9 +28,9 @@ from osms.api.web.messages import DATE_OUT_OF_RANGE, NO_OPTION, TOO_MANY
 from osms.api.web.rendering import Page, render
 from osms.i18n import error_message, label, t
 from osms.rules.errors import RuleError
-from osms.rules.status import Decision
 from osms.services.errors import ServiceError
 from osms.services.status import calculator_for, status_of
+from osms.views.public import PublicStatus, public_status, reason_label
 
 __all__ = ["ACTOR", "CHANNEL", "router", "tone"]
 
@@ -46,12 +49,15 @@ _ECHO_LIMIT: Final = 64
 """At most this much of a refused IIN is shown back in the form."""
 
 
-def tone(decision: Decision) -> str:
+def tone(view: PublicStatus) -> str:
     """The card's colour: ``insured`` (green), ``warning`` (amber: insured only by grace, or
-    losing the status next month, R-S-7) or ``uninsured`` (red)."""
-    if not decision.insured:
+    losing the status next month, R-S-7), ``uninsured`` (red) or ``unknown`` (neutral: the
+    registry has no record of the IIN, never a debtor's red, RULES.md §11)."""
+    if view.no_records:
+        return "unknown"
+    if not view.insured:
         return "uninsured"
-    if decision.grace or decision.loses_status_next_month:
+    if view.grace or view.loses_status_next_month:
         return "warning"
     return "insured"
 
@@ -67,7 +73,14 @@ def _echo(iin: str | None) -> str | None:
 
 def _form(page: Page, iin: str | None = None) -> HTMLResponse:
     if page.error is not None:
-        return render(page, "index.html", status_code=422, iin=_echo(iin), error=page.error)
+        return render(
+            page,
+            "index.html",
+            status_code=422,
+            iin=_echo(iin),
+            error=page.error,
+            error_field="date",
+        )
     return render(page, "index.html", iin=_echo(iin), error=None)
 
 
@@ -130,23 +143,22 @@ CurrentPage = Annotated[Page, Depends(_page)]
 @router.get("/status", response_class=HTMLResponse, name="web.status")
 @router.get("/", response_class=HTMLResponse, name="web.index")
 def status(page: CurrentPage, session: DbSession, iin: IINParam = None) -> HTMLResponse:
-    """The IIN form; with ``?iin=`` the status card under it: status and reason, insured until,
-    why, debts, 12 months, pending."""
+    """The IIN form; with ``?iin=`` the status card under it (the public view): status and
+    reason, insured until, the warning, why, the debt with amounts."""
 
     def answer(number: str) -> HTMLResponse:
         found = status_of(
             session, number, page.day, actor=ACTOR, channel=CHANNEL, address=_address(page)
         )
-        decision = found.decision
+        view = public_status(found.decision, known=found.registered)
         return render(
             page,
             "status.html",
-            iin=decision.iin,
-            error=None,
-            answer=found,
-            decision=decision,
-            tone=tone(decision),
-            status_word=label(page.lang, "status", decision.status.value).upper(),
+            iin=view.iin,
+            view=view,
+            tone=tone(view),
+            status_word=label(page.lang, "status", view.status.value).upper(),
+            reason_word=reason_label(view, page.lang),
         )
 
     return _look_up(page, iin, answer)
@@ -191,6 +203,12 @@ def plan(
         return render(page, "plan.html", iin=calc.iin, calc=calc, option=chosen, error=None)
 
     return _look_up(page, iin, answer)
+
+
+@router.get("/privacy", response_class=HTMLResponse, name="web.privacy")
+def privacy(page: CurrentPage) -> HTMLResponse:
+    """What the page shows and why, what it never shows, and that look-ups are recorded."""
+    return render(page, "privacy.html")
 
 
 _MEDIA_TYPES: Final = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}

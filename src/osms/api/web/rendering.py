@@ -3,6 +3,10 @@
 Templates only lay out and format: every word goes through :func:`osms.i18n.t` or
 :func:`osms.i18n.label`, every date, month and amount through the ``osms.i18n`` formatters,
 bound here to the page's language.  Nothing here decides anything.
+
+Every page carries the Fund's identity and contacts (:mod:`osms.views.public`), a link to the
+privacy notice and, over synthetic data, the demo banner (``OSMS_DEMO``, else the marker of
+``osms demo``'s build in the registry, :func:`is_demo`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from osms.api.web.messages import BAD_DATE
 from osms.i18n import (
@@ -33,8 +39,11 @@ from osms.i18n import (
     negotiate,
     t,
 )
+from osms.registry.models import AuditEvent
+from osms.rules.status import Finding
+from osms.views.public import CALL_CENTRE, FUND_NAMES, FUND_SITE, beneficiary, explain_public
 
-__all__ = ["LANGUAGE_NAMES", "LANG_COOKIE", "Page", "render", "supported_language"]
+__all__ = ["LANGUAGE_NAMES", "LANG_COOKIE", "Page", "is_demo", "render", "supported_language"]
 
 LANG_COOKIE: Final = "lang"
 """The cookie that remembers a language chosen with the switch (``?lang=``)."""
@@ -167,6 +176,12 @@ class Page:
         def why(finding: FindingLike) -> str:
             return explain(finding, lang)
 
+        def public_why(finding: Finding) -> str:
+            return explain_public(finding, lang)
+
+        def payee() -> str:
+            return beneficiary(lang)
+
         functions: dict[str, Callable[..., str]] = {
             "_": gettext,
             "label": vocabulary,
@@ -177,6 +192,8 @@ class Page:
             "month_count": month_count,
             "period": period,
             "explain": why,
+            "explain_public": public_why,
+            "beneficiary": payee,
             "url": self.url,
             "switch": self.switch,
             "path": self.path,
@@ -187,7 +204,36 @@ class Page:
             "lang": lang,
             "languages": LANGUAGE_NAMES,
             "day_param": self.day_param,
+            "fund_name": FUND_NAMES[lang],
+            "call_centre": CALL_CENTRE,
+            "fund_site": FUND_SITE,
+            "demo": is_demo(self.request),
         }
+
+
+_DEMO_MARKER: Final = "demo.build"
+"""The audit action ``osms demo`` records when it builds its registry
+(:data:`osms.demo.build.MARKER`)."""
+
+
+def is_demo(request: Request) -> bool:
+    """Whether the page serves synthetic data: ``OSMS_DEMO`` when set, else whether the
+    registry holds the demo build's marker (asked once per application)."""
+    state = request.app.state
+    configured: bool | None = getattr(state.settings, "demo", None)
+    if configured is not None:
+        return configured
+    found: bool | None = getattr(state, "demo_marker", None)
+    if found is None:
+        try:
+            with state.engine.connect() as connection:
+                row = connection.execute(
+                    select(AuditEvent.id).where(AuditEvent.action == _DEMO_MARKER).limit(1)
+                ).first()
+        except SQLAlchemyError:
+            return False  # asked again on the next page, when the database is back
+        found = state.demo_marker = row is not None
+    return found
 
 
 def render(
@@ -200,7 +246,11 @@ def render(
 ) -> HTMLResponse:
     """The template as a page: language headers, no caching (the page is about one person),
     no script, no referrer; the language remembered when it was chosen with the switch."""
-    html = TEMPLATES.get_template(template).render(**page.helpers(), **context)
+    defaults: dict[str, object] = {"iin": None, "error": None, "error_field": "iin"}
+    # Only a value the person typed can be wrong: a refusal to wait (429) or an outage (503)
+    # is told in the same place but never marks the IIN as invalid.
+    defaults["invalid"] = status_code == 422
+    html = TEMPLATES.get_template(template).render(**page.helpers(), **{**defaults, **context})
     response = HTMLResponse(html, status_code=status_code)
     response.headers["Content-Language"] = page.lang
     response.headers["Vary"] = "Accept-Language, Cookie"

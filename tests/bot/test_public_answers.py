@@ -1,0 +1,66 @@
+"""The bot answers anyone who sends an IIN: only the public view (RULES.md §11).
+
+Every kind of person of :mod:`tests.api.public_people`, in each language: no category name,
+no payment, no employer or pending month, no payer; an unknown IIN is "no records yet".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from osms.bot import texts
+from osms.i18n import LANGUAGES, label, t
+from osms.rules.calculator import calculate
+from osms.rules.status import decide
+from osms.views.public import NO_RECORDS
+from tests.api.public_people import BY_NAME, ON, PEOPLE, Person, leaks, private_words
+
+
+def _answers(person: Person, lang: str) -> list[str]:
+    facts = person.decided_facts()
+    decision = decide(facts, ON)
+    calculation = calculate(facts, ON)
+    return [
+        texts.status_message(decision, lang, registered=person.known, calculation=calculation),
+        texts.calculation_message(calculation, lang),
+        texts.reminder_message(decision, lang),
+    ]
+
+
+@pytest.mark.parametrize("person", PEOPLE, ids=[p.name for p in PEOPLE])
+def test_the_bot_says_nothing_personal(person: Person) -> None:
+    decision = decide(person.decided_facts(), ON)
+    for lang in LANGUAGES:
+        words = private_words(person, decision, lang)
+        for text in _answers(person, lang):
+            assert leaks(text, words) == [], (lang, text)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_state_paid_person_is_told_only_that_the_state_pays(lang: str) -> None:
+    person = BY_NAME["disabled"]
+    text = texts.status_message(decide(person.decided_facts(), ON), lang, registered=True)
+    assert label(lang, "reason", "category") in text
+    assert label(lang, "status", "insured").upper() in text
+    assert label(lang, "category", "disabled") not in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_unknown_iin_is_no_records_yet(lang: str) -> None:
+    person = BY_NAME["unknown"]
+    text = texts.status_message(decide(person.decided_facts(), ON), lang, registered=False)
+    assert t(lang, NO_RECORDS) in text
+    assert "1414" in text
+    assert label(lang, "status", "uninsured").upper() not in text
+    assert label(lang, "reason", "debt") not in text
+
+
+def test_the_payee_is_named_in_the_chats_language() -> None:
+    calculation = calculate(BY_NAME["debtor"].decided_facts(), ON)
+    payee = {
+        "kk": "«Азаматтарға арналған үкімет» мемлекеттік корпорациясы",
+        "ru": "НАО «Государственная корпорация «Правительство для граждан»»",
+        "en": "NJSC State Corporation “Government for Citizens”",
+    }
+    for lang, name in payee.items():
+        assert name in texts.calculation_message(calculation, lang)
