@@ -316,6 +316,11 @@ class Ledger:
 
     # -- pending months (R-L-9) -----------------------------------------------------------
 
+    @property
+    def has_pending_months(self) -> bool:
+        """An employee or a self-employed person: unpaid months can be pending (R-L-9)."""
+        return self.pending_from != _OPEN
+
     def first_pending(self, on: date) -> int:
         """The first month that can be pending on ``on`` (every one from it through the
         month of ``on``), or a month past any date for a payer whose months never are."""

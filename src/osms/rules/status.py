@@ -345,6 +345,7 @@ def _prepaid_run(ledger: Ledger, m: int, month: Month, known_on: date) -> tuple[
     no block.
     """
     needed = parameters.prepayment_months(month)
+    start = None
     if ledger.self_covered(m, known_on):
         first = m
         while ledger.self_covered(first - 1, known_on):
@@ -352,14 +353,13 @@ def _prepaid_run(ledger: Ledger, m: int, month: Month, known_on: date) -> tuple[
         start = next(
             (f for f in range(first, m + 1) if ledger.starts_block(f, needed, known_on)), None
         )
-    elif (
-        ledger.settings.paid_current_month_starts_prepaid_run
+    if (
+        start is None
+        and ledger.settings.paid_current_month_starts_prepaid_run
         and ledger.covered(m, known_on)
         and ledger.starts_block(m + 1, needed, known_on)
     ):
         start = m + 1
-    else:
-        return None
     if start is None:
         return None
     end = max(m, start + needed - 1)
@@ -387,9 +387,10 @@ def _insured_until(
 ) -> date | None:
     """R-S-7: the last day insured if nothing more is paid, as known on ``known_on``.
 
-    None when no end is known (an open category).  Month by month, except that past the last
-    month any fact speaks of, the trailing unpaid run simply grows by one a month: the person
-    stays insured while it is within grace (R-S-5, R-S-6), so the engine counts ahead.
+    None when no end is known (an open category).  Month by month, and inside a month on the
+    day a pending month becomes late (R-L-9), except that past the last month any fact speaks
+    of, the trailing unpaid run simply grows by one a month: the person stays insured while it
+    is within grace (R-S-5, R-S-6), so the engine counts ahead.
     """
     day = on
     last_fact = ledger.last_known_month()
@@ -400,8 +401,16 @@ def _insured_until(
         if verdict.insured:
             if verdict.reason is Reason.CATEGORY and ledger.category_is_open(m):
                 return None
+            late = _pending_turns_late(ledger, m, day, known_on)
+            if late is not None:
+                day, verdict = late, None
+                continue
             m += 1
-            if m > last_fact and verdict.reason in (Reason.REGULAR, Reason.GRACE, Reason.PREPAID):
+            if (
+                m > last_fact
+                and verdict.reason in (Reason.REGULAR, Reason.GRACE, Reason.PREPAID)
+                and not _pending_excused(ledger, m - 1, verdict, known_on)
+            ):
                 m = _first_month_past_grace(ledger, m, known_on)
             day = Month.from_index(m).first_day()
             verdict = None
@@ -413,6 +422,28 @@ def _insured_until(
             continue
         return day - timedelta(days=1)
     return None
+
+
+def _pending_turns_late(ledger: Ledger, m: int, day: date, known_on: date) -> date | None:
+    """The next day after ``day`` inside month ``m`` on which an unpaid month stops being
+    pending (R-L-9): the verdict may change that day, though the month does not."""
+    last_day = Month.from_index(m).last_day()
+    for index in range(ledger.first_pending(day), m + 1):
+        turn = pending_until(Month.from_index(index))
+        if turn > last_day:
+            return None  # pending_until grows with the month
+        if turn > day and ledger.uncovered_liable(index, known_on):
+            return turn
+    return None
+
+
+def _pending_excused(ledger: Ledger, m: int, verdict: _MonthVerdict, known_on: date) -> bool:
+    """Whether R-S-5 let month ``m`` pass with an unpaid month before the trailing run only
+    because it was pending (R-L-9): it turns into a gap later, so counting ahead is wrong."""
+    if verdict.reason not in (Reason.REGULAR, Reason.GRACE) or not ledger.has_pending_months:
+        return False
+    lookback = parameters.lookback_months(Month.from_index(m))
+    return ledger.any_unpaid(m - lookback, m - verdict.run, known_on)
 
 
 def _first_month_past_grace(ledger: Ledger, m: int, known_on: date) -> int:
