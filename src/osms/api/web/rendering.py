@@ -39,6 +39,7 @@ from osms.i18n import (
     negotiate,
     t,
 )
+from osms.registry.db import READ_ONLY
 from osms.registry.models import AuditEvent
 from osms.rules.status import Finding
 from osms.views.public import CALL_CENTRE, FUND_NAMES, FUND_SITE, beneficiary, explain_public
@@ -226,7 +227,9 @@ def is_demo(request: Request) -> bool:
     found: bool | None = getattr(state, "demo_marker", None)
     if found is None:
         try:
-            with state.engine.connect() as connection:
+            # Read-only: a page renders inside its look-up's transaction, which holds SQLite's
+            # write lock; a deferred read never waits for it.
+            with state.engine.connect().execution_options(**READ_ONLY) as connection:
                 row = connection.execute(
                     select(AuditEvent.id).where(AuditEvent.action == _DEMO_MARKER).limit(1)
                 ).first()
