@@ -14,6 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy.engine import Engine
 
 from osms import __version__
+from osms.api.docs import install_docs
 from osms.api.keys import SCOPES
 from osms.api.logs import RequestLogMiddleware, configure_logging
 from osms.api.outage import install_outage_handlers
@@ -65,7 +66,8 @@ def create_app(engine: Engine, settings: ApiSettings | None = None) -> FastAPI:
         title="OSMS API",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # served from the package below: no CDN (osms.api.docs)
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.engine = engine
@@ -86,6 +88,7 @@ def create_app(engine: Engine, settings: ApiSettings | None = None) -> FastAPI:
     from osms.api.web import router as web
     from osms.api.web.amounts import router as web_calculators
 
+    install_docs(app)
     app.include_router(health)
     app.include_router(api_v1, prefix="/api/v1")
     app.include_router(web)
