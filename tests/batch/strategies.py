@@ -2,9 +2,11 @@
 
 ``people`` draws facts meant to be hard for a vectorised engine: several overlapping category
 periods (open or closed, some before birth), several temporary grants, dense runs of paid
-months (monthly, prepaid blocks, employers, late employers), partial and extra amounts,
-payments split in two, explicit credit dates, refunds (some before the credit day), penalties,
-periods beyond R-L-3's horizon, children and people born after the query date.
+months (monthly, prepaid blocks, employers, late employers, employers or platforms paying on
+the due date so that months are pending, ЕСП items), partial and extra amounts, payments split
+in two, explicit credit dates, refunds (some before the credit day), penalties, periods beyond
+R-L-3's horizon, children and people born after the query date, every payer kind (the
+self-employed too).
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from osms.rules.facts import (
 )
 from osms.rules.iin import birth_date
 from osms.rules.month import Month, add_months
+from osms.rules.pending import due_date
 from osms.rules.pricing import month_price
 
 EMPLOYER_BINS = ("160440007161", "990140000385")
 RELATIVE = "900515300018"
-FIRST_DAY = date(2020, 1, 1)
+FIRST_DAY = date(2019, 7, 1)  # months of 2020 paid in 2019 (R-L-4)
 LAST_DAY = date(2026, 12, 31)
 CATEGORY_NAMES = ("student", "pensioner", "unemployed", "disabled", "pregnant")
 DEFAULT_FOCUS = Month(2025, 6)
@@ -70,6 +73,9 @@ def _item(
     paid_on = _clip(paid_on)
     price = month_price(kind, max(period, Month(2020, 1)), paid_on)
     credited = credit_date(paid_on)
+    if style == "esp":  # КНП 183: any amount, its window 2019-01 … 2023-12 (R-L-2, R-L-3)
+        amount = Decimal(draw(st.sampled_from([1, 50, 3000])))
+        return [PaymentItem(period, amount, paid_on, credited, KNP.SINGLE_PAYMENT, iin)]
     if not messy:
         if style == "employer":
             knp = draw(st.sampled_from([KNP.EMPLOYER_DEDUCTION, KNP.CONTRIBUTION]))
@@ -114,7 +120,9 @@ def _item(
 def _run(draw: st.DrawFn, iin: str, kind: PayerKind, focus: Month) -> list[PaymentItem]:
     """A run of consecutive months paid in one pattern, most often ending near ``focus``."""
     style = draw(
-        st.sampled_from(["monthly", "monthly", "prepaid", "employer", "late", "single", "long"])
+        st.sampled_from(
+            ["monthly", "monthly", "prepaid", "employer", "due", "late", "single", "long", "esp"]
+        )
     )
     length = 1 if style == "single" else draw(st.integers(1, 75))
     if style == "long":  # every month from 2020-01, stopping a few months before the focus
@@ -138,6 +146,10 @@ def _run(draw: st.DrawFn, iin: str, kind: PayerKind, focus: Month) -> list[Payme
             paid_on = block_day if i < 13 else _clip(period.first_day())
         elif style == "employer":
             paid_on = (period + 1).first_day() + timedelta(days=draw(st.integers(5, 24)))
+        elif style == "due":  # on the due date: the month is pending until then (R-L-9)
+            paid_on = due_date(period)
+        elif style == "esp":
+            paid_on = period.first_day() + timedelta(days=draw(st.integers(0, 50)))
         elif style == "late":
             paid_on = (period + draw(st.integers(0, 14))).first_day() + timedelta(
                 days=draw(st.integers(0, 27))
@@ -146,7 +158,8 @@ def _run(draw: st.DrawFn, iin: str, kind: PayerKind, focus: Month) -> list[Payme
             paid_on = period.first_day() + timedelta(days=draw(st.integers(-5, 27)))
         if messy and draw(st.integers(0, 12)) == 0:
             continue  # a hole in the run
-        items.extend(draw(_item(iin, kind, period, paid_on, style, messy)))
+        kind_of_item = "employer" if style == "due" else style
+        items.extend(draw(_item(iin, kind, period, paid_on, kind_of_item, messy)))
     return items
 
 
