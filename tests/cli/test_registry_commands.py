@@ -99,15 +99,15 @@ def test_the_same_list_with_the_channel_in_any_case_is_booked_once(tmp_path: Pat
     )
     assert (first["booked"], first["sender"]) == (1, "kazpost")
     for channel in ("KAZPOST", " Kazpost "):
-        again = runner.invoke(app, ["import", str(path), "--channel", channel])
+        again = runner.invoke(app, ["import", str(path), "--channel", channel, "--lang", "en"])
         assert again.exit_code == 0, again.output
         assert f"received before as register {first['register']}: nothing changed" in again.output
 
 
 def test_a_re_sent_register_prints_its_summary_and_how_to_page(register: Path) -> None:
     runner.invoke(app, ["import", str(register), "--channel", "halyk"])
-    again = runner.invoke(app, ["import", str(register), "--channel", "halyk"])
-    assert "nothing changed" in again.output and "line 13" not in again.output
+    again = runner.invoke(app, ["import", str(register), "--channel", "halyk", "--lang", "en"])
+    assert "nothing changed" in again.output and "Line 13" not in again.output
     assert "osms registers lines 1 --offset 0 --limit 100" in again.output
     as_json = json.loads(
         runner.invoke(app, ["import", str(register), "--channel", "halyk", "--json"]).output
@@ -119,8 +119,13 @@ def test_a_re_sent_register_prints_its_summary_and_how_to_page(register: Path) -
     assert [(line["line"], line["code"]) for line in body["lines"]] == [(13, "line.invalid_iin")]
     assert body["lines"][0]["text"] == "В строке неверный ИИН."
     assert body["next_command"] is None
-    text = runner.invoke(app, ["registers", "lines", "1", "--offset", "0", "--limit", "1"])
-    assert "line 13: line.invalid_iin" in text.output
+    text = runner.invoke(
+        app, ["registers", "lines", "1", "--offset", "0", "--limit", "1", "--lang", "en"]
+    )
+    assert "Register 1 from halyk: lines 1–1 of 1 not simply booked" in text.output
+    assert "Line 13: Rejected — line.invalid_iin [iin]: The line has an invalid IIN." in (
+        text.output
+    )
     assert runner.invoke(app, ["registers", "lines", "99"]).exit_code == 1
 
 
@@ -277,3 +282,55 @@ def test_operator_errors_are_stable_codes() -> None:
     assert "temporary.documents_missing" in missing.output
     nothing = runner.invoke(app, ["refunds", "approve", "42"])
     assert "refund.not_found" in nothing.output
+
+
+def _big_register(tmp_path: Path) -> Path:
+    """1 200 lines: 1 199 good ones and one with an invalid IIN (the last)."""
+    good = [
+        SampleLine("900515300018", Month(2025, 1), Decimal("4250"), reference=f"B-{n}")
+        for n in range(1, 1200)
+    ]
+    bad = SampleLine("900515300019", Month(2025, 1), Decimal("4250"), reference="B-1200")
+    path = tmp_path / "big.csv"
+    write_csv(path, [*good, bad], paid_on=date(2025, 2, 10), payer="900515300018")
+    return path
+
+
+def test_the_import_report_speaks_kazakh_by_default_and_russian(tmp_path: Path) -> None:
+    """Issue 11: the status in words, counts grouped (1 200), each line's code with its
+    message in the operator's language; the exit status still says partly accepted."""
+    path = _big_register(tmp_path)
+    kk = runner.invoke(app, ["import", str(path), "--channel", "kaspi"])
+    assert kk.exit_code == 3, kk.output
+    assert "big.csv: Ішінара қабылданды (1 тізілім)" in kk.output
+    assert "1\u202f200 жол, 1\u202f199 қабылданды (1\u202f199 есепке алынды" in kk.output
+    assert "1\u202f200-жол: Қабылданбады — line.invalid_iin" in kk.output
+    assert "partially_accepted" not in kk.output and "lines" not in kk.output
+
+    ru = runner.invoke(app, ["import", str(path), "--channel", "kaspi", "--lang", "ru"])
+    assert ru.exit_code == 3, ru.output
+    assert "big.csv: Принят частично (уже получен как реестр 1: ничего не изменилось)" in (
+        ru.output
+    )
+    assert "строк 1\u202f200, принято 1\u202f199 (учтено 1\u202f199" in ru.output
+    assert "отклонённых или повторных строк: 1; список: osms registers lines 1" in ru.output
+    page = runner.invoke(app, ["registers", "lines", "1", "--lang", "ru"])
+    assert "Реестр 1 от kaspi: строки 1–1 из 1 отклонённых или повторных" in page.output
+    assert "Строка 1\u202f200: Отклонено — line.invalid_iin [iin]: В строке неверный ИИН." in (
+        page.output
+    )
+
+
+def test_the_json_report_keeps_its_codes_in_any_language(tmp_path: Path) -> None:
+    path = _big_register(tmp_path)
+    body = json.loads(
+        runner.invoke(
+            app, ["import", str(path), "--channel", "kaspi", "--json", "--lang", "ru"]
+        ).output
+    )
+    assert (body["status"], body["lines_total"], body["accepted"]) == (
+        "partially_accepted",
+        1200,
+        1199,
+    )
+    assert body["lines"][0]["status"] == "rejected" and body["lines"][0]["line"] == 1200

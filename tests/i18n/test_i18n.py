@@ -78,11 +78,13 @@ def test_no_catalog_entry_is_unused() -> None:
     from osms.cli.errors import CLI_ERROR_MESSAGES
     from osms.views.amounts import AMOUNT_MESSAGES
     from osms.views.operator import OPERATOR_MESSAGES
+    from osms.views.registers import REGISTER_MESSAGES
     from osms.views.upkeep import UPKEEP_MESSAGES
 
     used = [*BOT_MESSAGES, *BOT_NOTICES, *WEB_MESSAGES, *UPKEEP_MESSAGES, *CLI_ERROR_MESSAGES]
     used += AMOUNT_MESSAGES
     used += OPERATOR_MESSAGES
+    used += REGISTER_MESSAGES
     assert catalog_check.unused_messages(used) == {}
 
 

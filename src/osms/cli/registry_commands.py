@@ -4,6 +4,8 @@
 an approval, before which no grant or refund may take effect (R-R-1, R-TMP-1).  The lists of
 applications are audited like every look-up (RULES.md §11), with the channel ``cli``.
 
+``osms import`` and ``osms registers lines`` answer in ``--lang`` too
+(:mod:`osms.views.registers`); their ``--json`` keeps its stable shape.
 The operators' commands (categories, temporary, refunds) name their operator (``--operator``
 or ``OSMS_OPERATOR``, :mod:`osms.cli.operator`) and answer in ``--lang`` (Kazakh by default,
 :mod:`osms.views.operator`).
@@ -32,13 +34,7 @@ from osms.cli.operator import (
     operator_name,
 )
 from osms.i18n import DEFAULT_LANGUAGE, error_message
-from osms.intake.booking import (
-    BookingReport,
-    LineOutcome,
-    book_register,
-    register_summary,
-    report_lines,
-)
+from osms.intake.booking import book_register, register_summary, report_lines
 from osms.registry.registers import SENDERS
 from osms.registry.temporary import Document
 from osms.services import categories as category_feeds
@@ -46,6 +42,7 @@ from osms.services import refunds as refund_cases
 from osms.services import temporary as temporary_cases
 from osms.services.errors import ServiceError
 from osms.views import operator as operator_view
+from osms.views import registers as registers_view
 from osms.views.registers import (
     register_lines_json,
     register_report_json,
@@ -172,41 +169,17 @@ def import_command(
             body["lines_command"] = _paging(report.register_id, 0)
         typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
     else:
-        _print_report(file.name, report)
+        paging = _paging(report.register_id, min(len(report.outcomes), PAGE))
+        typer.echo(
+            "\n".join(
+                registers_view.report_lines(file.name, report, lang, page=PAGE, paging=paging)
+            )
+        )
     raise typer.Exit(_IMPORT_EXIT.get(report.status, EXIT_REJECTED))
 
 
 _IMPORT_EXIT = {"accepted": EXIT_ACCEPTED, "partially_accepted": EXIT_PARTLY}
 """``osms import``: 0 every line booked (or booked before), 3 partly accepted, 1 rejected."""
-
-
-def _print_report(name: str, report: BookingReport) -> None:
-    note = (
-        f" (received before as register {report.register_id}: nothing changed)"
-        if report.resent
-        else f" (register {report.register_id})"
-    )
-    typer.echo(
-        f"{name}: {report.status}{note} — {report.lines} lines, "
-        f"{report.accepted} accepted ({report.booked} booked, {report.duplicates} "
-        f"duplicates), {report.rejected} rejected"
-    )
-    if report.reason:
-        typer.echo(f"  {report.reason}")
-    _print_lines(report.outcomes[:PAGE])
-    shown = min(len(report.outcomes), PAGE)
-    if report.recorded > shown:
-        more = f"{report.recorded - shown} more of " if shown else ""
-        typer.echo(
-            f"  {more}{report.recorded} lines not simply booked: "
-            f"{_paging(report.register_id, shown)}"
-        )
-
-
-def _print_lines(outcomes: list[LineOutcome]) -> None:
-    for o in outcomes:
-        where = f" [{o.field}]" if o.field else ""
-        typer.echo(f"  line {o.line_no}: {o.code}{where} {o.message}")
 
 
 registers_app = typer.Typer(help="Registers received (R-F-3).", no_args_is_help=True)
@@ -234,13 +207,7 @@ def registers_lines(
         body["next_command"] = more
         typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
-    typer.echo(
-        f"register {register_id} from {report.sender}: lines {offset + 1}–{following} of "
-        f"{report.recorded} not simply booked"
-    )
-    _print_lines(lines)
-    if more is not None:
-        typer.echo(f"  next: {more}")
+    typer.echo("\n".join(registers_view.page_lines(report, lines, offset, lang, following=more)))
 
 
 categories_app = typer.Typer(help="State-paid category feeds (R-CAT-1).", no_args_is_help=True)

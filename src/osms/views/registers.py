@@ -6,17 +6,31 @@ pointing at the payment booked before); ``accepted + rejected == lines_total`` a
 
 A register received before answers its summary alone (``resent``: no ``lines``): its stored
 lines, ``recorded`` of them, are read page by page (:func:`register_lines_json`).
+
+What an operator reads instead (:func:`report_lines`, :func:`page_lines`) is in ``--lang``
+(Kazakh by default) like the other operators' texts (:mod:`osms.views.operator`): statuses in
+words, counts grouped, each line's code with its message (:data:`REGISTER_MESSAGES`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
-from osms.i18n import error_message
+from osms.i18n import error_message, t
 from osms.intake.booking import BookingReport, LineOutcome
+from osms.views.operator import count, word
 
-__all__ = ["line_json", "register_lines_json", "register_report_json", "register_summary_json"]
+__all__ = [
+    "REGISTER_MESSAGES",
+    "line_json",
+    "line_text",
+    "page_lines",
+    "register_lines_json",
+    "register_report_json",
+    "register_summary_json",
+    "report_lines",
+]
 
 
 def register_summary_json(report: BookingReport) -> dict[str, Any]:
@@ -74,3 +88,112 @@ def line_json(outcome: LineOutcome, lang: str) -> dict[str, Any]:
         "iin": outcome.iin,
         "payment_id": outcome.payment_id,
     }
+
+
+# -- what an operator reads --------------------------------------------------------------------
+
+_REGISTER = "{file}: {status} (register {register})"
+_RESENT = "{file}: {status} (received before as register {register}: nothing changed)"
+_COUNTS = (
+    "{lines} lines, {accepted} accepted ({booked} booked, {duplicates} already received), "
+    "{rejected} rejected"
+)
+_LINE = "Line {line}: {text}"
+"""The same message as a category feed's rejected line (:func:`osms.views.operator.feed_lines`)."""
+_MORE = "{more} more of {recorded} lines not simply booked: {command}"
+_ALL = "{recorded} lines not simply booked: {command}"
+_PAGE = "Register {register} from {sender}: lines {first}–{last} of {recorded} not simply booked"
+_NEXT = "Next: {command}"
+
+REGISTER_MESSAGES: Final[tuple[str, ...]] = (
+    _REGISTER,
+    _RESENT,
+    _COUNTS,
+    _LINE,
+    _MORE,
+    _ALL,
+    _PAGE,
+    _NEXT,
+)
+"""Every msgid of the operator's register report (for the catalogs and their check); the words
+for register and line statuses are :data:`osms.views.operator.WORDS`."""
+
+
+def _id(register_id: int | None) -> str:
+    return "—" if register_id is None else str(register_id)
+
+
+def line_text(outcome: LineOutcome, lang: str) -> str:
+    """``Line 13: Rejected — line.invalid_iin [iin]: The line has an invalid IIN.``"""
+    where = f" [{outcome.field}]" if outcome.field else ""
+    message = error_message(outcome.code, lang, **outcome.values())
+    text = f"{word(lang, 'line', outcome.status)} — {outcome.code}{where}: {message}"
+    return t(lang, _LINE, line=count(outcome.line_no), text=text)
+
+
+def report_lines(
+    name: str, report: BookingReport, lang: str, *, page: int, paging: str | None
+) -> list[str]:
+    """``osms import``: the register's status in words and its counts, why it was rejected,
+    its first ``page`` lines not simply booked, and the command that pages through the rest."""
+    head = t(
+        lang,
+        _RESENT if report.resent else _REGISTER,
+        file=name,
+        status=word(lang, "register", report.status),
+        register=_id(report.register_id),
+    )
+    counts = t(
+        lang,
+        _COUNTS,
+        lines=count(report.lines),
+        accepted=count(report.accepted),
+        booked=count(report.booked),
+        duplicates=count(report.duplicates),
+        rejected=count(report.rejected),
+    )
+    lines = [f"{head} — {counts}"]
+    if report.reason_code:
+        # the intake's English detail (the totals that differ…) after the code's message
+        detail = (report.reason or "").removeprefix(f"{report.reason_code}:").strip()
+        why = f"{report.reason_code}: {error_message(report.reason_code, lang)}"
+        lines.append(f"  {why} ({detail})" if detail else f"  {why}")
+    elif report.reason:
+        lines.append(f"  {report.reason}")
+    shown = report.outcomes[:page]
+    lines += ["  " + line_text(outcome, lang) for outcome in shown]
+    if report.recorded > len(shown) and paging is not None:
+        recorded = count(report.recorded)
+        if shown:
+            more = count(report.recorded - len(shown))
+            lines.append("  " + t(lang, _MORE, more=more, recorded=recorded, command=paging))
+        else:
+            lines.append("  " + t(lang, _ALL, recorded=recorded, command=paging))
+    return lines
+
+
+def page_lines(
+    report: BookingReport,
+    lines: Iterable[LineOutcome],
+    offset: int,
+    lang: str,
+    *,
+    following: str | None,
+) -> list[str]:
+    """``osms registers lines``: one page of a register's lines not simply booked."""
+    page = list(lines)
+    found = [
+        t(
+            lang,
+            _PAGE,
+            register=_id(report.register_id),
+            sender=report.sender,
+            first=count(offset + 1),
+            last=count(offset + len(page)),
+            recorded=count(report.recorded),
+        )
+    ]
+    found += ["  " + line_text(outcome, lang) for outcome in page]
+    if following is not None:
+        found.append("  " + t(lang, _NEXT, command=following))
+    return found
