@@ -36,10 +36,15 @@ def test_generate_run_chart_check(tmp_path: Path) -> None:
             str(out),
             "--format",
             "parquet,csv",
+            "--lang",
+            "ru",
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "insured by prepayment" in result.output
+    # the statistics in words, the people counted in groups of three digits
+    assert "Застрахованы предоплатой" in result.output and "Итого" in result.output
+    assert "Статус ОСМС на 22 ноября 2026" in result.output
+    assert "3\u202f000 чел. за" in result.output
     snapshot = pq.read_table(out / "snapshot.parquet")
     assert snapshot.num_rows == 3000 and snapshot.schema.equals(SNAPSHOT_SCHEMA)
     csv = pacsv.read_csv(out / "snapshot.csv")
@@ -72,6 +77,8 @@ def test_generate_run_chart_check(tmp_path: Path) -> None:
             str(tmp_path / "disagreements"),
             "--limit",
             "800",
+            "--lang",
+            "en",
         ],
     )
     assert result.exit_code == 0, result.output

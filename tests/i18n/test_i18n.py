@@ -77,6 +77,7 @@ def test_no_catalog_entry_is_unused() -> None:
     from osms.bot.texts import MESSAGES as BOT_MESSAGES
     from osms.cli.errors import CLI_ERROR_MESSAGES
     from osms.views.amounts import AMOUNT_MESSAGES
+    from osms.views.batch import BATCH_MESSAGES
     from osms.views.operator import OPERATOR_MESSAGES
     from osms.views.registers import REGISTER_MESSAGES
     from osms.views.upkeep import UPKEEP_MESSAGES
@@ -84,7 +85,7 @@ def test_no_catalog_entry_is_unused() -> None:
     used = [*BOT_MESSAGES, *BOT_NOTICES, *WEB_MESSAGES, *UPKEEP_MESSAGES, *CLI_ERROR_MESSAGES]
     used += AMOUNT_MESSAGES
     used += OPERATOR_MESSAGES
-    used += REGISTER_MESSAGES
+    used += [*REGISTER_MESSAGES, *BATCH_MESSAGES]
     assert catalog_check.unused_messages(used) == {}
 
 

@@ -1,5 +1,8 @@
 """``osms batch``: the synthetic population, the whole-population status run, the chart, and
-the check against the per-person engine (the lead wires ``batch_app`` into ``osms``)."""
+the check against the per-person engine (the lead wires ``batch_app`` into ``osms``).
+
+The statistics of ``run`` and the summary of ``check`` are in ``--lang`` (Kazakh by default,
+:mod:`osms.views.batch`); the snapshot files keep their codes."""
 
 from __future__ import annotations
 
@@ -17,7 +20,10 @@ from rich.table import Table
 from osms.batch.engine import LANES, PARTS_PER_STEP, BatchError
 from osms.batch.generate import DEFAULT_MONTHS, DEFAULT_TODAY, generate
 from osms.batch.run import FORMATS, Statistics, run
+from osms.cli.operator import LangOption
+from osms.i18n import DEFAULT_LANGUAGE
 from osms.rules.month import InvalidMonth, Month
+from osms.views import batch as batch_view
 
 __all__ = ["batch_app"]
 
@@ -70,19 +76,17 @@ def _progress(label: str, console: Console) -> Iterator[Callable[[int, int], Non
         yield update
 
 
-def _print_statistics(stats: Statistics, console: Console, seconds: float) -> None:
-    table = Table(title=f"OSMS status on {stats.on} as known on {stats.as_of}")
-    table.add_column("group")
-    table.add_column("")
-    table.add_column("people", justify="right")
-    table.add_column("share", justify="right")
-    for group, key, value in stats.rows():
-        share = f"{value / stats.people:.1%}" if isinstance(value, int) and stats.people else ""
-        shown = f"{value:,}" if isinstance(value, int) else value
-        table.add_row(group, key, shown, share)
+def _print_statistics(stats: Statistics, console: Console, seconds: float, lang: str) -> None:
+    table = Table(title=batch_view.statistics_title(stats, lang))
+    group, row, people, share = batch_view.statistics_header(lang)
+    table.add_column(group)
+    table.add_column(row)
+    table.add_column(people, justify="right")
+    table.add_column(share, justify="right")
+    for cells in batch_view.statistics_rows(stats, lang):
+        table.add_row(*cells)
     console.print(table)
-    rate = stats.people / seconds if seconds else 0
-    console.print(f"{stats.people:,} people in {seconds:.1f} s ({rate:,.0f} per second)")
+    console.print(batch_view.rate_line(stats, seconds, lang))
 
 
 @batch_app.command("generate")
@@ -192,6 +196,7 @@ def run_command(
     memory_limit: Annotated[
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 6GB.")
     ] = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
     """Status of everyone on --date as known on --as-of: snapshot and statistics."""
     day = _day(on, "--date")
@@ -218,9 +223,9 @@ def run_command(
             )
     except BatchError as error:
         _fail(str(error))
-    _print_statistics(result.statistics, console, result.seconds)
+    _print_statistics(result.statistics, console, result.seconds, lang)
     for path in result.outputs:
-        console.print(f"wrote {path}")
+        console.print(batch_view.wrote(path, lang))
 
 
 @batch_app.command("chart")
@@ -269,6 +274,7 @@ def check_command(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Check only the first N people.")
     ] = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
     """Diff the batch answer against the per-person engine for every person (slow: ~1 ms
     a person); each disagreement is written as a scenario file."""
@@ -283,6 +289,6 @@ def check_command(
     for disagreement in found:
         path = disagreement.write(scenarios)
         typer.echo(f"{disagreement.describe()}\n  -> {path}")
-    typer.echo(f"{len(iins):,} people checked, {len(found)} disagreements")
+    typer.echo(batch_view.check_summary(len(iins), len(found), lang))
     if found:
         raise typer.Exit(1)
