@@ -308,7 +308,7 @@ def _payments(value: Any, field: str, iin: str, kind: PayerKind) -> list[Payment
     try:
         knp = KNP(str(block.get("knp", KNP.CONTRIBUTION.value)))
     except ValueError:
-        raise FactsError(f"{field}.knp", "must be 121, 122, 123 or 124") from None
+        raise FactsError(f"{field}.knp", "must be 121, 122, 123, 124 or 183") from None
     channel = None
     if block.get("channel") is not None:
         try:
