@@ -260,3 +260,18 @@ def test_a_client_with_a_key_gets_the_detail_with_known(api: Api) -> None:
     assert body["known"] is False and "payments" in body
     known = api.client.get(f"/api/v1/persons/{PREPAID}/status", headers=api.auth(key)).json()
     assert known["known"] is True
+
+
+@SQLITE_ONLY
+def test_the_detail_would_fail_the_privacy_check(everyone: Api) -> None:
+    """The check above can fail: the authenticated detail names what the public never sees."""
+    key = everyone.key("Clinic", ["status:read", "history:read"])
+    for name in ("pregnant", "employee"):
+        person = BY_NAME[name]
+        detail = everyone.client.get(
+            f"/api/v1/persons/{person.iin}/status",
+            params={"date": ON.isoformat(), "lang": "en"},
+            headers=everyone.auth(key),
+        ).text
+        words = private_words(person, decide(person.decided_facts(), ON), "en")
+        assert leaks(detail, words), name
