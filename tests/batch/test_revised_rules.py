@@ -305,6 +305,18 @@ def test_a_block_starts_with_the_prepayment_mechanism(con: Any, tmp_path: Path) 
     same_as_rules([early, late], on, tmp_path, con=con)
 
 
+def test_only_payments_from_the_start_make_a_block(con: Any, tmp_path: Path) -> None:
+    """R-S-4: a block's months count the items paid from 2022-09-05 on: months paid before it
+    and paid again, all at once, on 10 September make a block; paid only before it, none."""
+    block = [{"periods": "2022-09..2023-08", "paid_on": "2022-09-10"}]
+    again = person(
+        "900515300018", [{"periods": "2022-09..2023-08", "paid_on": "2022-08-20"}, *block]
+    )
+    on = date(2022, 10, 10)
+    assert answer(again, on, con=con)["reason"] == "prepaid"
+    same_as_rules([again], on, tmp_path, con=con)
+
+
 def test_the_current_month_covered_and_a_block_from_the_next(con: Any, tmp_path: Path) -> None:
     """R-S-4: M covered and M + 1 starts a block → prepaid, even when M is self-covered but
     was paid too early to be part of a block (June 2023 paid in 2022, before the mechanism),

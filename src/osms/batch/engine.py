@@ -17,8 +17,8 @@ few SQL statements:
    the day paid; months paid in several of them are summed in the order paid (R-L-5's
    running sum, a window function over those few items).
 2. **Prepaid blocks (R-S-4)**, for the few who paid a month at least 11 months ahead: F
-   starts a block when each month F + t (t < 12) is self-covered and was paid, on the day its
-   running sum reached the price, from 2022-09-05 on and at least t months ahead.
+   starts a block when each month F + t (t < 12) is self-covered and its own items paid from
+   2022-09-05 on reached the price (running sum in the order paid) at least t months ahead.
 3. **Categories and grants**, per person: CAT over the same window (registered periods and
    the child category from the birth date, R-C-2), the category of month M, the first open
    category, the grants known by k.
@@ -514,10 +514,12 @@ def _items_sql(p: Plan) -> str:
     """
 
 
-def _early_needed(p: Plan) -> bool:
-    """Whether a month of the window can have been paid before the prepayment mechanism
-    started (R-S-4): such a month is in no block."""
-    return p.ws <= Month.of(p.block_start).index + p.horizon
+def _since_block_start(p: Plan) -> str:
+    """R-S-4: only items paid from the prepayment mechanism's start count towards a block (a
+    condition only where a month of the window can have been paid before it)."""
+    if p.ws > Month.of(p.block_start).index + p.horizon:
+        return "true"
+    return f"paid_on >= {_dlit(p.block_start)}"
 
 
 def _ledger_sql(p: Plan) -> str:
@@ -527,20 +529,16 @@ def _ledger_sql(p: Plan) -> str:
     that reaches its price covers its month (R-L-5).  Own items below the price are kept
     (``partials``, with the day paid): months paid in several of them are summed in the order
     paid (R-L-5's running sum), and they give what was paid towards the debt months (R-S-7).
-    For R-S-4's blocks: ``ontime``, the months an own item paid by the end of the month
-    covers alone; ``adv``, (lead, month) of the own items paid before their month that cover
-    it alone (rare: prepayers and the few who pay a few days early); ``early``, the months an
-    own item paid before the mechanism's start covers.  A month's paid day (R-S-4) is the
-    earliest of those items' days, or the day the running sum of the partial ones reached the
-    price if earlier.
+    For R-S-4's blocks, among the own items paid from the mechanism's start (the only ones a
+    block counts): ``ontime``, the months such an item paid by the end of the month covers
+    alone; ``adv``, (lead, month) of those paid before their month that cover it alone (rare:
+    prepayers and the few who pay a few days early).  A month's block paid day is the earliest
+    of those items' days, or the day the running sum of the partial ones paid from the start
+    reached the price if earlier (:func:`_masks_sql`).
     """
     b = _Bits(p)
     zero = b.lit(0)
-    early = (
-        f"bit_or(CASE WHEN paid_full AND paid_on < {_dlit(p.block_start)} THEN wb ELSE {zero} END)"
-        if _early_needed(p)
-        else zero
-    )
+    since = _since_block_start(p)
     return f"""
     CREATE OR REPLACE TEMP TABLE people_t AS
     SELECT iin, kind, year(birth_date) * 12 + month(birth_date) - 1 AS birth_mi
@@ -551,11 +549,11 @@ def _ledger_sql(p: Plan) -> str:
            bit_or(CASE WHEN paid_full THEN wb ELSE {zero} END) AS sm,
            bit_or(CASE WHEN emp OR paid_full THEN wb ELSE {zero} END) AS pmask,
            bit_or(CASE WHEN emp OR paid_full THEN bb ELSE 0 END) AS pb,
-           bit_or(CASE WHEN paid_full AND lead >= 0 THEN wb ELSE {zero} END) AS ontime,
-           {early} AS early,
+           bit_or(CASE WHEN paid_full AND lead >= 0 AND {since} THEN wb ELSE {zero} END)
+               AS ontime,
            list(item) FILTER (WHERE item IS NOT NULL) AS partials,
            list(lead * 1024 + mi - {p.ws})
-               FILTER (WHERE paid_full AND lead >= 1 AND mi >= {p.ws}) AS adv
+               FILTER (WHERE paid_full AND lead >= 1 AND mi >= {p.ws} AND {since}) AS adv
     FROM ({_items_sql(p)})
     GROUP BY iin;
 
@@ -573,8 +571,10 @@ def _ledger_sql(p: Plan) -> str:
 def _masks_sql(p: Plan) -> str:
     """Per person: the window bitmasks S (self-covered) and P (contribution months) and the
     contribution months just before the window, with the months paid in several partial
-    items (R-L-5's running sum, in the order paid, each against the price of its own day);
-    then R-S-4's block starts (:func:`_blocks_sql`)."""
+    items (R-L-5's running sum, in the order paid, each against the price of its own day),
+    and ``reach_bs``, the day the running sum of those paid from the prepayment mechanism's
+    start reached the price (R-S-4's block paid day); then the block starts
+    (:func:`_blocks_sql`)."""
     b = _Bits(p)
     zero = b.lit(0)
     win = f"mi >= {p.ws}"
@@ -584,12 +584,17 @@ def _masks_sql(p: Plan) -> str:
     year = f"greatest(least(year({_dlit(_EPOCH)} + day), py), {p.price_from})"
     return f"""
     CREATE OR REPLACE TEMP TABLE reached AS
-    SELECT iin, mi, reach FROM (
-        SELECT iin, mi, min(day) FILTER (WHERE cum >= price) AS reach
+    SELECT iin, mi, reach, reach_bs FROM (
+        SELECT iin, mi, min(day) FILTER (WHERE cum >= price) AS reach,
+               min(day) FILTER (WHERE day >= {_day(p.block_start)} AND cum_bs >= price)
+                   AS reach_bs
         FROM (
             SELECT x.iin, x.mi, x.day,
                    sum(x.amt) OVER (PARTITION BY x.iin, x.mi ORDER BY x.day
                                     ROWS UNBOUNDED PRECEDING) AS cum,
+                   sum(CASE WHEN x.day >= {_day(p.block_start)} THEN x.amt ELSE 0 END)
+                       OVER (PARTITION BY x.iin, x.mi ORDER BY x.day
+                             ROWS UNBOUNDED PRECEDING) AS cum_bs,
                    count(*) OVER (PARTITION BY x.iin, x.mi) AS n,
                    {_price_case(p, ie, year)} AS price
             FROM partials x JOIN people_t pe ON pe.iin = x.iin
@@ -611,7 +616,7 @@ def _masks_sql(p: Plan) -> str:
            coalesce(l.sm, {zero}) | coalesce(s.sw, {zero}) AS sm,
            coalesce(l.pmask, {zero}) | coalesce(s.sw, {zero}) AS pmask,
            coalesce(l.pb, 0::BIGINT) | coalesce(s.sb, 0::BIGINT) AS pb,
-           l.ontime, l.early, l.adv
+           l.ontime, l.adv
     FROM led0 l
     LEFT JOIN split s ON s.iin = l.iin;
 
@@ -623,27 +628,28 @@ def _blocks_sql(p: Plan) -> str:
     """R-S-4: the months F that start a block, for the few who paid a month at least
     P − 1 months ahead (the last month of a block must have been).
 
-    F starts a block when every month F + t (t = 0 … P − 1) is self-covered and was paid, on
-    its paid day (:func:`_ledger_sql`), on or after the mechanism's start and at least t months
-    before it (by the end of month F).  ``c_t``: the months paid at least t months before them.
+    F starts a block when every month F + t (t = 0 … P − 1) is self-covered and its block
+    paid day (:func:`_ledger_sql`: only items paid from the mechanism's start count) is at
+    least t months before it (by the end of month F).  ``c_t``: the months so paid at least t
+    months before them.
     """
     b = _Bits(p)
     zero = b.lit(0)
     needed = p.prepaid - 1
     bit = b.bit(f"mi - {p.ws}")
-    reach_month = f"year({_dlit(_EPOCH)} + reach) * 12 + month({_dlit(_EPOCH)} + reach) - 1"
+    reach_month = f"year({_dlit(_EPOCH)} + reach_bs) * 12 + month({_dlit(_EPOCH)} + reach_bs) - 1"
     leads = ", ".join(
         f"bit_or(CASE WHEN lead >= {t} THEN {bit} ELSE {zero} END) AS c{t}"
         for t in range(p.prepaid)
     )
-    ok = "l.sm & ~(coalesce(l.early, 0) | c.ear)"
+    ok = "l.sm"
     starts = " & ".join(
         [f"({ok} & (coalesce(l.ontime, {zero}) | c.c0))"]
         + [b.shr(f"({ok} & c.c{t})", t) for t in range(1, p.prepaid)]
     )
     return f"""
     CREATE OR REPLACE TEMP TABLE block_entries AS
-    SELECT iin, mi, lead, false AS early
+    SELECT iin, mi, lead
     FROM (
         SELECT iin, CAST(item & 1023 AS INTEGER) + {p.ws} AS mi,
                CAST(item >> 10 AS INTEGER) AS lead
@@ -651,19 +657,19 @@ def _blocks_sql(p: Plan) -> str:
               WHERE adv IS NOT NULL
                 AND (list_max(adv) >> 10 >= {needed}
                      OR iin IN (SELECT iin FROM reached
-                                WHERE mi >= {p.ws} AND mi - ({reach_month}) >= {needed})))
+                                WHERE mi >= {p.ws} AND reach_bs IS NOT NULL
+                                  AND mi - ({reach_month}) >= {needed})))
     )
     UNION ALL
-    SELECT iin, mi, mi - ({reach_month}) AS lead, reach < {_day(p.block_start)} AS early
+    SELECT iin, mi, mi - ({reach_month}) AS lead
     FROM reached
-    WHERE mi >= {p.ws};
+    WHERE mi >= {p.ws} AND reach_bs IS NOT NULL;
 
     CREATE OR REPLACE TEMP TABLE blocks AS
     SELECT c.iin, ({starts}) & {b.wm} AS blk
     FROM (
         SELECT iin,
-               {leads},
-               bit_or(CASE WHEN early THEN {bit} ELSE {zero} END) AS ear
+               {leads}
         FROM block_entries
         WHERE iin IN (SELECT iin FROM block_entries GROUP BY iin HAVING max(lead) >= {needed})
         GROUP BY iin
