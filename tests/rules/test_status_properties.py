@@ -97,9 +97,9 @@ def test_every_date_inside_a_prepaid_run_is_insured(
     facts: PersonFacts, data: st.DataObject
 ) -> None:
     """R-S-4: twelve (or more) months paid in one go before the first of them, from the
-    mechanism's start (2022-09-05), insure every day of those months once the payment is
+    mechanism's start (2022-09-05; the first start drawn is November 2022, paid from 4 October), insure every day of those months once the payment is
     credited (R-T-3)."""
-    start = Month.from_index(data.draw(st.integers(Month(2022, 10).index, Month(2026, 12).index)))
+    start = Month.from_index(data.draw(st.integers(Month(2022, 11).index, Month(2026, 12).index)))
     length = data.draw(st.integers(12, 14))
     paid_on = start.first_day() - timedelta(days=data.draw(st.integers(1, 28)))
     horizon = Month.of(paid_on) + 13  # R-L-3: no period beyond month(paid_on) + 12
