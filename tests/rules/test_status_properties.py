@@ -97,8 +97,8 @@ def test_every_date_inside_a_prepaid_run_is_insured(
     facts: PersonFacts, data: st.DataObject
 ) -> None:
     """R-S-4: twelve (or more) months paid in one go before the first of them, from the
-    mechanism's start (2022-09-05; the first start drawn is November 2022, paid from 4 October), insure every day of those months once the payment is
-    credited (R-T-3)."""
+    mechanism's start (2022-09-05; the first block drawn starts in November 2022, paid from
+    4 October on), insure every day of those months once the payment is credited (R-T-3)."""
     start = Month.from_index(data.draw(st.integers(Month(2022, 11).index, Month(2026, 12).index)))
     length = data.draw(st.integers(12, 14))
     paid_on = start.first_day() - timedelta(days=data.draw(st.integers(1, 28)))

@@ -674,7 +674,9 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
         "server.error": "Internal error: the request was not completed. Please try again later.",
         "ready.database": "The database is not reachable.",
         "ready.migrations": "The database is not migrated to the current version.",
-        "service.unavailable": "The service is temporarily unavailable: please try again in a minute.",
+        "service.unavailable": (
+            "The service is temporarily unavailable: please try again in a minute."
+        ),
         "facts.encoding": "The facts file is not UTF-8 text: save it in the UTF-8 encoding.",
         "facts.unreadable": "The facts file cannot be read.",
         "facts.too_large": "The facts file is too large.",
