@@ -25,7 +25,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +47,7 @@ from osms.registry.db import make_engine, make_session_factory
 from osms.registry.models import AuditEvent
 from osms.rules.month import Month
 from tests.api.conftest import PREPAID, UNKNOWN, UNPAID
+from tests.api.served import free_port, running_server
 from tests.conftest import pay
 
 pytestmark = pytest.mark.slow
@@ -61,14 +61,6 @@ PHASE_SECONDS = 4.0
 """The longest each phase (before the kill, the outage, after the restart) may take."""
 UNAVAILABLE = ("service.unavailable", "audit.unavailable")
 """The answers a look-up may get while the database is down (503)."""
-SERVE = (sys.executable, "-c", "import typer; from osms.cli.serve import serve; typer.run(serve)")
-"""``osms serve`` itself, without importing the other commands."""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _postgres_bin() -> Path | None:
@@ -202,7 +194,7 @@ def postgres() -> Iterator[PrivatePostgres]:
             _require("running as root and there is no 'postgres' OS user to run PostgreSQL")
     # Not under pytest's tmp_path: the postgres user must be able to reach the folder.
     folder = Path(tempfile.mkdtemp(prefix="osms-crash-"))
-    server = PrivatePostgres(found, folder, _free_port(), user)
+    server = PrivatePostgres(found, folder, free_port(), user)
     try:
         if user is not None:
             os.chown(folder, user.pw_uid, user.pw_gid)
@@ -223,7 +215,7 @@ def postgres() -> Iterator[PrivatePostgres]:
 @pytest.fixture
 def served(postgres: PrivatePostgres, tmp_path: Path) -> Iterator[str]:
     """``osms serve`` (one worker) over the private PostgreSQL: its base URL."""
-    port = _free_port()
+    port = free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("OSMS_")}
     env.update(
         OSMS_DATABASE_URL=postgres.url,
@@ -231,38 +223,9 @@ def served(postgres: PrivatePostgres, tmp_path: Path) -> Iterator[str]:
         OSMS_PUBLIC_RATE_LIMIT=str(10**6),
         PYTHONPATH=os.pathsep.join(sys.path),
     )
-    log_path = tmp_path / "serve.log"
-    log = log_path.open("wb")  # a pipe nobody reads would block the server
-    server = subprocess.Popen(
-        [*SERVE, "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=log,
-        stderr=log,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                raise AssertionError(f"osms serve did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=20)
-        log.close()
+    options = ["--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    with running_server(options, env, tmp_path / "serve.log", start_timeout=60):
+        yield f"http://127.0.0.1:{port}"
 
 
 @dataclass

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -27,6 +25,7 @@ from osms.api.connections import ServeLimits
 from osms.api.keys import create_client
 from osms.cli.main import app
 from osms.registry.db import make_engine, make_session_factory
+from tests.api.served import free_port, running_server
 
 HEADER_TIMEOUT = 2.0
 BODY_TIMEOUT = 1.0
@@ -34,7 +33,6 @@ MAX_CONNECTIONS = 10
 SLOW_CONNECTIONS = 30
 PUBLIC_LIMIT = 5
 """Public checks a minute from one address: a token back every 12 s, none during a test."""
-SERVE = (sys.executable, "-c", "import typer; from osms.cli.serve import serve; typer.run(serve)")
 
 
 @dataclass(frozen=True)
@@ -52,12 +50,6 @@ class Served:
         return socket.create_connection(("127.0.0.1", self.port), timeout=5)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module", params=["httptools", "h11"])
 def served(
     request: pytest.FixtureRequest,
@@ -71,7 +63,7 @@ def served(
     with make_session_factory(engine)() as session, session.begin():
         _, key = create_client(session, "slowbank", ["registers:write"], "test", 10**6)
     engine.dispose()
-    port = _free_port()
+    port = free_port()
     env = {name: value for name, value in os.environ.items() if name != "OSMS_DATABASE_URL"}
     env.update(
         OSMS_DATA_DIR=str(folder),
@@ -79,39 +71,14 @@ def served(
         PYTHONPATH=os.pathsep.join(sys.path),
     )
     log_path = folder / "serve.log"
-    log = log_path.open("wb")
     options = [
         *("--host", "127.0.0.1", "--port", str(port)),
         *("--header-timeout", str(HEADER_TIMEOUT), "--body-timeout", str(BODY_TIMEOUT)),
         *("--max-connections", str(MAX_CONNECTIONS), "--max-header-bytes", "4096"),
         *("--http", request.param),
     ]
-    server = subprocess.Popen(
-        [*SERVE, *options], env=env, stdout=log, stderr=log, start_new_session=True
-    )
-    found = Served(port, log_path, key)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{found.base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                raise AssertionError(f"osms serve did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield found
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=20)
-        log.close()
+    with running_server(options, env, log_path):
+        yield Served(port, log_path, key)
 
 
 def _closed_by_server(connection: socket.socket) -> tuple[bool, bytes]:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -30,18 +27,11 @@ from osms.intake.samples import SampleLine, write_csv
 from osms.registry.db import make_engine, make_session_factory
 from osms.rules.month import Month
 from tests.api.conftest import PREPAID, UNKNOWN, UNPAID
+from tests.api.served import free_port, running_server
 from tests.conftest import pay
 
 CLIENTS = 16
 SECONDS = 5.0
-SERVE = (sys.executable, "-c", "import typer; from osms.cli.serve import serve; typer.run(serve)")
-"""``osms serve`` itself, without importing the other commands."""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -56,44 +46,16 @@ def served(tmp_path: Path, _migrated_sqlite_template: Path) -> Iterator[tuple[st
         pay(session, PREPAID, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
         _, key = create_client(session, "kassa24", ["registers:write"], "test", 10**6)
     engine.dispose()
-    port = _free_port()
+    port = free_port()
     env = {name: value for name, value in os.environ.items() if name != "OSMS_DATABASE_URL"}
     env.update(
         OSMS_DATA_DIR=str(data),
         OSMS_PUBLIC_RATE_LIMIT=str(10**6),
         PYTHONPATH=os.pathsep.join(sys.path),
     )
-    log = (tmp_path / "serve.log").open("wb")  # a pipe nobody reads would block the server
-    server = subprocess.Popen(
-        [*SERVE, "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=log,
-        stderr=log,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                raise AssertionError(f"osms serve did not start: {_tail(tmp_path)}")
-            time.sleep(0.2)
-        yield base, key
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=20)
-        log.close()
+    options = ["--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
+    with running_server(options, env, tmp_path / "serve.log"):
+        yield f"http://127.0.0.1:{port}", key
 
 
 def _tail(folder: Path) -> str:
