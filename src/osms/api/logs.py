@@ -35,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from osms.api.problems import is_api_path, problem_response
+from osms.api.problems import ApiProblem, is_api_path, problem_response
 
 __all__ = [
     "JsonFormatter",
@@ -219,7 +219,7 @@ class RequestLogMiddleware:
         request = Request(scope, receive)
         response: Response
         if is_api_path(scope.get("path", "")):
-            response = problem_response(request, 500, "server.error")
+            response = problem_response(request, ApiProblem(500, "server.error"))
         else:
             response = PlainTextResponse("Internal Server Error", status_code=500)
         await response(scope, receive, send)

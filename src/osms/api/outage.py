@@ -20,7 +20,7 @@ from sqlalchemy import exc
 from starlette.responses import Response
 
 from osms.api.deps import settings
-from osms.api.problems import RETRY_AFTER_SECONDS, is_api_path, problem_response
+from osms.api.problems import RETRY_AFTER_SECONDS, ApiProblem, is_api_path, problem_response
 from osms.api.web.rendering import Page, render
 from osms.i18n import error_message
 
@@ -64,7 +64,7 @@ async def _unavailable(request: Request, error: Exception) -> Response:
     )
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if is_api_path(request.url.path):
-        return problem_response(request, 503, UNAVAILABLE, headers=headers)
+        return problem_response(request, ApiProblem(503, UNAVAILABLE, headers=headers))
     params = request.query_params
     page = Page.of(request, params.get("lang"), params.get("date"), settings(request).today())
     return render(

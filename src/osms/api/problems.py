@@ -125,6 +125,11 @@ class ApiProblem(Exception):
         self.headers = dict(headers or {})
         self.extra = dict(extra or {})
 
+    @classmethod
+    def refusing(cls, error: RuleError, field: str, **extra: Any) -> ApiProblem:
+        """A rule's refusal (422) of the input ``field``, with what the client needs to fix it."""
+        return cls(422, error.code, error.message, field=field, extra=extra)
+
 
 class ValidationItem(BaseModel):
     field: str = Field(description="The input at fault, e.g. `date` or `documents.0.kind`.")
@@ -192,58 +197,33 @@ def request_id_of(request: Request) -> str:
     return str(getattr(request.state, "request_id", "") or "unknown")
 
 
-def problem_body(
-    *,
-    status: int,
-    code: str,
-    lang: str,
-    request_id: str,
-    field: str | None = None,
-    message: str | None = None,
-    extra: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    title, detail = _texts(code, lang)
+def problem_body(problem: ApiProblem, *, lang: str, request_id: str) -> dict[str, Any]:
+    """The problem document (RFC 9457) of ``problem``, its texts in ``lang``."""
+    title, detail = _texts(problem.code, lang)
     body: dict[str, Any] = {
-        "type": TYPE_PREFIX + code,
+        "type": TYPE_PREFIX + problem.code,
         "title": title,
-        "status": status,
+        "status": problem.status,
         "detail": detail,
         "instance": f"urn:uuid:{request_id}",
-        "code": code,
-        "field": field,
+        "code": problem.code,
+        "field": problem.field,
         "lang": lang,
-        "message": message,
+        "message": problem.message,
     }
-    for name, value in (extra or {}).items():
+    for name, value in problem.extra.items():
         body.setdefault(name, value)
     return body
 
 
-def problem_response(
-    request: Request,
-    status: int,
-    code: str,
-    *,
-    field: str | None = None,
-    message: str | None = None,
-    headers: Mapping[str, str] | None = None,
-    extra: Mapping[str, Any] | None = None,
-) -> JSONResponse:
+def problem_response(request: Request, problem: ApiProblem) -> JSONResponse:
+    """The answer to ``request`` with ``problem``, in the request's language."""
     lang = language_of(request)
-    body = problem_body(
-        status=status,
-        code=code,
-        lang=lang,
-        request_id=request_id_of(request),
-        field=field,
-        message=message,
-        extra=extra,
-    )
     return JSONResponse(
-        body,
-        status_code=status,
+        problem_body(problem, lang=lang, request_id=request_id_of(request)),
+        status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
-        headers={"Content-Language": lang, **(headers or {})},
+        headers={"Content-Language": lang, **problem.headers},
     )
 
 
@@ -256,29 +236,20 @@ def _location(loc: Sequence[int | str]) -> str:
 
 async def _api_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiProblem)
-    return problem_response(
-        request,
-        exc.status,
-        exc.code,
-        field=exc.field,
-        message=exc.message,
-        headers=exc.headers,
-        extra=exc.extra,
-    )
+    return problem_response(request, exc)
 
 
 async def _service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)
     status = exc.status if 400 <= exc.status < 600 else 422  # 503: audit.unavailable
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
-    return problem_response(
-        request, status, exc.code, field=exc.field, message=exc.message, headers=headers
-    )
+    problem = ApiProblem(status, exc.code, exc.message, field=exc.field, headers=headers)
+    return problem_response(request, problem)
 
 
 async def _rule_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RuleError)
-    return problem_response(request, 422, exc.code, field=exc.field, message=exc.message)
+    return problem_response(request, ApiProblem(422, exc.code, exc.message, field=exc.field))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -294,14 +265,10 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         for error in exc.errors()
     ]
     first = items[0] if items else {"field": None, "message": None}
-    return problem_response(
-        request,
-        422,
-        "request.invalid",
-        field=first["field"],
-        message=first["message"],
-        extra={"errors": items},
+    problem = ApiProblem(
+        422, "request.invalid", first["message"], field=first["field"], extra={"errors": items}
     )
+    return problem_response(request, problem)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -309,12 +276,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if not is_api_path(request.url.path):
         return await http_exception_handler(request, exc)
     code = _HTTP_CODES.get(exc.status_code, "request.failed")
+    message = exc.detail if isinstance(exc.detail, str) else None
     return problem_response(
-        request,
-        exc.status_code,
-        code,
-        message=exc.detail if isinstance(exc.detail, str) else None,
-        headers=exc.headers,
+        request, ApiProblem(exc.status_code, code, message, headers=exc.headers)
     )
 
 
