@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from osms.api.v1.amount_models import AMOUNT_EXAMPLE, PENALTY_EXAMPLE, MonthlyAmount, Penalty
 from osms.i18n import error_message
 from osms.rules.calculator import FUND
+from osms.views.models import AMOUNT_EXAMPLE, PENALTY_EXAMPLE, MonthlyAmount, Penalty
 from tests.api.conftest import SQLITE_ONLY, Api, make_api
 
 pytestmark = SQLITE_ONLY

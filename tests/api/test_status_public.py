@@ -8,10 +8,10 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import Engine, select
 
-from osms.api.v1.schemas import Calculation, PublicStatus
 from osms.registry.db import make_session_factory
 from osms.registry.models import AuditEvent
 from osms.rules.status import decide
+from osms.views.models import Calculation, PublicStatus
 from tests.api.conftest import CHILD, PREPAID, SQLITE_ONLY, UNKNOWN, UNPAID, Api, make_api
 from tests.api.public_people import (
     BY_NAME,

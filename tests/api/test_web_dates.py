@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from osms.api.v1.schemas import MAX_DATE, MIN_DATE
 from osms.api.web.messages import DATE_OUT_OF_RANGE
 from osms.i18n import t
+from osms.views.models import MAX_DATE, MIN_DATE
 from tests.api.conftest import PREPAID, SQLITE_ONLY, make_api
 
 OUTSIDE = ["9999-12-31", "0001-01-01", "2019-12-31", "2100-01-01"]

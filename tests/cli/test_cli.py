@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from osms.cli.main import app
+from osms.rules.status import decide
+from osms.scenarios.facts_file import load_facts_file
+from osms.views.models import StatusDetail
 
 runner = CliRunner()
 
@@ -38,6 +42,17 @@ def test_status_json_is_the_documented_shape(facts: Path) -> None:
     assert body["rules"] == ["R-S-5"]
     assert len(body["payments"]) == 12
     assert body["lang"] == "kk"
+
+
+def test_status_json_is_the_apis_model_without_known(facts: Path) -> None:
+    """One definition of the shape: the CLI prints the API's model; ``known`` is the API's."""
+    result = runner.invoke(app, ["status", "--facts", str(facts), "--date", "2023-11-10", "--json"])
+    decision = decide(load_facts_file(facts), date(2023, 11, 10))
+    model = StatusDetail.from_decision(decision, "kk")
+    assert json.loads(result.output) == model.model_dump(
+        mode="json", by_alias=True, exclude={"known"}
+    )
+    assert StatusDetail.model_validate_json(result.output) == model
 
 
 def test_status_as_of_sees_only_what_was_credited(facts: Path) -> None:

@@ -9,50 +9,29 @@ answers.  What cannot be read, or a day whose base rate is not recorded, is prin
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
 from osms import clock
+from osms.cli.answers import JsonOption, show
 from osms.cli.errors import KNOWN_ERROR_EXIT
-from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
+from osms.cli.operator import LangOption
+from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.rules.errors import RuleError
 from osms.rules.parameters import ParameterMissing
 from osms.services.amounts import amount_for, parse_period, penalty_for
 from osms.services.errors import ServiceError
-from osms.views.amounts import (
-    amount_json,
-    amount_lines,
-    base_rate_missing,
-    penalty_json,
-    penalty_lines,
-)
+from osms.views.amounts import amount_lines, base_rate_missing, penalty_lines
+from osms.views.models import MonthlyAmount, Penalty
 
 __all__ = ["amount", "penalty"]
-
-LangOption = Annotated[str, typer.Option("--lang", help="kk (default), ru or en.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="The API's JSON (docs/json.md).")]
-
-
-def _refuse(text: str) -> NoReturn:
-    typer.echo(text, err=True)
-    raise typer.Exit(KNOWN_ERROR_EXIT)
-
-
-def _lang(value: str) -> str:
-    if value not in LANGUAGES:
-        _refuse(f"--lang: one of {', '.join(LANGUAGES)}")
-    return value
 
 
 def _refused(error: ServiceError | RuleError, lang: str, message: str | None = None) -> NoReturn:
     text = message or error_message(error.code, lang)
-    _refuse(f"error {error.code}: {text} ({error.message})")
-
-
-def _print(body: dict[str, Any]) -> None:
-    typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+    typer.echo(f"error {error.code}: {text} ({error.message})", err=True)
+    raise typer.Exit(KNOWN_ERROR_EXIT)
 
 
 def amount(
@@ -77,15 +56,11 @@ def amount(
     as_json: JsonOption = False,
 ) -> None:
     """One month's amount by who pays, the year and the income (R-K-1)."""
-    lang = _lang(lang)
     try:
         answer = amount_for(kind, year if year is not None else clock.today().year, income)
     except (ServiceError, RuleError) as error:
         _refused(error, lang)
-    if as_json:
-        _print(amount_json(answer))
-    else:
-        typer.echo("\n".join(amount_lines(answer, lang)))
+    show(MonthlyAmount.from_amount(answer), "\n".join(amount_lines(answer, lang)), as_json=as_json)
 
 
 def penalty(
@@ -99,7 +74,6 @@ def penalty(
     as_json: JsonOption = False,
 ) -> None:
     """An employer's penalty for deductions or contributions paid late (R-K-4)."""
-    lang = _lang(lang)
     try:
         month = parse_period(period)
         found = penalty_for(arrears, month, paid_on if paid_on is not None else clock.today())
@@ -107,7 +81,5 @@ def penalty(
         _refused(error, lang, base_rate_missing(error, lang))
     except (ServiceError, RuleError) as error:
         _refused(error, lang)
-    if as_json:
-        _print(penalty_json(found, month))
-    else:
-        typer.echo("\n".join(penalty_lines(found, month, lang)))
+    text = "\n".join(penalty_lines(found, month, lang))
+    show(Penalty.from_penalty(found, month), text, as_json=as_json)

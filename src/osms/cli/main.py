@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +10,7 @@ import typer
 
 from osms import clock
 from osms.cli.amounts import amount, penalty
+from osms.cli.answers import JsonOption, show
 from osms.cli.audit import audit
 from osms.cli.batch import batch_app
 from osms.cli.bot import bot_app
@@ -18,6 +18,7 @@ from osms.cli.clients import clients_app
 from osms.cli.db import db_app
 from osms.cli.demo import demo
 from osms.cli.errors import OsmsGroup
+from osms.cli.operator import LangOption
 from osms.cli.parameters import parameters_app
 from osms.cli.person import person
 from osms.cli.registry_commands import (
@@ -28,7 +29,7 @@ from osms.cli.registry_commands import (
     temporary_app,
 )
 from osms.cli.serve import serve
-from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
+from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.rules import iin as iin_rules
 from osms.rules.calculator import Calculation, calculate
 from osms.rules.errors import RuleError
@@ -37,7 +38,16 @@ from osms.scenarios.facts_file import FactsError, load_facts_file
 from osms.scenarios.runner import run_paths
 from osms.services.errors import ServiceError
 from osms.views.card import calculation_card, decision_card, iin_card
-from osms.views.json import calculation_json, decision_json, iin_json
+from osms.views.models import (
+    MAX_DATE,
+    MIN_DATE,
+    IinDescription,
+    IinRefusal,
+    StatusDetail,
+)
+from osms.views.models import (
+    Calculation as CalculationAnswer,
+)
 
 app = typer.Typer(
     help="OSMS / МӘМС: is a person insured on a date, why, and what to pay.",
@@ -70,8 +80,6 @@ FactsOption = Annotated[
 DateOption = Annotated[
     str | None, typer.Option("--date", help="The date asked about, YYYY-MM-DD (default today).")
 ]
-LangOption = Annotated[str, typer.Option("--lang", help="kk (default), ru or en.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Stable JSON (docs/json.md).")]
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -80,9 +88,7 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _parse_day(value: str, option: str) -> date:
-    """A date the API would take too: ``YYYY-MM-DD`` from 2020 (R-S-1) to 2099."""
-    from osms.api.v1.schemas import MAX_DATE, MIN_DATE
-
+    """A date the API would take too: ``YYYY-MM-DD`` from the liability start (R-S-1) to 2099."""
     try:
         day = date.fromisoformat(value)
     except ValueError:
@@ -91,16 +97,6 @@ def _parse_day(value: str, option: str) -> date:
     if not MIN_DATE <= day <= MAX_DATE:
         _fail(f"{option}: {day} is outside {MIN_DATE} … {MAX_DATE}")
     return day
-
-
-def _lang(value: str) -> str:
-    if value not in LANGUAGES:
-        _fail(f"--lang: one of {', '.join(LANGUAGES)}")
-    return value
-
-
-def _print_json(body: dict[str, Any]) -> None:
-    typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
 
 
 def _load(facts: Path, lang: str) -> Any:
@@ -144,7 +140,6 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     """Is the person insured on DATE, as known on AS_OF, and why (registry or --facts)."""
-    lang = _lang(lang)
     day = _parse_day(on, "--date") if on else clock.today()
     known = _parse_day(as_of, "--as-of") if as_of else None
     if (iin is None) == (facts is None):
@@ -162,10 +157,7 @@ def status(
             _fail(f"{iin}: {error.code}: {error_message(error.code, lang)}", 1)
             raise
         decision = answer.decision
-    if as_json:
-        _print_json(decision_json(decision, lang))
-    else:
-        typer.echo(decision_card(decision, lang))
+    show(StatusDetail.from_decision(decision, lang), decision_card(decision, lang), as_json=as_json)
 
 
 @app.command()
@@ -177,12 +169,9 @@ def calc(
     as_json: JsonOption = False,
 ) -> None:
     """What the person can pay on DATE to become insured, with payment plans."""
-    lang = _lang(lang)
     calculation = _calculation(iin, facts, on, lang)
-    if as_json:
-        _print_json(calculation_json(calculation))
-    else:
-        typer.echo(calculation_card(calculation, lang))
+    answer = CalculationAnswer.from_calculation(calculation)
+    show(answer, calculation_card(calculation, lang), as_json=as_json)
 
 
 @app.command("iin")
@@ -192,27 +181,16 @@ def iin_command(
     as_json: JsonOption = False,
 ) -> None:
     """Check an IIN and explain what it says (R-IIN-1…3)."""
-    lang = _lang(lang)
     try:
         info = iin_rules.describe(number)
     except RuleError as error:
-        if as_json:
-            _print_json(
-                {
-                    "iin": number,
-                    "valid": False,
-                    "code": error.code,
-                    "message": error_message(error.code, lang),
-                    "detail": str(error),
-                }
-            )
-        else:
-            typer.echo(f"{number}: {error_message(error.code, lang)} ({error})")
+        message = error_message(error.code, lang)
+        refusal = IinRefusal(
+            iin=number, valid=False, code=error.code, message=message, detail=str(error)
+        )
+        show(refusal, f"{number}: {message} ({error})", as_json=as_json)
         raise typer.Exit(1) from None
-    if as_json:
-        _print_json(iin_json(info))
-    else:
-        typer.echo(iin_card(info, lang))
+    show(IinDescription.from_info(info), iin_card(info, lang), as_json=as_json)
 
 
 @scenarios_app.command("run")
@@ -236,7 +214,7 @@ def scenarios_seeds(
     """Decide the Fund leaflets' worked examples and print each decision in a table."""
     from osms.demo import seed_table
 
-    typer.echo(seed_table(_lang(lang), path))
+    typer.echo(seed_table(lang, path))
 
 
 def main() -> None:  # pragma: no cover - console entry point

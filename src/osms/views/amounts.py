@@ -1,5 +1,6 @@
-"""How the Fund's two calculators are shown: the JSON of the API, the lines of the command
-line, and the words the page, the command line and the API share (:data:`AMOUNT_MESSAGES`).
+"""How the Fund's two calculators are shown: the lines of the command line, and the words the
+page, the command line and the API share (:data:`AMOUNT_MESSAGES`); their JSON is
+:mod:`osms.views.models`.
 
 The words come from the gettext catalogs (``osms.i18n``); nothing here decides anything.
 """
@@ -7,26 +8,22 @@ The words come from the gettext catalogs (``osms.i18n``); nothing here decides a
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Final
+from typing import Final
 
 from osms.i18n import error_message, format_date, format_money, label, month_name, t
 from osms.rules.amounts import MonthlyAmount, Payer, part_amount, per_day
-from osms.rules.calculator import FUND, Penalty
-from osms.rules.facts import KNP
+from osms.rules.calculator import Penalty
 from osms.rules.month import Month
 from osms.rules.parameters import ParameterMissing
-from osms.views.json import SCHEMA_VERSION, money
 
 __all__ = [
     "AMOUNTS_TITLE",
     "AMOUNT_MESSAGES",
     "PENALTY_TITLE",
-    "amount_json",
     "amount_lines",
     "base_rate_missing",
     "number",
     "payer_name",
-    "penalty_json",
     "penalty_lines",
     "percent",
 ]
@@ -156,62 +153,6 @@ def base_rate_missing(error: ParameterMissing, lang: str) -> str:
     if error.parameter != "base_rate":
         return error_message(error.code, lang)
     return t(lang, RATE_MISSING, date=format_date(error.day, lang))
-
-
-def amount_json(answer: MonthlyAmount) -> dict[str, Any]:
-    """The month's amount as the API answers it (money as strings of tenge)."""
-    maximum = answer.maximum
-    return {
-        "schema": SCHEMA_VERSION,
-        "kind": answer.payer.value,
-        "year": answer.year,
-        "month": str(answer.month),
-        "knp": answer.knp.value,
-        "amount": money(answer.amount),
-        "rate": f"{answer.rate}",
-        "base": money(answer.base),
-        "income": None if answer.income is None else money(answer.income),
-        "cap": None if answer.cap is None else money(answer.cap),
-        "cap_mw": None if answer.cap_mw is None else f"{answer.cap_mw.normalize():f}",
-        "maximum": None if maximum is None else money(maximum),
-        "capped": answer.capped,
-        "minimum_wage": money(answer.minimum_wage),
-        "provisional": answer.provisional,
-        "fund": {
-            "iik": FUND.iik,
-            "bin": FUND.bin,
-            "bic": FUND.bic,
-            "beneficiary": FUND.beneficiary,
-        },
-    }
-
-
-def penalty_json(penalty: Penalty, period: Month) -> dict[str, Any]:
-    """The employer's penalty on the month ``period`` as the API answers it, with its parts
-    day by day (R-K-4)."""
-    return {
-        "schema": SCHEMA_VERSION,
-        "arrears": money(penalty.arrears),
-        "period": str(period),
-        "due_on": penalty.due_on.isoformat(),
-        "paid_on": penalty.paid_on.isoformat(),
-        "days": penalty.days,
-        "multiplier": f"{penalty.multiplier}",
-        "amount": money(penalty.amount),
-        "parts": [
-            {
-                "first": part.first.isoformat(),
-                "last": part.last.isoformat(),
-                "days": part.days,
-                "base_rate": f"{part.base_rate}",
-                "multiplier": f"{part.multiplier}",
-                "per_day": money(per_day(penalty, part)),
-                "amount": money(part_amount(penalty, part)),
-            }
-            for part in penalty.parts
-        ],
-        "knp": [KNP.DEDUCTION_PENALTY.value, KNP.CONTRIBUTION_PENALTY.value],
-    }
 
 
 def amount_lines(answer: MonthlyAmount, lang: str) -> list[str]:

@@ -6,8 +6,8 @@ The public check shows the status; the reason, a state-paid category named only 
 data); insured until; the Fund's warning in the last grace month; the debt months with their
 amounts; and, through the calculator, what to pay.  Nothing else: no name, no category name,
 no payment, no employer month, no pending month (R-L-9), no payer.  The authenticated detail
-(:func:`osms.views.json.decision_json`) is for API clients with a key; the public JSON is
-:func:`osms.views.json.public_json`.
+(:class:`osms.views.models.StatusDetail`) is for API clients with a key; the public JSON is
+:class:`osms.views.models.PublicStatus`.
 
 An IIN the registry does not know (:attr:`PublicStatus.known` false) is answered as such —
 "no records yet; payments appear within 3 working days" — never as a debtor: its public view

@@ -22,7 +22,6 @@ from fastapi.openapi.models import Example
 from osms.api.auth import Caller, optional_caller
 from osms.api.deps import Today
 from osms.api.problems import ApiProblem
-from osms.api.v1.amount_models import MonthlyAmount, Penalty
 from osms.api.v1.common import problems
 from osms.rules.amounts import AmountNotDue, Payer
 from osms.rules.parameters import ParameterMissing
@@ -35,7 +34,7 @@ from osms.services.amounts import (
     parse_period,
     penalty_for,
 )
-from osms.views.amounts import amount_json, penalty_json
+from osms.views.models import MonthlyAmount, Penalty
 
 __all__ = ["router"]
 
@@ -143,18 +142,12 @@ def amounts(
     kind: KindQuery,
     year: YearQuery = None,
     income: IncomeQuery = None,
-) -> dict[str, Any]:
+) -> MonthlyAmount:
     try:
         answer = amount_for(kind, year if year is not None else today.year, income)
     except AmountNotDue as error:
-        raise ApiProblem(
-            422,
-            error.code,
-            error.message,
-            field="year",
-            extra={"first_month": str(error.first)},
-        ) from None
-    return amount_json(answer)
+        raise ApiProblem.refusing(error, "year", first_month=str(error.first)) from None
+    return MonthlyAmount.from_amount(answer)
 
 
 @router.get(
@@ -178,16 +171,11 @@ def penalty(
     arrears: ArrearsQuery,
     period: PeriodQuery,
     paid_on: PaidOnQuery = None,
-) -> dict[str, Any]:
+) -> Penalty:
     month = parse_period(period)
     try:
         found = penalty_for(arrears, month, paid_on or today)
     except ParameterMissing as error:
-        raise ApiProblem(
-            422,
-            error.code,
-            error.message,
-            field="paid_on",
-            extra={"parameter": error.parameter, "date": error.day.isoformat()},
-        ) from None
-    return penalty_json(found, month)
+        day = error.day.isoformat()
+        raise ApiProblem.refusing(error, "paid_on", parameter=error.parameter, date=day) from None
+    return Penalty.from_penalty(found, month)

@@ -4,15 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
-from fastapi import Path, Query
+from fastapi import Depends, Path, Query
 from fastapi.openapi.models import Example
+from sqlalchemy.orm import Session
 
+from osms.api.auth import Caller
+from osms.api.deps import Today
 from osms.api.problems import API_MESSAGES, Problem
-from osms.api.v1.schemas import MAX_DATE, MIN_DATE
+from osms.rules.calculator import Calculation
+from osms.services.status import StatusAnswer, calculator_for, status_of
+from osms.views.models import MAX_DATE, MIN_DATE
 
-__all__ = ["AsOfQuery", "DateQuery", "IdPath", "IinPath", "problems"]
+__all__ = [
+    "AsOfQuery",
+    "DateQuery",
+    "IdPath",
+    "IinPath",
+    "Lookup",
+    "LookupOn",
+    "PersonLookup",
+    "calculation_asked",
+    "problems",
+    "status_asked",
+]
 
 _IIN_EXAMPLES: Final[dict[str, Example]] = {
     "adult": Example(summary="An adult (born 1990-05-15)", value="900515300018"),
@@ -61,6 +78,49 @@ AsOfQuery = Annotated[
         examples=["2025-03-01"],
     ),
 ]
+
+
+@dataclass(frozen=True)
+class PersonLookup:
+    """What a look-up of one person asks: the IIN, the date asked about (default today in
+    Kazakhstan) and the knowledge date (default: that date, R-S-0)."""
+
+    iin: str
+    on: dt.date
+    as_of: dt.date | None = None
+
+
+def _lookup(
+    iin: IinPath, today: Today, on: DateQuery = None, as_of: AsOfQuery = None
+) -> PersonLookup:
+    return PersonLookup(iin, on or today, as_of)
+
+
+def _lookup_on(iin: IinPath, today: Today, on: DateQuery = None) -> PersonLookup:
+    return PersonLookup(iin, on or today)
+
+
+Lookup = Annotated[PersonLookup, Depends(_lookup)]
+"""The IIN, ``?date=`` and ``?as_of=`` of a status look-up."""
+LookupOn = Annotated[PersonLookup, Depends(_lookup_on)]
+"""The IIN and ``?date=`` of a calculator look-up (the calculator has no knowledge date)."""
+
+
+def status_asked(session: Session, who: Caller, asked: PersonLookup, channel: str) -> StatusAnswer:
+    """The decision asked about, audited as asked through ``channel`` (RULES.md §11)."""
+    return status_of(
+        session, asked.iin, asked.on, asked.as_of, actor=who.actor, channel=channel, address=who.ip
+    )
+
+
+def calculation_asked(
+    session: Session, who: Caller, asked: PersonLookup, channel: str
+) -> Calculation:
+    """What to pay, priced on the date asked about; audited like the decision (RULES.md §11)."""
+    return calculator_for(
+        session, asked.iin, asked.on, actor=who.actor, channel=channel, address=who.ip
+    )
+
 
 _DESCRIPTIONS: Final[Mapping[int, str]] = {
     400: "The body cannot be read as JSON (`request.invalid`).",

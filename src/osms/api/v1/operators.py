@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, Query
 
@@ -18,13 +18,12 @@ from osms.api.auth import Caller, require
 from osms.api.deps import DbSession, Lang, Today
 from osms.api.v1.common import DateQuery, IdPath, problems
 from osms.api.v1.schemas import (
-    MAX_DATE,
-    MIN_DATE,
     RefundApplication,
     RefundApplicationIn,
     RefundDecisionIn,
     RefundEffect,
     RefusalIn,
+    StatusChange,
     TemporaryApplication,
     TemporaryApplicationIn,
     TemporaryGrantIn,
@@ -33,6 +32,7 @@ from osms.i18n import error_message
 from osms.registry.temporary import Document
 from osms.rules.status import Decision
 from osms.services import refunds, temporary
+from osms.views.models import MAX_DATE, MIN_DATE
 
 __all__ = ["router"]
 
@@ -58,15 +58,17 @@ _ERRORS: Final = problems(400, 401, 403, 404, 409, 422, 429)
 )
 def apply_temporary(
     who: Operator, body: TemporaryApplicationIn, session: DbSession, today: Today, _lang: Lang
-) -> Any:
-    return temporary.apply(
-        session,
-        body.iin,
-        body.category,
-        [Document(d.kind, d.number, d.issued_on) for d in body.documents],
-        submitted_on=body.submitted_on or today,
-        channel=body.channel,
-        actor=who.actor,
+) -> TemporaryApplication:
+    return TemporaryApplication.model_validate(
+        temporary.apply(
+            session,
+            body.iin,
+            body.category,
+            [Document(d.kind, d.number, d.issued_on) for d in body.documents],
+            submitted_on=body.submitted_on or today,
+            channel=body.channel,
+            actor=who.actor,
+        )
     )
 
 
@@ -83,15 +85,17 @@ def approve_temporary(
     today: Today,
     _lang: Lang,
     body: TemporaryGrantIn | None = None,
-) -> Any:
+) -> TemporaryApplication:
     granted_on = (body.granted_on if body else None) or today
-    return temporary.approve(
-        session,
-        application_id,
-        granted_on=granted_on,
-        today=today,
-        actor=who.actor,
-        channel=CHANNEL,
+    return TemporaryApplication.model_validate(
+        temporary.approve(
+            session,
+            application_id,
+            granted_on=granted_on,
+            today=today,
+            actor=who.actor,
+            channel=CHANNEL,
+        )
     )
 
 
@@ -103,9 +107,11 @@ def approve_temporary(
 )
 def refuse_temporary(
     who: Operator, application_id: IdPath, body: RefusalIn, session: DbSession, _lang: Lang
-) -> Any:
-    return temporary.refuse(
-        session, application_id, reason=body.reason, actor=who.actor, channel=CHANNEL
+) -> TemporaryApplication:
+    return TemporaryApplication.model_validate(
+        temporary.refuse(
+            session, application_id, reason=body.reason, actor=who.actor, channel=CHANNEL
+        )
     )
 
 
@@ -119,14 +125,16 @@ def refuse_temporary(
 )
 def apply_refund(
     who: Operator, body: RefundApplicationIn, session: DbSession, today: Today, _lang: Lang
-) -> Any:
-    return refunds.apply(
-        session,
-        body.payment_id,
-        body.reason.value,
-        applied_on=body.applied_on or today,
-        actor=who.actor,
-        channel=CHANNEL,
+) -> RefundApplication:
+    return RefundApplication.model_validate(
+        refunds.apply(
+            session,
+            body.payment_id,
+            body.reason.value,
+            applied_on=body.applied_on or today,
+            actor=who.actor,
+            channel=CHANNEL,
+        )
     )
 
 
@@ -143,25 +151,27 @@ def approve_refund(
     today: Today,
     _lang: Lang,
     body: RefundDecisionIn | None = None,
-) -> Any:
+) -> RefundApplication:
     refunded_on = (body.refunded_on if body else None) or today
-    return refunds.approve(
-        session,
-        application_id,
-        refunded_on=refunded_on,
-        today=today,
-        actor=who.actor,
-        amount=body.amount if body else None,
-        channel=CHANNEL,
+    return RefundApplication.model_validate(
+        refunds.approve(
+            session,
+            application_id,
+            refunded_on=refunded_on,
+            today=today,
+            actor=who.actor,
+            amount=body.amount if body else None,
+            channel=CHANNEL,
+        )
     )
 
 
-def _status(decision: Decision) -> dict[str, Any]:
-    return {
-        "status": decision.status.value,
-        "reason": decision.reason.value,
-        "insured_until": decision.insured_until,
-    }
+def _status(decision: Decision) -> StatusChange:
+    return StatusChange(
+        status=decision.status.value,
+        reason=decision.reason.value,
+        insured_until=decision.insured_until,
+    )
 
 
 @router.get(
@@ -194,7 +204,7 @@ def refund_effect(
             description="For an overpayment the Fund cannot price: the amount refunded.",
         ),
     ] = None,
-) -> Any:
+) -> RefundEffect:
     shown = refunds.effect(
         session,
         application_id,
@@ -203,20 +213,20 @@ def refund_effect(
         channel=CHANNEL,
         amount=amount,
     )
-    return {
-        "application_id": shown.application.id,
-        "payment_id": shown.payment.id,
-        "iin": shown.application.iin,
-        "reason": shown.application.reason,
-        "refunded_on": shown.refunded_on,
-        "amount": shown.amount,
-        "problem": shown.problem,
-        "problem_text": None if shown.problem is None else error_message(shown.problem, lang),
-        "unpaid_months": [str(month) for month in shown.unpaid_months],
-        "status_before": _status(shown.before),
-        "status_after": _status(shown.after),
-        "loses_status": shown.loses_status,
-    }
+    return RefundEffect(
+        application_id=shown.application.id,
+        payment_id=shown.payment.id,
+        iin=shown.application.iin,
+        reason=shown.application.reason,
+        refunded_on=shown.refunded_on,
+        amount=shown.amount,
+        problem=shown.problem,
+        problem_text=None if shown.problem is None else error_message(shown.problem, lang),
+        unpaid_months=[str(month) for month in shown.unpaid_months],
+        status_before=_status(shown.before),
+        status_after=_status(shown.after),
+        loses_status=shown.loses_status,
+    )
 
 
 @router.post(
@@ -227,9 +237,11 @@ def refund_effect(
 )
 def refuse_refund(
     who: Operator, application_id: IdPath, body: RefusalIn, session: DbSession, _lang: Lang
-) -> Any:
-    return refunds.refuse(
-        session, application_id, reason=body.reason, actor=who.actor, channel=CHANNEL
+) -> RefundApplication:
+    return RefundApplication.model_validate(
+        refunds.refuse(
+            session, application_id, reason=body.reason, actor=who.actor, channel=CHANNEL
+        )
     )
 
 
@@ -248,7 +260,9 @@ def list_refunds(
         bool, Query(description="Only those past their 15-working-day deadline on `date`.")
     ] = False,
     on: DateQuery = None,
-) -> Any:
+) -> list[RefundApplication]:
     if overdue:
-        return refunds.overdue(session, on or today, actor=who.actor, channel=CHANNEL)
-    return refunds.pending(session, actor=who.actor, channel=CHANNEL)
+        rows = refunds.overdue(session, on or today, actor=who.actor, channel=CHANNEL)
+    else:
+        rows = refunds.pending(session, actor=who.actor, channel=CHANNEL)
+    return [RefundApplication.model_validate(row) for row in rows]

@@ -3,27 +3,20 @@ the calculator (RULES.md §11).  Every look-up is audited by the service it call
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends
 
 from osms.api.auth import Caller, require
-from osms.api.deps import DbSession, Lang, Today
-from osms.api.v1.common import AsOfQuery, DateQuery, IinPath, problems
-from osms.api.v1.schemas import Calculation, DebtReport, PaymentHistory, StatusDetail
-from osms.services.status import calculator_for, status_of
-from osms.views.json import calculation_json, decision_json
+from osms.api.deps import DbSession, Lang
+from osms.api.v1.common import Lookup, LookupOn, calculation_asked, problems, status_asked
+from osms.views.models import Calculation, DebtReport, PaymentHistory, StatusDetail
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/persons/{iin}", tags=["persons"])
 
 _ERRORS: Final = problems(401, 403, 422, 429)
-_HEAD: Final = ("schema", "iin", "date", "as_of", "month")
-
-
-def _pick(body: dict[str, Any], *names: str) -> dict[str, Any]:
-    return {name: body[name] for name in (*_HEAD, *names)}
 
 
 @router.get(
@@ -39,17 +32,12 @@ def _pick(body: dict[str, Any], *names: str) -> dict[str, Any]:
 )
 def person_status(
     who: Annotated[Caller, Depends(require("status:read", "history:read"))],
-    iin: IinPath,
+    asked: Lookup,
     session: DbSession,
-    today: Today,
     lang: Lang,
-    on: DateQuery = None,
-    as_of: AsOfQuery = None,
-) -> dict[str, Any]:
-    answer = status_of(
-        session, iin, on or today, as_of, actor=who.actor, channel="api:status", address=who.ip
-    )
-    return decision_json(answer.decision, lang, detail=True, known=answer.registered)
+) -> StatusDetail:
+    answer = status_asked(session, who, asked, "api:status")
+    return StatusDetail.from_decision(answer.decision, lang, known=answer.registered)
 
 
 @router.get(
@@ -64,17 +52,12 @@ def person_status(
 )
 def person_payments(
     who: Annotated[Caller, Depends(require("history:read"))],
-    iin: IinPath,
+    asked: Lookup,
     session: DbSession,
-    today: Today,
-    lang: Lang,
-    on: DateQuery = None,
-    as_of: AsOfQuery = None,
-) -> dict[str, Any]:
-    answer = status_of(
-        session, iin, on or today, as_of, actor=who.actor, channel="api:payments", address=who.ip
-    )
-    return _pick(decision_json(answer.decision, lang), "payments", "pending")
+    _lang: Lang,
+) -> PaymentHistory:
+    answer = status_asked(session, who, asked, "api:payments")
+    return PaymentHistory.from_decision(answer.decision)
 
 
 @router.get(
@@ -86,18 +69,12 @@ def person_payments(
 )
 def person_debts(
     who: Annotated[Caller, Depends(require("history:read"))],
-    iin: IinPath,
+    asked: Lookup,
     session: DbSession,
-    today: Today,
-    lang: Lang,
-    on: DateQuery = None,
-    as_of: AsOfQuery = None,
-) -> dict[str, Any]:
-    answer = status_of(
-        session, iin, on or today, as_of, actor=who.actor, channel="api:debts", address=who.ip
-    )
-    body = decision_json(answer.decision, lang)
-    return _pick(body, "status", "reason", "debt_months", "debt", "debt_total")
+    _lang: Lang,
+) -> DebtReport:
+    answer = status_asked(session, who, asked, "api:debts")
+    return DebtReport.from_decision(answer.decision)
 
 
 @router.get(
@@ -113,13 +90,8 @@ def person_debts(
 )
 def person_calculator(
     who: Annotated[Caller, Depends(require("status:read"))],
-    iin: IinPath,
+    asked: LookupOn,
     session: DbSession,
-    today: Today,
     _lang: Lang,
-    on: DateQuery = None,
-) -> dict[str, Any]:
-    calculation = calculator_for(
-        session, iin, on or today, actor=who.actor, channel="api", address=who.ip
-    )
-    return calculation_json(calculation)
+) -> Calculation:
+    return Calculation.from_calculation(calculation_asked(session, who, asked, "api"))

@@ -7,17 +7,15 @@ warning, the debt with amounts, what to pay; never a name, a category, a payment
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
 from osms.api.auth import Caller, optional_caller
-from osms.api.deps import DbSession, Lang, Today
+from osms.api.deps import DbSession, Lang
 from osms.api.problems import ApiProblem
-from osms.api.v1.common import AsOfQuery, DateQuery, IinPath, problems
-from osms.api.v1.schemas import Calculation, PublicStatus
-from osms.services.status import calculator_for, status_of
-from osms.views.json import calculation_json, public_json
+from osms.api.v1.common import Lookup, LookupOn, calculation_asked, problems, status_asked
+from osms.views.models import Calculation, PublicStatus
 from osms.views.public import public_status as public_view
 
 __all__ = ["router"]
@@ -41,15 +39,9 @@ router = APIRouter(tags=["public"])
     responses=problems(401, 403, 422, 429),
 )
 def public_status(
-    who: Annotated[Caller, Depends(optional_caller)],
-    iin: IinPath,
-    session: DbSession,
-    today: Today,
-    lang: Lang,
-    on: DateQuery = None,
-    as_of: AsOfQuery = None,
-) -> dict[str, Any]:
-    if as_of is not None and "status:read" not in who.scopes:
+    who: Annotated[Caller, Depends(optional_caller)], asked: Lookup, session: DbSession, lang: Lang
+) -> PublicStatus:
+    if asked.as_of is not None and "status:read" not in who.scopes:
         raise ApiProblem(
             403,
             "auth.scope_missing",
@@ -57,10 +49,8 @@ def public_status(
             field="as_of",
             extra={"scopes": ["status:read"]},
         )
-    answer = status_of(
-        session, iin, on or today, as_of, actor=who.actor, channel="api:public", address=who.ip
-    )
-    return public_json(public_view(answer.decision, known=answer.registered), lang)
+    answer = status_asked(session, who, asked, "api:public")
+    return PublicStatus.from_view(public_view(answer.decision, known=answer.registered), lang)
 
 
 @router.get(
@@ -77,13 +67,8 @@ def public_status(
 )
 def public_calculator(
     who: Annotated[Caller, Depends(optional_caller)],
-    iin: IinPath,
+    asked: LookupOn,
     session: DbSession,
-    today: Today,
     _lang: Lang,
-    on: DateQuery = None,
-) -> dict[str, Any]:
-    calculation = calculator_for(
-        session, iin, on or today, actor=who.actor, channel="api:public", address=who.ip
-    )
-    return calculation_json(calculation)
+) -> Calculation:
+    return Calculation.from_calculation(calculation_asked(session, who, asked, "api:public"))

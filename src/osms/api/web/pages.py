@@ -23,13 +23,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from osms.api.deps import DbSession, Today, settings
 from osms.api.ratelimit import RateLimiter, ip_key
-from osms.api.v1.schemas import MAX_DATE, MIN_DATE
 from osms.api.web.messages import DATE_OUT_OF_RANGE, NO_OPTION, TOO_MANY
 from osms.api.web.rendering import Page, render
 from osms.i18n import error_message, label, t
 from osms.rules.errors import RuleError
 from osms.services.errors import ServiceError
 from osms.services.status import calculator_for, status_of
+from osms.views.models import MAX_DATE, MIN_DATE
 from osms.views.public import PublicStatus, public_status, reason_label
 
 __all__ = ["ACTOR", "CHANNEL", "router", "tone"]
