@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from osms.api.v1.schemas import RegisterReport, RegisterSummary
 from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.registry.models import Payment
 from osms.rules.month import Month
+from osms.views.models import RegisterReport, RegisterSummary
 from tests.api.conftest import SQLITE_ONLY, Api, make_api
 
 IVAN = "800101300096"

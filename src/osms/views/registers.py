@@ -1,4 +1,5 @@
-"""The stable JSON line report of a booked register (R-F-3): ``osms import --json`` and the API.
+"""The stable JSON line report of a booked register (R-F-3): ``osms import --json`` and the API,
+the models :class:`~osms.views.models.RegisterReport` and its kin as JSON values.
 
 Every line that was not simply booked is listed (rejected with its codes, or a duplicate
 pointing at the payment booked before); ``accepted + rejected == lines_total`` always.
@@ -17,13 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Final
 
+from pydantic import BaseModel
+
 from osms.i18n import error_message, t
 from osms.intake.booking import BookingReport, LineOutcome
+from osms.views.models import RegisterLinesPage, RegisterReport, RegisterSummary
 from osms.views.operator import count, word
 
 __all__ = [
     "REGISTER_MESSAGES",
-    "line_json",
     "line_text",
     "page_lines",
     "register_lines_json",
@@ -34,60 +37,25 @@ __all__ = [
 
 
 def register_summary_json(report: BookingReport) -> dict[str, Any]:
-    """What became of a register, without its lines."""
-    return {
-        "register": report.register_id,
-        "format": report.format,
-        "sender": report.sender,
-        "reference": report.reference,
-        "status": report.status,
-        "reason": report.reason,
-        "reason_code": report.reason_code,
-        "resent": report.resent,
-        "lines_total": report.lines,
-        "accepted": report.accepted,
-        "booked": report.booked,
-        "duplicates": report.duplicates,
-        "rejected": report.rejected,
-        "recorded": report.recorded,
-    }
+    """What became of a register, without its lines (:class:`RegisterSummary`)."""
+    return _json(RegisterSummary.from_report(report))
 
 
 def register_report_json(report: BookingReport, lang: str) -> dict[str, Any]:
     """The line report of a register, in the shape the command line and the API share."""
-    return {
-        **register_summary_json(report),
-        "lines": [line_json(outcome, lang) for outcome in report.outcomes],
-    }
+    return _json(RegisterReport.from_outcomes(report, lang))
 
 
 def register_lines_json(
     report: BookingReport, lines: Iterable[LineOutcome], offset: int, limit: int, lang: str
 ) -> dict[str, Any]:
-    """One page of a register's recorded lines."""
-    page = [line_json(outcome, lang) for outcome in lines]
-    return {
-        "register": report.register_id,
-        "offset": offset,
-        "limit": limit,
-        "recorded": report.recorded,
-        "lines": page,
-    }
+    """One page of a register's recorded lines (:class:`RegisterLinesPage`)."""
+    return _json(RegisterLinesPage.from_page(report, lines, offset, limit, lang))
 
 
-def line_json(outcome: LineOutcome, lang: str) -> dict[str, Any]:
-    """One line that was not simply booked."""
-    return {
-        "line": outcome.line_no,
-        "status": outcome.status,
-        "code": outcome.code,
-        "codes": list(outcome.codes),
-        "field": outcome.field,
-        "message": outcome.message,
-        "text": error_message(outcome.code, lang, **outcome.values()),
-        "iin": outcome.iin,
-        "payment_id": outcome.payment_id,
-    }
+def _json(answer: BaseModel) -> dict[str, Any]:
+    """The answer as JSON values, to which a door adds its own links (``lines_url`` …)."""
+    return answer.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
 # -- what an operator reads --------------------------------------------------------------------

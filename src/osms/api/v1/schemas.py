@@ -1,6 +1,6 @@
-"""Request models of API v1, and the answers only the API gives (registers, operators'
-applications, health).  The answers every door shares (the decision, the calculation, the
-calculators) are :mod:`osms.views.models`.  Within one ``schema`` number a field is only ever
+"""Request models of API v1, and the answers only the API gives (operators' applications,
+health).  The answers every door shares (the decision, the calculation, the calculators, the
+register reports) are :mod:`osms.views.models`.  Within one ``schema`` number a field is only ever
 added, never renamed or removed.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -24,9 +24,6 @@ __all__ = [
     "RefundDecisionIn",
     "RefundEffect",
     "RefusalIn",
-    "RegisterLinesPage",
-    "RegisterReport",
-    "RegisterSummary",
     "StatusChange",
     "TemporaryApplication",
     "TemporaryApplicationIn",
@@ -51,107 +48,6 @@ Day = Annotated[dt.date, Field(ge=MIN_DATE, le=MAX_DATE)]
 
 class _Model(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
-
-
-class RegisterLine(_Model):
-    line: int = Field(description="The line's number in the register.")
-    status: Literal["rejected", "duplicate"]
-    code: str = Field(examples=["line.invalid_iin"])
-    codes: list[str]
-    field: str | None
-    message: str = Field(description="English text.")
-    text: str = Field(description="The code's message in the chosen language.")
-    iin: str | None = Field(description="The IIN as read, when it had 12 digits.")
-    payment_id: int | None = Field(
-        description=(
-            "For a duplicate, the payment booked before with the same content; for "
-            "`line.key_conflict`, the payment booked before under the same key with other content."
-        )
-    )
-
-
-_REGISTER_EXAMPLE: dict[str, Any] = {
-    "register": 17,
-    "format": "mt102",
-    "sender": "halyk bank",
-    "reference": "R7",
-    "status": "partially_accepted",
-    "reason": None,
-    "reason_code": None,
-    "resent": False,
-    "lines_total": 13,
-    "accepted": 12,
-    "booked": 12,
-    "duplicates": 0,
-    "rejected": 1,
-    "recorded": 1,
-    "lines_url": "/api/v1/registers/17/lines?offset=0&limit=1000",
-}
-
-_LINE_EXAMPLE: dict[str, Any] = {
-    "line": 13,
-    "status": "rejected",
-    "code": "line.invalid_iin",
-    "codes": ["line.invalid_iin"],
-    "field": "iin",
-    "message": "IIN check digit is 9, expected 8",
-    "text": "The line has an invalid IIN.",
-    "iin": "900515300019",
-    "payment_id": None,
-}
-
-
-class RegisterSummary(_Model):
-    """What became of a register (R-F-3), without its lines: ``accepted + rejected ==
-    lines_total``.  The answer to a register sent again (``resent``)."""
-
-    model_config = with_example({**_REGISTER_EXAMPLE, "resent": True})
-
-    register_id: int | None = Field(alias="register", description="The register's id.")
-    format: Literal["mt102", "csv"]
-    sender: str = Field(description="Who sent it: the API client's name, lower-cased (R-L-7).")
-    reference: str
-    status: Literal["accepted", "partially_accepted", "rejected"]
-    reason: str | None = Field(description="Why the whole register was rejected, if it was.")
-    reason_code: str | None
-    resent: bool = Field(description="Received before: nothing changed (R-L-7).")
-    lines_total: int
-    accepted: int = Field(description="booked + duplicates.")
-    booked: int
-    duplicates: int
-    rejected: int
-    recorded: int = Field(description="The lines not simply booked, kept with the register.")
-    lines_url: str = Field(description="Those lines, page by page (`offset`, `limit`).")
-
-
-class RegisterReport(RegisterSummary):
-    """What became of a register (R-F-3), with every line not simply booked."""
-
-    model_config = with_example({**_REGISTER_EXAMPLE, "lines": [_LINE_EXAMPLE]})
-
-    lines: list[RegisterLine] = Field(description="Every line not simply booked.")
-
-
-class RegisterLinesPage(_Model):
-    """One page of a register's recorded lines, by line number."""
-
-    model_config = with_example(
-        {
-            "register": 17,
-            "offset": 0,
-            "limit": 1000,
-            "recorded": 1,
-            "lines": [_LINE_EXAMPLE],
-            "next_url": None,
-        }
-    )
-
-    register_id: int = Field(alias="register")
-    offset: int
-    limit: int
-    recorded: int = Field(description="How many lines the register keeps in all.")
-    lines: list[RegisterLine]
-    next_url: str | None = Field(description="The next page, or null after the last.")
 
 
 class Document(_Model):
