@@ -79,6 +79,7 @@ def test_every_shape_the_doors_print_is_documented() -> None:
         "IinRefusal",
         "MonthlyAmount",
         "Penalty",
+        "ParametersCheck",
         "RegisterReport",
         "RegisterSummary",
         "RegisterLinesPage",

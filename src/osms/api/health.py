@@ -10,7 +10,6 @@ or a parameter or calendar file that does not load.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from fastapi import APIRouter, Request
@@ -23,7 +22,7 @@ from osms.api.v1.common import problems
 from osms.api.v1.schemas import Health, Readiness
 from osms.rules.errors import RuleError
 from osms.rules.upkeep import missing
-from osms.views.upkeep import missing_json
+from osms.views.models import NotRecorded
 
 __all__ = ["router"]
 
@@ -37,8 +36,8 @@ log = logging.getLogger("osms.api")
     summary="Liveness: the process answers",
     description="Touches nothing else; restart the process when this fails.",
 )
-def healthz() -> dict[str, Any]:
-    return {"status": "ok"}
+def healthz() -> Health:
+    return Health(status="ok")
 
 
 @router.get(
@@ -54,7 +53,7 @@ def healthz() -> dict[str, Any]:
     ),
     responses=problems(503),
 )
-def readyz(request: Request, today: Today, lang: Lang) -> dict[str, Any]:
+def readyz(request: Request, today: Today, lang: Lang) -> Readiness:
     engine: Engine = request.app.state.engine
     try:
         with engine.connect() as connection:
@@ -76,9 +75,9 @@ def readyz(request: Request, today: Today, lang: Lang) -> dict[str, Any]:
     except RuleError as error:
         log.error("rules do not load: %s", error, extra={"code": error.code})
         raise ApiProblem(503, error.code, "a parameters or calendar file does not load") from None
-    return {
-        "status": "degraded" if found else "ready",
-        "database": engine.dialect.name,
-        "revision": revision,
-        "missing": [missing_json(item, lang) for item in found],
-    }
+    return Readiness(
+        status="degraded" if found else "ready",
+        database=engine.dialect.name,
+        revision=wanted,
+        missing=[NotRecorded.from_missing(item, lang) for item in found],
+    )

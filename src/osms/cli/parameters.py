@@ -7,16 +7,18 @@ decree of transfers) and exits with status 1 until the parameters folder
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated
 
 import typer
 
 from osms import clock
-from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from osms.rules.upkeep import checked_years, missing
-from osms.views.upkeep import missing_json, upkeep_lines
+from osms.cli.answers import JsonOption, show
+from osms.cli.operator import LangOption
+from osms.i18n import DEFAULT_LANGUAGE
+from osms.rules.upkeep import missing
+from osms.views.models import ParametersCheck
+from osms.views.upkeep import upkeep_lines
 
 __all__ = ["MISSING_EXIT", "parameters_app"]
 
@@ -34,30 +36,17 @@ def check(
         str | None,
         typer.Option("--date", help="Check as on this date, YYYY-MM-DD (default today)."),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="kk (default), ru or en.")] = DEFAULT_LANGUAGE,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    lang: LangOption = DEFAULT_LANGUAGE,
+    as_json: JsonOption = False,
 ) -> None:
     """Name what the current year or the next (from 60 days before it) has not recorded."""
-    if lang not in LANGUAGES:
-        typer.echo(f"--lang: one of {', '.join(LANGUAGES)}", err=True)
-        raise typer.Exit(2)
     try:
         day = clock.today() if on is None else date.fromisoformat(on)
     except ValueError:
         typer.echo(f"--date: not a date (YYYY-MM-DD): {on!r}", err=True)
         raise typer.Exit(2) from None
     found = missing(day)
-    if as_json:
-        body = {
-            "date": day.isoformat(),
-            "years": list(checked_years(day)),
-            "complete": not found,
-            "missing": [missing_json(item, lang) for item in found],
-            "lang": lang,
-        }
-        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
-    else:
-        for line in upkeep_lines(found, day, lang):
-            typer.echo(line)
+    text = "\n".join(upkeep_lines(found, day, lang))
+    show(ParametersCheck.from_found(found, day, lang), text, as_json=as_json)
     if found:
         raise typer.Exit(MISSING_EXIT)

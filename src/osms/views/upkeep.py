@@ -1,4 +1,5 @@
-"""The parameters check (R-P-2) in words: the command line's lines and the shared JSON.
+"""The parameters check (R-P-2) in words: the command line's lines and the missing items' messages
+(its JSON is :class:`osms.views.models.ParametersCheck`).
 
 The texts are gettext messages of the ``osms`` catalogs (:data:`UPKEEP_MESSAGES`); nothing
 here decides what is missing (:mod:`osms.rules.upkeep` does).
@@ -8,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from osms.i18n import format_date, format_money, t
 from osms.rules.upkeep import Missing, checked_years
 
-__all__ = ["UPKEEP_MESSAGES", "missing_json", "missing_message", "upkeep_lines"]
+__all__ = ["UPKEEP_MESSAGES", "missing_message", "upkeep_lines"]
 
 _MINIMUM_WAGE: Final = (
     "The minimum wage (MW) for {year} is not recorded: amounts for {year} use the {published} "
@@ -66,13 +67,3 @@ def upkeep_lines(found: Sequence[Missing], on: date, lang: str) -> list[str]:
     lines.extend(f"- {item.code} {item.year}: {missing_message(item, lang)}" for item in found)
     lines.append(t(lang, _HOW_TO_ADD))
     return lines
-
-
-def missing_json(item: Missing, lang: str) -> dict[str, Any]:
-    """One missing item for ``--json`` and ``/readyz``."""
-    return {
-        "code": item.code,
-        "year": item.year,
-        "message": missing_message(item, lang),
-        "detail": item.detail,
-    }

@@ -13,11 +13,10 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from osms.registry.models import ApplicationStatus, RefundReason
-from osms.views.models import MAX_DATE, MIN_DATE, Iin, MonthText, with_example
+from osms.views.models import MAX_DATE, MIN_DATE, Iin, MonthText, NotRecorded, with_example
 
 __all__ = [
     "Health",
-    "NotRecorded",
     "Readiness",
     "RefundApplication",
     "RefundApplicationIn",
@@ -182,15 +181,6 @@ class RefundEffect(_Model):
 
 class Health(_Model):
     status: Literal["ok"]
-
-
-class NotRecorded(_Model):
-    """Something the year in force or ahead has not recorded yet (R-P-2)."""
-
-    code: Literal["upkeep.minimum_wage", "upkeep.calendar"]
-    year: int
-    message: str = Field(description="In the language asked (?lang=, Accept-Language, kk).")
-    detail: str = Field(description="The same in English, with what is used meanwhile.")
 
 
 class Readiness(_Model):
