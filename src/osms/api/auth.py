@@ -135,13 +135,21 @@ def _authenticated(request: Request, key: str) -> Caller:
     return found
 
 
-def optional_caller(
+def _sent_key(
     request: Request,
     _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
     _api_key: Annotated[str | None, Security(api_key_scheme)],
-) -> Caller:
+) -> str | None:
+    """The key the request carries; the two parameters declare both ways of sending it to
+    ``/openapi.json`` (the key itself is read by :func:`_presented_key`)."""
+    return _presented_key(request)
+
+
+SentKey = Annotated[str | None, Depends(_sent_key)]
+
+
+def optional_caller(request: Request, key: SentKey) -> Caller:
     """The client when a key is sent, else the public (limited per IP address)."""
-    key = _presented_key(request)
     if key is not None:
         return _authenticated(request, key)
     ip = _ip(request)
@@ -152,13 +160,8 @@ def optional_caller(
     return public
 
 
-def caller(
-    request: Request,
-    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
-    _api_key: Annotated[str | None, Security(api_key_scheme)],
-) -> Caller:
+def caller(request: Request, key: SentKey) -> Caller:
     """The client whose key the request carries (401 without a valid one)."""
-    key = _presented_key(request)
     if key is None:
         raise _unauthorized("auth.key_missing", "this request needs an API key")
     return _authenticated(request, key)
