@@ -98,13 +98,18 @@ Number = str
 """A decimal number as a string: exact, never a float."""
 
 
+_CONFIG = ConfigDict(populate_by_name=True, json_schema_serialization_defaults_required=True)
+"""Every field is in the answer, so ``/openapi.json`` marks every one required, even those the
+command line leaves out (``known``, ``lines_url``: their default is "not set by this door")."""
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = _CONFIG
 
 
 def with_example(example: JsonDict) -> ConfigDict:
     """A model's configuration with the example ``/openapi.json`` shows for it."""
-    return ConfigDict(populate_by_name=True, json_schema_extra={"examples": [example]})
+    return ConfigDict(**_CONFIG, json_schema_extra={"examples": [example]})
 
 
 _HEAD_EXAMPLE: JsonDict = {
