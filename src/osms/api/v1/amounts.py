@@ -19,7 +19,7 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Depends, Query
 from fastapi.openapi.models import Example
 
-from osms.api.auth import Caller, optional_caller
+from osms.api.auth import optional_caller
 from osms.api.deps import Today
 from osms.api.problems import ApiProblem
 from osms.api.v1.common import problems
@@ -38,10 +38,14 @@ from osms.views.models import MonthlyAmount, Penalty
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["public"])
+router = APIRouter(tags=["public"], dependencies=[Depends(optional_caller)])
+"""Both calculators: open to everyone, limited per IP address or by the key's own quota."""
 
-_OPTIONAL_KEY: Final[dict[str, Any]] = {"security": [{}]}
-"""Added to the routes' security requirements: no key is also accepted (public)."""
+_PUBLIC: Final[dict[str, Any]] = {
+    "responses": problems(401, 422, 429),
+    "openapi_extra": {"security": [{}]},
+}
+"""The routes' documented errors, and their security requirements with no key also accepted."""
 
 _KINDS: Final[dict[str, Example]] = {
     "employer": Example(summary="Employer's deduction (КНП 121)", value="employer"),
@@ -133,11 +137,9 @@ PaidOnQuery = Annotated[
         "self-employed 1 % of income capped at 20 MW from 2026. Limited per IP address like "
         "the public check."
     ),
-    responses=problems(401, 422, 429),
-    openapi_extra=_OPTIONAL_KEY,
+    **_PUBLIC,
 )
 def amounts(
-    _who: Annotated[Caller, Depends(optional_caller)],
     today: Today,
     kind: KindQuery,
     year: YearQuery = None,
@@ -162,11 +164,9 @@ def amounts(
         "`parameter.missing` naming it in `date` (and `parameter`: `base_rate`): never a "
         "guess. Limited per IP address like the public check."
     ),
-    responses=problems(401, 422, 429),
-    openapi_extra=_OPTIONAL_KEY,
+    **_PUBLIC,
 )
 def penalty(
-    _who: Annotated[Caller, Depends(optional_caller)],
     today: Today,
     arrears: ArrearsQuery,
     period: PeriodQuery,
