@@ -22,7 +22,7 @@ from fastapi.openapi.models import Example
 from osms.api.auth import optional_caller
 from osms.api.deps import Today
 from osms.api.problems import ApiProblem
-from osms.api.v1.common import problems
+from osms.api.v1.common import day_query, problems
 from osms.rules.amounts import AmountNotDue, Payer
 from osms.rules.parameters import ParameterMissing
 from osms.services.amounts import (
@@ -115,11 +115,11 @@ PeriodQuery = Annotated[
 ]
 PaidOnQuery = Annotated[
     dt.date | None,
-    Query(
-        ge=FIRST_PAID_ON,
-        le=LAST_DAY,
-        description="The day it was paid, YYYY-MM-DD; default: today in Kazakhstan.",
-        examples=["2023-08-04"],
+    day_query(
+        "The day it was paid, YYYY-MM-DD; default: today in Kazakhstan.",
+        "2023-08-04",
+        first=FIRST_PAID_ON,
+        last=LAST_DAY,
     ),
 ]
 

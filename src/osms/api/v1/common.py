@@ -27,6 +27,7 @@ __all__ = [
     "LookupOn",
     "PersonLookup",
     "calculation_asked",
+    "day_query",
     "problems",
     "status_asked",
 ]
@@ -54,28 +55,37 @@ IinPath = Annotated[
 
 IdPath = Annotated[int, Path(ge=1, le=2**63 - 1, description="The application's id.")]
 
+
+def day_query(
+    description: str,
+    example: str | None = None,
+    *,
+    alias: str | None = None,
+    first: dt.date = MIN_DATE,
+    last: dt.date = MAX_DATE,
+) -> Any:
+    """An optional ``YYYY-MM-DD`` query parameter, refused (422) outside [first, last]."""
+    bounds: dict[str, Any] = {"ge": first, "le": last}  # typed as numbers; dates compare alike
+    examples = None if example is None else [example]
+    return Query(alias=alias, description=description, examples=examples, **bounds)
+
+
 DateQuery = Annotated[
     dt.date | None,
-    Query(
+    day_query(
+        "The date asked about, YYYY-MM-DD; default: today in Kazakhstan.",
+        "2025-01-10",
         alias="date",
-        ge=MIN_DATE,
-        le=MAX_DATE,
-        description="The date asked about, YYYY-MM-DD; default: today in Kazakhstan.",
-        examples=["2025-01-10"],
     ),
 ]
 
 AsOfQuery = Annotated[
     dt.date | None,
-    Query(
-        ge=MIN_DATE,
-        le=MAX_DATE,
-        description=(
-            "The knowledge date (R-S-0): only payments credited by then count; default: `date`. "
-            "A clinic checking a past visit asks `date=<visit>&as_of=<today>`. Needs a key with "
-            "the scope `status:read`."
-        ),
-        examples=["2025-03-01"],
+    day_query(
+        "The knowledge date (R-S-0): only payments credited by then count; default: `date`. "
+        "A clinic checking a past visit asks `date=<visit>&as_of=<today>`. Needs a key with "
+        "the scope `status:read`.",
+        "2025-03-01",
     ),
 ]
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query
 
 from osms.api.auth import Caller, require
 from osms.api.deps import DbSession, Lang, Today
-from osms.api.v1.common import DateQuery, IdPath, problems
+from osms.api.v1.common import DateQuery, IdPath, day_query, problems
 from osms.api.v1.schemas import (
     RefundApplication,
     RefundApplicationIn,
@@ -32,7 +32,6 @@ from osms.i18n import error_message
 from osms.registry.temporary import Document
 from osms.rules.status import Decision
 from osms.services import refunds, temporary
-from osms.views.models import MAX_DATE, MIN_DATE
 
 __all__ = ["router"]
 
@@ -191,10 +190,7 @@ def refund_effect(
     session: DbSession,
     today: Today,
     lang: Lang,
-    refunded_on: Annotated[
-        date | None,
-        Query(ge=MIN_DATE, le=MAX_DATE, description="The refund date (default: today)."),
-    ] = None,
+    refunded_on: Annotated[date | None, day_query("The refund date (default: today).")] = None,
     amount: Annotated[
         Decimal | None,
         Query(
