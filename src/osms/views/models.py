@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
 
 from osms.i18n import error_message, explain, label
 from osms.rules import calculator, parameters
@@ -105,6 +106,17 @@ command line leaves out (``known``, ``lines_url``: their default is "not set by 
 
 class _Model(BaseModel):
     model_config = _CONFIG
+
+
+def _no_default(schema: JsonDict) -> None:
+    schema.pop("default", None)
+
+
+def set_by_the_api(description: str) -> Any:
+    """A field the API always sends and the command line leaves out: in ``/openapi.json``
+    required and of its type; on the model unset (so left out of ``--json``) until a door
+    sets it."""
+    return Field(default=None, description=description, json_schema_extra=_no_default)
 
 
 def with_example(example: JsonDict) -> ConfigDict:
@@ -407,12 +419,9 @@ class StatusDetail(PublicStatus):
 
     model_config = with_example(_DETAIL_EXAMPLE)
 
-    known: bool | None = Field(  # type: ignore[assignment]
-        default=None,
-        description=(
-            "Set by the API: false when the registry holds no record of this IIN (no payment, "
-            "no category); left out by `osms status --json`."
-        ),
+    known: bool | SkipJsonSchema[None] = set_by_the_api(  # type: ignore[assignment]
+        "False: the registry holds no record of this IIN yet (no payment, no category). Set by "
+        "the API; left out by `osms status --json`."
     )
     category: str | None = Field(description="The state-paid category, if any.")
     grace_months: int = Field(description="The grace length G that applied (3, or 6; R-S-6).")
@@ -882,9 +891,8 @@ class RegisterSummary(_Model):
     duplicates: int
     rejected: int
     recorded: int = Field(description="The lines not simply booked, kept with the register.")
-    lines_url: str | None = Field(
-        default=None,
-        description="Those lines, page by page (`offset`, `limit`); set by the API.",
+    lines_url: str | SkipJsonSchema[None] = set_by_the_api(
+        "Those lines, page by page (`offset`, `limit`); set by the API."
     )
 
     @classmethod
@@ -948,9 +956,7 @@ class RegisterLinesPage(_Model):
     limit: int
     recorded: int = Field(description="How many lines the register keeps in all.")
     lines: list[RegisterLine]
-    next_url: str | None = Field(
-        default=None, description="The next page, or null after the last; set by the API."
-    )
+    next_url: str | None = set_by_the_api("The next page, or null after the last; set by the API.")
 
     @classmethod
     def from_page(
