@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -33,21 +34,18 @@ from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.rules import iin as iin_rules
 from osms.rules.calculator import Calculation, calculate
 from osms.rules.errors import RuleError
-from osms.rules.status import decide
+from osms.rules.status import Decision, decide
 from osms.scenarios.facts_file import FactsError, load_facts_file
 from osms.scenarios.runner import run_paths
 from osms.services.errors import ServiceError
+from osms.views import models
 from osms.views.card import calculation_card, decision_card, iin_card
-from osms.views.models import (
-    MAX_DATE,
-    MIN_DATE,
-    IinDescription,
-    IinRefusal,
-    StatusDetail,
-)
-from osms.views.models import (
-    Calculation as CalculationAnswer,
-)
+from osms.views.models import MAX_DATE, MIN_DATE
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+_Answer = TypeVar("_Answer")
 
 app = typer.Typer(
     help="OSMS / МӘМС: is a person insured on a date, why, and what to pay.",
@@ -109,23 +107,22 @@ def _load(facts: Path, lang: str) -> Any:
         _fail(f"{facts}: error {error.code}: {message} ({where}{error.message})")
 
 
-def _calculation(iin: str | None, facts: Path | None, on: str | None, lang: str) -> Calculation:
-    """The calculation for --facts, or for an IIN of the registry through the audited service
-    (RULES.md §11: every look-up is audited); the date defaults to today."""
-    day = _parse_day(on, "--date") if on else clock.today()
-    if (iin is None) == (facts is None):
-        _fail("give an IIN (looked up in the registry) or --facts FILE, not both")
-    if facts is not None:
-        return calculate(_load(facts, lang), day)
+def _looked_up(iin: str, lang: str, lookup: Callable[[Session, str, str], _Answer]) -> _Answer:
+    """The answer for an IIN of the registry, through the audited service (RULES.md §11: every
+    look-up is audited); a refused IIN is ``<iin>: <code>: <message in lang>``, exit 1."""
     from osms.cli.context import actor, session
-    from osms.services.status import calculator_for
 
     try:
         with session() as opened:
-            return calculator_for(opened, iin or "", day, actor=actor(None), channel="cli")
+            return lookup(opened, iin, actor(None))
     except ServiceError as error:
-        _fail(f"{iin}: {error.code}: {error_message(error.code, DEFAULT_LANGUAGE)}", 1)
+        _fail(f"{iin}: {error.code}: {error_message(error.code, lang)}", 1)
         raise  # unreachable: _fail exits
+
+
+def _one_person(iin: str | None, facts: Path | None) -> None:
+    if (iin is None) == (facts is None):
+        _fail("give an IIN (looked up in the registry) or --facts FILE, not both")
 
 
 @app.command()
@@ -142,22 +139,18 @@ def status(
     """Is the person insured on DATE, as known on AS_OF, and why (registry or --facts)."""
     day = _parse_day(on, "--date") if on else clock.today()
     known = _parse_day(as_of, "--as-of") if as_of else None
-    if (iin is None) == (facts is None):
-        _fail("give an IIN (looked up in the registry) or --facts FILE, not both")
+    _one_person(iin, facts)
     if facts is not None:
         decision = decide(_load(facts, lang), day, known)
     else:
-        from osms.cli.context import actor, session
         from osms.services.status import status_of
 
-        try:
-            with session() as opened:
-                answer = status_of(opened, iin or "", day, known, actor=actor(None), channel="cli")
-        except ServiceError as error:
-            _fail(f"{iin}: {error.code}: {error_message(error.code, lang)}", 1)
-            raise
-        decision = answer.decision
-    show(StatusDetail.from_decision(decision, lang), decision_card(decision, lang), as_json=as_json)
+        def lookup(session: Session, number: str, actor: str) -> Decision:
+            return status_of(session, number, day, known, actor=actor, channel="cli").decision
+
+        decision = _looked_up(iin or "", lang, lookup)
+    answer = models.StatusDetail.from_decision(decision, lang)
+    show(answer, decision_card(decision, lang), as_json=as_json)
 
 
 @app.command()
@@ -169,8 +162,18 @@ def calc(
     as_json: JsonOption = False,
 ) -> None:
     """What the person can pay on DATE to become insured, with payment plans."""
-    calculation = _calculation(iin, facts, on, lang)
-    answer = CalculationAnswer.from_calculation(calculation)
+    day = _parse_day(on, "--date") if on else clock.today()
+    _one_person(iin, facts)
+    if facts is not None:
+        calculation = calculate(_load(facts, lang), day)
+    else:
+        from osms.services.status import calculator_for
+
+        def lookup(session: Session, number: str, actor: str) -> Calculation:
+            return calculator_for(session, number, day, actor=actor, channel="cli")
+
+        calculation = _looked_up(iin or "", lang, lookup)
+    answer = models.Calculation.from_calculation(calculation)
     show(answer, calculation_card(calculation, lang), as_json=as_json)
 
 
@@ -185,12 +188,12 @@ def iin_command(
         info = iin_rules.describe(number)
     except RuleError as error:
         message = error_message(error.code, lang)
-        refusal = IinRefusal(
+        refusal = models.IinRefusal(
             iin=number, valid=False, code=error.code, message=message, detail=str(error)
         )
         show(refusal, f"{number}: {message} ({error})", as_json=as_json)
         raise typer.Exit(1) from None
-    show(IinDescription.from_info(info), iin_card(info, lang), as_json=as_json)
+    show(models.IinDescription.from_info(info), iin_card(info, lang), as_json=as_json)
 
 
 @scenarios_app.command("run")
