@@ -1,0 +1,73 @@
+"""What every JSON answer shares: the schema number, the date bounds, money and months as
+text, and the models' common configuration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
+
+from osms.rules import parameters
+
+SCHEMA_VERSION = 1
+DEFAULT_IIN_EXAMPLE = "900515300018"
+MIN_DATE = parameters.liability_start().first_day()
+"""OSMS status exists from the liability start (R-S-1); earlier dates are refused."""
+MAX_DATE = dt.date(2099, 12, 31)
+
+
+def money(amount: Decimal) -> str:
+    """Tenge with two decimals, as a string: ``Decimal('4250') -> '4250.00'``.
+
+    >>> money(Decimal("4250")), money(Decimal("0.5"))
+    ('4250.00', '0.50')
+    """
+    return f"{amount.quantize(Decimal('0.01'))}"
+
+
+def money_or_none(amount: Decimal | None) -> str | None:
+    return None if amount is None else money(amount)
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal as exact text, never a float: ``Decimal('40') -> '40'``."""
+    return f"{value.normalize():f}"
+
+
+MonthText = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", examples=["2025-01"])]
+"""A month as JSON text, ``YYYY-MM`` (the rules' value type is :class:`Month`)."""
+Money = Annotated[
+    str, Field(pattern=r"^-?\d+\.\d{2}$", description="Tenge, two decimals.", examples=["4250.00"])
+]
+Iin = Annotated[str, Field(examples=[DEFAULT_IIN_EXAMPLE], description="12 digits.")]
+Language = Literal["kk", "ru", "en"]
+Number = str
+"""A decimal number as a string: exact, never a float."""
+
+
+_CONFIG = ConfigDict(populate_by_name=True, json_schema_serialization_defaults_required=True)
+"""Every field is in the answer, so ``/openapi.json`` marks every one required, even those the
+command line leaves out (``known``, ``lines_url``: their default is "not set by this door")."""
+
+
+class AnswerModel(BaseModel):
+    model_config = _CONFIG
+
+
+def _no_default(schema: JsonDict) -> None:
+    schema.pop("default", None)
+
+
+def set_by_the_api(description: str) -> Any:
+    """A field the API always sends and the command line leaves out: in ``/openapi.json``
+    required and of its type; on the model unset (so left out of ``--json``) until a door
+    sets it."""
+    return Field(default=None, description=description, json_schema_extra=_no_default)
+
+
+def with_example(example: JsonDict) -> ConfigDict:
+    """A model's configuration with the example ``/openapi.json`` shows for it."""
+    return ConfigDict(**_CONFIG, json_schema_extra={"examples": [example]})
