@@ -310,7 +310,9 @@ class Explanation(AnswerModel):
     rule: str = Field(examples=["R-S-5"])
     key: str
     months: list[MonthText]
-    values: dict[str, Any]
+    values: dict[str, str] = Field(
+        description="The figures the reason names, as text (dates, months, numbers)."
+    )
     text: str = Field(description="The reason in the chosen language (R-S-8).")
 
 
@@ -363,7 +365,7 @@ class StatusDetail(PublicStatus):
                     rule=f.rule,
                     key=f.key,
                     months=[str(m) for m in f.months],
-                    values=dict(f.values),
+                    values={name: str(value) for name, value in f.values},
                     text=explain(f, lang),
                 )
                 for f in decision.findings
