@@ -17,12 +17,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from osms.batch.engine import LANES, PARTS_PER_STEP, BatchError
+from osms.batch.engine import LANES, PARTS_PER_STEP
 from osms.batch.generate import DEFAULT_MONTHS, DEFAULT_TODAY, generate
 from osms.batch.run import FORMATS, Statistics, run
 from osms.cli.operator import LangOption
 from osms.i18n import DEFAULT_LANGUAGE
 from osms.rules.month import InvalidMonth, Month
+from osms.rules.plan import PlanError
 from osms.views import batch as batch_view
 
 __all__ = ["batch_app"]
@@ -221,7 +222,7 @@ def run_command(
                 memory_limit=memory_limit,
                 progress=update,
             )
-    except BatchError as error:
+    except PlanError as error:
         _fail(str(error))
     _print_statistics(result.statistics, console, result.seconds, lang)
     for path in result.outputs:
@@ -249,7 +250,7 @@ def chart_command(
     try:
         with _progress("months", Console(stderr=True)) as update:
             series = coverage_series(data, start, end, as_of=known, progress=update)
-    except BatchError as error:
+    except PlanError as error:
         _fail(str(error))
     if not series.complete(start):
         typer.echo(

@@ -1,32 +1,16 @@
-"""A disagreement's scenario file runs as it is; the Polars ledger step equals DuckDB's."""
+"""The Polars ledger step of the benchmarks equals DuckDB's (the engine comparison is fair)."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import polars as pl
+from benchmarks.polars_ledger import ledger_masks_frames
 
-from osms.batch.check import Disagreement, expected_row
-from osms.batch.engine import _ledger_sql, _masks_sql, connect, plan
-from osms.batch.facts import Population
+from osms.batch.engine import connect
 from osms.batch.generate import PROFILES, generate_tables
-from osms.batch.polars_ledger import ledger_masks_frames
-from osms.rules.status import decide
-from osms.scenarios.runner import run_paths
-
-
-def test_disagreement_files_run_with_the_scenario_runner(tmp_path: Path) -> None:
-    tables = generate_tables(300, seed=2, months=40, profiles={n: 1.0 for n in PROFILES})
-    population = Population(tables)
-    on, as_of = date(2025, 3, 10), date(2025, 6, 1)
-    for iin in population.iins[:60]:
-        facts = population.facts(iin)
-        rules = expected_row(decide(facts, on, as_of))
-        Disagreement(facts, on, as_of, {}, rules).write(tmp_path)
-    lines: list[str] = []
-    passed, failed = run_paths([tmp_path], emit=lines.append)
-    assert (passed, failed) == (60, 0), "\n".join(lines)
+from osms.rules import coverage_sql
+from osms.rules.plan import plan
 
 
 def test_polars_ledger_masks_equal_duckdb() -> None:
@@ -39,8 +23,8 @@ def test_polars_ledger_masks_equal_duckdb() -> None:
     for name in ("people", "payments"):
         con.register(f"{name}_arrow", tables[name])
         con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_src AS SELECT * FROM {name}_arrow")
-    con.execute(_ledger_sql(p))
-    con.execute(_masks_sql(p))
+    con.execute(coverage_sql.contributions(p))
+    con.execute(coverage_sql.self_covered(p))
     duck = pl.from_arrow(
         con.sql(
             "SELECT iin, CAST(sm AS UBIGINT) AS sm, CAST(pmask AS UBIGINT) AS pmask, "
