@@ -37,6 +37,8 @@ from osms.rules.plan import OPEN, Plan, PlanError
 __all__ = [
     "debt_due",
     "debt_months",
+    "gaps",
+    "grace_months",
     "grant_covering",
     "grant_walk_start",
     "grant_walk_step",
@@ -45,12 +47,15 @@ __all__ = [
     "month_verdict",
     "pending_months",
     "phases",
+    "prepaid_run",
+    "regular",
     "snapshot_rows",
     "tail_spill",
     "tail_spill_candidates",
     "tail_stretches",
     "tail_walk_start",
     "tail_walk_step",
+    "uncovered_liable",
 ]
 
 
@@ -72,30 +77,141 @@ def pending_months(p: Plan) -> str:
     return by_kind({k.kind: str(k.at_m) for k in p.pending if k.at_m}, "0")
 
 
-def month_verdict(p: Plan) -> str:
-    """Step 3: the bit-parallel verdict of every month of the window, per person.
+def _pending_kinds(p: Plan) -> str:
+    """R-L-9: the payer kinds whose months can be pending, as an SQL list."""
+    return ", ".join(f"'{k.kind}'" for k in p.pending) or "NULL"
 
-    R-S-5's gaps: a liable, uncovered month of the look-back followed by a covered one before
-    the decided month j, but for the pending months just before j (R-L-9), which are never
-    gaps: ``g_δ`` sets aside the δ months before j, and each month of the window from M takes
-    the ``g_δ`` of its day (:mod:`osms.batch.pending`).  ``v_δ`` (for the few with a
-    temporary grant, walked day by day) is the verdict with δ months set aside everywhere.
+
+def uncovered_liable(layers: Layers, p: Plan) -> None:
+    """R-C-3 with R-C-1, R-C-2: ``u``, the liable months neither paid (S, P) nor in a
+    category (``cm``, with the child category from the birth date); months before birth and
+    the child's are never liable (:meth:`osms.rules.coverage.Ledger.uncovered_liable`).
+    ``transitions``: a covered month just after an uncovered one; ``nn``: the covered ones."""
+    b = layers.b
+    wm = b.wm
+    liable = b.lit(p.mask(p.liable_from, p.window_end))
+    child_hi = f"least(child_last, {p.window_end}) - {p.window_start}"
+    child_lo = f"greatest(birth_mi, {p.window_start}) - {p.window_start}"
+    layers.add(
+        cm=f"cm0 | CASE WHEN child_last >= {p.window_start} AND birth_mi <= {p.window_end} "
+        f"THEN {b.span(child_lo, child_hi)} ELSE {b.lit(0)} END",
+        not_liable=f"CASE WHEN child_last >= {p.window_start} THEN {b.span('0', child_hi)} "
+        f"ELSE {b.lit(0)} END",
+        np_=f"~pmask & {wm}",
+    )
+    layers.add(u=f"(~(sm | pmask | cm | not_liable)) & {liable} & {wm}")
+    layers.add(transitions=f"{b.shl('u', 1)} & ~u & {wm}", nn=f"~u & {wm}")
+
+
+def grace_months(layers: Layers, p: Plan) -> None:
+    """R-S-6 (:func:`osms.rules.status._grace_months`): ``lp``, the months s whose months
+    [s − 59, s] are all contribution months (the long payers', whose G is the longer one
+    from 2026)."""
+    b = layers.b
+    wm = b.wm
+    if p.long_payer_from is not None:
+        # the contribution run ending just before the window: trailing ones of pb
+        pb_run = "(bit_count(xor(pb, pb + 1)) - 1)"
+        lp_from = f"greatest({p.long_months - 1} - {pb_run}, 0)"
+        layers.doubling("np60", "np_", p.long_months, "|", up=True)
+        layers.add(lp=f"~np60 & {wm} & ~({b.bit(lp_from)} - 1)")
+    else:
+        layers.add(lp=b.lit(0))
+
+
+def gaps(layers: Layers, p: Plan) -> None:
+    """R-S-5 (:func:`osms.rules.status._gaps`): ``g_δ``, the months with an uncovered month of
+    the look-back before the trailing run, followed by a covered one (the gaps), the δ
+    pending months just before the month set aside (R-L-9): a transition U → covered at
+    j − s, s in [δ, L − 1], or the month j − δ − 1 uncovered and a covered month after the δ
+    set aside."""
+    b = layers.b
+    lookback = p.lookback
+    deltas = p.set_aside_max
+    pending_kinds = _pending_kinds(p)
+    layers.doubling("gh", "transitions", lookback - deltas, "|", up=True)
+    pending_kinds = ", ".join(f"'{k.kind}'" for k in p.pending) or "NULL"
+    for delta in range(deltas + 1):
+        terms = [b.shl("gh", delta)]
+        terms += [b.shl("transitions", s) for s in range(lookback - deltas + delta, lookback)]
+        if delta:
+            covered_after = " | ".join(b.shl("nn", s) for s in range(delta))
+            terms.append(f"({b.shl('u', delta + 1)} & ({covered_after}))")
+        expr = " | ".join(terms)
+        if delta:  # only the kinds whose months can be pending use them
+            expr = f"CASE WHEN kind IN ({pending_kinds}) THEN {expr} ELSE {b.lit(0)} END"
+        layers.add(**{f"g{delta}": expr})
+
+
+def regular(layers: Layers, p: Plan) -> None:
+    """R-S-5 with R-S-6 (:func:`osms.rules.status._regular`): ``run_ok``, the months whose
+    trailing unpaid run is at most G, or for a long payer from 2026 at most the long G (the
+    gaps are :func:`gaps`)."""
+    b = layers.b
+    wm = b.wm
+    long_from = b.lit(0 if p.long_payer_from is None else p.mask(p.long_payer_from, p.window_end))
+
+    def run_equal(r: int) -> str:
+        every = " & ".join(b.shl("u", k) for k in range(r))
+        return f"({every} & ~{b.shl('u', r)} & {b.shl('lp', r)})"
+
+    # a run longer than G is debt (the long payer's G from 2026, R-S-6)
+    run_over = " & ".join(b.shl("u", k) for k in range(p.grace + 1))
+    longer = [run_equal(r) for r in range(p.grace + 1, p.long_grace + 1)]
+    long_ok = f"({long_from} & ({' | '.join(longer)}))" if longer else b.lit(0)
+    gaps(layers, p)
+    layers.add(run_ok=f"(~({run_over}) | {long_ok}) & {wm}")
+
+
+def prepaid_run(layers: Layers, p: Plan) -> str:
+    """R-S-4 (:func:`osms.rules.status._prepaid_run`): the months in a run of self-covered
+    months from a block start F (F ≤ M, the run reaching back at most L months: longer,
+    R-S-5 alone insures), or covered with a block starting the month after.  Adds the
+    doubling levels and returns the expression of ``pre``."""
+    b = layers.b
+    wm = b.wm
+    lookback = p.lookback
+
+    def if_blocks(expr: str) -> str:  # blocks are rare: the others skip the scan
+        return f"CASE WHEN blk = {b.lit(0)} THEN {b.lit(0)} ELSE {expr} END"
+
+    layers.add(pr0="blk & sm", pp0=if_blocks(f"sm & {b.shl('sm', 1)} & {wm}"))
+    step, level = 1, 0
+    while step < lookback:
+        nxt = level + 1
+        layers.add(
+            **{
+                f"pr{nxt}": if_blocks(f"pr{level} | ({b.shl(f'pr{level}', step)} & pp{level})"),
+                f"pp{nxt}": if_blocks(f"pp{level} & {b.shl(f'pp{level}', step)}"),
+            }
+        )
+        step, level = step * 2, nxt
+    return f"(pr{level} | ((sm | pmask | cm) & {b.shr('blk', 1)})) & {wm}"
+
+
+def month_verdict(p: Plan) -> str:
+    """The bit-parallel verdict of every month of the window, per person (table
+    ``verdicts``; :func:`osms.rules.status._month_verdict`): R-S-1, R-S-2, R-S-5 with R-S-6
+    (:func:`regular`), R-S-4 (:func:`prepaid_run`), then the status and reason of M, the
+    months lost from M (R-S-7) and the pending months (R-L-9).
+
+    Pending months are never gaps: ``g_δ`` sets aside the δ months before j, and each month of
+    the window from M takes the ``g_δ`` of its day (:class:`osms.rules.plan.PendingKind`).
+    ``v_δ`` (for the few with a temporary grant, walked day by day) is the verdict with δ
+    months set aside everywhere.
     """
     b = Bits(p)
     wm = b.wm
     lookback = p.lookback
-    liable = b.lit(p.mask(p.liable_from, p.window_end))
     transitional = b.lit(p.mask(*p.transitional))
-    long_from = b.lit(0 if p.long_payer_from is None else p.mask(p.long_payer_from, p.window_end))
     from_m = b.lit(p.mask(p.decided_month, p.window_end))
     top = b.lit(1 << p.top)
-    child_hi = f"least(child_last, {p.window_end}) - {p.window_start}"
-    child_lo = f"greatest(birth_mi, {p.window_start}) - {p.window_start}"
     decided_position = p.decided_position
     full = p.lookback_mask
     deltas = p.set_aside_max
     if deltas >= lookback:
         raise PlanError(f"{deltas} pending months before a month: not supported")
+    pending_kinds = _pending_kinds(p)
 
     layers = Layers(
         b,
@@ -115,70 +231,12 @@ def month_verdict(p: Plan) -> str:
         LEFT JOIN gr USING (iin)
         """,
     )
+    uncovered_liable(layers, p)
+    grace_months(layers, p)
+    regular(layers, p)
+    pre = prepaid_run(layers, p)
     layers.add(
-        cm=f"cm0 | CASE WHEN child_last >= {p.window_start} AND birth_mi <= {p.window_end} "
-        f"THEN {b.span(child_lo, child_hi)} ELSE {b.lit(0)} END",
-        not_liable=f"CASE WHEN child_last >= {p.window_start} THEN {b.span('0', child_hi)} "
-        f"ELSE {b.lit(0)} END",
-        np_=f"~pmask & {wm}",
-    )
-    layers.add(u=f"(~(sm | pmask | cm | not_liable)) & {liable} & {wm}")
-    layers.add(transitions=f"{b.shl('u', 1)} & ~u & {wm}", nn=f"~u & {wm}")
-    # R-S-6: lp = months s whose months [s − 59, s] are all contribution months
-    if p.long_payer_from is not None:
-        # the contribution run ending just before the window: trailing ones of pb
-        pb_run = "(bit_count(xor(pb, pb + 1)) - 1)"
-        lp_from = f"greatest({p.long_months - 1} - {pb_run}, 0)"
-        layers.doubling("np60", "np_", p.long_months, "|", up=True)
-        layers.add(lp=f"~np60 & {wm} & ~({b.bit(lp_from)} - 1)")
-    else:
-        layers.add(lp=b.lit(0))
-
-    def run_equal(r: int) -> str:
-        every = " & ".join(b.shl("u", k) for k in range(r))
-        return f"({every} & ~{b.shl('u', r)} & {b.shl('lp', r)})"
-
-    # R-S-5: a run longer than G is debt (G of a long payer from 2026, R-S-6) ...
-    run_over = " & ".join(b.shl("u", k) for k in range(p.grace + 1))
-    longer = [run_equal(r) for r in range(p.grace + 1, p.long_grace + 1)]
-    long_ok = f"({long_from} & ({' | '.join(longer)}))" if longer else b.lit(0)
-    # ... and an uncovered month of the look-back before the run blocks (the gaps), the
-    # pending months aside: g_δ = a transition U → covered at j − s, s in [δ, L − 1], or the
-    # month j − δ − 1 uncovered and a covered month after the δ set aside
-    layers.doubling("gh", "transitions", lookback - deltas, "|", up=True)
-    gaps: dict[int, str] = {}
-    pending_kinds = ", ".join(f"'{k.kind}'" for k in p.pending) or "NULL"
-    for delta in range(deltas + 1):
-        terms = [b.shl("gh", delta)]
-        terms += [b.shl("transitions", s) for s in range(lookback - deltas + delta, lookback)]
-        if delta:
-            covered_after = " | ".join(b.shl("nn", s) for s in range(delta))
-            terms.append(f"({b.shl('u', delta + 1)} & ({covered_after}))")
-        gaps[delta] = f"g{delta}"
-        expr = " | ".join(terms)
-        if delta:  # only the kinds whose months can be pending use them
-            expr = f"CASE WHEN kind IN ({pending_kinds}) THEN {expr} ELSE {b.lit(0)} END"
-        layers.add(**{f"g{delta}": expr})
-    layers.add(run_ok=f"(~({run_over}) | {long_ok}) & {wm}")
-
-    # R-S-4: M in a run of self-covered months from a block start F (F ≤ M, the run reaching
-    # back at most L months: longer, R-S-5 alone insures), or M covered and M + 1 a block start
-    def if_blocks(expr: str) -> str:  # blocks are rare: the others skip the scan
-        return f"CASE WHEN blk = {b.lit(0)} THEN {b.lit(0)} ELSE {expr} END"
-
-    layers.add(pr0="blk & sm", pp0=if_blocks(f"sm & {b.shl('sm', 1)} & {wm}"))
-    step, level = 1, 0
-    while step < lookback:
-        nxt = level + 1
-        layers.add(
-            **{
-                f"pr{nxt}": if_blocks(f"pr{level} | ({b.shl(f'pr{level}', step)} & pp{level})"),
-                f"pp{nxt}": if_blocks(f"pp{level} & {b.shl(f'pp{level}', step)}"),
-            }
-        )
-        step, level = step * 2, nxt
-    layers.add(
-        pre=f"(pr{level} | ((sm | pmask | cm) & {b.shr('blk', 1)})) & {wm}",
+        pre=pre,
         nt=f"""cm & ~{transitional} & {wm}
                   & CASE WHEN f_open IS NULL THEN {b.lit(0)}
                          WHEN f_open <= {p.window_start} THEN {wm}
@@ -187,7 +245,7 @@ def month_verdict(p: Plan) -> str:
     )
     # v_δ: the verdict of every month with δ months before it set aside as pending
     verdicts = {
-        f"v{delta}": f"{transitional} | cm | (~{gaps[delta]} & run_ok) | pre"
+        f"v{delta}": f"{transitional} | cm | (~g{delta} & run_ok) | pre"
         for delta in range(deltas + 1)
     }
     for delta in range(1, deltas + 1):
