@@ -27,8 +27,9 @@ def test_polars_ledger_masks_equal_duckdb() -> None:
     con.execute(coverage_sql.self_covered(p))
     duck = pl.from_arrow(
         con.sql(
-            "SELECT iin, CAST(sm AS UBIGINT) AS sm, CAST(pmask AS UBIGINT) AS pmask, "
-            "CAST(pb AS UBIGINT) AS pb FROM led"
+            "SELECT iin, CAST(self_months AS UBIGINT) AS sm, "
+            "CAST(contribution_months AS UBIGINT) AS pmask, "
+            "CAST(contributions_before AS UBIGINT) AS pb FROM led"
         ).to_arrow_table()
     )
     con.close()

@@ -70,9 +70,10 @@ SNAPSHOT_SCHEMA = pa.schema(
         ("pending_months", pa.int8()),
     ]
 )
-"""One row per person.  ``debt_mask`` bit i is month M − 12 + i (R-S-7's debt months, the
-pending ones aside); ``pending_months`` counts the months of [M − 12, M] an employer or a
-platform may still pay on time (R-L-9), shown with the debt months."""
+"""One row per person.  ``debt_mask`` bit i is month M − L + i, L the look-back of R-S-5 (12;
+R-S-7's debt months, the pending ones aside); ``pending_months`` counts the months of
+[M − L, M] an employer or a platform may still pay on time (R-L-9), shown with the debt
+months."""
 
 
 class BatchError(PlanError):

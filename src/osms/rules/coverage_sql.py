@@ -97,7 +97,7 @@ def self_employed_covers(p: Plan) -> str:
 def payment_items(p: Plan) -> str:
     """The ledger items that count on k (R-S-0) and are valid (R-L-3), with the person's kind.
 
-    ``emp``: an item that covers like the employer's whatever the amount (R-L-6,
+    ``employer_like``: an item that covers like the employer's whatever the amount (R-L-6,
     :func:`covers`, :func:`self_employed_covers`).  ``paid_full``: an own item that reaches
     the price of its month on its own (R-L-4: the rate of the year paid if paid in an earlier
     year, but not before the first rate in force, else the month's; the IE rate for an IE).
@@ -107,21 +107,23 @@ def payment_items(p: Plan) -> str:
     start = p.window_start
     price = price_case(p, "ie", f"greatest(least(pm // 12, py), {p.price_from})")
     return f"""
-        SELECT iin, mi, emp, wb, bb, paid_full, lead, paid_on,
-               CASE WHEN NOT emp AND NOT paid_full
+        SELECT iin, mi, employer_like, window_bit, before_bit, paid_full, lead, paid_on,
+               CASE WHEN NOT employer_like AND NOT paid_full
                     THEN ((mi - {_partial_base(p)})::BIGINT << {AMOUNT_BITS + DAY_BITS})
                          | (CAST(paid_on - {date_literal(EPOCH)} AS BIGINT) << {AMOUNT_BITS})
                          | amt END AS item
         FROM (
-            SELECT iin, mi, emp,
-                   CASE WHEN mi >= {start} THEN {b.bit(f"mi - {start}")} ELSE {b.lit(0)} END AS wb,
-                   CASE WHEN mi < {start} THEN 1::BIGINT << ({start - 1} - mi) ELSE 0 END AS bb,
-                   NOT emp AND coalesce(amt >= {price}, false) AS paid_full,
+            SELECT iin, mi, employer_like,
+                   CASE WHEN mi >= {start} THEN {b.bit(f"mi - {start}")} ELSE {b.lit(0)} END
+                       AS window_bit,
+                   CASE WHEN mi < {start} THEN 1::BIGINT << ({start - 1} - mi) ELSE 0 END
+                       AS before_bit,
+                   NOT employer_like AND coalesce(amt >= {price}, false) AS paid_full,
                    mi - pm AS lead, amt, paid_on
             FROM (
                 SELECT i.iin, mi, py, pm, paid_on, coalesce(k.ie, false) AS ie,
                        CAST(amount * 100 AS BIGINT) AS amt,
-                       emp_item OR {self_employed_covers(p)} AS emp
+                       emp_item OR {self_employed_covers(p)} AS employer_like
                 FROM (
                     SELECT iin, mi, py, pm, paid_on, amount, {covers()} AS emp_item
                     FROM (
@@ -181,10 +183,12 @@ def contributions(p: Plan) -> str:
 
     CREATE OR REPLACE TEMP TABLE led0 AS
     SELECT iin,
-           bit_or(CASE WHEN paid_full THEN wb ELSE {zero} END) AS sm,
-           bit_or(CASE WHEN emp OR paid_full THEN wb ELSE {zero} END) AS pmask,
-           bit_or(CASE WHEN emp OR paid_full THEN bb ELSE 0 END) AS pb,
-           bit_or(CASE WHEN paid_full AND lead >= 0 AND {since} THEN wb ELSE {zero} END)
+           bit_or(CASE WHEN paid_full THEN window_bit ELSE {zero} END) AS self_months,
+           bit_or(CASE WHEN employer_like OR paid_full THEN window_bit ELSE {zero} END)
+               AS contribution_months,
+           bit_or(CASE WHEN employer_like OR paid_full THEN before_bit ELSE 0 END)
+               AS contributions_before,
+           bit_or(CASE WHEN paid_full AND lead >= 0 AND {since} THEN window_bit ELSE {zero} END)
                AS ontime,
            list(item) FILTER (WHERE item IS NOT NULL) AS partials,
            list(lead * 1024 + mi - {p.window_start})
@@ -248,9 +252,10 @@ def self_covered(p: Plan) -> str:
 
     CREATE OR REPLACE TEMP TABLE led AS
     SELECT l.iin,
-           coalesce(l.sm, {zero}) | coalesce(s.sw, {zero}) AS sm,
-           coalesce(l.pmask, {zero}) | coalesce(s.sw, {zero}) AS pmask,
-           coalesce(l.pb, 0::BIGINT) | coalesce(s.sb, 0::BIGINT) AS pb,
+           coalesce(l.self_months, {zero}) | coalesce(s.sw, {zero}) AS self_months,
+           coalesce(l.contribution_months, {zero}) | coalesce(s.sw, {zero}) AS contribution_months,
+           coalesce(l.contributions_before, 0::BIGINT) | coalesce(s.sb, 0::BIGINT)
+               AS contributions_before,
            l.ontime, l.adv
     FROM led0 l
     LEFT JOIN split s ON s.iin = l.iin;
@@ -277,7 +282,7 @@ def starts_block(p: Plan) -> str:
         f"bit_or(CASE WHEN lead >= {t} THEN {bit} ELSE {zero} END) AS c{t}"
         for t in range(p.prepaid)
     )
-    ok = "l.sm"
+    ok = "l.self_months"
     starts = " & ".join(
         [f"({ok} & (coalesce(l.ontime, {zero}) | c.c0))"]
         + [b.shr(f"({ok} & c.c{t})", t) for t in range(1, p.prepaid)]
@@ -301,7 +306,7 @@ def starts_block(p: Plan) -> str:
     WHERE mi >= {p.window_start} AND reach_bs IS NOT NULL;
 
     CREATE OR REPLACE TEMP TABLE blocks AS
-    SELECT c.iin, ({starts}) & {b.wm} AS blk
+    SELECT c.iin, ({starts}) & {b.wm} AS block_starts
     FROM (
         SELECT iin,
                {leads}
@@ -321,7 +326,7 @@ def category_of(p: Plan) -> str:
     CREATE OR REPLACE TEMP TABLE cat AS
     SELECT iin,
            bit_or(CASE WHEN f <= {p.window_end} AND l >= {p.window_start}
-                       THEN {b.span(lo, hi)} END) AS cm,
+                       THEN {b.span(lo, hi)} END) AS category_months,
            min(f) FILTER (WHERE l = {OPEN}) AS f_open,
            min({{'f': f, 'c': category, 'l': l}})
                FILTER (WHERE f <= {p.decided_month} AND l >= {p.decided_month})

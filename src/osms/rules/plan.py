@@ -405,3 +405,6 @@ def price_table(first_year: int = 2017, last_year: int = 2031) -> dict[str, dict
         table["employee"][year] = own
         table["entrepreneur"][year] = ie
     return table
+
+
+parameters.on_reload(price_table.cache_clear)  # a price override reaches the next plan (R-P-3)

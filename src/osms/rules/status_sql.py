@@ -46,6 +46,7 @@ __all__ = [
     "lost_on",
     "month_verdict",
     "pending_months",
+    "person_months",
     "phases",
     "prepaid_run",
     "regular",
@@ -83,40 +84,46 @@ def _pending_kinds(p: Plan) -> str:
 
 
 def uncovered_liable(layers: Layers, p: Plan) -> None:
-    """R-C-3 with R-C-1, R-C-2: ``u``, the liable months neither paid (S, P) nor in a
-    category (``cm``, with the child category from the birth date); months before birth and
+    """R-C-3 with R-C-1, R-C-2: ``unpaid``, the liable months neither paid (S, P) nor in a
+    category (``category_months``, with the child category from the birth date); months before
+    birth and
     the child's are never liable (:meth:`osms.rules.coverage.Ledger.uncovered_liable`).
-    ``transitions``: a covered month just after an uncovered one; ``nn``: the covered ones."""
+    ``transitions``: a covered month just after an uncovered one; ``not_unpaid``: the covered
+    ones."""
     b = layers.b
     wm = b.wm
     liable = b.lit(p.mask(p.liable_from, p.window_end))
     child_hi = f"least(child_last, {p.window_end}) - {p.window_start}"
     child_lo = f"greatest(birth_mi, {p.window_start}) - {p.window_start}"
     layers.add(
-        cm=f"cm0 | CASE WHEN child_last >= {p.window_start} AND birth_mi <= {p.window_end} "
+        category_months=f"registered_category_months | CASE WHEN child_last >= {p.window_start} "
+        f"AND birth_mi <= {p.window_end} "
         f"THEN {b.span(child_lo, child_hi)} ELSE {b.lit(0)} END",
         not_liable=f"CASE WHEN child_last >= {p.window_start} THEN {b.span('0', child_hi)} "
         f"ELSE {b.lit(0)} END",
-        np_=f"~pmask & {wm}",
+        not_contribution=f"~contribution_months & {wm}",
     )
-    layers.add(u=f"(~(sm | pmask | cm | not_liable)) & {liable} & {wm}")
-    layers.add(transitions=f"{b.shl('u', 1)} & ~u & {wm}", nn=f"~u & {wm}")
+    layers.add(
+        unpaid=f"(~(self_months | contribution_months | category_months | not_liable)) "
+        f"& {liable} & {wm}"
+    )
+    layers.add(transitions=f"{b.shl('unpaid', 1)} & ~unpaid & {wm}", not_unpaid=f"~unpaid & {wm}")
 
 
 def grace_months(layers: Layers, p: Plan) -> None:
-    """R-S-6 (:func:`osms.rules.status._grace_months`): ``lp``, the months s whose months
+    """R-S-6 (:func:`osms.rules.status._grace_months`): ``long_payer``, the months s whose months
     [s − 59, s] are all contribution months (the long payers', whose G is the longer one
     from 2026)."""
     b = layers.b
     wm = b.wm
     if p.long_payer_from is not None:
-        # the contribution run ending just before the window: trailing ones of pb
-        pb_run = "(bit_count(xor(pb, pb + 1)) - 1)"
-        lp_from = f"greatest({p.long_months - 1} - {pb_run}, 0)"
-        layers.doubling("np60", "np_", p.long_months, "|", up=True)
-        layers.add(lp=f"~np60 & {wm} & ~({b.bit(lp_from)} - 1)")
+        # the contribution run ending just before the window: trailing ones of contributions_before
+        run_before = "(bit_count(xor(contributions_before, contributions_before + 1)) - 1)"
+        lp_from = f"greatest({p.long_months - 1} - {run_before}, 0)"
+        layers.doubling("not_contribution_run", "not_contribution", p.long_months, "|", up=True)
+        layers.add(long_payer=f"~not_contribution_run & {wm} & ~({b.bit(lp_from)} - 1)")
     else:
-        layers.add(lp=b.lit(0))
+        layers.add(long_payer=b.lit(0))
 
 
 def gaps(layers: Layers, p: Plan) -> None:
@@ -129,14 +136,14 @@ def gaps(layers: Layers, p: Plan) -> None:
     lookback = p.lookback
     deltas = p.set_aside_max
     pending_kinds = _pending_kinds(p)
-    layers.doubling("gh", "transitions", lookback - deltas, "|", up=True)
+    layers.doubling("gaps_before", "transitions", lookback - deltas, "|", up=True)
     pending_kinds = ", ".join(f"'{k.kind}'" for k in p.pending) or "NULL"
     for delta in range(deltas + 1):
-        terms = [b.shl("gh", delta)]
+        terms = [b.shl("gaps_before", delta)]
         terms += [b.shl("transitions", s) for s in range(lookback - deltas + delta, lookback)]
         if delta:
-            covered_after = " | ".join(b.shl("nn", s) for s in range(delta))
-            terms.append(f"({b.shl('u', delta + 1)} & ({covered_after}))")
+            covered_after = " | ".join(b.shl("not_unpaid", s) for s in range(delta))
+            terms.append(f"({b.shl('unpaid', delta + 1)} & ({covered_after}))")
         expr = " | ".join(terms)
         if delta:  # only the kinds whose months can be pending use them
             expr = f"CASE WHEN kind IN ({pending_kinds}) THEN {expr} ELSE {b.lit(0)} END"
@@ -152,11 +159,11 @@ def regular(layers: Layers, p: Plan) -> None:
     long_from = b.lit(0 if p.long_payer_from is None else p.mask(p.long_payer_from, p.window_end))
 
     def run_equal(r: int) -> str:
-        every = " & ".join(b.shl("u", k) for k in range(r))
-        return f"({every} & ~{b.shl('u', r)} & {b.shl('lp', r)})"
+        every = " & ".join(b.shl("unpaid", k) for k in range(r))
+        return f"({every} & ~{b.shl('unpaid', r)} & {b.shl('long_payer', r)})"
 
     # a run longer than G is debt (the long payer's G from 2026, R-S-6)
-    run_over = " & ".join(b.shl("u", k) for k in range(p.grace + 1))
+    run_over = " & ".join(b.shl("unpaid", k) for k in range(p.grace + 1))
     longer = [run_equal(r) for r in range(p.grace + 1, p.long_grace + 1)]
     long_ok = f"({long_from} & ({' | '.join(longer)}))" if longer else b.lit(0)
     gaps(layers, p)
@@ -173,9 +180,12 @@ def prepaid_run(layers: Layers, p: Plan) -> str:
     lookback = p.lookback
 
     def if_blocks(expr: str) -> str:  # blocks are rare: the others skip the scan
-        return f"CASE WHEN blk = {b.lit(0)} THEN {b.lit(0)} ELSE {expr} END"
+        return f"CASE WHEN block_starts = {b.lit(0)} THEN {b.lit(0)} ELSE {expr} END"
 
-    layers.add(pr0="blk & sm", pp0=if_blocks(f"sm & {b.shl('sm', 1)} & {wm}"))
+    layers.add(
+        pr0="block_starts & self_months",
+        pp0=if_blocks(f"self_months & {b.shl('self_months', 1)} & {wm}"),
+    )
     step, level = 1, 0
     while step < lookback:
         nxt = level + 1
@@ -186,7 +196,39 @@ def prepaid_run(layers: Layers, p: Plan) -> str:
             }
         )
         step, level = step * 2, nxt
-    return f"(pr{level} | ((sm | pmask | cm) & {b.shr('blk', 1)})) & {wm}"
+    covered = "(self_months | contribution_months | category_months)"
+    return f"(pr{level} | ({covered} & {b.shr('block_starts', 1)})) & {wm}"
+
+
+def person_months(p: Plan) -> Layers:
+    """Per person, the months of the window as bitmasks, from the tables of
+    :mod:`osms.rules.coverage_sql` and :func:`grant_covering`: U (R-C-3,
+    :func:`uncovered_liable`), the long payers' months (R-S-6, :func:`grace_months`) and the
+    months within grace with no gap before their run (R-S-5, :func:`regular`: ``g_δ`` and
+    ``run_ok``)."""
+    b = Bits(p)
+    layers = Layers(
+        b,
+        f"""
+        SELECT pe.iin, pe.kind, pe.birth_mi, pe.birth_mi + {p.child_months} AS child_last,
+               coalesce(led.self_months, {b.lit(0)}) AS self_months,
+               coalesce(led.contribution_months, {b.lit(0)}) AS contribution_months,
+               coalesce(led.contributions_before, 0::BIGINT) AS contributions_before,
+               coalesce(blocks.block_starts, {b.lit(0)}) AS block_starts,
+               coalesce(cat.category_months, {b.lit(0)}) AS registered_category_months,
+               cat.f_open, cat.at_m.c AS cat_name_m,
+               gr.iin IS NOT NULL AS has_grant, gr.at_d.c AS grant_name
+        FROM people_t pe
+        LEFT JOIN led USING (iin)
+        LEFT JOIN blocks USING (iin)
+        LEFT JOIN cat USING (iin)
+        LEFT JOIN gr USING (iin)
+        """,
+    )
+    uncovered_liable(layers, p)
+    grace_months(layers, p)
+    regular(layers, p)
+    return layers
 
 
 def month_verdict(p: Plan) -> str:
@@ -213,31 +255,11 @@ def month_verdict(p: Plan) -> str:
         raise PlanError(f"{deltas} pending months before a month: not supported")
     pending_kinds = _pending_kinds(p)
 
-    layers = Layers(
-        b,
-        f"""
-        SELECT pe.iin, pe.kind, pe.birth_mi, pe.birth_mi + {p.child_months} AS child_last,
-               coalesce(led.sm, {b.lit(0)}) AS sm,
-               coalesce(led.pmask, {b.lit(0)}) AS pmask,
-               coalesce(led.pb, 0::BIGINT) AS pb,
-               coalesce(blocks.blk, {b.lit(0)}) AS blk,
-               coalesce(cat.cm, {b.lit(0)}) AS cm0,
-               cat.f_open, cat.at_m.c AS cat_name_m,
-               gr.iin IS NOT NULL AS has_grant, gr.at_d.c AS grant_name
-        FROM people_t pe
-        LEFT JOIN led USING (iin)
-        LEFT JOIN blocks USING (iin)
-        LEFT JOIN cat USING (iin)
-        LEFT JOIN gr USING (iin)
-        """,
-    )
-    uncovered_liable(layers, p)
-    grace_months(layers, p)
-    regular(layers, p)
+    layers = person_months(p)
     pre = prepaid_run(layers, p)
     layers.add(
         pre=pre,
-        nt=f"""cm & ~{transitional} & {wm}
+        open_category_months=f"""category_months & ~{transitional} & {wm}
                   & CASE WHEN f_open IS NULL THEN {b.lit(0)}
                          WHEN f_open <= {p.window_start} THEN {wm}
                          WHEN f_open > {p.window_end} THEN {b.lit(0)}
@@ -245,7 +267,7 @@ def month_verdict(p: Plan) -> str:
     )
     # v_δ: the verdict of every month with δ months before it set aside as pending
     verdicts = {
-        f"v{delta}": f"{transitional} | cm | (~g{delta} & run_ok) | pre"
+        f"v{delta}": f"{transitional} | category_months | (~g{delta} & run_ok) | pre"
         for delta in range(deltas + 1)
     }
     for delta in range(1, deltas + 1):
@@ -254,8 +276,8 @@ def month_verdict(p: Plan) -> str:
         )
     layers.add(
         **verdicts,
-        dl=f"(u >> {decided_position - lookback}) & {full}",
-        top_run=f"(u >> {p.width - lookback - 1}) & {full}",
+        lookback_unpaid=f"(unpaid >> {decided_position - lookback}) & {full}",
+        unpaid_at_window_end=f"(unpaid >> {p.width - lookback - 1}) & {full}",
     )
     at_d = {k.kind: p.phases[k.kind][0][0][1] for k in p.pending}
     status_m = by_kind(
@@ -288,11 +310,11 @@ def month_verdict(p: Plan) -> str:
                                            AS INTEGER) END"""
 
     layers.add(
-        run_m=trailing_ones("dl"),
-        run_we=trailing_ones("top_run"),
-        nu=b.ctz(f"lost | {top}"),
-        nt_first=b.ctz(f"(nt & {from_m}) | {top}"),
-        pend_m=pending_months(p),
+        run_at_decided=trailing_ones("lookback_unpaid"),
+        run_at_window_end=trailing_ones("unpaid_at_window_end"),
+        first_lost=b.ctz(f"lost | {top}"),
+        first_open_category=b.ctz(f"(open_category_months & {from_m}) | {top}"),
+        pending_at_decided=pending_months(p),
         insured_m=status_m,
         regular_m=regular_m,
     )
@@ -304,34 +326,36 @@ def month_verdict(p: Plan) -> str:
            -- walked through their grants or past the window (``how``)
            CASE WHEN status = 'uninsured' THEN NULL
                 WHEN has_grant THEN 'grant'
-                WHEN nt_first < nu THEN 'none'
-                WHEN nu < {p.top} THEN 'month'
+                WHEN first_open_category < first_lost THEN 'none'
+                WHEN first_lost < {p.top} THEN 'month'
                 ELSE 'tail' END AS how,
-           CASE WHEN status = 'insured' AND NOT has_grant AND nt_first >= nu AND nu < {p.top}
-                THEN {lost_on(p, "nu")} - 1 END AS until_day,
+           CASE WHEN status = 'insured' AND NOT has_grant
+                     AND first_open_category >= first_lost AND first_lost < {p.top}
+                THEN {lost_on(p, "first_lost")} - 1 END AS until_day,
            -- R-S-6, R-S-7: the G that applied, for the reasons R-S-5's run was counted for
            CASE WHEN reason IN ('transitional', 'category', 'temporary') THEN {p.grace}
                 WHEN {p.decided_month} >= {p.long_payer_from or OPEN}
-                     AND {b.test("lp", f"{decided_position} - run_m")}
-                THEN {p.long_grace} ELSE {p.grace} END AS g_m,
+                     AND {b.test("long_payer", f"{decided_position} - run_at_decided")}
+                THEN {p.long_grace} ELSE {p.grace} END AS grace_applied,
            -- R-L-9: debt months without the pending ones, and those apart
-           dl & ((1 << ({lookback + 1} - pend_m)) - 1) AS dd,
-           bit_count(dl >> ({lookback + 1} - pend_m)) AS pend_n
+           lookback_unpaid & ((1 << ({lookback + 1} - pending_at_decided)) - 1) AS debt_bits,
+           bit_count(lookback_unpaid >> ({lookback + 1} - pending_at_decided)) AS pending_count
     FROM (
-    SELECT iin, kind, birth_mi, child_last, u, nt, cm, not_liable, f_open, has_grant,
-           run_m, run_we, nu, nt_first, dl, lp, pend_m{walk_columns},
+    SELECT iin, kind, birth_mi, child_last, unpaid, open_category_months, category_months,
+           not_liable, f_open, has_grant, run_at_decided, run_at_window_end, first_lost,
+           first_open_category, lookback_unpaid, long_payer, pending_at_decided{walk_columns},
            CASE WHEN insured_m OR grant_name IS NOT NULL
                 THEN 'insured' ELSE 'uninsured' END AS status,
            CASE WHEN {b.test(transitional, decided_position)} THEN 'transitional'
-                WHEN {b.test("cm", decided_position)} THEN 'category'
+                WHEN {b.test("category_months", decided_position)} THEN 'category'
                 WHEN grant_name IS NOT NULL THEN 'temporary'
                 -- R-L-9: a run made only of pending months is no grace
                 WHEN regular_m THEN
-                     CASE WHEN run_m > pend_m THEN 'grace' ELSE 'regular' END
+                     CASE WHEN run_at_decided > pending_at_decided THEN 'grace' ELSE 'regular' END
                 WHEN {b.test("pre", decided_position)} THEN 'prepaid'
                 ELSE 'debt' END AS reason,
            CASE WHEN {b.test(transitional, decided_position)} THEN NULL
-                WHEN {b.test("cm", decided_position)} THEN
+                WHEN {b.test("category_months", decided_position)} THEN
                      CASE WHEN child_last >= {p.decided_month}
                                AND birth_mi <= {p.decided_month} THEN 'child'
                           ELSE cat_name_m END
@@ -342,12 +366,12 @@ def month_verdict(p: Plan) -> str:
     """
 
 
-def lost_on(p: Plan, nu: str) -> str:
-    """The first day not insured in the month at bit ``nu`` (R-S-7): the start of its first
+def lost_on(p: Plan, first_lost: str) -> str:
+    """The first day not insured in the month at bit ``first_lost`` (R-S-7): the start of its first
     phase whose verdict is not insured (R-L-9), the first day of the month for the kinds whose
     months are never pending."""
     b = Bits(p)
-    plain = month_start(f"{p.window_start} + {nu}")
+    plain = month_start(f"{p.window_start} + {first_lost}")
     cases = {}
     for kind in p.pending:
         starts = p.phase_starts(kind.kind)
@@ -358,7 +382,10 @@ def lost_on(p: Plan, nu: str) -> str:
             days = [starts[delta].get(i) for i in range(p.window_start, p.window_end + 1)]
             listed = "[" + ", ".join("NULL" if d is None else date_literal(d) for d in days) + "]"
             months = b.lit(p.months_mask(starts[delta]))
-            whens.append(f"WHEN {b.test(f'{months} & ~v{delta}', nu)} THEN {listed}[{nu} + 1]")
+            whens.append(
+                f"WHEN {b.test(f'{months} & ~v{delta}', first_lost)} "
+                f"THEN {listed}[{first_lost} + 1]"
+            )
         cases[kind.kind] = f"(CASE {' '.join(whens)} END)"
     return by_kind(cases, plain)
 
@@ -377,7 +404,7 @@ def debt_months(p: Plan) -> str:
         FROM partials x JOIN verdicts v ON v.iin = x.iin
         WHERE x.mi BETWEEN {first} AND {p.decided_month}
           AND v.reason IN ('regular', 'grace', 'debt')
-          AND ((v.dd >> (x.mi - {first})) & 1) = 1
+          AND ((v.debt_bits >> (x.mi - {first})) & 1) = 1
         GROUP BY v.iin, v.kind, x.mi
     )
     GROUP BY iin
@@ -393,8 +420,8 @@ def debt_due(p: Plan) -> str:
     ie = "v.kind = 'entrepreneur'"
     # a year's price is asked only where a debt month lies in it (an unknown price is NULL)
     priced = " + ".join(
-        f"CASE WHEN v.dd & {bits} = 0 THEN 0 "
-        f"ELSE bit_count(v.dd & {bits}) * {price_case(p, ie, str(year))} END"
+        f"CASE WHEN v.debt_bits & {bits} = 0 THEN 0 "
+        f"ELSE bit_count(v.debt_bits & {bits}) * {price_case(p, ie, str(year))} END"
         for year, bits in sorted(by_year.items())
     )
     return f"({priced} - coalesce(dbt.credit, 0))"
@@ -440,16 +467,16 @@ def snapshot_rows(p: Plan) -> str:
     SELECT CASE WHEN v.iin >= 100000000000 THEN CAST(v.iin AS VARCHAR)
                 ELSE lpad(CAST(v.iin AS VARCHAR), 12, '0') END AS iin,
            v.kind, v.status, v.reason, v.category, v.insured_until,
-           CAST(CASE WHEN shows_debt THEN bit_count(v.dd) ELSE 0 END AS SMALLINT)
+           CAST(CASE WHEN shows_debt THEN bit_count(v.debt_bits) ELSE 0 END AS SMALLINT)
                AS debt_months,
            CAST(CAST(CASE WHEN shows_debt THEN {due} ELSE 0 END AS DECIMAL(18, 0))
                 * DECIMAL '0.01' AS DECIMAL(14, 2)) AS debt_total,
-           CAST(CASE WHEN shows_debt THEN v.dd ELSE 0 END AS SMALLINT) AS debt_mask,
+           CAST(CASE WHEN shows_debt THEN v.debt_bits ELSE 0 END AS SMALLINT) AS debt_mask,
            v.reason = 'grace' AS grace,
            coalesce(v.status = 'insured' AND v.insured_until < {next_month}, false)
                AS loses_status_next_month,
-           CAST(v.g_m AS TINYINT) AS grace_months,
-           CAST(CASE WHEN shows_debt THEN v.pend_n ELSE 0 END AS TINYINT) AS pending_months
+           CAST(v.grace_applied AS TINYINT) AS grace_months,
+           CAST(CASE WHEN shows_debt THEN v.pending_count ELSE 0 END AS TINYINT) AS pending_months
     FROM answer v
     LEFT JOIN debts dbt USING (iin)
     """
@@ -484,7 +511,8 @@ def grant_walk_start(p: Plan) -> str:
     walk_v = "".join(f", v{d}" for d in range(deltas + 1))
     return f"""
     CREATE OR REPLACE TEMP TABLE walk AS
-    SELECT iin, kind, nt{walk_v}, {date_literal(p.on)} AS x, 'walk' AS how, NULL::DATE AS until_day
+    SELECT iin, kind, open_category_months{walk_v}, {date_literal(p.on)} AS x, 'walk' AS how,
+           NULL::DATE AS until_day
     FROM verdicts WHERE how = 'grant'
     """
 
@@ -505,7 +533,7 @@ def grant_walk_step(p: Plan) -> str:
     pos = f"(year(x) * 12 + month(x) - 1 - {p.window_start})"
     pending = ", ".join(f"'{k.kind}'" for k in p.pending) or "NULL"
     lost = " ".join(f"WHEN {d} THEN {b.test(f's.v{d}', 'ph.pos')}" for d in range(deltas + 1))
-    open_month = b.ctz(f"(nt & ~({b.bit('pos')} - 1)) | {top}")
+    open_month = b.ctz(f"(open_category_months & ~({b.bit('pos')} - 1)) | {top}")
     open_from = month_start(f"{p.window_start} + {open_month}")
     return f"""
         CREATE OR REPLACE TEMP TABLE walk AS
@@ -527,7 +555,7 @@ def grant_walk_step(p: Plan) -> str:
                    {open_from} AS open_from
             FROM step s
         )
-        SELECT iin, kind, nt{walk_v},
+        SELECT iin, kind, open_category_months{walk_v},
                CASE WHEN insured_day THEN coalesce(lost_day, x)
                     WHEN grant_end IS NOT NULL THEN grant_end
                     ELSE x END AS x,
@@ -576,7 +604,7 @@ def _tail_blocked(p: Plan, set_aside: str) -> str:
     low = f"((1::{p.int_type} << ({lb} - {set_aside})) - 1)"
     return (
         f"CASE WHEN e - {lb - 1} <= {window_end} "
-        f"THEN ((u >> (e - {lb - 1} - {window_start})) & {low}) <> 0 ELSE false END"
+        f"THEN ((unpaid >> (e - {lb - 1} - {window_start})) & {low}) <> 0 ELSE false END"
     )
 
 
@@ -606,9 +634,9 @@ def tail_stretches(p: Plan) -> str:
 
     return f"""
     CREATE OR REPLACE TEMP TABLE tail_people AS
-    SELECT v.iin, v.kind, v.birth_mi, v.child_last, v.u,
-           {b.test("v.cm | v.not_liable", p.width - 1)} AS cat_we,
-           {window_end} - v.run_we AS gap_end
+    SELECT v.iin, v.kind, v.birth_mi, v.child_last, v.unpaid,
+           {b.test("v.category_months | v.not_liable", p.width - 1)} AS cat_we,
+           {window_end} - v.run_at_window_end AS gap_end
     FROM verdicts v
     WHERE v.how = 'tail' OR v.iin IN (SELECT iin FROM walk WHERE how = 'tail');
 
@@ -696,12 +724,12 @@ def tail_walk_start(p: Plan, spill: Mapping[str, Mapping[int, date]]) -> str:
         SELECT *,
                CASE WHEN cat_we AND {set_aside("e")} = 2
                          AND e - 1 BETWEEN {window_start} AND {window_end}
-                    THEN {b.test("u", f"e - 1 - {window_start}")} AND NOT blocked
+                    THEN {b.test("unpaid", f"e - 1 - {window_start}")} AND NOT blocked
                     ELSE false END AS saved
         FROM (
             SELECT *, CASE WHEN cat_we THEN {blocked(set_aside("e"))} ELSE false END AS blocked
             FROM (
-                SELECT t.iin, t.kind, t.u, t.cat_we,
+                SELECT t.iin, t.kind, t.unpaid, t.cat_we,
                        CASE WHEN t.cat_we THEN i.e ELSE t.gap_end END AS e,
                        coalesce(i.k, 0) + 1 AS nk
                 FROM tail_people t
