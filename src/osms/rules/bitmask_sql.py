@@ -20,7 +20,6 @@ __all__ = [
     "day_number",
     "month_index",
     "month_start",
-    "price_case",
     "yyyymm",
 ]
 
@@ -60,25 +59,6 @@ class Bits:
     def ctz(self, x: str) -> str:
         """Index of the lowest set bit of a non-zero x."""
         return f"bit_count(~({x}) & (({x}) - 1))"
-
-
-def price_case(p: Plan, kind_is_ie: str, year: str) -> str:
-    """The monthly price in tiyn for ``year`` (NULL where unknown), by kind (R-L-4).
-
-    A constant list indexed by the year: one lookup per row, where a ``CASE`` over the years
-    compared every branch (a third of the ledger pass at 4 million people).
-    """
-    first = min(min(t) for t in p.prices.values())
-    last = max(max(t) for t in p.prices.values())
-
-    def by_year(table: Mapping[int, int]) -> str:
-        return "[" + ", ".join(str(table.get(y, "NULL")) for y in range(first, last + 1)) + "]"
-
-    return (
-        f"(CASE WHEN ({year}) BETWEEN {first} AND {last} "
-        f"THEN (CASE WHEN {kind_is_ie} THEN {by_year(p.prices['entrepreneur'])} "
-        f"ELSE {by_year(p.prices['self_payer'])} END)[({year}) - {first - 1}] END)"
-    )
 
 
 def month_index(yyyymm: str) -> str:

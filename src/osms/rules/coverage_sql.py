@@ -19,12 +19,13 @@ docstring.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from osms.rules.bitmask_sql import (
     Bits,
     date_literal,
     day_number,
     month_index,
-    price_case,
     yyyymm,
 )
 from osms.rules.month import Month
@@ -40,15 +41,43 @@ __all__ = [
     "latest_period",
     "paid_by_organisation",
     "payment_items",
+    "price_year",
     "self_covered",
     "self_employed_covers",
     "starts_block",
+    "yearly_price",
 ]
 
 
 def _partial_base(p: Plan) -> int:
     """The month of offset 0 in a partial item (the first month R-S-6 may look at)."""
     return p.window_start - p.long_months
+
+
+def price_year(p: Plan, paid_year: str, month_year: str) -> str:
+    """R-L-4: the year whose rate prices a month — the year paid when earlier than the month's,
+    but never before the first rate in force (:func:`osms.rules.pricing.price_year`)."""
+    return f"greatest(least({paid_year}, {month_year}), {p.price_from})"
+
+
+def yearly_price(p: Plan, kind_is_ie: str, year: str) -> str:
+    """R-L-4, R-K-1: the monthly price in tiyn for ``year`` (NULL where unknown), the
+    entrepreneur's where ``kind_is_ie`` (:func:`osms.rules.pricing.yearly_price`).
+
+    A constant list indexed by the year: one lookup per row, where a ``CASE`` over the years
+    compared every branch (a third of the ledger pass at 4 million people).
+    """
+    first = min(min(t) for t in p.prices.values())
+    last = max(max(t) for t in p.prices.values())
+
+    def by_year(table: Mapping[int, int]) -> str:
+        return "[" + ", ".join(str(table.get(y, "NULL")) for y in range(first, last + 1)) + "]"
+
+    return (
+        f"(CASE WHEN ({year}) BETWEEN {first} AND {last} "
+        f"THEN (CASE WHEN {kind_is_ie} THEN {by_year(p.prices['entrepreneur'])} "
+        f"ELSE {by_year(p.prices['self_payer'])} END)[({year}) - {first - 1}] END)"
+    )
 
 
 def counts_on(p: Plan) -> str:
@@ -105,7 +134,7 @@ def payment_items(p: Plan) -> str:
     """
     b = Bits(p)
     start = p.window_start
-    price = price_case(p, "ie", f"greatest(least(pm // 12, py), {p.price_from})")
+    price = yearly_price(p, "ie", price_year(p, "pm // 12", "py"))
     return f"""
         SELECT iin, mi, employer_like, window_bit, before_bit, paid_full, lead, paid_on,
                CASE WHEN NOT employer_like AND NOT paid_full
@@ -220,7 +249,7 @@ def self_covered(p: Plan) -> str:
     bit = b.bit(f"mi - {p.window_start}")
     before = f"1::BIGINT << ({p.window_start - 1} - mi)"
     ie = "kind = 'entrepreneur'"
-    year = f"greatest(least(year({date_literal(EPOCH)} + day), py), {p.price_from})"
+    year = price_year(p, f"year({date_literal(EPOCH)} + day)", "py")
     return f"""
     CREATE OR REPLACE TEMP TABLE reached AS
     SELECT iin, mi, reach, reach_bs FROM (
@@ -235,7 +264,7 @@ def self_covered(p: Plan) -> str:
                        OVER (PARTITION BY x.iin, x.mi ORDER BY x.day
                              ROWS UNBOUNDED PRECEDING) AS cum_bs,
                    count(*) OVER (PARTITION BY x.iin, x.mi) AS n,
-                   {price_case(p, ie, year)} AS price
+                   {yearly_price(p, ie, year)} AS price
             FROM partials x JOIN people_t pe ON pe.iin = x.iin
         )
         WHERE n > 1 AND mi >= {p.liable_from}

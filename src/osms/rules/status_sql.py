@@ -29,8 +29,8 @@ from osms.rules.bitmask_sql import (
     date_literal,
     month_index,
     month_start,
-    price_case,
 )
+from osms.rules.coverage_sql import yearly_price
 from osms.rules.month import Month
 from osms.rules.plan import OPEN, Plan, PlanError
 
@@ -398,7 +398,7 @@ def debt_months(p: Plan) -> str:
     ie = "kind = 'entrepreneur'"
     return f"""
     CREATE OR REPLACE TEMP TABLE debts AS
-    SELECT iin, sum(least(own_total, {price_case(p, ie, "py")})) AS credit
+    SELECT iin, sum(least(own_total, {yearly_price(p, ie, "py")})) AS credit
     FROM (
         SELECT v.iin, v.kind, x.mi, any_value(x.py) AS py, sum(x.amt) AS own_total
         FROM partials x JOIN verdicts v ON v.iin = x.iin
@@ -421,7 +421,7 @@ def debt_due(p: Plan) -> str:
     # a year's price is asked only where a debt month lies in it (an unknown price is NULL)
     priced = " + ".join(
         f"CASE WHEN v.debt_bits & {bits} = 0 THEN 0 "
-        f"ELSE bit_count(v.debt_bits & {bits}) * {price_case(p, ie, str(year))} END"
+        f"ELSE bit_count(v.debt_bits & {bits}) * {yearly_price(p, ie, str(year))} END"
         for year, bits in sorted(by_year.items())
     )
     return f"({priced} - coalesce(dbt.credit, 0))"
