@@ -101,7 +101,7 @@ def earliest_period(p: Plan) -> str:
 def latest_period(p: Plan) -> str:
     """R-L-3: at most ``horizon`` months after the month paid
     (:func:`osms.rules.facts.latest_period`)."""
-    return f"mi <= pm + {p.horizon}"
+    return f"item_month <= paid_month + {p.horizon}"
 
 
 def paid_by_organisation() -> str:
@@ -120,7 +120,7 @@ def self_employed_covers(p: Plan) -> str:
     """R-L-6: from the self-employed regime's start a self-employed person's 122 covers like
     the employer's too (``k.se``: the person is self-employed; see
     :class:`osms.rules.coverage.Ledger`)."""
-    return f"coalesce(k.se AND mi >= {p.self_employed_from}, false)"
+    return f"coalesce(k.se AND item_month >= {p.self_employed_from}, false)"
 
 
 def payment_items(p: Plan) -> str:
@@ -134,31 +134,36 @@ def payment_items(p: Plan) -> str:
     """
     b = Bits(p)
     start = p.window_start
-    price = yearly_price(p, "ie", price_year(p, "pm // 12", "py"))
+    price = yearly_price(p, "ie", price_year(p, "paid_month // 12", "item_year"))
     return f"""
-        SELECT iin, mi, employer_like, window_bit, before_bit, paid_full, lead, paid_on,
+        SELECT iin, item_month, employer_like, window_bit, before_bit, paid_full, lead, paid_on,
                CASE WHEN NOT employer_like AND NOT paid_full
-                    THEN ((mi - {_partial_base(p)})::BIGINT << {AMOUNT_BITS + DAY_BITS})
+                    THEN ((item_month - {_partial_base(p)})::BIGINT << {AMOUNT_BITS + DAY_BITS})
                          | (CAST(paid_on - {date_literal(EPOCH)} AS BIGINT) << {AMOUNT_BITS})
-                         | amt END AS item
+                         | amount_tiyn END AS item
         FROM (
-            SELECT iin, mi, employer_like,
-                   CASE WHEN mi >= {start} THEN {b.bit(f"mi - {start}")} ELSE {b.lit(0)} END
+            SELECT iin, item_month, employer_like,
+                   CASE WHEN item_month >= {start} THEN {b.bit(f"item_month - {start}")}
+                        ELSE {b.lit(0)} END
                        AS window_bit,
-                   CASE WHEN mi < {start} THEN 1::BIGINT << ({start - 1} - mi) ELSE 0 END
+                   CASE WHEN item_month < {start} THEN 1::BIGINT << ({start - 1} - item_month)
+                        ELSE 0 END
                        AS before_bit,
-                   NOT employer_like AND coalesce(amt >= {price}, false) AS paid_full,
-                   mi - pm AS lead, amt, paid_on
+                   NOT employer_like AND coalesce(amount_tiyn >= {price}, false) AS paid_full,
+                   item_month - paid_month AS lead, amount_tiyn, paid_on
             FROM (
-                SELECT i.iin, mi, py, pm, paid_on, coalesce(k.ie, false) AS ie,
-                       CAST(amount * 100 AS BIGINT) AS amt,
-                       emp_item OR {self_employed_covers(p)} AS employer_like
+                SELECT i.iin, item_month, item_year, paid_month, paid_on,
+                       coalesce(k.ie, false) AS ie,
+                       CAST(amount * 100 AS BIGINT) AS amount_tiyn,
+                       employer_item OR {self_employed_covers(p)} AS employer_like
                 FROM (
-                    SELECT iin, mi, py, pm, paid_on, amount, {covers()} AS emp_item
+                    SELECT iin, item_month, item_year, paid_month, paid_on, amount,
+                           {covers()} AS employer_item
                     FROM (
-                        SELECT iin, {month_index("period")} AS mi, period // 100 AS py, period, knp,
+                        SELECT iin, {month_index("period")} AS item_month,
+                               period // 100 AS item_year, period, knp,
                                payer, paid_on, amount,
-                               year(paid_on) * 12 + month(paid_on) - 1 AS pm
+                               year(paid_on) * 12 + month(paid_on) - 1 AS paid_month
                         FROM payments_src
                         WHERE {counts_on(p)}
                           AND amount > 0
@@ -220,18 +225,19 @@ def contributions(p: Plan) -> str:
            bit_or(CASE WHEN paid_full AND lead >= 0 AND {since} THEN window_bit ELSE {zero} END)
                AS ontime,
            list(item) FILTER (WHERE item IS NOT NULL) AS partials,
-           list(lead * 1024 + mi - {p.window_start})
-               FILTER (WHERE paid_full AND lead >= 1 AND mi >= {p.window_start} AND {since}) AS adv
+           list(lead * 1024 + item_month - {p.window_start})
+               FILTER (WHERE paid_full AND lead >= 1 AND item_month >= {p.window_start}
+                             AND {since}) AS adv
     FROM ({payment_items(p)})
     GROUP BY iin;
 
     CREATE OR REPLACE TEMP TABLE partials AS
     SELECT iin,
-           CAST((item >> {AMOUNT_BITS + DAY_BITS}) + {_partial_base(p)} AS INTEGER) AS mi,
+           CAST((item >> {AMOUNT_BITS + DAY_BITS}) + {_partial_base(p)} AS INTEGER) AS item_month,
            CAST(((item >> {AMOUNT_BITS + DAY_BITS}) + {_partial_base(p)}) // 12 AS INTEGER)
-               AS py,
+               AS item_year,
            CAST((item >> {AMOUNT_BITS}) & {(1 << DAY_BITS) - 1} AS INTEGER) AS day,
-           item & {(1 << AMOUNT_BITS) - 1} AS amt
+           item & {(1 << AMOUNT_BITS) - 1} AS amount_tiyn
     FROM (SELECT iin, unnest(partials) AS item FROM led0 WHERE partials IS NOT NULL);
     """
 
@@ -245,45 +251,46 @@ def self_covered(p: Plan) -> str:
     (:func:`starts_block`)."""
     b = Bits(p)
     zero = b.lit(0)
-    win = f"mi >= {p.window_start}"
-    bit = b.bit(f"mi - {p.window_start}")
-    before = f"1::BIGINT << ({p.window_start - 1} - mi)"
+    win = f"item_month >= {p.window_start}"
+    bit = b.bit(f"item_month - {p.window_start}")
+    before = f"1::BIGINT << ({p.window_start - 1} - item_month)"
     ie = "kind = 'entrepreneur'"
-    year = price_year(p, f"year({date_literal(EPOCH)} + day)", "py")
+    year = price_year(p, f"year({date_literal(EPOCH)} + day)", "item_year")
     return f"""
     CREATE OR REPLACE TEMP TABLE reached AS
-    SELECT iin, mi, reach, reach_bs FROM (
-        SELECT iin, mi, min(day) FILTER (WHERE cum >= price) AS reach,
+    SELECT iin, item_month, reach, reach_bs FROM (
+        SELECT iin, item_month, min(day) FILTER (WHERE cum >= price) AS reach,
                min(day) FILTER (WHERE day >= {day_number(p.block_start)} AND cum_bs >= price)
                    AS reach_bs
         FROM (
-            SELECT x.iin, x.mi, x.day,
-                   sum(x.amt) OVER (PARTITION BY x.iin, x.mi ORDER BY x.day
+            SELECT x.iin, x.item_month, x.day,
+                   sum(x.amount_tiyn) OVER (PARTITION BY x.iin, x.item_month ORDER BY x.day
                                     ROWS UNBOUNDED PRECEDING) AS cum,
-                   sum(CASE WHEN x.day >= {day_number(p.block_start)} THEN x.amt ELSE 0 END)
-                       OVER (PARTITION BY x.iin, x.mi ORDER BY x.day
+                   sum(CASE WHEN x.day >= {day_number(p.block_start)} THEN x.amount_tiyn ELSE 0 END)
+                       OVER (PARTITION BY x.iin, x.item_month ORDER BY x.day
                              ROWS UNBOUNDED PRECEDING) AS cum_bs,
-                   count(*) OVER (PARTITION BY x.iin, x.mi) AS n,
+                   count(*) OVER (PARTITION BY x.iin, x.item_month) AS n,
                    {yearly_price(p, ie, year)} AS price
             FROM partials x JOIN people_t pe ON pe.iin = x.iin
         )
-        WHERE n > 1 AND mi >= {p.liable_from}
-        GROUP BY iin, mi
+        WHERE n > 1 AND item_month >= {p.liable_from}
+        GROUP BY iin, item_month
     )
     WHERE reach IS NOT NULL;
 
     CREATE OR REPLACE TEMP TABLE split AS
     SELECT iin,
-           bit_or(CASE WHEN {win} THEN {bit} END) AS sw,
-           bit_or(CASE WHEN NOT {win} THEN {before} END) AS sb
+           bit_or(CASE WHEN {win} THEN {bit} END) AS summed_in_window,
+           bit_or(CASE WHEN NOT {win} THEN {before} END) AS summed_before
     FROM reached
     GROUP BY iin;
 
     CREATE OR REPLACE TEMP TABLE led AS
     SELECT l.iin,
-           coalesce(l.self_months, {zero}) | coalesce(s.sw, {zero}) AS self_months,
-           coalesce(l.contribution_months, {zero}) | coalesce(s.sw, {zero}) AS contribution_months,
-           coalesce(l.contributions_before, 0::BIGINT) | coalesce(s.sb, 0::BIGINT)
+           coalesce(l.self_months, {zero}) | coalesce(s.summed_in_window, {zero}) AS self_months,
+           coalesce(l.contribution_months, {zero}) | coalesce(s.summed_in_window, {zero})
+               AS contribution_months,
+           coalesce(l.contributions_before, 0::BIGINT) | coalesce(s.summed_before, 0::BIGINT)
                AS contributions_before,
            l.ontime, l.adv
     FROM led0 l
@@ -303,7 +310,7 @@ def starts_block(p: Plan) -> str:
     b = Bits(p)
     zero = b.lit(0)
     needed = p.prepaid - 1
-    bit = b.bit(f"mi - {p.window_start}")
+    bit = b.bit(f"item_month - {p.window_start}")
     reach_month = (
         f"year({date_literal(EPOCH)} + reach_bs) * 12 + month({date_literal(EPOCH)} + reach_bs) - 1"
     )
@@ -318,21 +325,21 @@ def starts_block(p: Plan) -> str:
     )
     return f"""
     CREATE OR REPLACE TEMP TABLE block_entries AS
-    SELECT iin, mi, lead
+    SELECT iin, item_month, lead
     FROM (
-        SELECT iin, CAST(item & 1023 AS INTEGER) + {p.window_start} AS mi,
+        SELECT iin, CAST(item & 1023 AS INTEGER) + {p.window_start} AS item_month,
                CAST(item >> 10 AS INTEGER) AS lead
         FROM (SELECT iin, unnest(adv) AS item FROM led
               WHERE adv IS NOT NULL
                 AND (list_max(adv) >> 10 >= {needed}
                      OR iin IN (SELECT iin FROM reached
-                                WHERE mi >= {p.window_start} AND reach_bs IS NOT NULL
-                                  AND mi - ({reach_month}) >= {needed})))
+                                WHERE item_month >= {p.window_start} AND reach_bs IS NOT NULL
+                                  AND item_month - ({reach_month}) >= {needed})))
     )
     UNION ALL
-    SELECT iin, mi, mi - ({reach_month}) AS lead
+    SELECT iin, item_month, item_month - ({reach_month}) AS lead
     FROM reached
-    WHERE mi >= {p.window_start} AND reach_bs IS NOT NULL;
+    WHERE item_month >= {p.window_start} AND reach_bs IS NOT NULL;
 
     CREATE OR REPLACE TEMP TABLE blocks AS
     SELECT c.iin, ({starts}) & {b.wm} AS block_starts

@@ -398,14 +398,15 @@ def debt_months(p: Plan) -> str:
     ie = "kind = 'entrepreneur'"
     return f"""
     CREATE OR REPLACE TEMP TABLE debts AS
-    SELECT iin, sum(least(own_total, {yearly_price(p, ie, "py")})) AS credit
+    SELECT iin, sum(least(own_total, {yearly_price(p, ie, "item_year")})) AS credit
     FROM (
-        SELECT v.iin, v.kind, x.mi, any_value(x.py) AS py, sum(x.amt) AS own_total
+        SELECT v.iin, v.kind, x.item_month, any_value(x.item_year) AS item_year,
+               sum(x.amount_tiyn) AS own_total
         FROM partials x JOIN verdicts v ON v.iin = x.iin
-        WHERE x.mi BETWEEN {first} AND {p.decided_month}
+        WHERE x.item_month BETWEEN {first} AND {p.decided_month}
           AND v.reason IN ('regular', 'grace', 'debt')
-          AND ((v.debt_bits >> (x.mi - {first})) & 1) = 1
-        GROUP BY v.iin, v.kind, x.mi
+          AND ((v.debt_bits >> (x.item_month - {first})) & 1) = 1
+        GROUP BY v.iin, v.kind, x.item_month
     )
     GROUP BY iin
     """
