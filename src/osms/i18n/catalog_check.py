@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
 
-from osms.i18n import LANGUAGES, _read_catalog, placeholders, source_messages
+from osms.i18n import LANGUAGES, placeholders, read_catalog, source_messages
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog, Message
@@ -73,7 +73,7 @@ def missing_translations() -> dict[str, list[str]]:
     wanted = source_messages()
     result: dict[str, list[str]] = {}
     for lang in LANGUAGES:
-        catalog = _read_catalog(lang)
+        catalog = read_catalog(lang)
         problems: list[str] = []
         present: dict[tuple[str | None, str], bool] = {}
         for message in catalog:
@@ -108,7 +108,7 @@ def unused_messages(extra: Iterable[str] = ()) -> dict[str, list[str]]:
     for lang in LANGUAGES:
         stale = [
             _name(message.context, _as_tuple(message.id)[0])
-            for message in _read_catalog(lang)
+            for message in read_catalog(lang)
             if message.id and (message.context, _as_tuple(message.id)[0]) not in used
         ]
         if stale:
