@@ -1,11 +1,14 @@
 """The findings of a decision (``osms.rules.status.Finding``) as sentences (R-S-8).
 
-Finding keys: ``pending_payments`` (values ``as_of``), ``transitional``, ``category``
-(``category``), ``temporary`` (``category``, ``granted_on``, ``ends_on``), ``regular`` (months:
-the window), ``grace`` (``grace_months``, ``run``), ``long_payer`` (``grace_months``, optional
-``payer_months``), ``debt_run`` (``grace_months``, ``run``), ``debt_gaps``, ``prepaid`` (months:
-first and last; ``months``, optional ``prepay_months``), ``category_ended``.  An unknown key, or
-a finding whose values cannot be read, falls back to ``Rule {rule} applied ({key}).``
+Finding keys and their values: ``pending_payments`` (``as_of``, ``credit_days``),
+``transitional`` (``first``, ``last``: the window), ``category`` (``category``), ``temporary``
+(``category``, ``granted_on``, ``ends_on``), ``regular`` (months: the window), ``grace``
+(``grace_months``, ``run``), ``long_payer`` (``grace_months``, ``payer_months``), ``debt_run``
+(``grace_months``, ``run``), ``debt_gaps`` (``lookback_months``), ``prepaid`` (months: first and
+last; ``months``, ``prepay_months``), ``category_ended``, ``pending_month`` (``due_on``,
+``payer``), ``provisional`` (``year``, ``from_year``).  The parameters a rule used come with its
+finding, so no text repeats one.  An unknown key, or a finding whose values cannot be read,
+falls back to ``Rule {rule} applied ({key}).``
 
 Findings are read by their shape (:class:`FindingLike`): this package never imports the rules.
 """
@@ -18,7 +21,13 @@ from types import MappingProxyType
 from typing import Final, Protocol
 
 from osms.i18n.catalogs import format_month_count, t, tn
-from osms.i18n.formatting import MonthLike, format_month_list
+from osms.i18n.formatting import (
+    MonthLike,
+    format_month_list,
+    format_month_range,
+    format_ordinal,
+    is_month,
+)
 from osms.i18n.languages import resolve
 from osms.i18n.vocabulary import label
 
@@ -26,7 +35,8 @@ __all__ = ["FINDING_KEYS", "FindingLike", "explain", "explain_all"]
 
 
 class FindingLike(Protocol):
-    """The shape of ``osms.rules.status.Finding``."""
+    """The shape of ``osms.rules.status.Finding``: values are typed (codes, counts, days,
+    months), never numbers or dates written as text."""
 
     @property
     def rule(self) -> str: ...
@@ -38,15 +48,15 @@ class FindingLike(Protocol):
     def months(self) -> Sequence[MonthLike]: ...
 
     @property
-    def values(self) -> Sequence[tuple[str, str]]: ...
+    def values(self) -> Sequence[tuple[str, object]]: ...
 
 
 _PENDING: Final = (
     "Payments made but not yet credited as of {date} are not counted: "
-    "a payment is credited on the 3rd working day after the day it is paid."
+    "a payment is credited on the {credit_day} working day after the day it is paid."
 )
 _TRANSITIONAL: Final = (
-    "Insured: {month} is in the transitional period (January – June 2020), when care under "
+    "Insured: {month} is in the transitional period ({window}), when care under "
     "OSMS was available to everyone regardless of payments."
 )
 _CATEGORY: Final = (
@@ -75,9 +85,9 @@ _DEBT_RUN: Final = (
     "{run} months in a row are unpaid ({months}), longer than the grace period ({grace}).",
 )
 _DEBT_GAPS: Final = (
-    "Unpaid month within the last 12 months: {months}; under the regular rule it blocks "
+    "Unpaid month within the last {lookback}: {months}; under the regular rule it blocks "
     "the status until it is paid.",
-    "Unpaid months within the last 12 months: {months}; under the regular rule they block "
+    "Unpaid months within the last {lookback}: {months}; under the regular rule they block "
     "the status until they are paid.",
 )
 _PREPAID: Final = (
@@ -103,26 +113,43 @@ _CATEGORY_ENDED: Final = (
 )
 _UNKNOWN_FINDING: Final = "Rule {rule} applied ({key})."
 
-_LONG_PAYER_MONTHS: Final = "60"
-"""R-S-6: the contribution months of a long payer, shown when a finding does not say."""
-
-_PREPAY_MONTHS: Final = "12"
-"""R-S-4: the length of a prepaid run, shown when a finding does not say."""
-
-_FindingValues = Mapping[str, str]
+_FindingValues = Mapping[str, object]
 _Explainer = Callable[[str, Sequence[MonthLike], _FindingValues], str]
 
 
+def _count(values: _FindingValues, name: str) -> int:
+    value = values[name]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} is not a count: {value!r}")
+    return value
+
+
+def _day(values: _FindingValues, name: str) -> date:
+    value = values[name]
+    if not isinstance(value, date):
+        raise ValueError(f"{name} is not a date: {value!r}")
+    return value
+
+
+def _month(values: _FindingValues, name: str) -> MonthLike:
+    value = values[name]
+    if not is_month(value):
+        raise ValueError(f"{name} is not a month: {value!r}")
+    return value
+
+
 def _explain_pending(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
-    return t(lang, _PENDING, date=date.fromisoformat(values["as_of"]))
+    credit_day = format_ordinal(_count(values, "credit_days"), lang)
+    return t(lang, _PENDING, date=_day(values, "as_of"), credit_day=credit_day)
 
 
 def _explain_transitional(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
-    return t(lang, _TRANSITIONAL, month=months[0])
+    window = format_month_range(_month(values, "first"), _month(values, "last"), lang)
+    return t(lang, _TRANSITIONAL, month=months[0], window=window)
 
 
 def _explain_category(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
-    category = label(lang, "category", values["category"])
+    category = label(lang, "category", str(values["category"]))
     return t(lang, _CATEGORY, month=months[0], category=category)
 
 
@@ -130,9 +157,9 @@ def _explain_temporary(lang: str, months: Sequence[MonthLike], values: _FindingV
     return t(
         lang,
         _TEMPORARY,
-        category=label(lang, "category", values["category"]),
-        granted_on=date.fromisoformat(values["granted_on"]),
-        ends_on=date.fromisoformat(values["ends_on"]),
+        category=label(lang, "category", str(values["category"])),
+        granted_on=_day(values, "granted_on"),
+        ends_on=_day(values, "ends_on"),
     )
 
 
@@ -141,38 +168,40 @@ def _explain_regular(lang: str, months: Sequence[MonthLike], values: _FindingVal
 
 
 def _explain_grace(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
-    run = int(values["run"])
+    run = _count(values, "run")
     return tn(
         lang,
         *_GRACE,
         run,
         run=run,
-        grace_months=int(values["grace_months"]),
+        grace_months=_count(values, "grace_months"),
         months=format_month_list(months, lang),
     )
 
 
 def _explain_long_payer(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
-    grace = int(values["grace_months"])
-    payer_months = int(values.get("payer_months", _LONG_PAYER_MONTHS))
+    grace = _count(values, "grace_months")
+    payer_months = _count(values, "payer_months")
     return tn(lang, *_LONG_PAYER, grace, grace_months=grace, payer_months=payer_months)
 
 
 def _explain_debt_run(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
-    run = int(values["run"])
-    grace = format_month_count(int(values["grace_months"]), lang)
+    run = _count(values, "run")
+    grace = format_month_count(_count(values, "grace_months"), lang)
     return tn(lang, *_DEBT_RUN, run, run=run, grace=grace, months=format_month_list(months, lang))
 
 
 def _explain_debt_gaps(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
     if not months:
         raise ValueError("debt_gaps without months")
-    return tn(lang, *_DEBT_GAPS, len(months), months=format_month_list(months, lang))
+    lookback = format_month_count(_count(values, "lookback_months"), lang)
+    return tn(
+        lang, *_DEBT_GAPS, len(months), months=format_month_list(months, lang), lookback=lookback
+    )
 
 
 def _explain_prepaid(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
-    count = int(values["months"])
-    prepay_months = int(values.get("prepay_months", _PREPAY_MONTHS))
+    count = _count(values, "months")
     return tn(
         lang,
         *_PREPAID,
@@ -180,7 +209,7 @@ def _explain_prepaid(lang: str, months: Sequence[MonthLike], values: _FindingVal
         count=count,
         first=months[0],
         last=months[-1],
-        prepay_months=prepay_months,
+        prepay_months=_count(values, "prepay_months"),
     )
 
 
@@ -189,12 +218,13 @@ def _explain_category_ended(lang: str, months: Sequence[MonthLike], values: _Fin
 
 
 def _explain_pending_month(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
-    due_on = date.fromisoformat(values["due_on"])
-    return t(lang, _PENDING_MONTH[values["payer"]], month=months[0], due_on=due_on)
+    message = _PENDING_MONTH[str(values["payer"])]
+    return t(lang, message, month=months[0], due_on=_day(values, "due_on"))
 
 
 def _explain_provisional(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
-    return t(lang, _PROVISIONAL, year=values["year"], from_year=values["from_year"])
+    year, from_year = _count(values, "year"), _count(values, "from_year")
+    return t(lang, _PROVISIONAL, year=year, from_year=from_year)
 
 
 _EXPLAINERS: Final[Mapping[str, _Explainer]] = MappingProxyType(
@@ -224,7 +254,7 @@ def explain(finding: FindingLike, lang: str) -> str:
 
     >>> from types import SimpleNamespace as Finding
     >>> grace = Finding(rule="R-S-5", key="grace", months=(date(2023, 10, 1), date(2023, 11, 1)),
-    ...                 values=(("grace_months", "3"), ("run", "2")))
+    ...                 values=(("grace_months", 3), ("run", 2)))
     >>> explain(grace, "en")
     'Insured in the grace period: 2 of 3 months unpaid (October 2023, November 2023); these months are still owed.'
     >>> explain(grace, "ru")

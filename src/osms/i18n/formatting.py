@@ -18,6 +18,8 @@ __all__ = [
     "format_date",
     "format_money",
     "format_month_list",
+    "format_month_range",
+    "format_ordinal",
     "is_month",
     "month_name",
     "month_name_of",
@@ -107,6 +109,11 @@ _MONTHS_KK: Final[tuple[str, ...]] = (
     "қараша",
     "желтоқсан",
 )
+_MONTH_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    "en": _MONTHS_EN,
+    "ru": _MONTHS_RU,
+    "kk": _MONTHS_KK,
+}
 
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -194,6 +201,65 @@ def format_money(amount: Decimal | int | str, lang: str) -> str:
     if tiyn != "00":
         text += ("." if lang == "en" else ",") + tiyn
     return f"{sign}{text}{NO_BREAK_SPACE}{TENGE}"
+
+
+def format_month_range(first: MonthLike, last: MonthLike, lang: str) -> str:
+    """A period of months, the year written once when both months share it.
+
+    >>> from datetime import date
+    >>> january, june = date(2020, 1, 1), date(2020, 6, 1)
+    >>> [format_month_range(january, june, lang) for lang in ("en", "ru", "kk")]
+    ['January – June 2020', 'январь – июнь 2020 г.', '2020 жылғы қаңтар – маусым']
+    >>> format_month_range(date(2019, 12, 1), june, "en")
+    'December 2019 – June 2020'
+    """
+    lang = resolve(lang)
+    if first.year != last.year:
+        return f"{month_name(first, lang)} – {month_name(last, lang)}"
+    year, names = first.year, _MONTH_NAMES[lang]
+    between = f"{names[first.month - 1]} – {names[last.month - 1]}"
+    if lang == "ru":
+        return f"{between} {year} г."
+    if lang == "en":
+        return f"{between} {year}"
+    return f"{year} жылғы {between}"
+
+
+_KK_ORDINALS: Final[tuple[str, ...]] = (
+    "бірінші",
+    "екінші",
+    "үшінші",
+    "төртінші",
+    "бесінші",
+    "алтыншы",
+    "жетінші",
+    "сегізінші",
+    "тоғызыншы",
+    "оныншы",
+)
+
+
+def format_ordinal(n: int, lang: str) -> str:
+    """``n`` as an ordinal in running text: ``3rd``, ``3-й``, ``үшінші`` (a word up to ten in
+    Kazakh, as the Fund's texts write it; ``11-ші`` or ``6-шы`` style beyond).
+
+    >>> [format_ordinal(n, "en") for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd']
+    >>> format_ordinal(3, "ru"), format_ordinal(3, "kk"), format_ordinal(16, "kk")
+    ('3-й', 'үшінші', '16-шы')
+    """
+    lang = resolve(lang)
+    if lang == "ru":
+        return f"{n}-й"
+    if lang == "en":
+        suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+    if 1 <= n <= len(_KK_ORDINALS):
+        return _KK_ORDINALS[n - 1]
+    # The suffix follows the vowel of the last number word: алты, тоғыз, он, отыз … take -шы.
+    last_word = n % 10 or n % 100 or 100
+    back = last_word in (6, 9, 10, 20, 30, 40, 60, 90)
+    return f"{n}-{'шы' if back else 'ші'}"
 
 
 def format_month_list(months: Iterable[MonthLike], lang: str) -> str:

@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Final
 
 from osms.i18n import explain, label, t
+from osms.rules import parameters
 from osms.rules.month import Month
 from osms.rules.status import DebtMonth, Decision, Finding, Reason, Status
 
@@ -166,27 +167,29 @@ def _public_findings(decision: Decision) -> tuple[Finding, ...]:
         elif key == "prepaid":
             found.append(Finding(finding.rule, "prepaid_block"))
         elif key in ("grace", "debt_run"):
-            public = _owed_run(finding, owed, decision.reason)
+            public = _owed_run(finding, owed, decision)
             if public is not None:
                 found.append(public)
         # pending_payments, pending_month, long_payer, category_ended: never shown publicly
     return tuple(found)
 
 
-def _owed_run(finding: Finding, owed: set[Month], reason: Reason) -> Finding | None:
+def _owed_run(finding: Finding, owed: set[Month], decision: Decision) -> Finding | None:
     """A grace or debt run told by its owed months only: the pending months an employer may
     still pay (R-L-9) are not the public's to see."""
     months = tuple(m for m in finding.months if m in owed)
     if months == finding.months:
         return finding
-    if not months or reason is Reason.PREPAID:
+    if not months or decision.reason is Reason.PREPAID:
         return None
     values = dict(finding.values)
-    if finding.key == "grace" or int(values.get("grace_months", "0")) < len(months):
-        values["run"] = str(len(months))
+    grace_months = values.get("grace_months", 0)
+    if finding.key == "grace" or (isinstance(grace_months, int) and grace_months < len(months)):
+        values["run"] = len(months)
         return Finding(finding.rule, finding.key, months, tuple(values.items()))
     # Without its pending months the run is no longer than grace: say what is owed.
-    return Finding(finding.rule, "debt_gaps", months)
+    lookback = parameters.lookback_months(decision.month)
+    return Finding(finding.rule, "debt_gaps", months, (("lookback_months", lookback),))
 
 
 def explain_public(finding: Finding, lang: str) -> str:
@@ -198,8 +201,8 @@ def explain_public(finding: Finding, lang: str) -> str:
         return t(
             lang,
             _TEMPORARY,
-            granted_on=date.fromisoformat(values["granted_on"]),
-            ends_on=date.fromisoformat(values["ends_on"]),
+            granted_on=values["granted_on"],
+            ends_on=values["ends_on"],
         )
     if finding.key == "prepaid_block":
         return t(lang, _PREPAID)
