@@ -28,10 +28,10 @@ their shape (:class:`FindingLike`, :class:`MonthLike`), never by importing them.
 
 from __future__ import annotations
 
-from typing import Final
-
 from osms.i18n.catalogs import (
     DOMAIN,
+    N_,
+    NC_,
     format_month_count,
     placeholders,
     read_catalog,
@@ -39,27 +39,8 @@ from osms.i18n.catalogs import (
     tn,
     translator,
 )
-from osms.i18n.errors import _ERRORS, _UNKNOWN_ERROR, ERROR_CODES, error_message
-from osms.i18n.findings import (
-    _CATEGORY,
-    _CATEGORY_ENDED,
-    _DEBT_GAPS,
-    _DEBT_RUN,
-    _GRACE,
-    _LONG_PAYER,
-    _PENDING,
-    _PENDING_MONTH,
-    _PREPAID,
-    _PROVISIONAL,
-    _REGULAR,
-    _TEMPORARY,
-    _TRANSITIONAL,
-    _UNKNOWN_FINDING,
-    FINDING_KEYS,
-    FindingLike,
-    explain,
-    explain_all,
-)
+from osms.i18n.errors import ERROR_CODES, error_message
+from osms.i18n.findings import FINDING_KEYS, FindingLike, explain, explain_all
 from osms.i18n.formatting import (
     NARROW_NO_BREAK_SPACE,
     NO_BREAK_SPACE,
@@ -74,7 +55,6 @@ from osms.i18n.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, neg
 from osms.i18n.vocabulary import VOCABULARY, label
 
 __all__ = [
-    "CARD",
     "DEFAULT_LANGUAGE",
     "DOMAIN",
     "ERROR_CODES",
@@ -82,12 +62,13 @@ __all__ = [
     "LANGUAGES",
     "LANGUAGE_NAMES",
     "NARROW_NO_BREAK_SPACE",
+    "NC_",
     "NO_BREAK_SPACE",
+    "N_",
     "TENGE",
     "VOCABULARY",
     "FindingLike",
     "MonthLike",
-    "SourceMessage",
     "error_message",
     "explain",
     "explain_all",
@@ -100,95 +81,7 @@ __all__ = [
     "negotiate",
     "placeholders",
     "read_catalog",
-    "source_messages",
     "t",
     "tn",
     "translator",
 ]
-
-SourceMessage = tuple[str | None, str, str | None]
-"""(msgctxt, msgid, msgid_plural) of a message the code uses."""
-
-CARD: Final[tuple[str, ...]] = (
-    "OSMS status",
-    "Status on {date}",
-    "As known on {date}",
-    "Why",
-    "Debt",
-    "Payments of the last 12 months",
-    "Payments not yet credited",
-    "What to pay",
-    "Payment plan",
-    "Payment details",
-    "Insured",
-    "Not insured",
-    "Insured until {date}",
-    "No end date",
-    "Status ends next month: pay now to keep it",
-    "No debt",
-    "Nothing to pay",
-    "Status from {date}",
-    "Credited on {date}",
-    "IIN",
-    "Reason",
-    "Category",
-    "Payer kind",
-    "Month",
-    "Payment",
-    "Paid",
-    "Paid on",
-    "Total debt",
-    "Option",
-    "Recommended",
-    "Months",
-    "Total",
-    "Status from",
-    "Beneficiary",
-    "IIK",
-    "BIN",
-    "BIC",
-    "KNP",
-    "Period",
-    "Amount",
-    "Pay each month as a separate payment and give the IIN, the month and the year.",
-    "Status appears within 3 working days after payment.",
-    "Date",
-    "Status",
-    "Insured until",
-    "What to pay on {date}",
-    "valid",
-    "Birth date",
-    "Sex",
-    "male",
-    "female",
-    "{month}: {amount} paid {paid_on}, counts from {credited_on}",
-)
-"""The msgids of the command-line and web status card (see the module docstring)."""
-
-
-# -- every message the code uses ---------------------------------------------------------------
-
-
-def source_messages() -> tuple[SourceMessage, ...]:
-    """(msgctxt, msgid, msgid_plural) of every message the code uses, for the catalog check."""
-    found: list[SourceMessage] = [(None, msgid, None) for msgid in CARD]
-    found.append((None, "{n} month", "{n} months"))
-    for single in (
-        _PENDING,
-        _TRANSITIONAL,
-        _CATEGORY,
-        _TEMPORARY,
-        _REGULAR,
-        _CATEGORY_ENDED,
-        *_PENDING_MONTH.values(),
-        _PROVISIONAL,
-        _UNKNOWN_FINDING,
-    ):
-        found.append((None, single, None))
-    for singular, plural in (_GRACE, _LONG_PAYER, _DEBT_RUN, _DEBT_GAPS, _PREPAID):
-        found.append((None, singular, plural))
-    found.extend((None, msgid, None) for msgid in _ERRORS.values())
-    found.append((None, _UNKNOWN_ERROR, None))
-    for kind, vocabulary in VOCABULARY.items():
-        found.extend((kind, msgid, None) for msgid in vocabulary.values())
-    return tuple(dict.fromkeys(found))

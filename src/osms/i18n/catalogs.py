@@ -4,6 +4,11 @@ Every text is a gettext message whose msgid is English with ``str.format``-style
 placeholders (``{date}``); the catalogs are the PO files in
 ``locales/<lang>/LC_MESSAGES/osms.po``, compiled with Babel in memory when a language is first
 used (no ``.mo`` file is ever written).
+
+Msgids are marked where they are written: a literal given to :func:`t` (second argument) or
+:func:`tn` (second and third) as it is, a msgid kept in a constant with :func:`N_` (or
+:func:`NC_` with its context), and ``_()`` in the page's templates.  ``pybabel extract`` finds
+them all (:mod:`osms.i18n.catalog_check` has the command and checks the catalogs against it).
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DOMAIN",
+    "NC_",
+    "N_",
     "format_month_count",
     "placeholders",
     "read_catalog",
@@ -39,6 +46,17 @@ __all__ = [
 
 DOMAIN: Final[str] = "osms"
 """The gettext domain, the name of the PO files."""
+
+
+def N_(msgid: str) -> str:
+    """Mark ``msgid`` for extraction where it is written, to be translated where it is used
+    (gettext's ``N_``).  Literal msgids given to :func:`t` and :func:`tn` need no mark."""
+    return msgid
+
+
+def NC_(context: str, msgid: str) -> str:
+    """Mark ``msgid`` with its message context (msgctxt) for extraction, as :func:`N_`."""
+    return msgid
 
 
 def read_catalog(lang: str) -> Catalog:
@@ -121,16 +139,13 @@ def tn(lang: str, singular: str, plural: str, n: int, **values: object) -> str:
     return _fill(translator(lang).ngettext(singular, plural, n), lang, {"n": n, **values})
 
 
-_MONTH_COUNT: Final = ("{n} month", "{n} months")
-
-
 def format_month_count(n: int, lang: str) -> str:
     """``n`` months, with the language's plural form.
 
     >>> format_month_count(1, "en"), format_month_count(3, "ru"), format_month_count(6, "kk")
     ('1 month', '3 месяца', '6 ай')
     """
-    return tn(lang, *_MONTH_COUNT, n)
+    return tn(lang, "{n} month", "{n} months", n)
 
 
 def placeholders(text: str) -> frozenset[str]:

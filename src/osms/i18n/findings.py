@@ -20,7 +20,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Final, Protocol
 
-from osms.i18n.catalogs import format_month_count, t, tn
+from osms.i18n.catalogs import N_, format_month_count, t, tn
 from osms.i18n.formatting import (
     MonthLike,
     format_month_list,
@@ -51,67 +51,39 @@ class FindingLike(Protocol):
     def values(self) -> Sequence[tuple[str, object]]: ...
 
 
-_PENDING: Final = (
+_PENDING: Final = N_(
     "Payments made but not yet credited as of {date} are not counted: "
     "a payment is credited on the {credit_day} working day after the day it is paid."
 )
-_TRANSITIONAL: Final = (
+_TRANSITIONAL: Final = N_(
     "Insured: {month} is in the transitional period ({window}), when care under "
     "OSMS was available to everyone regardless of payments."
 )
-_CATEGORY: Final = (
+_CATEGORY: Final = N_(
     "Insured: the state pays the contributions for {month} as the person is in the state-paid "
     "category “{category}”."
 )
-_TEMPORARY: Final = (
+_TEMPORARY: Final = N_(
     "Insured temporarily: a one-month status was granted on the documents of the state-paid "
     "category “{category}” ({granted_on} – {ends_on})."
 )
-_REGULAR: Final = "Insured: no debt for the period {first} – {last}."
-_GRACE: Final = (
-    "Insured in the grace period: {run} of {grace_months} months unpaid ({months}); "
-    "this month is still owed.",
-    "Insured in the grace period: {run} of {grace_months} months unpaid ({months}); "
-    "these months are still owed.",
-)
-_LONG_PAYER: Final = (
-    "The grace period is extended to {grace_months} month: contributions or deductions were "
-    "paid for each of the {payer_months} months before the unpaid months.",
-    "The grace period is extended to {grace_months} months: contributions or deductions were "
-    "paid for each of the {payer_months} months before the unpaid months.",
-)
-_DEBT_RUN: Final = (
-    "{run} month in a row is unpaid ({months}), longer than the grace period ({grace}).",
-    "{run} months in a row are unpaid ({months}), longer than the grace period ({grace}).",
-)
-_DEBT_GAPS: Final = (
-    "Unpaid month within the last {lookback}: {months}; under the regular rule it blocks "
-    "the status until it is paid.",
-    "Unpaid months within the last {lookback}: {months}; under the regular rule they block "
-    "the status until they are paid.",
-)
-_PREPAID: Final = (
-    "Insured: {count} month in a row is paid ({first} – {last}), the first {prepay_months} "
-    "paid in advance all at once; such a prepayment gives status despite older debt.",
-    "Insured: {count} months in a row are paid ({first} – {last}), the first {prepay_months} "
-    "paid in advance all at once; such a prepayment gives status despite older debt.",
-)
+_REGULAR: Final = N_("Insured: no debt for the period {first} – {last}.")
 _PENDING_MONTH: Final = {
-    "employer": "{month}: expected from the employer by {due_on}; it is not a debt until then.",
-    "platform": (
+    "employer": N_("{month}: expected from the employer by {due_on}; it is not a debt until then."),
+    "platform": N_(
         "{month}: expected from the platform (or from the self-employed person) by {due_on}; "
         "it is not a debt until then."
     ),
 }
-_PROVISIONAL: Final = (
+_PROVISIONAL: Final = N_(
     "The minimum wage for {year} is not yet published: amounts for {year} use the {from_year} "
     "minimum wage and may change."
 )
-_CATEGORY_ENDED: Final = (
+_CATEGORY_ENDED: Final = N_(
     "The state-paid category covered the months up to {month}; contributions are due from "
     "the next month."
 )
-_UNKNOWN_FINDING: Final = "Rule {rule} applied ({key})."
+_UNKNOWN_FINDING: Final = N_("Rule {rule} applied ({key}).")
 
 _FindingValues = Mapping[str, object]
 _Explainer = Callable[[str, Sequence[MonthLike], _FindingValues], str]
@@ -171,7 +143,10 @@ def _explain_grace(lang: str, months: Sequence[MonthLike], values: _FindingValue
     run = _count(values, "run")
     return tn(
         lang,
-        *_GRACE,
+        "Insured in the grace period: {run} of {grace_months} months unpaid ({months}); "
+        "this month is still owed.",
+        "Insured in the grace period: {run} of {grace_months} months unpaid ({months}); "
+        "these months are still owed.",
         run,
         run=run,
         grace_months=_count(values, "grace_months"),
@@ -182,13 +157,30 @@ def _explain_grace(lang: str, months: Sequence[MonthLike], values: _FindingValue
 def _explain_long_payer(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
     grace = _count(values, "grace_months")
     payer_months = _count(values, "payer_months")
-    return tn(lang, *_LONG_PAYER, grace, grace_months=grace, payer_months=payer_months)
+    return tn(
+        lang,
+        "The grace period is extended to {grace_months} month: contributions or deductions were "
+        "paid for each of the {payer_months} months before the unpaid months.",
+        "The grace period is extended to {grace_months} months: contributions or deductions were "
+        "paid for each of the {payer_months} months before the unpaid months.",
+        grace,
+        grace_months=grace,
+        payer_months=payer_months,
+    )
 
 
 def _explain_debt_run(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
     run = _count(values, "run")
     grace = format_month_count(_count(values, "grace_months"), lang)
-    return tn(lang, *_DEBT_RUN, run, run=run, grace=grace, months=format_month_list(months, lang))
+    return tn(
+        lang,
+        "{run} month in a row is unpaid ({months}), longer than the grace period ({grace}).",
+        "{run} months in a row are unpaid ({months}), longer than the grace period ({grace}).",
+        run,
+        run=run,
+        grace=grace,
+        months=format_month_list(months, lang),
+    )
 
 
 def _explain_debt_gaps(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
@@ -196,7 +188,14 @@ def _explain_debt_gaps(lang: str, months: Sequence[MonthLike], values: _FindingV
         raise ValueError("debt_gaps without months")
     lookback = format_month_count(_count(values, "lookback_months"), lang)
     return tn(
-        lang, *_DEBT_GAPS, len(months), months=format_month_list(months, lang), lookback=lookback
+        lang,
+        "Unpaid month within the last {lookback}: {months}; under the regular rule it blocks "
+        "the status until it is paid.",
+        "Unpaid months within the last {lookback}: {months}; under the regular rule they block "
+        "the status until they are paid.",
+        len(months),
+        months=format_month_list(months, lang),
+        lookback=lookback,
     )
 
 
@@ -204,7 +203,10 @@ def _explain_prepaid(lang: str, months: Sequence[MonthLike], values: _FindingVal
     count = _count(values, "months")
     return tn(
         lang,
-        *_PREPAID,
+        "Insured: {count} month in a row is paid ({first} – {last}), the first {prepay_months} "
+        "paid in advance all at once; such a prepayment gives status despite older debt.",
+        "Insured: {count} months in a row are paid ({first} – {last}), the first {prepay_months} "
+        "paid in advance all at once; such a prepayment gives status despite older debt.",
         count,
         count=count,
         first=months[0],

@@ -9,84 +9,94 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from osms.i18n.catalogs import translator
+from osms.i18n.catalogs import NC_, translator
 
 __all__ = ["VOCABULARY", "label"]
 
 VOCABULARY: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
     {
-        "status": MappingProxyType({"insured": "Insured", "uninsured": "Not insured"}),
+        "status": MappingProxyType(
+            {"insured": NC_("status", "Insured"), "uninsured": NC_("status", "Not insured")}
+        ),
         "reason": MappingProxyType(
             {
-                "transitional": "Transitional period",
-                "category": "State-paid category",
-                "temporary": "Temporary status",
-                "prepaid": "Prepayment",
-                "regular": "Regular payments",
-                "grace": "Grace period",
-                "debt": "Debt",
+                "transitional": NC_("reason", "Transitional period"),
+                "category": NC_("reason", "State-paid category"),
+                "temporary": NC_("reason", "Temporary status"),
+                "prepaid": NC_("reason", "Prepayment"),
+                "regular": NC_("reason", "Regular payments"),
+                "grace": NC_("reason", "Grace period"),
+                "debt": NC_("reason", "Debt"),
             }
         ),
         "category": MappingProxyType(
             {
-                "child": "Children under 18",
-                "unemployed": "Persons registered as unemployed",
-                "pregnant": "Non-working pregnant women",
-                "parent_child_under_3": "Non-working parent raising a child under 3",
-                "parental_leave": (
+                "child": NC_("category", "Children under 18"),
+                "unemployed": NC_("category", "Persons registered as unemployed"),
+                "pregnant": NC_("category", "Non-working pregnant women"),
+                "parent_child_under_3": NC_(
+                    "category", "Non-working parent raising a child under 3"
+                ),
+                "parental_leave": NC_(
+                    "category",
                     "On leave for pregnancy and childbirth, adoption of a newborn "
-                    "or child care until the age of 3"
+                    "or child care until the age of 3",
                 ),
-                "carer_disabled_child": "Non-working carers of a child with a disability",
-                "pensioner": "Pension recipients",
-                "prisoner": "Serving a sentence in a penitentiary institution",
-                "pretrial_detention": "Held in a pre-trial detention centre",
-                "kandas": "Non-working kandases",
-                "mother_of_many": "Mothers of many children with state awards",
-                "disabled": "Persons with disabilities",
-                "student": "Full-time students",
-                "carer_group1_disabled": (
-                    "Non-working carers of a person with a group I disability"
+                "carer_disabled_child": NC_(
+                    "category", "Non-working carers of a child with a disability"
                 ),
-                "social_assistance": "Non-working recipients of targeted social assistance",
-                "house_arrest": "Non-working persons under house arrest",
-                "local_crisis": (
-                    "Non-working persons at a crisis or emergency level of social well-being"
+                "pensioner": NC_("category", "Pension recipients"),
+                "prisoner": NC_("category", "Serving a sentence in a penitentiary institution"),
+                "pretrial_detention": NC_("category", "Held in a pre-trial detention centre"),
+                "kandas": NC_("category", "Non-working kandases"),
+                "mother_of_many": NC_("category", "Mothers of many children with state awards"),
+                "disabled": NC_("category", "Persons with disabilities"),
+                "student": NC_("category", "Full-time students"),
+                "carer_group1_disabled": NC_(
+                    "category", "Non-working carers of a person with a group I disability"
+                ),
+                "social_assistance": NC_(
+                    "category", "Non-working recipients of targeted social assistance"
+                ),
+                "house_arrest": NC_("category", "Non-working persons under house arrest"),
+                "local_crisis": NC_(
+                    "category",
+                    "Non-working persons at a crisis or emergency level of social well-being",
                 ),
             }
         ),
         "cover": MappingProxyType(
             {
-                "category": "Paid by the state",
-                "self": "Paid by the person",
-                "employer": "Paid by the employer",
-                "unpaid": "Not paid",
-                "not_liable": "No contribution due",
+                "category": NC_("cover", "Paid by the state"),
+                "self": NC_("cover", "Paid by the person"),
+                "employer": NC_("cover", "Paid by the employer"),
+                "unpaid": NC_("cover", "Not paid"),
+                "not_liable": NC_("cover", "No contribution due"),
             }
         ),
         "option": MappingProxyType(
             {
-                "clear_debt": "Pay off the whole debt",
-                "minimum_now": "Pay the fewest months to be insured now",
-                "prepay_now": "Pay 12 months from this month",
-                "prepay_next": "Pay 12 months from next month",
+                "clear_debt": NC_("option", "Pay off the whole debt"),
+                "minimum_now": NC_("option", "Pay the fewest months to be insured now"),
+                "prepay_now": NC_("option", "Pay 12 months from this month"),
+                "prepay_next": NC_("option", "Pay 12 months from next month"),
             }
         ),
         "knp": MappingProxyType(
             {
-                "121": "OSMS employer deductions",
-                "122": "OSMS contributions",
-                "123": "Penalty on late OSMS deductions",
-                "124": "Penalty on late OSMS contributions",
-                "183": "Single aggregate payment (OSMS share)",
+                "121": NC_("knp", "OSMS employer deductions"),
+                "122": NC_("knp", "OSMS contributions"),
+                "123": NC_("knp", "Penalty on late OSMS deductions"),
+                "124": NC_("knp", "Penalty on late OSMS contributions"),
+                "183": NC_("knp", "Single aggregate payment (OSMS share)"),
             }
         ),
         "payer_kind": MappingProxyType(
             {
-                "self_payer": "Self-payer",
-                "entrepreneur": "Individual entrepreneur",
-                "employee": "Employee",
-                "self_employed": "Self-employed (special tax regime)",
+                "self_payer": NC_("payer_kind", "Self-payer"),
+                "entrepreneur": NC_("payer_kind", "Individual entrepreneur"),
+                "employee": NC_("payer_kind", "Employee"),
+                "self_employed": NC_("payer_kind", "Self-employed (special tax regime)"),
             }
         ),
     }

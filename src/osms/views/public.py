@@ -15,7 +15,7 @@ lists no debt and no reasons (a child is still insured on the IIN alone, R-C-2).
 
 The explanation (R-S-8) is kept only where it restates what the public view already shows;
 the findings that speak of a category, of payments or of the employer are left out or told in
-words that do not (:data:`PUBLIC_MESSAGES`).
+words that do not.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from osms.i18n import explain, label, t
+from osms.i18n import N_, explain, label, t
 from osms.rules import parameters
 from osms.rules.month import Month
 from osms.rules.status import DebtMonth, Decision, Finding, Reason, Status
@@ -36,7 +36,6 @@ __all__ = [
     "FUND_NAMES",
     "FUND_SITE",
     "NO_RECORDS",
-    "PUBLIC_MESSAGES",
     "PublicStatus",
     "beneficiary",
     "explain_all_public",
@@ -58,33 +57,24 @@ FUND_NAMES: Final = {
 }
 """The Fund's name in each language (RULES.md §1): proper names, not catalog messages."""
 
-NO_RECORDS: Final = (
+NO_RECORDS: Final = N_(
     "The registry has no payment and no state-paid category for this IIN yet. If you paid "
     "recently, the payment appears within 3 working days; with questions, call 1414."
 )
 """The answer to an IIN the registry does not know (RULES.md §11), on the page and in the bot."""
 
-_STATE_PAID: Final = "The state pays the contributions for {month}."
-_TEMPORARY: Final = (
+_STATE_PAID: Final = N_("The state pays the contributions for {month}.")
+_TEMPORARY: Final = N_(
     "A temporary status was granted for one month on the documents of a state-paid category: "
     "{granted_on} – {ends_on}."
 )
-_PREPAID: Final = (
+_PREPAID: Final = N_(
     "Twelve months were paid in advance all at once: such a prepayment gives status despite "
     "older debt."
 )
-_BENEFICIARY: Final = "NJSC State Corporation “Government for Citizens”"
+_BENEFICIARY: Final = N_("NJSC State Corporation “Government for Citizens”")
 """The payee of contributions in the page's language; the API's ``fund.beneficiary`` keeps
 the Russian official name banks' forms expect (:data:`osms.rules.calculator.FUND`)."""
-
-PUBLIC_MESSAGES: Final[tuple[str, ...]] = (
-    NO_RECORDS,
-    _STATE_PAID,
-    _TEMPORARY,
-    _PREPAID,
-    _BENEFICIARY,
-)
-"""The msgids this module adds to the catalogs (listed with the page's, ``WEB_MESSAGES``)."""
 
 _SHOWN_AS_IS: Final = frozenset({"transitional", "regular", "debt_gaps", "provisional"})
 """Findings that say nothing the public view does not already show."""

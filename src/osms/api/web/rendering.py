@@ -11,6 +11,7 @@ privacy notice and, over synthetic data, the demo banner (``OSMS_DEMO``, else th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -24,8 +25,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from osms.api.web.messages import BAD_DATE
+from osms.api.deps import settings
+from osms.api.ratelimit import RateLimiter, ip_key
 from osms.i18n import (
+    LANGUAGE_NAMES,
     LANGUAGES,
     FindingLike,
     MonthLike,
@@ -39,22 +42,34 @@ from osms.i18n import (
     negotiate,
     t,
 )
+from osms.i18n.languages import ALIASES
 from osms.registry.db import READ_ONLY
 from osms.registry.models import AuditEvent
 from osms.rules.status import Finding
-from osms.views.public import CALL_CENTRE, FUND_NAMES, FUND_SITE, beneficiary, explain_public
+from osms.views.public import (
+    CALL_CENTRE,
+    FUND_NAMES,
+    FUND_SITE,
+    NO_RECORDS,
+    beneficiary,
+    explain_public,
+)
 
-__all__ = ["LANGUAGE_NAMES", "LANG_COOKIE", "Page", "is_demo", "render", "supported_language"]
+__all__ = [
+    "LANG_COOKIE",
+    "Page",
+    "is_demo",
+    "render",
+    "seconds_to_wait",
+    "supported_language",
+    "too_many_checks",
+]
 
 LANG_COOKIE: Final = "lang"
 """The cookie that remembers a language chosen with the switch (``?lang=``)."""
 
 LANG_COOKIE_MAX_AGE: Final = 365 * 24 * 3600
 
-LANGUAGE_NAMES: Final[Mapping[str, str]] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
-"""Each language by its own name (the switch shows them as they are, in every language)."""
-
-_ALIASES: Final[Mapping[str, str]] = {"kz": "kk", "kaz": "kk", "rus": "ru", "eng": "en"}
 
 SECURITY_HEADERS: Final[Mapping[str, str]] = {
     # No script at all: the page works without JavaScript and must never need it.
@@ -86,7 +101,7 @@ def supported_language(value: str | None) -> str | None:
     if not value:
         return None
     primary = value.strip().lower().replace("_", "-").split("-", 1)[0]
-    primary = _ALIASES.get(primary, primary)
+    primary = ALIASES.get(primary, primary)
     return primary if primary in LANGUAGES else None
 
 
@@ -121,7 +136,10 @@ class Page:
             try:
                 on = date.fromisoformat(day_param)
             except ValueError:
-                error, day_param = t(language, BAD_DATE), None
+                error, day_param = (
+                    t(language, "The date is not valid: write it as YYYY-MM-DD."),
+                    None,
+                )
         return cls(request, language, chosen is not None, on, day_param, error)
 
     def url(self, path: str, **params: str | None) -> str:
@@ -208,8 +226,26 @@ class Page:
             "fund_name": FUND_NAMES[lang],
             "call_centre": CALL_CENTRE,
             "fund_site": FUND_SITE,
+            "no_records": NO_RECORDS,
             "demo": is_demo(self.request),
         }
+
+
+def seconds_to_wait(page: Page) -> int | None:
+    """Seconds this address must wait when it has asked too much, else None (every look-up
+    and calculation of the page counts against the public rate limit)."""
+    limiter: RateLimiter | None = getattr(page.request.app.state, "limiter", None)
+    if limiter is None:
+        return None
+    client = page.request.client
+    per_minute = settings(page.request).public_rate_limit_per_minute
+    wait = limiter.hit(ip_key(client.host if client else None), per_minute)
+    return None if wait is None else max(1, math.ceil(wait))
+
+
+def too_many_checks(lang: str) -> str:
+    """The request to wait, told where the answer would be."""
+    return t(lang, "Too many checks in a short time: please try again in a minute.")
 
 
 _DEMO_MARKER: Final = "demo.build"
