@@ -17,6 +17,7 @@ from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from osms.bot.texts import CALC_CALLBACK
 from osms.i18n import N_, t
 from osms.rules.status import Decision
+from osms.views.fragments import ENDS_NEXT_MONTH
 
 __all__ = [
     "REMOVE_CALLBACK",
@@ -50,7 +51,6 @@ _LIST_EMPTY: Final = N_("No warnings in this chat. To add one: {command}")
 _REMOVE: Final = N_("Remove {iin}")
 _HINT: Final = N_("See or remove the warnings of this chat: {command}")
 _DESCRIPTION: Final = N_("the warnings of this chat: list and remove")
-_ENDS_NEXT_MONTH: Final = N_("Status ends next month: pay now to keep it")
 
 
 def mask_iin(iin: str) -> str:
@@ -111,7 +111,7 @@ def warning_message(decision: Decision, lang: str) -> str:
 
     No category, payments or amounts: whoever subscribed the chat may not be the person.
     """
-    lines = [("⚠ " + t(lang, "IIN") + f" {mask_iin(decision.iin)}"), t(lang, _ENDS_NEXT_MONTH)]
+    lines = [("⚠ " + t(lang, "IIN") + f" {mask_iin(decision.iin)}"), t(lang, ENDS_NEXT_MONTH)]
     if decision.insured_until is not None:
         lines.append(t(lang, "Insured until {date}", date=decision.insured_until))
     return "\n".join(lines)

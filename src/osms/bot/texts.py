@@ -10,7 +10,6 @@ may send any IIN: a status answer is the public view (:mod:`osms.views.public`, 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Final
 
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
@@ -28,7 +27,15 @@ from osms.rules.calculator import Calculation, Option
 from osms.rules.facts import KNP
 from osms.rules.status import DebtMonth, Decision
 from osms.views import public
-from osms.views.public import NO_RECORDS, PublicStatus, beneficiary, explain_public, public_status
+from osms.views.fragments import (
+    ENDS_NEXT_MONTH,
+    SEPARATE_PAYMENTS,
+    debt_rows,
+    debt_total,
+    fund_details,
+    status_line,
+)
+from osms.views.public import NO_RECORDS, beneficiary, explain_public, public_status
 
 __all__ = [
     "BANK_APPS",
@@ -63,11 +70,7 @@ SUBSCRIBE_CALLBACK: Final = "sub:"
 CALC_CALLBACK: Final = "calc:"
 
 _SEND_IIN: Final = N_("Send an IIN (12 digits) to see the OSMS status, the debt and what to pay.")
-_SEPARATE_PAYMENTS: Final = N_(
-    "Pay each month as a separate payment and give the IIN, the month and the year."
-)
 _STATUS_APPEARS: Final = N_("Status appears within 3 working days after payment.")
-_ENDS_NEXT_MONTH: Final = N_("Status ends next month: pay now to keep it")
 
 _COMMANDS: Final[tuple[tuple[str, str, bool], ...]] = (
     ("start", N_("choose the language"), False),
@@ -121,17 +124,10 @@ def unexpected_error_message(lang: str) -> str:
 # -- status ------------------------------------------------------------------------------------
 
 
-def _status_line(view: PublicStatus, lang: str) -> str:
-    """Status and reason; a state-paid category is never named (RULES.md §11)."""
-    status = label(lang, "status", view.status.value).upper()
-    return t(lang, "Status") + f": {status} ({public.reason_label(view, lang)})"
-
-
 def _debt_lines(debts: Sequence[DebtMonth], lang: str) -> list[str]:
     lines = [t(lang, "Debt") + ":"]
-    lines.extend(f"• {month_name(d.month, lang)} — {format_money(d.amount, lang)}" for d in debts)
-    total = sum((d.amount for d in debts), Decimal(0))
-    lines.append(t(lang, "Total debt") + f": {format_money(total, lang)}")
+    lines.extend(f"• {month} — {amount}" for month, amount in debt_rows(debts, lang))
+    lines.append("{}: {}".format(*debt_total(debts, lang)))
     return lines
 
 
@@ -153,11 +149,12 @@ def status_message(
     if view.no_records:
         lines.append(t(lang, NO_RECORDS))
         return "\n".join(lines)
-    lines.append(_status_line(view, lang))
+    # A state-paid category is never named (RULES.md §11).
+    lines.append(status_line(view.status, public.reason_label(view, lang), lang))
     if view.insured_until is not None:
         lines.append(t(lang, "Insured until {date}", date=view.insured_until))
     if view.loses_status_next_month:
-        lines.append("⚠ " + t(lang, _ENDS_NEXT_MONTH))
+        lines.append("⚠ " + t(lang, ENDS_NEXT_MONTH))
     if view.why:
         lines.append("")
         lines.append(t(lang, "Why") + ":")
@@ -224,15 +221,13 @@ def calculation_message(calc: Calculation, lang: str) -> str:
             for item in chosen.plan
         )
     lines.append("")
-    lines.append(t(lang, _SEPARATE_PAYMENTS))
+    lines.append(t(lang, SEPARATE_PAYMENTS))
     knp = KNP.CONTRIBUTION.value
     lines.append(t(lang, "KNP") + f" {knp} — {label(lang, 'knp', knp)}")
     lines.append("")
     lines.append(t(lang, "Payment details") + ":")
-    lines.append(t(lang, "Beneficiary") + f": {beneficiary(lang)}")
-    lines.append(t(lang, "IIK") + f": {calc.fund.iik}")
-    lines.append(t(lang, "BIN") + f": {calc.fund.bin}")
-    lines.append(t(lang, "BIC") + f": {calc.fund.bic}")
+    details = fund_details(calc.fund, beneficiary(lang), lang)
+    lines.extend(f"{name}: {value}" for name, value in details)
     lines.append(t(lang, _STATUS_APPEARS))
     return "\n".join(lines)
 
@@ -252,7 +247,7 @@ def unsubscribed_message(iin: str, lang: str, *, was_subscribed: bool) -> str:
 
 def reminder_message(decision: Decision, lang: str) -> str:
     """The Fund's warning in the last grace month (RULES.md §11): status ends next month."""
-    lines = [("⚠ " + t(lang, "IIN") + f" {decision.iin}"), t(lang, _ENDS_NEXT_MONTH)]
+    lines = [("⚠ " + t(lang, "IIN") + f" {decision.iin}"), t(lang, ENDS_NEXT_MONTH)]
     if decision.insured_until is not None:
         lines.append(t(lang, "Insured until {date}", date=decision.insured_until))
     if decision.debt_months:

@@ -9,12 +9,16 @@ from osms.i18n import N_, explain, format_date, format_money, label, month_name,
 from osms.rules.calculator import Calculation
 from osms.rules.iin import IINInfo
 from osms.rules.status import Decision
+from osms.views.fragments import (
+    ENDS_NEXT_MONTH,
+    SEPARATE_PAYMENTS,
+    debt_rows,
+    fund_details,
+    status_line,
+)
 
 __all__ = ["calculation_card", "decision_card", "iin_card"]
 
-_SEPARATE_PAYMENTS = N_(
-    "Pay each month as a separate payment and give the IIN, the month and the year."
-)
 _SEX = {"male": N_("male"), "female": N_("female")}
 _MARK = {"category": "●", "self": "✓", "employer": "✓", "unpaid": "✗", "not_liable": "·"}
 
@@ -27,17 +31,16 @@ def decision_card(decision: Decision, lang: str) -> str:
     ]
     if decision.as_of != decision.on:
         lines.append(t(lang, "As known on {date}", date=format_date(decision.as_of, lang)))
-    status = label(lang, "status", decision.status.value).upper()
     reason = label(lang, "reason", decision.reason.value)
     if decision.category:
         reason += f": {label(lang, 'category', decision.category)}"
-    lines.append(t(lang, "Status") + f": {status} ({reason})")
+    lines.append(status_line(decision.status, reason, lang))
     if decision.insured_until is not None:
         lines.append(
             t(lang, "Insured until {date}", date=format_date(decision.insured_until, lang))
         )
     if decision.loses_status_next_month:
-        lines.append("⚠ " + t(lang, "Status ends next month: pay now to keep it"))
+        lines.append("⚠ " + t(lang, ENDS_NEXT_MONTH))
     lines.append("")
     lines.append(t(lang, "Why") + ":")
     lines.extend(f"  • [{f.rule}] {explain(f, lang)}" for f in decision.findings)
@@ -45,8 +48,7 @@ def decision_card(decision: Decision, lang: str) -> str:
         lines.append("")
         lines.append(t(lang, "Debt") + ":")
         lines.extend(
-            f"  {month_name(d.month, lang):<22} {format_money(d.amount, lang):>12}"
-            for d in decision.debt_months
+            f"  {month:<22} {amount:>12}" for month, amount in debt_rows(decision.debt_months, lang)
         )
         total = t(lang, "Total")
         lines.append(f"  {total:<22} {format_money(decision.debt_total, lang):>12}")
@@ -112,11 +114,9 @@ def calculation_card(calc: Calculation, lang: str) -> str:
         )
         lines.append("")
     lines.append(t(lang, "Payment details") + ":")
-    lines.append("  " + t(lang, "Beneficiary") + f": {calc.fund.beneficiary}")
-    lines.append("  " + t(lang, "IIK") + f": {calc.fund.iik}")
-    lines.append("  " + t(lang, "BIN") + f": {calc.fund.bin}")
-    lines.append("  " + t(lang, "BIC") + f": {calc.fund.bic}")
-    lines.append("  " + t(lang, _SEPARATE_PAYMENTS))
+    details = fund_details(calc.fund, calc.fund.beneficiary, lang)
+    lines.extend(f"  {name}: {value}" for name, value in details)
+    lines.append("  " + t(lang, SEPARATE_PAYMENTS))
     return "\n".join(lines)
 
 

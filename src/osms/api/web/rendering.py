@@ -45,7 +45,9 @@ from osms.i18n import (
 from osms.i18n.languages import ALIASES
 from osms.registry.db import READ_ONLY
 from osms.registry.models import AuditEvent
+from osms.rules.calculator import FundDetails
 from osms.rules.status import Finding
+from osms.views.fragments import SEPARATE_PAYMENTS, fund_details
 from osms.views.public import (
     CALL_CENTRE,
     FUND_NAMES,
@@ -198,8 +200,8 @@ class Page:
         def public_why(finding: Finding) -> str:
             return explain_public(finding, lang)
 
-        def payee() -> str:
-            return beneficiary(lang)
+        def fund(details: FundDetails) -> list[tuple[str, str]]:
+            return fund_details(details, beneficiary(lang), lang)
 
         functions: dict[str, Callable[..., str]] = {
             "_": gettext,
@@ -212,7 +214,6 @@ class Page:
             "period": period,
             "explain": why,
             "explain_public": public_why,
-            "beneficiary": payee,
             "url": self.url,
             "switch": self.switch,
             "path": self.path,
@@ -220,6 +221,7 @@ class Page:
         }
         return {
             **functions,
+            "fund_details": fund,
             "lang": lang,
             "languages": LANGUAGE_NAMES,
             "day_param": self.day_param,
@@ -227,6 +229,7 @@ class Page:
             "call_centre": CALL_CENTRE,
             "fund_site": FUND_SITE,
             "no_records": NO_RECORDS,
+            "separate_payments": SEPARATE_PAYMENTS,
             "demo": is_demo(self.request),
         }
 
