@@ -22,7 +22,15 @@ from osms.api.app import create_app
 from osms.api.settings import ApiSettings
 from osms.api.web.pages import ACTOR
 from osms.api.web.rendering import too_many_checks
-from osms.i18n import error_message, format_date, format_money, label, month_name, t
+from osms.i18n import (
+    error_message,
+    format_date,
+    format_money,
+    format_month_count,
+    label,
+    month_name,
+    t,
+)
 from osms.registry import audit
 from osms.registry.db import make_session_factory
 from osms.registry.models import AuditEvent
@@ -171,7 +179,8 @@ def test_an_insured_card_in_each_language(client: TestClient, lang: str, word: s
         assert t(lang, heading) in text
     assert t(lang, "Status ends next month: pay now to keep it") not in text
     # RULES.md §11: the public page shows no payments at all
-    assert t(lang, "Payments of the last 12 months") not in text
+    lookback = format_month_count(12, lang)
+    assert t(lang, "Payments of the last {lookback}", lookback=lookback) not in text
     assert 'id="payments"' not in html and rows(html, "cover") == 0
     assert f'href="/calculator?iin={PREPAID}&amp;lang={lang}&amp;date=2022-10-20"' in html
 

@@ -5,7 +5,17 @@ The words come from the gettext catalogs (``osms.i18n``); nothing here decides a
 
 from __future__ import annotations
 
-from osms.i18n import N_, explain, format_date, format_money, label, month_name, t
+from osms.i18n import (
+    N_,
+    explain,
+    format_date,
+    format_money,
+    format_month_count,
+    label,
+    month_name,
+    t,
+)
+from osms.rules import parameters
 from osms.rules.calculator import Calculation
 from osms.rules.iin import IINInfo
 from osms.rules.status import Decision
@@ -53,7 +63,8 @@ def decision_card(decision: Decision, lang: str) -> str:
         total = t(lang, "Total")
         lines.append(f"  {total:<22} {format_money(decision.debt_total, lang):>12}")
     lines.append("")
-    lines.append(t(lang, "Payments of the last 12 months") + ":")
+    lookback = format_month_count(parameters.lookback_months(decision.month), lang)
+    lines.append(t(lang, "Payments of the last {lookback}", lookback=lookback) + ":")
     for line in decision.payments:
         paid = format_money(line.self_paid, lang) if line.items else ""
         cover = label(lang, "cover", line.cover.value)
