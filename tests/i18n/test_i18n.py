@@ -5,10 +5,12 @@ The findings are the engine's own (``osms.rules.status.Finding``), with typed va
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,10 +37,13 @@ from osms.i18n import (
     tn,
     translator,
 )
+from osms.rules import parameters
 from osms.rules.calculator import OptionName
+from osms.rules.calendar import credit_date
 from osms.rules.coverage import Cover
+from osms.rules.facts import PaymentItem, PersonFacts
 from osms.rules.month import Month
-from osms.rules.status import Finding, Reason, Status
+from osms.rules.status import Finding, Reason, Status, decide
 from tests.i18n import marked
 
 NNBSP = "\u202f"
@@ -638,3 +643,54 @@ def test_error_codes_of_the_rules_are_known() -> None:
             if isinstance(value, type) and issubclass(value, RuleError):
                 codes.add(value.code)
     assert codes <= set(ERROR_CODES)
+
+
+# -- the texts follow the parameters -----------------------------------------------------------
+
+CREDIT_DELAY_5 = """\
+description: Working days from the payment day to the day a payment is credited (test override)
+unit: working_days
+until: null
+open_ended: "Test override"
+values:
+  - from: 2017-07-01
+    value: 5
+    reference: "Test override of the credit delay"
+    last_checked: 2026-12-07
+"""
+
+
+@pytest.fixture
+def credit_delay_of_five(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """R-T-3 with a credit delay of five working days, from a parameter file (R-P-3)."""
+    (tmp_path / "credit_delay_working_days.yaml").write_text(CREDIT_DELAY_5, encoding="utf-8")
+    monkeypatch.setenv(parameters.PARAMETERS_DIR_ENV, str(tmp_path))
+    parameters.reload()
+    yield
+    monkeypatch.delenv(parameters.PARAMETERS_DIR_ENV)
+    parameters.reload()
+
+
+def _pending_explanation(lang: str) -> str:
+    """The R-T-3 sentence for a payment made on Monday 13 January 2025, asked the next day."""
+    paid_on = date(2025, 1, 13)
+    item = PaymentItem(Month(2025, 1), Decimal(4250), paid_on, credit_date(paid_on))
+    facts = PersonFacts(iin="900515300018", birth_date=date(1990, 5, 15), payments=(item,))
+    decision = decide(facts, date(2025, 1, 14))
+    (finding,) = (f for f in decision.findings if f.key == "pending_payments")
+    return explain(finding, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "ordinal"), [("en", "3rd working day"), ("ru", "3-й"), ("kk", "үшінші")]
+)
+def test_the_credit_delay_is_said_as_the_parameter_gives_it(lang: str, ordinal: str) -> None:
+    assert ordinal in _pending_explanation(lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "ordinal"), [("en", "5th working day"), ("ru", "5-й"), ("kk", "бесінші")]
+)
+@pytest.mark.usefixtures("credit_delay_of_five")
+def test_a_changed_credit_delay_changes_the_text(lang: str, ordinal: str) -> None:
+    assert ordinal in _pending_explanation(lang)
