@@ -14,7 +14,7 @@ from typing import Final
 
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 
-from osms.bot.texts import CALC_CALLBACK
+from osms.bot.texts import calculator_button
 from osms.i18n import N_, t
 from osms.rules.status import Decision
 from osms.views.fragments import ENDS_NEXT_MONTH
@@ -119,12 +119,4 @@ def warning_message(decision: Decision, lang: str) -> str:
 
 def warning_keyboard(iin: str, lang: str) -> InlineKeyboardMarkup:
     """What to pay: the calculator, as a look-up of the chat (limited and audited)."""
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text="💳 " + t(lang, "What to pay"), callback_data=f"{CALC_CALLBACK}{iin}"
-                )
-            ]
-        ]
-    )
+    return InlineKeyboardMarkup(inline_keyboard=[[calculator_button(iin, lang)]])

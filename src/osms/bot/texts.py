@@ -42,6 +42,7 @@ __all__ = [
     "CALL_CENTRE",
     "SITES",
     "calculation_message",
+    "calculator_button",
     "commands",
     "help_message",
     "iin_needed_message",
@@ -181,11 +182,16 @@ def status_keyboard(iin: str, lang: str) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(
                     text="🔔 " + t(lang, "Remind me"), callback_data=f"{SUBSCRIBE_CALLBACK}{iin}"
                 ),
-                InlineKeyboardButton(
-                    text="💳 " + t(lang, "What to pay"), callback_data=f"{CALC_CALLBACK}{iin}"
-                ),
+                calculator_button(iin, lang),
             ]
         ]
+    )
+
+
+def calculator_button(iin: str, lang: str) -> InlineKeyboardButton:
+    """What to pay: the calculator for the IIN, a look-up of the chat (limited and audited)."""
+    return InlineKeyboardButton(
+        text="💳 " + t(lang, "What to pay"), callback_data=f"{CALC_CALLBACK}{iin}"
     )
 
 

@@ -10,7 +10,7 @@ takes a token from the same per-address bucket as the API's public routes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -94,6 +94,24 @@ def _answer(
     return render(page, template, status_code=status_code, **values)
 
 
+def _calculated(
+    page: Page,
+    template: str,
+    context: dict[str, object],
+    calculate: Callable[[], Mapping[str, object]],
+) -> HTMLResponse:
+    """The page with what ``calculate`` found, unless this address asked too much (429) or
+    the values typed are refused (422)."""
+    wait = seconds_to_wait(page)
+    refusal = None
+    if wait is None:
+        try:
+            context.update(calculate())
+        except (ServiceError, RuleError) as error:
+            refusal = _refusal(error, page.lang)
+    return _answer(page, template, context, refusal, wait)
+
+
 @router.get("/amounts", response_class=HTMLResponse, name="web.amounts")
 def amounts(
     request: Request,
@@ -123,14 +141,11 @@ def amounts(
     }
     if not _filled(kind):
         return _answer(page, "amounts.html", context, None, None)
-    wait = seconds_to_wait(page)
-    refusal = None
-    if wait is None:
-        try:
-            context["answer"] = amount_for(kind or "", year or str(today.year), income)
-        except (ServiceError, RuleError) as error:
-            refusal = _refusal(error, page.lang)
-    return _answer(page, "amounts.html", context, refusal, wait)
+
+    def calculate() -> Mapping[str, object]:
+        return {"answer": amount_for(kind or "", year or str(today.year), income)}
+
+    return _calculated(page, "amounts.html", context, calculate)
 
 
 @router.get("/penalty", response_class=HTMLResponse, name="web.penalty")
@@ -159,21 +174,13 @@ def penalty(
     }
     if not _filled(arrears, period):
         return _answer(page, "penalty.html", context, None, None)
-    wait = seconds_to_wait(page)
-    refusal = None
-    if wait is None:
-        try:
-            month: Month = parse_period(period or "")
-            found: Penalty = penalty_for(arrears or "", month, paid_on or today)
-        except (ServiceError, RuleError) as error:
-            refusal = _refusal(error, page.lang)
-        else:
-            context.update(
-                penalty=found,
-                penalty_period=month,
-                rows=[
-                    PartRow(part, per_day(found, part), part_amount(found, part))
-                    for part in found.parts
-                ],
-            )
-    return _answer(page, "penalty.html", context, refusal, wait)
+
+    def calculate() -> Mapping[str, object]:
+        month: Month = parse_period(period or "")
+        found: Penalty = penalty_for(arrears or "", month, paid_on or today)
+        rows = [
+            PartRow(part, per_day(found, part), part_amount(found, part)) for part in found.parts
+        ]
+        return {"penalty": found, "penalty_period": month, "rows": rows}
+
+    return _calculated(page, "penalty.html", context, calculate)
