@@ -38,7 +38,7 @@ from osms.rules.calculator import FUND, calculate
 from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.scenarios.facts_file import parse_facts
-from osms.views.public import FUND_NAMES, NO_RECORDS, beneficiary
+from osms.views.public import FUND_NAMES, beneficiary, no_records
 from tests.api.public_people import ON, PEOPLE, Person, leaks, private_words
 
 # The page's msgids, as its templates and routes write them.
@@ -238,7 +238,7 @@ def test_an_iin_the_registry_does_not_know_is_no_records_yet_never_a_debtor(
     assert 'class="card card--unknown"' in html
     assert "card--uninsured" not in html and 'aria-invalid="true"' not in html
     assert t(lang, NO_RECORDS_TITLE) in text
-    assert t(lang, NO_RECORDS) in text and "1414" in text
+    assert no_records(ON, lang) in text and "1414" in text
     assert label(lang, "status", "uninsured").upper() not in text
     assert t(lang, "Debt") not in text and t(lang, "Total debt") not in text
 
@@ -574,4 +574,4 @@ def test_the_page_shows_nothing_personal(everyone: TestClient, person: Person) -
             if person.known or decision.insured:
                 assert label(lang, "status", decision.status.value).upper() in text
             else:
-                assert t(lang, NO_RECORDS) in text
+                assert no_records(ON, lang) in text

@@ -33,9 +33,10 @@ from osms.views.fragments import (
     debt_rows,
     debt_total,
     fund_details,
+    status_appears,
     status_line,
 )
-from osms.views.public import NO_RECORDS, beneficiary, explain_public, public_status
+from osms.views.public import beneficiary, explain_public, no_records, public_status
 
 __all__ = [
     "BANK_APPS",
@@ -71,7 +72,6 @@ SUBSCRIBE_CALLBACK: Final = "sub:"
 CALC_CALLBACK: Final = "calc:"
 
 _SEND_IIN: Final = N_("Send an IIN (12 digits) to see the OSMS status, the debt and what to pay.")
-_STATUS_APPEARS: Final = N_("Status appears within 3 working days after payment.")
 
 _COMMANDS: Final[tuple[tuple[str, str, bool], ...]] = (
     ("start", N_("choose the language"), False),
@@ -148,7 +148,7 @@ def status_message(
     view = public_status(decision, known=registered)
     lines = [t(lang, "IIN") + f" {view.iin} · " + t(lang, "Status on {date}", date=view.on)]
     if view.no_records:
-        lines.append(t(lang, NO_RECORDS))
+        lines.append(no_records(view.on, lang))
         return "\n".join(lines)
     # A state-paid category is never named (RULES.md §11).
     lines.append(status_line(view.status, public.reason_label(view, lang), lang))
@@ -234,7 +234,7 @@ def calculation_message(calc: Calculation, lang: str) -> str:
     lines.append(t(lang, "Payment details") + ":")
     details = fund_details(calc.fund, beneficiary(lang), lang)
     lines.extend(f"{name}: {value}" for name, value in details)
-    lines.append(t(lang, _STATUS_APPEARS))
+    lines.append(status_appears(calc.on, lang))
     return "\n".join(lines)
 
 

@@ -1,17 +1,19 @@
 """The pieces of an answer that the terminal card, the bot and the page all show.
 
 One renderer per fragment, so each is worded once: the status line (R-S-7), the debt lines
-(R-S-7, R-L-5), the Fund's payment details (R-K-3) and the notes that go with them.  Each
+(R-S-7, R-L-5), the Fund's payment details (R-K-3) and the notes that go with them (R-T-3).  Each
 door lays the pieces out its own way (columns, bullets, a table); the words are these.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from osms.i18n import N_, format_money, label, month_name, t
+from osms.i18n import N_, format_money, label, month_name, t, tn
+from osms.rules import parameters
 from osms.rules.calculator import FundDetails
 from osms.rules.status import DebtMonth, Status
 
@@ -21,6 +23,7 @@ __all__ = [
     "debt_rows",
     "debt_total",
     "fund_details",
+    "status_appears",
     "status_line",
 ]
 
@@ -65,3 +68,14 @@ def fund_details(fund: FundDetails, beneficiary: str, lang: str) -> list[tuple[s
         (t(lang, "BIN"), fund.bin),
         (t(lang, "BIC"), fund.bic),
     ]
+
+
+def status_appears(paid_on: date, lang: str) -> str:
+    """How soon a payment made on ``paid_on`` gives status: its credit delay (R-T-3)."""
+    n = parameters.credit_delay_working_days(paid_on)
+    return tn(
+        lang,
+        "Status appears within {n} working day after payment.",
+        "Status appears within {n} working days after payment.",
+        n,
+    )

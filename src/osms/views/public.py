@@ -26,7 +26,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from osms.i18n import N_, explain, label, t
+from osms.i18n import N_, explain, label, t, tn
 from osms.rules import parameters
 from osms.rules.month import Month
 from osms.rules.status import DebtMonth, Decision, Finding, Reason, Status
@@ -35,11 +35,11 @@ __all__ = [
     "CALL_CENTRE",
     "FUND_NAMES",
     "FUND_SITE",
-    "NO_RECORDS",
     "PublicStatus",
     "beneficiary",
     "explain_all_public",
     "explain_public",
+    "no_records",
     "public_status",
     "reason_label",
 ]
@@ -57,11 +57,6 @@ FUND_NAMES: Final = {
 }
 """The Fund's name in each language (RULES.md §1): proper names, not catalog messages."""
 
-NO_RECORDS: Final = N_(
-    "The registry has no payment and no state-paid category for this IIN yet. If you paid "
-    "recently, the payment appears within 3 working days; with questions, call 1414."
-)
-"""The answer to an IIN the registry does not know (RULES.md §11), on the page and in the bot."""
 
 _STATE_PAID: Final = N_("The state pays the contributions for {month}.")
 _TEMPORARY: Final = N_(
@@ -197,6 +192,20 @@ def explain_public(finding: Finding, lang: str) -> str:
     if finding.key == "prepaid_block":
         return t(lang, _PREPAID)
     return explain(finding, lang)
+
+
+def no_records(on: date, lang: str) -> str:
+    """The answer to an IIN the registry does not know (RULES.md §11), on the page and in the
+    bot: a payment made ``on`` shows after the credit delay (R-T-3)."""
+    n = parameters.credit_delay_working_days(on)
+    return tn(
+        lang,
+        "The registry has no payment and no state-paid category for this IIN yet. If you paid "
+        "recently, the payment appears within {n} working day; with questions, call 1414.",
+        "The registry has no payment and no state-paid category for this IIN yet. If you paid "
+        "recently, the payment appears within {n} working days; with questions, call 1414.",
+        n,
+    )
 
 
 def explain_all_public(findings: Sequence[Finding], lang: str) -> list[str]:

@@ -47,14 +47,14 @@ from osms.registry.db import READ_ONLY
 from osms.registry.models import AuditEvent
 from osms.rules.calculator import FundDetails
 from osms.rules.status import Finding
-from osms.views.fragments import SEPARATE_PAYMENTS, fund_details
+from osms.views.fragments import SEPARATE_PAYMENTS, fund_details, status_appears
 from osms.views.public import (
     CALL_CENTRE,
     FUND_NAMES,
     FUND_SITE,
-    NO_RECORDS,
     beneficiary,
     explain_public,
+    no_records,
 )
 
 __all__ = [
@@ -200,6 +200,12 @@ class Page:
         def public_why(finding: Finding) -> str:
             return explain_public(finding, lang)
 
+        def not_registered() -> str:
+            return no_records(self.day, lang)
+
+        def appears(paid_on: date) -> str:
+            return status_appears(paid_on, lang)
+
         def fund(details: FundDetails) -> list[tuple[str, str]]:
             return fund_details(details, beneficiary(lang), lang)
 
@@ -214,6 +220,8 @@ class Page:
             "period": period,
             "explain": why,
             "explain_public": public_why,
+            "no_records": not_registered,
+            "status_appears": appears,
             "url": self.url,
             "switch": self.switch,
             "path": self.path,
@@ -228,7 +236,6 @@ class Page:
             "fund_name": FUND_NAMES[lang],
             "call_centre": CALL_CENTRE,
             "fund_site": FUND_SITE,
-            "no_records": NO_RECORDS,
             "separate_payments": SEPARATE_PAYMENTS,
             "demo": is_demo(self.request),
         }
