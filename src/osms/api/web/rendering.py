@@ -12,7 +12,7 @@ privacy notice and, over synthetic data, the demo banner (``OSMS_DEMO``, else th
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -46,8 +46,14 @@ from osms.i18n.languages import ALIASES
 from osms.registry.db import READ_ONLY
 from osms.registry.models import AuditEvent
 from osms.rules.calculator import FundDetails
-from osms.rules.status import Finding
-from osms.views.fragments import SEPARATE_PAYMENTS, fund_details, status_appears
+from osms.rules.status import DebtMonth, Finding
+from osms.views.fragments import (
+    SEPARATE_PAYMENTS,
+    debt_rows,
+    debt_total,
+    fund_details,
+    status_appears,
+)
 from osms.views.public import (
     CALL_CENTRE,
     FUND_NAMES,
@@ -206,6 +212,12 @@ class Page:
         def appears(paid_on: date) -> str:
             return status_appears(paid_on, lang)
 
+        def debts(months: Sequence[DebtMonth]) -> list[tuple[str, str]]:
+            return debt_rows(months, lang)
+
+        def total(months: Sequence[DebtMonth]) -> tuple[str, str]:
+            return debt_total(months, lang)
+
         def fund(details: FundDetails) -> list[tuple[str, str]]:
             return fund_details(details, beneficiary(lang), lang)
 
@@ -230,6 +242,8 @@ class Page:
         return {
             **functions,
             "fund_details": fund,
+            "debt_rows": debts,
+            "debt_total": total,
             "lang": lang,
             "languages": LANGUAGE_NAMES,
             "day_param": self.day_param,
