@@ -365,7 +365,7 @@ class StatusDetail(PublicStatus):
                     rule=f.rule,
                     key=f.key,
                     months=[str(m) for m in f.months],
-                    values={name: str(value) for name, value in f.values},
+                    values=f.text_values(),
                     text=explain(f, lang),
                 )
                 for f in decision.findings
