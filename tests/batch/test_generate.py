@@ -14,14 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from osms.batch.facts import Population
-from osms.batch.generate import CHUNK, PROFILES, generate, generate_chunk, generate_tables
-from osms.batch.ids import check_digits, iin_text, is_bin
 from osms.batch.schema import SCHEMAS, paths
 from osms.rules import iin as iin_rules
 from osms.rules._checkdigit import check_digit
 from osms.rules.calendar import credit_date
 from osms.rules.facts import KNP, ItemCover, PayerKind
 from osms.rules.month import Month
+from osms.synthetic.generate import CHUNK, PROFILES, generate, generate_chunk, generate_tables
+from osms.synthetic.ids import check_digits, iin_text, is_bin
 
 TODAY = date(2026, 11, 22)
 

@@ -10,10 +10,10 @@ import polars as pl
 from osms.batch.check import Disagreement, expected_row
 from osms.batch.engine import _ledger_sql, _masks_sql, connect, plan
 from osms.batch.facts import Population
-from osms.batch.generate import PROFILES, generate_tables
 from osms.batch.polars_ledger import ledger_masks_frames
 from osms.rules.status import decide
 from osms.scenarios.runner import run_paths
+from osms.synthetic.generate import PROFILES, generate_tables
 
 
 def test_disagreement_files_run_with_the_scenario_runner(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Whole-population status: the vectorised twin of :mod:`osms.rules.status` (DuckDB), the
 synthetic population it is measured on, and the paths to and from the registry.
 
-- :func:`osms.batch.generate.generate` — a deterministic synthetic population (Parquet);
+- :func:`osms.synthetic.generate.generate` — a deterministic synthetic population (Parquet);
 - :func:`osms.batch.run.run` — everyone's status on a date as known on a date: snapshot
   (Parquet, CSV) and the Fund's statistics; :mod:`osms.batch.engine` holds the SQL;
 - :func:`osms.batch.chart.coverage_series`, :func:`osms.batch.chart.draw_chart` — coverage

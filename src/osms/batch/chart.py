@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 
 from osms.batch.engine import PARTS_PER_STEP
-from osms.batch.generate import ledger_start
 from osms.batch.run import REASONS, Statistics, run
 from osms.rules import parameters
 from osms.rules.month import Month
+from osms.synthetic.generate import ledger_start
 
 __all__ = ["CoverageSeries", "coverage_series", "draw_chart"]
 

@@ -4,7 +4,7 @@ A population folder holds ``people.parquet``, ``categories.parquet``, ``payments
 ``grants.parquet`` (:data:`FILES`).  Conventions, chosen for whole-table speed:
 
 - an IIN, BIN or payer is a 64-bit integer (the 12 digits as a number; pad with zeros to
-  read it, :func:`osms.batch.ids.iin_text`): joins and group-bys on integers are several
+  read it, :func:`osms.synthetic.ids.iin_text`): joins and group-bys on integers are several
   times faster than on text;
 - a month is the ``YYYYMM`` integer, as in the registry (``first_period``, ``period``...);
 - money is ``decimal(14, 2)``, as the registry's ``NUMERIC(14, 2)``: exact;

@@ -62,11 +62,11 @@ from osms.batch.days import (
     month_of_day,
     price_table,
 )
-from osms.batch.ids import with_check
 from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, SCHEMAS, paths
 from osms.rules import parameters
 from osms.rules.month import Month
 from osms.rules.pending import due_date
+from osms.synthetic.ids import with_check
 
 __all__ = [
     "CHUNK",
