@@ -28,19 +28,20 @@ from osms.demo.build import DemoSummary, build_demo, built_demo, demo_key
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, label
 from osms.registry import migrate
 from osms.registry.db import data_dir, make_engine
+from osms.synthetic.profiles import Profile
 
 __all__ = ["TRY", "demo"]
 
 TRY = (
-    "regular_payer",
-    "prepayer",
-    "in_grace",
-    "last_grace_month",
-    "debtor",
-    "employee",
-    "student",
-    "child",
-    "temporary_grant",
+    Profile.REGULAR_PAYER,
+    Profile.PREPAYER,
+    Profile.IN_GRACE,
+    Profile.LAST_GRACE_MONTH,
+    Profile.DEBTOR,
+    Profile.EMPLOYEE,
+    Profile.STUDENT,
+    Profile.CHILD,
+    Profile.TEMPORARY_GRANT,
 )
 """The profiles whose first person is printed as an IIN to try."""
 
@@ -100,7 +101,7 @@ def _print_summary(
         line = _example_line(summary, profile, lang)
         if line is not None:
             typer.echo(line)
-    first = next(iter(summary.examples.get("in_grace", [])), None) or "900515300018"
+    first = next(iter(summary.examples.get(Profile.IN_GRACE, [])), None) or "900515300018"
     on_demo = f"OSMS_DATABASE_URL={url}"
     typer.echo("")
     typer.echo("API key of this demo (every scope; shown once, a new one each run):")
