@@ -255,6 +255,31 @@ def test_generated_iins_are_valid_and_read_back(generated: tuple[str, datetime.d
     assert iin.describe(number).birth_date == born
 
 
+@given(generated_iins())
+def test_make_builds_the_number_from_its_parts(generated: tuple[str, datetime.date, str]) -> None:
+    number, born, sex = generated
+    assert iin.make(born, "male" if sex == "male" else "female", int(number[7:11])) == number
+
+
+@given(st.dates(), st.sampled_from(iin.SEXES), st.integers(0, 9999))
+def test_make_raises_exactly_when_no_number_is_issued(
+    born: datetime.date, sex: iin.Sex, serial: int
+) -> None:
+    digits = _CENTURY_DIGITS.get(born.year // 100 * 100)
+    try:
+        number = iin.make(born, sex, serial)
+    except iin.IINCenturyError:
+        assert digits is None
+        return
+    except iin.IINNeverIssuedError:
+        assert digits is not None
+        seventh = digits[sex == "female"]
+        assert _oracle_check(f"{born:%y%m%d}{seventh}{serial:04d}") is None
+        return
+    assert iin.validate(number) == number
+    assert (iin.birth_date(number), iin.sex(number)) == (born, sex)
+
+
 @given(generated_iins(), positions, shifts)
 def test_one_changed_digit_is_detected_outside_the_blind_spots(
     generated: tuple[str, datetime.date, str], position: int, shift: int

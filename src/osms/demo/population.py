@@ -51,10 +51,10 @@ from decimal import Decimal
 from functools import cache
 from typing import Final, NamedTuple
 
-from osms.rules._checkdigit import check_digit
 from osms.rules.calculator import employer_monthly
 from osms.rules.calendar import add_working_days, credit_date, is_working_day
 from osms.rules.categories import categories
+from osms.rules.checkdigit import calc_check_digit
 from osms.rules.facts import (
     KNP,
     CategoryPeriod,
@@ -408,7 +408,7 @@ def make_bin(first_eleven_without_check: str) -> str | None:
     >>> make_bin("94014000038")  # Halyk Bank
     '940140000385'
     """
-    digit = check_digit(first_eleven_without_check)
+    digit = calc_check_digit(first_eleven_without_check)
     return None if digit is None else f"{first_eleven_without_check}{digit}"
 
 
@@ -523,7 +523,7 @@ class _Maker:
         while True:
             serial = self.rng.randint(1, 9999)
             first = f"{birth:%y%m%d}{digit7}{serial:04d}"
-            digit = check_digit(first)
+            digit = calc_check_digit(first)
             if digit is None:
                 continue
             number = f"{first}{digit}"

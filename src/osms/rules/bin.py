@@ -1,7 +1,7 @@
 """БИН / БСН (Business Identification Number), Kazakhstan's 12-digit number for organisations.
 
 R-BIN-1: a BIN is 12 digits with the same check digit as the IIN (R-IIN-2, see
-:mod:`osms.rules._checkdigit`); digit 5 is the legal entity type and must be 4, 5 or 6.
+:mod:`osms.rules.checkdigit`); digit 5 is the legal entity type and must be 4, 5 or 6.
 Employers and the State Corporation are identified by BIN.
 
 The checks run in this order and the first failure is reported: non-digits (``bin.format``),
@@ -31,7 +31,7 @@ osms.rules.bin.BINNeverIssuedError: digits 1-11 (16044000061) leave remainder 10
 
 from __future__ import annotations
 
-from osms.rules._checkdigit import DIGITS, check_digit, has_valid_check_digit
+from osms.rules.checkdigit import DIGITS, calc_check_digit, has_valid_check_digit
 from osms.rules.errors import RuleError
 
 __all__ = [
@@ -115,7 +115,7 @@ def validate(number: str) -> str:
         raise BINFormatError(f"BIN may only contain the digits 0-9, found {bad!r}")
     if len(number) != LENGTH:
         raise BINLengthError(f"BIN has {len(number)} digits, expected {LENGTH}")
-    expected = check_digit(number[:11])
+    expected = calc_check_digit(number[:11])
     if expected is None:
         raise BINNeverIssuedError(
             f"digits 1-11 ({number[:11]}) leave remainder 10 with both weight sets, "

@@ -5,7 +5,7 @@ R-IIN-1: digits 1–6 are the birth date YYMMDD; digit 7 gives century and sex (
 digit 12 is the check digit.
 
 R-IIN-2: the check digit is a weighted sum modulo 11 with a second pass when the first gives
-10; when both passes give 10 the number is never issued (see :mod:`osms.rules._checkdigit`).
+10; when both passes give 10 the number is never issued (see :mod:`osms.rules.checkdigit`).
 
 R-IIN-3: a number is invalid for a wrong length, non-digits, an impossible birth date, digit 7
 outside 1–6 or a wrong check digit; each rejection raises its own :class:`InvalidIIN`
@@ -60,10 +60,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from osms.rules._checkdigit import DIGITS, check_digit, check_digit_of_codes
+from osms.rules.checkdigit import DIGITS, calc_check_digit, check_digit_of_codes
 from osms.rules.errors import RuleError
 
 __all__ = [
+    "SEXES",
     "IINCenturyError",
     "IINChecksumError",
     "IINDateError",
@@ -80,16 +81,22 @@ __all__ = [
     "format",
     "is_valid",
     "is_valid_compact",
+    "make",
     "sex",
     "validate",
 ]
 
 Sex = Literal["male", "female"]
+SEXES: Final[tuple[Sex, ...]] = ("male", "female")
 
 LENGTH = 12
 
 # R-IIN-1: digit 7 -> century of birth; odd digits are male, even digits female.
 _CENTURIES = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}
+# R-IIN-1, the other way: the male digit 7 of each century (the female one is one more).
+_MALE_DIGITS: Final = {1800: 1, 1900: 3, 2000: 5}
+SERIALS: Final = range(10_000)
+"""Digits 8-11 (R-IIN-1): a serial number 0000-9999 among people of one birth date and sex."""
 
 # Digits 3-6 (MMDD) that some year has: every day of every month of 2000, a leap year.
 _MONTH_DAYS: Final = frozenset(
@@ -160,6 +167,17 @@ def compact(number: str) -> str:
     return number.replace(" ", "").replace("-", "").replace(".", "").strip()
 
 
+def _issued_check_digit(first: str) -> int:
+    """The check digit of digits 1-11 (R-IIN-2), or :class:`IINNeverIssuedError`."""
+    digit = calc_check_digit(first)
+    if digit is None:
+        raise IINNeverIssuedError(
+            f"digits 1-11 ({first}) leave remainder 10 with both weight sets, "
+            "so no IIN starting with them is ever issued"
+        )
+    return digit
+
+
 def _check_month_day(number: str) -> None:
     """Reject a month or day of digits 3-6 that no year has (R-IIN-3); needs no century."""
     if number[2:6] in _MONTH_DAYS:
@@ -226,12 +244,7 @@ def validate(number: str) -> str:
         raise IINFormatError(f"IIN may only contain the digits 0-9, found {bad!r}")
     if len(number) != LENGTH:
         raise IINLengthError(f"IIN has {len(number)} digits, expected {LENGTH}")
-    expected = check_digit(number[:11])
-    if expected is None:
-        raise IINNeverIssuedError(
-            f"digits 1-11 ({number[:11]}) leave remainder 10 with both weight sets, "
-            "so no IIN starting with them is ever issued"
-        )
+    expected = _issued_check_digit(number[:11])
     if int(number[11]) != expected:
         raise IINChecksumError(f"check digit is {number[11]}, expected {expected}")
     _check_month_day(number)
@@ -304,3 +317,28 @@ def describe(number: str) -> IINInfo:
         sex="male" if int(number[6]) % 2 == 1 else "female",
         century=_CENTURIES[number[6]],
     )
+
+
+def make(birth_date: datetime.date, sex: Sex, serial: int) -> str:
+    """The IIN of a person born on ``birth_date`` with ``sex`` and serial ``serial`` (R-IIN-1).
+
+    The one way to build an IIN: digits 1-6 from the date, digit 7 from century and sex,
+    digits 8-11 the serial, digit 12 the check digit (R-IIN-2).  About one serial in eleven
+    has no check digit; that raises :class:`IINNeverIssuedError` and the caller takes another.
+
+    >>> make(datetime.date(1990, 5, 15), "male", 1)
+    '900515300018'
+    >>> make(datetime.date(1985, 3, 12), "female", 123)
+    '850312401235'
+    >>> make(datetime.date(1988, 1, 1), "male", 10)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    osms.rules.iin.IINNeverIssuedError: digits 1-11 (88010130010) leave remainder 10 with ...
+    """
+    male_digit = _MALE_DIGITS.get(birth_date.year // 100 * 100)
+    if male_digit is None:
+        raise IINCenturyError(f"no IIN is issued for a birth in {birth_date.year}")
+    if serial not in SERIALS:
+        raise IINLengthError(f"serial {serial} does not fit digits 8-11 (0-9999)")
+    first = f"{birth_date:%y%m%d}{male_digit + (sex == 'female')}{serial:04d}"
+    return f"{first}{_issued_check_digit(first)}"

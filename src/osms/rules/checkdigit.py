@@ -2,14 +2,14 @@
 
 s = Σ d[i]·w[i] mod 11 over digits 1–11 with w = 1, 2, …, 11.  If s is 10, the sum is
 taken again with w = 3, 4, …, 11, 1, 2.  If that is 10 as well, no check digit exists and
-a number starting with these eleven digits is never issued (:func:`check_digit` returns
-``None``).  Otherwise the check digit is s.
+a number starting with these eleven digits is never issued (:func:`calc_check_digit`
+returns ``None``).  Otherwise the check digit is s.
 
->>> check_digit("90051530001")
+>>> calc_check_digit("90051530001")
 8
->>> check_digit("88010130011")  # first pass gives 10, second pass gives 1
+>>> calc_check_digit("88010130011")  # first pass gives 10, second pass gives 1
 1
->>> check_digit("88010130010") is None  # both passes give 10
+>>> calc_check_digit("88010130010") is None  # both passes give 10
 True
 
 Note that the first-pass weight of digit 11 is 11 ≡ 0 (mod 11) and the second-pass weight of
@@ -22,7 +22,7 @@ from __future__ import annotations
 from operator import mul
 from typing import Final
 
-__all__ = ["DIGITS", "check_digit", "check_digit_of_codes", "has_valid_check_digit"]
+__all__ = ["DIGITS", "calc_check_digit", "check_digit_of_codes", "has_valid_check_digit"]
 
 DIGITS = frozenset("0123456789")
 
@@ -34,7 +34,7 @@ _SECOND_ZERO: Final = ord("0") * sum(_SECOND_WEIGHTS)
 
 
 def check_digit_of_codes(codes: bytes) -> int | None:
-    """:func:`check_digit` of the first eleven bytes, which must be ASCII digits (unchecked)."""
+    """:func:`calc_check_digit` of the first eleven bytes, ASCII digits (not checked)."""
     total: int = sum(map(mul, codes, _FIRST_WEIGHTS))
     remainder = (total - _FIRST_ZERO) % 11
     if remainder == 10:
@@ -45,7 +45,7 @@ def check_digit_of_codes(codes: bytes) -> int | None:
     return remainder
 
 
-def check_digit(digits: str) -> int | None:
+def calc_check_digit(digits: str) -> int | None:
     """The check digit for the first eleven ASCII digits of an IIN or BIN (R-IIN-2).
 
     Returns ``None`` when both passes leave remainder 10: such numbers are never issued.
