@@ -22,7 +22,7 @@ from common import database, machine, record
 from osms.intake.booking import book_register
 from osms.intake.register import parse_register
 from osms.intake.samples import SampleLine, write_mt102
-from osms.rules._checkdigit import check_digit
+from osms.rules.checkdigit import calc_check_digit
 from osms.rules.month import Month
 
 
@@ -34,7 +34,7 @@ def people(count: int) -> list[str]:
         serial += 1
         year, month, day = 80 + serial // 280000 % 25, 1 + serial // 10000 % 12, 1 + serial % 28
         prefix = f"{year:02d}{month:02d}{day:02d}3{serial % 10000:04d}"
-        digit = check_digit(prefix)
+        digit = calc_check_digit(prefix)
         if digit is not None:
             found.append(f"{prefix}{digit}")
     return list(dict.fromkeys(found))[:count]

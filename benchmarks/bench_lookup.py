@@ -23,8 +23,8 @@ from sqlalchemy import insert
 
 from osms.registry.db import make_session_factory
 from osms.registry.models import Payment, Person
-from osms.rules._checkdigit import check_digit
 from osms.rules.calendar import credit_date
+from osms.rules.checkdigit import calc_check_digit
 from osms.rules.facts import KNP, Channel, PayerKind
 from osms.rules.iin import birth_date
 from osms.rules.month import Month
@@ -41,7 +41,7 @@ def iins(count: int, seed: int = 7) -> list[str]:
         born = date(1960, 1, 1).toordinal() + rng.randrange(365 * 40)
         day = date.fromordinal(born)
         prefix = f"{day:%y%m%d}{3 + rng.randrange(2)}{rng.randrange(10000):04d}"
-        digit = check_digit(prefix)
+        digit = calc_check_digit(prefix)
         if digit is not None:
             found.add(f"{prefix}{digit}")
     return sorted(found)

@@ -27,7 +27,7 @@ from pathlib import Path
 from osms.intake.lines import IntakeLine
 from osms.intake.register import parse_register
 from osms.intake.samples import SampleLine, write_csv, write_mt102
-from osms.rules._checkdigit import check_digit
+from osms.rules.checkdigit import calc_check_digit
 from osms.rules.iin import birth_date
 from osms.rules.month import Month
 
@@ -47,7 +47,7 @@ def iins(count: int) -> Iterator[str]:
             born = FIRST_BIRTH_DAY + timedelta(days=offset)
             century = 3 if born.year < 2000 else 5
             prefix = f"{born:%y%m%d}{century + offset % 2}{serial:04d}"
-            digit = check_digit(prefix)
+            digit = calc_check_digit(prefix)
             if digit is None:
                 continue
             yield f"{prefix}{digit}"

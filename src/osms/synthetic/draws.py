@@ -23,10 +23,13 @@ from decimal import Decimal
 from functools import cache
 from typing import NamedTuple
 
-from osms.rules._checkdigit import check_digit
+from osms.rules import iin as iin_rules
 from osms.rules.calculator import employer_monthly
 from osms.rules.calendar import credit_date, is_working_day
+from osms.rules.checkdigit import calc_check_digit
+from osms.rules.errors import InvalidChecksum
 from osms.rules.facts import KNP, Channel, PayerKind, PaymentItem
+from osms.rules.iin import Sex
 from osms.rules.month import Month
 from osms.rules.parameters import (
     child_category_until_age,
@@ -61,7 +64,7 @@ class Who(NamedTuple):
     """Birth date, sex and IIN (empty until drawn) of a person being made."""
 
     birth: date
-    sex: str
+    sex: Sex
     iin: str = ""
 
 
@@ -115,7 +118,7 @@ class Draws:
 
     # -- who ------------------------------------------------------------------------------------
 
-    def sex(self, female: float = 0.5) -> str:
+    def sex(self, female: float = 0.5) -> Sex:
         return FEMALE if self.rng.random() < female else MALE
 
     def adult(self, *, female: float = 0.5, oldest: int = 60) -> Who:
@@ -125,22 +128,18 @@ class Draws:
         birth = self.day_between(years_before(self.today, oldest), newest_adult_birth())
         return Who(birth, sex, self.iin(birth, sex))
 
-    def iin(self, birth: date, sex: str) -> str:
+    def iin(self, birth: date, sex: Sex) -> str:
         """A valid IIN (R-IIN-1, R-IIN-2) for the birth date and sex, never given twice."""
-        century = 3 if birth.year < 2000 else 5
-        digit7 = century if sex == MALE else century + 1
         while True:
-            serial = self.rng.randint(1, 9999)
-            first = f"{birth:%y%m%d}{digit7}{serial:04d}"
-            digit = check_digit(first)
-            if digit is None:
+            try:
+                number = iin_rules.make(birth, sex, self.rng.randint(1, 9999))
+            except InvalidChecksum:  # a serial that is never issued: draw another
                 continue
-            number = f"{first}{digit}"
             if number not in self.iins:
                 self.iins.add(number)
                 return number
 
-    def names(self, sex: str, birth: date) -> Names:
+    def names(self, sex: Sex, birth: date) -> Names:
         return draw_names(self.rng, sex, birth)
 
     # -- work -----------------------------------------------------------------------------------
@@ -265,7 +264,7 @@ def make_bin(first_eleven_without_check: str) -> str | None:
     >>> make_bin("94014000038")  # Halyk Bank
     '940140000385'
     """
-    digit = check_digit(first_eleven_without_check)
+    digit = calc_check_digit(first_eleven_without_check)
     return None if digit is None else f"{first_eleven_without_check}{digit}"
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from typing import NamedTuple
+from typing import Final, NamedTuple
+
+from osms.rules.iin import Sex
 
 __all__ = ["FEMALE", "MALE", "Names", "draw_names"]
 
-MALE, FEMALE = "male", "female"
+MALE: Final[Sex] = "male"
+FEMALE: Final[Sex] = "female"
 
 
 class Names(NamedTuple):
@@ -81,7 +84,7 @@ _RUSSIAN_SURNAMES = (
 )  # fmt: skip
 
 
-def draw_names(rng: random.Random, sex: str, birth: date) -> Names:
+def draw_names(rng: random.Random, sex: Sex, birth: date) -> Names:
     """Names for a person of ``sex`` (:data:`MALE` or :data:`FEMALE`) born on ``birth``."""
     if rng.random() < 0.72:
         given = rng.choice(_KAZAKH_MALE if sex == MALE else _KAZAKH_FEMALE)

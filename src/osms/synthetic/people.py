@@ -56,6 +56,7 @@ from osms.rules.facts import (
     PersonFacts,
     TemporaryGrant,
 )
+from osms.rules.iin import Sex
 from osms.rules.month import Month, add_months
 from osms.rules.parameters import (
     child_category_until_age,
@@ -180,7 +181,7 @@ class DemoPerson:
     names: Names
     profile: Profile
     story: str
-    sex: str
+    sex: Sex
     refunds: tuple[DemoRefund, ...] = ()
     applications: tuple[DemoApplication, ...] = ()
 
