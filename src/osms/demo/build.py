@@ -13,7 +13,7 @@ migrated registry (the caller migrates):
 2. one MT102 register (``write_mt102`` into a temporary file) with this month's contribution
    of up to :data:`REGISTER_PAYERS` regular payers, plus three deliberately bad lines — a wrong
    IIN check digit, a period before 2020, a zero amount — booked by the real
-   :func:`~osms.intake.booking.book_register`: the good lines are booked, the bad ones rejected
+   :func:`~osms.services.registers.book_register`: the good lines are booked, the bad ones rejected
    with ``line.invalid_iin``, ``line.period_too_early`` and ``line.amount_not_positive``.
    These payers' current month is left out of step 1: the register is what pays it.  The
    register comes from a bank (Halyk, BIN 940140000385): under R-L-6 a КНП 122 item paid by a
@@ -71,7 +71,6 @@ from sqlalchemy.types import NullType
 from osms import clock
 from osms.api.keys import SCOPES, create_client, revoke_client
 from osms.demo.population import EXPECTATIONS, PROFILES, DemoPerson, generate, latest_payday
-from osms.intake.booking import BookingReport, book_register, report_lines
 from osms.intake.samples import SampleLine, write_mt102
 from osms.registry import audit, refunds, temporary
 from osms.registry.columns import utc_now
@@ -99,6 +98,7 @@ from osms.rules.facts import (
 from osms.rules.month import Month
 from osms.rules.pricing import month_price
 from osms.rules.status import Decision, decide
+from osms.services.registers import BookingReport, book_register, report_lines
 
 __all__ = [
     "ACTOR",
