@@ -5,7 +5,7 @@ wrong payment stays as it is until refunded (:mod:`osms.registry.refunds`).  It 
 writer of the ``payments`` table: :func:`book` appends one payment, :func:`book_many` (and the
 streaming :class:`Booking` under it) many — a register's lines, the demo's population, a batch
 population folder — and it alone builds the idempotency keys (:func:`mt102_key`,
-:func:`csv_key`, :func:`batch_key`, :func:`demo_key`).
+:func:`csv_key`, :func:`batch_key`, :func:`item_key`).
 
 :func:`book_many` books new people and payments in one global order, ``ON CONFLICT DO
 NOTHING`` (people by IIN, payments by key), so that two bookings at once take their row locks
@@ -51,10 +51,10 @@ __all__ = [
     "book_many",
     "booking",
     "csv_key",
-    "demo_key",
     "find",
     "for_person",
     "get",
+    "item_key",
     "mt102_key",
 ]
 
@@ -84,9 +84,10 @@ def batch_key(row: int) -> str:
     return f"batch:{row}"
 
 
-def demo_key(actor: str, iin: str, period: Month, n: int) -> str:
-    """R-L-7: the key of a demo person's ``n``-th item for ``period`` (``osms demo``)."""
-    return f"{actor}:{iin}:{period}:{n}"
+def item_key(source: str, iin: str, period: Month, n: int) -> str:
+    """R-L-7: the key of a person's ``n``-th item for ``period`` from a source whose items have
+    no reference of their own (the demo's population, ``osms demo``)."""
+    return f"{source}:{iin}:{period}:{n}"
 
 
 def book(
