@@ -1,26 +1,36 @@
 """Many rows in, many rows out: the registry's bulk paths for whole populations.
 
 :func:`insert_rows` writes rows in chunks, one ``executemany`` per chunk or, on PostgreSQL, one
-``COPY … FROM STDIN``; :func:`select_rows` reads model columns back.  Each value goes through
-its column type's own bind or result processor for the connection's dialect (the models'
-:class:`~osms.registry.columns.MonthType`, ``Money``, ``EnumText``, dates …), exactly as a Core
-statement would, once per distinct value: what is left out is SQLAlchemy's per-row parameter
-bookkeeping, which costs more than the database itself on tens of thousands of rows.
+``COPY … FROM STDIN``; :func:`select_rows` reads model columns back.  Each of their values goes
+through its column type's own bind or result processor for the connection's dialect (the
+models' :class:`~osms.registry.columns.MonthType`, ``Money``, ``EnumText``, dates …), exactly
+as a Core statement would, once per distinct value: what is left out is SQLAlchemy's per-row
+parameter bookkeeping, which costs more than the database itself on tens of thousands of rows.
 
-Only the registry's repositories call these (:func:`osms.registry.people.add_many`,
-:func:`osms.registry.ledger.book_many` …): they decide which table and which rows.
+:func:`load` writes rows already in the database's own representation, as a population
+folder's query produces them (:mod:`osms.batch.load`): a CSV file through ``COPY``
+(PostgreSQL) or batches of value tuples through ``executemany``.
+
+The registry's repositories call these (:func:`osms.registry.people.add_many`,
+:func:`osms.registry.ledger.book_many`, :func:`osms.registry.ledger.load` …): they decide which
+table and which rows.  (A population folder's decided applications are loaded as they are.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Connection, Table, select, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.types import NullType
 
-__all__ = ["CHUNK", "insert_rows", "select_rows"]
+__all__ = ["CHUNK", "Source", "copy_csv", "insert_rows", "insert_values", "load", "select_rows"]
+
+Source = Path | Iterable[Sequence[tuple[Any, ...]]]
+"""Rows in the database's own representation: a headerless CSV file (PostgreSQL's ``COPY``)
+or batches of driver-level value tuples."""
 
 CHUNK: Final = 5000
 
@@ -64,6 +74,42 @@ def insert_rows(
             connection.exec_driver_sql(statement, chunk)
         if progress is not None:
             progress(min(start + CHUNK, len(rows)), len(rows))
+
+
+def load(connection: Connection, table: Table, columns: Sequence[str], source: Source) -> int:
+    """Write ``source`` into ``columns`` of ``table`` (:func:`copy_csv` for a CSV file, else
+    :func:`insert_values`); rows written."""
+    if isinstance(source, Path):
+        return copy_csv(connection, table, columns, source)
+    return insert_values(connection, table, columns, source)
+
+
+def copy_csv(connection: Connection, table: Table, columns: Sequence[str], csv: Path) -> int:
+    """PostgreSQL: ``COPY`` a headerless CSV file into ``columns`` of ``table``; rows copied."""
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
+    with raw.cursor() as cursor:  # type: ignore[attr-defined]
+        with cursor.copy(statement) as copy, csv.open("rb") as data:
+            while block := data.read(1 << 20):
+                copy.write(block)
+        return int(cursor.rowcount)
+
+
+def insert_values(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    batches: Iterable[Sequence[tuple[Any, ...]]],
+) -> int:
+    """``executemany`` of driver-level values into ``columns`` of ``table``; rows inserted."""
+    marks = ", ".join("?" if connection.dialect.paramstyle == "qmark" else "%s" for _ in columns)
+    insert = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
+    total = 0
+    for rows in batches:
+        connection.exec_driver_sql(insert, list(rows))
+        total += len(rows)
+    return total
 
 
 def _copier(connection: Connection, target: str) -> Callable[[list[tuple[Any, ...]]], None]:

@@ -39,6 +39,7 @@ __all__ = [
     "current",
     "for_person",
     "history_for_person",
+    "load",
     "record",
     "withdraw",
 ]
@@ -199,6 +200,11 @@ def add_many(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Add many new periods at once (rows of ``category_periods`` columns): a population
     loaded whole, whose periods no feed has sent before."""
     bulk.insert_rows(connection, _PERIODS, rows)
+
+
+def load(connection: Connection, columns: Sequence[str], source: bulk.Source) -> int:
+    """Load new periods already in the database's representation (a population folder)."""
+    return bulk.load(connection, _PERIODS, columns, source)
 
 
 _PERIODS: Table = CategoryPeriodRecord.__table__  # type: ignore[assignment]

@@ -46,6 +46,7 @@ __all__ = [
     "Booking",
     "NewPayment",
     "batch_key",
+    "batch_key_sql",
     "book",
     "book_item",
     "book_many",
@@ -55,6 +56,7 @@ __all__ = [
     "for_person",
     "get",
     "item_key",
+    "load",
     "mt102_key",
 ]
 
@@ -80,8 +82,21 @@ def csv_key(sender: str, reference: str) -> str:
 
 def batch_key(row: int) -> str:
     """R-L-7: the key of the ``row``-th payment of a batch population folder (``osms batch
-    generate --load``): loading the same folder twice is refused by the unique key."""
-    return f"batch:{row}"
+    generate --load``): loading the same folder twice is refused by the unique key.
+
+    >>> batch_key(17)
+    'batch:17'
+    """
+    return f"{_BATCH}{row}"
+
+
+def batch_key_sql(row: str) -> str:
+    """:func:`batch_key` as SQL text, of the SQL integer expression ``row`` (a population
+    folder's query builds the keys of all its rows at once)."""
+    return f"'{_BATCH}' || CAST({row} AS VARCHAR)"
+
+
+_BATCH: Final = "batch:"
 
 
 def item_key(source: str, iin: str, period: Month, n: int) -> str:
@@ -169,6 +184,13 @@ def book_item(
         register_id=register_id,
         line_no=line_no,
     )
+
+
+def load(connection: Connection, columns: Sequence[str], source: bulk.Source) -> int:
+    """Load a population folder's payments, already in the database's representation and
+    keyed by :func:`batch_key` (R-L-7): a key booked before fails the load (the unique key),
+    since a folder is loaded once, into a registry that does not hold its people."""
+    return bulk.load(connection, _PAYMENTS, columns, source)
 
 
 def get(session: Session, payment_id: int) -> Payment | None:

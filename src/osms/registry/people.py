@@ -31,6 +31,8 @@ __all__ = [
     "add_payer_kinds",
     "ensure",
     "get",
+    "load",
+    "load_payer_kinds",
     "names_of",
     "payer_kinds",
 ]
@@ -84,6 +86,16 @@ def add_many(
 ) -> None:
     """Add many new people at once (rows of ``people`` columns, IINs already valid)."""
     bulk.insert_rows(connection, _PEOPLE, rows, progress)
+
+
+def load(connection: Connection, columns: Sequence[str], source: bulk.Source) -> int:
+    """Load new people already in the database's representation (a population folder)."""
+    return bulk.load(connection, _PEOPLE, columns, source)
+
+
+def load_payer_kinds(connection: Connection, columns: Sequence[str], source: bulk.Source) -> int:
+    """Load payer-kind periods already in the database's representation."""
+    return bulk.load(connection, _PAYER_KINDS, columns, source)
 
 
 def names_of(named: Named) -> tuple[str | None, str | None, str | None, date]:
