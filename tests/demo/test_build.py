@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from osms.api.keys import SCOPES, find_client
 from osms.demo.build import (
     BANK_BIN,
     CLIENT,
@@ -41,6 +40,7 @@ from osms.rules.categories import categories
 from osms.rules.facts import KNP, PaymentItem
 from osms.rules.month import Month
 from osms.rules.status import decide
+from osms.services.clients import SCOPES, find_client
 
 TODAY = date(2026, 11, 22)
 SEED = 7

@@ -62,7 +62,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from osms import clock
-from osms.api.keys import SCOPES, create_client, revoke_client
 from osms.demo.population import EXPECTATIONS, PROFILES, DemoPerson, generate, latest_payday
 from osms.intake.samples import SampleLine, write_mt102
 from osms.registry import audit, categories, ledger, people, refunds, temporary
@@ -84,6 +83,7 @@ from osms.rules.facts import (
 from osms.rules.month import Month
 from osms.rules.pricing import month_price
 from osms.rules.status import Decision, decide
+from osms.services.clients import SCOPES, create_client, revoke_client
 from osms.services.registers import BookingReport, book_register, report_lines
 
 __all__ = [
