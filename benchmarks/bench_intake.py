@@ -19,11 +19,11 @@ from pathlib import Path
 
 from common import database, machine, record
 
-from osms.intake.booking import book_register
 from osms.intake.register import parse_register
 from osms.intake.samples import SampleLine, write_mt102
 from osms.rules.checkdigit import calc_check_digit
 from osms.rules.month import Month
+from osms.services.registers import book_register
 
 
 def people(count: int) -> list[str]:

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from osms.api.keys import SCOPES, find_client
 from osms.demo.build import (
     BANK_BIN,
     CLIENT,
@@ -40,6 +39,7 @@ from osms.rules.categories import categories
 from osms.rules.facts import KNP, PaymentItem
 from osms.rules.month import Month
 from osms.rules.status import decide
+from osms.services.clients import SCOPES, find_client
 from osms.synthetic.draws import latest_payday
 from osms.synthetic.people import PROFILES, generate
 from osms.synthetic.profiles import EXPECTATIONS
