@@ -381,18 +381,7 @@ class _RegisterPlan:
         # are insured for this month by today, as their own payments would have made them.
         paid_on = latest_payday(today)
         price = month_price(PayerKind.SELF_PAYER, period, paid_on)
-        lines = [
-            SampleLine(
-                iin=p.iin,
-                period=period,
-                amount=price,
-                surname=p.names.surname,
-                given_name=p.names.given_name,
-                patronymic=p.names.patronymic,
-                birth_date=p.facts.birth_date,
-            )
-            for p in chosen
-        ]
+        lines = [_line(p, p.iin, period, price) for p in chosen]
         good = len(lines)
         positions = (good // 4, good // 2, 3 * good // 4)
         for shift, (position, bad) in enumerate(
@@ -416,28 +405,23 @@ _ADULTS = (Profile.REGULAR_PAYER, Profile.DEBTOR, Profile.NEVER_PAID)
 def _bad_lines(
     population: Sequence[DemoPerson], period: Month, amount: Decimal
 ) -> tuple[SampleLine, SampleLine, SampleLine]:
-    """A wrong IIN check digit, a period before 2020 (КНП 122) and a zero amount (R-L-3)."""
+    """A wrong IIN check digit, a period before liability started (КНП 122) and a zero amount
+    (R-L-3)."""
     adults = [p for p in population if p.profile in _ADULTS]
     donors = (adults or list(population)) * 3
     first, second, third = donors[0], donors[1], donors[2]
     wrong = first.iin[:11] + str((int(first.iin[11]) + 1) % 10)
-
-    def line(person: DemoPerson, iin: str, month: Month, money: Decimal) -> SampleLine:
-        return SampleLine(
-            iin=iin,
-            period=month,
-            amount=money,
-            surname=person.names.surname,
-            given_name=person.names.given_name,
-            patronymic=person.names.patronymic,
-            birth_date=person.facts.birth_date,
-        )
-
     return (
-        line(first, wrong, period, amount),
-        line(second, second.iin, liability_start() - 1, amount),
-        line(third, third.iin, period, Decimal(0)),
+        _line(first, wrong, period, amount),
+        _line(second, second.iin, liability_start() - 1, amount),
+        _line(third, third.iin, period, Decimal(0)),
     )
+
+
+def _line(person: DemoPerson, iin: str, period: Month, amount: Decimal) -> SampleLine:
+    """A register line paying ``amount`` for ``period`` under the person's names."""
+    surname, given_name, patronymic = person.names
+    return SampleLine(iin, period, amount, surname, given_name, patronymic, person.facts.birth_date)
 
 
 def _book_register(

@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Final
@@ -53,10 +53,8 @@ from osms.rules.facts import (
     Channel,
     PayerKind,
     PaymentItem,
-    PersonFacts,
     TemporaryGrant,
 )
-from osms.rules.iin import Sex
 from osms.rules.month import Month, add_months
 from osms.rules.parameters import (
     child_category_until_age,
@@ -70,18 +68,24 @@ from osms.rules.pending import due_date
 from osms.rules.pricing import month_price
 from osms.synthetic.draws import (
     EMPLOYER_HISTORY_START,
-    SELF_CHANNELS,
     Draws,
     Who,
     adult_month,
-    item,
     months,
     newest_adult_birth,
-    self_item,
     years_before,
 )
-from osms.synthetic.names import FEMALE, MALE, Names
-from osms.synthetic.profiles import EXPECTATIONS, Expectation, Profile
+from osms.synthetic.names import FEMALE, MALE
+from osms.synthetic.payments import (
+    SELF_CHANNELS,
+    contributions,
+    employer_payments,
+    item,
+    self_item,
+    self_payments,
+)
+from osms.synthetic.person import DemoApplication, DemoPerson, DemoRefund
+from osms.synthetic.profiles import EXPECTATIONS, Profile
 
 __all__ = [
     "PROFILES",
@@ -146,54 +150,6 @@ _CATEGORY_SHAPES: Final[Mapping[str, tuple[float, int | None, int]]] = {
 """How a period of each other category looks; a category not listed: (0.5, None, 60)."""
 
 
-# -- the person -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class DemoRefund:
-    """An approved refund of ``facts.payments[item]`` (R-R-1): applied for, then paid back on
-    the item's ``refunded_on``."""
-
-    item: int
-    reason: str
-    """A :class:`~osms.registry.models.RefundReason` value."""
-    applied_on: date
-
-
-@dataclass(frozen=True, slots=True)
-class DemoApplication:
-    """An approved temporary-status application (R-TMP-1) behind one of ``facts.temporary``."""
-
-    category: str
-    document_kind: str
-    document_number: str
-    issued_on: date
-    submitted_on: date
-    channel: str
-    granted_on: date
-
-
-@dataclass(frozen=True, slots=True)
-class DemoPerson:
-    """One synthetic person: facts, names, profile and a one-sentence story."""
-
-    facts: PersonFacts
-    names: Names
-    profile: Profile
-    story: str
-    sex: Sex
-    refunds: tuple[DemoRefund, ...] = ()
-    applications: tuple[DemoApplication, ...] = ()
-
-    @property
-    def iin(self) -> str:
-        return self.facts.iin
-
-    @property
-    def expectation(self) -> Expectation:
-        return EXPECTATIONS[self.profile]
-
-
 # -- the generator ------------------------------------------------------------------------------
 
 
@@ -228,51 +184,32 @@ def generate(count: int, seed: int, today: date) -> list[DemoPerson]:
     return [recipes[profile](draws) for profile in profiles]
 
 
-def _person(
-    d: Draws,
-    profile: Profile,
-    story: str,
-    who: Who,
-    *,
-    kind: PayerKind = PayerKind.SELF_PAYER,
-    categories: tuple[CategoryPeriod, ...] = (),
-    temporary: tuple[TemporaryGrant, ...] = (),
-    payments: Sequence[PaymentItem] = (),
-    applications: tuple[DemoApplication, ...] = (),
-) -> DemoPerson:
-    number = who.iin or d.iin(who.birth, who.sex)
-    ordered = tuple(sorted(payments, key=lambda item: (item.period, item.paid_on)))
-    facts = PersonFacts(number, who.birth, kind, categories, temporary, ordered)
-    names = d.names(who.sex, who.birth)
-    return DemoPerson(facts, names, profile, story, who.sex, applications=applications)
-
-
 # -- the profiles -------------------------------------------------------------------------------
 
 
 def _regular_payer(d: Draws) -> DemoPerson:
     who = d.adult()
     start = d.clean_start()
-    items = d.self_payments(who.iin, PayerKind.SELF_PAYER, start, d.month)
+    items = self_payments(d, who.iin, PayerKind.SELF_PAYER, start, d.month)
     story = (
         f"Self-payer since {start}, paying every month between the 10th and the 20th "
         f"through {items[-1].channel}; {d.month} is paid."
     )
-    return _person(d, Profile.REGULAR_PAYER, story, who, payments=items)
+    return d.person(Profile.REGULAR_PAYER, story, who, payments=items)
 
 
 def _entrepreneur(d: Draws) -> DemoPerson:
     who = d.adult(female=0.4)
     start = d.clean_start()
     quarterly = d.rng.random() < 0.3
-    items = d.self_payments(who.iin, PayerKind.ENTREPRENEUR, start, d.month, quarterly=quarterly)
+    items = self_payments(d, who.iin, PayerKind.ENTREPRENEUR, start, d.month, quarterly=quarterly)
     how = "a quarter in advance" if quarterly else "every month"
     story = (
         f"Individual entrepreneur since {start}, paying 5 % of 1.4 MW for himself {how}."
         if who.sex == MALE
         else f"Individual entrepreneur since {start}, paying 5 % of 1.4 MW for herself {how}."
     )
-    return _person(d, Profile.ENTREPRENEUR, story, who, kind=PayerKind.ENTREPRENEUR, payments=items)
+    return d.person(Profile.ENTREPRENEUR, story, who, kind=PayerKind.ENTREPRENEUR, payments=items)
 
 
 def _prepayer(d: Draws) -> DemoPerson:
@@ -292,13 +229,13 @@ def _prepayer(d: Draws) -> DemoPerson:
     if d.rng.random() < 0.5 and first - 2 >= liability_start() + 6:
         stop = d.month_between(liability_start() + 6, first - 2)
         start = d.month_between(liability_start(), stop)
-        older = d.self_payments(who.iin, PayerKind.SELF_PAYER, start, stop)
+        older = self_payments(d, who.iin, PayerKind.SELF_PAYER, start, stop)
     before = f"Paid {older[0].period} … {older[-1].period}, then nothing" if older else "Never paid"
     story = (
         f"{before} until {paid_on}, when {first} … {first + 11} were paid at once: "
         "insured by prepayment despite the older debt (R-S-4)."
     )
-    return _person(d, Profile.PREPAYER, story, who, payments=[*older, *block])
+    return d.person(Profile.PREPAYER, story, who, payments=[*older, *block])
 
 
 def _debtor(d: Draws) -> DemoPerson:
@@ -308,9 +245,9 @@ def _debtor(d: Draws) -> DemoPerson:
     # Fewer than 60 months paid, so that a 6-month long-payer grace (R-S-6) never applies.
     earliest = max(liability_start(), last - 58) if stopped <= 6 else liability_start()
     first = d.month_between(earliest, last)
-    kind, items, how = d.payments(who.iin, first, last, employed=0.4)
+    kind, items, how = contributions(d, who.iin, first, last, employed=0.4)
     story = f"{how[0].upper()}{how[1:]} {first} … {last}, then nothing: {stopped} unpaid months."
-    return _person(d, Profile.DEBTOR, story, who, kind=kind, payments=items)
+    return d.person(Profile.DEBTOR, story, who, kind=kind, payments=items)
 
 
 def _in_grace(d: Draws) -> DemoPerson:
@@ -318,12 +255,12 @@ def _in_grace(d: Draws) -> DemoPerson:
     unpaid = d.rng.randint(1, 2)
     start = d.clean_start()
     last = d.month - unpaid
-    items = d.self_payments(who.iin, PayerKind.SELF_PAYER, start, last)
+    items = self_payments(d, who.iin, PayerKind.SELF_PAYER, start, last)
     story = (
         f"Self-payer since {start}; last paid month {last}, so {months(unpaid)} unpaid: "
         "insured in the grace period."
     )
-    return _person(d, Profile.IN_GRACE, story, who, payments=items)
+    return d.person(Profile.IN_GRACE, story, who, payments=items)
 
 
 def _last_grace_month(d: Draws) -> DemoPerson:
@@ -339,12 +276,12 @@ def _last_grace_month(d: Draws) -> DemoPerson:
         last = d.month - 3
         start = d.month_between(max(liability_start(), last - 58), d.month - 14)
         grace = "3-month grace"
-    items = d.self_payments(who.iin, PayerKind.SELF_PAYER, start, last)
+    items = self_payments(d, who.iin, PayerKind.SELF_PAYER, start, last)
     story = (
         f"Self-payer {start} … {last}: {d.month} is the last month of the {grace}; "
         "the Fund warns that status ends next month."
     )
-    return _person(d, Profile.LAST_GRACE_MONTH, story, who, payments=items)
+    return d.person(Profile.LAST_GRACE_MONTH, story, who, payments=items)
 
 
 def _long_payer(d: Draws) -> DemoPerson:
@@ -356,43 +293,43 @@ def _long_payer(d: Draws) -> DemoPerson:
     start = d.month_between(earliest, last - 59)
     if employed:
         jobs = d.jobs(start, last, switch=0.0)
-        items = d.employer_payments(jobs, last)
+        items = employer_payments(d, jobs, last)
         kind, how = PayerKind.EMPLOYEE, f"employer BIN {jobs[0].employer} paid"
     else:
-        items = d.self_payments(who.iin, PayerKind.SELF_PAYER, start, last)
+        items = self_payments(d, who.iin, PayerKind.SELF_PAYER, start, last)
         kind, how = PayerKind.SELF_PAYER, "paid as a self-payer"
     story = (
         f"Long payer: {how} every month {start} … {last} ({months(last - start + 1)}), "
         f"then stopped; {months(unpaid)} unpaid are within the 6-month grace of 2026 (R-S-6)."
     )
-    return _person(d, Profile.LONG_PAYER, story, who, kind=kind, payments=items)
+    return d.person(Profile.LONG_PAYER, story, who, kind=kind, payments=items)
 
 
 def _employee(d: Draws) -> DemoPerson:
     who = d.adult()
     start = d.month_between(EMPLOYER_HISTORY_START, d.month - 14)
     jobs = d.jobs(start, d.month)
-    items = d.employer_payments(jobs, d.month)
+    items = employer_payments(d, jobs, d.month)
     moved = f", at BIN {jobs[1].employer} since {jobs[1].first}" if len(jobs) > 1 else ""
     story = (
         f"Employee since {start} at BIN {jobs[0].employer}{moved}; the employer pays "
         "KNP 121/122 by the 25th of the next month."
     )
-    return _person(d, Profile.EMPLOYEE, story, who, kind=PayerKind.EMPLOYEE, payments=items)
+    return d.person(Profile.EMPLOYEE, story, who, kind=PayerKind.EMPLOYEE, payments=items)
 
 
 def _employee_on_due_date(d: Draws) -> DemoPerson:
     who = d.adult()
     start = d.month_between(EMPLOYER_HISTORY_START, d.month - 14)
     jobs = d.jobs(start, d.month, switch=0.0)
-    items = d.employer_payments(jobs, d.month, on_due_date=True)
+    items = employer_payments(d, jobs, d.month, on_due_date=True)
     story = (
         f"Employee since {start} at BIN {jobs[0].employer}, which pays KNP 121/122 on the "
         "due date itself (the 25th of the next month, or the next working day): until a "
         "month's payment is credited it is pending, not debt (R-L-9)."
     )
-    return _person(
-        d, Profile.EMPLOYEE_ON_DUE_DATE, story, who, kind=PayerKind.EMPLOYEE, payments=items
+    return d.person(
+        Profile.EMPLOYEE_ON_DUE_DATE, story, who, kind=PayerKind.EMPLOYEE, payments=items
     )
 
 
@@ -400,7 +337,7 @@ def _self_employed(d: Draws) -> DemoPerson:
     who = d.adult()
     regime = self_employed_regime_start()
     start = d.month_between(liability_start(), min(regime, d.month) - 14)
-    items = d.self_payments(who.iin, PayerKind.SELF_PAYER, start, regime - 1)
+    items = self_payments(d, who.iin, PayerKind.SELF_PAYER, start, regime - 1)
     platform = d.rng.choice(d.employers)
     for period in Month.range(regime, d.month + 1):
         paid_on = due_date(period) - timedelta(days=d.rng.randint(0, 6))
@@ -414,9 +351,7 @@ def _self_employed(d: Draws) -> DemoPerson:
         f"{platform}) pays 1 % of each month's income by its due date, whatever the "
         "amount (R-L-6); the months not due yet are pending (R-L-9)."
     )
-    return _person(
-        d, Profile.SELF_EMPLOYED, story, who, kind=PayerKind.SELF_EMPLOYED, payments=items
-    )
+    return d.person(Profile.SELF_EMPLOYED, story, who, kind=PayerKind.SELF_EMPLOYED, payments=items)
 
 
 def _esp_payer(d: Draws) -> DemoPerson:
@@ -432,13 +367,13 @@ def _esp_payer(d: Draws) -> DemoPerson:
         amount = Decimal(d.rng.choice((1_000, 2_917, 3_063, 3_450)))
         paid_on = period.first_day() + timedelta(days=d.rng.randint(4, 20))
         items.append(item(period, amount, paid_on, KNP.SINGLE_PAYMENT, who.iin, channel))
-    items += d.self_payments(who.iin, PayerKind.SELF_PAYER, last_esp + 1, last)
+    items += self_payments(d, who.iin, PayerKind.SELF_PAYER, last_esp + 1, last)
     story = (
         f"Paid the single aggregate payment (ЕСП, KNP 183) for {start} … {last_esp}, then "
         f"contributions as a self-payer until {last}: over 60 months of contributions, so "
         f"{months(unpaid)} unpaid are within the 6-month grace of a long payer (R-S-6)."
     )
-    return _person(d, Profile.ESP_PAYER, story, who, payments=items)
+    return d.person(Profile.ESP_PAYER, story, who, payments=items)
 
 
 def _employee_late_employer(d: Draws) -> DemoPerson:
@@ -448,14 +383,14 @@ def _employee_late_employer(d: Draws) -> DemoPerson:
     missed = d.rng.randint(4, 5)
     gap_end = d.month_between(d.month - 13 + missed, d.month - 3)
     gap = list(Month.range(gap_end - (missed - 1), gap_end + 1))
-    items = d.employer_payments(jobs, d.month, skip=gap)
+    items = employer_payments(d, jobs, d.month, skip=gap)
     story = (
         f"Employee since {start}; the employer (BIN {jobs[0].employer}) never paid "
         f"{gap[0]} … {gap[-1]}: those {missed} months are debt although later months "
         "are paid."
     )
-    return _person(
-        d, Profile.EMPLOYEE_LATE_EMPLOYER, story, who, kind=PayerKind.EMPLOYEE, payments=items
+    return d.person(
+        Profile.EMPLOYEE_LATE_EMPLOYER, story, who, kind=PayerKind.EMPLOYEE, payments=items
     )
 
 
@@ -477,8 +412,7 @@ def _student(d: Draws) -> DemoPerson:
         )
     until = f"until {last}" if last is not None else "with no end date yet"
     story = f"Full-time student since {first} {until}: state-paid."
-    return _person(
-        d,
+    return d.person(
         Profile.STUDENT,
         story,
         Who(birth, sex),
@@ -496,12 +430,11 @@ def _pensioner(d: Draws) -> DemoPerson:
     kind = PayerKind.SELF_PAYER
     if first > EMPLOYER_HISTORY_START + 12 and d.rng.random() < 0.5:
         start = d.month_between(EMPLOYER_HISTORY_START, first - 12)
-        payments = d.employer_payments(d.jobs(start, first - 1, switch=0.0), first - 1)
+        payments = employer_payments(d, d.jobs(start, first - 1, switch=0.0), first - 1)
         kind = PayerKind.EMPLOYEE
     worked = " after years of employer-paid contributions" if payments else ""
     story = f"Pension recipient since {first}{worked}: state-paid, no end date."
-    return _person(
-        d,
+    return d.person(
         Profile.PENSIONER,
         story,
         Who(birth, sex),
@@ -520,7 +453,7 @@ def _child(d: Draws) -> DemoPerson:
     adult = adult_month(birth)
     age = _age(birth, d.today)
     story = f"Child aged {age}: state-paid from birth through {adult}, the month of the 18th."
-    return _person(d, Profile.CHILD, story, Who(birth, sex))
+    return d.person(Profile.CHILD, story, Who(birth, sex))
 
 
 def _turned_18(d: Draws) -> DemoPerson:
@@ -532,7 +465,7 @@ def _turned_18(d: Draws) -> DemoPerson:
         f"Turned 18 in {adult}: the child category ended and nothing is paid yet, "
         f"so {months(months_ago)} of grace."
     )
-    return _person(d, Profile.TURNED_18, story, Who(birth, sex))
+    return d.person(Profile.TURNED_18, story, Who(birth, sex))
 
 
 def _unemployed(d: Draws) -> DemoPerson:
@@ -545,13 +478,12 @@ def _unemployed(d: Draws) -> DemoPerson:
     kind = PayerKind.SELF_PAYER
     if d.rng.random() < 0.6:
         start = d.month_between(EMPLOYER_HISTORY_START, first - 12)
-        payments = d.employer_payments(d.jobs(start, first - 1, switch=0.0), first - 1)
+        payments = employer_payments(d, d.jobs(start, first - 1, switch=0.0), first - 1)
         kind = PayerKind.EMPLOYEE
     until = f"until {last}" if last is not None else "with no end date"
     before = " after losing a job" if payments else ""
     story = f"Registered unemployed since {first}{before}, {until}: state-paid (R-CAT-2)."
-    return _person(
-        d,
+    return d.person(
         Profile.UNEMPLOYED,
         story,
         who,
@@ -567,13 +499,13 @@ def _disabled(d: Draws) -> DemoPerson:
     first = d.month_between(max(adult, Month(2010, 1)), d.month)
     group = d.rng.choice(("I", "II", "III"))
     story = f"Person with disability (group {group}) since {first}: state-paid, no end date."
-    return _person(d, Profile.DISABLED, story, who, categories=(CategoryPeriod("disabled", first),))
+    return d.person(Profile.DISABLED, story, who, categories=(CategoryPeriod("disabled", first),))
 
 
 def _refunded(d: Draws) -> DemoPerson:
     who = d.adult()
     start = d.clean_start(latest=24)
-    items = d.self_payments(who.iin, PayerKind.SELF_PAYER, start, d.month)
+    items = self_payments(d, who.iin, PayerKind.SELF_PAYER, start, d.month)
     wrong_month = d.month_between(max(start + 12, d.month - 20), d.month - 3)
     right = next(i for i in items if i.period == wrong_month)
     paid_on = right.paid_on - timedelta(days=d.rng.randint(1, 5))
@@ -588,7 +520,7 @@ def _refunded(d: Draws) -> DemoPerson:
         f"Paid {wrong_period} instead of {wrong_month} on {paid_on} (wrong year), paid "
         f"{wrong_month} again and got the wrong payment refunded on {refunded_on}."
     )
-    person = _person(d, Profile.REFUNDED, story, who, payments=[*items, wrong])
+    person = d.person(Profile.REFUNDED, story, who, payments=[*items, wrong])
     index = person.facts.payments.index(wrong)
     refund = DemoRefund(item=index, reason="wrong_year", applied_on=applied_on)
     return replace(person, refunds=(refund,))
@@ -604,7 +536,7 @@ def _temporary_grant(d: Draws) -> DemoPerson:
     if d.rng.random() < 0.5 and adult <= d.month - 20:
         last = d.month_between(adult, d.month - 8)
         first = d.month_between(max(adult, last - 30), last)
-        payments = d.self_payments(iin, PayerKind.SELF_PAYER, first, last)
+        payments = self_payments(d, iin, PayerKind.SELF_PAYER, first, last)
         before = f"stopped paying after {last}"
     granted_on = d.today - timedelta(days=d.rng.randint(0, 25))
     submitted_on = granted_on - timedelta(days=d.rng.randint(0, 3))
@@ -623,8 +555,7 @@ def _temporary_grant(d: Draws) -> DemoPerson:
         f"Pregnant, not working and {before}; uploaded form 027/у on {submitted_on} and "
         f"was granted one month of status on {granted_on} (R-TMP-1)."
     )
-    return _person(
-        d,
+    return d.person(
         Profile.TEMPORARY_GRANT,
         story,
         Who(birth, sex, iin),
@@ -646,8 +577,8 @@ def _other_category(d: Draws, code: str) -> DemoPerson:
         last = first + (lasting - 1)
     until = f"until {last}" if last is not None else "with no end date"
     story = f"In the state-paid category {code} since {first}, {until} (R-CAT-1)."
-    return _person(
-        d, Profile.OTHER_CATEGORY, story, who, categories=(CategoryPeriod(code, first, last),)
+    return d.person(
+        Profile.OTHER_CATEGORY, story, who, categories=(CategoryPeriod(code, first, last),)
     )
 
 
@@ -661,7 +592,7 @@ def _never_paid(d: Draws) -> DemoPerson:
     birth = d.day_between(years_before(d.today, 60), newest)
     liable = max(liability_start(), adult_month(birth) + 1)
     story = f"Liable since {liable} and has never paid a contribution: uninsured."
-    return _person(d, Profile.NEVER_PAID, story, Who(birth, sex))
+    return d.person(Profile.NEVER_PAID, story, Who(birth, sex))
 
 
 _RECIPES: Final[Mapping[Profile, Callable[[Draws], DemoPerson]]] = {
