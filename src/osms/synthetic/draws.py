@@ -26,7 +26,10 @@ from osms.rules.iin import Sex
 from osms.rules.month import Month
 from osms.rules.parameters import (
     child_category_until_age,
+    grace_months,
     liability_start,
+    long_payer_grace_months,
+    long_payer_months,
 )
 from osms.synthetic.names import FEMALE, MALE, Names, draw_names
 from osms.synthetic.person import DemoApplication, DemoPerson
@@ -71,6 +74,10 @@ class Draws:
         self.today = today
         self.month = Month.of(today)
         self.last_payday = latest_payday(today)
+        # R-S-6 in the month of today: the grace, the long payer's grace and its months
+        self.grace = grace_months(self.month)
+        self.long_grace = long_payer_grace_months(self.month) or self.grace
+        self.long_months = long_payer_months(self.month) or 0
         self.iins: set[str] = set()
         self.employers = self._employer_bins(employers)
 

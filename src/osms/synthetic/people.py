@@ -65,6 +65,7 @@ from osms.rules.parameters import (
     temporary_status_months,
 )
 from osms.rules.pending import due_date
+from osms.rules.plausibility import pension_age_months
 from osms.rules.pricing import month_price
 from osms.synthetic.draws import (
     EMPLOYER_HISTORY_START,
@@ -242,8 +243,10 @@ def _debtor(d: Draws) -> DemoPerson:
     who = d.adult()
     stopped = d.rng.randint(5, 20)
     last = d.month - stopped
-    # Fewer than 60 months paid, so that a 6-month long-payer grace (R-S-6) never applies.
-    earliest = max(liability_start(), last - 58) if stopped <= 6 else liability_start()
+    # Fewer months paid than make a long payer, so that their longer grace (R-S-6) never
+    # applies.
+    short = last - (d.long_months - 2)
+    earliest = max(liability_start(), short) if stopped <= d.long_grace else liability_start()
     first = d.month_between(earliest, last)
     kind, items, how = contributions(d, who.iin, first, last, employed=0.4)
     story = f"{how[0].upper()}{how[1:]} {first} … {last}, then nothing: {stopped} unpaid months."
@@ -252,7 +255,7 @@ def _debtor(d: Draws) -> DemoPerson:
 
 def _in_grace(d: Draws) -> DemoPerson:
     who = d.adult()
-    unpaid = d.rng.randint(1, 2)
+    unpaid = d.rng.randint(1, d.grace - 1)
     start = d.clean_start()
     last = d.month - unpaid
     items = self_payments(d, who.iin, PayerKind.SELF_PAYER, start, last)
@@ -267,15 +270,15 @@ def _last_grace_month(d: Draws) -> DemoPerson:
     who = d.adult()
     long_payer = d.rng.random() < 0.3
     if long_payer:
-        # R-S-6: 60 covered months, then 6 unpaid: the 6th month of a 6-month grace.
-        last = d.month - 6
-        start = d.month_between(liability_start(), last - 59)
-        grace = "6-month grace of a long payer"
+        # R-S-6: a long payer's covered months, then the last month of their longer grace.
+        last = d.month - d.long_grace
+        start = d.month_between(liability_start(), last - (d.long_months - 1))
+        grace = f"{d.long_grace}-month grace of a long payer"
     else:
-        # Fewer than 60 months paid: the 3rd month of a 3-month grace.
-        last = d.month - 3
-        start = d.month_between(max(liability_start(), last - 58), d.month - 14)
-        grace = "3-month grace"
+        # Fewer months paid than make a long payer: the last month of the grace.
+        last = d.month - d.grace
+        start = d.month_between(max(liability_start(), last - (d.long_months - 2)), d.month - 14)
+        grace = f"{d.grace}-month grace"
     items = self_payments(d, who.iin, PayerKind.SELF_PAYER, start, last)
     story = (
         f"Self-payer {start} … {last}: {d.month} is the last month of the {grace}; "
@@ -286,11 +289,11 @@ def _last_grace_month(d: Draws) -> DemoPerson:
 
 def _long_payer(d: Draws) -> DemoPerson:
     who = d.adult()
-    unpaid = d.rng.randint(4, 6)
+    unpaid = d.rng.randint(d.grace + 1, d.long_grace)  # beyond the grace, within the longer one
     last = d.month - unpaid
     employed = d.rng.random() < 0.5
     earliest = EMPLOYER_HISTORY_START if employed else liability_start()
-    start = d.month_between(earliest, last - 59)
+    start = d.month_between(earliest, last - (d.long_months - 1))
     if employed:
         jobs = d.jobs(start, last, switch=0.0)
         items = employer_payments(d, jobs, last)
@@ -300,7 +303,8 @@ def _long_payer(d: Draws) -> DemoPerson:
         kind, how = PayerKind.SELF_PAYER, "paid as a self-payer"
     story = (
         f"Long payer: {how} every month {start} … {last} ({months(last - start + 1)}), "
-        f"then stopped; {months(unpaid)} unpaid are within the 6-month grace of 2026 (R-S-6)."
+        f"then stopped; {months(unpaid)} unpaid are within the {d.long_grace}-month grace of 2026 "
+        "(R-S-6)."
     )
     return d.person(Profile.LONG_PAYER, story, who, kind=kind, payments=items)
 
@@ -357,10 +361,10 @@ def _self_employed(d: Draws) -> DemoPerson:
 def _esp_payer(d: Draws) -> DemoPerson:
     who = d.adult()
     first_esp, last_esp = single_payment_periods()
-    unpaid = d.rng.randint(4, 5)
+    unpaid = d.rng.randint(d.grace + 1, d.long_grace - 1)
     last = d.month - unpaid
-    # R-S-6: the 60 months before the unpaid run are all contributions, ЕСП ones included
-    start = d.month_between(first_esp, min(last - 59, first_esp + 17))
+    # R-S-6: the long payer's months before the unpaid run are all contributions, ЕСП included
+    start = d.month_between(first_esp, min(last - (d.long_months - 1), first_esp + 17))
     channel = d.rng.choice((Channel.BANK_APP, Channel.KAZPOST))
     items = []
     for period in Month.range(start, last_esp + 1):
@@ -370,8 +374,9 @@ def _esp_payer(d: Draws) -> DemoPerson:
     items += self_payments(d, who.iin, PayerKind.SELF_PAYER, last_esp + 1, last)
     story = (
         f"Paid the single aggregate payment (ЕСП, KNP 183) for {start} … {last_esp}, then "
-        f"contributions as a self-payer until {last}: over 60 months of contributions, so "
-        f"{months(unpaid)} unpaid are within the 6-month grace of a long payer (R-S-6)."
+        f"contributions as a self-payer until {last}: over {d.long_months} months of "
+        f"contributions, so {months(unpaid)} unpaid are within the {d.long_grace}-month grace "
+        "of a long payer (R-S-6)."
     )
     return d.person(Profile.ESP_PAYER, story, who, payments=items)
 
@@ -422,10 +427,11 @@ def _student(d: Draws) -> DemoPerson:
 
 def _pensioner(d: Draws) -> DemoPerson:
     sex = d.sex(0.58)
-    age = 63 if sex == MALE else 61
-    newest = min(date(1962, 12, 31), years_before(d.today, age + 1))
+    age = pension_age_months(sex, d.today)
+    # retired at least a year ago, and born by 1962
+    newest = min(date(1962, 12, 31), add_months(years_before(d.today, 1), -age))
     birth = d.day_between(date(1940, 1, 1), newest)
-    first = Month.of(birth) + 12 * age + 1
+    first = Month.of(birth) + age + 1
     payments: list[PaymentItem] = []
     kind = PayerKind.SELF_PAYER
     if first > EMPLOYER_HISTORY_START + 12 and d.rng.random() < 0.5:

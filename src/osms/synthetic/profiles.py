@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from osms.rules.parameters import long_payer_grace_months
 from osms.rules.status import Decision, Reason, Status
 
 __all__ = ["EXPECTATIONS", "Expectation", "Profile"]
@@ -29,7 +30,8 @@ class Expectation:
     reasons: frozenset[Reason]
     category: str | None = None
     loses_status_next_month: bool | None = None
-    grace_months: int | None = None
+    long_payer_grace: bool = False
+    """Whether the grace is the long payer's (R-S-6: its length in the decision's month)."""
     pending: bool | None = None
     """Whether the decision lists pending months (R-L-9)."""
 
@@ -51,8 +53,9 @@ class Expectation:
                 f"loses_status_next_month {decision.loses_status_next_month}, "
                 f"expected {self.loses_status_next_month}"
             )
-        if self.grace_months is not None and decision.grace_months != self.grace_months:
-            found.append(f"grace_months {decision.grace_months}, expected {self.grace_months}")
+        long_grace = long_payer_grace_months(decision.month)
+        if self.long_payer_grace and decision.grace_months != long_grace:
+            found.append(f"grace_months {decision.grace_months}, expected {long_grace}")
         if self.pending is not None and bool(decision.pending_months) is not self.pending:
             months = ", ".join(str(p.month) for p in decision.pending_months) or "none"
             found.append(f"pending months {months}, expected {'some' if self.pending else 'none'}")
@@ -153,7 +156,9 @@ EXPECTATIONS: Final[Mapping[Profile, Expectation]] = {
     # A platform pays the self-employed's month by its due date (R-L-6, R-L-9).
     Profile.SELF_EMPLOYED: Expectation(_IN, _REGULAR, pending=True),
     # 60 months of ЕСП (R-L-2) and own contributions make a long payer (R-S-6).
-    Profile.ESP_PAYER: Expectation(_IN, _GRACE, loses_status_next_month=False, grace_months=6),
+    Profile.ESP_PAYER: Expectation(
+        _IN, _GRACE, loses_status_next_month=False, long_payer_grace=True
+    ),
     Profile.ENTREPRENEUR: Expectation(_IN, _REGULAR, loses_status_next_month=False),
     Profile.STUDENT: Expectation(_IN, _CATEGORY, category="student"),
     Profile.PENSIONER: Expectation(_IN, _CATEGORY, category="pensioner"),
@@ -163,7 +168,7 @@ EXPECTATIONS: Final[Mapping[Profile, Expectation]] = {
     Profile.DISABLED: Expectation(_IN, _CATEGORY, category="disabled"),
     Profile.REFUNDED: Expectation(_IN, _REGULAR, loses_status_next_month=False),
     Profile.TEMPORARY_GRANT: Expectation(_IN, frozenset({Reason.TEMPORARY}), category="pregnant"),
-    Profile.LONG_PAYER: Expectation(_IN, _GRACE, grace_months=6),
+    Profile.LONG_PAYER: Expectation(_IN, _GRACE, long_payer_grace=True),
     Profile.NEVER_PAID: Expectation(_OUT, _DEBT),
     # Each in one of the categories no other profile holds (R-CAT-1), taking turns.
     Profile.OTHER_CATEGORY: Expectation(_IN, _CATEGORY),
