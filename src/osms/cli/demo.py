@@ -23,9 +23,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from osms import clock
+from osms.cli.operator import LangOption
 from osms.cli.ports import invoked_as, require_free_port
 from osms.demo.build import DemoSummary, build_demo, built_demo, demo_key
-from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, label
+from osms.i18n import DEFAULT_LANGUAGE, label
 from osms.registry import migrate
 from osms.registry.db import data_dir, make_engine
 from osms.synthetic.profiles import Profile
@@ -136,13 +137,10 @@ def demo(
     ] = True,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
-    lang: Annotated[str, typer.Option("--lang", help="kk (default), ru or en.")] = DEFAULT_LANGUAGE,
+    lang: LangOption = DEFAULT_LANGUAGE,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Build today's demo registry (SQLite), print IINs to try and an API key, then serve."""
-    if lang not in LANGUAGES:
-        typer.echo(f"--lang: one of {', '.join(LANGUAGES)}", err=True)
-        raise typer.Exit(2)
     if serve:
         require_free_port(host, port, invoked_as("demo"))
     today = clock.today()

@@ -6,7 +6,7 @@ the same arguments always give the same people, names, IINs and payments.  Each 
 *profile* (:class:`~osms.synthetic.profiles.Profile`: a regular self-payer, an employee, a
 child...), a one-sentence English *story* and the :class:`~osms.rules.facts.PersonFacts` the
 rules engine decides on.  The payment histories end on ``today`` the way real ones would
-(:mod:`osms.synthetic.draws`); besides:
+(:mod:`osms.synthetic.payments`); besides:
 
 - from 2026-01 a platform pays a self-employed person's КНП 122 (1 % of the month's income,
   whatever the amount) by the month's due date (R-L-6, R-L-9);
@@ -14,8 +14,8 @@ rules engine decides on.  The payment histories end on ``today`` the way real on
 - no item names a month after month(paid_on) + 12 (R-L-3).
 
 Every profile is built so that :func:`~osms.rules.status.decide` on ``today`` gives the outcome
-:data:`~osms.synthetic.profiles.EXPECTATIONS` names (``tests/demo`` checks it on several seeds
-and dates).  The mix follows the Fund's figures (SOURCES.md §9): of ≈ 20.4 mn people,
+:data:`~osms.synthetic.profiles.EXPECTATIONS` names (``tests/synthetic`` checks it on several
+seeds and dates).  The mix follows the Fund's figures (SOURCES.md §9): of ≈ 20.4 mn people,
 ≈ 12.3 mn are state-paid (≈ 60 %), ≈ 4.5 mn pay or are paid for (≈ 22 %), ≈ 3.6 mn are outside
 (≈ 18 %); see :data:`WEIGHTS`.  With ``count`` ≥ the number of profiles (22), every profile
 appears at least once.  The people of ``other_category`` take turns at the state-paid
