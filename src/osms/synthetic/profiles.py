@@ -6,7 +6,8 @@ names and a story, each built to get the decision of :data:`EXPECTATIONS`: the d
 :mod:`osms.synthetic.generate` (whole arrays, a wider and messier mix: the batch engine and the
 benchmarks).  A profile only the vectorised generator draws has no entry in
 :data:`EXPECTATIONS`: its people are drawn to vary (some leave grace, some pay short), not to
-get one decision.
+get one decision; of the profiles both draw, the vectorised generator keeps children,
+pensioners, debtors and those who never paid to their expectation and varies the others.
 """
 
 from __future__ import annotations
