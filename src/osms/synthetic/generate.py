@@ -55,17 +55,12 @@ import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from osms.batch.days import (
-    day_number,
-    day_tables,
-    first_day_of_month,
-    month_of_day,
-    price_table,
-)
+from osms.batch.days import day_number, day_tables, first_day_of_month, month_of_day
 from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, SCHEMAS, paths
 from osms.rules import parameters
 from osms.rules.month import Month
 from osms.rules.pending import due_date
+from osms.rules.plan import price_table
 from osms.synthetic.ids import with_check
 from osms.synthetic.profiles import Profile
 
