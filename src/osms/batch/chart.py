@@ -14,9 +14,9 @@ from pathlib import Path
 
 from osms.batch.engine import PARTS_PER_STEP
 from osms.batch.run import REASONS, Statistics, run
+from osms.batch.schema import ledger_start
 from osms.rules import parameters
 from osms.rules.month import Month
-from osms.synthetic.generate import ledger_start
 
 __all__ = ["CoverageSeries", "coverage_series", "draw_chart"]
 

@@ -18,17 +18,22 @@ A population folder holds ``people.parquet``, ``categories.parquet``, ``payments
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyarrow as pa  # type: ignore[import-untyped]
+
+from osms.rules.month import Month
 
 __all__ = [
     "CATEGORIES",
     "FILES",
     "GRANTS",
+    "METADATA",
     "PAYMENTS",
     "PEOPLE",
     "SCHEMAS",
+    "ledger_start",
     "missing_files",
     "paths",
 ]
@@ -38,6 +43,8 @@ CATEGORIES = "categories"
 PAYMENTS = "payments"
 GRANTS = "grants"
 FILES = (PEOPLE, CATEGORIES, PAYMENTS, GRANTS)
+METADATA = "population.json"
+"""What a generator says of the folder it wrote (people, seed, months, ``ledger_from``)."""
 
 MONEY = pa.decimal128(14, 2)
 
@@ -85,3 +92,12 @@ def paths(folder: Path) -> dict[str, Path]:
 
 def missing_files(folder: Path) -> list[str]:
     return [str(path) for path in paths(folder).values() if not path.exists()]
+
+
+def ledger_start(folder: Path) -> Month | None:
+    """The first month of a generated population's ledger (None for other folders, such as
+    an exported registry, whose history is whatever the registry holds)."""
+    try:
+        return Month.parse(json.loads((folder / METADATA).read_text())["ledger_from"])
+    except (OSError, ValueError, KeyError):
+        return None

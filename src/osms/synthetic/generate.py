@@ -56,7 +56,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from osms.batch.days import day_number, day_tables, first_day_of_month, month_of_day
-from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, SCHEMAS, paths
+from osms.batch.schema import CATEGORIES, GRANTS, METADATA, PAYMENTS, PEOPLE, SCHEMAS, paths
 from osms.rules import parameters
 from osms.rules.month import Month
 from osms.rules.pending import due_date
@@ -68,12 +68,10 @@ __all__ = [
     "CHUNK",
     "DEFAULT_MONTHS",
     "DEFAULT_TODAY",
-    "METADATA",
     "PROFILES",
     "GenerateSummary",
     "generate",
     "generate_tables",
-    "ledger_start",
 ]
 
 CHUNK = 1 << 18
@@ -81,7 +79,6 @@ CHUNK = 1 << 18
 
 DEFAULT_TODAY = date(2026, 11, 22)
 DEFAULT_MONTHS = 24
-METADATA = "population.json"
 """What a generated folder was made from (its ledger starts `months` before `today`)."""
 
 # The profiles this generator draws and their weights (percent of the population), SOURCES.md §9.
@@ -1051,12 +1048,3 @@ def generate(
         + "\n"
     )
     return summary
-
-
-def ledger_start(folder: Path) -> Month | None:
-    """The first month of a generated population's ledger (None for other folders, such as
-    an exported registry, whose history is whatever the registry holds)."""
-    try:
-        return Month.parse(json.loads((folder / METADATA).read_text())["ledger_from"])
-    except (OSError, ValueError, KeyError):
-        return None
