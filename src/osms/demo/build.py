@@ -99,6 +99,7 @@ from osms.rules.facts import (
 from osms.rules.month import Month
 from osms.rules.pricing import month_price
 from osms.rules.status import Decision, decide
+from osms.rules.temporary import Document
 
 __all__ = [
     "ACTOR",
@@ -669,7 +670,7 @@ def _applications(
             person.iin,
             application.category,
             [
-                temporary.Document(
+                Document(
                     application.document_kind, application.document_number, application.issued_on
                 )
             ],
