@@ -328,8 +328,8 @@ def employer_penalty(
     >>> employer_penalty(Decimal("21000"), Month(2024, 1), date(2024, 3, 1))
     Traceback (most recent call last):
     ...
-    osms.rules.parameters.ParameterMissing: parameter 'base_rate' has no value for 2024-02-26: \
-after the last date its values are known (until 2024-02-25); ...
+    osms.rules.parameters.model.ParameterMissing: parameter 'base_rate' has no value for \
+2024-02-26: after the last date its values are known (until 2024-02-25); ...
     """
     table = parameters.load_parameters()
     month_after = (period + 1).first_day()
