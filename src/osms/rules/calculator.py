@@ -12,7 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import cache
+from importlib import resources
 
+import yaml
+
+from osms.rules import bin as kzbin
 from osms.rules import parameters
 from osms.rules.calendar import credit_date
 from osms.rules.coverage import Cover, Ledger
@@ -34,25 +39,53 @@ __all__ = [
     "calculate",
     "employer_monthly",
     "employer_penalty",
+    "fund_details",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class FundDetails:
-    """Where contributions are paid (R-K-3; SOURCES.md R3.7, W3, W4, W25)."""
+    """Where contributions are paid (R-K-3), from ``data/fund.yaml`` with its reference."""
 
+    start: date
     iik: str
     bin: str
     bic: str
     beneficiary: str
+    reference: str
 
 
-FUND = FundDetails(
-    iik="KZ92009MEDS368609103",
-    bin="160440007161",
-    bic="GCVPKZ2A",
-    beneficiary="НАО «Государственная корпорация «Правительство для граждан»»",
-)
+@cache
+def _fund_history() -> tuple[FundDetails, ...]:
+    text = resources.files("osms.rules").joinpath("data/fund.yaml").read_text("utf-8")
+    return tuple(
+        FundDetails(
+            start=entry["from"],
+            iik=str(entry["iik"]),
+            bin=kzbin.validate(str(entry["bin"])),
+            bic=str(entry["bic"]),
+            beneficiary=str(entry["beneficiary"]),
+            reference=str(entry["reference"]),
+        )
+        for entry in yaml.safe_load(text)
+    )
+
+
+def fund_details(on: date) -> FundDetails:
+    """The Fund's bank details in force on ``on`` (R-K-3), dated data like the parameters.
+
+    >>> fund_details(date(2024, 5, 2)).bin
+    '160440007161'
+    """
+    history = _fund_history()
+    in_force = [details for details in history if details.start <= on]
+    if not in_force:
+        raise ValueError(f"no bank details of the Fund are recorded for {on}")
+    return in_force[-1]
+
+
+FUND = _fund_history()[-1]
+"""The details in force now: the last entry of ``data/fund.yaml`` (R-K-3)."""
 
 
 class OptionName(StrEnum):
@@ -191,6 +224,7 @@ def calculate(
             for option in options
             for item in option.plan
         ),
+        fund=fund_details(on),
     )
 
 
