@@ -34,16 +34,6 @@ from osms.rules.parameters.model import (
     Value,
 )
 
-__all__ = [
-    "PARAMETERS_DIR_ENV",
-    "check_coverage",
-    "load_parameters",
-    "load_parameters_from",
-    "on_reload",
-    "override_folder",
-    "reload",
-]
-
 PARAMETERS_DIR_ENV = "OSMS_PARAMETERS_DIR"
 """The environment variable naming the folder that extends the packaged parameters (R-P-3)."""
 

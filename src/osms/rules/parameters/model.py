@@ -2,7 +2,8 @@
 
 :class:`Parameter` answers "the value in force on this day" by binary search over the
 ``from`` dates; :class:`Parameters` is the table of all of them, by name.  Loading and
-checking the YAML files is :mod:`osms.rules.parameters.loader`.
+checking the YAML files is :mod:`osms.rules.parameters.loader`; callers import both through
+:mod:`osms.rules.parameters`, whose ``__all__`` is the public list.
 """
 
 from __future__ import annotations
@@ -16,20 +17,6 @@ from typing import Any, Literal, TypeAlias, get_args
 
 from osms.rules.errors import RuleError
 from osms.rules.month import Month
-
-__all__ = [
-    "DECIMAL_UNITS",
-    "INT_UNITS",
-    "UNITS",
-    "Parameter",
-    "ParameterFileError",
-    "ParameterMissing",
-    "ParameterValue",
-    "Parameters",
-    "Unit",
-    "UnknownParameter",
-    "Value",
-]
 
 Unit = Literal[
     "KZT",
