@@ -38,7 +38,7 @@ few SQL statements:
    leaves G months of grace unless an unpaid month lies in the 12 before).
 
 Every field equals :func:`osms.rules.status.decide` for every person (``tests/batch``).  Only
-the default :class:`~osms.rules.settings.RuleSettings` are implemented.  The dated parameters
+the default :class:`~osms.rules.choices.RuleChoices` are implemented.  The dated parameters
 (grace, look-back, prepayment, long payers) are read for M from :mod:`osms.rules.parameters`,
 must hold over every month the run decides, and must fit the bit layout (else
 :class:`BatchError` says which).
@@ -62,9 +62,9 @@ from osms.batch.days import price_table
 from osms.batch.pending import PENDING_KINDS, PendingKind, pending_kind
 from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, missing_files, paths
 from osms.rules import parameters
+from osms.rules.choices import DEFAULT_CHOICES, RuleChoices
 from osms.rules.facts import latest_period
 from osms.rules.month import Month
-from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
 
 __all__ = [
     "LANES",
@@ -244,13 +244,13 @@ def _long_rule(month: Month) -> tuple[int, int] | None:
     return grace, months
 
 
-def plan(on: date, as_of: date | None = None, settings: RuleSettings = DEFAULT_SETTINGS) -> Plan:
+def plan(on: date, as_of: date | None = None, settings: RuleChoices = DEFAULT_CHOICES) -> Plan:
     """The plan of a run on ``on`` as known on ``as_of`` (default ``on``).
 
     The dated parameters (R-S-4…R-S-6) are read for M and must hold over every month the run
     decides (M and the months ``insured_until`` looks at); each must fit the bit layout.
     """
-    if settings != DEFAULT_SETTINGS:
+    if settings != DEFAULT_CHOICES:
         raise BatchError("the batch engine implements the default rule settings only")
     known = on if as_of is None else as_of
     if known < on:

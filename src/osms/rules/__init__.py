@@ -30,7 +30,7 @@ Amounts and the calculator (R-K-*)
 Parameters and upkeep (R-P-*)
     :mod:`~osms.rules.parameters` (dated values with their references, read from
     ``data/parameters/*.yaml``), :mod:`~osms.rules.upkeep` (what is not yet recorded) and
-    :mod:`~osms.rules.settings` (the choices RULES.md §12 makes where the sources are silent).
+    :mod:`~osms.rules.choices` (the choices RULES.md §12 makes where the sources are silent).
 
 The data files are under ``data/``: parameters, the calendar corrections, the categories and
 the Fund's bank details, each value with its source.  This package imports only the standard

@@ -20,11 +20,11 @@ import yaml
 from osms.rules import bin as kzbin
 from osms.rules import parameters
 from osms.rules.calendar import credit_date
+from osms.rules.choices import DEFAULT_CHOICES, RuleChoices
 from osms.rules.coverage import Cover, Ledger
 from osms.rules.facts import KNP, Channel, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pricing import month_price, price_year
-from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
 from osms.rules.status import decide, is_insured
 
 __all__ = [
@@ -157,9 +157,7 @@ class Calculation:
         return next((o for o in self.options if o.name == name), None)
 
 
-def calculate(
-    facts: PersonFacts, on: date, settings: RuleSettings = DEFAULT_SETTINGS
-) -> Calculation:
+def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOICES) -> Calculation:
     """The options to become insured when paying on ``on`` (R-K-2).
 
     No option bills a covered month, a state-paid one or a pending one (R-L-9); a person who
@@ -229,7 +227,7 @@ def calculate(
 
 
 def _amount_to_pay(
-    ledger: Ledger, kind: PayerKind, month: Month, paid_on: date, settings: RuleSettings
+    ledger: Ledger, kind: PayerKind, month: Month, paid_on: date, settings: RuleChoices
 ) -> Decimal:
     """What a new payment on ``paid_on`` must bring for ``month`` to be self-covered."""
     cover = ledger.cover(month.index, paid_on)
@@ -257,7 +255,7 @@ def _with_payments(
     return replace(facts, payments=facts.payments + extra)
 
 
-def _status_from(facts: PersonFacts, credited_on: date, settings: RuleSettings) -> date | None:
+def _status_from(facts: PersonFacts, credited_on: date, settings: RuleChoices) -> date | None:
     """The first day from the credit date on when the person is insured (R-K-2)."""
     ledger = Ledger(facts, settings)
     if is_insured(ledger, credited_on):

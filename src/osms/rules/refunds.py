@@ -25,10 +25,10 @@ from decimal import Decimal
 
 from osms.rules import parameters
 from osms.rules.calendar import add_working_days
+from osms.rules.choices import DEFAULT_CHOICES, RuleChoices
 from osms.rules.facts import ItemCover, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pricing import month_price
-from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
 
 __all__ = ["decision_due_by", "overpayment_surplus", "refunded_items"]
 
@@ -65,7 +65,7 @@ def overpayment_surplus(
     facts: PersonFacts,
     item: PaymentItem,
     known_on: date,
-    settings: RuleSettings = DEFAULT_SETTINGS,
+    settings: RuleChoices = DEFAULT_CHOICES,
 ) -> Decimal | None:
     """How much of ``item`` can be refunded, as known on ``known_on``, with its month staying
     self-covered (R-L-5, R-R-1); zero when the month's own payments are not above its amount due.
