@@ -32,6 +32,11 @@ Parameters and upkeep (R-P-*)
     ``data/parameters/*.yaml``), :mod:`~osms.rules.upkeep` (what is not yet recorded) and
     :mod:`~osms.rules.choices` (the choices RULES.md §12 makes where the sources are silent).
 
+The same rules for the whole population at once (the batch engine) are SQL text built beside
+their scalar forms: :mod:`~osms.rules.coverage_sql` and :mod:`~osms.rules.status_sql`, one
+function per rule id named like the scalar function it mirrors, their shared bit operations
+:mod:`~osms.rules.bitmask_sql`, and :mod:`~osms.rules.plan`, the parameters of one run.
+
 The data files are under ``data/``: parameters, the calendar corrections, the categories and
 the Fund's bank details, each value with its source.  This package imports only the standard
 library, ``holidays`` and ``pyyaml``; nothing outside ``osms.rules`` is imported here.
