@@ -35,7 +35,7 @@ from osms.cli.operator import (
 )
 from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.registry.registers import SENDERS
-from osms.registry.temporary import Document
+from osms.rules.temporary import Document
 from osms.services import categories as category_feeds
 from osms.services import refunds as refund_cases
 from osms.services import temporary as temporary_cases
