@@ -21,7 +21,7 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from osms.i18n import error_message, t
-from osms.intake.booking import BookingReport, LineOutcome
+from osms.services.registers import BookingReport, LineOutcome
 from osms.views.models import RegisterLinesPage, RegisterReport, RegisterSummary
 from osms.views.operator import count, word
 

@@ -22,8 +22,8 @@ from osms.api.deps import Lang
 from osms.api.problems import ApiProblem
 from osms.api.settings import ApiSettings
 from osms.api.v1.common import problems
-from osms.intake.booking import BookingReport, book_register, register_summary, report_lines
 from osms.registry.registers import sender_namespace
+from osms.services.registers import BookingReport, book_register, register_summary, report_lines
 from osms.views.models import RegisterLinesPage, RegisterReport, RegisterSummary
 from osms.views.registers import (
     register_lines_json,

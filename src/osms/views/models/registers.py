@@ -18,7 +18,7 @@ from osms.views.models.base import (
 )
 
 if TYPE_CHECKING:
-    from osms.intake.booking import BookingReport, LineOutcome
+    from osms.services.registers import BookingReport, LineOutcome
 
 
 class RegisterLine(AnswerModel):
