@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from osms.registry import bulk, people
 from osms.registry.columns import utc_now
 from osms.registry.errors import DuplicatePayment
-from osms.registry.models import Payment
+from osms.registry.models import Payment, Register
 from osms.rules.calendar import credit_date
 from osms.rules.facts import KNP, Channel, PaymentItem
 from osms.rules.month import Month
@@ -54,6 +54,7 @@ __all__ = [
     "csv_key",
     "find",
     "for_person",
+    "for_person_with_registers",
     "get",
     "item_key",
     "load",
@@ -209,6 +210,17 @@ def for_person(session: Session, iin: str) -> list[Payment]:
     """The person's payments, by period then booking order."""
     statement = select(Payment).where(Payment.iin == iin).order_by(Payment.period, Payment.id)
     return list(session.scalars(statement))
+
+
+def for_person_with_registers(session: Session, iin: str) -> list[tuple[Payment, Register | None]]:
+    """The person's payments, each with the register that brought it (None: none did)."""
+    statement = (
+        select(Payment, Register)
+        .outerjoin(Register, Register.id == Payment.register_id)
+        .where(Payment.iin == iin)
+        .order_by(Payment.period, Payment.id)
+    )
+    return [(payment, register) for payment, register in session.execute(statement)]
 
 
 # -- many payments at once ------------------------------------------------------------------

@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from osms.registry import audit, people
+from osms.registry import audit, ledger, people
 from osms.registry import categories as category_records
 from osms.registry import refunds as refund_records
 from osms.registry import temporary as temporary_records
@@ -101,12 +100,7 @@ def person_file(
     facts, _ = facts_of(session, number, today)
     refund_list = refund_records.for_person(session, number)
     refunded = {r.payment_id: r for r in refund_list if r.status is ApplicationStatus.APPROVED}
-    rows = session.execute(
-        select(Payment, Register)
-        .outerjoin(Register, Register.id == Payment.register_id)
-        .where(Payment.iin == number)
-        .order_by(Payment.period, Payment.id)
-    ).all()
+    rows = ledger.for_person_with_registers(session, number)
     return PersonFile(
         iin=number,
         person=people.get(session, number),
