@@ -49,11 +49,12 @@ from osms.registry import ledger, registers
 from osms.registry.db import READ_ONLY, make_session_factory
 from osms.registry.ledger import NewPayment
 from osms.registry.models import LineStatus, RegisterStatus
-from osms.registry.registers import KEY_CONFLICT, BookingReport, LineOutcome
+from osms.registry.registers import KEY_CONFLICT, SENDERS, BookingReport, LineOutcome
 from osms.rules.facts import Channel
 
 __all__ = [
     "KEY_CONFLICT",
+    "SENDERS",
     "BookingReport",
     "LineOutcome",
     "book_register",
