@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from osms.clock import KAZAKHSTAN
 from osms.registry import audit
+from osms.registry.db import READ_ONLY
 from osms.registry.models import AuditEvent
 from osms.services.errors import ServiceError
 from osms.services.people import checked_iin
 
-__all__ = ["trail"]
+__all__ = ["holds_action", "trail"]
 
 
 def _instant(day: date) -> datetime:
@@ -69,3 +71,10 @@ def trail(
     except audit.AuditUnavailable as error:
         raise ServiceError(error.code, error.message, status=503) from error
     return found
+
+
+def holds_action(engine: Engine, action: str) -> bool:
+    """Whether the trail holds an event of ``action`` (the demo build's marker, say), read
+    without taking SQLite's write lock; a database error propagates."""
+    with engine.connect().execution_options(**READ_ONLY) as connection:
+        return audit.holds(connection, action)

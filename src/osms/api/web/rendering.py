@@ -21,7 +21,6 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from osms.api.web.messages import BAD_DATE
@@ -39,9 +38,8 @@ from osms.i18n import (
     negotiate,
     t,
 )
-from osms.registry.db import READ_ONLY
-from osms.registry.models import AuditEvent
 from osms.rules.status import Finding
+from osms.services.audit_trail import holds_action
 from osms.views.public import CALL_CENTRE, FUND_NAMES, FUND_SITE, beneficiary, explain_public
 
 __all__ = ["LANGUAGE_NAMES", "LANG_COOKIE", "Page", "is_demo", "render", "supported_language"]
@@ -229,13 +227,10 @@ def is_demo(request: Request) -> bool:
         try:
             # Read-only: a page renders inside its look-up's transaction, which holds SQLite's
             # write lock; a deferred read never waits for it.
-            with state.engine.connect().execution_options(**READ_ONLY) as connection:
-                row = connection.execute(
-                    select(AuditEvent.id).where(AuditEvent.action == _DEMO_MARKER).limit(1)
-                ).first()
+            found = holds_action(state.engine, _DEMO_MARKER)
         except SQLAlchemyError:
             return False  # asked again on the next page, when the database is back
-        found = state.demo_marker = row is not None
+        state.demo_marker = found
     return found
 
 
