@@ -101,32 +101,17 @@ def person_statement(iin: str, known_on: date | None = None) -> CompoundSelect[A
         no_date.label("starts_on"),
         no_date.label("ends_on"),
     ).where(Person.iin == iin)
-    kinds = select(
-        _tag(_KIND),
-        PayerKindPeriod.kind,
-        type_coerce(PayerKindPeriod.first_period, Integer),
-        type_coerce(PayerKindPeriod.last_period, Integer),
-        no_date,
-        no_date,
-    ).where(PayerKindPeriod.iin == iin)
-    categories = select(
-        _tag(_CATEGORY),
-        CategoryPeriodRecord.category,
-        type_coerce(CategoryPeriodRecord.first_period, Integer),
-        type_coerce(CategoryPeriodRecord.last_period, Integer),
-        no_date,
-        no_date,
+    kinds = _periods(_KIND, PayerKindPeriod.kind, PayerKindPeriod, no_date).where(
+        PayerKindPeriod.iin == iin
+    )
+    categories = _periods(
+        _CATEGORY, CategoryPeriodRecord.category, CategoryPeriodRecord, no_date
     ).where(CategoryPeriodRecord.iin == iin)
     parts = [person, kinds, categories]
     if known_on is not None:
         categories = categories.where(_known(CategoryPeriodRecord.known_from, known_on))
-        earlier = select(
-            _tag(_CATEGORY),
-            CategoryPeriodVersion.category,
-            type_coerce(CategoryPeriodVersion.first_period, Integer),
-            type_coerce(CategoryPeriodVersion.last_period, Integer),
-            no_date,
-            no_date,
+        earlier = _periods(
+            _CATEGORY, CategoryPeriodVersion.category, CategoryPeriodVersion, no_date
         ).where(
             CategoryPeriodVersion.iin == iin,
             _known(CategoryPeriodVersion.known_from, known_on),
@@ -142,6 +127,19 @@ def person_statement(iin: str, known_on: date | None = None) -> CompoundSelect[A
         TemporaryApplication.ends_on,
     ).where(TemporaryApplication.iin == iin, TemporaryApplication.status == _APPROVED)
     return union_all(*parts, grants)
+
+
+def _periods(tag: str, label: Any, model: Any, no_date: Any) -> Select[Any]:
+    """The rows of a table of month periods (``first_period``, ``last_period``) in the union's
+    shape, labelled by ``label``."""
+    return select(
+        _tag(tag),
+        label,
+        type_coerce(model.first_period, Integer),
+        type_coerce(model.last_period, Integer),
+        no_date,
+        no_date,
+    )
 
 
 def _known(known_from: Any, known_on: date) -> Any:
