@@ -18,6 +18,7 @@ from osms.registry import audit
 from osms.registry.db import READ_ONLY
 from osms.registry.models import AuditEvent
 from osms.services.errors import ServiceError
+from osms.services.lookups import record_lookup
 from osms.services.people import checked_iin
 
 __all__ = ["holds_action", "trail"]
@@ -52,24 +53,21 @@ def trail(
         end=None if end is None else _instant(end + timedelta(days=1)),
         limit=limit,
     )
-    try:
-        audit.record_lookup(
-            session,
-            reader,
-            "audit.lookup",
-            number,
-            f"audit trail read through {channel}",
-            {
-                "actor": actor,
-                "door": door,
-                "from": start,
-                "to": end,
-                "events": len(found),
-                "iins": sorted({e.iin for e in found if e.iin is not None}),
-            },
-        )
-    except audit.AuditUnavailable as error:
-        raise ServiceError(error.code, error.message, status=503) from error
+    record_lookup(
+        session,
+        reader,
+        "audit.lookup",
+        number,
+        f"audit trail read through {channel}",
+        {
+            "actor": actor,
+            "door": door,
+            "from": start,
+            "to": end,
+            "events": len(found),
+            "iins": sorted({e.iin for e in found if e.iin is not None}),
+        },
+    )
     return found
 
 

@@ -30,6 +30,7 @@ from osms.rules.errors import RuleError
 from osms.rules.facts import PersonFacts
 from osms.rules.status import Decision, decide
 from osms.services.errors import ServiceError
+from osms.services.lookups import record_lookup
 
 __all__ = ["PaymentLine", "PersonFile", "checked_iin", "facts_of", "person_file"]
 
@@ -91,12 +92,7 @@ def person_file(
     """Everything the registry holds about one IIN, for an operator; the look-up is audited
     (``person.lookup``) before anything is read."""
     number = checked_iin(iin)
-    try:
-        audit.record_lookup(
-            session, actor, "person.lookup", number, f"person file read through {channel}"
-        )
-    except audit.AuditUnavailable as error:
-        raise ServiceError(error.code, error.message, status=503) from error
+    record_lookup(session, actor, "person.lookup", number, f"person file read through {channel}")
     facts, _ = facts_of(session, number, today)
     refund_list = refund_records.for_person(session, number)
     refunded = {r.payment_id: r for r in refund_list if r.status is ApplicationStatus.APPROVED}
