@@ -3,9 +3,9 @@
 This module can add and read payments and nothing else: there is no update and no delete.  A
 wrong payment stays as it is until refunded (:mod:`osms.registry.refunds`).  It is the one
 writer of the ``payments`` table: :func:`book` appends one payment, :func:`book_many` (and the
-streaming :class:`Booking` under it) many — a register's lines, the demo's population, a batch
-population folder — and it alone builds the idempotency keys (:func:`mt102_key`,
-:func:`csv_key`, :func:`batch_key`, :func:`item_key`).
+streaming :class:`Booking` under it) many — a register's lines, the demo's population — and
+:func:`load` a batch population folder's; and it alone builds the idempotency keys
+(:func:`mt102_key`, :func:`csv_key`, :func:`batch_key`, :func:`item_key`).
 
 :func:`book_many` books new people and payments in one global order, ``ON CONFLICT DO
 NOTHING`` (people by IIN, payments by key), so that two bookings at once take their row locks
@@ -42,6 +42,7 @@ from osms.rules.month import Month
 
 __all__ = [
     "SAME_PAYMENT",
+    "Booked",
     "BookedBefore",
     "Booking",
     "NewPayment",
