@@ -1,7 +1,8 @@
-"""``osms refunds``: refunds of wrong payments, applied for, shown and decided (R-R-1).
+"""``osms refunds``: an operator's work on refunds of wrong payments (R-R-1).
 
-The refund day defaults to today in Kazakhstan (R-T-4), before which no refund may take
-effect; the lists of applications are audited like every look-up (RULES.md §11).
+Apply for the refund of a payment, see what approving it would change (``show``), approve or
+refuse it, list what is undecided or overdue.  A refund counts from its refund day: today in
+Kazakhstan unless ``--date`` says a later one (R-T-4).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""``osms temporary``: temporary status on documents, applied for and decided (R-TMP-1).
+"""``osms temporary``: temporary status granted on a category's documents (R-TMP-1).
 
-The decision day defaults to today in Kazakhstan (R-T-4), before which no grant may take
-effect; the list of applications is audited like every look-up (RULES.md §11).
+An application carries the documents (``KIND:NUMBER:YYYY-MM-DD``); approved, it insures for
+one calendar month from the grant day, which is not before the decision (R-T-4).
 """
 
 from __future__ import annotations
