@@ -352,22 +352,27 @@ _PAYMENT_COLUMNS = (
 )
 
 
-def _row(payment: NewPayment, now: datetime) -> dict[str, Any]:
-    return {
-        "iin": payment.iin,
-        "period": payment.period,
-        "amount": payment.amount,
-        "knp": payment.knp,
-        "payer": payment.payer,
-        "channel": payment.channel,
-        "paid_on": payment.paid_on,
-        "credited_on": payment.credited_on or credit_date(payment.paid_on),
-        "reference": payment.reference,
-        "register_id": payment.register_id,
-        "line_no": payment.line_no,
-        "idempotency_key": payment.idempotency_key,
-        "booked_at": now,
-    }
+def _row(payment: NewPayment, now: datetime) -> tuple[Any, ...]:
+    """The payment's values in the order of :data:`_PAYMENT_COLUMNS`."""
+    return (
+        payment.iin,
+        payment.period,
+        payment.amount,
+        payment.knp,
+        payment.payer,
+        payment.channel,
+        payment.paid_on,
+        payment.credited_on or credit_date(payment.paid_on),
+        payment.reference,
+        payment.register_id,
+        payment.line_no,
+        payment.idempotency_key,
+        now,
+    )
+
+
+_KEYS_PER_QUERY: Final = 5000
+"""Keys looked up in one query (SQLite allows 32 766 parameters since 3.32)."""
 
 
 class _SqliteBooking(Booking):
@@ -379,7 +384,8 @@ class _SqliteBooking(Booking):
         fresh = [payment for payment in payments if payment.idempotency_key not in earlier]
         if fresh:
             people.add_missing(self.connection, fresh, now)
-            bulk.insert_rows(self.connection, _PAYMENTS, [_row(p, now) for p in fresh])
+            rows = [_row(payment, now) for payment in fresh]
+            bulk.insert_rows(self.connection, _PAYMENTS, rows, names=_PAYMENT_COLUMNS)
             self.booked += len(fresh)
         return [
             earlier[payment.idempotency_key]
@@ -392,7 +398,7 @@ class _SqliteBooking(Booking):
         by_key = {payment.idempotency_key: payment for payment in payments}
         keys = list(by_key)
         found: dict[str, BookedBefore] = {}
-        for start in range(0, len(keys), 500):
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
             rows = self.connection.execute(
                 select(
                     _PAYMENTS.c.idempotency_key,
@@ -400,7 +406,7 @@ class _SqliteBooking(Booking):
                     _PAYMENTS.c.register_id,
                     _PAYMENTS.c.line_no,
                     *(_PAYMENTS.c[name] for name in SAME_PAYMENT),
-                ).where(_PAYMENTS.c.idempotency_key.in_(keys[start : start + 500]))
+                ).where(_PAYMENTS.c.idempotency_key.in_(keys[start : start + _KEYS_PER_QUERY]))
             )
             for key, payment_id, register_id, line_no, *stored in rows:
                 payment = by_key[key]
