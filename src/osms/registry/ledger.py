@@ -424,6 +424,15 @@ class _SqliteBooking(Booking):
         return found
 
 
+def _staged_row(payment: NewPayment, now: datetime) -> tuple[Any, ...]:
+    """:func:`_row` as COPY writes it (the month as ``YYYYMM``, codes as text), then the
+    person's :data:`~osms.registry.people.NAME_COLUMNS`."""
+    iin, period, amount, knp, payer, channel, *rest = _row(payment, now)
+    month = period.year * 100 + period.month
+    code = None if channel is None else channel.value
+    return (iin, month, amount, knp.value, payer, code, *rest, *people.names_of(payment))
+
+
 class _PostgresBooking(Booking):
     """PostgreSQL: COPY every payment into a temporary table (no parameter per value), then
     insert the new people in IIN order and the payments in key order, ``ON CONFLICT DO
@@ -459,24 +468,7 @@ class _PostgresBooking(Booking):
             cursor.copy(f"COPY {self._STAGING} ({columns}) FROM STDIN") as copy,
         ):
             for payment in payments:
-                copy.write_row(
-                    (
-                        payment.iin,
-                        payment.period.year * 100 + payment.period.month,
-                        payment.amount,
-                        payment.knp.value,
-                        payment.payer,
-                        None if payment.channel is None else payment.channel.value,
-                        payment.paid_on,
-                        payment.credited_on or credit_date(payment.paid_on),
-                        payment.reference,
-                        payment.register_id,
-                        payment.line_no,
-                        payment.idempotency_key,
-                        now,
-                        *people.names_of(payment),
-                    )
-                )
+                copy.write_row(_staged_row(payment, now))
         self.staged += len(payments)
         return []
 
