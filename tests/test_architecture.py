@@ -45,11 +45,23 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "api": frozenset({"services", "views", "rules", "i18n", "clock"}),
     "bot": frozenset({"services", "views", "rules", "i18n", "clock"}),
     "cli": frozenset(
-        {"services", "views", "rules", "i18n", "clock", "batch", "demo", "scenarios", "bot"}
+        {
+            "services",
+            "views",
+            "rules",
+            "i18n",
+            "clock",
+            "batch",
+            "synthetic",
+            "demo",
+            "scenarios",
+            "bot",
+        }
     ),
-    # the vectorised twin, the synthetic populations, the demo, the scenario runner
-    "batch": frozenset({"rules", "registry", "synthetic", "i18n"}),
-    "synthetic": frozenset({"rules"}),
+    # the vectorised twin; the synthetic populations, written in the batch's folder format;
+    # the demo; the scenario runner
+    "batch": frozenset({"rules", "registry", "i18n"}),
+    "synthetic": frozenset({"rules", "batch"}),
     "demo": frozenset(
         {"rules", "registry", "intake", "services", "synthetic", "scenarios", "i18n", "clock"}
     ),

@@ -106,7 +106,7 @@ def test_empty_population() -> None:
 
 def test_files_and_tables_give_the_same_snapshot(tmp_path: Path) -> None:
     from osms.batch.engine import snapshot
-    from osms.batch.generate import generate, generate_tables
+    from osms.synthetic.generate import generate, generate_tables
 
     generate(tmp_path, 700, seed=3, months=18)
     from_files = pa.concat_tables(list(snapshot(tmp_path, date(2026, 6, 30), parts_per_step=1)))
@@ -121,8 +121,8 @@ def test_steps_in_lanes_give_the_same_snapshot_in_the_same_order(tmp_path: Path)
     import pyarrow.parquet as pq
 
     from osms.batch.engine import snapshot
-    from osms.batch.generate import generate_tables
     from osms.batch.schema import paths
+    from osms.synthetic.generate import generate_tables
 
     files = paths(tmp_path)
     for name, table in generate_tables(1500, seed=4, months=20).items():
@@ -142,9 +142,9 @@ def test_parallel_workers_give_the_same_answer(tmp_path: Path) -> None:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from osms.batch.generate import generate_tables
     from osms.batch.run import run
     from osms.batch.schema import paths
+    from osms.synthetic.generate import generate_tables
 
     tables = generate_tables(1200, seed=8, months=24)
     files = paths(tmp_path)

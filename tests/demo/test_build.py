@@ -23,7 +23,6 @@ from osms.demo.build import (
     demo_key,
     register_reference,
 )
-from osms.demo.population import EXPECTATIONS, PROFILES, generate, latest_payday
 from osms.registry.facts import load_facts
 from osms.registry.models import (
     ApiClient,
@@ -41,6 +40,9 @@ from osms.rules.facts import KNP, PaymentItem
 from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.services.clients import SCOPES, find_client
+from osms.synthetic.draws import latest_payday
+from osms.synthetic.people import PROFILES, generate
+from osms.synthetic.profiles import EXPECTATIONS
 
 TODAY = date(2026, 11, 22)
 SEED = 7

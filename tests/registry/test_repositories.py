@@ -20,8 +20,8 @@ from osms.registry.models import (
     RefundReason,
     RegisterStatus,
 )
+from osms.rules.errors import ValidationError
 from osms.rules.facts import KNP, CategoryPeriod, Channel, TemporaryGrant
-from osms.rules.iin import InvalidIIN
 from osms.rules.month import Month
 
 IIN = "900515300018"
@@ -46,7 +46,7 @@ def _payment(session: Session, key: str = "csv:1") -> Payment:
 def test_people_are_added_with_a_valid_iin_and_its_birth_date(session: Session) -> None:
     person = people.add(session, " 900515 300018 ", surname="Ахметов")
     assert (person.iin, person.birth_date) == (IIN, date(1990, 5, 15))
-    with pytest.raises(InvalidIIN):
+    with pytest.raises(ValidationError):
         people.add(session, "900515300019")
     assert people.get(session, IIN) is person
     assert people.get(session, "850312401235") is None

@@ -1,6 +1,6 @@
 """Fill a registry with the demo population and book one sample MT102 register through intake.
 
-:func:`build_demo` writes the people of :func:`osms.demo.population.generate` into an already
+:func:`build_demo` writes the people of :func:`osms.synthetic.people.generate` into an already
 migrated registry (the caller migrates):
 
 1. in one transaction, through the registry's bulk writers (a few thousand people and their
@@ -62,7 +62,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from osms import clock
-from osms.demo.population import EXPECTATIONS, PROFILES, DemoPerson, generate, latest_payday
 from osms.intake.samples import SampleLine, write_mt102
 from osms.registry import audit, categories, ledger, people, refunds, temporary
 from osms.registry.columns import utc_now
@@ -81,10 +80,14 @@ from osms.rules.facts import (
     PaymentItem,
 )
 from osms.rules.month import Month
+from osms.rules.parameters import liability_start
 from osms.rules.pricing import month_price
 from osms.rules.status import Decision, decide
 from osms.services.clients import SCOPES, create_client, revoke_client
 from osms.services.registers import BookingReport, book_register, report_lines
+from osms.synthetic.draws import adult_month, latest_payday
+from osms.synthetic.people import PROFILES, DemoPerson, generate
+from osms.synthetic.profiles import EXPECTATIONS, Profile
 
 __all__ = [
     "ACTOR",
@@ -139,7 +142,7 @@ class DemoSummary:
     person of the registry by the (status, reason) :func:`~osms.rules.status.decide` gives on
     ``today``.  ``examples`` names a few IINs per profile and ``example_decisions`` their
     (status, reason); ``unexpected`` lists demo people whose decision is not their profile's
-    (:data:`~osms.demo.population.EXPECTATIONS`; empty unless someone changed their facts).
+    (:data:`~osms.synthetic.profiles.EXPECTATIONS`; empty unless someone changed their facts).
     """
 
     people: int
@@ -221,7 +224,7 @@ def build_demo(
     """Fill the (migrated) registry with a demo population and return what it holds.
 
     ``people`` people are generated with ``seed`` as of ``today`` (default: today in
-    Kazakhstan, :func:`osms.clock.today`; :func:`~osms.demo.population.generate`), written in
+    Kazakhstan, :func:`osms.clock.today`; :func:`~osms.synthetic.people.generate`), written in
     bulk, and this month's sample MT102
     register is booked through intake; ``progress(stage, done, total)`` is told how far each
     stage got.  On a registry that already holds this demo nothing is written again and the
@@ -372,24 +375,13 @@ class _RegisterPlan:
     @classmethod
     def of(cls, population: Sequence[DemoPerson], today: date) -> _RegisterPlan:
         period = Month.of(today)
-        regular = [p for p in population if p.profile == "regular_payer"]
+        regular = [p for p in population if p.profile is Profile.REGULAR_PAYER]
         chosen = regular[:REGISTER_PAYERS]
         # Paid on the last day whose payment is credited by today (R-T-3): the chosen payers
         # are insured for this month by today, as their own payments would have made them.
         paid_on = latest_payday(today)
         price = month_price(PayerKind.SELF_PAYER, period, paid_on)
-        lines = [
-            SampleLine(
-                iin=p.iin,
-                period=period,
-                amount=price,
-                surname=p.names.surname,
-                given_name=p.names.given_name,
-                patronymic=p.names.patronymic,
-                birth_date=p.facts.birth_date,
-            )
-            for p in chosen
-        ]
+        lines = [_line(p, p.iin, period, price) for p in chosen]
         good = len(lines)
         positions = (good // 4, good // 2, 3 * good // 4)
         for shift, (position, bad) in enumerate(
@@ -407,31 +399,29 @@ def _current_item(person: DemoPerson, period: Month) -> PaymentItem:
     )
 
 
+_ADULTS = (Profile.REGULAR_PAYER, Profile.DEBTOR, Profile.NEVER_PAID)
+
+
 def _bad_lines(
     population: Sequence[DemoPerson], period: Month, amount: Decimal
 ) -> tuple[SampleLine, SampleLine, SampleLine]:
-    """A wrong IIN check digit, a period before 2020 (КНП 122) and a zero amount (R-L-3)."""
-    adults = [p for p in population if p.profile in ("regular_payer", "debtor", "never_paid")]
+    """A wrong IIN check digit, a period before liability started (КНП 122) and a zero amount
+    (R-L-3)."""
+    adults = [p for p in population if p.profile in _ADULTS]
     donors = (adults or list(population)) * 3
     first, second, third = donors[0], donors[1], donors[2]
     wrong = first.iin[:11] + str((int(first.iin[11]) + 1) % 10)
-
-    def line(person: DemoPerson, iin: str, month: Month, money: Decimal) -> SampleLine:
-        return SampleLine(
-            iin=iin,
-            period=month,
-            amount=money,
-            surname=person.names.surname,
-            given_name=person.names.given_name,
-            patronymic=person.names.patronymic,
-            birth_date=person.facts.birth_date,
-        )
-
     return (
-        line(first, wrong, period, amount),
-        line(second, second.iin, Month(2019, 12), amount),
-        line(third, third.iin, period, Decimal(0)),
+        _line(first, wrong, period, amount),
+        _line(second, second.iin, liability_start() - 1, amount),
+        _line(third, third.iin, period, Decimal(0)),
     )
+
+
+def _line(person: DemoPerson, iin: str, period: Month, amount: Decimal) -> SampleLine:
+    """A register line paying ``amount`` for ``period`` under the person's names."""
+    surname, given_name, patronymic = person.names
+    return SampleLine(iin, period, amount, surname, given_name, patronymic, person.facts.birth_date)
 
 
 def _book_register(
@@ -501,7 +491,7 @@ def _write_population(
                 "created_at": now,
             }
         )
-        liable = max(Month(2020, 1), Month.of(facts.birth_date) + 12 * 18 + 1)
+        liable = max(liability_start(), adult_month(facts.birth_date) + 1)
         if liable <= month:
             kind_rows.append(
                 {"iin": facts.iin, "first_period": liable, "kind": facts.kind, "last_period": None}

@@ -65,7 +65,7 @@ def add(
     given_name: str | None = None,
     patronymic: str | None = None,
 ) -> Person:
-    """Add a person (raises :class:`~osms.rules.iin.InvalidIIN` for an invalid IIN)."""
+    """Add a person (raises a :class:`~osms.rules.errors.ValidationError` for an invalid IIN)."""
     number = iin_rules.validate(iin)
     person = Person(
         iin=number,
