@@ -80,7 +80,6 @@ DOOR_PLUMBING: dict[str, str] = {
 DOOR_VALUE_TYPES: dict[tuple[str, str], str] = {
     ("osms.registry.models", "ApplicationStatus"): "the applications' states, an enum",
     ("osms.registry.models", "RefundReason"): "the refund reasons of R-R-1, an enum",
-    ("osms.registry.temporary", "Document"): "a category's proof (R-TMP-1), a value type",
 }
 """Names a door may import from the registry: value types, not table access."""
 

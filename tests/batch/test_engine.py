@@ -12,12 +12,12 @@ from osms.batch.check import months_of_mask
 from osms.batch.engine import SNAPSHOT_SCHEMA, snapshot_tables
 from osms.batch.facts import tables_from_facts
 from osms.rules.calendar import credit_date
+from osms.rules.choices import GraceGaps, RuleChoices
 from osms.rules.facts import KNP, PayerKind, PaymentItem, PersonFacts
 from osms.rules.iin import birth_date
 from osms.rules.month import Month
 from osms.rules.plan import PlanError, plan
 from osms.rules.pricing import month_price
-from osms.rules.settings import GraceGaps, RuleSettings
 
 IIN = "900515300018"
 
@@ -62,7 +62,7 @@ def test_questions_it_cannot_answer_are_refused(on: date, as_of: date | None, me
 
 def test_only_the_default_settings() -> None:
     with pytest.raises(PlanError, match="default rule settings"):
-        plan(date(2025, 3, 1), settings=RuleSettings(grace_gaps=GraceGaps.TOLERATE_SHORT))
+        plan(date(2025, 3, 1), settings=RuleChoices(grace_gaps=GraceGaps.TOLERATE_SHORT))
 
 
 def test_the_seed_leaflet_prepayment_in_the_snapshot() -> None:

@@ -23,6 +23,7 @@ from osms.registry.models import (
 from osms.rules.errors import ValidationError
 from osms.rules.facts import KNP, CategoryPeriod, Channel, TemporaryGrant
 from osms.rules.month import Month
+from osms.rules.temporary import Document
 
 IIN = "900515300018"
 DECIDED = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
@@ -178,7 +179,7 @@ def test_a_register_rejected_whole_keeps_its_reason(session: Session) -> None:
 
 def test_temporary_status_is_granted_for_one_calendar_month(session: Session) -> None:
     people.add(session, IIN)
-    document = temporary.Document("disability_certificate", "МСЭ-1", date(2024, 5, 2))
+    document = Document("disability_certificate", "МСЭ-1", date(2024, 5, 2))
     application = temporary.apply(
         session, IIN, "disabled", [document], submitted_on=date(2025, 1, 30), channel="egov"
     )
@@ -267,7 +268,7 @@ def test_a_second_pending_application_is_the_first(session: Session) -> None:
     later = refunds.apply(session, payment.id, RefundReason.WRONG_IIN, applied_on=date(2025, 3, 6))
     assert later.id != first.id
 
-    documents = [temporary.Document("form_027u", "1", date(2025, 3, 1))]
+    documents = [Document("form_027u", "1", date(2025, 3, 1))]
     asked = temporary.apply(
         session, IIN, "pregnant", documents, submitted_on=date(2025, 3, 3), channel="qoldau"
     )

@@ -21,7 +21,7 @@ from osms.cli.operator import (
     parse_day,
 )
 from osms.i18n import DEFAULT_LANGUAGE
-from osms.registry.temporary import Document
+from osms.rules.temporary import Document
 from osms.services import temporary as temporary_cases
 from osms.views import operator as operator_view
 

@@ -83,6 +83,7 @@ from osms.rules.month import Month
 from osms.rules.parameters import liability_start
 from osms.rules.pricing import month_price
 from osms.rules.status import Decision, decide
+from osms.rules.temporary import Document
 from osms.services.clients import SCOPES, create_client, revoke_client
 from osms.services.registers import BookingReport, book_register, report_lines
 from osms.synthetic.draws import adult_month, latest_payday
@@ -584,7 +585,7 @@ def _applications(
             person.iin,
             application.category,
             [
-                temporary.Document(
+                Document(
                     application.document_kind, application.document_number, application.issued_on
                 )
             ],

@@ -18,18 +18,10 @@ registration) and 6 are not checked: R-BIN-1 does not constrain them.  Real numb
 '160940025485'
 >>> format("160940025485")
 '160940 025485'
->>> validate("160440007162")
-Traceback (most recent call last):
-    ...
-osms.rules.errors.InvalidChecksum: check digit is 2, expected 1
->>> validate("16044000061")
-Traceback (most recent call last):
-    ...
-osms.rules.errors.InvalidLength: BIN has 11 digits, expected 12
->>> validate("160440000610")  # doctest: +ELLIPSIS
-Traceback (most recent call last):
-    ...
-osms.rules.errors.InvalidChecksum: digits 1-11 (16044000061) leave remainder 10 with ...
+>>> is_valid("160440007162")  # one digit off: the check digit catches it
+False
+
+Each failure, with its code, is in ``tests/rules/iin.doctest``.
 """
 
 from __future__ import annotations
