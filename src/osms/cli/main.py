@@ -15,6 +15,7 @@ from osms.cli.answers import JsonOption, show
 from osms.cli.audit import audit
 from osms.cli.batch import batch_app
 from osms.cli.bot import bot_app
+from osms.cli.categories import categories_app
 from osms.cli.clients import clients_app
 from osms.cli.db import db_app
 from osms.cli.demo import demo
@@ -22,14 +23,10 @@ from osms.cli.errors import OsmsGroup
 from osms.cli.operator import LangOption
 from osms.cli.parameters import parameters_app
 from osms.cli.person import person
-from osms.cli.registry_commands import (
-    categories_app,
-    import_command,
-    refunds_app,
-    registers_app,
-    temporary_app,
-)
+from osms.cli.refunds import refunds_app
+from osms.cli.registers import import_command, registers_app
 from osms.cli.serve import serve
+from osms.cli.temporary import temporary_app
 from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.rules import iin as iin_rules
 from osms.rules.calculator import Calculation, calculate
