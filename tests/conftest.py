@@ -15,6 +15,11 @@ where they fail: CI must never pass without having run them.  One backend only:
 
 Also: ``statements`` (the SQL sent on ``engine``, to count queries) and ``store_facts``
 (store a :class:`~osms.rules.facts.PersonFacts` as the registry keeps it).
+
+Hypothesis profiles: ``dev`` (the default) and ``ci`` (chosen when ``CI=true``): neither has a
+deadline (the machines are shared, timings vary); ``ci`` keeps no example database (a fresh
+clone each run) and prints the blob that reproduces a failure.  ``HYPOTHESIS_PROFILE`` picks
+one explicitly.  Each YAML scenario case is its own item (``osms.scenarios.pytest_plugin``).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,6 +52,19 @@ from osms.rules.month import Month
 POSTGRES_URL_ENV = "OSMS_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgresql")
+
+settings.register_profile("dev", deadline=None)
+settings.register_profile(
+    "ci",
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+)
 
 
 def postgres_url() -> str:
