@@ -11,7 +11,8 @@ or CRLF; quoted cells follow :mod:`csv`.
 Cells: period in any :meth:`Month.parse` form (``2025-05``, ``05.2025``, ``052025``); amount
 with ``.`` or ``,`` decimals (:func:`~osms.intake.validation.parse_amount`); paid_on
 ``YYYY-MM-DD`` or ``DD.MM.YYYY``; channel a :class:`~osms.rules.facts.Channel` value (one row may
-differ from the next).  The idempotency key is ``csv:<reference>`` (R-L-7).
+differ from the next).  The idempotency key is ``csv:<sender>:<reference>``, or
+``csv:<reference>`` without a sender (R-L-7, :func:`osms.registry.ledger.csv_key`).
 
 Rows: every row after the header is one line (``line_no`` 1, 2, … in file order), except rows
 with no content at all (blank lines, or only delimiters), which are not lines.  A row with
@@ -36,10 +37,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import chain
-from typing import Final, TypeVar
+from typing import IO, Final, TypeVar
 
 from osms.clock import today as kazakhstan_today
-from osms.intake._io import LineCursor, LineDecoder, Source, as_seekable
+from osms.intake._io import LineCursor, LineDecoder
 from osms.intake._once import ReadOnce
 from osms.intake.lines import (
     AMOUNT_LIMIT,
@@ -50,6 +51,7 @@ from osms.intake.lines import (
     RegisterError,
 )
 from osms.intake.validation import REQUIRED_FIELDS, LineValidator, RawLine, parse_amount
+from osms.registry.ledger import csv_key
 
 __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "CsvHeader", "CsvReader"]
 
@@ -78,6 +80,9 @@ def _malformed(message: str, line_no: int | None = None, field: str | None = Non
 class CsvReader:
     """Reads one CSV register: :attr:`header` first, then :meth:`raw_lines` (once).
 
+    ``stream`` is a seekable binary file at the register's start
+    (:func:`osms.intake._io.as_seekable` makes one of any source; the register does it once).
+
     ``total`` is the declared total when the sender gives it outside the file; the file's own
     ``# total:`` row is :attr:`file_total`.  Either is below
     :data:`~osms.intake.lines.AMOUNT_LIMIT`.  ``today`` sets the latest payment date accepted
@@ -86,15 +91,15 @@ class CsvReader:
 
     def __init__(
         self,
-        source: Source,
+        stream: IO[bytes],
         *,
         total: Decimal | str | None = None,
         sender: str | None = None,
         today: date | None = None,
     ) -> None:
-        self._stream = as_seekable(source)
+        self._stream = stream
         # R-L-7: a CSV line's key is its sender's reference; two senders may use the same one.
-        self._key_prefix = f"csv:{sender}:" if sender else "csv:"
+        self._sender = sender
         self._decoder = LineDecoder()
         self._cursor: LineCursor | None = None
         self._header: ReadOnce[CsvHeader] = ReadOnce()
@@ -208,7 +213,7 @@ class CsvReader:
                             cells[iin],
                             cells[period],
                             cells[amount],
-                            self._key_prefix + key,
+                            csv_key(self._sender, key),
                             None if surname is None else cells[surname],
                             None if given_name is None else cells[given_name],
                             None if patronymic is None else cells[patronymic],
@@ -336,7 +341,7 @@ class CsvReader:
 
         reference = cell("reference")
         if reference is not None and reference.strip():
-            reference = f"{self._key_prefix}{reference.strip()}"
+            reference = csv_key(self._sender, reference.strip())
         return RawLine(
             line_no=line_no,
             raw=raw,
