@@ -58,12 +58,12 @@ and a fast IIN check (:func:`osms.rules.iin.is_valid_compact`), and hands every 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Final
+from typing import Final, TypeVar
 
 from osms.clock import today as kazakhstan_today
 from osms.intake.lines import (
@@ -167,6 +167,7 @@ def parse_date(text: str) -> date:
         raise ValueError(f"{value!r} is not a date: {error}") from None
 
 
+_V = TypeVar("_V")
 _TIYN: Final = Decimal("0.01")
 
 HORIZON_PARAMETER: Final = "advance_period_horizon_months"
@@ -505,31 +506,26 @@ def _name_problem(field: str, value: str) -> LineProblem | None:
 # cached value is immutable.
 
 
-@lru_cache(maxsize=4096)
-def _read_amount(text: str) -> Decimal | str:
-    """The amount, or the reason it is not one."""
-    try:
-        return parse_amount(text)
-    except ValueError as error:
-        return str(error)
+def _or_reason(
+    parse: Callable[[str], _V], rejection: type[ValueError] = ValueError
+) -> Callable[[str], _V | str]:
+    """``parse`` answering the reason a text is not a value instead of raising ``rejection``."""
+
+    def read(text: str) -> _V | str:
+        try:
+            return parse(text)
+        except rejection as error:
+            return str(error)
+
+    return read
 
 
-@lru_cache(maxsize=1024)
-def _read_date(text: str) -> date | str:
-    """The date, or the reason it is not one."""
-    try:
-        return parse_date(text)
-    except ValueError as error:
-        return str(error)
-
-
-@lru_cache(maxsize=1024)
-def _read_period(text: str) -> Month | str:
-    """The month, or the reason it is not one."""
-    try:
-        return Month.parse(text)
-    except InvalidMonth as error:
-        return str(error)
+_read_amount = lru_cache(maxsize=4096)(_or_reason(parse_amount))
+"""The amount, or the reason it is not one."""
+_read_date = lru_cache(maxsize=1024)(_or_reason(parse_date))
+"""The date, or the reason it is not one."""
+_read_period = lru_cache(maxsize=1024)(_or_reason(Month.parse, InvalidMonth))
+"""The month, or the reason it is not one."""
 
 
 @lru_cache(maxsize=64)

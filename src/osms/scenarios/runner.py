@@ -200,6 +200,11 @@ def _amount(value: Any, field: str) -> Decimal:
         raise FactsError(field, f"not a number: {value!r}") from None
 
 
+def _date_or_none(block: Mapping[str, Any], key: str, field: str) -> date | None:
+    """``block[key]`` as a date; ``null`` is None (no date: never insured, not offered …)."""
+    return None if block[key] is None else parse_date(block[key], f"{field}.{key}")
+
+
 def _differs(field: str, got: object, wanted: object) -> str:
     return f"{field}: got {got}, expected {wanted}"
 
@@ -251,11 +256,7 @@ def _check_expect(facts: PersonFacts, raw: Any, field: str) -> list[str]:
         if decision.debt_total != wanted_total:
             problems.append(_differs(f"{label} debt_total", decision.debt_total, wanted_total))
     if "insured_until" in block:
-        wanted_until = (
-            None
-            if block["insured_until"] is None
-            else parse_date(block["insured_until"], f"{field}.insured_until")
-        )
+        wanted_until = _date_or_none(block, "insured_until", field)
         if decision.insured_until != wanted_until:
             problems.append(
                 _differs(f"{label} insured_until", decision.insured_until, wanted_until)
@@ -307,11 +308,7 @@ def _check_calculator(facts: PersonFacts, raw: Any, field: str) -> list[str]:
             if got_months != months:
                 problems.append(_differs(f"{label} {name} months", got_months, months))
         if "status_from" in wanted:
-            status_from = (
-                None
-                if wanted["status_from"] is None
-                else parse_date(wanted["status_from"], f"{option_field}.status_from")
-            )
+            status_from = _date_or_none(wanted, "status_from", option_field)
             if option.status_from != status_from:
                 problems.append(
                     _differs(f"{label} {name} status_from", option.status_from, status_from)

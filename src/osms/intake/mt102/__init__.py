@@ -68,15 +68,14 @@ bank layout).  The КНП of sequence A's ``/KNP/`` and its payer ``/IDN/`` appl
 
 Not supported: several messages in one file (text after ``-}`` rejects the register).
 
-The parts, one per module: :mod:`~osms.intake.mt102.header` (the envelope and sequence A),
-:mod:`~osms.intake.mt102.persons` (sequence B, one person's block),
-:mod:`~osms.intake.mt102.trailer` (``:32A:``), :mod:`~osms.intake.mt102.reader` (the stream)
-and :mod:`~osms.intake.mt102.syntax` (tags, subfields, key parts).
+The parts, one per module: :mod:`~osms.intake.mt102.header` (the envelope, sequence A and the
+trailer), :mod:`~osms.intake.mt102.persons` (sequence B, one person's block),
+:mod:`~osms.intake.mt102.reader` (the stream) and :mod:`~osms.intake.mt102.syntax` (tags,
+subfields, key parts).
 """
 
-from osms.intake.mt102.header import Mt102Header
+from osms.intake.mt102.header import TAIL_BYTES, Mt102Header, Mt102Trailer, read_trailer
 from osms.intake.mt102.reader import Mt102Reader
-from osms.intake.mt102.trailer import TAIL_BYTES, Mt102Trailer, read_trailer
 
 __all__ = [
     "TAIL_BYTES",

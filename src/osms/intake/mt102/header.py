@@ -1,22 +1,106 @@
-"""MT102 sequence A: the envelope ``{1:}{2:}{4:``, then the message's reference, payer, payer
-bank, beneficiary and purpose (``/KNP/``), with the trailer's value date and total read ahead
-(see :mod:`osms.intake.mt102`)."""
+"""The MT102 header: sequence A (the envelope ``{1:}{2:}{4:``, then the message's reference,
+payer, payer bank, beneficiary and purpose ``/KNP/``) and the trailer ``:32A:YYMMDDKZT<total>``,
+whose value date (every line's ``paid_on``) and declared total are read ahead from the end of
+the file (see :mod:`osms.intake.mt102`)."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import chain
-from typing import Final
+from typing import IO, Final
 
+from osms.intake.lines import AMOUNT_LIMIT
 from osms.intake.mt102.syntax import KEY_PART, SUBFIELD, TAG, malformed
-from osms.intake.mt102.trailer import Mt102Trailer
+from osms.intake.validation import parse_amount
 from osms.rules.facts import Channel
 
-__all__ = ["Mt102Header", "read_header"]
+__all__ = [
+    "TAIL_BYTES",
+    "Mt102Header",
+    "Mt102Trailer",
+    "parse_trailer",
+    "read_header",
+    "read_trailer",
+]
+
+
+TAIL_BYTES: Final = 64 * 1024
+"""How much of the file's end is searched for the ``:32A:`` trailer."""
+
+_TRAILER = re.compile(r"^:32A:(\d{2})(\d{2})(\d{2})([A-Z]{3})(.*)$", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class Mt102Trailer:
+    """The ``:32A:`` line: value date (the payment date), currency and declared total."""
+
+    value_date: date
+    currency: str
+    total: Decimal
+    text: str
+
+
+def parse_trailer(text: str, line_no: int | None) -> Mt102Trailer:
+    match = _TRAILER.match(text)
+    if match is None:
+        raise malformed(f"trailer {text[:60]!r} is not :32A:YYMMDD<currency><total>", line_no)
+    yy, mm, dd, currency, amount = match.groups()
+    try:
+        value_date = date(2000 + int(yy), int(mm), int(dd))
+    except ValueError:
+        raise malformed(f"trailer value date {yy}{mm}{dd} is not a date", line_no) from None
+    if currency != "KZT":
+        raise malformed(f"trailer currency is {currency}, expected KZT", line_no)
+    try:
+        total = parse_amount(amount)
+    except ValueError as error:
+        raise malformed(f"trailer total: {error}", line_no) from None
+    if total < 0:
+        raise malformed(f"trailer total {amount!r} is negative", line_no)
+    if total >= AMOUNT_LIMIT:
+        raise malformed(
+            f"trailer total {total} is not below {AMOUNT_LIMIT}, the most a register can declare",
+            line_no,
+        )
+    return Mt102Trailer(value_date, currency, total, text)
+
+
+def read_trailer(stream: IO[bytes], start: int = 0) -> Mt102Trailer:
+    """The ``:32A:`` trailer found in the last :data:`TAIL_BYTES` of a seekable file.
+
+    The stream position is restored.  Raises :class:`RegisterError` when there is none.
+
+    >>> read_trailer(io.BytesIO(b":20:X\\r\\n:32A:250625KZT23000,00\\r\\n-}\\r\\n")).total
+    Decimal('23000.00')
+    """
+    position = stream.tell()
+    try:
+        end = stream.seek(0, io.SEEK_END)
+        tail_start = max(start, end - TAIL_BYTES)
+        stream.seek(tail_start)
+        chunk = stream.read(end - tail_start)
+    except (OSError, ValueError) as error:
+        raise malformed(f"the register cannot be read: {error}") from None
+    finally:
+        stream.seek(position)
+    lines = chunk.split(b"\n")
+    if tail_start > start:
+        lines = lines[1:]  # the first piece may be the end of a longer line
+    for raw in reversed(lines):
+        text = raw.strip()
+        if text.startswith(b":32A:"):
+            try:
+                decoded = text.decode("ascii")
+            except UnicodeDecodeError:
+                raise malformed(f"trailer {text[:60]!r} is not ASCII text") from None
+            return parse_trailer(decoded, None)
+    raise malformed("no trailer :32A:YYMMDDKZT<total> at the end of the message", field=":32A:")
+
 
 _MAX_HEADER_LINES: Final = 500
 _MAX_ENVELOPE_CHARS: Final = 4096
@@ -83,7 +167,7 @@ def read_header(
 ) -> tuple[Mt102Header, tuple[int, str]]:
     """Sequence A, read from ``lines`` up to the first ``:21:`` or ``:32A:`` line, which is
     returned with the header.  ``trailer()`` reads the trailer ahead
-    (:func:`~osms.intake.mt102.trailer.read_trailer`); ``sender`` and ``channel`` are the
+    (:func:`read_trailer`); ``sender`` and ``channel`` are the
     caller's (see :class:`~osms.intake.mt102.Mt102Reader`).
     """
     envelope, first = _read_envelope(lines)

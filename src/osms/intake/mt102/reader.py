@@ -9,15 +9,18 @@ from datetime import date
 from itertools import chain
 from typing import IO, TypeAlias, TypeVar
 
-from osms.clock import today as kazakhstan_today
-from osms.intake._io import LineCursor, LineDecoder
-from osms.intake._once import ReadOnce
+from osms.intake._once import OnceReader
 from osms.intake.lines import LineResult
 from osms.intake.mt102 import persons
-from osms.intake.mt102.header import Mt102Header, read_header
+from osms.intake.mt102.header import (
+    Mt102Header,
+    Mt102Trailer,
+    parse_trailer,
+    read_header,
+    read_trailer,
+)
 from osms.intake.mt102.persons import MAX_BLOCK_LINES, block_period, person, usual_raw_line
 from osms.intake.mt102.syntax import malformed
-from osms.intake.mt102.trailer import Mt102Trailer, parse_trailer, read_trailer
 from osms.intake.validation import LineValidator, RawLine
 from osms.registry.ledger import mt102_key
 from osms.rules.facts import Channel
@@ -36,16 +39,16 @@ def _line_no(text: str, first: int, position: int) -> int:
     return first + text.count("\n", 0, position)
 
 
-class Mt102Reader:
-    """Reads one MT102 message: :attr:`header` first, then :meth:`raw_lines` (once).
+class Mt102Reader(OnceReader[Mt102Header]):
+    """Reads one MT102 message: :attr:`header` (sequence A and the trailer's date and total)
+    first, then :meth:`raw_lines` (once).
 
-    ``stream`` is a seekable binary file at the message's start
-    (:func:`osms.intake._io.as_seekable` makes one of any source; the register does it once).
     ``sender`` is the sending bank's BIC as known from the transport; it is used in the
     idempotency keys only when the message names no bank.  ``channel`` overrides the default
-    :attr:`Channel.BANK_BRANCH`.  ``today`` sets the latest payment date accepted
-    (:func:`~osms.intake.validation.paid_on_window`); default: today in Kazakhstan.
+    :attr:`Channel.BANK_BRANCH`.  ``stream`` and ``today``: see :class:`OnceReader`.
     """
+
+    _lines_of = "an MT102 message"
 
     def __init__(
         self,
@@ -55,43 +58,22 @@ class Mt102Reader:
         channel: Channel | None = None,
         today: date | None = None,
     ) -> None:
-        self._stream = stream
+        super().__init__(stream, today)
         try:
             self._start = self._stream.tell()
         except (OSError, ValueError) as error:
             raise malformed(f"the register cannot be read: {error}") from None
-        self._decoder = LineDecoder()
         self._sender = sender
         self._channel = channel
-        self._today = kazakhstan_today() if today is None else today
-        self._header: ReadOnce[Mt102Header] = ReadOnce()
-        self._cursor: LineCursor | None = None
         self._first: tuple[int, str] | None = None
-        self._streamed = False
         self.trailer: Mt102Trailer | None = None
         """The trailer as read in the stream; set once :meth:`raw_lines` has finished."""
-        self.line_count: int | None = None
-        """The number of person blocks; set once :meth:`raw_lines` has finished."""
-
-    @property
-    def encoding(self) -> str | None:
-        """The encoding the text was read in: ``"utf-8"``, ``"cp1251"`` or ``"kz1048"`` once a
-        non-ASCII line was read, else ``None`` (see :mod:`osms.intake._io`).  Final once
-        :meth:`raw_lines` or :meth:`results` has finished (a Windows-1251 register turns
-        KZ-1048 at its first Kazakh letter)."""
-        return self._decoder.encoding
-
-    @property
-    def header(self) -> Mt102Header:
-        """Sequence A and the trailer's date and total (raises :class:`RegisterError`)."""
-        return self._header.get(self._read_header)
 
     # -- sequence A --------------------------------------------------------------------------
 
     def _read_header(self) -> Mt102Header:
-        self._cursor = LineCursor(self._stream, self._decoder)
         header, self._first = read_header(
-            self._cursor.lines(), self._read_trailer_ahead, self._sender, self._channel
+            self._open().lines(), self._read_trailer_ahead, self._sender, self._channel
         )
         return header
 
@@ -165,12 +147,9 @@ class Mt102Reader:
         each usual block (:data:`~osms.intake.mt102.persons.USUAL_IN_TEXT`) is
         ``usual(ordinal, match)`` and any other ``general(ordinal, its stripped lines, their
         count)``."""
-        header = self.header
-        if self._streamed:
-            raise RuntimeError("the lines of an MT102 message can be read only once")
-        self._streamed = True
+        header, cursor = self._stream_once()
         usual, general = handlers(header)
-        assert self._cursor is not None and self._first is not None
+        assert self._first is not None
         match_usual = persons.USUAL_IN_TEXT.match
         block: list[str] | None = None
         block_lines = 0
@@ -178,7 +157,7 @@ class Mt102Reader:
         trailer: Mt102Trailer | None = None
         ended = False
         first_no, first_text = self._first
-        for start, text in chain(((first_no, first_text),), self._cursor.texts()):
+        for start, text in chain(((first_no, first_text),), cursor.texts()):
             # Each line of the text ends in LF; a line's number is found from its position
             # only for an error.
             text += "\n"
