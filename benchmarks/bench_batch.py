@@ -77,16 +77,19 @@ def child_run(folder: Path, parts_per_step: int, out: Path | None, lanes: int) -
 
 def child_ledger(folder: Path, engine: str, parts: int) -> dict[str, Any]:
     """The ledger steps alone (scan, coverage, per-person masks) for the first ``parts``."""
-    from osms.batch import engine as batch
-    from osms.batch.polars_ledger import ledger_masks
+    from polars_ledger import ledger_masks
 
-    p = batch.plan(ON)
+    from osms.batch import engine as batch
+    from osms.rules import coverage_sql
+    from osms.rules.plan import plan
+
+    p = plan(ON)
     started = time.perf_counter()
     if engine == "duckdb":
         con = batch.connect()
         batch._parquet_views(con, folder, 0, parts - 1)
-        con.execute(batch._ledger_sql(p))
-        con.execute(batch._masks_sql(p))
+        con.execute(coverage_sql.contributions(p))
+        con.execute(coverage_sql.self_covered(p))
         rows = con.execute("SELECT count(*) FROM led").fetchall()[0][0]
     else:
         rows = ledger_masks(folder, p, 0, parts - 1).height

@@ -9,12 +9,13 @@ import pyarrow as pa
 import pytest
 
 from osms.batch.check import months_of_mask
-from osms.batch.engine import SNAPSHOT_SCHEMA, BatchError, plan, snapshot_tables
+from osms.batch.engine import SNAPSHOT_SCHEMA, snapshot_tables
 from osms.batch.facts import tables_from_facts
 from osms.rules.calendar import credit_date
 from osms.rules.facts import KNP, PayerKind, PaymentItem, PersonFacts
 from osms.rules.iin import birth_date
 from osms.rules.month import Month
+from osms.rules.plan import PlanError, plan
 from osms.rules.pricing import month_price
 from osms.rules.settings import GraceGaps, RuleSettings
 
@@ -38,7 +39,8 @@ def _person(*months: Month, paid_on: date = date(2022, 10, 17)) -> PersonFacts:
 
 def test_the_window_follows_the_dates() -> None:
     p = plan(date(2026, 11, 22))
-    assert (p.ws, p.m, p.we) == (Month(2025, 9).index, Month(2026, 11).index, Month(2028, 7).index)
+    window = (p.window_start, p.decided_month, p.window_end)
+    assert window == (Month(2025, 9).index, Month(2026, 11).index, Month(2028, 7).index)
     assert p.width == 35 and p.int_type == "BIGINT"
     wide = plan(date(2021, 1, 10), date(2026, 12, 31))
     assert wide.int_type == "HUGEINT" and wide.width == 106
@@ -54,12 +56,12 @@ def test_the_window_follows_the_dates() -> None:
     ],
 )
 def test_questions_it_cannot_answer_are_refused(on: date, as_of: date | None, message: str) -> None:
-    with pytest.raises(BatchError, match=message):
+    with pytest.raises(PlanError, match=message):
         plan(on, as_of)
 
 
 def test_only_the_default_settings() -> None:
-    with pytest.raises(BatchError, match="default rule settings"):
+    with pytest.raises(PlanError, match="default rule settings"):
         plan(date(2025, 3, 1), settings=RuleSettings(grace_gaps=GraceGaps.TOLERATE_SHORT))
 
 

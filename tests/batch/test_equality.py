@@ -11,6 +11,7 @@ as a scenario file (written to the test's tmp folder) whose ``expect`` is
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,8 +30,11 @@ from osms.scenarios.facts_file import FactsError, load_yaml, parse_date, parse_f
 from tests.batch.helpers import assert_equal_to_rules
 from tests.batch.strategies import cases
 
-SHARED_SCENARIOS = Path("/work/shared/scenarios")
-PROJECT_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_SCENARIOS = Path(
+    os.environ.get("OSMS_SHARED_SCENARIOS", ROOT.parent / "shared" / "scenarios")
+)
+PROJECT_SCENARIOS = ROOT / "scenarios"
 
 
 def _settings(examples: int) -> settings:
@@ -91,7 +95,10 @@ def test_adversarial_facts_equal_the_rules(
 
 
 def _scenario_cases() -> Iterator[Any]:
-    files = sorted(SHARED_SCENARIOS.glob("*.yaml")) + sorted(PROJECT_SCENARIOS.glob("*.yaml"))
+    shared = sorted(SHARED_SCENARIOS.glob("*.yaml"))
+    if not shared and os.environ.get("CI") == "true":
+        yield pytest.param(None, id="shared scenarios missing")
+    files = shared + sorted(PROJECT_SCENARIOS.glob("*.yaml"))
     for path in files:
         for case in load_yaml(path.read_text(encoding="utf-8")) or []:
             if isinstance(case, dict) and "person" in case and case.get("expect"):
@@ -99,8 +106,13 @@ def _scenario_cases() -> Iterator[Any]:
 
 
 @pytest.mark.parametrize("case", list(_scenario_cases()))
-def test_scenario_files_equal_the_rules(case: dict[str, Any], con: Any, tmp_path: Path) -> None:
-    """Every person and date of the scenario files: the batch answer is the engine's."""
+def test_scenario_files_equal_the_rules(
+    case: dict[str, Any] | None, con: Any, tmp_path: Path
+) -> None:
+    """Every person and date of the scenario files: the batch answer is the engine's (in CI
+    the shared folder, ``OSMS_SHARED_SCENARIOS`` or ``../shared/scenarios``, must be there)."""
+    if case is None:
+        pytest.fail(f"CI must compare the shared scenarios, but {SHARED_SCENARIOS} has none")
     try:
         facts = parse_facts(case["person"], case.get("payments"))
     except FactsError as error:

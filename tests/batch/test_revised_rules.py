@@ -15,12 +15,13 @@ from typing import Any
 
 import pytest
 
-from osms.batch.engine import BatchError, connect, plan, snapshot_tables
+from osms.batch.engine import connect, snapshot_tables
 from osms.batch.facts import Population, tables_from_facts, to_facts
 from osms.batch.run import Statistics
 from osms.rules import parameters
 from osms.rules.facts import KNP, ItemCover, PayerKind, PersonFacts
 from osms.rules.month import Month
+from osms.rules.plan import PlanError, plan
 from osms.rules.status import decide
 from osms.scenarios.facts_file import parse_facts
 from tests.batch.helpers import assert_equal_to_rules
@@ -415,7 +416,7 @@ def test_a_parameter_the_layout_cannot_hold_is_refused(
     monkeypatch: pytest.MonkeyPatch, name: str, value: int, message: str
 ) -> None:
     monkeypatch.setattr(parameters, name, lambda month: value)
-    with pytest.raises(BatchError, match=message):
+    with pytest.raises(PlanError, match=message):
         plan(date(2026, 6, 1))
 
 
@@ -426,7 +427,7 @@ def test_a_parameter_that_changes_within_the_run_is_refused(
     monkeypatch.setattr(
         parameters, "grace_months", lambda month: 4 if month >= Month(2027, 1) else original(month)
     )
-    with pytest.raises(BatchError, match="differ"):
+    with pytest.raises(PlanError, match="differ"):
         plan(date(2026, 6, 1))
 
 

@@ -3,7 +3,8 @@ synthetic population it is measured on, and the paths to and from the registry.
 
 - :func:`osms.batch.generate.generate` — a deterministic synthetic population (Parquet);
 - :func:`osms.batch.run.run` — everyone's status on a date as known on a date: snapshot
-  (Parquet, CSV) and the Fund's statistics; :mod:`osms.batch.engine` holds the SQL;
+  (Parquet, CSV) and the Fund's statistics; :mod:`osms.batch.engine` runs the rules' SQL
+  forms (:mod:`osms.rules.coverage_sql`, :mod:`osms.rules.status_sql`) on DuckDB;
 - :func:`osms.batch.chart.coverage_series`, :func:`osms.batch.chart.draw_chart` — coverage
   by reason month by month (PNG);
 - :func:`osms.batch.facts.to_facts` — one person's rows as :class:`~osms.rules.facts.PersonFacts`;

@@ -21,6 +21,7 @@ import yaml
 
 from osms.batch.engine import snapshot_tables
 from osms.batch.facts import Population
+from osms.rules import parameters
 from osms.rules.coverage import Ledger
 from osms.rules.facts import PersonFacts
 from osms.rules.month import Month
@@ -53,7 +54,7 @@ FIELDS = (
 def expected_row(decision: Decision) -> dict[str, Any]:
     """The per-person engine's decision in the snapshot's terms."""
     mask = 0
-    first = decision.month.index - 12
+    first = decision.month.index - parameters.lookback_months(decision.month)
     for debt in decision.debt_months:
         mask |= 1 << (debt.month.index - first)
     return {
@@ -197,6 +198,9 @@ def diff(
 
 
 def months_of_mask(on: date, mask: int) -> list[Month]:
-    """The months of a snapshot's ``debt_mask`` (bit i is month M − 12 + i)."""
-    first = Month.of(on).index - 12
-    return [Month.from_index(first + i) for i in range(13) if mask >> i & 1]
+    """The months of a snapshot's ``debt_mask`` (bit i is month M − L + i, L the look-back of
+    R-S-5)."""
+    month = Month.of(on)
+    lookback = parameters.lookback_months(month)
+    first = month.index - lookback
+    return [Month.from_index(first + i) for i in range(lookback + 1) if mask >> i & 1]

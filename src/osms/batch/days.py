@@ -1,5 +1,6 @@
 """Day and price tables for vectorised work: the Kazakh working-day calendar (R-T-2, R-T-3)
-and the monthly self-payment prices (R-L-4), read once from :mod:`osms.rules` into arrays.
+read once from :mod:`osms.rules` into arrays, and the monthly self-payment prices (R-L-4) of
+:func:`osms.rules.plan.price_table`.
 
 Days are ``int32`` counts since 1970-01-01 (numpy's ``datetime64[D]``); a month is its index
 ``year * 12 + month - 1`` (as :attr:`osms.rules.month.Month.index`) or its ``YYYYMM`` integer.
@@ -22,9 +23,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from osms.rules import parameters
 from osms.rules.calendar import credit_date, is_working_day
-from osms.rules.errors import RuleError
+from osms.rules.plan import price_table
 
 __all__ = [
     "EPOCH",
@@ -116,23 +116,3 @@ def day_tables() -> DayTables:
             last_working = first + offset
         previous[offset] = last_working
     return DayTables(first=first, credit_days=credit, previous_working=previous)
-
-
-@lru_cache(maxsize=16)
-def price_table(first_year: int = 2017, last_year: int = 2031) -> dict[str, dict[int, int]]:
-    """Monthly self-payment prices in tiyn by payer kind and year (R-L-4, R-K-1).
-
-    Years whose parameters are unknown are left out: a price asked for them is an error.
-    Employees who pay a month themselves pay as self-payers.
-    """
-    table: dict[str, dict[int, int]] = {"self_payer": {}, "entrepreneur": {}, "employee": {}}
-    for year in range(first_year, last_year + 1):
-        try:
-            own = int(parameters.self_payer_monthly(year) * 100)
-            ie = int(parameters.entrepreneur_monthly(year) * 100)
-        except RuleError:
-            continue
-        table["self_payer"][year] = own
-        table["employee"][year] = own
-        table["entrepreneur"][year] = ie
-    return table

@@ -37,11 +37,11 @@ from osms.batch.engine import (
     connect,
     decide_parts,
     part_count,
-    plan,
     snapshot,
     steps,
 )
 from osms.batch.schema import missing_files
+from osms.rules.plan import plan
 
 __all__ = ["FORMATS", "RunResult", "Statistics", "run"]
 

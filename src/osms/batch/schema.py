@@ -41,47 +41,39 @@ FILES = (PEOPLE, CATEGORIES, PAYMENTS, GRANTS)
 
 MONEY = pa.decimal128(14, 2)
 
+_PERSON_KEY = [("part", pa.int32()), ("iin", pa.int64())]
+"""The first columns of every file: the person's part and IIN (as a number)."""
+
+
+def _columns(*fields: tuple[str, pa.DataType]) -> pa.Schema:
+    return pa.schema([*_PERSON_KEY, *fields])
+
+
 SCHEMAS: dict[str, pa.Schema] = {
-    PEOPLE: pa.schema(
-        [
-            ("part", pa.int32()),
-            ("iin", pa.int64()),
-            ("birth_date", pa.date32()),
-            ("kind", pa.string()),
-            ("profile", pa.string()),
-        ]
+    PEOPLE: _columns(
+        ("birth_date", pa.date32()),
+        ("kind", pa.string()),
+        ("profile", pa.string()),
     ),
-    CATEGORIES: pa.schema(
-        [
-            ("part", pa.int32()),
-            ("iin", pa.int64()),
-            ("category", pa.string()),
-            ("first_period", pa.int32()),
-            ("last_period", pa.int32()),
-        ]
+    CATEGORIES: _columns(
+        ("category", pa.string()),
+        ("first_period", pa.int32()),
+        ("last_period", pa.int32()),
     ),
-    PAYMENTS: pa.schema(
-        [
-            ("part", pa.int32()),
-            ("iin", pa.int64()),
-            ("period", pa.int32()),
-            ("amount", MONEY),
-            ("knp", pa.int16()),
-            ("payer", pa.int64()),
-            ("channel", pa.string()),
-            ("paid_on", pa.date32()),
-            ("credited_on", pa.date32()),
-            ("refunded_on", pa.date32()),
-        ]
+    PAYMENTS: _columns(
+        ("period", pa.int32()),
+        ("amount", MONEY),
+        ("knp", pa.int16()),
+        ("payer", pa.int64()),
+        ("channel", pa.string()),
+        ("paid_on", pa.date32()),
+        ("credited_on", pa.date32()),
+        ("refunded_on", pa.date32()),
     ),
-    GRANTS: pa.schema(
-        [
-            ("part", pa.int32()),
-            ("iin", pa.int64()),
-            ("category", pa.string()),
-            ("granted_on", pa.date32()),
-            ("ends_on", pa.date32()),
-        ]
+    GRANTS: _columns(
+        ("category", pa.string()),
+        ("granted_on", pa.date32()),
+        ("ends_on", pa.date32()),
     ),
 }
 

@@ -10,22 +10,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from osms.batch.engine import LANES, PARTS_PER_STEP, BatchError
+from osms.batch.engine import LANES, PARTS_PER_STEP
 from osms.batch.generate import DEFAULT_MONTHS, DEFAULT_TODAY, generate
 from osms.batch.run import FORMATS, Statistics, run
 from osms.cli.operator import LangOption
 from osms.i18n import DEFAULT_LANGUAGE
-from osms.rules.month import InvalidMonth, Month
+from osms.rules.month import Month
+from osms.rules.plan import PlanError
 from osms.views import batch as batch_view
 
 __all__ = ["batch_app"]
+
+_T = TypeVar("_T")
 
 batch_app = typer.Typer(
     help="Whole-population status: synthetic data, vectorised runs, charts.",
@@ -42,20 +45,21 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _day(value: str, option: str) -> date:
+def _parsed(parse: Callable[[str], _T], value: str, option: str, what: str) -> _T:
+    """``parse(value)``, or exit with the option's name and what it should be."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        _fail(f"{option}: not a date (YYYY-MM-DD): {value!r}")
+        return parse(value)
+    except ValueError:  # InvalidMonth is one too
+        _fail(f"{option}: not {what}: {value!r}")
         raise  # unreachable
+
+
+def _day(value: str, option: str) -> date:
+    return _parsed(date.fromisoformat, value, option, "a date (YYYY-MM-DD)")
 
 
 def _month(value: str, option: str) -> Month:
-    try:
-        return Month.parse(value)
-    except InvalidMonth:
-        _fail(f"{option}: not a month (YYYY-MM): {value!r}")
-        raise  # unreachable
+    return _parsed(Month.parse, value, option, "a month (YYYY-MM)")
 
 
 @contextmanager
@@ -221,7 +225,7 @@ def run_command(
                 memory_limit=memory_limit,
                 progress=update,
             )
-    except BatchError as error:
+    except PlanError as error:
         _fail(str(error))
     _print_statistics(result.statistics, console, result.seconds, lang)
     for path in result.outputs:
@@ -249,7 +253,7 @@ def chart_command(
     try:
         with _progress("months", Console(stderr=True)) as update:
             series = coverage_series(data, start, end, as_of=known, progress=update)
-    except BatchError as error:
+    except PlanError as error:
         _fail(str(error))
     if not series.complete(start):
         typer.echo(

@@ -1,4 +1,5 @@
-"""The ledger steps (1 and 2) of :mod:`osms.batch.engine` in Polars, for the engine choice.
+"""The ledger steps of the batch engine (:mod:`osms.rules.coverage_sql`) in Polars, for the
+engine choice (a benchmark artefact: Polars is no runtime dependency).
 
 The batch engine runs on DuckDB (``docs/scale-out.md`` records the measurements and why).  This
 module computes the same per-person bitmasks (S, P and the contribution run before the
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
-from osms.batch.engine import BatchError, Plan, _yyyymm
 from osms.batch.schema import PAYMENTS, PEOPLE, paths
+from osms.rules.bitmask_sql import yyyymm
+from osms.rules.plan import Plan, PlanError
 
 __all__ = ["ledger_masks", "ledger_masks_frames"]
 
@@ -32,23 +34,24 @@ def _price(p: Plan, ie: pl.Expr, year: pl.Expr) -> pl.Expr:
 def ledger_masks_frames(payments: pl.LazyFrame, people: pl.LazyFrame, p: Plan) -> pl.LazyFrame:
     """Per person: ``sm`` (self-covered months), ``pmask`` (contribution months) and ``pb``.
 
-    The same algorithm as :func:`osms.batch.engine._ledger_sql` and ``_masks_sql``: one pass
-    per person with employer bits (КНП 121, ЕСП 183, 122 paid by a BIN, a self-employed
+    The same algorithm as :func:`osms.rules.coverage_sql.contributions` and
+    :func:`~osms.rules.coverage_sql.self_covered`: one pass per person with employer bits (КНП
+    121, ЕСП 183, 122 paid by a BIN, a self-employed
     person's 122 from 2026), single-item coverage at both prices, and the list of items below
     the price; months with several such items are summed in a second, small pass (two price
     levels: the year paid before the month's, and the month's).
     """
     if p.width > 61:
-        raise BatchError("the Polars ledger step handles windows of at most 61 months")
+        raise PlanError("the Polars ledger step handles windows of at most 61 months")
     knp = pl.col("knp")
     by_bin = (pl.col("payer") % 100_000_000).is_between(40_000_000, 69_999_999).fill_null(False)
     paid_year = pl.col("paid_on").dt.year().cast(pl.Int64)
-    yyyymm = paid_year * 100 + pl.col("paid_on").dt.month().cast(pl.Int64)
+    paid_period = paid_year * 100 + pl.col("paid_on").dt.month().cast(pl.Int64)
     # R-L-4: the rate of the year paid, not before the first rate in force
     year = pl.max_horizontal(pl.min_horizontal(paid_year, pl.col("py")), p.price_from)
     emp = pl.col("emp")
     if p.horizon % 12:
-        raise BatchError("the Polars ledger step handles horizons of whole years only")
+        raise PlanError("the Polars ledger step handles horizons of whole years only")
     esp_first, esp_last = p.single_payment
     kinds = people.select(
         "iin", ie=pl.col("kind") == "entrepreneur", se=pl.col("kind") == "self_employed"
@@ -59,17 +62,19 @@ def ledger_masks_frames(payments: pl.LazyFrame, people: pl.LazyFrame, p: Plan) -
             & (pl.col("refunded_on").is_null() | (pl.col("refunded_on") > p.as_of))
             & (pl.col("amount") > 0)
             & knp.is_in([121, 122, 183])
-            & (pl.col("period") <= yyyymm + 100 * (p.horizon // 12))
+            & (pl.col("period") <= paid_period + 100 * (p.horizon // 12))
             & (
                 pl.col("period")
                 >= pl.when(knp == 121)
-                .then(_yyyymm(p.employer_from))
+                .then(yyyymm(p.employer_from))
                 .when(knp == 183)
-                .then(_yyyymm(esp_first))
-                .otherwise(_yyyymm(p.liable_from))
+                .then(yyyymm(esp_first))
+                .otherwise(yyyymm(p.liable_from))
             )
-            & ((knp != 183) | (pl.col("period") <= _yyyymm(esp_last)))
-            & pl.col("period").is_between(_yyyymm(p.ws - p.long_months), _yyyymm(p.we))
+            & ((knp != 183) | (pl.col("period") <= yyyymm(esp_last)))
+            & pl.col("period").is_between(
+                yyyymm(p.window_start - p.long_months), yyyymm(p.window_end)
+            )
         )
         .join(kinds.select("iin", "se").filter(pl.col("se")), on="iin", how="left")
         .with_columns(
@@ -82,11 +87,11 @@ def ledger_masks_frames(payments: pl.LazyFrame, people: pl.LazyFrame, p: Plan) -
             | (pl.col("se").fill_null(False) & (pl.col("mi") >= p.self_employed_from)),
         )
         .with_columns(
-            wb=pl.when(pl.col("mi") >= p.ws)
-            .then(pl.lit(2, pl.Int64).pow((pl.col("mi") - p.ws).clip(0)))
+            wb=pl.when(pl.col("mi") >= p.window_start)
+            .then(pl.lit(2, pl.Int64).pow((pl.col("mi") - p.window_start).clip(0)))
             .otherwise(0),
-            bb=pl.when(pl.col("mi") < p.ws)
-            .then(pl.lit(2, pl.Int64).pow((p.ws - 1 - pl.col("mi")).clip(0)))
+            bb=pl.when(pl.col("mi") < p.window_start)
+            .then(pl.lit(2, pl.Int64).pow((p.window_start - 1 - pl.col("mi")).clip(0)))
             .otherwise(0),
             amt=(pl.col("amount") * 100).cast(pl.Int64),
             late=paid_year >= pl.col("py"),
@@ -132,11 +137,11 @@ def ledger_masks_frames(payments: pl.LazyFrame, people: pl.LazyFrame, p: Plan) -
         .join(kinds.select("iin", "ie"), on="iin")
         .filter(covered)
         .with_columns(
-            wb=pl.when(pl.col("mi") >= p.ws)
-            .then(pl.lit(2, pl.Int64).pow((pl.col("mi") - p.ws).clip(0)))
+            wb=pl.when(pl.col("mi") >= p.window_start)
+            .then(pl.lit(2, pl.Int64).pow((pl.col("mi") - p.window_start).clip(0)))
             .otherwise(0),
-            bb=pl.when(pl.col("mi") < p.ws)
-            .then(pl.lit(2, pl.Int64).pow((p.ws - 1 - pl.col("mi")).clip(0)))
+            bb=pl.when(pl.col("mi") < p.window_start)
+            .then(pl.lit(2, pl.Int64).pow((p.window_start - 1 - pl.col("mi")).clip(0)))
             .otherwise(0),
         )
         .group_by("iin")
