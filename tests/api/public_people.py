@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from osms.i18n import LANGUAGES, VOCABULARY, explain, format_date, label, t
+from osms.i18n import LANGUAGES, VOCABULARY, explain, format_date, format_month_count, label, t
 from osms.rules.facts import PersonFacts
 from osms.rules.iin import birth_date
 from osms.rules.status import Decision
@@ -159,8 +159,8 @@ def private_words(person: Person, decision: Decision, lang: str) -> list[str]:
         words.extend(label(other, "cover", code) for code in ("category", "self", "employer"))
     words.extend(VOCABULARY["category"])  # the codes themselves: "pregnant", "disabled"
     words.extend(
-        t(lang, heading)
-        for heading in ("Payments of the last 12 months", "Payments not yet credited", "Category")
+        t(lang, heading, lookback=format_month_count(12, lang))
+        for heading in ("Payments of the last {lookback}", "Payments not yet credited", "Category")
     )
     words.append(label(lang, "knp", "121"))
     words.extend((RELATIVE, EMPLOYER))

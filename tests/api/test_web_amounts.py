@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from osms.api.app import create_app
 from osms.api.settings import ApiSettings
-from osms.api.web.messages import TOO_MANY
+from osms.api.web.rendering import too_many_checks
 from osms.i18n import error_message, format_date, format_money, t
 from osms.rules.amounts import Payer
 from osms.views.amounts import (
@@ -245,7 +245,7 @@ def test_calculating_is_limited_per_address_but_the_empty_form_is_not(engine: En
         refused = client.get("/penalty", params={"arrears": "1", "period": "2023-06", "lang": "ru"})
         assert refused.status_code == 429
         assert int(refused.headers["retry-after"]) >= 1
-        assert t("ru", TOO_MANY) in text_of(refused.text)
+        assert too_many_checks("ru") in text_of(refused.text)
         assert client.get("/amounts").status_code == 200  # only a calculation takes a token
         now[0] += 60
         assert client.get("/amounts", params=query).status_code == 200

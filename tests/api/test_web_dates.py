@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import Engine
 
 from osms.api.v1.schemas import MAX_DATE, MIN_DATE
-from osms.api.web.messages import DATE_OUT_OF_RANGE
 from osms.i18n import t
 from tests.api.conftest import PREPAID, SQLITE_ONLY, make_api
 
+DATE_OUT_OF_RANGE = "The date must be between {first} and {last}."  # the page's msgid
 OUTSIDE = ["9999-12-31", "0001-01-01", "2019-12-31", "2100-01-01"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
@@ -15,7 +16,7 @@ from osms.bot import create_dispatcher
 from osms.i18n import LANGUAGES, format_money, t
 from osms.registry.models import AuditEvent, BotSubscription
 from osms.rules.month import Month
-from osms.views.public import NO_RECORDS
+from osms.views.public import no_records
 from tests.bot.conftest import (
     GRACE,
     TODAY,
@@ -129,11 +130,11 @@ def test_an_unknown_valid_iin_is_answered_as_unknown_never_as_a_debtor(
     """RULES.md §11: "no records yet; payments appear within 3 working days"."""
     text = conversation.reply(BOLAT, UNKNOWN).text
     assert f"ЖСН {UNKNOWN}" in text
-    assert t("kk", NO_RECORDS) in text
+    assert no_records(date(2025, 1, 10), "kk") in text
     assert "САҚТАНДЫРЫЛМАҒАН" not in text and "Берешек" not in text
     conversation.press(BOLAT, "lang:en")
     english = conversation.reply(BOLAT, UNKNOWN).text
-    assert t("en", NO_RECORDS) in english and "within 3 working days" in english
+    assert no_records(date(2025, 1, 10), "en") in english and "within 3 working days" in english
     assert "1414" in english
     assert "NOT INSURED" not in english and "Debt" not in english
     assert "Pay 12 months from" not in english  # no calculator as if it were a debtor's

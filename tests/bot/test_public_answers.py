@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from osms.bot import texts
-from osms.i18n import LANGUAGES, label, t
+from osms.i18n import LANGUAGES, label
 from osms.rules.calculator import calculate
 from osms.rules.status import decide
-from osms.views.public import NO_RECORDS
+from osms.views.public import no_records
 from tests.api.public_people import BY_NAME, ON, PEOPLE, Person, leaks, private_words
 
 
@@ -49,7 +49,7 @@ def test_a_state_paid_person_is_told_only_that_the_state_pays(lang: str) -> None
 def test_an_unknown_iin_is_no_records_yet(lang: str) -> None:
     person = BY_NAME["unknown"]
     text = texts.status_message(decide(person.decided_facts(), ON), lang, registered=False)
-    assert t(lang, NO_RECORDS) in text
+    assert no_records(ON, lang) in text
     assert "1414" in text
     assert label(lang, "status", "uninsured").upper() not in text
     assert label(lang, "reason", "debt") not in text

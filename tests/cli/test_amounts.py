@@ -161,11 +161,11 @@ def test_a_day_without_a_base_rate_is_named_and_exits_2(lang: str) -> None:
 
 
 def test_every_calculator_word_is_translated_with_its_placeholders() -> None:
-    from osms.i18n import _read_catalog, placeholders
+    from osms.i18n import placeholders, read_catalog
     from osms.views.amounts import AMOUNT_MESSAGES
 
     for lang in ("kk", "ru"):
-        catalog = _read_catalog(lang)
+        catalog = read_catalog(lang)
         for msgid in AMOUNT_MESSAGES:
             message = catalog.get(msgid)
             assert message is not None and message.string, (lang, msgid)

@@ -45,12 +45,16 @@ def test_paying_every_debt_month_of_the_year_insures_once_credited(
     """R-S-5 + R-K-2 clear_debt: pay each liable unpaid month of [M − 12, M] in full.
 
     Nothing else may change before the new items are credited: a refund of an older item
-    in between would open a new debt month (found by this test with a deeper search).
+    in between would open a new debt month (found by this test with a deeper search). The
+    months still pending on the day (R-L-9) are paid too: one can turn late before the new
+    items are credited (an employee's November, due on 27 December 2021, is late by the
+    30th; found by this test).
     """
     credited = credit_date(on)
     assume(not any(i.refunded_on and on < i.refunded_on <= credited for i in facts.payments))
     decision = decide(facts, on)
     debts = [d.month for d in decision.debt_months]
+    debts += [p.month for p in decision.pending_months]
     paid = _pay(facts, debts, on)
     assert is_insured(paid, credited), (debts, decide(paid, credited))
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from typing import Final
+from collections.abc import Callable
+from typing import Final, TypeVar
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
@@ -23,7 +23,8 @@ from osms.bot.answers import BotContext
 from osms.bot.chat import IIN_KEY, LANG_KEY, chat_language
 from osms.bot.limits import LOOKUP_FLAG
 from osms.bot.settings import BotSettings
-from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
+from osms.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, error_message
+from osms.rules.iin import compact as compact_iin
 from osms.services.errors import ServiceError
 from osms.services.people import checked_iin
 from osms.services.subscriptions import LIMIT_CODE
@@ -32,20 +33,26 @@ __all__ = ["build_router", "chat_language"]
 
 logger = logging.getLogger(__name__)
 
-_SEPARATORS = re.compile(r"[\s\-]+")
 _LOOKUP: Final = {LOOKUP_FLAG: True}
+
+_T = TypeVar("_T")
+
+
+def _compact(text: str) -> str:
+    """The text as an IIN (:func:`osms.rules.iin.compact`), any whitespace a separator."""
+    return compact_iin(" ".join(text.split()))
 
 
 def _iin_candidate(text: str) -> str | None:
-    """The text as an IIN to check (spaces and dashes dropped), or None when it has no digit."""
-    compact = _SEPARATORS.sub("", text)
+    """The text as an IIN to check (separators dropped), or None when it has no digit."""
+    compact = _compact(text)
     return compact if any(c.isdigit() for c in compact) else None
 
 
 async def _command_iin(command: CommandObject, state: FSMContext) -> str | None:
     """The IIN after the command, else the last IIN answered in this chat."""
     if command.args and command.args.strip():
-        return _SEPARATORS.sub("", command.args)
+        return _compact(command.args)
     last = (await state.get_data()).get(IIN_KEY)
     return last if isinstance(last, str) else None
 
@@ -67,7 +74,7 @@ async def on_language(callback: CallbackQuery, state: FSMContext, bot: Bot) -> N
         await callback.answer()
         return
     await state.update_data({LANG_KEY: lang})
-    await callback.answer(texts.LANGUAGE_NAMES[lang])
+    await callback.answer(LANGUAGE_NAMES[lang])
     reply = texts.language_chosen_message(lang)
     if isinstance(callback.message, Message):
         await callback.message.edit_text(reply)
@@ -82,16 +89,29 @@ async def on_help(message: Message, state: FSMContext) -> None:
 # -- an IIN: status, debts, what to pay --------------------------------------------------------
 
 
+async def _look_up(
+    bot: Bot, chat_id: int, text: str, lang: str, work: Callable[[str], _T]
+) -> tuple[str, _T] | None:
+    """The IIN checked and ``work`` done for it in a worker thread; None once the chat is told
+    why not (a malformed IIN, a refused look-up)."""
+    try:
+        number = checked_iin(text)
+        return number, await asyncio.to_thread(work, number)
+    except ServiceError as error:
+        await bot.send_message(chat_id, error_message(error.code, lang))
+        return None
+
+
 async def _send_status(
     bot: Bot, chat_id: int, text: str, state: FSMContext, osms: BotContext
 ) -> None:
     lang = await chat_language(state)
-    try:
-        iin = checked_iin(text)
-        found = await asyncio.to_thread(answers.look_up, osms, chat_id, iin)
-    except ServiceError as error:
-        await bot.send_message(chat_id, error_message(error.code, lang))
+    answered = await _look_up(
+        bot, chat_id, text, lang, lambda number: answers.look_up(osms, chat_id, number)
+    )
+    if answered is None:
         return
+    iin, found = answered
     await state.update_data({IIN_KEY: iin})
     await bot.send_message(
         chat_id,
@@ -124,12 +144,12 @@ async def _send_calculation(
     bot: Bot, chat_id: int, iin: str, state: FSMContext, osms: BotContext
 ) -> None:
     lang = await chat_language(state)
-    try:
-        number = checked_iin(iin)
-        calc = await asyncio.to_thread(answers.calculation, osms, chat_id, number)
-    except ServiceError as error:
-        await bot.send_message(chat_id, error_message(error.code, lang))
+    answered = await _look_up(
+        bot, chat_id, iin, lang, lambda number: answers.calculation(osms, chat_id, number)
+    )
+    if answered is None:
         return
+    number, calc = answered
     await state.update_data({IIN_KEY: number})
     await bot.send_message(chat_id, texts.calculation_message(calc, lang))
 

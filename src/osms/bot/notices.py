@@ -4,7 +4,7 @@ IINs are not secret: anyone may subscribe a chat to anyone's warning.  So a chat
 each IIN masked (:func:`mask_iin`), and the Fund's warning (:func:`warning_message`) says no
 more than the public check (RULES.md §11): the masked IIN, that the status ends next month and
 the day it is insured until; what to pay is one button away (an audited, limited look-up).
-Every word is a gettext message: :data:`MESSAGES`, besides those of :data:`osms.i18n.CARD`.
+Every word is a gettext message, marked where it is written.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import Final
 
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 
-from osms.bot.texts import CALC_CALLBACK
-from osms.i18n import t
+from osms.bot.texts import calculator_button
+from osms.i18n import N_, t
 from osms.rules.status import Decision
+from osms.views.fragments import ENDS_NEXT_MONTH
 
 __all__ = [
-    "MESSAGES",
     "REMOVE_CALLBACK",
     "SUBSCRIPTIONS_COMMAND",
     "mask_iin",
@@ -36,31 +36,21 @@ __all__ = [
 SUBSCRIPTIONS_COMMAND: Final = "subscriptions"
 REMOVE_CALLBACK: Final = "unsub:"
 
-_TOO_MANY: Final = (
+_TOO_MANY: Final = N_(
     "Too many requests: at most {per_minute} a minute and {per_hour} an hour. "
     "Try again in {minutes} min."
 )
-_SUBSCRIPTION_LIMIT: Final = (
+_SUBSCRIPTION_LIMIT: Final = N_(
     "This chat is already warned about {limit} IINs, the most allowed. "
     "Remove one in {command} first."
 )
-_LIST_HEADING: Final = "Warnings in this chat ({count} of {limit}); press a button to remove one:"
-_LIST_EMPTY: Final = "No warnings in this chat. To add one: {command}"
-_REMOVE: Final = "Remove {iin}"
-_HINT: Final = "See or remove the warnings of this chat: {command}"
-_DESCRIPTION: Final = "the warnings of this chat: list and remove"
-_ENDS_NEXT_MONTH: Final = "Status ends next month: pay now to keep it"  # a CARD message
-
-MESSAGES: Final[tuple[str, ...]] = (
-    _TOO_MANY,
-    _SUBSCRIPTION_LIMIT,
-    _LIST_HEADING,
-    _LIST_EMPTY,
-    _REMOVE,
-    _HINT,
-    _DESCRIPTION,
+_LIST_HEADING: Final = N_(
+    "Warnings in this chat ({count} of {limit}); press a button to remove one:"
 )
-"""This module's own msgids (for the catalogs and the catalog check)."""
+_LIST_EMPTY: Final = N_("No warnings in this chat. To add one: {command}")
+_REMOVE: Final = N_("Remove {iin}")
+_HINT: Final = N_("See or remove the warnings of this chat: {command}")
+_DESCRIPTION: Final = N_("the warnings of this chat: list and remove")
 
 
 def mask_iin(iin: str) -> str:
@@ -88,7 +78,7 @@ def subscriptions_hint(lang: str) -> str:
 def subscriptions_message(iins: Sequence[str], lang: str, limit: int) -> str:
     """The chat's warnings, masked (the buttons of :func:`subscriptions_keyboard` remove)."""
     if not iins:
-        return t(lang, _LIST_EMPTY, command=f"/subscribe <{t(lang, 'IIN')}>")
+        return t(lang, _LIST_EMPTY, command=("/subscribe <" + t(lang, "IIN") + ">"))
     lines = [t(lang, _LIST_HEADING, count=len(iins), limit=limit)]
     lines.extend(f"• {mask_iin(iin)}" for iin in iins)
     return "\n".join(lines)
@@ -121,7 +111,7 @@ def warning_message(decision: Decision, lang: str) -> str:
 
     No category, payments or amounts: whoever subscribed the chat may not be the person.
     """
-    lines = [f"⚠ {t(lang, 'IIN')} {mask_iin(decision.iin)}", t(lang, _ENDS_NEXT_MONTH)]
+    lines = [("⚠ " + t(lang, "IIN") + f" {mask_iin(decision.iin)}"), t(lang, ENDS_NEXT_MONTH)]
     if decision.insured_until is not None:
         lines.append(t(lang, "Insured until {date}", date=decision.insured_until))
     return "\n".join(lines)
@@ -129,12 +119,4 @@ def warning_message(decision: Decision, lang: str) -> str:
 
 def warning_keyboard(iin: str, lang: str) -> InlineKeyboardMarkup:
     """What to pay: the calculator, as a look-up of the chat (limited and audited)."""
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text="💳 " + t(lang, "What to pay"), callback_data=f"{CALC_CALLBACK}{iin}"
-                )
-            ]
-        ]
-    )
+    return InlineKeyboardMarkup(inline_keyboard=[[calculator_button(iin, lang)]])

@@ -10,13 +10,14 @@ may send any IIN: a status answer is the public view (:mod:`osms.views.public`, 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Final
 
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 
 from osms.i18n import (
+    LANGUAGE_NAMES,
     LANGUAGES,
+    N_,
     format_money,
     label,
     month_name,
@@ -26,15 +27,23 @@ from osms.rules.calculator import Calculation, Option
 from osms.rules.facts import KNP
 from osms.rules.status import DebtMonth, Decision
 from osms.views import public
-from osms.views.public import NO_RECORDS, PublicStatus, beneficiary, explain_public, public_status
+from osms.views.fragments import (
+    ENDS_NEXT_MONTH,
+    SEPARATE_PAYMENTS,
+    debt_rows,
+    debt_total,
+    fund_details,
+    status_appears,
+    status_line,
+)
+from osms.views.public import beneficiary, explain_public, no_records, public_status
 
 __all__ = [
     "BANK_APPS",
     "CALL_CENTRE",
-    "LANGUAGE_NAMES",
-    "MESSAGES",
     "SITES",
     "calculation_message",
+    "calculator_button",
     "commands",
     "help_message",
     "iin_needed_message",
@@ -58,52 +67,20 @@ SITES: Final[tuple[str, ...]] = ("msqory.kz", "fms.kz")
 BANK_APPS: Final[tuple[str, ...]] = ("Halyk", "Kaspi.kz", "BCC.KZ")
 """Bank apps that show the status and take payments (SEED-001, SOURCES.md R5.1)."""
 
-LANGUAGE_NAMES: Final[dict[str, str]] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
-"""Each language in its own words (the buttons of /start)."""
-
 LANGUAGE_CALLBACK: Final = "lang:"
 SUBSCRIBE_CALLBACK: Final = "sub:"
 CALC_CALLBACK: Final = "calc:"
 
-_SEND_IIN: Final = "Send an IIN (12 digits) to see the OSMS status, the debt and what to pay."
-_SEPARATE_PAYMENTS: Final = (
-    "Pay each month as a separate payment and give the IIN, the month and the year."
-)
-_STATUS_APPEARS: Final = "Status appears within 3 working days after payment."
-_ENDS_NEXT_MONTH: Final = "Status ends next month: pay now to keep it"
+_SEND_IIN: Final = N_("Send an IIN (12 digits) to see the OSMS status, the debt and what to pay.")
 
 _COMMANDS: Final[tuple[tuple[str, str, bool], ...]] = (
-    ("start", "choose the language", False),
-    ("calc", "what to pay to be insured", True),
-    ("subscribe", "warn me before the status ends", True),
-    ("unsubscribe", "stop the warnings", True),
-    ("help", "the Fund's channels", False),
+    ("start", N_("choose the language"), False),
+    ("calc", N_("what to pay to be insured"), True),
+    ("subscribe", N_("warn me before the status ends"), True),
+    ("unsubscribe", N_("stop the warnings"), True),
+    ("help", N_("the Fund's channels"), False),
 )
 """(command, English msgid of its description, whether it takes an IIN)."""
-
-MESSAGES: Final[tuple[str, ...]] = (
-    "Choose a language",
-    "Language: {language}",
-    _SEND_IIN,
-    "Write the IIN after the command: {example}",
-    "Something went wrong, please try again later.",
-    NO_RECORDS,
-    "Remind me",
-    "You will be warned here when the status of IIN {iin} is about to end.",
-    "Warnings for IIN {iin} are turned off.",
-    "There were no warnings for IIN {iin} in this chat.",
-    "Other ways to check the status and pay:",
-    "Call centre {number}",
-    "Qoldau 24/7 mobile app",
-    "The Fund's site: {sites}",
-    "eGov.kz, the electronic government portal",
-    "Bank apps: {banks}",
-    "Commands:",
-    *(description for _, description, _ in _COMMANDS),
-)
-"""The bot's own msgids, besides those of :data:`osms.i18n.CARD` (for the catalogs and
-:func:`osms.i18n.source_messages`)."""
-
 
 # -- start and language ------------------------------------------------------------------------
 
@@ -137,7 +114,7 @@ def iin_needed_message(lang: str, command: str | None = None) -> str:
     """What to send: an IIN, or the command followed by an IIN."""
     if command is None:
         return t(lang, _SEND_IIN)
-    example = f"/{command} <{t(lang, 'IIN')}>"
+    example = f"/{command} <" + t(lang, "IIN") + ">"
     return t(lang, "Write the IIN after the command: {example}", example=example)
 
 
@@ -148,24 +125,17 @@ def unexpected_error_message(lang: str) -> str:
 # -- status ------------------------------------------------------------------------------------
 
 
-def _status_line(view: PublicStatus, lang: str) -> str:
-    """Status and reason; a state-paid category is never named (RULES.md §11)."""
-    status = label(lang, "status", view.status.value).upper()
-    return f"{t(lang, 'Status')}: {status} ({public.reason_label(view, lang)})"
-
-
 def _debt_lines(debts: Sequence[DebtMonth], lang: str) -> list[str]:
     lines = [t(lang, "Debt") + ":"]
-    lines.extend(f"• {month_name(d.month, lang)} — {format_money(d.amount, lang)}" for d in debts)
-    total = sum((d.amount for d in debts), Decimal(0))
-    lines.append(f"{t(lang, 'Total debt')}: {format_money(total, lang)}")
+    lines.extend(f"• {month} — {amount}" for month, amount in debt_rows(debts, lang))
+    lines.append("{}: {}".format(*debt_total(debts, lang)))
     return lines
 
 
 def _option_line(option: Option, lang: str) -> str:
     line = f"{label(lang, 'option', option.name.value)} — {format_money(option.total, lang)}"
     if option.status_from is not None:
-        line += f" ({t(lang, 'Status from {date}', date=option.status_from)})"
+        line += " (" + t(lang, "Status from {date}", date=option.status_from) + ")"
     return line
 
 
@@ -176,15 +146,16 @@ def status_message(
     the warning, why, the debt months with their amounts and total, and the recommended way
     to pay.  An IIN the registry does not know and the rules do not insure: "no records yet"."""
     view = public_status(decision, known=registered)
-    lines = [f"{t(lang, 'IIN')} {view.iin} · {t(lang, 'Status on {date}', date=view.on)}"]
+    lines = [t(lang, "IIN") + f" {view.iin} · " + t(lang, "Status on {date}", date=view.on)]
     if view.no_records:
-        lines.append(t(lang, NO_RECORDS))
+        lines.append(no_records(view.on, lang))
         return "\n".join(lines)
-    lines.append(_status_line(view, lang))
+    # A state-paid category is never named (RULES.md §11).
+    lines.append(status_line(view.status, public.reason_label(view, lang), lang))
     if view.insured_until is not None:
         lines.append(t(lang, "Insured until {date}", date=view.insured_until))
     if view.loses_status_next_month:
-        lines.append("⚠ " + t(lang, _ENDS_NEXT_MONTH))
+        lines.append("⚠ " + t(lang, ENDS_NEXT_MONTH))
     if view.why:
         lines.append("")
         lines.append(t(lang, "Why") + ":")
@@ -198,7 +169,7 @@ def status_message(
         recommended = calculation.option(calculation.recommended)
         if recommended is not None:
             lines.append("")
-            lines.append(f"{t(lang, 'What to pay')} ({t(lang, 'Recommended')}):")
+            lines.append(t(lang, "What to pay") + " (" + t(lang, "Recommended") + "):")
             lines.append(_option_line(recommended, lang))
     return "\n".join(lines)
 
@@ -211,11 +182,16 @@ def status_keyboard(iin: str, lang: str) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(
                     text="🔔 " + t(lang, "Remind me"), callback_data=f"{SUBSCRIBE_CALLBACK}{iin}"
                 ),
-                InlineKeyboardButton(
-                    text="💳 " + t(lang, "What to pay"), callback_data=f"{CALC_CALLBACK}{iin}"
-                ),
+                calculator_button(iin, lang),
             ]
         ]
+    )
+
+
+def calculator_button(iin: str, lang: str) -> InlineKeyboardButton:
+    """What to pay: the calculator for the IIN, a look-up of the chat (limited and audited)."""
+    return InlineKeyboardButton(
+        text="💳 " + t(lang, "What to pay"), callback_data=f"{CALC_CALLBACK}{iin}"
     )
 
 
@@ -225,7 +201,7 @@ def status_keyboard(iin: str, lang: str) -> InlineKeyboardMarkup:
 def calculation_message(calc: Calculation, lang: str) -> str:
     """The options with their totals, the recommended one first and marked, its payment plan
     (one payment per month, КНП 122) and the Fund's details (R-K-2, R-K-3)."""
-    lines = [f"{t(lang, 'IIN')} {calc.iin} · {t(lang, 'What to pay on {date}', date=calc.on)}"]
+    lines = [t(lang, "IIN") + f" {calc.iin} · " + t(lang, "What to pay on {date}", date=calc.on)]
     if not calc.options:
         lines.append(t(lang, "Nothing to pay"))
         return "\n".join(lines)
@@ -235,9 +211,9 @@ def calculation_message(calc: Calculation, lang: str) -> str:
         mark = "★ " if option.name == calc.recommended else ""
         title = f"{mark}{label(lang, 'option', option.name.value)}"
         if option.name == calc.recommended:
-            title += f" — {t(lang, 'Recommended')}"
+            title += " — " + t(lang, "Recommended")
         lines.append(title)
-        lines.append(f"  {t(lang, 'Total')}: {format_money(option.total, lang)}")
+        lines.append("  " + t(lang, "Total") + f": {format_money(option.total, lang)}")
         if option.status_from is not None:
             lines.append("  " + t(lang, "Status from {date}", date=option.status_from))
         if option.insured_until is not None:
@@ -245,22 +221,20 @@ def calculation_message(calc: Calculation, lang: str) -> str:
     chosen = calc.option(calc.recommended) if calc.recommended is not None else None
     if chosen is not None:
         lines.append("")
-        lines.append(f"{t(lang, 'Payment plan')} ({label(lang, 'option', chosen.name.value)}):")
+        lines.append(t(lang, "Payment plan") + f" ({label(lang, 'option', chosen.name.value)}):")
         lines.extend(
             f"• {month_name(item.period, lang)} — {format_money(item.amount, lang)}"
             for item in chosen.plan
         )
     lines.append("")
-    lines.append(t(lang, _SEPARATE_PAYMENTS))
+    lines.append(t(lang, SEPARATE_PAYMENTS))
     knp = KNP.CONTRIBUTION.value
-    lines.append(f"{t(lang, 'KNP')} {knp} — {label(lang, 'knp', knp)}")
+    lines.append(t(lang, "KNP") + f" {knp} — {label(lang, 'knp', knp)}")
     lines.append("")
     lines.append(t(lang, "Payment details") + ":")
-    lines.append(f"{t(lang, 'Beneficiary')}: {beneficiary(lang)}")
-    lines.append(f"{t(lang, 'IIK')}: {calc.fund.iik}")
-    lines.append(f"{t(lang, 'BIN')}: {calc.fund.bin}")
-    lines.append(f"{t(lang, 'BIC')}: {calc.fund.bic}")
-    lines.append(t(lang, _STATUS_APPEARS))
+    details = fund_details(calc.fund, beneficiary(lang), lang)
+    lines.extend(f"{name}: {value}" for name, value in details)
+    lines.append(status_appears(calc.on, lang))
     return "\n".join(lines)
 
 
@@ -279,14 +253,14 @@ def unsubscribed_message(iin: str, lang: str, *, was_subscribed: bool) -> str:
 
 def reminder_message(decision: Decision, lang: str) -> str:
     """The Fund's warning in the last grace month (RULES.md §11): status ends next month."""
-    lines = [f"⚠ {t(lang, 'IIN')} {decision.iin}", t(lang, _ENDS_NEXT_MONTH)]
+    lines = [("⚠ " + t(lang, "IIN") + f" {decision.iin}"), t(lang, ENDS_NEXT_MONTH)]
     if decision.insured_until is not None:
         lines.append(t(lang, "Insured until {date}", date=decision.insured_until))
     if decision.debt_months:
         lines.append("")
         lines.extend(_debt_lines(decision.debt_months, lang))
     lines.append("")
-    lines.append(f"{t(lang, 'What to pay')}: /calc {decision.iin}")
+    lines.append(t(lang, "What to pay") + f": /calc {decision.iin}")
     return "\n".join(lines)
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "DebtMonth",
     "Decision",
     "Finding",
+    "FindingValue",
     "PendingMonth",
     "Reason",
     "Status",
@@ -77,17 +78,27 @@ class PendingMonth:
     expected_by: date
 
 
+FindingValue = str | int | date | Month
+"""A value of a finding: a code, a count, a day or a month (the renderer formats each)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One step of the explanation (R-S-8): the rule that fired and the months that decided.
 
-    ``key`` names the message in the gettext catalogs (``osms.i18n``); ``values`` fill it.
+    ``key`` names the message in the gettext catalogs (``osms.i18n.findings``); ``values`` fill
+    it, typed, and carry the parameters the rule used (grace, look-back, prepayment length …)
+    so that no text repeats a parameter.
     """
 
     rule: str
     key: str
     months: tuple[Month, ...] = ()
-    values: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, FindingValue], ...] = ()
+
+    def text_values(self) -> dict[str, str]:
+        """The values as text: ISO dates, ``YYYY-MM`` months, decimal numbers."""
+        return {name: str(value) for name, value in self.values}
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +176,7 @@ class Decision:
                 "R-L-9",
                 "pending_month",
                 (p.month,),
-                (("due_on", str(p.due_on)), ("payer", _pending_payer(self._ledger))),
+                (("due_on", p.due_on), ("payer", _pending_payer(self._ledger))),
             )
             for p in self.pending_months
         )
@@ -498,9 +509,7 @@ def _provisional_finding(months: Iterable[Month]) -> Finding:
     published = year - 1
     while parameters.minimum_wage_is_provisional(published):
         published -= 1
-    return Finding(
-        "R-P-1", "provisional", values=(("year", str(year)), ("from_year", str(published)))
-    )
+    return Finding("R-P-1", "provisional", values=(("year", year), ("from_year", published)))
 
 
 def _months(indices: tuple[int, ...] | range) -> tuple[Month, ...]:
@@ -519,10 +528,19 @@ def _findings(
     m = month.index
     found: list[Finding] = []
     if any(i.credited_on > known_on and i.paid_on <= known_on for i in ledger.facts.payments):
-        found.append(Finding("R-T-3", "pending_payments", values=(("as_of", str(known_on)),)))
+        credit_days = parameters.credit_delay_working_days(known_on)
+        found.append(
+            Finding(
+                "R-T-3",
+                "pending_payments",
+                values=(("as_of", known_on), ("credit_days", credit_days)),
+            )
+        )
     reason = verdict.reason
     if reason is Reason.TRANSITIONAL:
-        found.append(Finding("R-S-1", "transitional", (month,)))
+        window_first, window_last = parameters.transitional_window()
+        window = (("first", window_first), ("last", window_last))
+        found.append(Finding("R-S-1", "transitional", (month,), window))
     elif reason is Reason.CATEGORY:
         rule = "R-C-2" if verdict.category == CHILD else "R-S-2"
         found.append(Finding(rule, "category", (month,), (("category", verdict.category or ""),)))
@@ -534,8 +552,8 @@ def _findings(
                 (month,),
                 (
                     ("category", grant.category),
-                    ("granted_on", str(grant.granted_on)),
-                    ("ends_on", str(grant.ends_on - timedelta(days=1))),
+                    ("granted_on", grant.granted_on),
+                    ("ends_on", grant.ends_on - timedelta(days=1)),
                 ),
             )
         )
@@ -548,15 +566,15 @@ def _findings(
                 "R-S-5",
                 "grace",
                 _months(range(m - verdict.run + 1, m + 1)),
-                (("grace_months", str(verdict.grace_months)), ("run", str(verdict.run))),
+                (("grace_months", verdict.grace_months), ("run", verdict.run)),
             )
         )
         if verdict.grace_months > parameters.grace_months(month):
-            found.append(
-                Finding(
-                    "R-S-6", "long_payer", values=(("grace_months", str(verdict.grace_months)),)
-                )
-            )
+            values: tuple[tuple[str, FindingValue], ...] = (("grace_months", verdict.grace_months),)
+            payer_months = parameters.long_payer_months(month)  # set: the long grace applied
+            if payer_months is not None:
+                values += (("payer_months", payer_months),)
+            found.append(Finding("R-S-6", "long_payer", values=values))
     else:
         if verdict.run > verdict.grace_months:
             found.append(
@@ -564,12 +582,15 @@ def _findings(
                     "R-S-5",
                     "debt_run",
                     _months(range(m - min(verdict.run, 13) + 1, m + 1)),
-                    (("grace_months", str(verdict.grace_months)), ("run", str(verdict.run))),
+                    (("grace_months", verdict.grace_months), ("run", verdict.run)),
                 )
             )
         gaps = _gaps(ledger, m, month, verdict.run, known_on, on) if verdict.run <= 13 else ()
         if gaps:
-            found.append(Finding("R-S-5", "debt_gaps", _months(gaps)))
+            lookback = parameters.lookback_months(month)
+            found.append(
+                Finding("R-S-5", "debt_gaps", _months(gaps), (("lookback_months", lookback),))
+            )
         if reason is Reason.PREPAID and verdict.prepaid is not None:
             first, last = verdict.prepaid
             found.append(
@@ -577,7 +598,10 @@ def _findings(
                     "R-S-4",
                     "prepaid",
                     (Month.from_index(first), Month.from_index(last)),
-                    (("months", str(last - first + 1)),),
+                    (
+                        ("months", last - first + 1),
+                        ("prepay_months", parameters.prepayment_months(month)),
+                    ),
                 )
             )
     if (

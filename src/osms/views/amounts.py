@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Final
 
-from osms.i18n import error_message, format_date, format_money, label, month_name, t
+from osms.i18n import N_, error_message, format_date, format_money, label, month_name, t
 from osms.rules.amounts import MonthlyAmount, Payer, part_amount, per_day
 from osms.rules.calculator import FUND, Penalty
 from osms.rules.facts import KNP
@@ -31,53 +31,53 @@ __all__ = [
     "percent",
 ]
 
-AMOUNTS_TITLE: Final = "OSMS calculator"
-PENALTY_TITLE: Final = "Penalty calculator"
-AMOUNTS_INTRO: Final = (
+AMOUNTS_TITLE: Final = N_("OSMS calculator")
+PENALTY_TITLE: Final = N_("Penalty calculator")
+AMOUNTS_INTRO: Final = N_(
     "The monthly amount of contributions or deductions by who pays, the year and the income."
 )
-PENALTY_INTRO: Final = (
+PENALTY_INTRO: Final = N_(
     "The penalty an employer pays on deductions and contributions paid after the 25th of the "
     "following month: for every day late, the day of payment included, at the National "
     "Bank's base rate of that day."
 )
-WHO_PAYS: Final = "Who pays"
-YEAR: Final = "Year"
-INCOME: Final = "Monthly income"
-INCOME_HINT: Final = (
+WHO_PAYS: Final = N_("Who pays")
+YEAR: Final = N_("Year")
+INCOME: Final = N_("Monthly income")
+INCOME_HINT: Final = N_(
     "For an employer, an employee or the self-employed: the month's income in tenge; an "
     "employee's income from all jobs together."
 )
-CALCULATE: Final = "Calculate"
-MONTHLY_AMOUNT: Final = "Monthly amount"
-RATE: Final = "Rate"
-BASE: Final = "Calculation base"
-CAP: Final = "The base is capped at {cap_mw} minimum wages: {cap}"
-MAXIMUM: Final = "Largest amount a month"
-CAPPED: Final = "The income is above the cap: this is the largest amount of the month."
-MINIMUM_WAGE: Final = "Minimum wage of {year}: {amount}"
-PROVISIONAL: Final = (
+CALCULATE: Final = N_("Calculate")
+MONTHLY_AMOUNT: Final = N_("Monthly amount")
+RATE: Final = N_("Rate")
+BASE: Final = N_("Calculation base")
+CAP: Final = N_("The base is capped at {cap_mw} minimum wages: {cap}")
+MAXIMUM: Final = N_("Largest amount a month")
+CAPPED: Final = N_("The income is above the cap: this is the largest amount of the month.")
+MINIMUM_WAGE: Final = N_("Minimum wage of {year}: {amount}")
+PROVISIONAL: Final = N_(
     "The minimum wage of {year} is not published yet: the last published one is used, and "
     "the amount may change."
 )
-EMPLOYER: Final = "Employer: deductions for an employee"
-EMPLOYEE: Final = "Employee: contributions withheld by the employer"
-ARREARS: Final = "Amount owed"
-DUE_ON: Final = "Due date"
-DAYS_LATE: Final = "Days late"
-PENALTY: Final = "Penalty"
-BASE_RATE: Final = "Base rate"
-MULTIPLIER: Final = "Multiplier"
-PER_DAY: Final = "Per day"
-DAYS: Final = "Days"
-FIRST_DAY: Final = "First day"
-LAST_DAY: Final = "Last day"
-ON_TIME: Final = "Paid on time: no penalty."
-RATE_MISSING: Final = (
+EMPLOYER: Final = N_("Employer: deductions for an employee")
+EMPLOYEE: Final = N_("Employee: contributions withheld by the employer")
+ARREARS: Final = N_("Amount owed")
+DUE_ON: Final = N_("Due date")
+DAYS_LATE: Final = N_("Days late")
+PENALTY: Final = N_("Penalty")
+BASE_RATE: Final = N_("Base rate")
+MULTIPLIER: Final = N_("Multiplier")
+PER_DAY: Final = N_("Per day")
+DAYS: Final = N_("Days")
+FIRST_DAY: Final = N_("First day")
+LAST_DAY: Final = N_("Last day")
+ON_TIME: Final = N_("Paid on time: no penalty.")
+RATE_MISSING: Final = N_(
     "The National Bank's base rate for {date} is not recorded yet: the penalty for a payment "
     "on that day or later cannot be computed."
 )
-PENALTY_KNP: Final = "Pay the penalty with KNP 123 (deductions) or 124 (contributions)."
+PENALTY_KNP: Final = N_("Pay the penalty with KNP 123 (deductions) or 124 (contributions).")
 
 AMOUNT_MESSAGES: Final[tuple[str, ...]] = (
     AMOUNTS_TITLE,
@@ -113,7 +113,7 @@ AMOUNT_MESSAGES: Final[tuple[str, ...]] = (
     RATE_MISSING,
     PENALTY_KNP,
 )
-"""The msgids the calculators add to the catalogs (besides :data:`osms.i18n.CARD`'s)."""
+"""The msgids of the calculators, for the command line's check of its own texts."""
 
 _OWN_NAMES: Final = {Payer.EMPLOYER: EMPLOYER, Payer.EMPLOYEE: EMPLOYEE}
 
@@ -223,7 +223,7 @@ def amount_lines(answer: MonthlyAmount, lang: str) -> list[str]:
         f"{t(lang, BASE)}: {format_money(answer.base, lang)}",
     ]
     if answer.month.month != 1:
-        lines.append(f"{t(lang, 'Month')}: {month_name(answer.month, lang)}")
+        lines.append(t(lang, "Month") + f": {month_name(answer.month, lang)}")
     if answer.cap is not None and answer.cap_mw is not None:
         cap = format_money(answer.cap, lang)
         lines.append(t(lang, CAP, cap_mw=number(answer.cap_mw, lang), cap=cap))
@@ -234,7 +234,7 @@ def amount_lines(answer: MonthlyAmount, lang: str) -> list[str]:
         lines.append(t(lang, CAPPED))
     wage = format_money(answer.minimum_wage, lang)
     lines.append(t(lang, MINIMUM_WAGE, year=answer.year, amount=wage))
-    lines.append(f"{t(lang, 'KNP')}: {answer.knp.value} — {label(lang, 'knp', answer.knp.value)}")
+    lines.append(t(lang, "KNP") + f": {answer.knp.value} — {label(lang, 'knp', answer.knp.value)}")
     if answer.provisional:
         lines.append("⚠ " + t(lang, PROVISIONAL, year=answer.year))
     return lines
@@ -244,9 +244,9 @@ def penalty_lines(penalty: Penalty, period: Month, lang: str) -> list[str]:
     """The employer's penalty on the month ``period`` for a terminal, part by part."""
     lines = [
         f"{t(lang, ARREARS)}: {format_money(penalty.arrears, lang)}",
-        f"{t(lang, 'Period')}: {month_name(period, lang)}",
+        t(lang, "Period") + f": {month_name(period, lang)}",
         f"{t(lang, DUE_ON)}: {format_date(penalty.due_on, lang)}",
-        f"{t(lang, 'Paid on')}: {format_date(penalty.paid_on, lang)}",
+        t(lang, "Paid on") + f": {format_date(penalty.paid_on, lang)}",
         f"{t(lang, DAYS_LATE)}: {penalty.days}",
         f"{t(lang, PENALTY)}: {format_money(penalty.amount, lang)}",
     ]

@@ -5,37 +5,52 @@ The words come from the gettext catalogs (``osms.i18n``); nothing here decides a
 
 from __future__ import annotations
 
-from osms.i18n import explain, format_date, format_money, label, month_name, t
+from osms.i18n import (
+    N_,
+    explain,
+    format_date,
+    format_money,
+    format_month_count,
+    label,
+    month_name,
+    t,
+)
+from osms.rules import parameters
 from osms.rules.calculator import Calculation
 from osms.rules.iin import IINInfo
 from osms.rules.status import Decision
+from osms.views.fragments import (
+    ENDS_NEXT_MONTH,
+    SEPARATE_PAYMENTS,
+    debt_rows,
+    fund_details,
+    status_line,
+)
 
 __all__ = ["calculation_card", "decision_card", "iin_card"]
 
-_SEPARATE_PAYMENTS = (
-    "Pay each month as a separate payment and give the IIN, the month and the year."
-)
+_SEX = {"male": N_("male"), "female": N_("female")}
 _MARK = {"category": "●", "self": "✓", "employer": "✓", "unpaid": "✗", "not_liable": "·"}
 
 
 def decision_card(decision: Decision, lang: str) -> str:
     lines = [
-        f"{t(lang, 'IIN')} {decision.iin} · "
+        t(lang, "IIN")
+        + f" {decision.iin} · "
         + t(lang, "Status on {date}", date=format_date(decision.on, lang)),
     ]
     if decision.as_of != decision.on:
         lines.append(t(lang, "As known on {date}", date=format_date(decision.as_of, lang)))
-    status = label(lang, "status", decision.status.value).upper()
     reason = label(lang, "reason", decision.reason.value)
     if decision.category:
         reason += f": {label(lang, 'category', decision.category)}"
-    lines.append(f"{t(lang, 'Status')}: {status} ({reason})")
+    lines.append(status_line(decision.status, reason, lang))
     if decision.insured_until is not None:
         lines.append(
             t(lang, "Insured until {date}", date=format_date(decision.insured_until, lang))
         )
     if decision.loses_status_next_month:
-        lines.append("⚠ " + t(lang, "Status ends next month: pay now to keep it"))
+        lines.append("⚠ " + t(lang, ENDS_NEXT_MONTH))
     lines.append("")
     lines.append(t(lang, "Why") + ":")
     lines.extend(f"  • [{f.rule}] {explain(f, lang)}" for f in decision.findings)
@@ -43,12 +58,13 @@ def decision_card(decision: Decision, lang: str) -> str:
         lines.append("")
         lines.append(t(lang, "Debt") + ":")
         lines.extend(
-            f"  {month_name(d.month, lang):<22} {format_money(d.amount, lang):>12}"
-            for d in decision.debt_months
+            f"  {month:<22} {amount:>12}" for month, amount in debt_rows(decision.debt_months, lang)
         )
-        lines.append(f"  {t(lang, 'Total'):<22} {format_money(decision.debt_total, lang):>12}")
+        total = t(lang, "Total")
+        lines.append(f"  {total:<22} {format_money(decision.debt_total, lang):>12}")
     lines.append("")
-    lines.append(t(lang, "Payments of the last 12 months") + ":")
+    lookback = format_month_count(parameters.lookback_months(decision.month), lang)
+    lines.append(t(lang, "Payments of the last {lookback}", lookback=lookback) + ":")
     for line in decision.payments:
         paid = format_money(line.self_paid, lang) if line.items else ""
         cover = label(lang, "cover", line.cover.value)
@@ -74,7 +90,8 @@ def decision_card(decision: Decision, lang: str) -> str:
 
 def calculation_card(calc: Calculation, lang: str) -> str:
     lines = [
-        f"{t(lang, 'IIN')} {calc.iin} · "
+        t(lang, "IIN")
+        + f" {calc.iin} · "
         + t(lang, "What to pay on {date}", date=format_date(calc.on, lang)),
         "",
     ]
@@ -84,38 +101,41 @@ def calculation_card(calc: Calculation, lang: str) -> str:
             if calc.insured_until is None
             else t(lang, "Insured until {date}", date=format_date(calc.insured_until, lang))
         )
-        lines[1:1] = [f"{t(lang, 'Status')}: {label(lang, 'status', 'insured').upper()} · {until}"]
+        lines[1:1] = [t(lang, "Status") + f": {label(lang, 'status', 'insured').upper()} · {until}"]
     for option in calc.options:
         mark = " ★ " + t(lang, "Recommended") if option.name == calc.recommended else ""
         lines.append(f"{label(lang, 'option', option.name.value)}{mark}")
-        lines.append(f"  {t(lang, 'Total')}: {format_money(option.total, lang)}")
+        lines.append("  " + t(lang, "Total") + f": {format_money(option.total, lang)}")
         if option.status_from is not None:
-            lines.append(f"  {t(lang, 'Status from')}: {format_date(option.status_from, lang)}")
+            lines.append(
+                "  " + t(lang, "Status from") + f": {format_date(option.status_from, lang)}"
+            )
         if option.insured_until is not None:
             lines.append(
                 "  " + t(lang, "Insured until {date}", date=format_date(option.insured_until, lang))
             )
-        lines.append(f"  {t(lang, 'Payment plan')}:")
+        lines.append("  " + t(lang, "Payment plan") + ":")
         lines.extend(
-            f"    {item.period}  {t(lang, 'KNP')} {item.knp.value}  "
-            f"{format_money(item.amount, lang):>10}"
+            (
+                f"    {item.period}  "
+                + t(lang, "KNP")
+                + f" {item.knp.value}  {format_money(item.amount, lang):>10}"
+            )
             for item in option.plan
         )
         lines.append("")
     lines.append(t(lang, "Payment details") + ":")
-    lines.append(f"  {t(lang, 'Beneficiary')}: {calc.fund.beneficiary}")
-    lines.append(f"  {t(lang, 'IIK')}: {calc.fund.iik}")
-    lines.append(f"  {t(lang, 'BIN')}: {calc.fund.bin}")
-    lines.append(f"  {t(lang, 'BIC')}: {calc.fund.bic}")
-    lines.append("  " + t(lang, _SEPARATE_PAYMENTS))
+    details = fund_details(calc.fund, calc.fund.beneficiary, lang)
+    lines.extend(f"  {name}: {value}" for name, value in details)
+    lines.append("  " + t(lang, SEPARATE_PAYMENTS))
     return "\n".join(lines)
 
 
 def iin_card(info: IINInfo, lang: str) -> str:
     return "\n".join(
         [
-            f"{t(lang, 'IIN')} {info.iin}: {t(lang, 'valid')}",
-            f"  {t(lang, 'Birth date')}: {format_date(info.birth_date, lang)}",
-            f"  {t(lang, 'Sex')}: {t(lang, info.sex)}",
+            t(lang, "IIN") + f" {info.iin}: " + t(lang, "valid"),
+            "  " + t(lang, "Birth date") + f": {format_date(info.birth_date, lang)}",
+            "  " + t(lang, "Sex") + ": " + t(lang, _SEX[info.sex]),
         ]
     )

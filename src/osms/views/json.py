@@ -143,7 +143,7 @@ def decision_json(
                     "rule": f.rule,
                     "key": f.key,
                     "months": [str(m) for m in f.months],
-                    "values": dict(f.values),
+                    "values": f.text_values(),
                     "text": explain(f, lang),
                 }
                 for f in decision.findings

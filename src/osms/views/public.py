@@ -15,7 +15,7 @@ lists no debt and no reasons (a child is still insured on the IIN alone, R-C-2).
 
 The explanation (R-S-8) is kept only where it restates what the public view already shows;
 the findings that speak of a category, of payments or of the employer are left out or told in
-words that do not (:data:`PUBLIC_MESSAGES`).
+words that do not.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from osms.i18n import explain, label, t
+from osms.i18n import N_, explain, label, t, tn
+from osms.rules import parameters
 from osms.rules.month import Month
 from osms.rules.status import DebtMonth, Decision, Finding, Reason, Status
 
@@ -34,12 +35,11 @@ __all__ = [
     "CALL_CENTRE",
     "FUND_NAMES",
     "FUND_SITE",
-    "NO_RECORDS",
-    "PUBLIC_MESSAGES",
     "PublicStatus",
     "beneficiary",
     "explain_all_public",
     "explain_public",
+    "no_records",
     "public_status",
     "reason_label",
 ]
@@ -57,33 +57,19 @@ FUND_NAMES: Final = {
 }
 """The Fund's name in each language (RULES.md §1): proper names, not catalog messages."""
 
-NO_RECORDS: Final = (
-    "The registry has no payment and no state-paid category for this IIN yet. If you paid "
-    "recently, the payment appears within 3 working days; with questions, call 1414."
-)
-"""The answer to an IIN the registry does not know (RULES.md §11), on the page and in the bot."""
 
-_STATE_PAID: Final = "The state pays the contributions for {month}."
-_TEMPORARY: Final = (
+_STATE_PAID: Final = N_("The state pays the contributions for {month}.")
+_TEMPORARY: Final = N_(
     "A temporary status was granted for one month on the documents of a state-paid category: "
     "{granted_on} – {ends_on}."
 )
-_PREPAID: Final = (
+_PREPAID: Final = N_(
     "Twelve months were paid in advance all at once: such a prepayment gives status despite "
     "older debt."
 )
-_BENEFICIARY: Final = "NJSC State Corporation “Government for Citizens”"
+_BENEFICIARY: Final = N_("NJSC State Corporation “Government for Citizens”")
 """The payee of contributions in the page's language; the API's ``fund.beneficiary`` keeps
 the Russian official name banks' forms expect (:data:`osms.rules.calculator.FUND`)."""
-
-PUBLIC_MESSAGES: Final[tuple[str, ...]] = (
-    NO_RECORDS,
-    _STATE_PAID,
-    _TEMPORARY,
-    _PREPAID,
-    _BENEFICIARY,
-)
-"""The msgids this module adds to the catalogs (listed with the page's, ``WEB_MESSAGES``)."""
 
 _SHOWN_AS_IS: Final = frozenset({"transitional", "regular", "debt_gaps", "provisional"})
 """Findings that say nothing the public view does not already show."""
@@ -166,27 +152,29 @@ def _public_findings(decision: Decision) -> tuple[Finding, ...]:
         elif key == "prepaid":
             found.append(Finding(finding.rule, "prepaid_block"))
         elif key in ("grace", "debt_run"):
-            public = _owed_run(finding, owed, decision.reason)
+            public = _owed_run(finding, owed, decision)
             if public is not None:
                 found.append(public)
         # pending_payments, pending_month, long_payer, category_ended: never shown publicly
     return tuple(found)
 
 
-def _owed_run(finding: Finding, owed: set[Month], reason: Reason) -> Finding | None:
+def _owed_run(finding: Finding, owed: set[Month], decision: Decision) -> Finding | None:
     """A grace or debt run told by its owed months only: the pending months an employer may
     still pay (R-L-9) are not the public's to see."""
     months = tuple(m for m in finding.months if m in owed)
     if months == finding.months:
         return finding
-    if not months or reason is Reason.PREPAID:
+    if not months or decision.reason is Reason.PREPAID:
         return None
     values = dict(finding.values)
-    if finding.key == "grace" or int(values.get("grace_months", "0")) < len(months):
-        values["run"] = str(len(months))
+    grace_months = values.get("grace_months", 0)
+    if finding.key == "grace" or (isinstance(grace_months, int) and grace_months < len(months)):
+        values["run"] = len(months)
         return Finding(finding.rule, finding.key, months, tuple(values.items()))
     # Without its pending months the run is no longer than grace: say what is owed.
-    return Finding(finding.rule, "debt_gaps", months)
+    lookback = parameters.lookback_months(decision.month)
+    return Finding(finding.rule, "debt_gaps", months, (("lookback_months", lookback),))
 
 
 def explain_public(finding: Finding, lang: str) -> str:
@@ -198,12 +186,26 @@ def explain_public(finding: Finding, lang: str) -> str:
         return t(
             lang,
             _TEMPORARY,
-            granted_on=date.fromisoformat(values["granted_on"]),
-            ends_on=date.fromisoformat(values["ends_on"]),
+            granted_on=values["granted_on"],
+            ends_on=values["ends_on"],
         )
     if finding.key == "prepaid_block":
         return t(lang, _PREPAID)
     return explain(finding, lang)
+
+
+def no_records(on: date, lang: str) -> str:
+    """The answer to an IIN the registry does not know (RULES.md §11), on the page and in the
+    bot: a payment made ``on`` shows after the credit delay (R-T-3)."""
+    n = parameters.credit_delay_working_days(on)
+    return tn(
+        lang,
+        "The registry has no payment and no state-paid category for this IIN yet. If you paid "
+        "recently, the payment appears within {n} working day; with questions, call 1414.",
+        "The registry has no payment and no state-paid category for this IIN yet. If you paid "
+        "recently, the payment appears within {n} working days; with questions, call 1414.",
+        n,
+    )
 
 
 def explain_all_public(findings: Sequence[Finding], lang: str) -> list[str]:

@@ -10,8 +10,7 @@ takes a token from the same per-address bucket as the API's public routes.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,11 +19,9 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from osms.api.deps import Today, settings
-from osms.api.ratelimit import RateLimiter, ip_key
-from osms.api.web.messages import TOO_MANY
-from osms.api.web.rendering import Page, render
-from osms.i18n import error_message, t
+from osms.api.deps import Today
+from osms.api.web.rendering import Page, render, seconds_to_wait, too_many_checks
+from osms.i18n import error_message
 from osms.rules.amounts import Payer, part_amount, per_day
 from osms.rules.calculator import FUND, Penalty, PenaltyPart
 from osms.rules.errors import RuleError
@@ -74,17 +71,6 @@ def _page(request: Request, lang: str | None, today: date) -> Page:
     return Page.of(request, lang, None, today)
 
 
-def _too_many(page: Page) -> int | None:
-    """Seconds to wait when this address has asked too much, else None."""
-    limiter: RateLimiter | None = getattr(page.request.app.state, "limiter", None)
-    if limiter is None:
-        return None
-    client = page.request.client
-    per_minute = settings(page.request).public_rate_limit_per_minute
-    wait = limiter.hit(ip_key(client.host if client else None), per_minute)
-    return None if wait is None else max(1, math.ceil(wait))
-
-
 def _refusal(error: ServiceError | RuleError, lang: str) -> Refusal:
     if isinstance(error, ParameterMissing):
         return Refusal(base_rate_missing(error, lang), "paid_on")
@@ -102,10 +88,28 @@ def _answer(
     address asked too much."""
     values: dict[str, Any] = {**context, "refusal": refusal}
     if wait is not None:
-        values["refusal"] = Refusal(t(page.lang, TOO_MANY), None)
+        values["refusal"] = Refusal(too_many_checks(page.lang), None)
         return render(page, template, status_code=429, headers={"Retry-After": str(wait)}, **values)
     status_code = 422 if refusal is not None and refusal.field is not None else 200
     return render(page, template, status_code=status_code, **values)
+
+
+def _calculated(
+    page: Page,
+    template: str,
+    context: dict[str, object],
+    calculate: Callable[[], Mapping[str, object]],
+) -> HTMLResponse:
+    """The page with what ``calculate`` found, unless this address asked too much (429) or
+    the values typed are refused (422)."""
+    wait = seconds_to_wait(page)
+    refusal = None
+    if wait is None:
+        try:
+            context.update(calculate())
+        except (ServiceError, RuleError) as error:
+            refusal = _refusal(error, page.lang)
+    return _answer(page, template, context, refusal, wait)
 
 
 @router.get("/amounts", response_class=HTMLResponse, name="web.amounts")
@@ -137,14 +141,11 @@ def amounts(
     }
     if not _filled(kind):
         return _answer(page, "amounts.html", context, None, None)
-    wait = _too_many(page)
-    refusal = None
-    if wait is None:
-        try:
-            context["answer"] = amount_for(kind or "", year or str(today.year), income)
-        except (ServiceError, RuleError) as error:
-            refusal = _refusal(error, page.lang)
-    return _answer(page, "amounts.html", context, refusal, wait)
+
+    def calculate() -> Mapping[str, object]:
+        return {"answer": amount_for(kind or "", year or str(today.year), income)}
+
+    return _calculated(page, "amounts.html", context, calculate)
 
 
 @router.get("/penalty", response_class=HTMLResponse, name="web.penalty")
@@ -173,21 +174,13 @@ def penalty(
     }
     if not _filled(arrears, period):
         return _answer(page, "penalty.html", context, None, None)
-    wait = _too_many(page)
-    refusal = None
-    if wait is None:
-        try:
-            month: Month = parse_period(period or "")
-            found: Penalty = penalty_for(arrears or "", month, paid_on or today)
-        except (ServiceError, RuleError) as error:
-            refusal = _refusal(error, page.lang)
-        else:
-            context.update(
-                penalty=found,
-                penalty_period=month,
-                rows=[
-                    PartRow(part, per_day(found, part), part_amount(found, part))
-                    for part in found.parts
-                ],
-            )
-    return _answer(page, "penalty.html", context, refusal, wait)
+
+    def calculate() -> Mapping[str, object]:
+        month: Month = parse_period(period or "")
+        found: Penalty = penalty_for(arrears or "", month, paid_on or today)
+        rows = [
+            PartRow(part, per_day(found, part), part_amount(found, part)) for part in found.parts
+        ]
+        return {"penalty": found, "penalty_period": month, "rows": rows}
+
+    return _calculated(page, "penalty.html", context, calculate)

@@ -11,7 +11,6 @@ pending month, no payer; an IIN the registry does not know is "no records yet".
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
@@ -21,11 +20,9 @@ from typing import Annotated, Final
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from osms.api.deps import DbSession, Today, settings
-from osms.api.ratelimit import RateLimiter, ip_key
+from osms.api.deps import DbSession, Today
 from osms.api.v1.schemas import MAX_DATE, MIN_DATE
-from osms.api.web.messages import DATE_OUT_OF_RANGE, NO_OPTION, TOO_MANY
-from osms.api.web.rendering import Page, render
+from osms.api.web.rendering import Page, render, seconds_to_wait, too_many_checks
 from osms.i18n import error_message, label, t
 from osms.rules.errors import RuleError
 from osms.services.errors import ServiceError
@@ -93,21 +90,16 @@ def _refused(page: Page, iin: str | None, error: ServiceError | RuleError) -> HT
 
 def _too_many(page: Page, iin: str | None) -> HTMLResponse | None:
     """The form with a request to wait when this address has checked too many IINs."""
-    limiter: RateLimiter | None = getattr(page.request.app.state, "limiter", None)
-    if limiter is None:
-        return None
-    client = page.request.client
-    per_minute = settings(page.request).public_rate_limit_per_minute
-    wait = limiter.hit(ip_key(client.host if client else None), per_minute)
+    wait = seconds_to_wait(page)
     if wait is None:
         return None
     return render(
         page,
         "index.html",
         status_code=429,
-        headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        headers={"Retry-After": str(wait)},
         iin=_echo(iin),
-        error=t(page.lang, TOO_MANY),
+        error=too_many_checks(page.lang),
     )
 
 
@@ -131,7 +123,9 @@ def _page(request: Request, today: Today, lang: LangParam = None, day: DayParam 
     form with the bounds, in the page's language, and nothing looked up."""
     page = Page.of(request, lang, day, today)
     if page.error is None and not MIN_DATE <= page.day <= MAX_DATE:
-        error = t(page.lang, DATE_OUT_OF_RANGE, first=MIN_DATE, last=MAX_DATE)
+        error = t(
+            page.lang, "The date must be between {first} and {last}.", first=MIN_DATE, last=MAX_DATE
+        )
         return replace(page, day=today, day_param=None, error=error)
     return page
 
@@ -198,7 +192,7 @@ def plan(
                 iin=calc.iin,
                 calc=calc,
                 option=None,
-                error=t(page.lang, NO_OPTION),
+                error=t(page.lang, "This option is not available for this IIN on this date."),
             )
         return render(page, "plan.html", iin=calc.iin, calc=calc, option=chosen, error=None)
 

@@ -11,7 +11,8 @@ privacy notice and, over synthetic data, the demo banner (``OSMS_DEMO``, else th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,8 +25,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from osms.api.web.messages import BAD_DATE
+from osms.api.deps import settings
+from osms.api.ratelimit import RateLimiter, ip_key
 from osms.i18n import (
+    LANGUAGE_NAMES,
     LANGUAGES,
     FindingLike,
     MonthLike,
@@ -39,22 +42,42 @@ from osms.i18n import (
     negotiate,
     t,
 )
+from osms.i18n.languages import ALIASES
 from osms.registry.db import READ_ONLY
 from osms.registry.models import AuditEvent
-from osms.rules.status import Finding
-from osms.views.public import CALL_CENTRE, FUND_NAMES, FUND_SITE, beneficiary, explain_public
+from osms.rules.calculator import FundDetails
+from osms.rules.status import DebtMonth, Finding
+from osms.views.fragments import (
+    SEPARATE_PAYMENTS,
+    debt_rows,
+    debt_total,
+    fund_details,
+    status_appears,
+)
+from osms.views.public import (
+    CALL_CENTRE,
+    FUND_NAMES,
+    FUND_SITE,
+    beneficiary,
+    explain_public,
+    no_records,
+)
 
-__all__ = ["LANGUAGE_NAMES", "LANG_COOKIE", "Page", "is_demo", "render", "supported_language"]
+__all__ = [
+    "LANG_COOKIE",
+    "Page",
+    "is_demo",
+    "render",
+    "seconds_to_wait",
+    "supported_language",
+    "too_many_checks",
+]
 
 LANG_COOKIE: Final = "lang"
 """The cookie that remembers a language chosen with the switch (``?lang=``)."""
 
 LANG_COOKIE_MAX_AGE: Final = 365 * 24 * 3600
 
-LANGUAGE_NAMES: Final[Mapping[str, str]] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
-"""Each language by its own name (the switch shows them as they are, in every language)."""
-
-_ALIASES: Final[Mapping[str, str]] = {"kz": "kk", "kaz": "kk", "rus": "ru", "eng": "en"}
 
 SECURITY_HEADERS: Final[Mapping[str, str]] = {
     # No script at all: the page works without JavaScript and must never need it.
@@ -86,7 +109,7 @@ def supported_language(value: str | None) -> str | None:
     if not value:
         return None
     primary = value.strip().lower().replace("_", "-").split("-", 1)[0]
-    primary = _ALIASES.get(primary, primary)
+    primary = ALIASES.get(primary, primary)
     return primary if primary in LANGUAGES else None
 
 
@@ -121,7 +144,10 @@ class Page:
             try:
                 on = date.fromisoformat(day_param)
             except ValueError:
-                error, day_param = t(language, BAD_DATE), None
+                error, day_param = (
+                    t(language, "The date is not valid: write it as YYYY-MM-DD."),
+                    None,
+                )
         return cls(request, language, chosen is not None, on, day_param, error)
 
     def url(self, path: str, **params: str | None) -> str:
@@ -180,8 +206,20 @@ class Page:
         def public_why(finding: Finding) -> str:
             return explain_public(finding, lang)
 
-        def payee() -> str:
-            return beneficiary(lang)
+        def not_registered() -> str:
+            return no_records(self.day, lang)
+
+        def appears(paid_on: date) -> str:
+            return status_appears(paid_on, lang)
+
+        def debts(months: Sequence[DebtMonth]) -> list[tuple[str, str]]:
+            return debt_rows(months, lang)
+
+        def total(months: Sequence[DebtMonth]) -> tuple[str, str]:
+            return debt_total(months, lang)
+
+        def fund(details: FundDetails) -> list[tuple[str, str]]:
+            return fund_details(details, beneficiary(lang), lang)
 
         functions: dict[str, Callable[..., str]] = {
             "_": gettext,
@@ -194,7 +232,8 @@ class Page:
             "period": period,
             "explain": why,
             "explain_public": public_why,
-            "beneficiary": payee,
+            "no_records": not_registered,
+            "status_appears": appears,
             "url": self.url,
             "switch": self.switch,
             "path": self.path,
@@ -202,14 +241,35 @@ class Page:
         }
         return {
             **functions,
+            "fund_details": fund,
+            "debt_rows": debts,
+            "debt_total": total,
             "lang": lang,
             "languages": LANGUAGE_NAMES,
             "day_param": self.day_param,
             "fund_name": FUND_NAMES[lang],
             "call_centre": CALL_CENTRE,
             "fund_site": FUND_SITE,
+            "separate_payments": SEPARATE_PAYMENTS,
             "demo": is_demo(self.request),
         }
+
+
+def seconds_to_wait(page: Page) -> int | None:
+    """Seconds this address must wait when it has asked too much, else None (every look-up
+    and calculation of the page counts against the public rate limit)."""
+    limiter: RateLimiter | None = getattr(page.request.app.state, "limiter", None)
+    if limiter is None:
+        return None
+    client = page.request.client
+    per_minute = settings(page.request).public_rate_limit_per_minute
+    wait = limiter.hit(ip_key(client.host if client else None), per_minute)
+    return None if wait is None else max(1, math.ceil(wait))
+
+
+def too_many_checks(lang: str) -> str:
+    """The request to wait, told where the answer would be."""
+    return t(lang, "Too many checks in a short time: please try again in a minute.")
 
 
 _DEMO_MARKER: Final = "demo.build"

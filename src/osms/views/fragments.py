@@ -1,0 +1,81 @@
+"""The pieces of an answer that the terminal card, the bot and the page all show.
+
+One renderer per fragment, so each is worded once: the status line (R-S-7), the debt lines
+(R-S-7, R-L-5), the Fund's payment details (R-K-3) and the notes that go with them (R-T-3).  Each
+door lays the pieces out its own way (columns, bullets, a table); the words are these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Final
+
+from osms.i18n import N_, format_money, label, month_name, t, tn
+from osms.rules import parameters
+from osms.rules.calculator import FundDetails
+from osms.rules.status import DebtMonth, Status
+
+__all__ = [
+    "ENDS_NEXT_MONTH",
+    "SEPARATE_PAYMENTS",
+    "debt_rows",
+    "debt_total",
+    "fund_details",
+    "status_appears",
+    "status_line",
+]
+
+ENDS_NEXT_MONTH: Final = N_("Status ends next month: pay now to keep it")
+"""The Fund's warning in the last grace month (RULES.md §11)."""
+
+SEPARATE_PAYMENTS: Final = N_(
+    "Pay each month as a separate payment and give the IIN, the month and the year."
+)
+"""R-K-3: one payment per month, each naming its period."""
+
+
+def status_line(status: Status, reason: str, lang: str) -> str:
+    """The status in capitals and its reason: ``Status: INSURED (Grace period)`` (R-S-7).
+
+    ``reason`` is already in words: the private card adds the category, the public view never
+    does (RULES.md §11).
+    """
+    return t(lang, "Status") + f": {label(lang, 'status', status.value).upper()} ({reason})"
+
+
+def debt_rows(debts: Sequence[DebtMonth], lang: str) -> list[tuple[str, str]]:
+    """Each unpaid month and what is still due for it, in the language (R-S-7)."""
+    return [(month_name(d.month, lang), format_money(d.amount, lang)) for d in debts]
+
+
+def debt_total(debts: Sequence[DebtMonth], lang: str) -> tuple[str, str]:
+    """``Total debt`` and the sum of the debt months."""
+    total = sum((d.amount for d in debts), Decimal(0))
+    return t(lang, "Total debt"), format_money(total, lang)
+
+
+def fund_details(fund: FundDetails, beneficiary: str, lang: str) -> list[tuple[str, str]]:
+    """The Fund's payment details, each with its name (R-K-3).
+
+    ``beneficiary`` is the payee as this door writes it: the page and the bot in the language,
+    the terminal card as banks' forms expect it.
+    """
+    return [
+        (t(lang, "Beneficiary"), beneficiary),
+        (t(lang, "IIK"), fund.iik),
+        (t(lang, "BIN"), fund.bin),
+        (t(lang, "BIC"), fund.bic),
+    ]
+
+
+def status_appears(paid_on: date, lang: str) -> str:
+    """How soon a payment made on ``paid_on`` gives status: its credit delay (R-T-3)."""
+    n = parameters.credit_delay_working_days(paid_on)
+    return tn(
+        lang,
+        "Status appears within {n} working day after payment.",
+        "Status appears within {n} working days after payment.",
+        n,
+    )
