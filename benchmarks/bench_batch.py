@@ -41,7 +41,7 @@ def _peak_mb() -> float:
 
 
 def child_generate(folder: Path, people: int, seed: int, months: int) -> dict[str, Any]:
-    from osms.batch.generate import generate
+    from osms.synthetic.generate import generate
 
     started = time.perf_counter()
     summary = generate(folder, people, seed, months=months)

@@ -19,24 +19,26 @@ from pathlib import Path
 
 from common import database, machine, record
 
-from osms.intake.booking import book_register
 from osms.intake.register import parse_register
 from osms.intake.samples import SampleLine, write_mt102
-from osms.rules._checkdigit import check_digit
+from osms.rules import iin as iin_rules
+from osms.rules.errors import InvalidChecksum
 from osms.rules.month import Month
+from osms.services.registers import book_register
 
 
 def people(count: int) -> list[str]:
-    """``count`` distinct valid IINs (men born 1980–2004), deterministic."""
+    """``count`` distinct valid IINs of men of the 20th century, deterministic."""
     found: list[str] = []
     serial = 0
     while len(found) < count:
         serial += 1
         year, month, day = 80 + serial // 280000 % 25, 1 + serial // 10000 % 12, 1 + serial % 28
-        prefix = f"{year:02d}{month:02d}{day:02d}3{serial % 10000:04d}"
-        digit = check_digit(prefix)
-        if digit is not None:
-            found.append(f"{prefix}{digit}")
+        born = date(1900 + year % 100, month, day)
+        try:
+            found.append(iin_rules.make(born, "male", serial % 10000))
+        except InvalidChecksum:  # a serial never issued for that date
+            continue
     return list(dict.fromkeys(found))[:count]
 
 

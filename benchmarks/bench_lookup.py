@@ -15,18 +15,18 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from common import database, machine, record
-from sqlalchemy import insert
 
+from osms.registry import ledger
 from osms.registry.db import make_session_factory
-from osms.registry.models import Payment, Person
-from osms.rules._checkdigit import check_digit
-from osms.rules.calendar import credit_date
+from osms.registry.ledger import NewPayment
+from osms.rules import iin as iin_rules
+from osms.rules.errors import InvalidChecksum
 from osms.rules.facts import KNP, Channel, PayerKind
-from osms.rules.iin import birth_date
+from osms.rules.iin import Sex
 from osms.rules.month import Month
 from osms.rules.pricing import month_price
 from osms.services.status import status_of
@@ -35,47 +35,36 @@ TODAY = date(2026, 11, 22)
 
 
 def iins(count: int, seed: int = 7) -> list[str]:
+    """``count`` distinct valid IINs of people born 1960-1999, deterministic."""
     rng = random.Random(seed)
     found: set[str] = set()
     while len(found) < count:
-        born = date(1960, 1, 1).toordinal() + rng.randrange(365 * 40)
-        day = date.fromordinal(born)
-        prefix = f"{day:%y%m%d}{3 + rng.randrange(2)}{rng.randrange(10000):04d}"
-        digit = check_digit(prefix)
-        if digit is not None:
-            found.add(f"{prefix}{digit}")
+        born = date.fromordinal(date(1960, 1, 1).toordinal() + rng.randrange(365 * 40))
+        sex: Sex = "female" if rng.randrange(2) else "male"
+        try:
+            found.add(iin_rules.make(born, sex, rng.randrange(10000)))
+        except InvalidChecksum:  # a serial never issued for that date
+            continue
     return sorted(found)
 
 
 def fill(engine, people: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """60 monthly self-payments for each person, booked through the registry's one writer."""
     months = list(Month.range(Month(2021, 12), Month(2026, 12)))
-    now = datetime.now(UTC)
     with engine.begin() as connection:
         for start in range(0, len(people), 1000):
-            part = people[start : start + 1000]
-            connection.execute(
-                insert(Person),
-                [{"iin": i, "birth_date": birth_date(i), "created_at": now} for i in part],
-            )
-            rows = []
-            for iin in part:
+            payments = []
+            for iin in people[start : start + 1000]:
                 for month in months:
                     paid_on = month.first_day().replace(day=10)
-                    rows.append(
-                        {
-                            "iin": iin,
-                            "period": month,
-                            "amount": month_price(PayerKind.SELF_PAYER, month, paid_on),
-                            "knp": KNP.CONTRIBUTION,
-                            "payer": iin,
-                            "channel": Channel.BANK_APP,
-                            "paid_on": paid_on,
-                            "credited_on": credit_date(paid_on),
-                            "idempotency_key": f"bench:{iin}:{month}",
-                            "booked_at": now,
-                        }
-                    )
-            connection.execute(insert(Payment), rows)
+                    amount = month_price(PayerKind.SELF_PAYER, month, paid_on)
+                    payments.append(
+                        NewPayment(
+                            iin, month, amount, KNP.CONTRIBUTION, iin, Channel.BANK_APP,
+                            paid_on, f"bench:{iin}:{month}",
+                        )
+                    )  # fmt: skip
+            ledger.book_many(connection, payments)
 
 
 def main() -> None:

@@ -27,7 +27,8 @@ from pathlib import Path
 from osms.intake.lines import IntakeLine
 from osms.intake.register import parse_register
 from osms.intake.samples import SampleLine, write_csv, write_mt102
-from osms.rules._checkdigit import check_digit
+from osms.rules import iin as iin_rules
+from osms.rules.errors import InvalidChecksum
 from osms.rules.iin import birth_date
 from osms.rules.month import Month
 
@@ -45,12 +46,10 @@ def iins(count: int) -> Iterator[str]:
     while True:
         for offset in range(BIRTH_DAYS):
             born = FIRST_BIRTH_DAY + timedelta(days=offset)
-            century = 3 if born.year < 2000 else 5
-            prefix = f"{born:%y%m%d}{century + offset % 2}{serial:04d}"
-            digit = check_digit(prefix)
-            if digit is None:
+            try:
+                yield iin_rules.make(born, "female" if offset % 2 else "male", serial)
+            except InvalidChecksum:  # a serial never issued for that date
                 continue
-            yield f"{prefix}{digit}"
             made += 1
             if made == count:
                 return

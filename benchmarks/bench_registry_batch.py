@@ -18,8 +18,8 @@ from pathlib import Path
 from common import database, machine, record
 
 from osms.batch.export import export_registry
-from osms.batch.generate import generate
 from osms.batch.load import load_registry
+from osms.synthetic.generate import generate
 
 
 def main() -> None:

@@ -15,11 +15,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from osms.api.app import create_app
-from osms.api.keys import SCOPES, create_client
 from osms.api.settings import ApiSettings
 from osms.registry import people
 from osms.registry.db import make_engine, make_session_factory
 from osms.rules.month import Month
+from osms.services.clients import SCOPES, create_client
 from tests.conftest import pay
 
 TODAY = date(2025, 1, 10)

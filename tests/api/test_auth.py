@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from osms.api.keys import create_client, find_client, hash_key, parse_key, revoke_client
 from osms.cli.clients import clients_app
 from osms.registry.models import ApiClient, AuditEvent
+from osms.services.clients import create_client, find_client, hash_key, parse_key, revoke_client
 from osms.services.errors import ServiceError
 from tests.api.conftest import PREPAID, SQLITE_ONLY, Api
 

@@ -26,11 +26,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from osms.api.app import create_app
-from osms.api.keys import SCOPES, create_client
 from osms.api.settings import ApiSettings
 from osms.registry import people
 from osms.registry.db import make_engine, make_session_factory
 from osms.rules.month import Month
+from osms.services.clients import SCOPES, create_client
 from tests.api.conftest import PREPAID, TODAY, UNPAID, pay
 
 APP = create_app(

@@ -22,9 +22,9 @@ import pytest
 from typer.testing import CliRunner
 
 from osms.api.connections import ServeLimits
-from osms.api.keys import create_client
 from osms.cli.main import app
 from osms.registry.db import make_engine, make_session_factory
+from osms.services.clients import create_client
 from tests.api.served import free_port, running_server
 
 HEADER_TIMEOUT = 2.0

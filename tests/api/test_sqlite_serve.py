@@ -22,10 +22,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from osms.api.keys import create_client
 from osms.intake.samples import SampleLine, write_csv
 from osms.registry.db import make_engine, make_session_factory
 from osms.rules.month import Month
+from osms.services.clients import create_client
 from tests.api.conftest import PREPAID, UNKNOWN, UNPAID
 from tests.api.served import free_port, running_server
 from tests.conftest import pay

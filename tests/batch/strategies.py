@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from osms.rules._checkdigit import check_digit
 from osms.rules.calendar import credit_date
 from osms.rules.facts import (
     KNP,
@@ -30,6 +29,7 @@ from osms.rules.iin import birth_date
 from osms.rules.month import Month, add_months
 from osms.rules.pending import due_date
 from osms.rules.pricing import month_price
+from tests.rules.strategies import iins
 
 EMPLOYER_BINS = ("160440007161", "990140000385")
 RELATIVE = "900515300018"
@@ -37,19 +37,6 @@ FIRST_DAY = date(2019, 7, 1)  # months of 2020 paid in 2019 (R-L-4)
 LAST_DAY = date(2026, 12, 31)
 CATEGORY_NAMES = ("student", "pensioner", "unemployed", "disabled", "pregnant")
 DEFAULT_FOCUS = Month(2025, 6)
-
-
-@st.composite
-def iins(draw: st.DrawFn, born_from: date, born_to: date) -> str:
-    while True:
-        born = draw(st.dates(born_from, born_to))
-        sex = draw(st.integers(0, 1))
-        century_digit = {1900: 3, 2000: 5}[born.year // 100 * 100] + sex
-        serial = draw(st.integers(0, 9999))
-        prefix = f"{born:%y%m%d}{century_digit}{serial:04d}"
-        digit = check_digit(prefix)
-        if digit is not None:
-            return f"{prefix}{digit}"
 
 
 def _clip(day: date) -> date:

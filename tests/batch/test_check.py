@@ -7,9 +7,9 @@ from pathlib import Path
 
 from osms.batch.check import Disagreement, expected_row
 from osms.batch.facts import Population
-from osms.batch.generate import PROFILES, generate_tables
 from osms.rules.status import decide
 from osms.scenarios.runner import run_paths
+from osms.synthetic.generate import PROFILES, generate_tables
 
 
 def test_disagreement_files_run_with_the_scenario_runner(tmp_path: Path) -> None:

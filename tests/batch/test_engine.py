@@ -12,12 +12,12 @@ from osms.batch.check import months_of_mask
 from osms.batch.engine import SNAPSHOT_SCHEMA, snapshot_tables
 from osms.batch.facts import tables_from_facts
 from osms.rules.calendar import credit_date
+from osms.rules.choices import GraceGaps, RuleChoices
 from osms.rules.facts import KNP, PayerKind, PaymentItem, PersonFacts
 from osms.rules.iin import birth_date
 from osms.rules.month import Month
 from osms.rules.plan import PlanError, plan
 from osms.rules.pricing import month_price
-from osms.rules.settings import GraceGaps, RuleSettings
 
 IIN = "900515300018"
 
@@ -62,7 +62,7 @@ def test_questions_it_cannot_answer_are_refused(on: date, as_of: date | None, me
 
 def test_only_the_default_settings() -> None:
     with pytest.raises(PlanError, match="default rule settings"):
-        plan(date(2025, 3, 1), settings=RuleSettings(grace_gaps=GraceGaps.TOLERATE_SHORT))
+        plan(date(2025, 3, 1), settings=RuleChoices(grace_gaps=GraceGaps.TOLERATE_SHORT))
 
 
 def test_the_seed_leaflet_prepayment_in_the_snapshot() -> None:
@@ -106,7 +106,7 @@ def test_empty_population() -> None:
 
 def test_files_and_tables_give_the_same_snapshot(tmp_path: Path) -> None:
     from osms.batch.engine import snapshot
-    from osms.batch.generate import generate, generate_tables
+    from osms.synthetic.generate import generate, generate_tables
 
     generate(tmp_path, 700, seed=3, months=18)
     from_files = pa.concat_tables(list(snapshot(tmp_path, date(2026, 6, 30), parts_per_step=1)))
@@ -121,8 +121,8 @@ def test_steps_in_lanes_give_the_same_snapshot_in_the_same_order(tmp_path: Path)
     import pyarrow.parquet as pq
 
     from osms.batch.engine import snapshot
-    from osms.batch.generate import generate_tables
     from osms.batch.schema import paths
+    from osms.synthetic.generate import generate_tables
 
     files = paths(tmp_path)
     for name, table in generate_tables(1500, seed=4, months=20).items():
@@ -142,9 +142,9 @@ def test_parallel_workers_give_the_same_answer(tmp_path: Path) -> None:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from osms.batch.generate import generate_tables
     from osms.batch.run import run
     from osms.batch.schema import paths
+    from osms.synthetic.generate import generate_tables
 
     tables = generate_tables(1200, seed=8, months=24)
     files = paths(tmp_path)

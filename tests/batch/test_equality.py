@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 
 from osms.batch.engine import connect
 from osms.batch.facts import Population, tables_from_facts
-from osms.batch.generate import PROFILES, generate_tables
 from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.scenarios.facts_file import FactsError, load_yaml, parse_date, parse_facts
+from osms.synthetic.generate import PROFILES, generate_tables
 from tests.batch.helpers import assert_equal_to_rules
 from tests.batch.strategies import cases
 

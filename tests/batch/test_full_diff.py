@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from osms.batch.facts import Population
-from osms.batch.generate import generate_tables
+from osms.synthetic.generate import generate_tables
 from tests.batch.helpers import assert_equal_to_rules
 
 ENABLED = os.environ.get("OSMS_BATCH_FULL_DIFF") == "1"

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import Engine
 
 from osms.batch.facts import Population, iin_string
-from osms.batch.generate import generate
 from osms.batch.load import load_registry
 from osms.registry.db import make_session_factory
 from osms.registry.facts import load_facts
+from osms.synthetic.generate import generate
 
 
 @pytest.fixture(scope="module")

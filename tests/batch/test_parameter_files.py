@@ -13,13 +13,13 @@ import pytest
 
 from osms.batch.engine import connect, snapshot_tables
 from osms.batch.facts import tables_from_facts
-from osms.batch.generate import PROFILES, generate_tables
 from osms.rules import parameters
 from osms.rules.facts import PersonFacts
 from osms.rules.month import Month
 from osms.rules.plan import plan
 from osms.rules.status import decide
 from osms.scenarios.facts_file import parse_facts
+from osms.synthetic.generate import PROFILES, generate_tables
 from tests.batch.helpers import assert_equal_to_rules
 
 

@@ -8,9 +8,9 @@ import polars as pl
 from benchmarks.polars_ledger import ledger_masks_frames
 
 from osms.batch.engine import connect
-from osms.batch.generate import PROFILES, generate_tables
 from osms.rules import coverage_sql
 from osms.rules.plan import plan
+from osms.synthetic.generate import PROFILES, generate_tables
 
 
 def test_polars_ledger_masks_equal_duckdb() -> None:

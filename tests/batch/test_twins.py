@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 
 from osms.batch.engine import connect, snapshot_tables
 from osms.batch.facts import Population, tables_from_facts
-from osms.batch.generate import PROFILES, generate_tables
 from osms.rules.coverage import Ledger
 from osms.rules.month import Month
 from osms.rules.plan import Plan, plan
 from osms.rules.status import _month_verdict, _regular
 from osms.rules.status_sql import person_months
+from osms.synthetic.generate import PROFILES, generate_tables
 from tests.batch.strategies import cases
 
 Check = Callable[[Ledger, int, Plan], bool]

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from osms.api.keys import SCOPES, find_client
 from osms.demo.build import (
     BANK_BIN,
     CLIENT,
@@ -24,7 +23,6 @@ from osms.demo.build import (
     demo_key,
     register_reference,
 )
-from osms.demo.population import EXPECTATIONS, PROFILES, generate, latest_payday
 from osms.registry.facts import load_facts
 from osms.registry.models import (
     ApiClient,
@@ -41,6 +39,10 @@ from osms.rules.categories import categories
 from osms.rules.facts import KNP, PaymentItem
 from osms.rules.month import Month
 from osms.rules.status import decide
+from osms.services.clients import SCOPES, find_client
+from osms.synthetic.draws import latest_payday
+from osms.synthetic.people import PROFILES, generate
+from osms.synthetic.profiles import EXPECTATIONS
 
 TODAY = date(2026, 11, 22)
 SEED = 7

@@ -19,12 +19,12 @@ from osms.api.asgi import create
 from osms.cli.demo import TRY
 from osms.cli.main import app
 from osms.demo.build import build_demo, built_demo
-from osms.demo.population import EXPECTATIONS
 from osms.i18n import label
 from osms.registry import migrate
 from osms.registry.db import make_engine
 from osms.registry.facts import load_facts
 from osms.rules.status import decide
+from osms.synthetic.profiles import EXPECTATIONS, Profile
 
 PEOPLE = 300
 KEY = re.compile(r"osms_[0-9a-f]{8}_[A-Za-z0-9_-]{20,100}")
@@ -75,7 +75,7 @@ def test_every_printed_example_is_what_its_profile_says_today(demo_run: Run) -> 
                 facts = load_facts(session, iin)
                 assert facts is not None, iin
                 decision = decide(facts, today)
-                expected = EXPECTATIONS[profile]
+                expected = EXPECTATIONS[Profile(profile)]
                 assert expected.met_by(decision), (profile, iin, expected.problems(decision))
                 said = (
                     f"{label('en', 'status', decision.status.value)} — "

@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from osms.intake.booking import book_register, report_lines
 from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.registry.db import make_session_factory
 from osms.registry.facts import load_facts
 from osms.registry.models import AuditEvent, Payment, Register, RegisterLine
 from osms.rules.month import Month
 from osms.rules.status import decide
+from osms.services.registers import book_register, report_lines
 
 GOOD = [
     SampleLine("900515300018", Month(2025, 5), Decimal("4250"), "Иванов", "Иван", "Иванович"),
@@ -133,7 +133,7 @@ CRASH = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from osms.intake.booking import book_register
+    from osms.services.registers import book_register
     from osms.registry.db import make_engine
 
     seen = 0

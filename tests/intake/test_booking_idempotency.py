@@ -23,11 +23,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from osms.i18n import error_message
-from osms.intake.booking import KEY_CONFLICT, BookingReport, book_register, report_lines
 from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.registry.models import Payment, Person, Register
-from osms.rules._checkdigit import check_digit
+from osms.rules.checkdigit import calc_check_digit
 from osms.rules.month import Month
+from osms.services.registers import KEY_CONFLICT, BookingReport, book_register, report_lines
 
 IVAN, AIGERIM, NURLAN = "900515300018", "850312401235", "800101300096"
 PAID_ON = date(2025, 6, 10)
@@ -302,7 +302,7 @@ def _new_people(count: int, born: date) -> list[str]:
     day = born
     while len(found) < count:
         prefix = f"{day:%y%m%d}30001"
-        digit = check_digit(prefix)
+        digit = calc_check_digit(prefix)
         if digit is not None:
             found.append(f"{prefix}{digit}")
         day += timedelta(days=1)

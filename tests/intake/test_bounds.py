@@ -13,7 +13,6 @@ from sqlalchemy import Engine, String
 
 from osms import i18n
 from osms.intake import IntakeLine, LineError, RegisterError, validate_line
-from osms.intake.booking import book_register
 from osms.intake.csv_format import CsvReader
 from osms.intake.lines import AMOUNT_LIMIT, LINE_CODES, NAME_MAX, has_control
 from osms.intake.mt102 import Mt102Reader
@@ -23,6 +22,7 @@ from osms.registry.columns import Money
 from osms.registry.models import Payment, Person
 from osms.rules.facts import KNP, earliest_period, latest_period
 from osms.rules.month import Month
+from osms.services.registers import book_register
 
 from .helpers import read_all
 

@@ -26,7 +26,7 @@ from osms.intake.mt102 import persons
 from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.intake.validation import LineValidator, validate_line
 from osms.rules import iin as kziin
-from osms.rules._checkdigit import check_digit, check_digit_of_codes, has_valid_check_digit
+from osms.rules.checkdigit import calc_check_digit, check_digit_of_codes, has_valid_check_digit
 from osms.rules.facts import Channel
 from osms.rules.month import Month
 
@@ -261,8 +261,8 @@ def test_the_line_validator_accepts_only_what_validate_line_accepts(
 def test_the_fast_iin_check_agrees_with_validate(first: str, last: int) -> None:
     number = f"{first}{last}"
     assert kziin.is_valid_compact(number) == kziin.is_valid(number)
-    assert has_valid_check_digit(number) == (check_digit(first) == last)
-    assert check_digit_of_codes(first.encode()) == check_digit(first)
+    assert has_valid_check_digit(number) == (calc_check_digit(first) == last)
+    assert check_digit_of_codes(first.encode()) == calc_check_digit(first)
 
 
 def test_the_fast_iin_check_needs_a_compact_number() -> None:

@@ -20,10 +20,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from osms.api.keys import create_client
 from osms.registry import audit, migrate, people
 from osms.registry.db import make_engine, make_session_factory
 from osms.rules.month import Month
+from osms.services.clients import create_client
 from tests.conftest import _require_postgres, pay, postgres_url
 
 SCRIPT = Path(__file__).parents[2] / "ops" / "pg_backup.py"

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy import Engine, exc, text
 from sqlalchemy.orm import Session
 
-from osms.intake.booking import book_register
 from osms.registry import audit, ledger, people, refunds, temporary
 from osms.registry.models import ApplicationStatus, RefundReason
 from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
+from osms.services.registers import book_register
 
 IIN = "900515300018"
 MOTHER = "850312401235"

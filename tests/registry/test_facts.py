@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from osms.registry import people
 from osms.registry.facts import load_facts, payments_statement, person_statement
-from osms.rules._checkdigit import check_digit
 from osms.rules.calendar import credit_date
+from osms.rules.checkdigit import calc_check_digit
 from osms.rules.facts import (
     KNP,
     CategoryPeriod,
@@ -188,10 +188,10 @@ def iins(draw: st.DrawFn) -> str:
     born = draw(st.dates(date(1930, 1, 1), date(2024, 12, 31)))
     century = {19: "3", 20: "5"}[born.year // 100]
     digits = born.strftime("%y%m%d") + century + f"{draw(st.integers(0, 9999)):04d}"
-    check = check_digit(digits)
+    check = calc_check_digit(digits)
     if check is None:
         digits = digits[:-1] + str((int(digits[-1]) + 1) % 10)
-        check = check_digit(digits)
+        check = calc_check_digit(digits)
     assert check is not None
     return digits + str(check)
 

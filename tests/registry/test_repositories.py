@@ -21,9 +21,10 @@ from osms.registry.models import (
     RegisterFormat,
     RegisterStatus,
 )
+from osms.rules.errors import ValidationError
 from osms.rules.facts import KNP, CategoryPeriod, Channel, TemporaryGrant
-from osms.rules.iin import InvalidIIN
 from osms.rules.month import Month
+from osms.rules.temporary import Document
 
 IIN = "900515300018"
 DECIDED = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
@@ -47,7 +48,7 @@ def _payment(session: Session, key: str = "csv:1") -> Payment:
 def test_people_are_added_with_a_valid_iin_and_its_birth_date(session: Session) -> None:
     person = people.add(session, " 900515 300018 ", surname="Ахметов")
     assert (person.iin, person.birth_date) == (IIN, date(1990, 5, 15))
-    with pytest.raises(InvalidIIN):
+    with pytest.raises(ValidationError):
         people.add(session, "900515300019")
     assert people.get(session, IIN) is person
     assert people.get(session, "850312401235") is None
@@ -138,7 +139,7 @@ def test_an_all_rejected_register_is_rejected(session: Session) -> None:
 
 def test_temporary_status_is_granted_for_one_calendar_month(session: Session) -> None:
     people.add(session, IIN)
-    document = temporary.Document("disability_certificate", "МСЭ-1", date(2024, 5, 2))
+    document = Document("disability_certificate", "МСЭ-1", date(2024, 5, 2))
     application = temporary.apply(
         session, IIN, "disabled", [document], submitted_on=date(2025, 1, 30), channel="egov"
     )
@@ -227,7 +228,7 @@ def test_a_second_pending_application_is_the_first(session: Session) -> None:
     later = refunds.apply(session, payment.id, RefundReason.WRONG_IIN, applied_on=date(2025, 3, 6))
     assert later.id != first.id
 
-    documents = [temporary.Document("form_027u", "1", date(2025, 3, 1))]
+    documents = [Document("form_027u", "1", date(2025, 3, 1))]
     asked = temporary.apply(
         session, IIN, "pregnant", documents, submitted_on=date(2025, 3, 3), channel="qoldau"
     )

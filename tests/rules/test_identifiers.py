@@ -23,7 +23,14 @@ from hypothesis import strategies as st
 
 from osms.rules import bin as kzbin
 from osms.rules import iin
-from osms.rules.errors import RuleError
+from osms.rules.errors import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    RuleError,
+    ValidationError,
+)
 
 # --- independent oracle for R-IIN-2 -------------------------------------------------------
 
@@ -137,7 +144,7 @@ def test_second_pass_vector_really_uses_the_second_pass() -> None:
 @pytest.mark.parametrize("last", list(string.digits))
 def test_never_issued_for_every_check_digit(last: str) -> None:
     number = "88010130010" + last
-    with pytest.raises(iin.IINNeverIssuedError) as caught:
+    with pytest.raises(InvalidChecksum) as caught:
         iin.validate(number)
     assert caught.value.code == "iin.never_issued"
     assert "88010130010" in str(caught.value)
@@ -147,18 +154,18 @@ def test_never_issued_for_every_check_digit(last: str) -> None:
 @pytest.mark.parametrize(
     ("number", "error", "code", "message_part"),
     [
-        ("900515300019", iin.IINChecksumError, "iin.checksum", "check digit is 9, expected 8"),
-        ("123456789013", iin.IINDateError, "iin.date", "month 34"),
+        ("900515300019", InvalidChecksum, "iin.checksum", "check digit is 9, expected 8"),
+        ("123456789013", InvalidComponent, "iin.date", "month 34"),
         # fails the check digit and the date; the check digit is reported first
-        ("123456789012", iin.IINChecksumError, "iin.checksum", "check digit is 2, expected 3"),
-        ("90051530001", iin.IINLengthError, "iin.length", "11 digits"),
-        ("9005153000I8", iin.IINFormatError, "iin.format", "'I'"),
-        ("", iin.IINLengthError, "iin.length", "0 digits"),
-        ("٩٠٠٥١٥٣٠٠٠١٨", iin.IINFormatError, "iin.format", "0-9"),  # Arabic-Indic digits
+        ("123456789012", InvalidChecksum, "iin.checksum", "check digit is 2, expected 3"),
+        ("90051530001", InvalidLength, "iin.length", "11 digits"),
+        ("9005153000I8", InvalidFormat, "iin.format", "'I'"),
+        ("", InvalidLength, "iin.length", "0 digits"),
+        ("٩٠٠٥١٥٣٠٠٠١٨", InvalidFormat, "iin.format", "0-9"),  # Arabic-Indic digits
     ],
 )
 def test_invalid_iin_vectors(
-    number: str, error: type[iin.InvalidIIN], code: str, message_part: str
+    number: str, error: type[ValidationError], code: str, message_part: str
 ) -> None:
     with pytest.raises(error) as caught:
         iin.validate(number)
@@ -172,7 +179,7 @@ def test_invalid_iin_vectors(
 def test_century_digit_outside_1_to_6(digit7: str) -> None:
     serial = next(s for s in range(10000) if _oracle_check(f"900515{digit7}{s:04d}") is not None)
     number = _with_check(f"900515{digit7}{serial:04d}")
-    with pytest.raises(iin.IINCenturyError) as caught:
+    with pytest.raises(InvalidComponent) as caught:
         iin.validate(number)
     assert caught.value.code == "iin.century"
     assert f"digit 7 (century and sex) is {digit7}" in str(caught.value)
@@ -190,7 +197,7 @@ def test_century_digit_outside_1_to_6(digit7: str) -> None:
 )
 def test_impossible_birth_dates(first11: str, message_part: str) -> None:
     number = _with_check(first11)
-    with pytest.raises(iin.IINDateError) as caught:
+    with pytest.raises(InvalidComponent) as caught:
         iin.validate(number)
     assert caught.value.code == "iin.date"
     assert message_part in str(caught.value)
@@ -205,13 +212,13 @@ def test_exceptions_are_rule_errors_and_value_errors() -> None:
     with pytest.raises(RuleError) as caught:
         iin.validate("900515300019")
     assert isinstance(caught.value, ValueError)
-    assert isinstance(caught.value, iin.InvalidIIN)
+    assert isinstance(caught.value, ValidationError)
     assert caught.value.field is None
 
 
 def test_readers_validate_first() -> None:
     for reader in (iin.birth_date, iin.sex, iin.century, iin.describe):
-        with pytest.raises(iin.IINChecksumError):
+        with pytest.raises(InvalidChecksum):
             reader("900515300019")
 
 
@@ -255,6 +262,32 @@ def test_generated_iins_are_valid_and_read_back(generated: tuple[str, datetime.d
     assert iin.describe(number).birth_date == born
 
 
+@given(generated_iins())
+def test_make_builds_the_number_from_its_parts(generated: tuple[str, datetime.date, str]) -> None:
+    number, born, sex = generated
+    assert iin.make(born, "male" if sex == "male" else "female", int(number[7:11])) == number
+
+
+@given(st.dates(), st.sampled_from(iin.SEXES), st.integers(0, 9999))
+def test_make_raises_exactly_when_no_number_is_issued(
+    born: datetime.date, sex: iin.Sex, serial: int
+) -> None:
+    digits = _CENTURY_DIGITS.get(born.year // 100 * 100)
+    try:
+        number = iin.make(born, sex, serial)
+    except InvalidComponent as error:
+        assert (error.code, digits) == ("iin.century", None)
+        return
+    except InvalidChecksum as error:
+        assert error.code == "iin.never_issued"
+        assert digits is not None
+        seventh = digits[sex == "female"]
+        assert _oracle_check(f"{born:%y%m%d}{seventh}{serial:04d}") is None
+        return
+    assert iin.validate(number) == number
+    assert (iin.birth_date(number), iin.sex(number)) == (born, sex)
+
+
 @given(generated_iins(), positions, shifts)
 def test_one_changed_digit_is_detected_outside_the_blind_spots(
     generated: tuple[str, datetime.date, str], position: int, shift: int
@@ -290,7 +323,7 @@ def test_iin_is_valid_never_raises(text: str) -> None:
 def test_any_twelve_digits_validate_or_raise_a_coded_error(number: str) -> None:
     try:
         assert iin.validate(number) == number
-    except iin.InvalidIIN as error:
+    except ValidationError as error:
         assert error.code in {
             "iin.date",
             "iin.century",
@@ -318,16 +351,16 @@ def test_real_bins_are_valid(number: str) -> None:
 @pytest.mark.parametrize(
     ("number", "error", "code", "message_part"),
     [
-        ("160440007162", kzbin.BINChecksumError, "bin.checksum", "check digit is 2, expected 1"),
-        ("16044000716", kzbin.BINLengthError, "bin.length", "11 digits"),
-        ("1604400071610", kzbin.BINLengthError, "bin.length", "13 digits"),
-        ("16044000716x", kzbin.BINFormatError, "bin.format", "'x'"),
-        ("160470007165", kzbin.BINEntityTypeError, "bin.entity_type", "digit 5"),
-        ("160440000610", kzbin.BINNeverIssuedError, "bin.never_issued", "16044000061"),
+        ("160440007162", InvalidChecksum, "bin.checksum", "check digit is 2, expected 1"),
+        ("16044000716", InvalidLength, "bin.length", "11 digits"),
+        ("1604400071610", InvalidLength, "bin.length", "13 digits"),
+        ("16044000716x", InvalidFormat, "bin.format", "'x'"),
+        ("160470007165", InvalidComponent, "bin.entity_type", "digit 5"),
+        ("160440000610", InvalidChecksum, "bin.never_issued", "16044000061"),
     ],
 )
 def test_invalid_bin_vectors(
-    number: str, error: type[kzbin.InvalidBIN], code: str, message_part: str
+    number: str, error: type[ValidationError], code: str, message_part: str
 ) -> None:
     with pytest.raises(error) as caught:
         kzbin.validate(number)
@@ -346,7 +379,7 @@ def test_bin_vectors_are_what_they_claim() -> None:
 def test_bin_entity_type_outside_4_5_6(digit5: str) -> None:
     serial = next(s for s in range(10**6) if _oracle_check(f"1604{digit5}{s:06d}") is not None)
     number = _with_check(f"1604{digit5}{serial:06d}")
-    with pytest.raises(kzbin.BINEntityTypeError) as caught:
+    with pytest.raises(InvalidComponent) as caught:
         kzbin.validate(number)
     assert caught.value.code == "bin.entity_type"
 

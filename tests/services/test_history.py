@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from osms.registry import audit, people
 from osms.registry import refunds as refund_records
 from osms.registry.models import AuditEvent, RefundReason
-from osms.registry.temporary import Document
 from osms.rules.month import Month
 from osms.rules.status import Reason, Status
+from osms.rules.temporary import Document
 from osms.services import refunds, status, temporary
 from osms.services.errors import ServiceError
 from osms.services.settings import DecisionSettings

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from osms.registry import ledger, people
 from osms.registry.facts import load_facts
 from osms.registry.models import AuditEvent, CategoryPeriodVersion
-from osms.registry.temporary import Document
 from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
 from osms.rules.status import Status
+from osms.rules.temporary import Document
 from osms.services import categories, refunds, status, temporary
 from osms.services.errors import ServiceError
 from tests.conftest import pay

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from osms.registry.models import AuditEvent
-from osms.registry.temporary import Document
 from osms.rules.month import Month
 from osms.rules.status import Reason, Status
+from osms.rules.temporary import Document
 from osms.services import categories, refunds, status, temporary
 from osms.services.errors import ServiceError
 from tests.conftest import pay

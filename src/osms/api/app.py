@@ -15,7 +15,6 @@ from sqlalchemy.engine import Engine
 
 from osms import __version__
 from osms.api.docs import install_docs
-from osms.api.keys import SCOPES
 from osms.api.logs import RequestLogMiddleware, configure_logging
 from osms.api.outage import install_outage_handlers
 from osms.api.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers, is_api_path
@@ -24,6 +23,7 @@ from osms.api.ratelimit import RateLimiter
 from osms.api.settings import ApiSettings
 from osms.registry import migrate
 from osms.registry.db import make_session_factory
+from osms.services.clients import SCOPES
 
 __all__ = ["create_app"]
 

@@ -1,8 +1,8 @@
 """Who is calling: an API client with a key and scopes, or the public; and the rate limits.
 
 A key is sent as ``Authorization: Bearer osms_<prefix>_<secret>`` or ``X-API-Key: …``
-(:mod:`osms.api.keys`).  A missing key where one is needed, a wrong or a revoked key answer
-401 (``auth.key_missing``, ``auth.key_invalid``, ``auth.key_revoked``) with
+(:mod:`osms.services.clients`).  A missing key where one is needed, a wrong or a revoked key
+answer 401 (``auth.key_missing``, ``auth.key_invalid``, ``auth.key_revoked``) with
 ``WWW-Authenticate``; a key without the route's scope answers 403 (``auth.scope_missing``,
 with the ``scopes`` missing).  A key that is sent is always checked, even on the public route:
 a bank with a broken key learns it at once instead of being silently treated as the public.
@@ -24,10 +24,10 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
-from osms.api.keys import find_client, scopes_of
 from osms.api.problems import ApiProblem
 from osms.api.ratelimit import RateLimiter, ip_key
 from osms.api.settings import ApiSettings
+from osms.services.clients import find_client, scopes_of
 
 __all__ = [
     "Caller",

@@ -1,7 +1,7 @@
 """Whole-population status: the vectorised twin of :mod:`osms.rules.status` (DuckDB), the
 synthetic population it is measured on, and the paths to and from the registry.
 
-- :func:`osms.batch.generate.generate` — a deterministic synthetic population (Parquet);
+- :func:`osms.synthetic.generate.generate` — a deterministic synthetic population (Parquet);
 - :func:`osms.batch.run.run` — everyone's status on a date as known on a date: snapshot
   (Parquet, CSV) and the Fund's statistics; :mod:`osms.batch.engine` runs the rules' SQL
   forms (:mod:`osms.rules.coverage_sql`, :mod:`osms.rules.status_sql`) on DuckDB;

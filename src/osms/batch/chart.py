@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from osms.batch.engine import PARTS_PER_STEP
-from osms.batch.generate import ledger_start
 from osms.batch.run import REASONS, Statistics, run
+from osms.batch.schema import ledger_start
 from osms.rules import parameters
 from osms.rules.month import Month
 

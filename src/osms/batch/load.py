@@ -1,14 +1,16 @@
 """Load a population folder into the registry's tables (``osms batch generate --load``).
 
-PostgreSQL gets ``COPY … FROM STDIN`` (psycopg's ``cursor.copy``) fed with CSV that DuckDB
-writes from the Parquet files; SQLite gets ``executemany`` in batches.  Rows become what the
-registry would hold had the facts arrived through its services:
+DuckDB turns the Parquet files into rows of each table; the registry's repositories write them
+(``load`` of :mod:`~osms.registry.people`, :mod:`~osms.registry.categories`,
+:mod:`~osms.registry.ledger` …, on :func:`osms.registry.bulk.load`): PostgreSQL gets ``COPY …
+FROM STDIN`` fed with the CSV that DuckDB writes, SQLite ``executemany`` in batches.  Rows
+become what the registry would hold had the facts arrived through its services:
 
 - ``people`` (birth date from the IIN) and one ``payer_kind_periods`` row from 2020-01;
 - ``category_periods`` with ``source = 'batch'``;
 - ``payments`` with ids ``first_id + row`` (the row of ``payments.parquet``) and idempotency
-  keys ``batch:<row>`` (R-L-7), so that reloading the same folder fails on the unique key
-  instead of doubling the ledger;
+  keys :func:`osms.registry.ledger.batch_key` (R-L-7), so that reloading the same folder fails
+  on the unique key instead of doubling the ledger;
 - each refunded item an approved ``refund_applications`` row (reason ``overpayment``) with
   its ``refunded_on`` (R-R-1);
 - each grant an approved ``temporary_applications`` row (R-TMP-1).
@@ -19,15 +21,17 @@ The target database must be migrated (``osms db upgrade``) and must not hold the
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, Table, text
 
 from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, missing_files, paths
+from osms.registry import bulk, categories, ledger, people
+from osms.registry.models import RefundApplication, TemporaryApplication
 
 __all__ = ["LOAD_ORDER", "load_registry"]
 
@@ -53,7 +57,7 @@ def _queries(now: str, first_id: int) -> dict[str, tuple[str, str]]:
             "idempotency_key, booked_at",
             f"SELECT {first_id} + row_no, {iin}, period, amount, CAST(knp AS VARCHAR), "
             "lpad(CAST(payer AS VARCHAR), 12, '0'), channel, paid_on, credited_on, "
-            f"'{_SOURCE}:' || CAST(row_no AS VARCHAR), '{now}' FROM payments",
+            f"{ledger.batch_key_sql('row_no')}, '{now}' FROM payments",
         ),
         "refund_applications": (
             "payment_id, iin, reason, applied_on, due_by, status, decided_by, decided_at, "
@@ -71,14 +75,23 @@ def _queries(now: str, first_id: int) -> dict[str, tuple[str, str]]:
     }
 
 
-LOAD_ORDER = (
-    "people",
-    "payer_kind_periods",
-    "category_periods",
-    "payments",
-    "refund_applications",
-    "temporary_applications",
-)
+Loader = Callable[[Connection, Sequence[str], bulk.Source], int]
+
+
+def _applications(table: Table) -> Loader:
+    """Decided applications, written as they are (no repository decides them again)."""
+    return lambda connection, columns, source: bulk.load(connection, table, columns, source)
+
+
+_LOADERS: dict[str, Loader] = {
+    "people": people.load,
+    "payer_kind_periods": people.load_payer_kinds,
+    "category_periods": categories.load,
+    "payments": ledger.load,
+    "refund_applications": _applications(RefundApplication.__table__),  # type: ignore[arg-type]
+    "temporary_applications": _applications(TemporaryApplication.__table__),  # type: ignore[arg-type]
+}
+LOAD_ORDER = tuple(_LOADERS)
 
 
 def _duckdb(folder: Path) -> Any:
@@ -113,21 +126,14 @@ def load_registry(
             now = datetime.now(UTC).isoformat()
             queries = _queries(now, first_id)
             with engine.begin() as connection, tempfile.TemporaryDirectory() as tmp:
-                raw = connection.connection.dbapi_connection
-                assert raw is not None
-                cursor = raw.cursor()
                 for table in LOAD_ORDER:
                     columns, query = queries[table]
                     csv = Path(tmp) / f"{table}.csv"
                     con.execute(f"COPY ({query}) TO '{csv}' (FORMAT csv, HEADER false)")
-                    statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
-                    with cursor.copy(statement) as copy, csv.open("rb") as data:
-                        while block := data.read(1 << 20):
-                            copy.write(block)
-                    counts[table] = cursor.rowcount
+                    counts[table] = _LOADERS[table](connection, _names(columns), csv)
                     if progress is not None:
                         progress(table, counts[table])
-                cursor.execute(
+                connection.exec_driver_sql(
                     "SELECT setval(pg_get_serial_sequence('payments', 'id'), "
                     "(SELECT coalesce(max(id), 1) FROM payments))"
                 )
@@ -137,19 +143,22 @@ def load_registry(
             with engine.begin() as connection:
                 for table in LOAD_ORDER:
                     columns, query = queries[table]
-                    marks = ", ".join("?" for _ in columns.split(","))
-                    insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-                    result = con.execute(query)
-                    total = 0
-                    while rows := result.fetchmany(20_000):
-                        connection.exec_driver_sql(insert, [_sqlite_row(r) for r in rows])
-                        total += len(rows)
-                    counts[table] = total
+                    batches = _batches(con.execute(query))
+                    counts[table] = _LOADERS[table](connection, _names(columns), batches)
                     if progress is not None:
-                        progress(table, total)
+                        progress(table, counts[table])
     finally:
         con.close()
     return counts
+
+
+def _names(columns: str) -> list[str]:
+    return [name.strip() for name in columns.split(",")]
+
+
+def _batches(result: Any) -> Iterator[list[tuple[Any, ...]]]:
+    while rows := result.fetchmany(20_000):
+        yield [_sqlite_row(row) for row in rows]
 
 
 def _sqlite_row(row: tuple[Any, ...]) -> tuple[Any, ...]:

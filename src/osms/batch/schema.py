@@ -4,7 +4,7 @@ A population folder holds ``people.parquet``, ``categories.parquet``, ``payments
 ``grants.parquet`` (:data:`FILES`).  Conventions, chosen for whole-table speed:
 
 - an IIN, BIN or payer is a 64-bit integer (the 12 digits as a number; pad with zeros to
-  read it, :func:`osms.batch.ids.iin_text`): joins and group-bys on integers are several
+  read it, :func:`osms.synthetic.ids.iin_text`): joins and group-bys on integers are several
   times faster than on text;
 - a month is the ``YYYYMM`` integer, as in the registry (``first_period``, ``period``...);
 - money is ``decimal(14, 2)``, as the registry's ``NUMERIC(14, 2)``: exact;
@@ -18,17 +18,22 @@ A population folder holds ``people.parquet``, ``categories.parquet``, ``payments
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyarrow as pa  # type: ignore[import-untyped]
+
+from osms.rules.month import Month
 
 __all__ = [
     "CATEGORIES",
     "FILES",
     "GRANTS",
+    "METADATA",
     "PAYMENTS",
     "PEOPLE",
     "SCHEMAS",
+    "ledger_start",
     "missing_files",
     "paths",
 ]
@@ -38,6 +43,8 @@ CATEGORIES = "categories"
 PAYMENTS = "payments"
 GRANTS = "grants"
 FILES = (PEOPLE, CATEGORIES, PAYMENTS, GRANTS)
+METADATA = "population.json"
+"""What a generator says of the folder it wrote (people, seed, months, ``ledger_from``)."""
 
 MONEY = pa.decimal128(14, 2)
 
@@ -85,3 +92,12 @@ def paths(folder: Path) -> dict[str, Path]:
 
 def missing_files(folder: Path) -> list[str]:
     return [str(path) for path in paths(folder).values() if not path.exists()]
+
+
+def ledger_start(folder: Path) -> Month | None:
+    """The first month of a generated population's ledger (None for other folders, such as
+    an exported registry, whose history is whatever the registry holds)."""
+    try:
+        return Month.parse(json.loads((folder / METADATA).read_text())["ledger_from"])
+    except (OSError, ValueError, KeyError):
+        return None

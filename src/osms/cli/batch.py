@@ -18,12 +18,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from osms.batch.engine import LANES, PARTS_PER_STEP
-from osms.batch.generate import DEFAULT_MONTHS, DEFAULT_TODAY, generate
 from osms.batch.run import FORMATS, Statistics, run
 from osms.cli.operator import LangOption
 from osms.i18n import DEFAULT_LANGUAGE
 from osms.rules.month import Month
 from osms.rules.plan import PlanError
+from osms.synthetic.generate import DEFAULT_MONTHS, DEFAULT_TODAY, generate
 from osms.views import batch as batch_view
 
 __all__ = ["batch_app"]

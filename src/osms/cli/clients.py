@@ -11,8 +11,14 @@ from typing import Annotated, Any
 
 import typer
 
-from osms.api.keys import DEFAULT_RATE_LIMIT, SCOPES, create_client, list_clients, revoke_client
 from osms.cli.context import actor, session
+from osms.services.clients import (
+    DEFAULT_RATE_LIMIT,
+    SCOPES,
+    create_client,
+    list_clients,
+    revoke_client,
+)
 from osms.services.errors import ServiceError
 
 __all__ = ["clients_app"]

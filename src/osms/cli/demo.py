@@ -23,24 +23,26 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
 from osms import clock
+from osms.cli.operator import LangOption
 from osms.cli.ports import invoked_as, require_free_port
 from osms.demo.build import DemoSummary, build_demo, built_demo, demo_key
-from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, label
+from osms.i18n import DEFAULT_LANGUAGE, label
 from osms.registry import migrate
 from osms.registry.db import data_dir, make_engine
+from osms.synthetic.profiles import Profile
 
 __all__ = ["TRY", "demo"]
 
 TRY = (
-    "regular_payer",
-    "prepayer",
-    "in_grace",
-    "last_grace_month",
-    "debtor",
-    "employee",
-    "student",
-    "child",
-    "temporary_grant",
+    Profile.REGULAR_PAYER,
+    Profile.PREPAYER,
+    Profile.IN_GRACE,
+    Profile.LAST_GRACE_MONTH,
+    Profile.DEBTOR,
+    Profile.EMPLOYEE,
+    Profile.STUDENT,
+    Profile.CHILD,
+    Profile.TEMPORARY_GRANT,
 )
 """The profiles whose first person is printed as an IIN to try."""
 
@@ -100,7 +102,7 @@ def _print_summary(
         line = _example_line(summary, profile, lang)
         if line is not None:
             typer.echo(line)
-    first = next(iter(summary.examples.get("in_grace", [])), None) or "900515300018"
+    first = next(iter(summary.examples.get(Profile.IN_GRACE, [])), None) or "900515300018"
     on_demo = f"OSMS_DATABASE_URL={url}"
     typer.echo("")
     typer.echo("API key of this demo (every scope; shown once, a new one each run):")
@@ -135,13 +137,10 @@ def demo(
     ] = True,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
-    lang: Annotated[str, typer.Option("--lang", help="kk (default), ru or en.")] = DEFAULT_LANGUAGE,
+    lang: LangOption = DEFAULT_LANGUAGE,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Build today's demo registry (SQLite), print IINs to try and an API key, then serve."""
-    if lang not in LANGUAGES:
-        typer.echo(f"--lang: one of {', '.join(LANGUAGES)}", err=True)
-        raise typer.Exit(2)
     if serve:
         require_free_port(host, port, invoked_as("demo"))
     today = clock.today()

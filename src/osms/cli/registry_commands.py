@@ -34,13 +34,13 @@ from osms.cli.operator import (
     operator_name,
 )
 from osms.i18n import DEFAULT_LANGUAGE, error_message
-from osms.intake.booking import book_register, register_summary, report_lines
 from osms.registry.registers import SENDERS
-from osms.registry.temporary import Document
+from osms.rules.temporary import Document
 from osms.services import categories as category_feeds
 from osms.services import refunds as refund_cases
 from osms.services import temporary as temporary_cases
 from osms.services.errors import ServiceError
+from osms.services.registers import book_register, register_summary, report_lines
 from osms.views import operator as operator_view
 from osms.views import registers as registers_view
 from osms.views.registers import (

@@ -1,11 +1,12 @@
 """Fill a registry with the demo population and book one sample MT102 register through intake.
 
-:func:`build_demo` writes the people of :func:`osms.demo.population.generate` into an already
+:func:`build_demo` writes the people of :func:`osms.synthetic.people.generate` into an already
 migrated registry (the caller migrates):
 
-1. in one transaction, in bulk (SQLAlchemy Core ``INSERT`` with many rows, a few thousand
-   people and their ~70 000 payments in seconds on SQLite): the people with their names, their
-   payer kinds, category periods and ledger items (idempotency keys
+1. in one transaction, through the registry's bulk writers (a few thousand people and their
+   ~70 000 payments in seconds on SQLite): the people with their names, their payer kinds,
+   category periods (:mod:`osms.registry.people`, :mod:`osms.registry.categories`) and ledger
+   items (:func:`osms.registry.ledger.book_many`, idempotency keys
    ``demo:<iin>:<period>:<n>``, *n* counting the person's items for that period); then,
    through the registry's own repositories, the approved temporary-status applications
    (:mod:`osms.registry.temporary`) and the approved refunds (:mod:`osms.registry.refunds`);
@@ -13,15 +14,15 @@ migrated registry (the caller migrates):
 2. one MT102 register (``write_mt102`` into a temporary file) with this month's contribution
    of up to :data:`REGISTER_PAYERS` regular payers, plus three deliberately bad lines — a wrong
    IIN check digit, a period before 2020, a zero amount — booked by the real
-   :func:`~osms.intake.booking.book_register`: the good lines are booked, the bad ones rejected
+   :func:`~osms.services.registers.book_register`: the good lines are booked, the bad ones rejected
    with ``line.invalid_iin``, ``line.period_too_early`` and ``line.amount_not_positive``.
    These payers' current month is left out of step 1: the register is what pays it.  The
    register comes from a bank (Halyk, BIN 940140000385): under R-L-6 a КНП 122 item paid by a
    BIN covers its month as an employer's would, so those months show as employer-covered;
    the status is the same (insured, regular).
 3. the summary: the registry's counts, the booking report, and :func:`~osms.rules.status.decide`
-   on ``today`` for every person of the registry (facts read in bulk, the way
-   :func:`osms.registry.facts.load_facts` reads one person).
+   on ``today`` for every person of the registry (facts read in bulk by
+   :func:`osms.registry.facts.load_all`).
 
 **Building twice.**  The ledger is append-only (R-L-8; the database refuses to delete a
 payment), so a demo is never wiped: on a registry that already holds the ``demo.build`` marker,
@@ -45,8 +46,8 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -54,51 +55,40 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
-    Connection,
     Engine,
-    Table,
-    and_,
     func,
-    literal_column,
     select,
-    type_coerce,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
-from sqlalchemy.sql.elements import ColumnClause
-from sqlalchemy.types import NullType
+from sqlalchemy.orm import Session
 
 from osms import clock
-from osms.api.keys import SCOPES, create_client, revoke_client
-from osms.demo.population import EXPECTATIONS, PROFILES, DemoPerson, generate, latest_payday
-from osms.intake.booking import BookingReport, book_register, report_lines
 from osms.intake.samples import SampleLine, write_mt102
-from osms.registry import audit, refunds, temporary
+from osms.registry import audit, categories, ledger, people, refunds, temporary
 from osms.registry.columns import utc_now
+from osms.registry.facts import load_all
+from osms.registry.ledger import NewPayment
 from osms.registry.models import (
     ApiClient,
-    ApplicationStatus,
     AuditEvent,
-    CategoryPeriodRecord,
-    PayerKindPeriod,
     Payment,
     Person,
-    RefundApplication,
     RefundReason,
-    TemporaryApplication,
 )
-from osms.rules import iin as iin_rules
 from osms.rules.facts import (
     KNP,
-    CategoryPeriod,
     PayerKind,
     PaymentItem,
-    PersonFacts,
-    TemporaryGrant,
 )
 from osms.rules.month import Month
+from osms.rules.parameters import liability_start
 from osms.rules.pricing import month_price
 from osms.rules.status import Decision, decide
+from osms.rules.temporary import Document
+from osms.services.clients import SCOPES, create_client, revoke_client
+from osms.services.registers import BookingReport, book_register, report_lines
+from osms.synthetic.draws import adult_month, latest_payday
+from osms.synthetic.people import PROFILES, DemoPerson, generate
+from osms.synthetic.profiles import EXPECTATIONS, Profile
 
 __all__ = [
     "ACTOR",
@@ -133,12 +123,7 @@ BANK_BIN = "940140000385"
 BANK_NAME = "АО «Народный Банк Казахстана»"
 BANK_ACCOUNT = "KZ136010002009000001"
 EXAMPLES_PER_PROFILE = 3
-CHUNK = 5000
 
-_PEOPLE: Table = Person.__table__  # type: ignore[assignment]
-_KINDS: Table = PayerKindPeriod.__table__  # type: ignore[assignment]
-_CATEGORIES: Table = CategoryPeriodRecord.__table__  # type: ignore[assignment]
-_PAYMENTS: Table = Payment.__table__  # type: ignore[assignment]
 
 _RU_MONTHS = (
     "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
@@ -158,7 +143,7 @@ class DemoSummary:
     person of the registry by the (status, reason) :func:`~osms.rules.status.decide` gives on
     ``today``.  ``examples`` names a few IINs per profile and ``example_decisions`` their
     (status, reason); ``unexpected`` lists demo people whose decision is not their profile's
-    (:data:`~osms.demo.population.EXPECTATIONS`; empty unless someone changed their facts).
+    (:data:`~osms.synthetic.profiles.EXPECTATIONS`; empty unless someone changed their facts).
     """
 
     people: int
@@ -240,7 +225,7 @@ def build_demo(
     """Fill the (migrated) registry with a demo population and return what it holds.
 
     ``people`` people are generated with ``seed`` as of ``today`` (default: today in
-    Kazakhstan, :func:`osms.clock.today`; :func:`~osms.demo.population.generate`), written in
+    Kazakhstan, :func:`osms.clock.today`; :func:`~osms.synthetic.people.generate`), written in
     bulk, and this month's sample MT102
     register is booked through intake; ``progress(stage, done, total)`` is told how far each
     stage got.  On a registry that already holds this demo nothing is written again and the
@@ -391,24 +376,13 @@ class _RegisterPlan:
     @classmethod
     def of(cls, population: Sequence[DemoPerson], today: date) -> _RegisterPlan:
         period = Month.of(today)
-        regular = [p for p in population if p.profile == "regular_payer"]
+        regular = [p for p in population if p.profile is Profile.REGULAR_PAYER]
         chosen = regular[:REGISTER_PAYERS]
         # Paid on the last day whose payment is credited by today (R-T-3): the chosen payers
         # are insured for this month by today, as their own payments would have made them.
         paid_on = latest_payday(today)
         price = month_price(PayerKind.SELF_PAYER, period, paid_on)
-        lines = [
-            SampleLine(
-                iin=p.iin,
-                period=period,
-                amount=price,
-                surname=p.names.surname,
-                given_name=p.names.given_name,
-                patronymic=p.names.patronymic,
-                birth_date=p.facts.birth_date,
-            )
-            for p in chosen
-        ]
+        lines = [_line(p, p.iin, period, price) for p in chosen]
         good = len(lines)
         positions = (good // 4, good // 2, 3 * good // 4)
         for shift, (position, bad) in enumerate(
@@ -426,31 +400,29 @@ def _current_item(person: DemoPerson, period: Month) -> PaymentItem:
     )
 
 
+_ADULTS = (Profile.REGULAR_PAYER, Profile.DEBTOR, Profile.NEVER_PAID)
+
+
 def _bad_lines(
     population: Sequence[DemoPerson], period: Month, amount: Decimal
 ) -> tuple[SampleLine, SampleLine, SampleLine]:
-    """A wrong IIN check digit, a period before 2020 (КНП 122) and a zero amount (R-L-3)."""
-    adults = [p for p in population if p.profile in ("regular_payer", "debtor", "never_paid")]
+    """A wrong IIN check digit, a period before liability started (КНП 122) and a zero amount
+    (R-L-3)."""
+    adults = [p for p in population if p.profile in _ADULTS]
     donors = (adults or list(population)) * 3
     first, second, third = donors[0], donors[1], donors[2]
     wrong = first.iin[:11] + str((int(first.iin[11]) + 1) % 10)
-
-    def line(person: DemoPerson, iin: str, month: Month, money: Decimal) -> SampleLine:
-        return SampleLine(
-            iin=iin,
-            period=month,
-            amount=money,
-            surname=person.names.surname,
-            given_name=person.names.given_name,
-            patronymic=person.names.patronymic,
-            birth_date=person.facts.birth_date,
-        )
-
     return (
-        line(first, wrong, period, amount),
-        line(second, second.iin, Month(2019, 12), amount),
-        line(third, third.iin, period, Decimal(0)),
+        _line(first, wrong, period, amount),
+        _line(second, second.iin, liability_start() - 1, amount),
+        _line(third, third.iin, period, Decimal(0)),
     )
+
+
+def _line(person: DemoPerson, iin: str, period: Month, amount: Decimal) -> SampleLine:
+    """A register line paying ``amount`` for ``period`` under the person's names."""
+    surname, given_name, patronymic = person.names
+    return SampleLine(iin, period, amount, surname, given_name, patronymic, person.facts.birth_date)
 
 
 def _book_register(
@@ -500,14 +472,14 @@ def _write_population(
     today: date,
     progress: Progress,
 ) -> None:
+    """The population through the registry's bulk writers, in one transaction."""
     now = utc_now()
     month = Month.of(today)
     person_rows: list[dict[str, Any]] = []
     kind_rows: list[dict[str, Any]] = []
     category_rows: list[dict[str, Any]] = []
-    payment_rows: list[dict[str, Any]] = []
+    payments: list[NewPayment] = []
     refund_keys: dict[str, tuple[DemoPerson, int]] = {}
-    period_text: dict[Month, str] = {}
     for person in population:
         facts = person.facts
         person_rows.append(
@@ -520,7 +492,7 @@ def _write_population(
                 "created_at": now,
             }
         )
-        liable = max(Month(2020, 1), Month.of(facts.birth_date) + 12 * 18 + 1)
+        liable = max(liability_start(), adult_month(facts.birth_date) + 1)
         if liable <= month:
             kind_rows.append(
                 {"iin": facts.iin, "first_period": liable, "kind": facts.kind, "last_period": None}
@@ -544,38 +516,42 @@ def _write_population(
                 continue  # the sample register pays it
             n = counts.get(item.period, 0)
             counts[item.period] = n + 1
-            text = period_text.get(item.period)
-            if text is None:
-                text = period_text[item.period] = str(item.period)
-            key = f"{ACTOR}:{facts.iin}:{text}:{n}"
+            key = ledger.item_key(ACTOR, facts.iin, item.period, n)
             if index in refunded:
                 refund_keys[key] = (person, index)
-            payment_rows.append(
-                {
-                    "iin": facts.iin,
-                    "period": item.period,
-                    "amount": item.amount,
-                    "knp": item.knp,
-                    "payer": item.payer or facts.iin,
-                    "channel": item.channel,
-                    "paid_on": item.paid_on,
-                    "credited_on": item.credited_on,
-                    "reference": key,
-                    "register_id": None,
-                    "line_no": None,
-                    "idempotency_key": key,
-                    "booked_at": now,
-                }
+            payments.append(
+                NewPayment(
+                    iin=facts.iin,
+                    period=item.period,
+                    amount=item.amount,
+                    knp=item.knp,
+                    payer=item.payer or facts.iin,
+                    channel=item.channel,
+                    paid_on=item.paid_on,
+                    credited_on=item.credited_on,
+                    reference=key,
+                    idempotency_key=key,
+                )
             )
 
     # In key order: the indexes (IIN, period; idempotency key) grow at their ends.
     person_rows.sort(key=lambda row: row["iin"])
-    payment_rows.sort(key=lambda row: (row["iin"], row["period"], row["idempotency_key"]))
+    payments.sort(key=lambda payment: (payment.iin, payment.period, payment.idempotency_key))
+    booked = 0
+
+    def booking(rows: int) -> None:
+        nonlocal booked
+        booked += rows
+        progress("payments", booked, len(payments))
+
     with Session(engine) as session, session.begin():
-        _insert(session, _PEOPLE, person_rows, "people", progress)
-        _insert(session, _KINDS, kind_rows, None, progress)
-        _insert(session, _CATEGORIES, category_rows, None, progress)
-        _insert(session, _PAYMENTS, payment_rows, "payments", progress)
+        connection = session.connection()
+        people.add_many(connection, person_rows, lambda done, all: progress("people", done, all))
+        people.add_payer_kinds(connection, kind_rows)
+        categories.add_many(connection, category_rows)
+        if not payments:
+            progress("payments", 0, 0)
+        ledger.book_many(connection, payments, progress=booking)
         _applications(session, population, refund_keys, progress)
         audit.record(
             session,
@@ -587,70 +563,10 @@ def _write_population(
                 "people": len(population),
                 "seed": seed,
                 "today": today.isoformat(),
-                "payments": len(payment_rows),
+                "payments": len(payments),
                 "register": register_reference(seed, today),
             },
         )
-
-
-def _insert(
-    session: Session,
-    table: Table,
-    rows: Sequence[dict[str, Any]],
-    stage: str | None,
-    progress: Progress,
-) -> None:
-    """INSERT many rows, in chunks: one ``executemany`` per chunk, or on PostgreSQL one COPY.
-
-    Each value goes through its column type's own bind processor for the connection's
-    dialect (the models' :class:`~osms.registry.columns.MonthType`, ``Money``, ``EnumText``,
-    dates...), exactly as a Core ``table.insert()`` would, once per distinct value; what is
-    left out is SQLAlchemy's per-row parameter bookkeeping, which costs more than the database
-    itself on a demo's ~70 000 payments.
-    """
-    if not rows:
-        if stage is not None:
-            progress(stage, 0, 0)
-        return
-    connection = session.connection()
-    dialect = connection.dialect
-    names = list(rows[0])
-    columns = [table.c[name] for name in names]
-    processors = [
-        _memo(column.type.dialect_impl(dialect).bind_processor(dialect)) for column in columns
-    ]
-    preparer = dialect.identifier_preparer
-    target = (
-        f"{preparer.format_table(table)} ({', '.join(preparer.format_column(c) for c in columns)})"
-    )
-    copy_rows = _copier(connection, target) if dialect.name == "postgresql" else None
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    statement = f"INSERT INTO {target} VALUES ({', '.join([mark] * len(columns))})"
-    pairs = list(zip(names, processors, strict=True))
-    for start in range(0, len(rows), CHUNK):
-        chunk = [
-            tuple(row[name] if process is None else process(row[name]) for name, process in pairs)
-            for row in rows[start : start + CHUNK]
-        ]
-        if copy_rows is not None:
-            copy_rows(chunk)
-        else:
-            connection.exec_driver_sql(statement, chunk)
-        if stage is not None:
-            progress(stage, min(start + CHUNK, len(rows)), len(rows))
-
-
-def _copier(connection: Connection, target: str) -> Callable[[list[tuple[Any, ...]]], None]:
-    """PostgreSQL: rows through ``COPY … FROM STDIN`` (psycopg 3), far faster than INSERTs."""
-    raw = connection.connection.dbapi_connection
-    assert raw is not None
-
-    def copy_rows(chunk: list[tuple[Any, ...]]) -> None:
-        with raw.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:  # type: ignore[attr-defined]
-            for row in chunk:
-                copy.write_row(row)
-
-    return copy_rows
 
 
 def _applications(
@@ -669,7 +585,7 @@ def _applications(
             person.iin,
             application.category,
             [
-                temporary.Document(
+                Document(
                     application.document_kind, application.document_number, application.issued_on
                 )
             ],
@@ -716,7 +632,7 @@ def _summarize(
     with Session(engine) as session:
         people = session.scalar(select(func.count()).select_from(Person)) or 0
         payments = session.scalar(select(func.count()).select_from(Payment)) or 0
-        registry = _registry_facts(session)
+        registry = load_all(session)
     decisions: dict[str, Decision] = {}
     for done, (iin, facts) in enumerate(registry.items(), start=1):
         decisions[iin] = decide(facts, today)
@@ -754,136 +670,6 @@ def _summarize(
         already_built=already_built,
         register_lines=register_lines,
     )
-
-
-_APPROVED: ColumnClause[str] = literal_column(f"'{ApplicationStatus.APPROVED.value}'")
-"""A literal, as in :mod:`osms.registry.facts`: the planners can use the partial index."""
-
-
-def _registry_facts(session: Session) -> dict[str, PersonFacts]:
-    """The facts of every person of the registry, read in five queries.
-
-    The same facts as :func:`osms.registry.facts.load_facts` gives one IIN at a time: birth
-    date from the IIN, the payer kind of the latest payer-kind period, category periods,
-    approved grants, and the payments by period with the date of their approved refund.
-    Values are converted by the columns' own result processors, once per distinct value.
-    """
-    connection = session.connection()
-    iins = list(connection.execute(select(Person.iin).order_by(Person.iin)).scalars())
-    kinds: dict[str, tuple[Month, PayerKind]] = {}
-    for iin, first, kind in _rows(
-        connection, PayerKindPeriod.iin, PayerKindPeriod.first_period, PayerKindPeriod.kind
-    ):
-        if iin not in kinds or kinds[iin][0] < first:
-            kinds[iin] = (first, kind)
-    categories: defaultdict[str, list[CategoryPeriod]] = defaultdict(list)
-    for iin, category, first, last in _rows(
-        connection,
-        CategoryPeriodRecord.iin,
-        CategoryPeriodRecord.category,
-        CategoryPeriodRecord.first_period,
-        CategoryPeriodRecord.last_period,
-    ):
-        categories[iin].append(CategoryPeriod(category, first, last))
-    grants: defaultdict[str, list[TemporaryGrant]] = defaultdict(list)
-    for iin, category, granted_on, ends_on in _rows(
-        connection,
-        TemporaryApplication.iin,
-        TemporaryApplication.category,
-        TemporaryApplication.granted_on,
-        TemporaryApplication.ends_on,
-        where=TemporaryApplication.status == _APPROVED,
-    ):
-        if granted_on is not None and ends_on is not None:
-            grants[iin].append(TemporaryGrant(category, granted_on, ends_on))
-    payments: defaultdict[str, list[PaymentItem]] = defaultdict(list)
-    for iin, *values in _rows(
-        connection,
-        Payment.iin,
-        Payment.period,
-        Payment.amount,
-        Payment.paid_on,
-        Payment.credited_on,
-        Payment.knp,
-        Payment.payer,
-        Payment.channel,
-        RefundApplication.refunded_on,
-        Payment.reference,
-        join=(
-            RefundApplication,
-            and_(
-                RefundApplication.payment_id == Payment.id,
-                RefundApplication.status == _APPROVED,
-            ),
-        ),
-        order_by=(Payment.iin, Payment.period, Payment.id),
-    ):
-        payments[iin].append(PaymentItem(*values))
-    return {
-        iin: PersonFacts(
-            iin=iin,
-            birth_date=iin_rules.birth_date(iin),
-            kind=kinds[iin][1] if iin in kinds else PayerKind.SELF_PAYER,
-            categories=tuple(
-                sorted(categories[iin], key=lambda c: (c.first, c.category, c.last or c.first))
-            ),
-            temporary=tuple(
-                sorted(grants[iin], key=lambda g: (g.granted_on, g.ends_on, g.category))
-            ),
-            payments=tuple(payments[iin]),
-        )
-        for iin in iins
-    }
-
-
-def _rows(
-    connection: Connection,
-    *columns: InstrumentedAttribute[Any],
-    where: ColumnElement[bool] | None = None,
-    join: tuple[Any, ColumnElement[bool]] | None = None,
-    order_by: tuple[InstrumentedAttribute[Any], ...] = (),
-) -> Iterator[list[Any]]:
-    """The rows of a SELECT of model columns, each value converted by its column's result
-    processor for the dialect — memoized, since a demo's values repeat (months, amounts,
-    dates, codes)."""
-    dialect = connection.dialect
-    statement = select(*(type_coerce(column, NullType()) for column in columns))
-    if join is not None:
-        statement = statement.outerjoin(*join)
-    if where is not None:
-        statement = statement.where(where)
-    statement = statement.order_by(*order_by)
-    result = connection.execute(statement)
-    described = result.cursor.description if result.cursor is not None else None
-    pairs = [
-        (
-            _memo(
-                column.type.dialect_impl(dialect).result_processor(
-                    dialect, described[i][1] if described else None
-                )
-            ),
-            i,
-        )
-        for i, column in enumerate(columns)
-    ]
-    for row in result:
-        yield [row[i] if process is None else process(row[i]) for process, i in pairs]
-
-
-def _memo(process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
-    """``process`` remembering its answer per (hashable) value."""
-    if process is None:
-        return None
-    known: dict[Any, Any] = {}
-
-    def remembered(value: Any) -> Any:
-        try:
-            return known[value]
-        except KeyError:
-            result = known[value] = process(value)
-            return result
-
-    return remembered
 
 
 # -- small helpers --------------------------------------------------------------------------

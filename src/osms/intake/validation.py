@@ -89,6 +89,7 @@ from osms.intake.lines import (
 )
 from osms.rules import bin as kzbin
 from osms.rules import iin as kziin
+from osms.rules.errors import ValidationError
 from osms.rules.facts import KNP, Channel, earliest_period, latest_period
 from osms.rules.month import InvalidMonth, Month
 from osms.rules.parameters import load_parameters, single_payment_periods
@@ -369,7 +370,7 @@ def validate_line(
     if iin is not None:
         try:
             iin_value = kziin.validate(iin)
-        except kziin.InvalidIIN as error:
+        except ValidationError as error:
             found.append(
                 LineProblem(INVALID_IIN, "iin", f"IIN {iin!r} is invalid: {error}", error.code)
             )
@@ -612,7 +613,7 @@ def _check_payer(payer: str) -> tuple[str | None, LineProblem | None]:
     is_bin = len(compact) >= 5 and compact[4] in kzbin.ENTITY_TYPES
     try:
         return (kzbin.validate(payer) if is_bin else kziin.validate(payer)), None
-    except (kzbin.InvalidBIN, kziin.InvalidIIN) as error:
+    except ValidationError as error:
         kind = "BIN" if is_bin else "IIN"
         return None, LineProblem(
             INVALID_PAYER,

@@ -20,7 +20,7 @@ from enum import Enum
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Connection, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from osms.rules.month import Month
 
 __all__ = [
     "AuditUnavailable",
+    "append",
     "door_of",
     "for_person",
     "jsonable",
@@ -61,6 +62,18 @@ def record(
     session.add(event)
     session.flush()
     return event
+
+
+def append(
+    connection: Connection,
+    actor: str,
+    action: str,
+    iin: str | None,
+    why: str,
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    """:func:`record` without the ORM, in the transaction of ``connection`` (a bulk writer's)."""
+    connection.execute(insert(AuditEvent).values(**_values(actor, action, iin, why, detail, None)))
 
 
 def record_lookup(

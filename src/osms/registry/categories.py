@@ -14,14 +14,17 @@ had no other version to prefer, as a payment booked late counts from its credit 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from osms.registry import bulk
 from osms.registry.columns import utc_now
 from osms.registry.errors import NotFound
 from osms.registry.models import CategoryPeriodRecord, CategoryPeriodVersion
@@ -31,10 +34,12 @@ __all__ = [
     "Change",
     "Outcome",
     "add",
+    "add_many",
     "close",
     "current",
     "for_person",
     "history_for_person",
+    "load",
     "record",
     "withdraw",
 ]
@@ -189,6 +194,20 @@ def add(
     session.add(period)
     session.flush()
     return period
+
+
+def add_many(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Add many new periods at once (rows of ``category_periods`` columns): a population
+    loaded whole, whose periods no feed has sent before."""
+    bulk.insert_rows(connection, _PERIODS, rows)
+
+
+def load(connection: Connection, columns: Sequence[str], source: bulk.Source) -> int:
+    """Load new periods already in the database's representation (a population folder)."""
+    return bulk.load(connection, _PERIODS, columns, source)
+
+
+_PERIODS: Table = CategoryPeriodRecord.__table__  # type: ignore[assignment]
 
 
 def close(session: Session, record_id: int, last: Month, *, on: date) -> CategoryPeriodRecord:

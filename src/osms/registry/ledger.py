@@ -1,7 +1,19 @@
 """The payment ledger (R-L-1): append-only, idempotent (R-L-7), never edited (R-L-8).
 
 This module can add and read payments and nothing else: there is no update and no delete.  A
-wrong payment stays as it is until refunded (:mod:`osms.registry.refunds`).
+wrong payment stays as it is until refunded (:mod:`osms.registry.refunds`).  It is the one
+writer of the ``payments`` table: :func:`book` appends one payment, :func:`book_many` (and the
+streaming :class:`Booking` under it) many — a register's lines, the demo's population, a batch
+population folder — and it alone builds the idempotency keys (:func:`mt102_key`,
+:func:`csv_key`, :func:`batch_key`, :func:`item_key`).
+
+:func:`book_many` books new people and payments in one global order, ``ON CONFLICT DO
+NOTHING`` (people by IIN, payments by key), so that two bookings at once take their row locks
+in one order and never deadlock.  A payment whose key was booked before is not booked again:
+it comes back as :class:`BookedBefore`, saying whether it is the same payment
+(:data:`SAME_PAYMENT`) or another one under a reused key.  On PostgreSQL the payments are
+staged (``COPY`` into a temporary table) and inserted by :meth:`Booking.finish`; SQLite has one
+writer at a time (``BEGIN IMMEDIATE``, :mod:`osms.registry.db`) and books chunk by chunk.
 
 >>> mt102_key("HSBKKZKX", "REF0001", 3)
 'mt102:HSBKKZKX:REF0001:3'
@@ -11,19 +23,49 @@ wrong payment stays as it is until refunded (:mod:`osms.registry.refunds`).
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
+from osms.registry import bulk, people
+from osms.registry.columns import utc_now
 from osms.registry.errors import DuplicatePayment
 from osms.registry.models import Payment
 from osms.rules.calendar import credit_date
 from osms.rules.facts import KNP, Channel, PaymentItem
 from osms.rules.month import Month
 
-__all__ = ["book", "book_item", "csv_key", "find", "for_person", "get", "mt102_key"]
+__all__ = [
+    "SAME_PAYMENT",
+    "BookedBefore",
+    "Booking",
+    "NewPayment",
+    "batch_key",
+    "batch_key_sql",
+    "book",
+    "book_item",
+    "book_many",
+    "booking",
+    "csv_key",
+    "find",
+    "for_person",
+    "get",
+    "item_key",
+    "load",
+    "mt102_key",
+]
+
+SAME_PAYMENT: Final = ("iin", "period", "amount", "knp", "payer", "paid_on")
+"""What makes a payment the one booked before under its key (R-L-7).  Not the channel (how the
+payer paid: the same payment may come through two doors that name it differently) nor the
+names."""
+
+_PAYMENTS: Table = Payment.__table__  # type: ignore[assignment]
 
 
 def mt102_key(bank_bic: str, message_reference: str, line_no: int | str) -> str:
@@ -36,6 +78,31 @@ def csv_key(sender: str | None, reference: str) -> str:
     sender's namespace (:func:`osms.registry.registers.sender_namespace`): two senders may use
     the same reference."""
     return f"csv:{sender}:{reference}" if sender else f"csv:{reference}"
+
+
+def batch_key(row: int) -> str:
+    """R-L-7: the key of the ``row``-th payment of a batch population folder (``osms batch
+    generate --load``): loading the same folder twice is refused by the unique key.
+
+    >>> batch_key(17)
+    'batch:17'
+    """
+    return f"{_BATCH}{row}"
+
+
+def batch_key_sql(row: str) -> str:
+    """:func:`batch_key` as SQL text, of the SQL integer expression ``row`` (a population
+    folder's query builds the keys of all its rows at once)."""
+    return f"'{_BATCH}' || CAST({row} AS VARCHAR)"
+
+
+_BATCH: Final = "batch:"
+
+
+def item_key(source: str, iin: str, period: Month, n: int) -> str:
+    """R-L-7: the key of a person's ``n``-th item for ``period`` from a source whose items have
+    no reference of their own (the demo's population, ``osms demo``)."""
+    return f"{source}:{iin}:{period}:{n}"
 
 
 def book(
@@ -119,6 +186,13 @@ def book_item(
     )
 
 
+def load(connection: Connection, columns: Sequence[str], source: bulk.Source) -> int:
+    """Load a population folder's payments, already in the database's representation and
+    keyed by :func:`batch_key` (R-L-7): a key booked before fails the load (the unique key),
+    since a folder is loaded once, into a registry that does not hold its people."""
+    return bulk.load(connection, _PAYMENTS, columns, source)
+
+
 def get(session: Session, payment_id: int) -> Payment | None:
     """The payment with this id, or None."""
     return session.get(Payment, payment_id)
@@ -135,3 +209,300 @@ def for_person(session: Session, iin: str) -> list[Payment]:
     """The person's payments, by period then booking order."""
     statement = select(Payment).where(Payment.iin == iin).order_by(Payment.period, Payment.id)
     return list(session.scalars(statement))
+
+
+# -- many payments at once ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewPayment:
+    """A payment to append (R-L-1) under its idempotency key (R-L-7), with what is known of its
+    person: the names a new person is added with (:func:`osms.registry.people.add_missing`)."""
+
+    iin: str
+    period: Month
+    amount: Decimal
+    knp: KNP
+    payer: str
+    channel: Channel | None
+    paid_on: date
+    idempotency_key: str
+    credited_on: date | None = None
+    """Defaults to ``paid_on`` + the credit delay in working days (R-T-3)."""
+    reference: str | None = None
+    register_id: int | None = None
+    line_no: int | None = None
+    surname: str | None = None
+    given_name: str | None = None
+    patronymic: str | None = None
+
+    def same_payment(self) -> tuple[Any, ...]:
+        """The values of :data:`SAME_PAYMENT`."""
+        return (self.iin, self.period, self.amount, self.knp, self.payer, self.paid_on)
+
+
+@dataclass(frozen=True, slots=True)
+class BookedBefore:
+    """A payment not booked because its key was booked before (R-L-7): the same payment (a
+    duplicate) when ``same``, else another payment under a reused key (a key conflict)."""
+
+    line_no: int | None
+    key: str
+    iin: str
+    period: Month
+    amount: Decimal
+    payment_id: int
+    """The payment booked before under the key."""
+    register_id: int | None
+    """Its register (None when it came from none) …"""
+    register_line_no: int | None
+    """… and its line there."""
+    same: bool
+
+
+@dataclass(slots=True)
+class Booked:
+    """What :func:`book_many` did: ``booked`` new payments, the others booked before."""
+
+    booked: int
+    before: list[BookedBefore]
+
+
+def book_many(
+    connection: Connection,
+    payments: Iterable[NewPayment],
+    *,
+    chunk: int = bulk.CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> Booked:
+    """Append many payments in the connection's transaction (see the module text); new
+    people are added with the names of their first payment.  ``progress`` is told how many
+    payments each chunk held."""
+    ledger = booking(connection)
+    before: list[BookedBefore] = []
+    pending: list[NewPayment] = []
+    for payment in payments:
+        pending.append(payment)
+        if len(pending) >= chunk:
+            before.extend(ledger.add(pending))
+            if progress is not None:
+                progress(len(pending))
+            pending = []
+    if pending:
+        before.extend(ledger.add(pending))
+        if progress is not None:
+            progress(len(pending))
+    before.extend(ledger.finish())
+    return Booked(ledger.booked, before)
+
+
+def booking(connection: Connection) -> Booking:
+    """A :class:`Booking` for the connection's database."""
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        return _PostgresBooking(connection)
+    if dialect == "sqlite":
+        return _SqliteBooking(connection)
+    raise NotImplementedError(f"booking supports PostgreSQL and SQLite, not {dialect}")
+
+
+class Booking:
+    """Books payments chunk by chunk in one transaction: :meth:`add` each chunk, then
+    :meth:`finish` once; each returns the payments booked before (R-L-7)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.booked = 0
+
+    def add(self, payments: Sequence[NewPayment]) -> list[BookedBefore]:
+        raise NotImplementedError
+
+    def finish(self) -> list[BookedBefore]:
+        """After the last chunk."""
+        return []
+
+
+_PAYMENT_COLUMNS = (
+    "iin",
+    "period",
+    "amount",
+    "knp",
+    "payer",
+    "channel",
+    "paid_on",
+    "credited_on",
+    "reference",
+    "register_id",
+    "line_no",
+    "idempotency_key",
+    "booked_at",
+)
+
+
+def _row(payment: NewPayment, now: datetime) -> dict[str, Any]:
+    return {
+        "iin": payment.iin,
+        "period": payment.period,
+        "amount": payment.amount,
+        "knp": payment.knp,
+        "payer": payment.payer,
+        "channel": payment.channel,
+        "paid_on": payment.paid_on,
+        "credited_on": payment.credited_on or credit_date(payment.paid_on),
+        "reference": payment.reference,
+        "register_id": payment.register_id,
+        "line_no": payment.line_no,
+        "idempotency_key": payment.idempotency_key,
+        "booked_at": now,
+    }
+
+
+class _SqliteBooking(Booking):
+    """SQLite: one writer at a time, so read the keys already booked, then insert the rest."""
+
+    def add(self, payments: Sequence[NewPayment]) -> list[BookedBefore]:
+        now = utc_now()
+        earlier = self._earlier(payments)
+        fresh = [payment for payment in payments if payment.idempotency_key not in earlier]
+        if fresh:
+            people.add_missing(self.connection, fresh, now)
+            bulk.insert_rows(self.connection, _PAYMENTS, [_row(p, now) for p in fresh])
+            self.booked += len(fresh)
+        return [
+            earlier[payment.idempotency_key]
+            for payment in payments
+            if payment.idempotency_key in earlier
+        ]
+
+    def _earlier(self, payments: Sequence[NewPayment]) -> dict[str, BookedBefore]:
+        """The payments already booked under these keys, by key."""
+        by_key = {payment.idempotency_key: payment for payment in payments}
+        keys = list(by_key)
+        found: dict[str, BookedBefore] = {}
+        for start in range(0, len(keys), 500):
+            rows = self.connection.execute(
+                select(
+                    _PAYMENTS.c.idempotency_key,
+                    _PAYMENTS.c.id,
+                    _PAYMENTS.c.register_id,
+                    _PAYMENTS.c.line_no,
+                    *(_PAYMENTS.c[name] for name in SAME_PAYMENT),
+                ).where(_PAYMENTS.c.idempotency_key.in_(keys[start : start + 500]))
+            )
+            for key, payment_id, register_id, line_no, *stored in rows:
+                payment = by_key[key]
+                found[key] = BookedBefore(
+                    payment.line_no,
+                    key,
+                    payment.iin,
+                    payment.period,
+                    payment.amount,
+                    payment_id,
+                    register_id,
+                    line_no,
+                    tuple(stored) == payment.same_payment(),
+                )
+        return found
+
+
+class _PostgresBooking(Booking):
+    """PostgreSQL: COPY every payment into a temporary table (no parameter per value), then
+    insert the new people in IIN order and the payments in key order, ``ON CONFLICT DO
+    NOTHING``: concurrent bookings take their row locks in one order."""
+
+    _STAGING = "osms_staging_payments"
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self.staged = 0
+        with self._cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {self._STAGING} ("
+                " iin char(12), period integer, amount numeric(14, 2), knp varchar(3),"
+                " payer char(12), channel varchar(16), paid_on date, credited_on date,"
+                " reference varchar(64), register_id bigint, line_no integer,"
+                " idempotency_key varchar(200), booked_at timestamptz,"
+                " surname varchar(100), given_name varchar(100), patronymic varchar(100),"
+                " birth_date date) ON COMMIT DROP"
+            )
+            cursor.execute(f"TRUNCATE {self._STAGING}")
+
+    def _cursor(self) -> Any:
+        raw = self.connection.connection.dbapi_connection
+        assert raw is not None
+        return raw.cursor()
+
+    def add(self, payments: Sequence[NewPayment]) -> list[BookedBefore]:
+        now = utc_now()
+        columns = ", ".join((*_PAYMENT_COLUMNS, *people.NAME_COLUMNS))
+        with (
+            self._cursor() as cursor,
+            cursor.copy(f"COPY {self._STAGING} ({columns}) FROM STDIN") as copy,
+        ):
+            for payment in payments:
+                copy.write_row(
+                    (
+                        payment.iin,
+                        payment.period.year * 100 + payment.period.month,
+                        payment.amount,
+                        payment.knp.value,
+                        payment.payer,
+                        None if payment.channel is None else payment.channel.value,
+                        payment.paid_on,
+                        payment.credited_on or credit_date(payment.paid_on),
+                        payment.reference,
+                        payment.register_id,
+                        payment.line_no,
+                        payment.idempotency_key,
+                        now,
+                        *people.names_of(payment),
+                    )
+                )
+        self.staged += len(payments)
+        return []
+
+    def finish(self) -> list[BookedBefore]:
+        if not self.staged:
+            return []
+        columns = ", ".join(_PAYMENT_COLUMNS)
+        same = " AND ".join(f"p.{name} = s.{name}" for name in SAME_PAYMENT)
+        with self._cursor() as cursor:
+            cursor.execute(f"ANALYZE {self._STAGING}")
+            people.add_missing_staged(cursor, self._STAGING)
+            cursor.execute(
+                f"INSERT INTO payments ({columns}) SELECT {columns} FROM {self._STAGING}"
+                ' ORDER BY idempotency_key COLLATE "C"'
+                " ON CONFLICT (idempotency_key) DO NOTHING"
+            )
+            booked = cursor.rowcount
+            # Booked before: under the key, a payment of another booking than this row's.
+            cursor.execute(
+                "SELECT s.line_no, s.idempotency_key, s.iin, s.period, s.amount,"
+                f" p.id, p.register_id, p.line_no, ({same})"
+                f" FROM {self._STAGING} s"
+                " JOIN payments p ON p.idempotency_key = s.idempotency_key"
+                " WHERE p.register_id IS DISTINCT FROM s.register_id"
+                "  OR p.line_no IS DISTINCT FROM s.line_no"
+                "  OR p.booked_at IS DISTINCT FROM s.booked_at"
+                " ORDER BY s.line_no"
+            )
+            earlier = cursor.fetchall()
+        if booked + len(earlier) != self.staged:
+            raise RuntimeError(
+                f"{self.staged} payments staged, {booked} booked and {len(earlier)} booked before"
+            )
+        self.booked += booked
+        return [
+            BookedBefore(
+                line_no,
+                key,
+                iin,
+                Month(period // 100, period % 100),
+                amount,
+                payment_id,
+                register_id,
+                at,
+                bool(same),
+            )
+            for line_no, key, iin, period, amount, payment_id, register_id, at, same in earlier
+        ]

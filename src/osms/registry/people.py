@@ -7,15 +7,54 @@ has never seen, and :func:`ensure` adds them.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Final, Protocol
+
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from osms.registry import bulk
 from osms.registry.models import PayerKindPeriod, Person
 from osms.rules import iin as iin_rules
 from osms.rules.facts import PayerKind
 from osms.rules.month import Month
 
-__all__ = ["add", "add_payer_kind", "ensure", "get", "payer_kinds"]
+__all__ = [
+    "NAME_COLUMNS",
+    "add",
+    "add_many",
+    "add_missing",
+    "add_missing_staged",
+    "add_payer_kind",
+    "add_payer_kinds",
+    "ensure",
+    "get",
+    "load",
+    "load_payer_kinds",
+    "names_of",
+    "payer_kinds",
+]
+
+NAME_COLUMNS: Final = ("surname", "given_name", "patronymic", "birth_date")
+"""What a new person is added with besides the IIN (the birth date is the IIN's, R-IIN-1)."""
+
+_PEOPLE: Table = Person.__table__  # type: ignore[assignment]
+_PAYER_KINDS: Table = PayerKindPeriod.__table__  # type: ignore[assignment]
+
+
+class Named(Protocol):
+    """Something that names a person: a payment line, a register line."""
+
+    @property
+    def iin(self) -> str: ...
+    @property
+    def surname(self) -> str | None: ...
+    @property
+    def given_name(self) -> str | None: ...
+    @property
+    def patronymic(self) -> str | None: ...
 
 
 def add(
@@ -26,7 +65,7 @@ def add(
     given_name: str | None = None,
     patronymic: str | None = None,
 ) -> Person:
-    """Add a person (raises :class:`~osms.rules.iin.InvalidIIN` for an invalid IIN)."""
+    """Add a person (raises a :class:`~osms.rules.errors.ValidationError` for an invalid IIN)."""
     number = iin_rules.validate(iin)
     person = Person(
         iin=number,
@@ -38,6 +77,68 @@ def add(
     session.add(person)
     session.flush()
     return person
+
+
+def add_many(
+    connection: Connection,
+    rows: Sequence[Mapping[str, Any]],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Add many new people at once (rows of ``people`` columns, IINs already valid)."""
+    bulk.insert_rows(connection, _PEOPLE, rows, progress)
+
+
+def load(connection: Connection, columns: Sequence[str], source: bulk.Source) -> int:
+    """Load new people already in the database's representation (a population folder)."""
+    return bulk.load(connection, _PEOPLE, columns, source)
+
+
+def load_payer_kinds(connection: Connection, columns: Sequence[str], source: bulk.Source) -> int:
+    """Load payer-kind periods already in the database's representation."""
+    return bulk.load(connection, _PAYER_KINDS, columns, source)
+
+
+def names_of(named: Named) -> tuple[str | None, str | None, str | None, date]:
+    """The :data:`NAME_COLUMNS` values a person named by ``named`` is added with."""
+    return (named.surname, named.given_name, named.patronymic, iin_rules.birth_date(named.iin))
+
+
+def add_missing(connection: Connection, named: Sequence[Named], now: datetime) -> None:
+    """Add the people these lines name and the registry lacks, in IIN order (the order every
+    writer takes its locks in), each with the names of its first line."""
+    rows: dict[str, dict[str, Any]] = {}
+    for line in sorted(named, key=lambda line: line.iin):
+        if line.iin not in rows:
+            surname, given_name, patronymic, born = names_of(line)
+            rows[line.iin] = {
+                "iin": line.iin,
+                "surname": surname,
+                "given_name": given_name,
+                "patronymic": patronymic,
+                "birth_date": born,
+                "created_at": now,
+            }
+    insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert
+    connection.execute(
+        insert(_PEOPLE).on_conflict_do_nothing(index_elements=["iin"]), list(rows.values())
+    )
+
+
+def add_missing_staged(cursor: Any, staging: str) -> None:
+    """PostgreSQL: add the people of the payments staged in ``staging`` (a temporary table
+    with ``iin``, :data:`NAME_COLUMNS`, ``line_no``, ``idempotency_key`` and ``booked_at``)
+    whose payment may be booked (its key not booked yet), in IIN order, each with the names of
+    its first named line."""
+    columns = ", ".join(("iin", *NAME_COLUMNS, "created_at"))
+    names = ", ".join(f"s.{name}" for name in NAME_COLUMNS)
+    cursor.execute(
+        f"INSERT INTO people ({columns})"
+        f" SELECT DISTINCT ON (s.iin) s.iin, {names}, s.booked_at FROM {staging} s"
+        " WHERE NOT EXISTS (SELECT 1 FROM payments p"
+        "  WHERE p.idempotency_key = s.idempotency_key)"
+        " ORDER BY s.iin, s.surname IS NULL, s.line_no"
+        " ON CONFLICT (iin) DO NOTHING"
+    )
 
 
 def get(session: Session, iin: str) -> Person | None:
@@ -75,6 +176,11 @@ def add_payer_kind(
     session.add(period)
     session.flush()
     return period
+
+
+def add_payer_kinds(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Record many payer-kind periods at once (rows of ``payer_kind_periods`` columns)."""
+    bulk.insert_rows(connection, _PAYER_KINDS, rows)
 
 
 def payer_kinds(session: Session, iin: str) -> list[PayerKindPeriod]:

@@ -3,9 +3,10 @@
 A refund never touches the payment: an approved application with its ``refunded_on`` removes
 the payment from coverage from that day on (R-S-0), so "as known on" answers stay exact; an
 overpayment's approval records the ``refunded_amount``, the surplus returned, and the rest of
-the payment keeps counting.  An application is due within ``refund_decision_working_days``
-(15) working days.  A second application for the same payment and reason while one is pending
-is that application (R-R-1): :func:`apply` returns it.
+the payment keeps counting.  An application is due by
+:func:`osms.rules.refunds.decision_due_by` (15 working days).  A second application for the
+same payment and reason while one is pending is that application (R-R-1): :func:`apply`
+returns it.
 
 The rules read ``refunded_on`` as the day the refund became known too (R-S-0: "not refunded
 by k"), so it is never before the application (here) nor before the decision (the doors,
@@ -25,13 +26,11 @@ from sqlalchemy.orm import Session
 from osms.registry import decisions
 from osms.registry.errors import AlreadyRefunded, NotFound
 from osms.registry.models import ApplicationStatus, Payment, RefundApplication, RefundReason
-from osms.rules.calendar import add_working_days
-from osms.rules.parameters import load_parameters
+from osms.rules.refunds import decision_due_by
 
 __all__ = [
     "apply",
     "approve",
-    "decision_due_by",
     "for_person",
     "get",
     "pending_for",
@@ -40,16 +39,6 @@ __all__ = [
 ]
 
 _NOUN = "refund application"
-
-
-def decision_due_by(applied_on: date) -> date:
-    """R-R-1: the day a refund application must be decided by (15 working days later).
-
-    >>> decision_due_by(date(2026, 3, 16))  # 23 Mar Nauryz and the 24-25 Mar days off
-    datetime.date(2026, 4, 9)
-    """
-    days = load_parameters().get("refund_decision_working_days").int_at(applied_on)
-    return add_working_days(applied_on, days)
 
 
 def apply(

@@ -15,19 +15,30 @@ and the same list through the API and the command line is booked once.
 ('kazpost', 'halyk bank')
 >>> sender_namespace("a:b")  # a colon would make ``csv:<sender>:<reference>`` ambiguous
 'a.b'
+
+A register booked in bulk (:mod:`osms.services.registers`) keeps its bookkeeping here too, on
+the booking's connection: :func:`open_register` before its lines, :func:`record_lines` for the
+lines not simply booked (:class:`LineOutcome`: rejected with their codes, duplicates, key
+conflicts), :func:`close_register` with the counts of its :class:`BookingReport`, or
+:func:`reject_whole` for a register refused whole; :func:`summary` and :func:`outcomes_page`
+read a stored register's outcome back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Table, func, select, update
 from sqlalchemy.orm import Session
 
+from osms.registry import audit
 from osms.registry.columns import utc_now
+from osms.registry.ledger import BookedBefore
 from osms.registry.models import (
     LineStatus,
     Register,
@@ -38,18 +49,33 @@ from osms.registry.models import (
 from osms.rules.month import Month
 
 __all__ = [
+    "DUPLICATE",
+    "KEY_CONFLICT",
     "SENDERS",
     "SENDER_MAX",
+    "BookingReport",
+    "LineOutcome",
     "add_line",
+    "close_register",
     "count_lines",
     "find",
     "find_sent",
     "finish",
     "get",
     "lines_page",
+    "not_booked",
+    "open_register",
+    "outcomes_page",
     "receive",
+    "record_lines",
+    "reject_whole",
     "sender_namespace",
+    "summary",
 ]
+
+KEY_CONFLICT: Final = "line.key_conflict"
+"""A line whose idempotency key was booked before for another payment (R-L-7, R-F-3)."""
+DUPLICATE: Final = "line.duplicate"
 
 SENDER_MAX: Final = 32
 """The longest sender (``registers.sender``, like an API client's name)."""
@@ -235,3 +261,277 @@ def finish(
     register.reason = reason
     session.flush()
     return register
+
+
+# -- a register booked in bulk --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LineOutcome:
+    """A line that was not simply booked: rejected with its codes, or a duplicate."""
+
+    line_no: int
+    status: str
+    code: str
+    codes: tuple[str, ...]
+    field: str | None
+    message: str
+    iin: str | None = None
+    payment_id: int | None = None
+    """A duplicate's or a key conflict's payment booked before under the same key."""
+    earlier_register: int | None = None
+    """The register of that payment (None when it came from none)."""
+
+    def values(self) -> dict[str, object]:
+        """The placeholders of the code's message (:func:`osms.i18n.error_message`)."""
+        if self.payment_id is None:
+            return {}
+        return {"payment": self.payment_id, "register": self.earlier_register or "—"}
+
+
+@dataclass(slots=True)
+class BookingReport:
+    """What became of a register (R-F-3): ``accepted + rejected == lines``."""
+
+    register_id: int | None
+    format: str
+    sender: str
+    reference: str
+    status: str
+    reason: str | None = None
+    reason_code: str | None = None
+    lines: int = 0
+    booked: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    resent: bool = False
+    """True when this sender had sent this file before: nothing changed, and ``outcomes`` is
+    empty (the stored lines are read with :func:`outcomes_page`)."""
+    outcomes: list[LineOutcome] = field(default_factory=list)
+    recorded: int = 0
+    """How many lines ``register_lines`` keeps for the register (duplicates and rejected lines,
+    unless rejected whole): what :func:`outcomes_page` pages through."""
+
+    @property
+    def accepted(self) -> int:
+        return self.booked + self.duplicates
+
+    def status_of_lines(self) -> RegisterStatus:
+        """Accepted when no line was rejected, rejected when no line was accepted, else
+        partially accepted (R-F-3)."""
+        if self.rejected == 0:
+            return RegisterStatus.ACCEPTED
+        if self.accepted == 0:
+            return RegisterStatus.REJECTED
+        return RegisterStatus.PARTIALLY_ACCEPTED
+
+
+_REGISTERS: Table = Register.__table__  # type: ignore[assignment]
+_LINES: Table = RegisterLine.__table__  # type: ignore[assignment]
+
+
+def open_register(
+    connection: Connection,
+    *,
+    format: str,
+    sender: str,
+    reference: str,
+    file_sha256: str,
+    declared_total: Decimal | None = None,
+    lines: int = 0,
+    reason: str | None = None,
+) -> int:
+    """Record a register as it arrives and return its id: accepted, 0 of 0 lines, or, with a
+    ``reason``, rejected whole with its ``lines``."""
+    return int(
+        connection.execute(
+            _REGISTERS.insert().returning(_REGISTERS.c.id),
+            {
+                "format": RegisterFormat(format),
+                "sender": sender,
+                "reference": reference,
+                "received_at": utc_now(),
+                "declared_total": declared_total,
+                "line_count": lines,
+                "accepted_count": 0,
+                "rejected_count": lines,
+                "status": RegisterStatus.ACCEPTED if reason is None else RegisterStatus.REJECTED,
+                "reason": reason,
+                "file_sha256": file_sha256,
+            },
+        ).scalar_one()
+    )
+
+
+def close_register(
+    connection: Connection, report: BookingReport, declared_total: Decimal | None, actor: str
+) -> None:
+    """Store the counts and status of a booked register, and its audit event."""
+    connection.execute(
+        update(_REGISTERS)
+        .where(_REGISTERS.c.id == report.register_id)
+        .values(
+            declared_total=declared_total,
+            line_count=report.lines,
+            accepted_count=report.accepted,
+            rejected_count=report.rejected,
+            status=RegisterStatus(report.status),
+        )
+    )
+    audit_booking(connection, actor, report)
+
+
+def reject_whole(
+    connection: Connection, report: BookingReport, file_sha256: str, actor: str
+) -> None:
+    """Record a register rejected whole (R-L-7) with its reason and its audit event."""
+    report.register_id = open_register(
+        connection,
+        format=report.format,
+        sender=report.sender,
+        reference=report.reference,
+        file_sha256=file_sha256,
+        lines=report.lines,
+        reason=f"{report.reason_code}: {report.reason}",
+    )
+    audit_booking(connection, actor, report)
+
+
+def audit_booking(connection: Connection, actor: str, report: BookingReport) -> None:
+    """The register's audit event, in the register's own transaction."""
+    audit.append(
+        connection,
+        actor,
+        "register.book",
+        None,
+        f"register {report.reference} from {report.sender}: {report.status}",
+        {
+            "register": report.register_id,
+            "lines": report.lines,
+            "booked": report.booked,
+            "duplicates": report.duplicates,
+            "rejected": report.rejected,
+            "reason": report.reason,
+        },
+    )
+
+
+def record_lines(
+    connection: Connection,
+    register_id: int,
+    lines: Sequence[tuple[LineOutcome, Month | None, Decimal | None]],
+) -> None:
+    """Keep the lines not simply booked (each with its month and amount as read)."""
+    if lines:
+        connection.execute(
+            _LINES.insert(),
+            [_line_row(register_id, outcome, period, amount) for outcome, period, amount in lines],
+        )
+
+
+def _line_row(
+    register_id: int, outcome: LineOutcome, period: Month | None, amount: Decimal | None
+) -> dict[str, Any]:
+    rejected = outcome.status == LineStatus.REJECTED.value
+    return {
+        "register_id": register_id,
+        "line_no": outcome.line_no,
+        "status": LineStatus(outcome.status),
+        "codes": ",".join(outcome.codes)[:255],
+        "field": outcome.field,
+        "message": outcome.message,
+        "iin": outcome.iin,
+        "period": period,
+        "amount": amount if amount is not None and abs(amount) < 10**12 else None,
+        # A rejected line points at no payment (a key conflict names it in its message).
+        "payment_id": None if rejected else outcome.payment_id,
+    }
+
+
+def not_booked(before: BookedBefore) -> LineOutcome:
+    """A line whose key was booked before: a duplicate of that payment, or a key conflict with
+    it (R-L-7, R-F-3)."""
+    payment_id = before.payment_id
+    where = (
+        "no register"
+        if before.register_id is None
+        else f"register {before.register_id}, line {before.register_line_no}"
+    )
+    line_no = before.line_no or 0
+    if before.same:
+        return LineOutcome(
+            line_no,
+            LineStatus.DUPLICATE.value,
+            DUPLICATE,
+            (DUPLICATE,),
+            "reference",
+            f"already booked as payment {payment_id} ({where}) with the same content "
+            f"(key {before.key})",
+            before.iin,
+            payment_id,
+            before.register_id,
+        )
+    return LineOutcome(
+        line_no,
+        LineStatus.REJECTED.value,
+        KEY_CONFLICT,
+        (KEY_CONFLICT,),
+        "reference",
+        f"booked before as payment {payment_id} ({where}) with other content: not booked; "
+        f"send this payment with a new reference (key {before.key})",
+        before.iin,
+        payment_id,
+        before.register_id,
+    )
+
+
+_EARLIER = re.compile(r"(?:already booked|booked before) as payment (\d+) \((?:register (\d+)|no)")
+"""Reads back the payment and register of :func:`not_booked`'s messages (anchored at the
+start: the key, which the sender chose, comes last)."""
+
+
+def summary(session: Session, register: Register, *, resent: bool) -> BookingReport:
+    """A stored register's outcome without its lines (they are read page by page)."""
+    reason_code = None
+    if register.reason and ":" in register.reason:
+        reason_code = register.reason.split(":", 1)[0]
+    duplicates = count_lines(session, register.id, LineStatus.DUPLICATE)
+    return BookingReport(
+        register_id=register.id,
+        format=register.format.value,
+        sender=register.sender,
+        reference=register.reference,
+        status=register.status.value,
+        reason=register.reason,
+        reason_code=reason_code,
+        lines=register.line_count,
+        booked=register.accepted_count - duplicates,
+        duplicates=duplicates,
+        rejected=register.rejected_count,
+        resent=resent,
+        recorded=count_lines(session, register.id),
+    )
+
+
+def outcomes_page(session: Session, register_id: int, offset: int, limit: int) -> list[LineOutcome]:
+    """``limit`` of the register's recorded lines (not simply booked) from the ``offset``-th."""
+    return [_stored_outcome(line) for line in lines_page(session, register_id, offset, limit)]
+
+
+def _stored_outcome(line: RegisterLine) -> LineOutcome:
+    payment_id, earlier_register = line.payment_id, None
+    message = line.message or ""
+    if (found := _EARLIER.match(message)) is not None:
+        payment_id = int(found.group(1))
+        earlier_register = int(found.group(2)) if found.group(2) else None
+    return LineOutcome(
+        line.line_no,
+        line.status.value,
+        line.code_list[0] if line.code_list else "",
+        line.code_list,
+        line.field,
+        message,
+        line.iin,
+        payment_id,
+        earlier_register,
+    )

@@ -1,7 +1,7 @@
 """Temporary-status applications (R-TMP-1): documents, the operator's decision, the grant.
 
 An approved application grants status on [granted_on, ends_on), ``ends_on`` being
-``granted_on`` plus ``temporary_status_months`` (one) calendar months.  Who applied, who
+:func:`osms.rules.temporary.grant_end` (the rule lives in the rules core).  Who applied, who
 decided, when, and why a refusal, are kept on the application.
 
 The rules read ``granted_on`` as the day the grant became known too (R-S-3), so it is never
@@ -13,9 +13,7 @@ category while one is pending is that application (R-TMP-1): :func:`apply` retur
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,56 +21,20 @@ from sqlalchemy.orm import Session
 
 from osms.registry import decisions
 from osms.registry.models import ApplicationStatus, TemporaryApplication
-from osms.rules.month import add_months
-from osms.rules.parameters import temporary_status_months
+from osms.rules.temporary import Document, grant_end
 
 __all__ = [
-    "Document",
     "apply",
     "approve",
     "documents_of",
     "for_person",
     "get",
-    "grant_end",
     "pending_for",
     "refuse",
     "undecided",
 ]
 
 _NOUN = "temporary-status application"
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """A document proving a category (SOURCES.md T6): its kind, number and date of issue.
-
-    >>> Document("disability_certificate", "МСЭ-123", date(2024, 5, 2)).to_json()
-    {'kind': 'disability_certificate', 'number': 'МСЭ-123', 'issued_on': '2024-05-02'}
-    """
-
-    kind: str
-    number: str
-    issued_on: date
-
-    def to_json(self) -> dict[str, str]:
-        return {"kind": self.kind, "number": self.number, "issued_on": self.issued_on.isoformat()}
-
-    @classmethod
-    def from_json(cls, value: dict[str, Any]) -> Document:
-        return cls(
-            kind=str(value["kind"]),
-            number=str(value["number"]),
-            issued_on=date.fromisoformat(str(value["issued_on"])),
-        )
-
-
-def grant_end(granted_on: date) -> date:
-    """R-TMP-1, §12 Q19: the first day a grant made on ``granted_on`` no longer covers.
-
-    >>> grant_end(date(2025, 1, 31))
-    datetime.date(2025, 2, 28)
-    """
-    return add_months(granted_on, temporary_status_months(granted_on))
 
 
 def apply(
@@ -138,7 +100,7 @@ def approve(
     granted_on: date,
     decided_at: datetime | None = None,
 ) -> TemporaryApplication:
-    """Approve: status is granted on [granted_on, :func:`grant_end`), ``granted_on`` never
+    """Approve: status is granted on [granted_on, ``grant_end``), ``granted_on`` never
     before the application (:class:`~osms.registry.decisions.Backdated`)."""
     application = decisions.undecided(session, TemporaryApplication, _NOUN, application_id)
     decisions.not_before(granted_on, application.submitted_on, "granted_on")

@@ -12,14 +12,19 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import cache
+from importlib import resources
 
+import yaml
+
+from osms.rules import bin as kzbin
 from osms.rules import parameters
 from osms.rules.calendar import credit_date
+from osms.rules.choices import DEFAULT_CHOICES, RuleChoices
 from osms.rules.coverage import Cover, Ledger
 from osms.rules.facts import KNP, Channel, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pricing import month_price, price_year
-from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
 from osms.rules.status import decide, is_insured
 
 __all__ = [
@@ -34,25 +39,53 @@ __all__ = [
     "calculate",
     "employer_monthly",
     "employer_penalty",
+    "fund_details",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class FundDetails:
-    """Where contributions are paid (R-K-3; SOURCES.md R3.7, W3, W4, W25)."""
+    """Where contributions are paid (R-K-3), from ``data/fund.yaml`` with its reference."""
 
+    start: date
     iik: str
     bin: str
     bic: str
     beneficiary: str
+    reference: str
 
 
-FUND = FundDetails(
-    iik="KZ92009MEDS368609103",
-    bin="160440007161",
-    bic="GCVPKZ2A",
-    beneficiary="НАО «Государственная корпорация «Правительство для граждан»»",
-)
+@cache
+def _fund_history() -> tuple[FundDetails, ...]:
+    text = resources.files("osms.rules").joinpath("data/fund.yaml").read_text("utf-8")
+    return tuple(
+        FundDetails(
+            start=entry["from"],
+            iik=str(entry["iik"]),
+            bin=kzbin.validate(str(entry["bin"])),
+            bic=str(entry["bic"]),
+            beneficiary=str(entry["beneficiary"]),
+            reference=str(entry["reference"]),
+        )
+        for entry in yaml.safe_load(text)
+    )
+
+
+def fund_details(on: date) -> FundDetails:
+    """The Fund's bank details in force on ``on`` (R-K-3), dated data like the parameters.
+
+    >>> fund_details(date(2024, 5, 2)).bin
+    '160440007161'
+    """
+    history = _fund_history()
+    in_force = [details for details in history if details.start <= on]
+    if not in_force:
+        raise ValueError(f"no bank details of the Fund are recorded for {on}")
+    return in_force[-1]
+
+
+FUND = _fund_history()[-1]
+"""The details in force now: the last entry of ``data/fund.yaml`` (R-K-3)."""
 
 
 class OptionName(StrEnum):
@@ -124,9 +157,7 @@ class Calculation:
         return next((o for o in self.options if o.name == name), None)
 
 
-def calculate(
-    facts: PersonFacts, on: date, settings: RuleSettings = DEFAULT_SETTINGS
-) -> Calculation:
+def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOICES) -> Calculation:
     """The options to become insured when paying on ``on`` (R-K-2).
 
     No option bills a covered month, a state-paid one or a pending one (R-L-9); a person who
@@ -191,11 +222,12 @@ def calculate(
             for option in options
             for item in option.plan
         ),
+        fund=fund_details(on),
     )
 
 
 def _amount_to_pay(
-    ledger: Ledger, kind: PayerKind, month: Month, paid_on: date, settings: RuleSettings
+    ledger: Ledger, kind: PayerKind, month: Month, paid_on: date, settings: RuleChoices
 ) -> Decimal:
     """What a new payment on ``paid_on`` must bring for ``month`` to be self-covered."""
     cover = ledger.cover(month.index, paid_on)
@@ -223,7 +255,7 @@ def _with_payments(
     return replace(facts, payments=facts.payments + extra)
 
 
-def _status_from(facts: PersonFacts, credited_on: date, settings: RuleSettings) -> date | None:
+def _status_from(facts: PersonFacts, credited_on: date, settings: RuleChoices) -> date | None:
     """The first day from the credit date on when the person is insured (R-K-2)."""
     ledger = Ledger(facts, settings)
     if is_insured(ledger, credited_on):
@@ -328,8 +360,8 @@ def employer_penalty(
     >>> employer_penalty(Decimal("21000"), Month(2024, 1), date(2024, 3, 1))
     Traceback (most recent call last):
     ...
-    osms.rules.parameters.ParameterMissing: parameter 'base_rate' has no value for 2024-02-26: \
-after the last date its values are known (until 2024-02-25); ...
+    osms.rules.parameters.model.ParameterMissing: parameter 'base_rate' has no value for \
+2024-02-26: after the last date its values are known (until 2024-02-25); ...
     """
     table = parameters.load_parameters()
     month_after = (period + 1).first_day()

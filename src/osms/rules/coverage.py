@@ -15,11 +15,11 @@ from decimal import Decimal
 from enum import StrEnum
 
 from osms.rules import parameters
+from osms.rules.choices import DEFAULT_CHOICES, RuleChoices
 from osms.rules.facts import ItemCover, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pending import first_pending_month, pending_from
 from osms.rules.pricing import month_price
-from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
 
 __all__ = ["CHILD", "Cover", "Ledger", "MonthCover"]
 
@@ -53,10 +53,10 @@ class MonthCover:
     items: tuple[PaymentItem, ...]
 
 
-_PRICE_TABLES: dict[tuple[PayerKind, RuleSettings], dict[int, Decimal]] = {}
+_PRICE_TABLES: dict[tuple[PayerKind, RuleChoices], dict[int, Decimal]] = {}
 
 
-def _price_table(kind: PayerKind, settings: RuleSettings) -> dict[int, Decimal]:
+def _price_table(kind: PayerKind, settings: RuleChoices) -> dict[int, Decimal]:
     """Month prices by ``year * 10000 + year paid``, shared by every ledger of a kind.
 
     Prices depend only on the kind, the settings and the two years (R-L-4), and parameters
@@ -88,7 +88,7 @@ class Ledger:
         "settings",
     )
 
-    def __init__(self, facts: PersonFacts, settings: RuleSettings = DEFAULT_SETTINGS) -> None:
+    def __init__(self, facts: PersonFacts, settings: RuleChoices = DEFAULT_CHOICES) -> None:
         self.facts = facts
         self.settings = settings
         birth = Month.of(facts.birth_date)

@@ -1,9 +1,14 @@
-"""The base of every exception the rules core raises.
+"""The exceptions the rules core raises.
 
 A :class:`RuleError` carries a stable dotted :attr:`~RuleError.code` (``"iin.checksum"``,
 ``"bin.entity_type"``, ...) that callers match on and translate; the message is plain English
-for logs and developers.  Each module defines its own subclasses, one per cause, and sets
+for logs and developers.  Most modules define their own subclasses, one per cause, and set
 ``code`` on the class.
+
+Identifiers (IIN, BIN) are checked the way python-stdnum checks numbers: four shared
+:class:`ValidationError` classes, one per kind of failure, each instance carrying the code of
+its identifier and cause (``InvalidChecksum(..., code="iin.checksum")``).  Catch
+:class:`ValidationError` for every cause, or one of the four for one kind.
 
 >>> class Example(RuleError):
 ...     code = "example.broken"
@@ -12,11 +17,21 @@ for logs and developers.  Each module defines its own subclasses, one per cause,
 ('example.broken', 'employer_bin', 'it is broken')
 >>> isinstance(error, ValueError)
 True
+>>> error = InvalidLength("IIN has 11 digits, expected 12", code="iin.length")
+>>> (error.code, isinstance(error, ValidationError), str(error))
+('iin.length', True, 'IIN has 11 digits, expected 12')
 """
 
 from __future__ import annotations
 
-__all__ = ["RuleError"]
+__all__ = [
+    "InvalidChecksum",
+    "InvalidComponent",
+    "InvalidFormat",
+    "InvalidLength",
+    "RuleError",
+    "ValidationError",
+]
 
 
 class RuleError(ValueError):
@@ -32,3 +47,29 @@ class RuleError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class ValidationError(RuleError):
+    """An identifier fails one of its checks; the instance names which (``iin.checksum``)."""
+
+    def __init__(self, message: str, *, code: str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.code = code
+
+
+class InvalidFormat(ValidationError):
+    """The number holds characters it may not (``iin.format``, ``bin.format``)."""
+
+
+class InvalidLength(ValidationError):
+    """The number has the wrong number of digits (``iin.length``, ``bin.length``)."""
+
+
+class InvalidChecksum(ValidationError):
+    """The check digit is wrong, or no number with these digits is ever issued
+    (``iin.checksum``, ``iin.never_issued`` and their ``bin.`` twins)."""
+
+
+class InvalidComponent(ValidationError):
+    """A part of the number means nothing: a birth date, a century digit, an entity type
+    (``iin.date``, ``iin.century``, ``bin.entity_type``)."""

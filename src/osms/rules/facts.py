@@ -13,6 +13,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from osms.rules import parameters
+from osms.rules.bin import ENTITY_TYPES
 from osms.rules.month import InvalidMonth, Month
 
 __all__ = [
@@ -118,7 +119,8 @@ class ItemCover(StrEnum):
 
 
 def _is_bin(payer: str | None) -> bool:
-    return payer is not None and len(payer) == 12 and payer[4] in "456"
+    """Whether a stored payer is a BIN: 12 digits with an entity type as digit 5 (R-BIN-1)."""
+    return payer is not None and len(payer) == 12 and payer[4] in ENTITY_TYPES
 
 
 @lru_cache(maxsize=8)

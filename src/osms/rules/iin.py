@@ -5,15 +5,17 @@ R-IIN-1: digits 1–6 are the birth date YYMMDD; digit 7 gives century and sex (
 digit 12 is the check digit.
 
 R-IIN-2: the check digit is a weighted sum modulo 11 with a second pass when the first gives
-10; when both passes give 10 the number is never issued (see :mod:`osms.rules._checkdigit`).
+10; when both passes give 10 the number is never issued (see :mod:`osms.rules.checkdigit`).
 
 R-IIN-3: a number is invalid for a wrong length, non-digits, an impossible birth date, digit 7
-outside 1–6 or a wrong check digit; each rejection raises its own :class:`InvalidIIN`
-subclass with a stable ``code``.  A number can fail several checks; the first failure in
-this order is reported: non-digits (``iin.format``), length (``iin.length``), check digit
-(``iin.never_issued``, ``iin.checksum``), a month or day that no year has (``iin.date``),
-digit 7 (``iin.century``), and finally 29 February in a year that is not a leap year
-(``iin.date``, the only date check that needs the century).
+outside 1–6 or a wrong check digit; each rejection raises one of the shared
+:class:`~osms.rules.errors.ValidationError` classes with a stable ``code``.  A number can fail
+several checks; the first failure in this order is reported: non-digits
+(:class:`InvalidFormat`, ``iin.format``), length (:class:`InvalidLength`, ``iin.length``),
+check digit (:class:`InvalidChecksum`, ``iin.never_issued``, ``iin.checksum``), a month or day
+that no year has (:class:`InvalidComponent`, ``iin.date``), digit 7 (``iin.century``), and
+finally 29 February in a year that is not a leap year (``iin.date``, the only date check that
+needs the century).  Real numbers are in ``tests/rules/iin.doctest``.
 
 >>> validate("900515300018")
 '900515300018'
@@ -32,23 +34,23 @@ True
 >>> validate("880101300105")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
     ...
-osms.rules.iin.IINNeverIssuedError: digits 1-11 (88010130010) leave remainder 10 with ...
+osms.rules.errors.InvalidChecksum: digits 1-11 (88010130010) leave remainder 10 with ...
 >>> validate("900515300019")
 Traceback (most recent call last):
     ...
-osms.rules.iin.IINChecksumError: check digit is 9, expected 8
+osms.rules.errors.InvalidChecksum: check digit is 9, expected 8
 >>> validate("123456789013")
 Traceback (most recent call last):
     ...
-osms.rules.iin.IINDateError: birth date digits 123456 are impossible: month 34 does not exist
+osms.rules.errors.InvalidComponent: birth date digits 123456 are impossible: month 34 does not exist
 >>> validate("123456789012")
 Traceback (most recent call last):
     ...
-osms.rules.iin.IINChecksumError: check digit is 2, expected 3
+osms.rules.errors.InvalidChecksum: check digit is 2, expected 3
 >>> validate("90051530001")
 Traceback (most recent call last):
     ...
-osms.rules.iin.IINLengthError: IIN has 11 digits, expected 12
+osms.rules.errors.InvalidLength: IIN has 11 digits, expected 12
 >>> is_valid("90051530001")
 False
 """
@@ -60,18 +62,21 @@ import datetime
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from osms.rules._checkdigit import DIGITS, check_digit, check_digit_of_codes
-from osms.rules.errors import RuleError
+from osms.rules.checkdigit import (
+    LENGTH,
+    accepts,
+    check_digit_of_codes,
+    compact,
+    in_two_blocks,
+    issued_check_digit,
+    validate_number,
+)
+from osms.rules.errors import InvalidComponent
 
 __all__ = [
-    "IINCenturyError",
-    "IINChecksumError",
-    "IINDateError",
-    "IINFormatError",
+    "SERIALS",
+    "SEXES",
     "IINInfo",
-    "IINLengthError",
-    "IINNeverIssuedError",
-    "InvalidIIN",
     "Sex",
     "birth_date",
     "century",
@@ -80,16 +85,20 @@ __all__ = [
     "format",
     "is_valid",
     "is_valid_compact",
+    "make",
     "sex",
     "validate",
 ]
 
 Sex = Literal["male", "female"]
-
-LENGTH = 12
+SEXES: Final[tuple[Sex, ...]] = ("male", "female")
 
 # R-IIN-1: digit 7 -> century of birth; odd digits are male, even digits female.
 _CENTURIES = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}
+# R-IIN-1, the other way: the male digit 7 of each century (the female one is one more).
+_MALE_DIGITS: Final = {1800: 1, 1900: 3, 2000: 5}
+SERIALS: Final = range(10_000)
+"""Digits 8-11 (R-IIN-1): a serial number 0000-9999 among people of one birth date and sex."""
 
 # Digits 3-6 (MMDD) that some year has: every day of every month of 2000, a leap year.
 _MONTH_DAYS: Final = frozenset(
@@ -99,46 +108,8 @@ _MONTH_DAYS: Final = frozenset(
 )
 
 
-class InvalidIIN(RuleError):
-    """The text is not a valid IIN (R-IIN-3).  Catch this to catch every cause."""
-
-    code = "iin.invalid"
-
-
-class IINLengthError(InvalidIIN):
-    """R-IIN-3: the IIN does not have 12 digits."""
-
-    code = "iin.length"
-
-
-class IINFormatError(InvalidIIN):
-    """R-IIN-3: the IIN contains characters other than the digits 0-9."""
-
-    code = "iin.format"
-
-
-class IINDateError(InvalidIIN):
-    """R-IIN-3: digits 1-6 (with the century from digit 7) are not a calendar date."""
-
-    code = "iin.date"
-
-
-class IINCenturyError(InvalidIIN):
-    """R-IIN-3: digit 7 (century and sex, R-IIN-1) is not one of 1-6."""
-
-    code = "iin.century"
-
-
-class IINChecksumError(InvalidIIN):
-    """R-IIN-2: digit 12 is not the check digit of digits 1-11."""
-
-    code = "iin.checksum"
-
-
-class IINNeverIssuedError(InvalidIIN):
-    """R-IIN-2: both weight sets leave remainder 10, so no IIN starts with digits 1-11."""
-
-    code = "iin.never_issued"
+def _impossible_date(message: str) -> InvalidComponent:
+    return InvalidComponent(message, code="iin.date")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,15 +122,6 @@ class IINInfo:
     century: int
 
 
-def compact(number: str) -> str:
-    """Remove spaces, hyphens and dots, and surrounding whitespace.
-
-    >>> compact(" 900515 300-018. ")
-    '900515300018'
-    """
-    return number.replace(" ", "").replace("-", "").replace(".", "").strip()
-
-
 def _check_month_day(number: str) -> None:
     """Reject a month or day of digits 3-6 that no year has (R-IIN-3); needs no century."""
     if number[2:6] in _MONTH_DAYS:
@@ -167,11 +129,11 @@ def _check_month_day(number: str) -> None:
     month = int(number[2:4])
     day = int(number[4:6])
     if not 1 <= month <= 12:
-        raise IINDateError(
+        raise _impossible_date(
             f"birth date digits {number[0:6]} are impossible: month {month} does not exist"
         )
     if not 1 <= day <= calendar.monthrange(2000, month)[1]:  # 2000 is a leap year
-        raise IINDateError(
+        raise _impossible_date(
             f"birth date digits {number[0:6]} are impossible: "
             f"day {day} does not exist in month {month}"
         )
@@ -186,7 +148,7 @@ def _birth_date(number: str) -> datetime.date:
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise IINDateError(
+        raise _impossible_date(
             f"birth date digits {number[0:6]} are impossible: "
             f"day {day} does not exist in {year:04d}-{month:02d}"
         ) from None
@@ -216,28 +178,17 @@ def is_valid_compact(number: str) -> bool:
 
 
 def validate(number: str) -> str:
-    """Check an IIN (R-IIN-1..3) and return it compacted, or raise an :class:`InvalidIIN`."""
+    """Check an IIN (R-IIN-1..3) and return it compacted, or raise a ``ValidationError``."""
     number = compact(number)
     if is_valid_compact(number):
         return number
     # Invalid (or valid only once compacted): find the first failure, in the documented order.
-    if not DIGITS.issuperset(number):
-        bad = "".join(sorted({c for c in number if c not in DIGITS}))
-        raise IINFormatError(f"IIN may only contain the digits 0-9, found {bad!r}")
-    if len(number) != LENGTH:
-        raise IINLengthError(f"IIN has {len(number)} digits, expected {LENGTH}")
-    expected = check_digit(number[:11])
-    if expected is None:
-        raise IINNeverIssuedError(
-            f"digits 1-11 ({number[:11]}) leave remainder 10 with both weight sets, "
-            "so no IIN starting with them is ever issued"
-        )
-    if int(number[11]) != expected:
-        raise IINChecksumError(f"check digit is {number[11]}, expected {expected}")
+    validate_number(number, "IIN")
     _check_month_day(number)
     if number[6] not in _CENTURIES:
-        raise IINCenturyError(
-            f"digit 7 (century and sex) is {number[6]}, expected one of 1, 2, 3, 4, 5, 6"
+        raise InvalidComponent(
+            f"digit 7 (century and sex) is {number[6]}, expected one of 1, 2, 3, 4, 5, 6",
+            code="iin.century",
         )
     _birth_date(number)
     return number
@@ -249,11 +200,7 @@ def is_valid(number: str) -> bool:
     >>> is_valid("900515300018"), is_valid("900515300019")
     (True, False)
     """
-    try:
-        validate(number)
-    except InvalidIIN:
-        return False
-    return True
+    return accepts(validate, number)
 
 
 def format(number: str) -> str:
@@ -264,8 +211,7 @@ def format(number: str) -> str:
     >>> format("900515-300-018")
     '900515 300018'
     """
-    number = compact(number)
-    return f"{number[:6]} {number[6:]}"
+    return in_two_blocks(number)
 
 
 def birth_date(number: str) -> datetime.date:
@@ -304,3 +250,30 @@ def describe(number: str) -> IINInfo:
         sex="male" if int(number[6]) % 2 == 1 else "female",
         century=_CENTURIES[number[6]],
     )
+
+
+def make(birth_date: datetime.date, sex: Sex, serial: int) -> str:
+    """The IIN of a person born on ``birth_date`` with ``sex`` and serial ``serial`` (R-IIN-1).
+
+    The one way to build an IIN: digits 1-6 from the date, digit 7 from century and sex,
+    digits 8-11 the serial, digit 12 the check digit (R-IIN-2).  About one serial in eleven
+    has no check digit; that raises ``iin.never_issued`` and the caller takes another.
+
+    >>> make(datetime.date(1990, 5, 15), "male", 1)
+    '900515300018'
+    >>> make(datetime.date(1985, 3, 12), "female", 123)
+    '850312401235'
+    >>> make(datetime.date(1988, 1, 1), "male", 10)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    osms.rules.errors.InvalidChecksum: digits 1-11 (88010130010) leave remainder 10 with ...
+    """
+    male_digit = _MALE_DIGITS.get(birth_date.year // 100 * 100)
+    if male_digit is None:
+        raise InvalidComponent(
+            f"no IIN is issued for a birth in {birth_date.year}", code="iin.century"
+        )
+    if serial not in SERIALS:
+        raise ValueError(f"serial {serial} does not fit digits 8-11 (0-9999)")
+    first = f"{birth_date:%y%m%d}{male_digit + (sex == 'female')}{serial:04d}"
+    return f"{first}{issued_check_digit(first, 'IIN')}"

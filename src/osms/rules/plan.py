@@ -42,11 +42,11 @@ from datetime import date
 from functools import lru_cache
 
 from osms.rules import parameters
+from osms.rules.choices import DEFAULT_CHOICES, RuleChoices
 from osms.rules.errors import RuleError
 from osms.rules.facts import PayerKind, latest_period
 from osms.rules.month import Month
 from osms.rules.pending import first_pending_month, pending_from, pending_until
-from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
 
 __all__ = [
     "AMOUNT_BITS",
@@ -200,13 +200,13 @@ def _long_rule(month: Month) -> tuple[int, int] | None:
     return grace, months
 
 
-def plan(on: date, as_of: date | None = None, settings: RuleSettings = DEFAULT_SETTINGS) -> Plan:
+def plan(on: date, as_of: date | None = None, settings: RuleChoices = DEFAULT_CHOICES) -> Plan:
     """The plan of a run on ``on`` as known on ``as_of`` (default ``on``).
 
     The dated parameters (R-S-4…R-S-6) are read for M and must hold over every month the run
     decides (M and the months ``insured_until`` looks at); each must fit the bit layout.
     """
-    if settings != DEFAULT_SETTINGS:
+    if settings != DEFAULT_CHOICES:
         raise PlanError("the batch engine implements the default rule settings only")
     known = on if as_of is None else as_of
     if known < on:

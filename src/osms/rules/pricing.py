@@ -17,14 +17,14 @@ from datetime import date
 from decimal import Decimal
 
 from osms.rules import parameters
+from osms.rules.choices import DEFAULT_CHOICES, AdvancePrice, RuleChoices
 from osms.rules.facts import PayerKind
 from osms.rules.month import Month
-from osms.rules.settings import DEFAULT_SETTINGS, AdvancePrice, RuleSettings
 
 __all__ = ["debt_price", "month_price", "price_year"]
 
 
-def price_year(month: Month, paid_on: date, settings: RuleSettings = DEFAULT_SETTINGS) -> int:
+def price_year(month: Month, paid_on: date, settings: RuleChoices = DEFAULT_CHOICES) -> int:
     """The year whose rate prices ``month`` when paid on ``paid_on``.
 
     A month paid before it starts is due at the rate in force on the day paid (R-L-4, §12 Q3),
@@ -52,7 +52,7 @@ def yearly_price(kind: PayerKind, year: int) -> Decimal:
 
 
 def month_price(
-    kind: PayerKind, month: Month, paid_on: date, settings: RuleSettings = DEFAULT_SETTINGS
+    kind: PayerKind, month: Month, paid_on: date, settings: RuleChoices = DEFAULT_CHOICES
 ) -> Decimal:
     """The amount due for ``month`` when paid on ``paid_on`` (R-L-4)."""
     return yearly_price(kind, price_year(month, paid_on, settings))

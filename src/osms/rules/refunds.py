@@ -1,5 +1,5 @@
-"""Refunds in the ledger's terms (R-R-1, R-L-5): what an overpayment refund may return, and how
-a refunded item reads to the status engine.
+"""Refunds in the ledger's terms (R-R-1, R-L-5): when an application must be decided, what an
+overpayment refund may return, and how a refunded item reads to the status engine.
 
 The ledger is append-only (R-L-8): a refund is a new fact.  Refunded whole, an item stops
 counting from the refund date (R-S-0).  An overpayment refund returns only the surplus above
@@ -24,14 +24,25 @@ from datetime import date
 from decimal import Decimal
 
 from osms.rules import parameters
+from osms.rules.calendar import add_working_days
+from osms.rules.choices import DEFAULT_CHOICES, RuleChoices
 from osms.rules.facts import ItemCover, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pricing import month_price
-from osms.rules.settings import DEFAULT_SETTINGS, RuleSettings
 
-__all__ = ["overpayment_surplus", "refunded_items"]
+__all__ = ["decision_due_by", "overpayment_surplus", "refunded_items"]
 
 _ZERO = Decimal(0)
+
+
+def decision_due_by(applied_on: date) -> date:
+    """R-R-1: the day a refund application must be decided by (15 working days later).
+
+    >>> decision_due_by(date(2026, 3, 16))  # 23 Mar Nauryz and the 24-25 Mar days off
+    datetime.date(2026, 4, 9)
+    """
+    days = parameters.load_parameters().get("refund_decision_working_days").int_at(applied_on)
+    return add_working_days(applied_on, days)
 
 
 def refunded_items(
@@ -54,7 +65,7 @@ def overpayment_surplus(
     facts: PersonFacts,
     item: PaymentItem,
     known_on: date,
-    settings: RuleSettings = DEFAULT_SETTINGS,
+    settings: RuleChoices = DEFAULT_CHOICES,
 ) -> Decimal | None:
     """How much of ``item`` can be refunded, as known on ``known_on``, with its month staying
     self-covered (R-L-5, R-R-1); zero when the month's own payments are not above its amount due.

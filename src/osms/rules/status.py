@@ -16,12 +16,12 @@ from enum import StrEnum
 from functools import cached_property
 
 from osms.rules import parameters
+from osms.rules.choices import DEFAULT_CHOICES, GraceGaps, RuleChoices
 from osms.rules.coverage import CHILD, Ledger, MonthCover
 from osms.rules.facts import PayerKind, PaymentItem, PersonFacts, TemporaryGrant
 from osms.rules.month import Month
 from osms.rules.pending import due_date, pending_until
 from osms.rules.pricing import debt_price
-from osms.rules.settings import DEFAULT_SETTINGS, GraceGaps, RuleSettings
 
 __all__ = [
     "DebtMonth",
@@ -194,7 +194,7 @@ def decide(
     person: PersonFacts | Ledger,
     on: date,
     as_of: date | None = None,
-    settings: RuleSettings = DEFAULT_SETTINGS,
+    settings: RuleChoices = DEFAULT_CHOICES,
 ) -> Decision:
     """Decide the status of a person on ``on`` as known on ``as_of`` (default: ``on``)."""
     ledger = person if isinstance(person, Ledger) else Ledger(person, settings)
@@ -310,7 +310,7 @@ def _gaps(
     return tuple(i for i in range(m - lookback, last + 1) if ledger.uncovered_liable(i, known_on))
 
 
-def _gaps_block(gaps: tuple[int, ...], grace: int, settings: RuleSettings) -> bool:
+def _gaps_block(gaps: tuple[int, ...], grace: int, settings: RuleChoices) -> bool:
     """§12 Q2: whether unpaid months before the trailing run block status."""
     if settings.grace_gaps is GraceGaps.BLOCK:
         return True

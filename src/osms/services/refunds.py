@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NotRequired, TypedDict, Unpack
 
 from sqlalchemy.orm import Session
 
@@ -53,6 +54,7 @@ from osms.services.settings import DecisionSettings
 from osms.services.status import record_lookup
 
 __all__ = [
+    "Applying",
     "RefundEffect",
     "apply",
     "apply_once",
@@ -86,33 +88,28 @@ class RefundEffect:
         return self.before.insured and not self.after.insured
 
 
+class Applying(TypedDict):
+    """How an application arrives: the day, who records it, and through which door."""
+
+    applied_on: date
+    actor: str
+    channel: NotRequired[str | None]
+
+
 def apply(
-    session: Session,
-    payment_id: int,
-    reason: str,
-    *,
-    applied_on: date,
-    actor: str,
-    channel: str | None = None,
+    session: Session, payment_id: int, reason: str, **applying: Unpack[Applying]
 ) -> RefundApplication:
     """Record an application; the pending one for the same payment and reason if there is
     one (R-R-1)."""
-    application, _ = apply_once(
-        session, payment_id, reason, applied_on=applied_on, actor=actor, channel=channel
-    )
+    application, _ = apply_once(session, payment_id, reason, **applying)
     return application
 
 
 def apply_once(
-    session: Session,
-    payment_id: int,
-    reason: str,
-    *,
-    applied_on: date,
-    actor: str,
-    channel: str | None = None,
+    session: Session, payment_id: int, reason: str, **applying: Unpack[Applying]
 ) -> tuple[RefundApplication, bool]:
     """:func:`apply`, and whether the application was pending already (the same one)."""
+    applied_on, actor, channel = applying["applied_on"], applying["actor"], applying.get("channel")
     try:
         why = RefundReason(reason)
     except ValueError:

@@ -1,5 +1,5 @@
 """Operational settings of the use cases, read from the environment (not rules: those are
-:mod:`osms.rules.settings`, RULES.md §12).
+:mod:`osms.rules.choices`, RULES.md §12).
 
 =====================  ===============================================================  =======
 environment            meaning                                                          default

@@ -1,11 +1,11 @@
 """Temporary status on documents (R-TMP-1; SOURCES.md T6): apply, then an operator decides.
 
-An application is accepted only from a person shown as uninsured, for a category whose
-documents T6 lists, with a document for every requirement, and plausible for the person by the
-IIN (:mod:`osms.rules.plausibility`: ``temporary.not_a_woman``, ``temporary.not_a_child``,
-``temporary.below_pension_age``).  A second application for the same person and category
-while one is pending is that application: it is returned, and the repeat audited
-(``temporary.apply_again``), never recorded twice.  Approval grants status for one
+An application is accepted only when :mod:`osms.rules.temporary` accepts it: from a person
+shown as uninsured, for a category whose documents T6 lists, with a document for every
+requirement, and plausible for the person by the IIN (``temporary.not_a_woman``,
+``temporary.not_a_child``, ``temporary.below_pension_age``).  A second application for the
+same person and category while one is pending is that application: it is returned, and the
+repeat audited (``temporary.apply_again``), never recorded twice.  Approval grants status for one
 calendar month from the grant date, which is the decision day or later and never before the
 application (``temporary.backdated``): a grant decided on day X is unknown to every answer as
 known before X.  Someone other than the operator who recorded the application decides it
@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TypedDict, Unpack
 
 from sqlalchemy.orm import Session
 
 from osms.registry import audit, people
 from osms.registry import temporary as applications
 from osms.registry.models import TemporaryApplication
-from osms.registry.temporary import Document
-from osms.rules.categories import UnknownCategory, category, missing_documents
-from osms.rules.plausibility import implausibility
-from osms.rules.status import decide
+from osms.rules import temporary as eligibility
+from osms.rules.errors import RuleError
+from osms.rules.temporary import Document
 from osms.services.decisions import (
     decision_errors,
     not_backdated,
@@ -38,7 +38,15 @@ from osms.services.people import facts_of
 from osms.services.settings import DecisionSettings
 from osms.services.status import record_lookup
 
-__all__ = ["apply", "apply_once", "approve", "pending", "refuse"]
+__all__ = ["Applying", "apply", "apply_once", "approve", "pending", "refuse"]
+
+
+class Applying(TypedDict):
+    """How an application arrives: the day, the door, and who records it."""
+
+    submitted_on: date
+    channel: str
+    actor: str
 
 
 def apply(
@@ -46,22 +54,11 @@ def apply(
     iin: str,
     category_code: str,
     documents: Sequence[Document],
-    *,
-    submitted_on: date,
-    channel: str,
-    actor: str,
+    **applying: Unpack[Applying],
 ) -> TemporaryApplication:
     """Record an application; the pending one of the same person and category if there is
     one (R-TMP-1)."""
-    application, _ = apply_once(
-        session,
-        iin,
-        category_code,
-        documents,
-        submitted_on=submitted_on,
-        channel=channel,
-        actor=actor,
-    )
+    application, _ = apply_once(session, iin, category_code, documents, **applying)
     return application
 
 
@@ -70,37 +67,16 @@ def apply_once(
     iin: str,
     category_code: str,
     documents: Sequence[Document],
-    *,
-    submitted_on: date,
-    channel: str,
-    actor: str,
+    **applying: Unpack[Applying],
 ) -> tuple[TemporaryApplication, bool]:
     """:func:`apply`, and whether the application was pending already (the same one)."""
+    submitted_on, channel, actor = applying["submitted_on"], applying["channel"], applying["actor"]
     facts, _ = facts_of(session, iin)
     try:
-        wanted = category(category_code)
-    except UnknownCategory as error:
-        raise ServiceError(error.code, str(error), field="category") from None
-    if not wanted.temporary_status_on_documents:
-        raise ServiceError(
-            "temporary.not_on_documents",
-            f"category {category_code!r} cannot get temporary status on documents (T6)",
-            field="category",
-        )
-    missing = missing_documents(wanted.code, [d.kind for d in documents])
-    if missing:
-        needed = "; ".join(" or ".join(group) for group in missing)
-        raise ServiceError(
-            "temporary.documents_missing", f"missing documents: {needed}", field="documents"
-        )
+        wanted = eligibility.check_application(facts.iin, category_code, documents, submitted_on)
+    except RuleError as error:
+        raise ServiceError(error.code, str(error), field=error.field) from None
     kinds = [d.kind for d in documents]
-    implausible = implausibility(facts.iin, wanted.code, submitted_on, kinds)
-    if implausible is not None:
-        raise ServiceError(
-            implausible,
-            f"category {wanted.code!r} is not plausible for {facts.iin} on {submitted_on}",
-            field="category",
-        )
     pending = applications.pending_for(session, facts.iin, wanted.code)
     if pending is not None:
         audit.record(
@@ -113,13 +89,10 @@ def apply_once(
             {"application": pending.id, "documents": kinds},
         )
         return pending, True
-    if decide(facts, submitted_on).insured:
-        raise ServiceError(
-            "temporary.already_insured",
-            "the person is insured; temporary status is for people shown as uninsured",
-            field="iin",
-            status=409,
-        )
+    try:
+        eligibility.check_uninsured(facts, submitted_on)
+    except RuleError as error:
+        raise ServiceError(error.code, str(error), field=error.field, status=409) from None
     people.ensure(session, facts.iin)
     application = applications.apply(
         session,

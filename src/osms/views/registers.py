@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from osms.i18n import error_message, t
-from osms.intake.booking import BookingReport, LineOutcome
+from osms.services.registers import BookingReport, LineOutcome
 from osms.views.operator import count, word
 
 __all__ = [

@@ -30,8 +30,8 @@ from osms.api.v1.schemas import (
     TemporaryGrantIn,
 )
 from osms.i18n import error_message
-from osms.registry.temporary import Document
 from osms.rules.status import Decision
+from osms.rules.temporary import Document
 from osms.services import refunds, temporary
 
 __all__ = ["router"]

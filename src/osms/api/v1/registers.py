@@ -23,8 +23,8 @@ from osms.api.problems import ApiProblem
 from osms.api.settings import ApiSettings
 from osms.api.v1.common import problems
 from osms.api.v1.schemas import RegisterLinesPage, RegisterReport, RegisterSummary
-from osms.intake.booking import BookingReport, book_register, register_summary, report_lines
 from osms.registry.registers import sender_namespace
+from osms.services.registers import BookingReport, book_register, register_summary, report_lines
 from osms.views.registers import (
     register_lines_json,
     register_report_json,

@@ -13,13 +13,14 @@ Triggers refuse, on SQLite and PostgreSQL (and TRUNCATE too on PostgreSQL):
   which may not change what was applied for (id, person, payment or category, dates,
   documents, applicant);
 - ``audit_events``, ``register_lines``: any UPDATE or DELETE;
-- ``registers``: any DELETE; an UPDATE only while the register is as :mod:`osms.intake.booking`
-  inserts it (no line counted, ``accepted``, no reason), keeping what identifies it (format,
-  sender, reference, received_at, file hash).  Booking inserts the register first (its lines
-  reference it) and writes the counters once, at the end of the same transaction; on
-  PostgreSQL the UPDATE must indeed come from the transaction that inserted the row (its
-  ``xmin``, so not from a savepoint of it).  On SQLite a register of zero lines keeps the
-  initial state and so stays writable once more: SQLite cannot tell transactions apart.
+- ``registers``: any DELETE; an UPDATE only while the register is as
+  :func:`osms.registry.registers.open_register` inserts it (no line counted, ``accepted``, no
+  reason), keeping what identifies it (format, sender, reference, received_at, file hash).
+  Booking inserts the register first (its lines reference it) and writes the counters once,
+  at the end of the same transaction; on PostgreSQL the UPDATE must indeed come from the
+  transaction that inserted the row (its ``xmin``, so not from a savepoint of it).  On SQLite a
+  register of zero lines keeps the initial state and so stays writable once more: SQLite
+  cannot tell transactions apart.
 
 A later SQLite "move and copy" (batch mode) of one of these tables drops its triggers: that
 revision must create them again (see 0003 for ``payments``).

@@ -9,6 +9,7 @@ shown once, when it is made.  A plain hash is enough because the key is random w
 Scopes (:data:`SCOPES`) are independent: a client gets exactly the ones it needs.
 
 Creating and revoking a client are audited (``api_client.create``, ``api_client.revoke``).
+The rows are the registry's (:mod:`osms.registry.clients`).
 """
 
 from __future__ import annotations
@@ -21,11 +22,9 @@ from collections.abc import Iterable
 from types import MappingProxyType
 from typing import Final
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from osms.registry import audit
-from osms.registry.columns import utc_now
+from osms.registry import audit, clients
 from osms.registry.models import ApiClient
 from osms.services.errors import ServiceError
 
@@ -135,33 +134,26 @@ def create_client(
             "the rate limit is 1 to 1 000 000 requests per minute",
             field="rate_limit",
         )
-    taken = session.scalars(
-        select(ApiClient.id).where(ApiClient.name == name, ApiClient.revoked_at.is_(None))
-    ).first()
-    if taken is not None:
+    if clients.name_taken(session, name):
         raise ServiceError(
             "client.name_taken",
             f"a client named {name!r} already has a valid key; revoke it first",
             field="name",
             status=409,
         )
-    while True:
+    prefix = secrets.token_hex(4)
+    while clients.prefix_taken(session, prefix):
         prefix = secrets.token_hex(4)
-        clash = session.scalars(select(ApiClient.id).where(ApiClient.key_prefix == prefix))
-        if clash.first() is None:
-            break
     key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    client = ApiClient(
+    client = clients.add(
+        session,
         name=name,
         key_prefix=prefix,
         key_hash=hash_key(key),
-        scopes=" ".join(wanted),
-        rate_limit_per_minute=rate_limit,
-        created_at=utc_now(),
+        scopes=wanted,
+        rate_limit=rate_limit,
         created_by=created_by,
     )
-    session.add(client)
-    session.flush()
     audit.record(
         session,
         created_by,
@@ -177,11 +169,11 @@ def _lookup(session: Session, prefix_or_id: str) -> ApiClient | None:
     text = prefix_or_id.strip()
     prefix = parse_key(text) or text.lower()
     if _PREFIX.match(prefix):
-        found = session.scalars(select(ApiClient).where(ApiClient.key_prefix == prefix)).first()
+        found = clients.by_prefix(session, prefix)
         if found is not None:
             return found
     if text.isdecimal() and len(text) < 19:
-        return session.get(ApiClient, int(text))
+        return clients.get(session, int(text))
     return None
 
 
@@ -199,9 +191,7 @@ def revoke_client(session: Session, prefix_or_id: str, revoked_by: str) -> ApiCl
             field="client",
             status=409,
         )
-    client.revoked_at = utc_now()
-    client.revoked_by = revoked_by
-    session.flush()
+    clients.revoke(session, client, revoked_by)
     audit.record(
         session,
         revoked_by,
@@ -218,7 +208,7 @@ def find_client(session: Session, key: str) -> ApiClient | None:
     prefix = parse_key(key)
     client = None
     if prefix is not None:
-        client = session.scalars(select(ApiClient).where(ApiClient.key_prefix == prefix)).first()
+        client = clients.by_prefix(session, prefix)
     stored = client.key_hash if client is not None else _DUMMY_HASH
     if hmac.compare_digest(hash_key(key.strip()), stored) and client is not None:
         return client
@@ -227,7 +217,4 @@ def find_client(session: Session, key: str) -> ApiClient | None:
 
 def list_clients(session: Session, *, include_revoked: bool = True) -> list[ApiClient]:
     """The clients, oldest first."""
-    statement = select(ApiClient).order_by(ApiClient.id)
-    if not include_revoked:
-        statement = statement.where(ApiClient.revoked_at.is_(None))
-    return list(session.scalars(statement))
+    return clients.listed(session, include_revoked=include_revoked)

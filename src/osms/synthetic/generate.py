@@ -55,29 +55,23 @@ import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from osms.batch.days import (
-    day_number,
-    day_tables,
-    first_day_of_month,
-    month_of_day,
-    price_table,
-)
-from osms.batch.ids import with_check
-from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, SCHEMAS, paths
+from osms.batch.days import day_number, day_tables, first_day_of_month, month_of_day
+from osms.batch.schema import CATEGORIES, GRANTS, METADATA, PAYMENTS, PEOPLE, SCHEMAS, paths
 from osms.rules import parameters
 from osms.rules.month import Month
 from osms.rules.pending import due_date
+from osms.rules.plan import price_table
+from osms.synthetic.ids import with_check
+from osms.synthetic.profiles import Profile
 
 __all__ = [
     "CHUNK",
     "DEFAULT_MONTHS",
     "DEFAULT_TODAY",
-    "METADATA",
     "PROFILES",
     "GenerateSummary",
     "generate",
     "generate_tables",
-    "ledger_start",
 ]
 
 CHUNK = 1 << 18
@@ -85,44 +79,43 @@ CHUNK = 1 << 18
 
 DEFAULT_TODAY = date(2026, 11, 22)
 DEFAULT_MONTHS = 24
-METADATA = "population.json"
 """What a generated folder was made from (its ledger starts `months` before `today`)."""
 
-# Profiles and their weights (percent of the population), SOURCES.md §9.
-PROFILES: dict[str, float] = {
+# The profiles this generator draws and their weights (percent of the population), SOURCES.md §9.
+PROFILES: dict[Profile, float] = {
     # state-paid ≈ 60 %
-    "child": 28.0,
-    "pensioner": 12.0,
-    "disabled": 4.0,
-    "student": 4.0,
-    "parental_leave": 3.0,
-    "mother_of_many": 2.5,
-    "unemployed": 2.5,
-    "social_assistance": 1.0,
-    "pregnant": 0.7,
-    "carer_disabled_child": 0.5,
-    "prisoner": 0.3,
+    Profile.CHILD: 28.0,
+    Profile.PENSIONER: 12.0,
+    Profile.DISABLED: 4.0,
+    Profile.STUDENT: 4.0,
+    Profile.PARENTAL_LEAVE: 3.0,
+    Profile.MOTHER_OF_MANY: 2.5,
+    Profile.UNEMPLOYED: 2.5,
+    Profile.SOCIAL_ASSISTANCE: 1.0,
+    Profile.PREGNANT: 0.7,
+    Profile.CARER_DISABLED_CHILD: 0.5,
+    Profile.PRISONER: 0.3,
     # paying ≈ 22 %
-    "employee": 14.5,
-    "self_employed": 1.2,
-    "esp_payer": 0.8,
-    "self_payer": 2.8,
-    "entrepreneur": 2.0,
-    "in_grace": 1.0,
-    "turned_18": 1.0,
-    "long_payer": 0.5,
-    "prepayer": 0.4,
-    "one_by_one": 0.3,
-    "refunded": 0.4,
+    Profile.EMPLOYEE: 14.5,
+    Profile.SELF_EMPLOYED: 1.2,
+    Profile.ESP_PAYER: 0.8,
+    Profile.REGULAR_PAYER: 2.8,
+    Profile.ENTREPRENEUR: 2.0,
+    Profile.IN_GRACE: 1.0,
+    Profile.TURNED_18: 1.0,
+    Profile.LONG_PAYER: 0.5,
+    Profile.PREPAYER: 0.4,
+    Profile.ONE_BY_ONE: 0.3,
+    Profile.REFUNDED: 0.4,
     # outside ≈ 18 %
-    "never_paid": 7.0,
-    "debtor": 6.5,
-    "gap_payer": 1.0,
-    "partial_payer": 0.7,
+    Profile.NEVER_PAID: 7.0,
+    Profile.DEBTOR: 6.5,
+    Profile.GAP_PAYER: 1.0,
+    Profile.PARTIAL_PAYER: 0.7,
 }
 
-_NAMES = tuple(PROFILES)
-_WEIGHTS = np.array([PROFILES[name] for name in _NAMES]) / sum(PROFILES.values())
+_NAMES = tuple(profile.value for profile in PROFILES)
+_WEIGHTS = np.array(list(PROFILES.values())) / sum(PROFILES.values())
 _P = {name: i for i, name in enumerate(_NAMES)}
 
 KINDS = ("self_payer", "entrepreneur", "employee", "self_employed")
@@ -388,7 +381,7 @@ class _Chunk:
             high[self.profile == _P[name]] = b
         age = low + rng.random(n) * (high - low)
         birth = w.today - (age * 365.25).astype(np.int64)
-        turned = self.profile == _P["turned_18"]
+        turned = self.profile == _P[Profile.TURNED_18]
         if turned.any():  # the month of the 18th birthday falls inside the window
             k = int(turned.sum())
             adult = 12 * parameters.child_category_until_age()
@@ -526,7 +519,7 @@ class _Chunk:
 # -- profiles -----------------------------------------------------------------------------------
 
 
-def _of(chunk: _Chunk, name: str) -> IntArray:
+def _of(chunk: _Chunk, name: Profile) -> IntArray:
     return np.flatnonzero(chunk.profile == _P[name]).astype(np.int64)
 
 
@@ -547,11 +540,11 @@ def _build(chunk: _Chunk) -> None:
 
     # employees: most for the whole window; some hired inside it, some leave (and become
     # debtors), some change jobs with a gap, a few have a late employer.
-    kind_employee = np.isin(chunk.profile, [_P["employee"], _P["debtor"]])
+    kind_employee = np.isin(chunk.profile, [_P[Profile.EMPLOYEE], _P[Profile.DEBTOR]])
     chunk.kind[kind_employee] = _EMPLOYEE
-    chunk.kind[chunk.profile == _P["entrepreneur"]] = _ENTREPRENEUR
+    chunk.kind[chunk.profile == _P[Profile.ENTREPRENEUR]] = _ENTREPRENEUR
 
-    people = _of(chunk, "employee")
+    people = _of(chunk, Profile.EMPLOYEE)
     first = np.where(rng.random(len(people)) < 0.15, months(people, w.start, w.end), before)
     last = np.full(len(people), after)
     changes = rng.random(len(people)) < 0.12
@@ -565,7 +558,7 @@ def _build(chunk: _Chunk) -> None:
     chunk.employed(people[changes], gap_start[changes] + gap_len[changes], last[changes])
 
     # self-payers and entrepreneurs pay month by month
-    for name in ("self_payer", "entrepreneur"):
+    for name in (Profile.REGULAR_PAYER, Profile.ENTREPRENEUR):
         people = _of(chunk, name)
         first = np.where(rng.random(len(people)) < 0.2, months(people, w.start, w.end), before)
         chunk.monthly(people, first, np.full(len(people), after))
@@ -580,17 +573,18 @@ def _build(chunk: _Chunk) -> None:
 
     # in grace: paid every month, then stopped 1-3 months ago (some employees with a late
     # employer instead)
-    people = _of(chunk, "in_grace")
+    people = _of(chunk, Profile.IN_GRACE)
     stop = w.end - rng.integers(1, 4, len(people))
     chunk.monthly(people, np.full(len(people), before), stop)
 
     # long payers: every month since 2020-01, stopped some months before today (R-S-6 from 2026)
-    people = _of(chunk, "long_payer")
+    people = _of(chunk, Profile.LONG_PAYER)
     stop = w.end - rng.integers(2, 9, len(people))
-    chunk.monthly(people, np.full(len(people), Month(2020, 1).index), stop, early=0.0)
+    liable = parameters.liability_start().index
+    chunk.monthly(people, np.full(len(people), liable), stop, early=0.0)
 
     # debtors: paid (or were paid for) for a while, stopped 4-30 months ago
-    people = _of(chunk, "debtor")
+    people = _of(chunk, Profile.DEBTOR)
     stop = w.end - rng.integers(4, 31, len(people))
     was_employee, was_self = _coin(chunk, people, 0.6)
     chunk.employed(was_employee, np.full(len(was_employee), before), stop[: len(was_employee)])
@@ -598,7 +592,7 @@ def _build(chunk: _Chunk) -> None:
     chunk.monthly(was_self, np.full(len(was_self), before), stop[len(was_employee) :])
 
     # gap payers: pay monthly but left 1-3 months unpaid in the last year (R-S-5 blocks them)
-    people = _of(chunk, "gap_payer")
+    people = _of(chunk, Profile.GAP_PAYER)
     gap_start = w.end - rng.integers(3, 12, len(people))
     gap_len = rng.integers(1, 4, len(people))
     chunk.monthly(people, np.full(len(people), before), gap_start - 1)
@@ -606,13 +600,14 @@ def _build(chunk: _Chunk) -> None:
 
     # partial payers: in January-March of a year whose price rose, they pay last year's
     # price; half of them pay the difference a few weeks later (R-L-5: running sum)
-    people = _of(chunk, "partial_payer")
+    people = _of(chunk, Profile.PARTIAL_PAYER)
     rows, month = _expand(people, np.full(len(people), w.start), np.full(len(people), w.end))
     paid = first_day_of_month(month) + rng.integers(0, 28, len(rows))
     kind_ie = chunk.kind[rows] == 1
     price = chunk.prices.self_price(kind_ie, month, paid)
     previous = chunk.prices.self_price(kind_ie, month - 12, paid - 366)
-    short = (month % 12 < 3) & (previous < price) & (month - 12 >= Month(2020, 1).index)
+    liable = parameters.liability_start().index
+    short = (month % 12 < 3) & (previous < price) & (month - 12 >= liable)
     amount = np.where(short, previous, price)
     # and some months simply paid short (50-95 % of the price), whatever the year
     under = ~short & (rng.random(len(rows)) < 0.1)
@@ -628,9 +623,9 @@ def _build(chunk: _Chunk) -> None:
     )
 
     # wrong year: paid month m - 12 instead of m, refunded weeks later, then paid m again
-    people = _of(chunk, "refunded")
+    people = _of(chunk, Profile.REFUNDED)
     chunk.monthly(people, np.full(len(people), before), np.full(len(people), after))
-    period = months(people, max(w.start, Month(2021, 1).index), w.end)
+    period = months(people, max(w.start, parameters.liability_start().index + 12), w.end)
     paid = first_day_of_month(period) + rng.integers(0, 20, len(people))
     refunded = paid + rng.integers(15, 45, len(people))
     refunded = np.where(refunded <= w.today, refunded, _NO_DAY)
@@ -639,17 +634,17 @@ def _build(chunk: _Chunk) -> None:
     # prepayers: 12 months in one go at the price of the day (R-L-4), repeated yearly; and
     # people who, after months unpaid, pay month by month: twelve months paid one by one are
     # no prepaid block (R-S-4), the unpaid months block them for a year (R-S-5)
-    _prepayers(chunk, _of(chunk, "prepayer"))
-    people = _of(chunk, "one_by_one")
+    _prepayers(chunk, _of(chunk, Profile.PREPAYER))
+    people = _of(chunk, Profile.ONE_BY_ONE)
     start = w.end - rng.integers(8, 17, len(people))
     chunk.monthly(people, start, np.full(len(people), after), early=0.0)
 
     # the self-employed (R-L-6, R-L-9) and the single aggregate payment's payers (R-L-2)
-    _self_employed(chunk, _of(chunk, "self_employed"))
-    _esp_payers(chunk, _of(chunk, "esp_payer"))
+    _self_employed(chunk, _of(chunk, Profile.SELF_EMPLOYED))
+    _esp_payers(chunk, _of(chunk, Profile.ESP_PAYER))
 
     # children turning 18 in the window: student, employee, self-payer or nothing (debtor)
-    people = _of(chunk, "turned_18")
+    people = _of(chunk, Profile.TURNED_18)
     child_last = month_of_day(chunk.birth[people]) + 12 * parameters.child_category_until_age()
     choice = rng.random(len(people))
     student = choice < 0.35
@@ -764,18 +759,18 @@ def _categories(chunk: _Chunk) -> None:
     w, rng = chunk.w, chunk.rng
     after = w.end + 1
 
-    people = _of(chunk, "pensioner")
+    people = _of(chunk, Profile.PENSIONER)
     retired = month_of_day(chunk.birth[people]) + 12 * 63
     chunk.category(people, "pensioner", retired, np.full(len(people), _OPEN))
     working, _ = _coin(chunk, people, 0.08)  # working pensioners: their employer pays too
     chunk.employed(working, np.full(len(working), w.start - 36), np.full(len(working), after))
 
-    for name in ("mother_of_many", "carer_disabled_child"):
+    for name in (Profile.MOTHER_OF_MANY, Profile.CARER_DISABLED_CHILD):
         people = _of(chunk, name)
         since = _uniform_int(rng, np.full(len(people), 2015 * 12), np.full(len(people), w.end))
         chunk.category(people, name, since, np.full(len(people), _OPEN))
 
-    people = _of(chunk, "disabled")
+    people = _of(chunk, Profile.DISABLED)
     since = _uniform_int(rng, np.full(len(people), 2015 * 12), np.full(len(people), w.end))
     closed = rng.random(len(people)) < 0.3
     review = since + rng.integers(6, 37, len(people))
@@ -785,7 +780,7 @@ def _categories(chunk: _Chunk) -> None:
     works, _ = _coin(chunk, people[~closed], 0.15)
     chunk.employed(works, np.full(len(works), w.start - 36), np.full(len(works), after))
 
-    people = _of(chunk, "student")
+    people = _of(chunk, Profile.STUDENT)
     child_last = month_of_day(chunk.birth[people]) + 12 * parameters.child_category_until_age()
     enrolled = (child_last // 12) * 12 + 8
     enrolled = np.where(enrolled <= child_last, enrolled + 12, enrolled)
@@ -803,11 +798,11 @@ def _categories(chunk: _Chunk) -> None:
     )
 
     for name, low, high, before_job, after_job in (
-        ("unemployed", 6, 12, 0.8, 0.5),
-        ("parental_leave", 12, 36, 0.6, 0.5),
-        ("social_assistance", 12, 12, 0.3, 0.2),
-        ("prisoner", 6, 60, 0.2, 0.1),
-        ("pregnant", 7, 9, 0.5, 0.3),
+        (Profile.UNEMPLOYED, 6, 12, 0.8, 0.5),
+        (Profile.PARENTAL_LEAVE, 12, 36, 0.6, 0.5),
+        (Profile.SOCIAL_ASSISTANCE, 12, 12, 0.3, 0.2),
+        (Profile.PRISONER, 6, 60, 0.2, 0.1),
+        (Profile.PREGNANT, 7, 9, 0.5, 0.3),
     ):
         people = _of(chunk, name)
         first = _uniform_int(rng, np.full(len(people), w.start - low), np.full(len(people), w.end))
@@ -944,11 +939,13 @@ def _window(months: int, today: date) -> _Window:
         raise ValueError("months must be at least 1")
     end = Month.of(today).index
     start = end - months + 1
-    if start < Month(2020, 1).index:
+    liable = parameters.liability_start()
+    if start < liable.index:
         raise ValueError(
-            f"the ledger would start before 2020-01 ({months} months to {Month.of(today)})"
+            f"the ledger would start before {liable} ({months} months to {Month.of(today)})"
         )
-    return _Window(start, end, day_number(today), day_number(date(2019, 7, 1)))
+    # half a year before liability started: months of its first year paid early (R-L-4)
+    return _Window(start, end, day_number(today), day_number((liable - 6).first_day()))
 
 
 def _chunks(people: int) -> int:
@@ -1051,12 +1048,3 @@ def generate(
         + "\n"
     )
     return summary
-
-
-def ledger_start(folder: Path) -> Month | None:
-    """The first month of a generated population's ledger (None for other folders, such as
-    an exported registry, whose history is whatever the registry holds)."""
-    try:
-        return Month.parse(json.loads((folder / METADATA).read_text())["ledger_from"])
-    except (OSError, ValueError, KeyError):
-        return None

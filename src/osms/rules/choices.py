@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["DEFAULT_SETTINGS", "AdvancePrice", "GraceGaps", "RuleSettings"]
+__all__ = ["DEFAULT_CHOICES", "AdvancePrice", "GraceGaps", "RuleChoices"]
 
 
 class GraceGaps(StrEnum):
@@ -36,8 +36,8 @@ class AdvancePrice(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class RuleSettings:
-    """The §12 choices.  ``DEFAULT_SETTINGS`` holds the defaults RULES.md fixes.
+class RuleChoices:
+    """The §12 choices.  ``DEFAULT_CHOICES`` holds the defaults RULES.md fixes.
 
     - ``grace_gaps`` (Q2) — see :class:`GraceGaps`.
     - ``advance_price`` (Q3) — see :class:`AdvancePrice`.
@@ -57,4 +57,4 @@ class RuleSettings:
     debt_before_prepaid_run_shown: bool = False
 
 
-DEFAULT_SETTINGS = RuleSettings()
+DEFAULT_CHOICES = RuleChoices()

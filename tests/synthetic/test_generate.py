@@ -14,14 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from osms.batch.facts import Population
-from osms.batch.generate import CHUNK, PROFILES, generate, generate_chunk, generate_tables
-from osms.batch.ids import check_digits, iin_text, is_bin
 from osms.batch.schema import SCHEMAS, paths
 from osms.rules import iin as iin_rules
-from osms.rules._checkdigit import check_digit
 from osms.rules.calendar import credit_date
+from osms.rules.checkdigit import calc_check_digit
 from osms.rules.facts import KNP, ItemCover, PayerKind
 from osms.rules.month import Month
+from osms.synthetic.generate import CHUNK, PROFILES, generate, generate_chunk, generate_tables
+from osms.synthetic.ids import check_digits, iin_text, is_bin
 
 TODAY = date(2026, 11, 22)
 
@@ -34,7 +34,7 @@ def tables() -> dict[str, object]:
 @given(st.lists(st.integers(0, 10**11 - 1), min_size=1, max_size=50))
 def test_vectorised_check_digits_are_the_rules(prefixes: list[int]) -> None:
     """R-IIN-2, vectorised, against the per-number reference."""
-    expected = [check_digit(f"{p:011d}") for p in prefixes]
+    expected = [calc_check_digit(f"{p:011d}") for p in prefixes]
     assert check_digits(np.array(prefixes)).tolist() == [-1 if e is None else e for e in expected]
 
 
@@ -67,7 +67,7 @@ def test_ledger_is_what_intake_would_book(tables: dict[str, object]) -> None:
     assert rows
     employer = [r for r in rows if r["knp"] == 121 or (r["knp"] == 122 and is_bin(r["payer"]))]
     assert employer
-    assert all(check_digit(f"{r['payer']:012d}"[:11]) == r["payer"] % 10 for r in employer)
+    assert all(calc_check_digit(f"{r['payer']:012d}"[:11]) == r["payer"] % 10 for r in employer)
     for row in rows[:: max(1, len(rows) // 5000)]:
         assert row["amount"] > 0 and row["amount"] == row["amount"].quantize(Decimal("0.01"))
         assert row["paid_on"] <= TODAY

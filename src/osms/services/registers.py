@@ -1,0 +1,337 @@
+"""Book a register into the ledger: idempotent, reconciled, all or nothing (R-L-7, R-F-3).
+
+The use case behind ``POST /v1/registers`` and ``osms import``.  Intake reads and validates the
+register (:func:`osms.intake.register.parse_register`); the registry books its payments
+(:func:`osms.registry.ledger.booking`) and keeps its bookkeeping
+(:mod:`osms.registry.registers`).  One register is one database transaction: its lines are
+read as a stream and booked in chunks inside that transaction, so a register of a million
+lines never sits in memory, and:
+
+- the register's sender is who sent it, as the door knows it (the API client, the operator's
+  ``--channel``; :func:`osms.registry.registers.sender_namespace`), never what the file or a
+  parameter claims; it is the namespace of the register's CSV keys (``csv:<sender>:<ref>``);
+- the same file from the same sender, received before, changes nothing whatever reference or
+  format it claims now: the stored outcome is returned as a summary (``resent``, no lines), and
+  its lines are read page by page with :func:`report_lines`;
+- a register whose total differs from its lines (``register.total_mismatch``) or that cannot
+  be read to its end (``register.malformed``) is rolled back and recorded as rejected whole,
+  with the reason;
+- an import killed midway leaves nothing behind: run again, it books every line exactly once;
+- a line whose idempotency key was booked before is compared with that payment (person,
+  month, amount, КНП, payer, payment date: :data:`osms.registry.ledger.SAME_PAYMENT`): the
+  same payment is a ``duplicate``, accepted, not booked again and pointing at the payment
+  booked before; another payment under the same key (a bank's ``:20:`` counter that restarted,
+  a reused reference) is rejected as ``line.key_conflict``, naming the earlier payment and its
+  register.  No line is ever dropped silently (R-F-3);
+- two registers booked at once never deadlock (:func:`osms.registry.ledger.book_many`).
+
+Booked lines live in ``payments`` (``register_id``, ``line_no``); ``register_lines`` keeps
+the lines that were not booked — rejected with their codes, or duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from decimal import Decimal
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from osms.intake._io import as_seekable
+from osms.intake.lines import IntakeLine, LineError, RegisterError
+from osms.intake.register import parse_register
+from osms.registry import ledger, registers
+from osms.registry.db import READ_ONLY, make_session_factory
+from osms.registry.ledger import NewPayment
+from osms.registry.models import LineStatus, RegisterStatus
+from osms.registry.registers import KEY_CONFLICT, BookingReport, LineOutcome
+from osms.rules.facts import Channel
+
+__all__ = [
+    "KEY_CONFLICT",
+    "BookingReport",
+    "LineOutcome",
+    "book_register",
+    "register_summary",
+    "report_lines",
+]
+
+CHUNK = 2000
+
+Progress = Callable[[int], None]
+
+
+def book_register(
+    engine: Engine,
+    source: Path | IO[bytes],
+    *,
+    actor: str,
+    sender: str,
+    format: str | None = None,
+    total: Decimal | None = None,
+    channel: Channel | None = None,
+    progress: Progress | None = None,
+    chunk: int = CHUNK,
+) -> BookingReport:
+    """Book a register from a file or a binary stream; see the module text.
+
+    ``sender`` is who sent it, as the door authenticated it (see
+    :func:`~osms.registry.registers.sender_namespace`; :class:`ValueError` when empty).
+    """
+    namespace = registers.sender_namespace(sender)
+    with ExitStack() as stack:
+        if isinstance(source, str | Path):
+            source = stack.enter_context(open(source, "rb"))
+        stream = as_seekable(source)
+        if stream is not source:
+            stack.callback(stream.close)
+        digest = _sha256(stream)
+        previous = _previous(engine, namespace, digest)
+        if previous is not None:
+            return previous
+        stream.seek(0)
+        return _book(
+            engine, stream, actor, namespace, digest, format, total, channel, progress, chunk
+        )
+
+
+def _book(
+    engine: Engine,
+    stream: IO[bytes],
+    actor: str,
+    namespace: str,
+    digest: str,
+    format: str | None,
+    total: Decimal | None,
+    channel: Channel | None,
+    progress: Progress | None,
+    chunk: int,
+) -> BookingReport:
+    try:
+        reader = parse_register(
+            stream,
+            format,  # type: ignore[arg-type]
+            namespace,
+            total=total,
+            channel=channel,
+        )
+        header = reader.header
+    except RegisterError as error:
+        return _reject_whole(engine, format or "csv", namespace, digest, error, 0, actor)
+    report = BookingReport(
+        register_id=None,
+        format=header.format,
+        sender=namespace,
+        reference=header.reference or digest[:16],
+        status=RegisterStatus.ACCEPTED.value,
+    )
+    try:
+        with engine.begin() as connection:
+            report.register_id = registers.open_register(
+                connection,
+                format=header.format,
+                sender=namespace,
+                reference=report.reference,
+                file_sha256=digest,
+                declared_total=header.declared_total,
+            )
+            booking = ledger.booking(connection)
+            _book_lines(connection, booking, reader.lines(), report, progress, chunk)
+            totals = reader.verify()
+            _not_booked(connection, report, booking.finish())
+            report.booked = booking.booked
+            report.outcomes.sort(key=lambda outcome: outcome.line_no)
+            report.recorded = len(report.outcomes)
+            report.status = report.status_of_lines().value
+            registers.close_register(connection, report, totals.declared_total, actor)
+    except RegisterError as error:
+        return _reject_whole(
+            engine,
+            header.format,
+            namespace,
+            digest,
+            error,
+            report.lines,
+            actor,
+            report.reference,
+        )
+    except IntegrityError:
+        # A twin of this register was being booked at the same time and committed first.
+        again = _previous(engine, namespace, digest)
+        if again is None:
+            raise
+        return again
+    return report
+
+
+def register_summary(engine: Engine, register_id: int) -> BookingReport | None:
+    """The stored outcome of a register, without its lines, or None when there is none."""
+    with make_session_factory(engine)() as session:
+        session.connection(execution_options=READ_ONLY)
+        register = registers.get(session, register_id)
+        return None if register is None else registers.summary(session, register, resent=False)
+
+
+def report_lines(engine: Engine, register_id: int, offset: int, limit: int) -> list[LineOutcome]:
+    """``limit`` of the register's recorded lines (not simply booked) from the ``offset``-th."""
+    with make_session_factory(engine)() as session:
+        session.connection(execution_options=READ_ONLY)
+        return registers.outcomes_page(session, register_id, offset, limit)
+
+
+def _book_lines(
+    connection: Connection,
+    booking: ledger.Booking,
+    results: Iterable[IntakeLine | LineError],
+    report: BookingReport,
+    progress: Progress | None,
+    chunk: int,
+) -> None:
+    good: list[IntakeLine] = []
+    bad: list[LineError] = []
+    for result in results:
+        report.lines += 1
+        if isinstance(result, IntakeLine):
+            good.append(result)
+        else:
+            bad.append(result)
+        if len(good) + len(bad) >= chunk:
+            _write_chunk(connection, booking, good, bad, report)
+            if progress is not None:
+                progress(len(good) + len(bad))
+            good, bad = [], []
+    if good or bad:
+        _write_chunk(connection, booking, good, bad, report)
+        if progress is not None:
+            progress(len(good) + len(bad))
+
+
+def _write_chunk(
+    connection: Connection,
+    booking: ledger.Booking,
+    good: list[IntakeLine],
+    bad: list[LineError],
+    report: BookingReport,
+) -> None:
+    assert report.register_id is not None
+    if good:
+        payments = [_payment(line, report.register_id) for line in good]
+        _not_booked(connection, report, booking.add(payments))
+    if bad:
+        outcomes = [
+            LineOutcome(
+                error.line_no,
+                LineStatus.REJECTED.value,
+                error.code,
+                error.codes,
+                error.field,
+                error.message,
+                _iin_as_read(error),
+            )
+            for error in bad
+        ]
+        report.rejected += len(outcomes)
+        report.outcomes.extend(outcomes)
+        registers.record_lines(
+            connection,
+            report.register_id,
+            [(outcome, None, error.amount) for outcome, error in zip(outcomes, bad, strict=True)],
+        )
+
+
+def _payment(line: IntakeLine, register_id: int) -> NewPayment:
+    return NewPayment(
+        iin=line.iin,
+        period=line.period,
+        amount=line.amount,
+        knp=line.knp,
+        payer=line.payer,
+        channel=line.channel,
+        paid_on=line.paid_on,
+        idempotency_key=line.reference,
+        reference=line.reference[:64],
+        register_id=register_id,
+        line_no=line.line_no,
+        surname=line.surname,
+        given_name=line.given_name,
+        patronymic=line.patronymic,
+    )
+
+
+def _not_booked(
+    connection: Connection, report: BookingReport, before: list[ledger.BookedBefore]
+) -> None:
+    """Count and keep the lines whose key was booked before: duplicates or key conflicts."""
+    assert report.register_id is not None
+    for start in range(0, len(before), CHUNK):
+        lines = []
+        for earlier in before[start : start + CHUNK]:
+            outcome = registers.not_booked(earlier)
+            if earlier.same:
+                report.duplicates += 1
+            else:
+                report.rejected += 1
+            report.outcomes.append(outcome)
+            lines.append((outcome, earlier.period, earlier.amount))
+        registers.record_lines(connection, report.register_id, lines)
+
+
+def _iin_as_read(error: LineError) -> str | None:
+    """The IIN as read from the raw line when it has 12 digits (for the bank's report)."""
+    for token in error.raw.replace("/", " ").split():
+        if len(token) == 12 and token.isdigit():
+            return token
+    return None
+
+
+def _reject_whole(
+    engine: Engine,
+    register_format: str,
+    sender: str,
+    digest: str,
+    error: RegisterError,
+    lines: int,
+    actor: str,
+    reference: str | None = None,
+) -> BookingReport:
+    """Record a register rejected whole (R-L-7), with the reason; nothing of it is booked."""
+    report = BookingReport(
+        register_id=None,
+        format=register_format,
+        sender=sender,
+        reference=reference or digest[:16],
+        status=RegisterStatus.REJECTED.value,
+        reason=str(error),
+        reason_code=error.code,
+        lines=lines,
+        rejected=lines,
+    )
+    try:
+        with engine.begin() as connection:
+            registers.reject_whole(connection, report, digest, actor)
+    except IntegrityError:
+        again = _previous(engine, sender, digest)  # its twin, recorded first
+        if again is None:
+            raise
+        return again
+    return report
+
+
+def _previous(engine: Engine, sender: str, digest: str) -> BookingReport | None:
+    """The outcome of the same file from the same sender, if received before (R-L-7)."""
+    with make_session_factory(engine)() as session:
+        session.connection(execution_options=READ_ONLY)
+        register = registers.find_sent(session, sender, digest)
+        return None if register is None else registers.summary(session, register, resent=True)
+
+
+def _sha256(stream: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(block)
+    return digest.hexdigest()
