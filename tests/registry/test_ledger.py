@@ -172,3 +172,53 @@ def test_database_checks_codes_and_amounts(session: Session) -> None:
         session.rollback()
     session.execute(insert, {**row, "key": "good"})
     session.commit()
+
+
+def _new(key: str, amount: str = "4250", iin: str = IIN, line_no: int | None = None) -> Any:
+    return ledger.NewPayment(
+        iin=iin,
+        period=Month(2025, 1),
+        amount=Decimal(amount),
+        knp=KNP.CONTRIBUTION,
+        payer=iin,
+        channel=Channel.KAZPOST,
+        paid_on=date(2024, 12, 31),
+        idempotency_key=key,
+        line_no=line_no,
+        surname="Ахметова",
+    )
+
+
+def test_book_many_adds_people_and_books_each_key_once(session: Session) -> None:
+    """R-L-7 in bulk: a key booked before comes back, the same payment or another one."""
+    other = "850101400011"
+    connection = session.connection()
+    first = ledger.book_many(connection, [_new("csv:x:1"), _new("csv:x:2", iin=other)])
+    assert (first.booked, first.before) == (2, [])
+    assert people.get(session, other) is not None
+    assert people.get(session, IIN).surname == "Ахметова"  # type: ignore[union-attr]
+    again = ledger.book_many(
+        connection, [_new("csv:x:1", line_no=7), _new("csv:x:2", "1", other, line_no=8)]
+    )
+    assert again.booked == 0
+    booked = {payment.idempotency_key: payment.id for payment in ledger.for_person(session, IIN)}
+    same, conflict = sorted(again.before, key=lambda before: before.key)
+    assert (same.key, same.line_no, same.same, same.payment_id) == (
+        "csv:x:1",
+        7,
+        True,
+        booked["csv:x:1"],
+    )
+    assert (conflict.key, conflict.line_no, conflict.same) == ("csv:x:2", 8, False)
+    assert len(ledger.for_person(session, other)) == 1
+
+
+def test_book_many_in_chunks_books_everything(session: Session) -> None:
+    told: list[int] = []
+    payments = [_new(f"csv:x:{n}") for n in range(7)]
+    booked = ledger.book_many(session.connection(), payments, chunk=3, progress=told.append)
+    assert booked.booked == 7 and told == [3, 3, 1]
+    assert sorted(p.idempotency_key for p in ledger.for_person(session, IIN)) == sorted(
+        p.idempotency_key for p in payments
+    )
+    assert all(p.credited_on == date(2025, 1, 8) for p in ledger.for_person(session, IIN))

@@ -18,7 +18,6 @@ from osms.registry.models import (
     Payment,
     RefundApplication,
     RefundReason,
-    RegisterFormat,
     RegisterStatus,
 )
 from osms.rules.errors import ValidationError
@@ -82,59 +81,100 @@ def test_category_periods(session: Session) -> None:
     )
 
 
-def test_registers_count_their_lines(session: Session) -> None:
-    payment = _payment(session, ledger.mt102_key("HSBKKZKX", "M-1", 1))
-    register = registers.receive(
-        session,
-        format=RegisterFormat.MT102,
-        sender="HSBKKZKX",
+def _register(session: Session, sha256: str = "0" * 64) -> int:
+    return registers.open_register(
+        session.connection(),
+        format="mt102",
+        sender="halyk",
         reference="M-1",
-        file_sha256="0" * 64,
+        file_sha256=sha256,
         declared_total=Decimal("8500.00"),
     )
+
+
+def test_registers_count_their_lines(session: Session) -> None:
+    payment = _payment(session, ledger.mt102_key("HSBKKZKX", "M-1", 1))
+    register_id = _register(session)
+    register = registers.get(session, register_id)
+    assert register is not None
     assert (register.status, register.line_count) == (RegisterStatus.ACCEPTED, 0)
-    registers.add_line(
-        session,
-        register,
-        1,
-        LineStatus.BOOKED,
-        iin=IIN,
-        period=Month(2025, 2),
-        amount=Decimal("4250"),
-        payment_id=payment.id,
+    before = ledger.BookedBefore(
+        2, "k", IIN, Month(2025, 2), Decimal("4250"), payment.id, None, None, same=True
     )
-    registers.add_line(session, register, 2, LineStatus.DUPLICATE, payment_id=payment.id)
-    registers.add_line(
-        session,
-        register,
+    duplicate = registers.not_booked(before)
+    rejected = registers.LineOutcome(
         3,
-        LineStatus.REJECTED,
-        codes=["iin.checksum", "ledger.period"],
-        field="iin",
-        message="check digit is 9, expected 8",
-        iin="900515300019",
+        LineStatus.REJECTED.value,
+        "iin.checksum",
+        ("iin.checksum", "ledger.period"),
+        "iin",
+        "check digit is 9, expected 8",
+        "900515300019",
     )
-    registers.finish(session, register)
+    connection = session.connection()
+    registers.record_lines(
+        connection,
+        register_id,
+        [(duplicate, before.period, before.amount), (rejected, None, Decimal("1"))],
+    )
+    report = registers.BookingReport(
+        register_id, "mt102", "halyk", "M-1", "", lines=3, booked=1, duplicates=1, rejected=1
+    )
+    report.status = report.status_of_lines().value
+    registers.close_register(connection, report, Decimal("8500.00"), "test")
+    session.expire_all()
+    register = registers.get(session, register_id)
+    assert register is not None
     assert (register.line_count, register.accepted_count, register.rejected_count) == (3, 2, 1)
     assert register.status is RegisterStatus.PARTIALLY_ACCEPTED
-    assert registers.find(session, "HSBKKZKX", "M-1", "0" * 64) is register
-    assert registers.find(session, "HSBKKZKX", "M-1", "1" * 64) is None
-    assert registers.get(session, register.id) is register
-    assert register.lines[2].code_list == ("iin.checksum", "ledger.period")
-
-    with pytest.raises(ValueError, match="comma"):
-        registers.add_line(session, register, 4, LineStatus.REJECTED, codes=["a,b"])
-    # The counters are written once (revision 0004): a second finish is refused.
-    with pytest.raises(exc.IntegrityError, match="final"):
-        registers.finish(session, register, status=RegisterStatus.REJECTED, reason="later")
-
-
-def test_an_all_rejected_register_is_rejected(session: Session) -> None:
-    register = registers.receive(
-        session, format=RegisterFormat.CSV, sender="kazpost", reference="K-1", file_sha256="f" * 64
+    assert registers.find_sent(session, "halyk", "0" * 64) is register
+    assert registers.find_sent(session, "halyk", "1" * 64) is None
+    assert registers.outcomes_page(session, register_id, 0, 10) == [
+        registers.LineOutcome(
+            2,
+            "duplicate",
+            registers.DUPLICATE,
+            (registers.DUPLICATE,),
+            "reference",
+            duplicate.message,
+            IIN,
+            payment.id,
+        ),
+        rejected,
+    ]
+    summary = registers.summary(session, register, resent=True)
+    assert (summary.booked, summary.duplicates, summary.recorded, summary.resent) == (
+        1,
+        1,
+        2,
+        True,
     )
-    registers.add_line(session, register, 1, LineStatus.REJECTED, codes=["ledger.amount"])
-    assert registers.finish(session, register).status is RegisterStatus.REJECTED
+    # The counters are written once (revision 0004): a second close is refused.
+    with pytest.raises(exc.IntegrityError, match="final"):
+        registers.close_register(connection, report, None, "test")
+
+
+def test_a_register_rejected_whole_keeps_its_reason(session: Session) -> None:
+    report = registers.BookingReport(
+        None,
+        "csv",
+        "kazpost",
+        "K-1",
+        RegisterStatus.REJECTED.value,
+        reason="total 1 differs",
+        reason_code="register.total_mismatch",
+        lines=4,
+        rejected=4,
+    )
+    registers.reject_whole(session.connection(), report, "f" * 64, "test")
+    assert report.register_id is not None
+    register = registers.get(session, report.register_id)
+    assert register is not None
+    assert register.status is RegisterStatus.REJECTED
+    assert register.reason == "register.total_mismatch: total 1 differs"
+    assert registers.summary(session, register, resent=False).reason_code == (
+        "register.total_mismatch"
+    )
 
 
 def test_temporary_status_is_granted_for_one_calendar_month(session: Session) -> None:

@@ -153,7 +153,7 @@ def export_command(
     from osms.registry.db import make_session_factory
     from osms.registry.migrate import NotMigrated, ready_engine
     from osms.services.errors import ServiceError
-    from osms.services.status import record_lookup
+    from osms.services.lookups import record_lookup
 
     try:
         engine = ready_engine(url)

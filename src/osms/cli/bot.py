@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
-from osms import clock
 from osms.cli.context import engine
+from osms.cli.operator import parse_day
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from osms.registry.db import make_session_factory
 
@@ -55,16 +55,6 @@ def _bot() -> Bot:
         return make_bot(token)
     except TokenValidationError:
         typer.echo(f"{TOKEN_ENV} is not a bot token (expected <digits>:<secret>).", err=True)
-        raise typer.Exit(2) from None
-
-
-def _day(value: str | None) -> date:
-    if value is None:
-        return clock.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        typer.echo(f"--date: not a date (YYYY-MM-DD): {value!r}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -122,7 +112,7 @@ def remind_command(
     from osms.bot.notices import warning_message
     from osms.bot.remind import collect
 
-    on = _day(day)
+    on = parse_day(day)
     if dry_run:
         due = collect(_sessions(), on)
         for reminder in due:

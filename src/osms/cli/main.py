@@ -14,20 +14,17 @@ from osms.cli.amounts import amount, penalty
 from osms.cli.audit import audit
 from osms.cli.batch import batch_app
 from osms.cli.bot import bot_app
+from osms.cli.categories import categories_app
 from osms.cli.clients import clients_app
 from osms.cli.db import db_app
 from osms.cli.demo import demo
 from osms.cli.errors import OsmsGroup
 from osms.cli.parameters import parameters_app
 from osms.cli.person import person
-from osms.cli.registry_commands import (
-    categories_app,
-    import_command,
-    refunds_app,
-    registers_app,
-    temporary_app,
-)
+from osms.cli.refunds import refunds_app
+from osms.cli.registers import import_command, registers_app
 from osms.cli.serve import serve
+from osms.cli.temporary import temporary_app
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
 from osms.rules import iin as iin_rules
 from osms.rules.calculator import Calculation, calculate

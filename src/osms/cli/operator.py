@@ -1,4 +1,10 @@
-"""What every operator command shares: who the operator is, the language, the exit statuses.
+"""What every operator command shares: who the operator is, the language, the exit statuses,
+the session whose service errors end the command, the day options.
+
+"Today" is Kazakhstan's date (R-T-4): the default of every ``--date`` and the decision day of
+an approval, before which no grant or refund may take effect (R-R-1, R-TMP-1).  The operators'
+commands (categories, temporary, refunds) answer in ``--lang`` (Kazakh by default,
+:mod:`osms.views.operator`); their look-ups are audited with the channel :data:`CHANNEL`.
 
 An operator command names its operator: ``--operator NAME``, else the setting
 ``OSMS_OPERATOR``.  Without either it stops with ``operator.missing`` (exit 2): the audit trail
@@ -18,24 +24,39 @@ import``):
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
 from typing import Annotated, Final
 
 import typer
+from sqlalchemy.orm import Session
 
+from osms import clock
+from osms.cli.context import session
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
+from osms.services.errors import ServiceError
 
 __all__ = [
+    "CHANNEL",
     "EXIT_ACCEPTED",
     "EXIT_PARTLY",
     "EXIT_REJECTED",
     "EXIT_UNUSABLE",
     "OPERATOR_ENV",
+    "JsonOption",
     "LangOption",
     "OperatorOption",
     "checked_lang",
     "list_exit",
     "operator_name",
+    "operator_session",
+    "parse_day",
+    "refuse",
 ]
+
+CHANNEL: Final = "cli"
+"""The channel the command line's look-ups and decisions are audited with."""
 
 OPERATOR_ENV: Final = "OSMS_OPERATOR"
 EXIT_ACCEPTED: Final = 0
@@ -59,6 +80,35 @@ OperatorOption = Annotated[
 LangOption = Annotated[
     str, typer.Option("--lang", callback=checked_lang, help="kk (default), ru or en.")
 ]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def parse_day(value: str | None, option: str = "--date") -> date:
+    """A day option: today in Kazakhstan when not given (R-T-4); exit 2 when not a date."""
+    if value is None:
+        return clock.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        typer.echo(f"{option}: not a date (YYYY-MM-DD): {value!r}", err=True)
+        raise typer.Exit(EXIT_UNUSABLE) from None
+
+
+def refuse(error: ServiceError, lang: str = DEFAULT_LANGUAGE) -> None:
+    """End the command on a service's refusal: its code and message, exit 1."""
+    typer.echo(f"{error.code}: {error_message(error.code, lang)} ({error.message})", err=True)
+    raise typer.Exit(EXIT_REJECTED)
+
+
+@contextmanager
+def operator_session(lang: str = DEFAULT_LANGUAGE) -> Iterator[Session]:
+    """A session committed at the end; a service's refusal in it rolls it back and ends the
+    command (:func:`refuse`)."""
+    try:
+        with session() as opened:
+            yield opened
+    except ServiceError as error:
+        refuse(error, lang)
 
 
 def operator_name(given: str | None, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -12,7 +12,8 @@ Modules: :mod:`~osms.intake.lines` (value types and codes), :mod:`~osms.intake.v
 (R-L-3), :mod:`~osms.intake.mt102`, :mod:`~osms.intake.csv_format`,
 :mod:`~osms.intake.register` (format detection, duplicates, totals) and
 :mod:`~osms.intake.samples` (writers for sample registers).  Booking into the ledger is not
-done here.
+done here: the use case "book a register" is :mod:`osms.services.registers`, which writes
+through the registry (:func:`osms.registry.ledger.book_many`, :mod:`osms.registry.registers`).
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ __all__ = [
     "append",
     "door_of",
     "for_person",
+    "holds",
     "jsonable",
     "record",
     "record_lookup",
@@ -74,6 +75,12 @@ def append(
 ) -> None:
     """:func:`record` without the ORM, in the transaction of ``connection`` (a bulk writer's)."""
     connection.execute(insert(AuditEvent).values(**_values(actor, action, iin, why, detail, None)))
+
+
+def holds(connection: Connection, action: str) -> bool:
+    """Whether the trail holds an event of this action (one index look-up)."""
+    statement = select(AuditEvent.id).where(AuditEvent.action == action).limit(1)
+    return connection.execute(statement).first() is not None
 
 
 def record_lookup(

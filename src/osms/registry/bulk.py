@@ -41,17 +41,19 @@ Progress = Callable[[int, int], None]
 def insert_rows(
     connection: Connection,
     table: Table,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, Any]] | Sequence[Sequence[Any]],
     progress: Progress | None = None,
+    *,
+    names: Sequence[str] | None = None,
 ) -> None:
-    """INSERT ``rows`` (each with the same column names) into ``table``, in chunks."""
+    """INSERT ``rows`` into ``table``, in chunks: mappings with the same column names, or
+    value sequences in the order of ``names``."""
     if not rows:
         if progress is not None:
             progress(0, 0)
         return
     dialect = connection.dialect
-    names = list(rows[0])
-    columns = [table.c[name] for name in names]
+    columns = [table.c[name] for name in (names or list(rows[0]))]
     processors = [
         _memo(column.type.dialect_impl(dialect).bind_processor(dialect)) for column in columns
     ]
@@ -62,10 +64,11 @@ def insert_rows(
     copy_rows = _copier(connection, target) if dialect.name == "postgresql" else None
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     statement = f"INSERT INTO {target} VALUES ({', '.join([mark] * len(columns))})"
-    pairs = list(zip(names, processors, strict=True))
+    keys: Sequence[Any] = range(len(columns)) if names else [column.key for column in columns]
+    pairs = list(zip(keys, processors, strict=True))
     for start in range(0, len(rows), CHUNK):
         chunk = [
-            tuple(row[name] if process is None else process(row[name]) for name, process in pairs)
+            tuple(row[key] if process is None else process(row[key]) for key, process in pairs)
             for row in rows[start : start + CHUNK]
         ]
         if copy_rows is not None:

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import IntegrityError
@@ -230,19 +230,18 @@ def close(session: Session, record_id: int, last: Month, *, on: date) -> Categor
 
 def for_person(session: Session, iin: str) -> list[CategoryPeriodRecord]:
     """The person's current category periods, oldest first."""
-    statement = (
-        select(CategoryPeriodRecord)
-        .where(CategoryPeriodRecord.iin == iin)
-        .order_by(CategoryPeriodRecord.first_period, CategoryPeriodRecord.id)
-    )
-    return list(session.scalars(statement))
+    return _of_person(session, CategoryPeriodRecord, iin, CategoryPeriodRecord.first_period)
 
 
 def history_for_person(session: Session, iin: str) -> list[CategoryPeriodVersion]:
     """The person's replaced and withdrawn versions, in the order they were replaced."""
-    statement = (
-        select(CategoryPeriodVersion)
-        .where(CategoryPeriodVersion.iin == iin)
-        .order_by(CategoryPeriodVersion.replaced_at, CategoryPeriodVersion.id)
-    )
+    return _of_person(session, CategoryPeriodVersion, iin, CategoryPeriodVersion.replaced_at)
+
+
+_Row = TypeVar("_Row", CategoryPeriodRecord, CategoryPeriodVersion)
+
+
+def _of_person(session: Session, model: type[_Row], iin: str, order: Any) -> list[_Row]:
+    """The person's rows of ``model``, by ``order`` then id."""
+    statement = select(model).where(model.iin == iin).order_by(order, model.id)
     return list(session.scalars(statement))

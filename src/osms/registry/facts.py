@@ -31,6 +31,7 @@ from typing import Any, Final
 
 from sqlalchemy import (
     CompoundSelect,
+    Connection,
     Date,
     Integer,
     Select,
@@ -101,32 +102,17 @@ def person_statement(iin: str, known_on: date | None = None) -> CompoundSelect[A
         no_date.label("starts_on"),
         no_date.label("ends_on"),
     ).where(Person.iin == iin)
-    kinds = select(
-        _tag(_KIND),
-        PayerKindPeriod.kind,
-        type_coerce(PayerKindPeriod.first_period, Integer),
-        type_coerce(PayerKindPeriod.last_period, Integer),
-        no_date,
-        no_date,
-    ).where(PayerKindPeriod.iin == iin)
-    categories = select(
-        _tag(_CATEGORY),
-        CategoryPeriodRecord.category,
-        type_coerce(CategoryPeriodRecord.first_period, Integer),
-        type_coerce(CategoryPeriodRecord.last_period, Integer),
-        no_date,
-        no_date,
+    kinds = _periods(_KIND, PayerKindPeriod.kind, PayerKindPeriod, no_date).where(
+        PayerKindPeriod.iin == iin
+    )
+    categories = _periods(
+        _CATEGORY, CategoryPeriodRecord.category, CategoryPeriodRecord, no_date
     ).where(CategoryPeriodRecord.iin == iin)
     parts = [person, kinds, categories]
     if known_on is not None:
         categories = categories.where(_known(CategoryPeriodRecord.known_from, known_on))
-        earlier = select(
-            _tag(_CATEGORY),
-            CategoryPeriodVersion.category,
-            type_coerce(CategoryPeriodVersion.first_period, Integer),
-            type_coerce(CategoryPeriodVersion.last_period, Integer),
-            no_date,
-            no_date,
+        earlier = _periods(
+            _CATEGORY, CategoryPeriodVersion.category, CategoryPeriodVersion, no_date
         ).where(
             CategoryPeriodVersion.iin == iin,
             _known(CategoryPeriodVersion.known_from, known_on),
@@ -142,6 +128,19 @@ def person_statement(iin: str, known_on: date | None = None) -> CompoundSelect[A
         TemporaryApplication.ends_on,
     ).where(TemporaryApplication.iin == iin, TemporaryApplication.status == _APPROVED)
     return union_all(*parts, grants)
+
+
+def _periods(tag: str, label: Any, model: Any, no_date: Any) -> Select[Any]:
+    """The rows of a table of month periods (``first_period``, ``last_period``) in the union's
+    shape, labelled by ``label``."""
+    return select(
+        _tag(tag),
+        label,
+        type_coerce(model.first_period, Integer),
+        type_coerce(model.last_period, Integer),
+        no_date,
+        no_date,
+    )
 
 
 def _known(known_from: Any, known_on: date) -> Any:
@@ -242,50 +241,50 @@ def load_all(session: Session) -> dict[str, PersonFacts]:
     """
     connection = session.connection()
     iins = list(connection.execute(select(Person.iin).order_by(Person.iin)).scalars())
-    kinds: dict[str, tuple[Month, PayerKind]] = {}
-    for iin, first, kind in bulk.select_rows(
+    kinds = _by_person(
         connection, PayerKindPeriod.iin, PayerKindPeriod.first_period, PayerKindPeriod.kind
-    ):
-        if iin not in kinds or kinds[iin][0] < first:
-            kinds[iin] = (first, kind)
-    categories: defaultdict[str, list[CategoryPeriod]] = defaultdict(list)
-    for iin, category, first, last in bulk.select_rows(
+    )
+    categories = _by_person(
         connection,
         CategoryPeriodRecord.iin,
         CategoryPeriodRecord.category,
         CategoryPeriodRecord.first_period,
         CategoryPeriodRecord.last_period,
-    ):
-        categories[iin].append(CategoryPeriod(category, first, last))
-    grants: defaultdict[str, list[TemporaryGrant]] = defaultdict(list)
-    for iin, category, granted_on, ends_on in bulk.select_rows(
+    )
+    grants = _by_person(
         connection,
         TemporaryApplication.iin,
         TemporaryApplication.category,
         TemporaryApplication.granted_on,
         TemporaryApplication.ends_on,
         where=TemporaryApplication.status == _APPROVED,
-    ):
-        if granted_on is not None and ends_on is not None:
-            grants[iin].append(TemporaryGrant(category, granted_on, ends_on))
-    payments: defaultdict[str, list[list[Any]]] = defaultdict(list)
-    for iin, *values in bulk.select_rows(
+    )
+    payments = _by_person(
         connection,
         *_PAYMENT_COLUMNS,
         join=_APPROVED_REFUND,
         order_by=(Payment.iin, Payment.period, Payment.id),
-    ):
-        payments[iin].append(values)
+    )
     return {
         iin: _person_facts(
             iin,
-            kinds[iin][1] if iin in kinds else PayerKind.SELF_PAYER,
-            categories[iin],
-            grants[iin],
+            max(kinds[iin], key=lambda kind: kind[0])[1] if kinds[iin] else PayerKind.SELF_PAYER,
+            [CategoryPeriod(*values) for values in categories[iin]],
+            [TemporaryGrant(*values) for values in grants[iin] if None not in values[1:]],
             tuple(_items(payments[iin])),
         )
         for iin in iins
     }
+
+
+def _by_person(
+    connection: Connection, iin: Any, *columns: Any, **query: Any
+) -> defaultdict[str, list[list[Any]]]:
+    """The rows of ``columns`` (after the IIN column ``iin``) grouped by person, in order."""
+    grouped: defaultdict[str, list[list[Any]]] = defaultdict(list)
+    for number, *values in bulk.select_rows(connection, iin, *columns, **query):
+        grouped[number].append(values)
+    return grouped
 
 
 def _items(rows: Iterable[Any]) -> Iterator[PaymentItem]:

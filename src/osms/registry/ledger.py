@@ -3,9 +3,9 @@
 This module can add and read payments and nothing else: there is no update and no delete.  A
 wrong payment stays as it is until refunded (:mod:`osms.registry.refunds`).  It is the one
 writer of the ``payments`` table: :func:`book` appends one payment, :func:`book_many` (and the
-streaming :class:`Booking` under it) many — a register's lines, the demo's population, a batch
-population folder — and it alone builds the idempotency keys (:func:`mt102_key`,
-:func:`csv_key`, :func:`batch_key`, :func:`item_key`).
+streaming :class:`Booking` under it) many — a register's lines, the demo's population — and
+:func:`load` a batch population folder's; and it alone builds the idempotency keys
+(:func:`mt102_key`, :func:`csv_key`, :func:`batch_key`, :func:`item_key`).
 
 :func:`book_many` books new people and payments in one global order, ``ON CONFLICT DO
 NOTHING`` (people by IIN, payments by key), so that two bookings at once take their row locks
@@ -35,13 +35,14 @@ from sqlalchemy.orm import Session
 from osms.registry import bulk, people
 from osms.registry.columns import utc_now
 from osms.registry.errors import DuplicatePayment
-from osms.registry.models import Payment
+from osms.registry.models import Payment, Register
 from osms.rules.calendar import credit_date
 from osms.rules.facts import KNP, Channel, PaymentItem
 from osms.rules.month import Month
 
 __all__ = [
     "SAME_PAYMENT",
+    "Booked",
     "BookedBefore",
     "Booking",
     "NewPayment",
@@ -54,6 +55,7 @@ __all__ = [
     "csv_key",
     "find",
     "for_person",
+    "for_person_with_registers",
     "get",
     "item_key",
     "load",
@@ -211,6 +213,17 @@ def for_person(session: Session, iin: str) -> list[Payment]:
     return list(session.scalars(statement))
 
 
+def for_person_with_registers(session: Session, iin: str) -> list[tuple[Payment, Register | None]]:
+    """The person's payments, each with the register that brought it (None: none did)."""
+    statement = (
+        select(Payment, Register)
+        .outerjoin(Register, Register.id == Payment.register_id)
+        .where(Payment.iin == iin)
+        .order_by(Payment.period, Payment.id)
+    )
+    return [(payment, register) for payment, register in session.execute(statement)]
+
+
 # -- many payments at once ------------------------------------------------------------------
 
 
@@ -339,22 +352,27 @@ _PAYMENT_COLUMNS = (
 )
 
 
-def _row(payment: NewPayment, now: datetime) -> dict[str, Any]:
-    return {
-        "iin": payment.iin,
-        "period": payment.period,
-        "amount": payment.amount,
-        "knp": payment.knp,
-        "payer": payment.payer,
-        "channel": payment.channel,
-        "paid_on": payment.paid_on,
-        "credited_on": payment.credited_on or credit_date(payment.paid_on),
-        "reference": payment.reference,
-        "register_id": payment.register_id,
-        "line_no": payment.line_no,
-        "idempotency_key": payment.idempotency_key,
-        "booked_at": now,
-    }
+def _row(payment: NewPayment, now: datetime) -> tuple[Any, ...]:
+    """The payment's values in the order of :data:`_PAYMENT_COLUMNS`."""
+    return (
+        payment.iin,
+        payment.period,
+        payment.amount,
+        payment.knp,
+        payment.payer,
+        payment.channel,
+        payment.paid_on,
+        payment.credited_on or credit_date(payment.paid_on),
+        payment.reference,
+        payment.register_id,
+        payment.line_no,
+        payment.idempotency_key,
+        now,
+    )
+
+
+_KEYS_PER_QUERY: Final = 5000
+"""Keys looked up in one query (SQLite allows 32 766 parameters since 3.32)."""
 
 
 class _SqliteBooking(Booking):
@@ -366,7 +384,8 @@ class _SqliteBooking(Booking):
         fresh = [payment for payment in payments if payment.idempotency_key not in earlier]
         if fresh:
             people.add_missing(self.connection, fresh, now)
-            bulk.insert_rows(self.connection, _PAYMENTS, [_row(p, now) for p in fresh])
+            rows = [_row(payment, now) for payment in fresh]
+            bulk.insert_rows(self.connection, _PAYMENTS, rows, names=_PAYMENT_COLUMNS)
             self.booked += len(fresh)
         return [
             earlier[payment.idempotency_key]
@@ -379,7 +398,7 @@ class _SqliteBooking(Booking):
         by_key = {payment.idempotency_key: payment for payment in payments}
         keys = list(by_key)
         found: dict[str, BookedBefore] = {}
-        for start in range(0, len(keys), 500):
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
             rows = self.connection.execute(
                 select(
                     _PAYMENTS.c.idempotency_key,
@@ -387,7 +406,7 @@ class _SqliteBooking(Booking):
                     _PAYMENTS.c.register_id,
                     _PAYMENTS.c.line_no,
                     *(_PAYMENTS.c[name] for name in SAME_PAYMENT),
-                ).where(_PAYMENTS.c.idempotency_key.in_(keys[start : start + 500]))
+                ).where(_PAYMENTS.c.idempotency_key.in_(keys[start : start + _KEYS_PER_QUERY]))
             )
             for key, payment_id, register_id, line_no, *stored in rows:
                 payment = by_key[key]
@@ -403,6 +422,15 @@ class _SqliteBooking(Booking):
                     tuple(stored) == payment.same_payment(),
                 )
         return found
+
+
+def _staged_row(payment: NewPayment, now: datetime) -> tuple[Any, ...]:
+    """:func:`_row` as COPY writes it (the month as ``YYYYMM``, codes as text), then the
+    person's :data:`~osms.registry.people.NAME_COLUMNS`."""
+    iin, period, amount, knp, payer, channel, *rest = _row(payment, now)
+    month = period.year * 100 + period.month
+    code = None if channel is None else channel.value
+    return (iin, month, amount, knp.value, payer, code, *rest, *people.names_of(payment))
 
 
 class _PostgresBooking(Booking):
@@ -440,24 +468,7 @@ class _PostgresBooking(Booking):
             cursor.copy(f"COPY {self._STAGING} ({columns}) FROM STDIN") as copy,
         ):
             for payment in payments:
-                copy.write_row(
-                    (
-                        payment.iin,
-                        payment.period.year * 100 + payment.period.month,
-                        payment.amount,
-                        payment.knp.value,
-                        payment.payer,
-                        None if payment.channel is None else payment.channel.value,
-                        payment.paid_on,
-                        payment.credited_on or credit_date(payment.paid_on),
-                        payment.reference,
-                        payment.register_id,
-                        payment.line_no,
-                        payment.idempotency_key,
-                        now,
-                        *people.names_of(payment),
-                    )
-                )
+                copy.write_row(_staged_row(payment, now))
         self.staged += len(payments)
         return []
 

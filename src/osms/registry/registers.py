@@ -1,8 +1,12 @@
 """Registers as received (MT102, CSV), their line results and totals (R-F-3, R-L-7).
 
-Intake calls :func:`receive` for the register, :func:`add_line` for every line (booked,
-duplicate or rejected, with stable codes) and :func:`finish` to count: accepted (booked and
-duplicate lines) plus rejected always equals the register's lines.
+A register is booked on the booking's connection (:mod:`osms.services.registers`):
+:func:`open_register` before its lines, :func:`record_lines` for the lines not simply booked
+(:class:`LineOutcome`: rejected with their codes, duplicates, key conflicts),
+:func:`close_register` with the counts of its :class:`BookingReport` — accepted (booked and
+duplicate lines) plus rejected always equals the register's lines — or :func:`reject_whole`
+for a register refused whole; :func:`summary` and :func:`outcomes_page` read a stored
+register's outcome back.
 
 Who sent a register (R-L-7) is known from the door it came through, never from the file nor
 from a parameter the caller may set: an API client's name, or the ``--channel`` of
@@ -15,21 +19,13 @@ and the same list through the API and the command line is booked once.
 ('kazpost', 'halyk bank')
 >>> sender_namespace("a:b")  # a colon would make ``csv:<sender>:<reference>`` ambiguous
 'a.b'
-
-A register booked in bulk (:mod:`osms.services.registers`) keeps its bookkeeping here too, on
-the booking's connection: :func:`open_register` before its lines, :func:`record_lines` for the
-lines not simply booked (:class:`LineOutcome`: rejected with their codes, duplicates, key
-conflicts), :func:`close_register` with the counts of its :class:`BookingReport`, or
-:func:`reject_whole` for a register refused whole; :func:`summary` and :func:`outcomes_page`
-read a stored register's outcome back.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
@@ -55,18 +51,14 @@ __all__ = [
     "SENDER_MAX",
     "BookingReport",
     "LineOutcome",
-    "add_line",
     "close_register",
     "count_lines",
-    "find",
     "find_sent",
-    "finish",
     "get",
     "lines_page",
     "not_booked",
     "open_register",
     "outcomes_page",
-    "receive",
     "record_lines",
     "reject_whole",
     "sender_namespace",
@@ -114,44 +106,6 @@ def sender_namespace(name: str) -> str:
     return namespace
 
 
-def receive(
-    session: Session,
-    *,
-    format: RegisterFormat,
-    sender: str,
-    reference: str,
-    file_sha256: str,
-    declared_total: Decimal | None = None,
-    received_at: datetime | None = None,
-) -> Register:
-    """Record a register as it arrives, before its lines (no lines yet: accepted, 0 of 0)."""
-    register = Register(
-        format=RegisterFormat(format),
-        sender=sender,
-        reference=reference,
-        file_sha256=file_sha256,
-        declared_total=declared_total,
-        received_at=received_at or utc_now(),
-        line_count=0,
-        accepted_count=0,
-        rejected_count=0,
-        status=RegisterStatus.ACCEPTED,
-    )
-    session.add(register)
-    session.flush()
-    return register
-
-
-def find(session: Session, sender: str, reference: str, file_sha256: str) -> Register | None:
-    """The register already received with this sender, reference and content, or None."""
-    statement = select(Register).where(
-        Register.sender == sender,
-        Register.reference == reference,
-        Register.file_sha256 == file_sha256,
-    )
-    return session.scalars(statement).one_or_none()
-
-
 def find_sent(session: Session, sender: str, file_sha256: str) -> Register | None:
     """The first register this sender sent with this content, or None (R-L-7: the same file
     from the same sender is the same register, whatever reference or format it claims)."""
@@ -190,80 +144,7 @@ def get(session: Session, register_id: int) -> Register | None:
     return session.get(Register, register_id)
 
 
-def add_line(
-    session: Session,
-    register: Register,
-    line_no: int,
-    status: LineStatus,
-    *,
-    codes: Iterable[str] = (),
-    field: str | None = None,
-    message: str | None = None,
-    iin: str | None = None,
-    period: Month | None = None,
-    amount: Decimal | None = None,
-    payment_id: int | None = None,
-) -> RegisterLine:
-    """Record what became of one line (``payment_id``: the payment booked, or booked before)."""
-    code_list = [code for code in codes if code]
-    for code in code_list:
-        if "," in code:
-            raise ValueError(f"a line code cannot contain a comma: {code!r}")
-    line = RegisterLine(
-        register_id=register.id,
-        line_no=line_no,
-        status=LineStatus(status),
-        codes=",".join(code_list),
-        field=field,
-        message=message,
-        iin=iin,
-        period=period,
-        amount=amount,
-        payment_id=payment_id,
-    )
-    session.add(line)
-    session.flush()
-    return line
-
-
-def finish(
-    session: Session,
-    register: Register,
-    *,
-    status: RegisterStatus | None = None,
-    reason: str | None = None,
-) -> Register:
-    """Count the register's lines and set its status.
-
-    Without ``status``: ``accepted`` when no line was rejected, ``rejected`` when every line
-    was (and there was at least one), else ``partially_accepted``.
-    """
-    session.flush()
-    rows = session.execute(
-        select(RegisterLine.status, func.count())
-        .where(RegisterLine.register_id == register.id)
-        .group_by(RegisterLine.status)
-    ).all()
-    counts = {LineStatus(line_status): int(n) for line_status, n in rows}
-    rejected = counts.get(LineStatus.REJECTED, 0)
-    accepted = counts.get(LineStatus.BOOKED, 0) + counts.get(LineStatus.DUPLICATE, 0)
-    if status is None:
-        if rejected == 0:
-            status = RegisterStatus.ACCEPTED
-        elif accepted == 0:
-            status = RegisterStatus.REJECTED
-        else:
-            status = RegisterStatus.PARTIALLY_ACCEPTED
-    register.line_count = accepted + rejected
-    register.accepted_count = accepted
-    register.rejected_count = rejected
-    register.status = RegisterStatus(status)
-    register.reason = reason
-    session.flush()
-    return register
-
-
-# -- a register booked in bulk --------------------------------------------------------------
+# -- booking a register ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,7 +259,7 @@ def close_register(
             status=RegisterStatus(report.status),
         )
     )
-    audit_booking(connection, actor, report)
+    _audit_booking(connection, actor, report)
 
 
 def reject_whole(
@@ -394,10 +275,10 @@ def reject_whole(
         lines=report.lines,
         reason=f"{report.reason_code}: {report.reason}",
     )
-    audit_booking(connection, actor, report)
+    _audit_booking(connection, actor, report)
 
 
-def audit_booking(connection: Connection, actor: str, report: BookingReport) -> None:
+def _audit_booking(connection: Connection, actor: str, report: BookingReport) -> None:
     """The register's audit event, in the register's own transaction."""
     audit.append(
         connection,

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from osms.clock import KAZAKHSTAN
 from osms.registry import audit
+from osms.registry.db import READ_ONLY
 from osms.registry.models import AuditEvent
 from osms.services.errors import ServiceError
+from osms.services.lookups import record_lookup
 from osms.services.people import checked_iin
 
-__all__ = ["trail"]
+__all__ = ["holds_action", "trail"]
 
 
 def _instant(day: date) -> datetime:
@@ -50,22 +53,26 @@ def trail(
         end=None if end is None else _instant(end + timedelta(days=1)),
         limit=limit,
     )
-    try:
-        audit.record_lookup(
-            session,
-            reader,
-            "audit.lookup",
-            number,
-            f"audit trail read through {channel}",
-            {
-                "actor": actor,
-                "door": door,
-                "from": start,
-                "to": end,
-                "events": len(found),
-                "iins": sorted({e.iin for e in found if e.iin is not None}),
-            },
-        )
-    except audit.AuditUnavailable as error:
-        raise ServiceError(error.code, error.message, status=503) from error
+    record_lookup(
+        session,
+        reader,
+        "audit.lookup",
+        number,
+        f"audit trail read through {channel}",
+        {
+            "actor": actor,
+            "door": door,
+            "from": start,
+            "to": end,
+            "events": len(found),
+            "iins": sorted({e.iin for e in found if e.iin is not None}),
+        },
+    )
     return found
+
+
+def holds_action(engine: Engine, action: str) -> bool:
+    """Whether the trail holds an event of ``action`` (the demo build's marker, say), read
+    without taking SQLite's write lock; a database error propagates."""
+    with engine.connect().execution_options(**READ_ONLY) as connection:
+        return audit.holds(connection, action)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from osms.registry import audit, people
+from osms.registry import audit, ledger, people
 from osms.registry import categories as category_records
 from osms.registry import refunds as refund_records
 from osms.registry import temporary as temporary_records
@@ -31,6 +30,7 @@ from osms.rules.errors import RuleError
 from osms.rules.facts import PersonFacts
 from osms.rules.status import Decision, decide
 from osms.services.errors import ServiceError
+from osms.services.lookups import record_lookup
 
 __all__ = ["PaymentLine", "PersonFile", "checked_iin", "facts_of", "person_file"]
 
@@ -92,21 +92,11 @@ def person_file(
     """Everything the registry holds about one IIN, for an operator; the look-up is audited
     (``person.lookup``) before anything is read."""
     number = checked_iin(iin)
-    try:
-        audit.record_lookup(
-            session, actor, "person.lookup", number, f"person file read through {channel}"
-        )
-    except audit.AuditUnavailable as error:
-        raise ServiceError(error.code, error.message, status=503) from error
+    record_lookup(session, actor, "person.lookup", number, f"person file read through {channel}")
     facts, _ = facts_of(session, number, today)
     refund_list = refund_records.for_person(session, number)
     refunded = {r.payment_id: r for r in refund_list if r.status is ApplicationStatus.APPROVED}
-    rows = session.execute(
-        select(Payment, Register)
-        .outerjoin(Register, Register.id == Payment.register_id)
-        .where(Payment.iin == number)
-        .order_by(Payment.period, Payment.id)
-    ).all()
+    rows = ledger.for_person_with_registers(session, number)
     return PersonFile(
         iin=number,
         person=people.get(session, number),

@@ -49,11 +49,12 @@ from osms.registry import ledger, registers
 from osms.registry.db import READ_ONLY, make_session_factory
 from osms.registry.ledger import NewPayment
 from osms.registry.models import LineStatus, RegisterStatus
-from osms.registry.registers import KEY_CONFLICT, BookingReport, LineOutcome
+from osms.registry.registers import KEY_CONFLICT, SENDERS, BookingReport, LineOutcome
 from osms.rules.facts import Channel
 
 __all__ = [
     "KEY_CONFLICT",
+    "SENDERS",
     "BookingReport",
     "LineOutcome",
     "book_register",
@@ -169,12 +170,19 @@ def _book(
     return report
 
 
-def register_summary(engine: Engine, register_id: int) -> BookingReport | None:
-    """The stored outcome of a register, without its lines, or None when there is none."""
+def register_summary(
+    engine: Engine, register_id: int, *, sent_by: str | None = None
+) -> BookingReport | None:
+    """The stored outcome of a register, without its lines, or None when there is none — or,
+    with ``sent_by``, when that sender did not send it (a client reads only its own)."""
     with make_session_factory(engine)() as session:
         session.connection(execution_options=READ_ONLY)
         register = registers.get(session, register_id)
-        return None if register is None else registers.summary(session, register, resent=False)
+        if register is None or (
+            sent_by is not None and register.sender != registers.sender_namespace(sent_by)
+        ):
+            return None
+        return registers.summary(session, register, resent=False)
 
 
 def report_lines(engine: Engine, register_id: int, offset: int, limit: int) -> list[LineOutcome]:

@@ -12,11 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from osms.registry import audit
-from osms.registry.models import BotSubscription
+from osms.registry import audit, subscriptions
 from osms.rules.month import Month
 from osms.rules.status import Decision
 from osms.services.status import status_of
@@ -42,21 +40,9 @@ def due(session: Session, on: date, *, actor: str = "bot:remind") -> list[Remind
     Reads only; the status look-ups are not audited one by one (:func:`mark_sent` audits
     each warning sent).
     """
-    month = Month.of(on)
-    statement = (
-        select(BotSubscription)
-        .where(
-            BotSubscription.active.is_(True),
-            or_(
-                BotSubscription.last_reminded_period.is_(None),
-                BotSubscription.last_reminded_period != month,
-            ),
-        )
-        .order_by(BotSubscription.iin, BotSubscription.chat_id)
-    )
     decisions: dict[str, Decision] = {}
     found: list[Reminder] = []
-    for subscription in session.scalars(statement):
+    for subscription in subscriptions.not_reminded_in(session, Month.of(on)):
         decision = decisions.get(subscription.iin)
         if decision is None:
             decision = status_of(
@@ -72,11 +58,10 @@ def due(session: Session, on: date, *, actor: str = "bot:remind") -> list[Remind
 
 def mark_sent(session: Session, reminder: Reminder, *, actor: str) -> None:
     """Remember that ``reminder`` was delivered in its month (audited as ``bot.remind``)."""
-    subscription = session.get(BotSubscription, (reminder.chat_id, reminder.iin))
+    subscription = subscriptions.get(session, reminder.chat_id, reminder.iin)
     if subscription is None:
         raise LookupError(f"no subscription of chat {reminder.chat_id} to {reminder.iin}")
-    subscription.last_reminded_period = reminder.decision.month
-    session.flush()
+    subscriptions.remember(session, subscription, reminder.decision.month)
     audit.record(
         session,
         actor,

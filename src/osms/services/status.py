@@ -8,20 +8,17 @@ before the answer leaves.  When the event cannot be written the look-up fails wi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from osms.registry import audit
 from osms.rules.calculator import Calculation, calculate
 from osms.rules.status import Decision, decide
-from osms.services.errors import ServiceError
+from osms.services.lookups import record_lookup
 from osms.services.people import facts_of
 
-__all__ = ["StatusAnswer", "calculator_for", "record_lookup", "status_of"]
+__all__ = ["StatusAnswer", "calculator_for", "status_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,27 +26,6 @@ class StatusAnswer:
     decision: Decision
     registered: bool
     """False when the registry holds nothing for the IIN (the rules decided on the IIN alone)."""
-
-
-def record_lookup(
-    session: Session,
-    actor: str,
-    action: str,
-    iin: str | None,
-    why: str,
-    detail: Mapping[str, Any] | None = None,
-    *,
-    address: str | None = None,
-) -> None:
-    """Record a look-up (``address``: the caller's network address, when a door knows it);
-    :class:`ServiceError` ``audit.unavailable`` (503) when it cannot be recorded."""
-    values = dict(detail or {})
-    if address is not None:
-        values["address"] = address
-    try:
-        audit.record_lookup(session, actor, action, iin, why, values)
-    except audit.AuditUnavailable as error:
-        raise ServiceError(error.code, error.message, status=503) from error
 
 
 def status_of(

@@ -12,11 +12,10 @@ most ``limit`` active subscriptions (a family's few IINs; the bot's
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from osms.i18n import LANGUAGES
-from osms.registry import audit
+from osms.registry import audit, subscriptions
 from osms.registry.models import BotSubscription
 from osms.services.errors import ServiceError
 from osms.services.people import checked_iin
@@ -37,13 +36,6 @@ def _checked_language(lang: str) -> str:
     return lang
 
 
-def _active_count(session: Session, chat_id: int) -> int:
-    statement = select(func.count()).where(
-        BotSubscription.chat_id == chat_id, BotSubscription.active.is_(True)
-    )
-    return session.scalar(statement) or 0
-
-
 def subscribe(
     session: Session,
     chat_id: int,
@@ -61,23 +53,21 @@ def subscribe(
     """
     number = checked_iin(iin)
     language = _checked_language(lang)
-    subscription = session.get(BotSubscription, (chat_id, number))
+    subscription = subscriptions.get(session, chat_id, number)
     renewed = subscription is not None
     already_active = subscription is not None and subscription.active
-    if limit is not None and not already_active and _active_count(session, chat_id) >= limit:
+    if (
+        limit is not None
+        and not already_active
+        and subscriptions.active_count(session, chat_id) >= limit
+    ):
         raise ServiceError(
             LIMIT_CODE,
             f"chat {chat_id} already has {limit} subscriptions; remove one first",
             field="iin",
             status=409,
         )
-    if subscription is None:
-        subscription = BotSubscription(chat_id=chat_id, iin=number, lang=language, active=True)
-        session.add(subscription)
-    else:
-        subscription.lang = language
-        subscription.active = True
-    session.flush()
+    subscription = subscriptions.put(session, chat_id, number, language, active=True)
     audit.record(
         session,
         actor,
@@ -92,11 +82,10 @@ def subscribe(
 def unsubscribe(session: Session, chat_id: int, iin: str, *, actor: str) -> bool:
     """Stop warning ``chat_id`` about ``iin``; False when there was no active subscription."""
     number = checked_iin(iin)
-    subscription = session.get(BotSubscription, (chat_id, number))
+    subscription = subscriptions.get(session, chat_id, number)
     if subscription is None or not subscription.active:
         return False
-    subscription.active = False
-    session.flush()
+    subscriptions.put(session, chat_id, number, subscription.lang, active=False)
     audit.record(
         session,
         actor,
@@ -110,9 +99,4 @@ def unsubscribe(session: Session, chat_id: int, iin: str, *, actor: str) -> bool
 
 def active_for_chat(session: Session, chat_id: int) -> list[BotSubscription]:
     """The chat's active subscriptions, by IIN."""
-    statement = (
-        select(BotSubscription)
-        .where(BotSubscription.chat_id == chat_id, BotSubscription.active.is_(True))
-        .order_by(BotSubscription.iin)
-    )
-    return list(session.scalars(statement))
+    return subscriptions.active_for_chat(session, chat_id)

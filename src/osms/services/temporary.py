@@ -34,9 +34,9 @@ from osms.services.decisions import (
     require_reason,
 )
 from osms.services.errors import ServiceError
+from osms.services.lookups import record_lookup
 from osms.services.people import facts_of
 from osms.services.settings import DecisionSettings
-from osms.services.status import record_lookup
 
 __all__ = ["Applying", "apply", "apply_once", "approve", "pending", "refuse"]
 

@@ -23,7 +23,6 @@ from osms.api.problems import ApiProblem
 from osms.api.settings import ApiSettings
 from osms.api.v1.common import problems
 from osms.api.v1.schemas import RegisterLinesPage, RegisterReport, RegisterSummary
-from osms.registry.registers import sender_namespace
 from osms.services.registers import BookingReport, book_register, register_summary, report_lines
 from osms.views.registers import (
     register_lines_json,
@@ -190,10 +189,9 @@ def register_lines(
             extra={"scopes": ["registers:write"]},
         )
     engine = request.app.state.engine
-    report = register_summary(engine, register_id)
-    if report is None or (
-        "operator" not in who.scopes and report.sender != sender_namespace(who.actor)
-    ):
+    sent_by = None if "operator" in who.scopes else who.actor
+    report = register_summary(engine, register_id, sent_by=sent_by)
+    if report is None:
         raise ApiProblem(404, "request.not_found", f"no register {register_id} of yours")
     lines = report_lines(engine, register_id, offset, limit)
     body = register_lines_json(report, lines, offset, limit, lang)

@@ -22,7 +22,6 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from osms.api.deps import settings
@@ -43,10 +42,9 @@ from osms.i18n import (
     t,
 )
 from osms.i18n.languages import ALIASES
-from osms.registry.db import READ_ONLY
-from osms.registry.models import AuditEvent
 from osms.rules.calculator import FundDetails
 from osms.rules.status import DebtMonth, Finding
+from osms.services.audit_trail import holds_action
 from osms.views.fragments import (
     SEPARATE_PAYMENTS,
     debt_rows,
@@ -289,13 +287,10 @@ def is_demo(request: Request) -> bool:
         try:
             # Read-only: a page renders inside its look-up's transaction, which holds SQLite's
             # write lock; a deferred read never waits for it.
-            with state.engine.connect().execution_options(**READ_ONLY) as connection:
-                row = connection.execute(
-                    select(AuditEvent.id).where(AuditEvent.action == _DEMO_MARKER).limit(1)
-                ).first()
+            found = holds_action(state.engine, _DEMO_MARKER)
         except SQLAlchemyError:
             return False  # asked again on the next page, when the database is back
-        found = state.demo_marker = row is not None
+        state.demo_marker = found
     return found
 
 

@@ -1,0 +1,170 @@
+"""``osms refunds``: an operator's work on refunds of wrong payments (R-R-1).
+
+Apply for the refund of a payment, see what approving it would change (``show``), approve or
+refuse it, list what is undecided or overdue.  A refund counts from its refund day: today in
+Kazakhstan unless ``--date`` says a later one (R-T-4).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+import typer
+
+from osms import clock
+from osms.cli.operator import (
+    CHANNEL,
+    LangOption,
+    OperatorOption,
+    operator_name,
+    operator_session,
+    parse_day,
+)
+from osms.i18n import DEFAULT_LANGUAGE
+from osms.services import refunds as refund_cases
+from osms.views import operator as operator_view
+
+__all__ = ["refunds_app"]
+
+refunds_app = typer.Typer(help="Refunds of wrong payments (R-R-1).", no_args_is_help=True)
+
+AmountOption = Annotated[
+    str | None,
+    typer.Option(
+        "--amount",
+        help="An overpayment the Fund cannot price (an employer's): the amount to refund.",
+    ),
+]
+
+
+def _amount(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value.replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        typer.echo(f"--amount: not an amount: {value!r}", err=True)
+        raise typer.Exit(2) from None
+    if not amount.is_finite():
+        typer.echo(f"--amount: not an amount: {value!r}", err=True)
+        raise typer.Exit(2)
+    return amount
+
+
+@refunds_app.command("apply")
+def refunds_apply(
+    payment_id: Annotated[int, typer.Argument(help="The payment (osms person IIN lists them).")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="wrong_period, wrong_year, wrong_iin or overpayment.")
+    ],
+    on: Annotated[str | None, typer.Option("--date", help="Applied on (default today).")] = None,
+    operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
+) -> None:
+    """Record a refund application, to decide within 15 working days, and show its effect."""
+    who = operator_name(operator, lang)
+    applied_on = parse_day(on)
+    with operator_session(lang) as opened:
+        application, again = refund_cases.apply_once(
+            opened, payment_id, reason, applied_on=applied_on, actor=who, channel=CHANNEL
+        )
+        typer.echo(operator_view.refund_applied(application, lang, again=again))
+        shown = refund_cases.effect(
+            opened,
+            application.id,
+            refunded_on=max(clock.today(), application.applied_on),
+            actor=who,
+            channel=CHANNEL,
+        )
+        typer.echo("\n".join(operator_view.refund_effect_lines(shown, lang)))
+
+
+@refunds_app.command("show")
+def refunds_show(
+    application_id: Annotated[int, typer.Argument()],
+    on: Annotated[str | None, typer.Option("--date", help="Refunded on (default today).")] = None,
+    amount: AmountOption = None,
+    operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
+) -> None:
+    """What approving the refund would change: the amount returned, the months that become
+    unpaid, the status before and after (R-R-1).  Nothing is decided."""
+    who = operator_name(operator, lang)
+    with operator_session(lang) as opened:
+        shown = refund_cases.effect(
+            opened,
+            application_id,
+            refunded_on=parse_day(on),
+            actor=who,
+            channel=CHANNEL,
+            amount=_amount(amount),
+        )
+        typer.echo("\n".join(operator_view.refund_effect_lines(shown, lang)))
+
+
+@refunds_app.command("approve")
+def refunds_approve(
+    application_id: Annotated[int, typer.Argument()],
+    on: Annotated[
+        str | None, typer.Option("--date", help="Refunded on: today (default) or later.")
+    ] = None,
+    amount: AmountOption = None,
+    operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
+) -> None:
+    """Approve: the payment, or an overpayment's surplus, stops counting from the refund date
+    (today or later).  See first what it changes: osms refunds show ID."""
+    who = operator_name(operator, lang)
+    with operator_session(lang) as opened:
+        application = refund_cases.approve(
+            opened,
+            application_id,
+            refunded_on=parse_day(on),
+            today=clock.today(),
+            actor=who,
+            amount=_amount(amount),
+            channel=CHANNEL,
+        )
+        typer.echo(operator_view.refund_decided(application, lang))
+
+
+@refunds_app.command("refuse")
+def refunds_refuse(
+    application_id: Annotated[int, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason")],
+    operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
+) -> None:
+    """Refuse, with a reason."""
+    who = operator_name(operator, lang)
+    with operator_session(lang) as opened:
+        application = refund_cases.refuse(
+            opened, application_id, reason=reason, actor=who, channel=CHANNEL
+        )
+        typer.echo(operator_view.refund_decided(application, lang))
+
+
+@refunds_app.command("list")
+def refunds_list(
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only those past their deadline.")
+    ] = False,
+    on: Annotated[str | None, typer.Option("--date", help="Today (default: today).")] = None,
+    operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
+) -> None:
+    """Undecided refund applications, the most urgent first, with their payment's amount and
+    the working days left to decide (the list is audited)."""
+    who = operator_name(operator, lang)
+    today = parse_day(on)
+    with operator_session(lang) as opened:
+        found = (
+            refund_cases.overdue(opened, today, actor=who, channel=CHANNEL)
+            if overdue
+            else refund_cases.pending(opened, actor=who, channel=CHANNEL)
+        )
+        for application in found:
+            typer.echo(operator_view.refund_line(application, today, lang))
+    if not found:
+        typer.echo(operator_view.no_refunds(lang))

@@ -1,0 +1,119 @@
+"""``osms temporary``: temporary status granted on a category's documents (R-TMP-1).
+
+An application carries the documents (``KIND:NUMBER:YYYY-MM-DD``); approved, it insures for
+one calendar month from the grant day, which is not before the decision (R-T-4).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from osms import clock
+from osms.cli.operator import (
+    CHANNEL,
+    LangOption,
+    OperatorOption,
+    operator_name,
+    operator_session,
+    parse_day,
+)
+from osms.i18n import DEFAULT_LANGUAGE
+from osms.rules.temporary import Document
+from osms.services import temporary as temporary_cases
+from osms.views import operator as operator_view
+
+__all__ = ["temporary_app"]
+
+temporary_app = typer.Typer(help="Temporary status on documents (R-TMP-1).", no_args_is_help=True)
+
+
+def _document(text: str) -> Document:
+    try:
+        kind, number, issued = text.split(":", 2)
+        return Document(kind, number, date.fromisoformat(issued))
+    except ValueError:
+        typer.echo(f"--document: KIND:NUMBER:YYYY-MM-DD, got {text!r}", err=True)
+        raise typer.Exit(2) from None
+
+
+@temporary_app.command("apply")
+def temporary_apply(
+    iin: Annotated[str, typer.Argument(help="The applicant's IIN.")],
+    category: Annotated[str, typer.Option("--category", help="The category code, e.g. pregnant.")],
+    document: Annotated[
+        list[str], typer.Option("--document", help="KIND:NUMBER:YYYY-MM-DD, repeatable.")
+    ],
+    on: Annotated[str | None, typer.Option("--date", help="Submitted on (default today).")] = None,
+    channel: Annotated[str, typer.Option("--channel")] = "operator",
+    operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
+) -> None:
+    """Record an application with the documents of the category (SOURCES.md T6); the same
+    person and category again while it is pending is the same application."""
+    who = operator_name(operator, lang)
+    documents = [_document(d) for d in document]
+    with operator_session(lang) as opened:
+        application, again = temporary_cases.apply_once(
+            opened,
+            iin,
+            category,
+            documents,
+            submitted_on=parse_day(on),
+            channel=channel,
+            actor=who,
+        )
+        typer.echo(operator_view.temporary_applied(application, lang, again=again))
+
+
+@temporary_app.command("approve")
+def temporary_approve(
+    application_id: Annotated[int, typer.Argument()],
+    on: Annotated[
+        str | None, typer.Option("--date", help="Granted on: today (default) or later.")
+    ] = None,
+    operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
+) -> None:
+    """Approve: status for one calendar month from the grant date (today or later)."""
+    who = operator_name(operator, lang)
+    with operator_session(lang) as opened:
+        application = temporary_cases.approve(
+            opened,
+            application_id,
+            granted_on=parse_day(on),
+            today=clock.today(),
+            actor=who,
+            channel=CHANNEL,
+        )
+        typer.echo(operator_view.temporary_decided(application, lang))
+
+
+@temporary_app.command("refuse")
+def temporary_refuse(
+    application_id: Annotated[int, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason", help="Told to the applicant.")],
+    operator: OperatorOption = None,
+    lang: LangOption = DEFAULT_LANGUAGE,
+) -> None:
+    """Refuse, with a reason."""
+    who = operator_name(operator, lang)
+    with operator_session(lang) as opened:
+        application = temporary_cases.refuse(
+            opened, application_id, reason=reason, actor=who, channel=CHANNEL
+        )
+        typer.echo(operator_view.temporary_decided(application, lang))
+
+
+@temporary_app.command("list")
+def temporary_list(operator: OperatorOption = None, lang: LangOption = DEFAULT_LANGUAGE) -> None:
+    """Undecided temporary-status applications, the oldest first (the list is audited)."""
+    who = operator_name(operator, lang)
+    with operator_session(lang) as opened:
+        found = temporary_cases.pending(opened, actor=who, channel=CHANNEL)
+        for application in found:
+            typer.echo(operator_view.temporary_line(application, lang))
+    if not found:
+        typer.echo(operator_view.no_temporary(lang))
