@@ -85,7 +85,6 @@ DOOR_VALUE_TYPES: dict[tuple[str, str], str] = {
 
 MODULE_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("cli/serve.py", "osms.api"): "osms serve runs the API: its settings and connection limits",
-    ("cli/main.py", "osms.api.v1.schemas"): "the date bounds the API's schemas accept",
 }
 """(module under ``osms``, imported module or its package) → why that one module may."""
 
