@@ -85,7 +85,10 @@ def refuse(
     reason: str,
     decided_at: datetime | None,
 ) -> Application:
-    """Refuse the undecided application, keeping the reason the person is told."""
+    """Refuse the undecided application, keeping the reason the person is told (a refusal
+    always gives one: R-R-1, R-TMP-1)."""
+    if not reason.strip():
+        raise ValueError("a refusal gives its reason")
     application = undecided(session, kind, noun, application_id)
     decide(application, ApplicationStatus.REFUSED, decided_by=decided_by, decided_at=decided_at)
     application.refusal_reason = reason

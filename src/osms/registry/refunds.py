@@ -140,8 +140,6 @@ def refuse(
     decided_at: datetime | None = None,
 ) -> RefundApplication:
     """Refuse, with the reason the person is told."""
-    if not reason.strip():
-        raise ValueError("a refusal gives its reason")
     return decisions.refuse(
         session,
         RefundApplication,

@@ -122,8 +122,6 @@ def refuse(
     decided_at: datetime | None = None,
 ) -> TemporaryApplication:
     """Refuse, with the reason the person is told."""
-    if not reason.strip():
-        raise ValueError("a refusal gives its reason (R-TMP-1)")
     return decisions.refuse(
         session,
         TemporaryApplication,
