@@ -13,8 +13,15 @@ When PostgreSQL is unreachable the ``postgresql`` tests are skipped, except with
 where they fail: CI must never pass without having run them.  One backend only:
 ``@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)``.
 
-Also: ``statements`` (the SQL sent on ``engine``, to count queries) and ``store_facts``
-(store a :class:`~osms.rules.facts.PersonFacts` as the registry keeps it).
+Also: ``statements`` (the SQL sent on ``engine``, to count queries), ``store_facts``
+(store a :class:`~osms.rules.facts.PersonFacts` as the registry keeps it), ``cli_database``
+(a fresh embedded registry for the ``osms`` commands) and ``on_3_march_2025`` (today in
+Kazakhstan, R-T-4, for the commands that ask it).
+
+Hypothesis profiles: ``dev`` (the default) and ``ci`` (chosen when ``CI=true``): neither has a
+deadline (the machines are shared, timings vary); ``ci`` keeps no example database (a fresh
+clone each run) and prints the blob that reproduces a failure.  ``HYPOTHESIS_PROFILE`` picks
+one explicitly.  Each YAML scenario case is its own item (``osms.scenarios.pytest_plugin``).
 """
 
 from __future__ import annotations
@@ -24,17 +31,20 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from osms import clock
+from osms.cli import context
 from osms.registry import categories, ledger, migrate, people, refunds
 from osms.registry.columns import utc_now
 from osms.registry.db import make_engine, make_session_factory
@@ -46,6 +56,19 @@ from osms.rules.month import Month
 POSTGRES_URL_ENV = "OSMS_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgresql")
+
+settings.register_profile("dev", deadline=None)
+settings.register_profile(
+    "ci",
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+)
 
 
 def postgres_url() -> str:
@@ -118,6 +141,26 @@ def database_url(
             connection.execute(text("SET LOCAL lock_timeout = '10s'"))
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh embedded registry for the ``osms`` commands: its files under ``tmp_path``
+    (``OSMS_DATA_DIR``), no ``OSMS_DATABASE_URL`` or ``OSMS_OPERATOR`` from the environment,
+    and the commands' cached engine dropped before and after."""
+    monkeypatch.delenv("OSMS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("OSMS_OPERATOR", raising=False)
+    monkeypatch.setenv("OSMS_DATA_DIR", str(tmp_path / "data"))
+    context.engine.cache_clear()
+    yield tmp_path
+    context.engine.cache_clear()
+
+
+@pytest.fixture
+def on_3_march_2025(monkeypatch: pytest.MonkeyPatch) -> date:
+    """Today in Kazakhstan (R-T-4) is 3 March 2025."""
+    monkeypatch.setattr(clock, "_utc_now", lambda: datetime(2025, 3, 3, 6, 0, tzinfo=UTC))
+    return date(2025, 3, 3)
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from osms.cli import context
 from osms.cli.clients import clients_app
 from osms.registry.models import ApiClient, AuditEvent
 from osms.services.clients import create_client, find_client, hash_key, parse_key, revoke_client
@@ -147,13 +145,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.delenv("OSMS_DATABASE_URL", raising=False)
-    monkeypatch.setenv("OSMS_DATA_DIR", str(tmp_path / "data"))
+def cli_database(cli_database: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("OSMS_OPERATOR", "admin-1")
-    context.engine.cache_clear()
-    yield tmp_path
-    context.engine.cache_clear()
+    return cli_database
 
 
 def test_osms_clients_create_list_revoke(cli_database: Path) -> None:

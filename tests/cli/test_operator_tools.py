@@ -7,8 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,15 +32,8 @@ MOTHER = "850312401235"  # a woman born 1985-03-12
 
 
 @pytest.fixture(autouse=True)
-def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.delenv("OSMS_DATABASE_URL", raising=False)
-    monkeypatch.delenv("OSMS_OPERATOR", raising=False)
-    monkeypatch.setenv("OSMS_DATA_DIR", str(tmp_path / "data"))
-    # Today in Kazakhstan (R-T-4) is 3 March 2025 for these tests.
-    monkeypatch.setattr(clock, "_utc_now", lambda: datetime(2025, 3, 3, 6, 0, tzinfo=UTC))
-    context.engine.cache_clear()
-    yield tmp_path
-    context.engine.cache_clear()
+def fresh_database(cli_database: Path, on_3_march_2025: date) -> Path:
+    return cli_database
 
 
 def osms(*args: str, operator: str | None = "operator-1", lang: str | None = None) -> str:

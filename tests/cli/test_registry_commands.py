@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from osms import clock
 from osms.cli import context
 from osms.cli.main import app
 from osms.intake.samples import SampleLine, write_csv, write_mt102
@@ -24,15 +22,11 @@ runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.delenv("OSMS_DATABASE_URL", raising=False)
-    monkeypatch.setenv("OSMS_DATA_DIR", str(tmp_path / "data"))
+def fresh_database(
+    cli_database: Path, on_3_march_2025: date, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     monkeypatch.setenv("OSMS_OPERATOR", "operator-1")
-    # Today in Kazakhstan (R-T-4) is 3 March 2025 for these tests.
-    monkeypatch.setattr(clock, "_utc_now", lambda: datetime(2025, 3, 3, 6, 0, tzinfo=UTC))
-    context.engine.cache_clear()
-    yield tmp_path
-    context.engine.cache_clear()
+    return cli_database
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import Final, TypeVar
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent, Message
+from aiogram.types import CallbackQuery, ErrorEvent, InlineKeyboardMarkup, Message
 
 from osms.bot import answers, chat_warnings, notices, texts
 from osms.bot.answers import BotContext
@@ -24,6 +24,7 @@ from osms.bot.chat import IIN_KEY, LANG_KEY, chat_language
 from osms.bot.limits import LOOKUP_FLAG
 from osms.bot.settings import BotSettings
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, error_message
+from osms.rules.calculator import Calculation
 from osms.rules.iin import compact as compact_iin
 from osms.services.errors import ServiceError
 from osms.services.people import checked_iin
@@ -89,39 +90,46 @@ async def on_help(message: Message, state: FSMContext) -> None:
 # -- an IIN: status, debts, what to pay --------------------------------------------------------
 
 
-async def _look_up(
-    bot: Bot, chat_id: int, text: str, lang: str, work: Callable[[str], _T]
-) -> tuple[str, _T] | None:
-    """The IIN checked and ``work`` done for it in a worker thread; None once the chat is told
-    why not (a malformed IIN, a refused look-up)."""
+async def _answer(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    state: FSMContext,
+    work: Callable[[str], _T],
+    render: Callable[[str, _T, str], tuple[str, InlineKeyboardMarkup | None]],
+) -> None:
+    """Check the IIN, do ``work`` for it in a worker thread, remember it as the chat's last IIN
+    and send what ``render(iin, result, lang)`` makes of it; or tell the chat why not (a
+    malformed IIN, a refused look-up)."""
+    lang = await chat_language(state)
     try:
         number = checked_iin(text)
-        return number, await asyncio.to_thread(work, number)
+        result = await asyncio.to_thread(work, number)
     except ServiceError as error:
         await bot.send_message(chat_id, error_message(error.code, lang))
-        return None
+        return
+    await state.update_data({IIN_KEY: number})
+    reply, markup = render(number, result, lang)
+    await bot.send_message(chat_id, reply, reply_markup=markup)
+
+
+def _status_reply(iin: str, found: answers.Lookup, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    answer = found.answer
+    reply = texts.status_message(
+        answer.decision, lang, registered=answer.registered, calculation=found.calculation
+    )
+    return reply, texts.status_keyboard(iin, lang)
+
+
+def _calculation_reply(iin: str, calc: Calculation, lang: str) -> tuple[str, None]:
+    return texts.calculation_message(calc, lang), None
 
 
 async def _send_status(
     bot: Bot, chat_id: int, text: str, state: FSMContext, osms: BotContext
 ) -> None:
-    lang = await chat_language(state)
-    answered = await _look_up(
-        bot, chat_id, text, lang, lambda number: answers.look_up(osms, chat_id, number)
-    )
-    if answered is None:
-        return
-    iin, found = answered
-    await state.update_data({IIN_KEY: iin})
-    await bot.send_message(
-        chat_id,
-        texts.status_message(
-            found.answer.decision,
-            lang,
-            registered=found.answer.registered,
-            calculation=found.calculation,
-        ),
-        reply_markup=texts.status_keyboard(iin, lang),
+    await _answer(
+        bot, chat_id, text, state, lambda iin: answers.look_up(osms, chat_id, iin), _status_reply
     )
 
 
@@ -143,15 +151,14 @@ async def on_text(message: Message, state: FSMContext, bot: Bot, osms: BotContex
 async def _send_calculation(
     bot: Bot, chat_id: int, iin: str, state: FSMContext, osms: BotContext
 ) -> None:
-    lang = await chat_language(state)
-    answered = await _look_up(
-        bot, chat_id, iin, lang, lambda number: answers.calculation(osms, chat_id, number)
+    await _answer(
+        bot,
+        chat_id,
+        iin,
+        state,
+        lambda number: answers.calculation(osms, chat_id, number),
+        _calculation_reply,
     )
-    if answered is None:
-        return
-    number, calc = answered
-    await state.update_data({IIN_KEY: number})
-    await bot.send_message(chat_id, texts.calculation_message(calc, lang))
 
 
 async def on_calc(

@@ -11,7 +11,8 @@ or CRLF; quoted cells follow :mod:`csv`.
 Cells: period in any :meth:`Month.parse` form (``2025-05``, ``05.2025``, ``052025``); amount
 with ``.`` or ``,`` decimals (:func:`~osms.intake.validation.parse_amount`); paid_on
 ``YYYY-MM-DD`` or ``DD.MM.YYYY``; channel a :class:`~osms.rules.facts.Channel` value (one row may
-differ from the next).  The idempotency key is ``csv:<reference>`` (R-L-7).
+differ from the next).  The idempotency key is ``csv:<sender>:<reference>``, or
+``csv:<reference>`` without a sender (R-L-7, :func:`osms.registry.ledger.csv_key`).
 
 Rows: every row after the header is one line (``line_no`` 1, 2, … in file order), except rows
 with no content at all (blank lines, or only delimiters), which are not lines.  A row with
@@ -36,11 +37,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import chain
-from typing import Final, TypeVar
+from typing import IO, Final, TypeVar
 
-from osms.clock import today as kazakhstan_today
-from osms.intake._io import LineCursor, LineDecoder, Source, as_seekable
-from osms.intake._once import ReadOnce
+from osms.intake._once import OnceReader
 from osms.intake.lines import (
     AMOUNT_LIMIT,
     MALFORMED,
@@ -50,6 +49,7 @@ from osms.intake.lines import (
     RegisterError,
 )
 from osms.intake.validation import REQUIRED_FIELDS, LineValidator, RawLine, parse_amount
+from osms.registry.ledger import csv_key
 
 __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "CsvHeader", "CsvReader"]
 
@@ -75,30 +75,29 @@ def _malformed(message: str, line_no: int | None = None, field: str | None = Non
     return RegisterError(REGISTER_MALFORMED, where + message, line_no=line_no, field=field)
 
 
-class CsvReader:
-    """Reads one CSV register: :attr:`header` first, then :meth:`raw_lines` (once).
+class CsvReader(OnceReader[CsvHeader]):
+    """Reads one CSV register: :attr:`header` (the header row) first, then :meth:`raw_lines`
+    (once).
 
     ``total`` is the declared total when the sender gives it outside the file; the file's own
     ``# total:`` row is :attr:`file_total`.  Either is below
-    :data:`~osms.intake.lines.AMOUNT_LIMIT`.  ``today`` sets the latest payment date accepted
-    (:func:`~osms.intake.validation.paid_on_window`); default: today in Kazakhstan.
+    :data:`~osms.intake.lines.AMOUNT_LIMIT`.  ``stream`` and ``today``: see
+    :class:`OnceReader`.
     """
+
+    _lines_of = "a CSV register"
 
     def __init__(
         self,
-        source: Source,
+        stream: IO[bytes],
         *,
         total: Decimal | str | None = None,
         sender: str | None = None,
         today: date | None = None,
     ) -> None:
-        self._stream = as_seekable(source)
+        super().__init__(stream, today)
         # R-L-7: a CSV line's key is its sender's reference; two senders may use the same one.
-        self._key_prefix = f"csv:{sender}:" if sender else "csv:"
-        self._decoder = LineDecoder()
-        self._cursor: LineCursor | None = None
-        self._header: ReadOnce[CsvHeader] = ReadOnce()
-        self._streamed = False
+        self._sender = sender
         if isinstance(total, str):
             try:
                 total = parse_amount(total)
@@ -106,30 +105,13 @@ class CsvReader:
                 raise ValueError(f"total: {error}") from None
         if total is not None and not (total.is_finite() and abs(total) < AMOUNT_LIMIT):
             raise ValueError(f"total: {total} is not below {AMOUNT_LIMIT}")
-        self._today = kazakhstan_today() if today is None else today
         self.total: Decimal | None = total
         """The declared total given by the caller."""
         self.file_total: Decimal | None = None
         """The ``# total:`` row; known once :meth:`raw_lines` has finished."""
-        self.line_count: int | None = None
-        """The number of lines; known once :meth:`raw_lines` has finished."""
-
-    @property
-    def encoding(self) -> str | None:
-        """The encoding the text was read in: ``"utf-8"``, ``"cp1251"`` or ``"kz1048"`` once a
-        non-ASCII line was read, else ``None`` (see :mod:`osms.intake._io`).  Final once
-        :meth:`raw_lines` or :meth:`results` has finished (a Windows-1251 register turns
-        KZ-1048 at its first Kazakh letter)."""
-        return self._decoder.encoding
-
-    @property
-    def header(self) -> CsvHeader:
-        """The header row (raises :class:`RegisterError` when it is not the expected one)."""
-        return self._header.get(self._read_header)
 
     def _read_header(self) -> CsvHeader:
-        self._cursor = LineCursor(self._stream, self._decoder)
-        first = next(((n, text) for n, text in self._cursor.lines() if text.strip()), None)
+        first = next(((n, text) for n, text in self._open().lines() if text.strip()), None)
         if first is None:
             raise _malformed("the register is empty")
         line_no, text = first
@@ -208,7 +190,7 @@ class CsvReader:
                             cells[iin],
                             cells[period],
                             cells[amount],
-                            self._key_prefix + key,
+                            csv_key(self._sender, key),
                             None if surname is None else cells[surname],
                             None if given_name is None else cells[given_name],
                             None if patronymic is None else cells[patronymic],
@@ -226,16 +208,10 @@ class CsvReader:
     def _rows(self, handler: Callable[[CsvHeader], _RowHandler[_T]]) -> Iterator[_T]:
         """Each line of the register as ``row(line_no, cells, raw)``, with ``row`` made by
         ``handler(header)``; the total row is read, not passed on."""
-        header = self.header
-        if self._streamed:
-            raise RuntimeError("the lines of a CSV register can be read only once")
-        self._streamed = True
+        header, cursor = self._stream_once()
         row = handler(header)
         delimiter = header.delimiter
-        assert self._cursor is not None
-        lines = chain.from_iterable(
-            enumerate(batch, start) for start, batch in self._cursor.batches()
-        )
+        lines = chain.from_iterable(enumerate(batch, start) for start, batch in cursor.batches())
         count = 0
         total_line: int | None = None
         for line_no, text in lines:
@@ -336,7 +312,7 @@ class CsvReader:
 
         reference = cell("reference")
         if reference is not None and reference.strip():
-            reference = f"{self._key_prefix}{reference.strip()}"
+            reference = csv_key(self._sender, reference.strip())
         return RawLine(
             line_no=line_no,
             raw=raw,

@@ -143,6 +143,13 @@ class _Bitmap:
         self.bits = bytearray()
         self.count = 0
 
+    def has(self, number: int) -> bool:
+        """Whether ``number`` was seen."""
+        offset = number - self.base
+        return 0 <= offset < len(self.bits) * 8 and bool(
+            self.bits[offset >> 3] & (1 << (offset & 7))
+        )
+
 
 class KeySet:
     """Idempotency keys seen so far in one register, kept compactly.
@@ -200,12 +207,8 @@ class KeySet:
             return self._digest(key) in self._digests
         name, number = split
         bitmap = self._bitmaps.get(name)
-        if bitmap is not None:
-            offset = number - bitmap.base
-            if 0 <= offset < len(bitmap.bits) * 8 and bitmap.bits[offset >> 3] & (
-                1 << (offset & 7)
-            ):
-                return True
+        if bitmap is not None and bitmap.has(number):
+            return True
         return name in self._spilled and self._digest(key) in self._digests
 
     def add(self, key: str) -> bool:
@@ -230,12 +233,8 @@ class KeySet:
             name = self._last_name = f"{stem}\x00{digits}"
             self._last_stem, self._last_digits = stem, digits
         bitmap = self._bitmaps.get(name)
-        if bitmap is not None:
-            offset = number - bitmap.base
-            if 0 <= offset < len(bitmap.bits) * 8 and bitmap.bits[offset >> 3] & (
-                1 << (offset & 7)
-            ):
-                return False
+        if bitmap is not None and bitmap.has(number):
+            return False
         digest = None
         if name in self._spilled:
             digest = self._digest(key)

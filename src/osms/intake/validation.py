@@ -58,12 +58,12 @@ and a fast IIN check (:func:`osms.rules.iin.is_valid_compact`), and hands every 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Final
+from typing import Final, TypeVar
 
 from osms.clock import today as kazakhstan_today
 from osms.intake.lines import (
@@ -168,6 +168,8 @@ def parse_date(text: str) -> date:
         raise ValueError(f"{value!r} is not a date: {error}") from None
 
 
+_V = TypeVar("_V")
+_C = TypeVar("_C", KNP, Channel)
 _TIYN: Final = Decimal("0.01")
 
 HORIZON_PARAMETER: Final = "advance_period_horizon_months"
@@ -309,20 +311,17 @@ def validate_line(
         else:
             found.append(LineProblem(MALFORMED, "paid_on", f"paid_on {read_date}"))
 
-    channel_value: Channel | None = None
-    if isinstance(channel, Channel):
-        channel_value = channel
-    elif channel is not None:
-        channel_value = _read_channel(channel)
-        if channel_value is None:
-            found.append(
-                LineProblem(
-                    MALFORMED,
-                    "channel",
-                    f"channel {channel!r} is unknown (expected one of "
-                    f"{', '.join(c.value for c in Channel)})",
-                )
-            )
+    channel_value = _one_of(
+        channel,
+        Channel,
+        _read_channel,
+        found,
+        lambda text: LineProblem(
+            MALFORMED,
+            "channel",
+            f"channel {text!r} is unknown (expected one of {', '.join(c.value for c in Channel)})",
+        ),
+    )
 
     reference_value = _text(reference)
     if reference is not None and reference_value is None:
@@ -393,19 +392,17 @@ def validate_line(
                 )
             )
 
-    knp_value: KNP | None = None
-    if isinstance(knp, KNP):
-        knp_value = knp
-    elif knp is not None:
-        knp_value = _read_knp(knp)
-        if knp_value is None:
-            found.append(
-                LineProblem(
-                    UNKNOWN_KNP,
-                    "knp",
-                    f"KNP {knp!r} is unknown (expected {', '.join(k.value for k in KNP)})",
-                )
-            )
+    knp_value = _one_of(
+        knp,
+        KNP,
+        _read_knp,
+        found,
+        lambda text: LineProblem(
+            UNKNOWN_KNP,
+            "knp",
+            f"KNP {text!r} is unknown (expected {', '.join(k.value for k in KNP)})",
+        ),
+    )
 
     if period_value is not None and knp_value is not None:
         if knp_value is KNP.SINGLE_PAYMENT:
@@ -506,31 +503,43 @@ def _name_problem(field: str, value: str) -> LineProblem | None:
 # cached value is immutable.
 
 
-@lru_cache(maxsize=4096)
-def _read_amount(text: str) -> Decimal | str:
-    """The amount, or the reason it is not one."""
-    try:
-        return parse_amount(text)
-    except ValueError as error:
-        return str(error)
+def _or_reason(
+    parse: Callable[[str], _V], rejection: type[ValueError] = ValueError
+) -> Callable[[str], _V | str]:
+    """``parse`` answering the reason a text is not a value instead of raising ``rejection``."""
+
+    def read(text: str) -> _V | str:
+        try:
+            return parse(text)
+        except rejection as error:
+            return str(error)
+
+    return read
 
 
-@lru_cache(maxsize=1024)
-def _read_date(text: str) -> date | str:
-    """The date, or the reason it is not one."""
-    try:
-        return parse_date(text)
-    except ValueError as error:
-        return str(error)
+_read_amount = lru_cache(maxsize=4096)(_or_reason(parse_amount))
+"""The amount, or the reason it is not one."""
+_read_date = lru_cache(maxsize=1024)(_or_reason(parse_date))
+"""The date, or the reason it is not one."""
+_read_period = lru_cache(maxsize=1024)(_or_reason(Month.parse, InvalidMonth))
+"""The month, or the reason it is not one."""
 
 
-@lru_cache(maxsize=1024)
-def _read_period(text: str) -> Month | str:
-    """The month, or the reason it is not one."""
-    try:
-        return Month.parse(text)
-    except InvalidMonth as error:
-        return str(error)
+def _one_of(
+    value: _C | str | None,
+    choices: type[_C],
+    read: Callable[[str], _C | None],
+    found: list[LineProblem],
+    unknown: Callable[[str], LineProblem],
+) -> _C | None:
+    """A value of a closed list (КНП, channel), given as itself or as its text; a text that
+    names none adds ``unknown(text)`` to ``found``."""
+    if value is None or isinstance(value, choices):
+        return value
+    known = read(value)
+    if known is None:
+        found.append(unknown(value))
+    return known
 
 
 @lru_cache(maxsize=64)

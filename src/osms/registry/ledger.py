@@ -70,16 +70,16 @@ names."""
 _PAYMENTS: Table = Payment.__table__  # type: ignore[assignment]
 
 
-def mt102_key(bank_bic: str, message_reference: str, line_no: int) -> str:
+def mt102_key(bank_bic: str, message_reference: str, line_no: int | str) -> str:
     """R-L-7: the idempotency key of an MT102 line (payer bank, message reference, line)."""
     return f"mt102:{bank_bic}:{message_reference}:{line_no}"
 
 
-def csv_key(sender: str, reference: str) -> str:
+def csv_key(sender: str | None, reference: str) -> str:
     """R-L-7: the idempotency key of a line with its own reference (CSV channels), in its
     sender's namespace (:func:`osms.registry.registers.sender_namespace`): two senders may use
     the same reference."""
-    return f"csv:{sender}:{reference}"
+    return f"csv:{sender}:{reference}" if sender else f"csv:{reference}"
 
 
 def batch_key(row: int) -> str:

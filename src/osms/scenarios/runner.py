@@ -7,6 +7,7 @@ message, never a silent pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -29,7 +30,17 @@ from osms.scenarios.facts_file import (
     parse_facts,
 )
 
-__all__ = ["CaseResult", "iter_scenario_files", "run_case", "run_paths"]
+__all__ = [
+    "CaseResult",
+    "ScenarioFileError",
+    "cited_rules",
+    "iter_scenario_files",
+    "read_cases",
+    "run_case",
+    "run_paths",
+]
+
+RULE_ID = re.compile(r"\bR-[A-Z]+-[0-9]+\b")
 
 CASE_KEYS = frozenset(
     {"name", "source", "person", "payments", "expect", "calculator", "iin", "credit"}
@@ -92,22 +103,48 @@ def run_paths(paths: Iterable[Path], emit: Callable[[str], None] = print) -> tup
     return passed, failed
 
 
-def run_file(path: Path) -> list[CaseResult]:
+class ScenarioFileError(Exception):
+    """A scenario file that cannot be read as a list of cases (the message says why)."""
+
+
+def read_cases(path: Path) -> list[Any]:
+    """The cases of one scenario file, unchecked; :class:`ScenarioFileError` when unreadable."""
     if not path.exists():
-        return [CaseResult(str(path), ("no such file or folder",))]
+        raise ScenarioFileError("no such file or folder")
     try:
         cases = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        return [CaseResult(str(path), (f"malformed file: {error}",))]
+        raise ScenarioFileError(f"malformed file: {error}") from None
     if not isinstance(cases, list) or not cases:
-        return [CaseResult(str(path), ("malformed file: expected a non-empty list of cases",))]
+        raise ScenarioFileError("malformed file: expected a non-empty list of cases")
+    return cases
+
+
+def case_name(case: Any, fallback_name: str) -> str:
+    """The name a case is reported under: its ``name``, else ``file#n``."""
+    return str(case.get("name") or fallback_name) if isinstance(case, Mapping) else fallback_name
+
+
+def cited_rules(case: Any) -> tuple[str, ...]:
+    """The rule ids (``R-S-4`` …) a case cites in its name or its source, in order, once each."""
+    if not isinstance(case, Mapping):
+        return ()
+    text = f"{case.get('name') or ''} {case.get('source') or ''}"
+    return tuple(dict.fromkeys(RULE_ID.findall(text)))
+
+
+def run_file(path: Path) -> list[CaseResult]:
+    try:
+        cases = read_cases(path)
+    except ScenarioFileError as error:
+        return [CaseResult(str(path), (str(error),))]
     return [run_case(case, f"{path.name}#{i + 1}") for i, case in enumerate(cases)]
 
 
 def run_case(case: Any, fallback_name: str) -> CaseResult:
+    name = case_name(case, fallback_name)
     if not isinstance(case, Mapping):
-        return CaseResult(fallback_name, ("malformed case: expected a mapping",))
-    name = str(case.get("name") or fallback_name)
+        return CaseResult(name, ("malformed case: expected a mapping",))
     problems: list[str] = []
     try:
         unknown = sorted(set(case) - CASE_KEYS)
@@ -163,6 +200,11 @@ def _amount(value: Any, field: str) -> Decimal:
         raise FactsError(field, f"not a number: {value!r}") from None
 
 
+def _date_or_none(block: Mapping[str, Any], key: str, field: str) -> date | None:
+    """``block[key]`` as a date; ``null`` is None (no date: never insured, not offered …)."""
+    return None if block[key] is None else parse_date(block[key], f"{field}.{key}")
+
+
 def _differs(field: str, got: object, wanted: object) -> str:
     return f"{field}: got {got}, expected {wanted}"
 
@@ -214,11 +256,7 @@ def _check_expect(facts: PersonFacts, raw: Any, field: str) -> list[str]:
         if decision.debt_total != wanted_total:
             problems.append(_differs(f"{label} debt_total", decision.debt_total, wanted_total))
     if "insured_until" in block:
-        wanted_until = (
-            None
-            if block["insured_until"] is None
-            else parse_date(block["insured_until"], f"{field}.insured_until")
-        )
+        wanted_until = _date_or_none(block, "insured_until", field)
         if decision.insured_until != wanted_until:
             problems.append(
                 _differs(f"{label} insured_until", decision.insured_until, wanted_until)
@@ -270,11 +308,7 @@ def _check_calculator(facts: PersonFacts, raw: Any, field: str) -> list[str]:
             if got_months != months:
                 problems.append(_differs(f"{label} {name} months", got_months, months))
         if "status_from" in wanted:
-            status_from = (
-                None
-                if wanted["status_from"] is None
-                else parse_date(wanted["status_from"], f"{option_field}.status_from")
-            )
+            status_from = _date_or_none(wanted, "status_from", option_field)
             if option.status_from != status_from:
                 problems.append(
                     _differs(f"{label} {name} status_from", option.status_from, status_from)

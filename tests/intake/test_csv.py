@@ -55,7 +55,7 @@ def test_mixed_sample_has_every_line_code() -> None:
     assert [r.line_no for r in read.results] == list(range(1, 25))
     codes = {r.line_no: r.codes for r in read.bad}
     assert codes == EXPECTED_CODES
-    # an amount of 10^12 or more cannot be declared in a total row (test_intake_bounds)
+    # an amount of 10^12 or more cannot be declared in a total row (test_bounds)
     assert {c for r in read.bad for c in r.codes} == set(LINE_CODES) - {"line.amount_too_large"}
 
     assert read.totals.lines == 24

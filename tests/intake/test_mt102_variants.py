@@ -29,8 +29,8 @@ IINS = ["870312300016", "921102400015", "900515300018", "950630300012", "0104036
 
 def _results_both_ways(data: bytes) -> list[IntakeLine | LineError]:
     """The results of the fast reader, checked against the general one (raw lines validated)."""
-    fast = list(Mt102Reader(data).results())
-    general = [raw.validate() for raw in Mt102Reader(data).raw_lines()]
+    fast = list(Mt102Reader(io.BytesIO(data)).results())
+    general = [raw.validate() for raw in Mt102Reader(io.BytesIO(data)).raw_lines()]
     assert fast == general
     return fast
 

@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osms.intake import IntakeLine, LineError, RegisterError, _io, mt102, parse_register
+from osms.intake import IntakeLine, LineError, RegisterError, _io, parse_register
 from osms.intake.lines import LineResult
+from osms.intake.mt102 import persons
 from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.intake.validation import LineValidator, validate_line
 from osms.rules import iin as kziin
@@ -52,8 +53,8 @@ def _results(data: bytes) -> tuple[list[tuple[object, ...]], object]:
 
 def _general(monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch the fast paths off: every block and line takes the general way."""
-    monkeypatch.setattr(mt102, "_USUAL_IN_TEXT", NEVER)
-    monkeypatch.setattr(mt102, "_USUAL_BLOCK", NEVER)
+    monkeypatch.setattr(persons, "USUAL_IN_TEXT", NEVER)
+    monkeypatch.setattr(persons, "USUAL_BLOCK", NEVER)
     monkeypatch.setattr(LineValidator, "line", lambda self, *args: None)
 
 

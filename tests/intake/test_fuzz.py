@@ -3,13 +3,14 @@ generated from their structure with values at and past every bound.
 
 Whatever the input, reading ends in one of two ways: a ``register.*`` error (the register is
 rejected whole), or one result per line where accepted + rejected = lines, every accepted line
-fits the ledger (the bounds of test_intake_bounds, R-L-3) and every message is printable.  The
+fits the ledger (the bounds of test_bounds, R-L-3) and every message is printable.  The
 MT102 fast path and general reader agree.  The budget is fixed for CI (a few seconds each);
 every input that once crashed a reader is kept below as a regression (``CRASHES``).
 """
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -72,7 +73,7 @@ def outcome(data: bytes, reader_class: type[Mt102Reader] | type[CsvReader]) -> o
     answers: list[tuple[object, ...]] = []
     for fast in (True, False):
         try:
-            reader = reader_class(data, today=TODAY)
+            reader = reader_class(io.BytesIO(data), today=TODAY)
             if fast:
                 results = list(reader.results())
             else:

@@ -46,15 +46,17 @@ def _csv(lines: list[SampleLine], **options: object) -> bytes:
 
 def _mt102_results(data: bytes, today: date = TODAY) -> list[IntakeLine | LineError]:
     """The fast reader's results, checked against the general one's."""
-    fast = list(Mt102Reader(data, today=today).results())
-    general = [raw.validate(today) for raw in Mt102Reader(data, today=today).raw_lines()]
+    fast = list(Mt102Reader(io.BytesIO(data), today=today).results())
+    general = [
+        raw.validate(today) for raw in Mt102Reader(io.BytesIO(data), today=today).raw_lines()
+    ]
     assert fast == general
     return fast
 
 
 def _csv_results(data: bytes, today: date = TODAY) -> list[IntakeLine | LineError]:
-    fast = list(CsvReader(data, today=today).results())
-    general = [raw.validate(today) for raw in CsvReader(data, today=today).raw_lines()]
+    fast = list(CsvReader(io.BytesIO(data), today=today).results())
+    general = [raw.validate(today) for raw in CsvReader(io.BytesIO(data), today=today).raw_lines()]
     assert fast == general
     return fast
 
@@ -138,9 +140,9 @@ def test_a_csv_total_row_of_10_to_the_12_rejects_the_register() -> None:
         read_all(data)
     assert raised.value.code == "register.malformed" and "total row" in str(raised.value)
     with pytest.raises(ValueError):
-        CsvReader(_csv([]), total=Decimal(AMOUNT_LIMIT))
+        CsvReader(io.BytesIO(_csv([])), total=Decimal(AMOUNT_LIMIT))
     with pytest.raises(ValueError):
-        CsvReader(_csv([]), total=Decimal("NaN"))
+        CsvReader(io.BytesIO(_csv([])), total=Decimal("NaN"))
 
 
 @pytest.mark.parametrize("amount", ["NaN", "Infinity", "-Infinity", "0.001", "1E+30", "sNaN"])
