@@ -24,10 +24,10 @@ import``):
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated, Final
+from typing import Annotated, Final, TypeVar
 
 import typer
 from sqlalchemy.orm import Session
@@ -47,6 +47,7 @@ __all__ = [
     "JsonOption",
     "LangOption",
     "OperatorOption",
+    "add_refuse_command",
     "checked_lang",
     "list_exit",
     "operator_name",
@@ -63,6 +64,8 @@ EXIT_ACCEPTED: Final = 0
 EXIT_REJECTED: Final = 1
 EXIT_UNUSABLE: Final = 2
 EXIT_PARTLY: Final = 3
+
+Decided = TypeVar("Decided")
 
 
 def checked_lang(value: str) -> str:
@@ -130,3 +133,27 @@ def list_exit(accepted: int, rejected: int) -> int:
     if not rejected:
         return EXIT_ACCEPTED
     return EXIT_PARTLY if accepted else EXIT_REJECTED
+
+
+def add_refuse_command(
+    group: typer.Typer,
+    refuse_application: Callable[..., Decided],
+    decided: Callable[[Decided, str], str],
+) -> None:
+    """Give a group of applications its ``refuse ID --reason TEXT`` (R-R-1, R-TMP-1): the
+    service refuses (audited with :data:`CHANNEL`), ``decided`` shows the decision."""
+
+    @group.command("refuse")
+    def refuse_command(
+        application_id: Annotated[int, typer.Argument()],
+        reason: Annotated[str, typer.Option("--reason", help="Told to the applicant.")],
+        operator: OperatorOption = None,
+        lang: LangOption = DEFAULT_LANGUAGE,
+    ) -> None:
+        """Refuse, with a reason."""
+        who = operator_name(operator, lang)
+        with operator_session(lang) as opened:
+            application = refuse_application(
+                opened, application_id, reason=reason, actor=who, channel=CHANNEL
+            )
+            typer.echo(decided(application, lang))

@@ -17,6 +17,7 @@ from osms.cli.operator import (
     CHANNEL,
     LangOption,
     OperatorOption,
+    add_refuse_command,
     operator_name,
     operator_session,
     parse_day,
@@ -129,20 +130,7 @@ def refunds_approve(
         typer.echo(operator_view.refund_decided(application, lang))
 
 
-@refunds_app.command("refuse")
-def refunds_refuse(
-    application_id: Annotated[int, typer.Argument()],
-    reason: Annotated[str, typer.Option("--reason")],
-    operator: OperatorOption = None,
-    lang: LangOption = DEFAULT_LANGUAGE,
-) -> None:
-    """Refuse, with a reason."""
-    who = operator_name(operator, lang)
-    with operator_session(lang) as opened:
-        application = refund_cases.refuse(
-            opened, application_id, reason=reason, actor=who, channel=CHANNEL
-        )
-        typer.echo(operator_view.refund_decided(application, lang))
+add_refuse_command(refunds_app, refund_cases.refuse, operator_view.refund_decided)
 
 
 @refunds_app.command("list")

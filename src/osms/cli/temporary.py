@@ -16,6 +16,7 @@ from osms.cli.operator import (
     CHANNEL,
     LangOption,
     OperatorOption,
+    add_refuse_command,
     operator_name,
     operator_session,
     parse_day,
@@ -91,20 +92,7 @@ def temporary_approve(
         typer.echo(operator_view.temporary_decided(application, lang))
 
 
-@temporary_app.command("refuse")
-def temporary_refuse(
-    application_id: Annotated[int, typer.Argument()],
-    reason: Annotated[str, typer.Option("--reason", help="Told to the applicant.")],
-    operator: OperatorOption = None,
-    lang: LangOption = DEFAULT_LANGUAGE,
-) -> None:
-    """Refuse, with a reason."""
-    who = operator_name(operator, lang)
-    with operator_session(lang) as opened:
-        application = temporary_cases.refuse(
-            opened, application_id, reason=reason, actor=who, channel=CHANNEL
-        )
-        typer.echo(operator_view.temporary_decided(application, lang))
+add_refuse_command(temporary_app, temporary_cases.refuse, operator_view.temporary_decided)
 
 
 @temporary_app.command("list")

@@ -12,15 +12,25 @@ the doors also refuse a day before the decision itself (:mod:`osms.services.deci
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TypeVar
+from typing import NotRequired, TypedDict, TypeVar, Unpack
 
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from osms.registry.columns import utc_now
 from osms.registry.errors import AlreadyDecided, NotFound, RegistryError
 from osms.registry.models import ApplicationStatus, RefundApplication, TemporaryApplication
 
-__all__ = ["Backdated", "decide", "not_before", "refuse", "undecided"]
+__all__ = [
+    "Backdated",
+    "Refusal",
+    "decide",
+    "for_person",
+    "not_before",
+    "refuse",
+    "undecided",
+    "waiting",
+]
 
 Application = TypeVar("Application", TemporaryApplication, RefundApplication)
 
@@ -75,19 +85,60 @@ def decide(
     application.decided_at = decided_at or utc_now()
 
 
+class Refusal(TypedDict):
+    """Who refuses, why (told to the person) and when (now, unless given)."""
+
+    decided_by: str
+    reason: str
+    decided_at: NotRequired[datetime | None]
+
+
 def refuse(
     session: Session,
     kind: type[Application],
     noun: str,
     application_id: int,
-    *,
-    decided_by: str,
-    reason: str,
-    decided_at: datetime | None,
+    **refusal: Unpack[Refusal],
 ) -> Application:
-    """Refuse the undecided application, keeping the reason the person is told."""
+    """Refuse the undecided application, keeping the reason the person is told (a refusal
+    always gives one: R-R-1, R-TMP-1)."""
+    reason = refusal["reason"]
+    if not reason.strip():
+        raise ValueError("a refusal gives its reason")
     application = undecided(session, kind, noun, application_id)
-    decide(application, ApplicationStatus.REFUSED, decided_by=decided_by, decided_at=decided_at)
+    decide(
+        application,
+        ApplicationStatus.REFUSED,
+        decided_by=refusal["decided_by"],
+        decided_at=refusal.get("decided_at"),
+    )
     application.refusal_reason = reason
     session.flush()
     return application
+
+
+def for_person(
+    session: Session, kind: type[Application], iin: str, applied: InstrumentedAttribute[date]
+) -> list[Application]:
+    """The person's applications of this kind, oldest first by their ``applied`` day."""
+    statement = select(kind).where(kind.iin == iin).order_by(applied, kind.id)
+    return list(session.scalars(statement))
+
+
+def waiting(
+    session: Session, kind: type[Application], first: InstrumentedAttribute[date]
+) -> list[Application]:
+    """Every undecided application of this kind, ordered by its ``first`` day."""
+    statement = (
+        select(kind).where(kind.status == ApplicationStatus.APPLIED).order_by(first, kind.id)
+    )
+    return list(session.scalars(statement))
+
+
+def pending(
+    session: Session, kind: type[Application], *matching: ColumnElement[bool]
+) -> Application | None:
+    """The undecided application of this kind ``matching`` (R-R-1, R-TMP-1: one at a time
+    for the same payment and reason, the same person and category), if any."""
+    statement = select(kind).where(*matching, kind.status == ApplicationStatus.APPLIED)
+    return session.scalars(statement).first()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, TypedDict, Unpack
 
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,6 +23,7 @@ from osms.rules.month import Month
 
 __all__ = [
     "NAME_COLUMNS",
+    "Names",
     "add",
     "add_many",
     "add_missing",
@@ -57,23 +58,18 @@ class Named(Protocol):
     def patronymic(self) -> str | None: ...
 
 
-def add(
-    session: Session,
-    iin: str,
-    *,
-    surname: str | None = None,
-    given_name: str | None = None,
-    patronymic: str | None = None,
-) -> Person:
+class Names(TypedDict, total=False):
+    """A person's names as far as they are known (a register line, an operator)."""
+
+    surname: str | None
+    given_name: str | None
+    patronymic: str | None
+
+
+def add(session: Session, iin: str, **names: Unpack[Names]) -> Person:
     """Add a person (raises a :class:`~osms.rules.errors.ValidationError` for an invalid IIN)."""
     number = iin_rules.validate(iin)
-    person = Person(
-        iin=number,
-        surname=surname,
-        given_name=given_name,
-        patronymic=patronymic,
-        birth_date=iin_rules.birth_date(number),
-    )
+    person = Person(iin=number, birth_date=iin_rules.birth_date(number), **names)
     session.add(person)
     session.flush()
     return person
@@ -146,25 +142,15 @@ def get(session: Session, iin: str) -> Person | None:
     return session.get(Person, iin)
 
 
-def ensure(
-    session: Session,
-    iin: str,
-    *,
-    surname: str | None = None,
-    given_name: str | None = None,
-    patronymic: str | None = None,
-) -> Person:
+def ensure(session: Session, iin: str, **names: Unpack[Names]) -> Person:
     """The person with this IIN, added when missing; known names are never overwritten, but
     missing ones are filled in."""
     person = session.get(Person, iin_rules.validate(iin))
     if person is None:
-        return add(session, iin, surname=surname, given_name=given_name, patronymic=patronymic)
-    if person.surname is None and surname is not None:
-        person.surname = surname
-    if person.given_name is None and given_name is not None:
-        person.given_name = given_name
-    if person.patronymic is None and patronymic is not None:
-        person.patronymic = patronymic
+        return add(session, iin, **names)
+    for column, name in names.items():
+        if name is not None and getattr(person, column) is None:
+            setattr(person, column, name)
     return person
 
 

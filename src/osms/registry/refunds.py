@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Unpack
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -83,22 +84,17 @@ def pending_for(
     session: Session, payment_id: int, reason: RefundReason
 ) -> RefundApplication | None:
     """The undecided application to refund this payment for this reason, if any."""
-    statement = select(RefundApplication).where(
+    return decisions.pending(
+        session,
+        RefundApplication,
         RefundApplication.payment_id == payment_id,
         RefundApplication.reason == reason,
-        RefundApplication.status == ApplicationStatus.APPLIED,
     )
-    return session.scalars(statement).first()
 
 
 def undecided(session: Session) -> list[RefundApplication]:
     """Every undecided application, the most urgent first."""
-    statement = (
-        select(RefundApplication)
-        .where(RefundApplication.status == ApplicationStatus.APPLIED)
-        .order_by(RefundApplication.due_by, RefundApplication.id)
-    )
-    return list(session.scalars(statement))
+    return decisions.waiting(session, RefundApplication, RefundApplication.due_by)
 
 
 def approve(
@@ -132,25 +128,10 @@ def approve(
 
 
 def refuse(
-    session: Session,
-    application_id: int,
-    *,
-    decided_by: str,
-    reason: str,
-    decided_at: datetime | None = None,
+    session: Session, application_id: int, **refusal: Unpack[decisions.Refusal]
 ) -> RefundApplication:
     """Refuse, with the reason the person is told."""
-    if not reason.strip():
-        raise ValueError("a refusal gives its reason")
-    return decisions.refuse(
-        session,
-        RefundApplication,
-        _NOUN,
-        application_id,
-        decided_by=decided_by,
-        reason=reason,
-        decided_at=decided_at,
-    )
+    return decisions.refuse(session, RefundApplication, _NOUN, application_id, **refusal)
 
 
 def get(session: Session, application_id: int) -> RefundApplication | None:
@@ -160,12 +141,7 @@ def get(session: Session, application_id: int) -> RefundApplication | None:
 
 def for_person(session: Session, iin: str) -> list[RefundApplication]:
     """The person's refund applications, oldest first."""
-    statement = (
-        select(RefundApplication)
-        .where(RefundApplication.iin == iin)
-        .order_by(RefundApplication.applied_on, RefundApplication.id)
-    )
-    return list(session.scalars(statement))
+    return decisions.for_person(session, RefundApplication, iin, RefundApplication.applied_on)
 
 
 def _refuse_if_refunded(session: Session, payment_id: int) -> None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Unpack
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -74,22 +74,17 @@ def apply(
 
 def pending_for(session: Session, iin: str, category: str) -> TemporaryApplication | None:
     """The undecided application of this person for this category, if any."""
-    statement = select(TemporaryApplication).where(
+    return decisions.pending(
+        session,
+        TemporaryApplication,
         TemporaryApplication.iin == iin,
         TemporaryApplication.category == category,
-        TemporaryApplication.status == ApplicationStatus.APPLIED,
     )
-    return session.scalars(statement).first()
 
 
 def undecided(session: Session) -> list[TemporaryApplication]:
     """Every undecided application, the oldest first."""
-    statement = (
-        select(TemporaryApplication)
-        .where(TemporaryApplication.status == ApplicationStatus.APPLIED)
-        .order_by(TemporaryApplication.submitted_on, TemporaryApplication.id)
-    )
-    return list(session.scalars(statement))
+    return decisions.waiting(session, TemporaryApplication, TemporaryApplication.submitted_on)
 
 
 def approve(
@@ -114,25 +109,10 @@ def approve(
 
 
 def refuse(
-    session: Session,
-    application_id: int,
-    *,
-    decided_by: str,
-    reason: str,
-    decided_at: datetime | None = None,
+    session: Session, application_id: int, **refusal: Unpack[decisions.Refusal]
 ) -> TemporaryApplication:
     """Refuse, with the reason the person is told."""
-    if not reason.strip():
-        raise ValueError("a refusal gives its reason (R-TMP-1)")
-    return decisions.refuse(
-        session,
-        TemporaryApplication,
-        _NOUN,
-        application_id,
-        decided_by=decided_by,
-        reason=reason,
-        decided_at=decided_at,
-    )
+    return decisions.refuse(session, TemporaryApplication, _NOUN, application_id, **refusal)
 
 
 def get(session: Session, application_id: int) -> TemporaryApplication | None:
@@ -142,12 +122,9 @@ def get(session: Session, application_id: int) -> TemporaryApplication | None:
 
 def for_person(session: Session, iin: str) -> list[TemporaryApplication]:
     """The person's applications, oldest first."""
-    statement = (
-        select(TemporaryApplication)
-        .where(TemporaryApplication.iin == iin)
-        .order_by(TemporaryApplication.submitted_on, TemporaryApplication.id)
+    return decisions.for_person(
+        session, TemporaryApplication, iin, TemporaryApplication.submitted_on
     )
-    return list(session.scalars(statement))
 
 
 def documents_of(application: TemporaryApplication) -> list[Document]:

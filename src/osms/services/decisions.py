@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
+from typing import NotRequired, Protocol, TypedDict, TypeVar, Unpack
 
 from sqlalchemy.orm import Session
 
@@ -23,9 +24,77 @@ from osms.registry.models import RefundApplication, TemporaryApplication
 from osms.services.errors import ServiceError
 from osms.services.settings import DecisionSettings
 
-__all__ = ["decision_errors", "not_backdated", "require_other_decider", "require_reason"]
+__all__ = [
+    "Refusal",
+    "decision_errors",
+    "not_backdated",
+    "refuse",
+    "require_other_decider",
+    "require_reason",
+    "through",
+]
 
 Application = TemporaryApplication | RefundApplication
+Kind = TypeVar("Kind", TemporaryApplication, RefundApplication)
+Kind_co = TypeVar("Kind_co", TemporaryApplication, RefundApplication, covariant=True)
+
+
+class Applications(Protocol[Kind_co]):
+    """The registry module of one kind of application (:mod:`osms.registry.refunds`,
+    :mod:`osms.registry.temporary`)."""
+
+    def get(self, session: Session, application_id: int, /) -> Kind_co | None: ...
+
+    def refuse(
+        self,
+        session: Session,
+        application_id: int,
+        /,
+        *,
+        decided_by: str,
+        reason: str,
+        decided_at: datetime | None = None,
+    ) -> Kind_co: ...
+
+
+class Refusal(TypedDict):
+    """What an operator gives to refuse an application, whatever its kind."""
+
+    reason: str
+    actor: str
+    settings: NotRequired[DecisionSettings | None]
+    channel: NotRequired[str | None]
+
+
+def refuse(
+    session: Session,
+    kind: str,
+    applications: Applications[Kind],
+    application_id: int,
+    **refusal: Unpack[Refusal],
+) -> Kind:
+    """Refuse with the reason the person is told (R-R-1, R-TMP-1), by someone other than the
+    applicant; audited as ``<kind>.refuse``."""
+    reason, actor = refusal["reason"], refusal["actor"]
+    require_reason(kind, reason)
+    with decision_errors(kind):
+        application = applications.get(session, application_id)
+        require_other_decider(kind, session, application, actor, refusal.get("settings"))
+        refused = applications.refuse(session, application_id, decided_by=actor, reason=reason)
+    audit.record(
+        session,
+        actor,
+        f"{kind}.refuse",
+        refused.iin,
+        reason + through(refusal.get("channel")),
+        {"application": refused.id},
+    )
+    return refused
+
+
+def through(channel: str | None) -> str:
+    """The door, in the audit event's words (``osms audit --door``)."""
+    return "" if channel is None else f" through {channel}"
 
 
 @contextmanager

@@ -42,11 +42,13 @@ from osms.rules.facts import PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.refunds import overpayment_surplus, refunded_items
 from osms.rules.status import Decision, decide
+from osms.services import decisions
 from osms.services.decisions import (
+    Refusal,
     decision_errors,
     not_backdated,
     require_other_decider,
-    require_reason,
+    through,
 )
 from osms.services.errors import ServiceError
 from osms.services.lookups import record_lookup
@@ -137,7 +139,7 @@ def apply_once(
             if again
             else f"refund applied for: {why.value}"
         )
-        + _through(channel),
+        + through(channel),
         {"application": application.id, "payment": payment_id, "due_by": application.due_by},
     )
     return application, again
@@ -314,7 +316,7 @@ def approve(
         actor,
         "refund.approve",
         application.iin,
-        "refund approved (R-R-1)" + _through(channel),
+        "refund approved (R-R-1)" + through(channel),
         {
             "application": application.id,
             "refunded_on": refunded_on,
@@ -338,30 +340,9 @@ _PROBLEMS = {
 }
 
 
-def refuse(
-    session: Session,
-    application_id: int,
-    *,
-    reason: str,
-    actor: str,
-    settings: DecisionSettings | None = None,
-    channel: str | None = None,
-) -> RefundApplication:
-    require_reason("refund", reason)
-    with decision_errors("refund"):
-        require_other_decider(
-            "refund", session, applications.get(session, application_id), actor, settings
-        )
-        application = applications.refuse(session, application_id, decided_by=actor, reason=reason)
-    audit.record(
-        session,
-        actor,
-        "refund.refuse",
-        application.iin,
-        reason + _through(channel),
-        {"application": application.id},
-    )
-    return application
+def refuse(session: Session, application_id: int, **refusal: Unpack[Refusal]) -> RefundApplication:
+    """Refuse, with the reason the person is told (:func:`osms.services.decisions.refuse`)."""
+    return decisions.refuse(session, "refund", applications, application_id, **refusal)
 
 
 def pending(session: Session, *, actor: str, channel: str) -> list[RefundApplication]:
@@ -393,11 +374,6 @@ def working_days_left(application: RefundApplication, today: date) -> int:
     if today <= due:
         return working_days_between(today, due + day)
     return -working_days_between(due + day, today + day)
-
-
-def _through(channel: str | None) -> str:
-    """The door, in the audit event's words (``osms audit --door``)."""
-    return "" if channel is None else f" through {channel}"
 
 
 def _audit_list(

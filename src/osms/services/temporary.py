@@ -27,11 +27,13 @@ from osms.registry.models import TemporaryApplication
 from osms.rules import temporary as eligibility
 from osms.rules.errors import RuleError
 from osms.rules.temporary import Document
+from osms.services import decisions
 from osms.services.decisions import (
+    Refusal,
     decision_errors,
     not_backdated,
     require_other_decider,
-    require_reason,
+    through,
 )
 from osms.services.errors import ServiceError
 from osms.services.lookups import record_lookup
@@ -139,7 +141,7 @@ def approve(
         actor,
         "temporary.approve",
         application.iin,
-        "temporary status granted (R-TMP-1)" + _through(channel),
+        "temporary status granted (R-TMP-1)" + through(channel),
         {
             "application": application.id,
             "granted_on": granted_on,
@@ -151,34 +153,10 @@ def approve(
 
 
 def refuse(
-    session: Session,
-    application_id: int,
-    *,
-    reason: str,
-    actor: str,
-    settings: DecisionSettings | None = None,
-    channel: str | None = None,
+    session: Session, application_id: int, **refusal: Unpack[Refusal]
 ) -> TemporaryApplication:
-    require_reason("temporary", reason)
-    with decision_errors("temporary"):
-        require_other_decider(
-            "temporary", session, applications.get(session, application_id), actor, settings
-        )
-        application = applications.refuse(session, application_id, decided_by=actor, reason=reason)
-    audit.record(
-        session,
-        actor,
-        "temporary.refuse",
-        application.iin,
-        reason + _through(channel),
-        {"application": application.id},
-    )
-    return application
-
-
-def _through(channel: str | None) -> str:
-    """The door, in the audit event's words (``osms audit --door``)."""
-    return "" if channel is None else f" through {channel}"
+    """Refuse, with the reason the person is told (:func:`osms.services.decisions.refuse`)."""
+    return decisions.refuse(session, "temporary", applications, application_id, **refusal)
 
 
 def pending(session: Session, *, actor: str, channel: str) -> list[TemporaryApplication]:
