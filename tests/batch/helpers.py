@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from hypothesis import HealthCheck, settings
 
 from osms.batch.check import Disagreement, diff
 from osms.batch.facts import Population
@@ -46,3 +47,18 @@ def report(found: Sequence[Disagreement], scenarios: Path) -> str:
     if len(found) > MAX_SHOWN:
         lines.append(f"... and {len(found) - MAX_SHOWN} more")
     return "\n".join(lines)
+
+
+def population_settings(examples: int) -> settings:
+    """Hypothesis settings for tests that run the engine on drawn populations: no deadline, and
+    large or slow draws are expected."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+        print_blob=True,
+    )

@@ -18,16 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from osms.batch.engine import connect
 from osms.batch.facts import Population, tables_from_facts
 from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.scenarios.facts_file import FactsError, load_yaml, parse_date, parse_facts
 from osms.synthetic.generate import PROFILES, generate_tables
-from tests.batch.helpers import assert_equal_to_rules
+from tests.batch.helpers import assert_equal_to_rules, population_settings
 from tests.batch.strategies import cases
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,26 +34,6 @@ SHARED_SCENARIOS = Path(
     os.environ.get("OSMS_SHARED_SCENARIOS", ROOT.parent / "shared" / "scenarios")
 )
 PROJECT_SCENARIOS = ROOT / "scenarios"
-
-
-def _settings(examples: int) -> settings:
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        suppress_health_check=[
-            HealthCheck.too_slow,
-            HealthCheck.data_too_large,
-            HealthCheck.function_scoped_fixture,
-        ],
-        print_blob=True,
-    )
-
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[Any]:
-    connection = connect()
-    yield connection
-    connection.close()
 
 
 @st.composite
@@ -74,7 +53,7 @@ def generated(draw: st.DrawFn) -> tuple[dict[str, Any], date, date]:
     return tables, on, as_of
 
 
-@_settings(20)
+@population_settings(20)
 @given(case=generated())
 def test_generated_populations_equal_the_rules(
     case: tuple[dict[str, Any], date, date], con: Any, tmp_path_factory: pytest.TempPathFactory
@@ -84,7 +63,7 @@ def test_generated_populations_equal_the_rules(
     assert_equal_to_rules(tables, on, as_of, scenarios, con=con)
 
 
-@_settings(30)
+@population_settings(30)
 @given(case=cases(max_size=30))
 def test_adversarial_facts_equal_the_rules(
     case: tuple[list[Any], date, date], con: Any, tmp_path_factory: pytest.TempPathFactory

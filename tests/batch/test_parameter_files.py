@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from osms.batch.engine import connect, snapshot_tables
+from osms.batch.engine import snapshot_tables
 from osms.batch.facts import tables_from_facts
 from osms.rules import parameters
 from osms.rules.facts import PersonFacts
@@ -51,13 +51,6 @@ def override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     yield write
     monkeypatch.delenv(parameters.PARAMETERS_DIR_ENV, raising=False)
     parameters.reload()
-
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[Any]:
-    connection = connect()
-    yield connection
-    connection.close()
 
 
 def _both(facts: PersonFacts, on: date, con: Any) -> tuple[tuple[str, str], tuple[str, str]]:

@@ -8,14 +8,13 @@ Each case states what RULES.md asks of the batch answer and checks that it is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from osms.batch.engine import connect, snapshot_tables
+from osms.batch.engine import snapshot_tables
 from osms.batch.facts import Population, tables_from_facts, to_facts
 from osms.batch.run import Statistics
 from osms.rules import parameters
@@ -28,13 +27,6 @@ from tests.batch.helpers import assert_equal_to_rules
 
 EMPLOYER = "210660011118"
 PLATFORM = "160440007161"
-
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[Any]:
-    connection = connect()
-    yield connection
-    connection.close()
 
 
 def person(iin: str, payments: list[dict[str, Any]], kind: str = "self_payer") -> PersonFacts:

@@ -10,16 +10,15 @@ whole window, on hypothesis facts made hard for a vectorised engine and on gener
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from osms.batch.engine import connect, snapshot_tables
+from osms.batch.engine import snapshot_tables
 from osms.batch.facts import Population, tables_from_facts
 from osms.rules.coverage import Ledger
 from osms.rules.month import Month
@@ -27,28 +26,11 @@ from osms.rules.plan import Plan, plan
 from osms.rules.status import _month_verdict, _regular
 from osms.rules.status_sql import person_months
 from osms.synthetic.generate import PROFILES, generate_tables
+from tests.batch.helpers import population_settings
 from tests.batch.strategies import cases
 
 Check = Callable[[Ledger, int, Plan], bool]
 """The scalar form: (the person's ledger, a month index, the plan) → the month's bit."""
-
-_SETTINGS = settings(
-    max_examples=8,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture,
-    ],
-    print_blob=True,
-)
-
-
-@pytest.fixture(scope="module")
-def con() -> Iterator[Any]:
-    connection = connect()
-    yield connection
-    connection.close()
 
 
 @st.composite
@@ -121,7 +103,7 @@ _PENDING = "('employee', 'self_employed')"
 day, the others' (``v0``, ``g0``) is every month's from its first day."""
 
 
-@_SETTINGS
+@population_settings(8)
 @given(case=populations())
 def test_r_l_5_self_covered(case: tuple[Population, date, date], con: Any) -> None:
     """R-L-5 (with R-L-4's price and the running sum in the order paid): S is
@@ -130,7 +112,7 @@ def test_r_l_5_self_covered(case: tuple[Population, date, date], con: Any) -> No
     run.agree("led", "self_months", lambda ledger, i, p: ledger.self_covered(i, p.as_of))
 
 
-@_SETTINGS
+@population_settings(8)
 @given(case=populations())
 def test_r_l_6_contribution_months(case: tuple[Population, date, date], con: Any) -> None:
     """R-L-6 with R-L-5 and R-BIN-1: P, the months covered by contributions, self or employer
@@ -141,7 +123,7 @@ def test_r_l_6_contribution_months(case: tuple[Population, date, date], con: Any
     )
 
 
-@_SETTINGS
+@population_settings(8)
 @given(case=populations())
 def test_r_c_3_uncovered_liable(case: tuple[Population, date, date], con: Any) -> None:
     """R-C-3 with R-C-2 (the child category): U is :meth:`Ledger.uncovered_liable`
@@ -150,7 +132,7 @@ def test_r_c_3_uncovered_liable(case: tuple[Population, date, date], con: Any) -
     run.agree("verdicts", "unpaid", lambda ledger, i, p: ledger.uncovered_liable(i, p.as_of))
 
 
-@_SETTINGS
+@population_settings(8)
 @given(case=populations())
 def test_r_s_4_starts_block(case: tuple[Population, date, date], con: Any) -> None:
     """R-S-4: the block starts are :meth:`Ledger.starts_block`'s
@@ -161,7 +143,7 @@ def test_r_s_4_starts_block(case: tuple[Population, date, date], con: Any) -> No
     )
 
 
-@_SETTINGS
+@population_settings(8)
 @given(case=populations())
 def test_r_s_6_long_payer(case: tuple[Population, date, date], con: Any) -> None:
     """R-S-6: the months whose 60 before are all contribution months (the long payer's G),
@@ -181,7 +163,7 @@ def _from_decided_month(p: Plan) -> range:
     return range(p.decided_month, p.window_end + 1)
 
 
-@_SETTINGS
+@population_settings(8)
 @given(case=populations())
 def test_r_s_5_regular(case: tuple[Population, date, date], con: Any) -> None:
     """R-S-5 with R-S-6: a month within grace and with no gap before its run is
@@ -197,7 +179,7 @@ def test_r_s_5_regular(case: tuple[Population, date, date], con: Any) -> None:
     run.agree(months, "~g0 & run_ok", regular, _from_decided_month(run.plan), everyone=False)
 
 
-@_SETTINGS
+@population_settings(8)
 @given(case=populations())
 def test_r_s_1_r_s_2_r_s_4_r_s_5_month_verdict(
     case: tuple[Population, date, date], con: Any
