@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from osms.bot import create_dispatcher, notices
 from osms.bot.settings import BotSettings
-from osms.i18n import LANGUAGES, placeholders, t
+from osms.i18n import LANGUAGES, t
 from osms.registry.models import AuditEvent
 from osms.rules.status import decide
 from tests.api.public_people import ON, PEOPLE, Person, leaks, private_words
 from tests.bot.conftest import GRACE, TODAY, Conversation, buttons, grace_payer
-from tests.i18n.marked import marked_msgids
+from tests.i18n.marked import marked_msgids, record_msgids
 
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -127,15 +127,7 @@ def test_each_chat_has_its_own_list(chat: Conversation) -> None:
 @pytest.fixture
 def used(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
     """The msgids :mod:`osms.bot.notices` passes to ``t`` while the test renders."""
-    seen: set[str] = set()
-
-    def recording_t(lang: str, msgid: str, **values: object) -> str:
-        seen.add(msgid)
-        assert placeholders(msgid) <= set(values), msgid
-        return t(lang, msgid, **values)
-
-    monkeypatch.setattr(notices, "t", recording_t)
-    yield seen
+    yield record_msgids(monkeypatch, notices)
 
 
 def _render_everything(lang: str) -> list[str]:

@@ -7,26 +7,18 @@ from collections.abc import Iterator
 import pytest
 
 from osms.bot import texts
-from osms.i18n import LANGUAGES, placeholders, t
+from osms.i18n import LANGUAGES
 from osms.rules.calculator import calculate
 from osms.rules.month import Month
 from osms.rules.status import decide
 from tests.bot.conftest import GRACE, TODAY, UNKNOWN, grace_payer, monthly_payer
-from tests.i18n.marked import marked_msgids
+from tests.i18n.marked import marked_msgids, record_msgids
 
 
 @pytest.fixture
 def used(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
     """The msgids the bot's texts pass to ``t`` while the test renders."""
-    seen: set[str] = set()
-
-    def recording_t(lang: str, msgid: str, **values: object) -> str:
-        seen.add(msgid)
-        assert placeholders(msgid) <= set(values), msgid
-        return t(lang, msgid, **values)
-
-    monkeypatch.setattr(texts, "t", recording_t)
-    yield seen
+    yield record_msgids(monkeypatch, texts)
 
 
 def _render_everything(lang: str) -> list[str]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
-from osms.i18n import catalog_check
+import pytest
+
+from osms.i18n import catalog_check, placeholders, t
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,3 +22,16 @@ def extracted() -> tuple[catalog_check.SourceMessage, ...]:
 def marked_msgids() -> frozenset[str]:
     """The msgids without context: what a door passes to ``t``."""
     return frozenset(msgid for context, msgid, _ in extracted() if context is None)
+
+
+def record_msgids(monkeypatch: pytest.MonkeyPatch, module: ModuleType) -> set[str]:
+    """The msgids ``module`` passes to ``t`` from now on, each checked to get its placeholders."""
+    seen: set[str] = set()
+
+    def recording_t(lang: str, msgid: str, **values: object) -> str:
+        seen.add(msgid)
+        assert placeholders(msgid) <= set(values), msgid
+        return t(lang, msgid, **values)
+
+    monkeypatch.setattr(module, "t", recording_t)
+    return seen
