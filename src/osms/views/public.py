@@ -74,6 +74,20 @@ the Russian official name banks' forms expect (:data:`osms.rules.calculator.FUND
 _SHOWN_AS_IS: Final = frozenset({"transitional", "regular", "debt_gaps", "provisional"})
 """Findings that say nothing the public view does not already show."""
 
+_AS_DECIDED: Final = (
+    "iin",
+    "on",
+    "as_of",
+    "month",
+    "status",
+    "reason",
+    "insured_until",
+    "grace",
+    "loses_status_next_month",
+)
+"""The decision's fields the public view shows unchanged; the debt, the provisional flag and
+the explanation are filtered, and the category, payments and pending months never copied."""
+
 
 @dataclass(frozen=True, slots=True)
 class PublicStatus:
@@ -118,16 +132,8 @@ def public_status(decision: Decision, *, known: bool) -> PublicStatus:
     no_records = not known and not decision.insured
     debts = () if no_records else decision.debt_months
     return PublicStatus(
-        iin=decision.iin,
-        on=decision.on,
-        as_of=decision.as_of,
-        month=decision.month,
+        **{name: getattr(decision, name) for name in _AS_DECIDED},
         known=known,
-        status=decision.status,
-        reason=decision.reason,
-        insured_until=decision.insured_until,
-        grace=decision.grace,
-        loses_status_next_month=decision.loses_status_next_month,
         debt_months=debts,
         provisional=decision.provisional and bool(debts),
         why=() if no_records else _public_findings(decision),
