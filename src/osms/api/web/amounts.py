@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse
 
 from osms.api.deps import Today
 from osms.api.web.rendering import Page, render, seconds_to_wait, too_many_checks
-from osms.i18n import error_message
+from osms.i18n import error_message, t
 from osms.rules.amounts import Payer, part_amount, per_day
 from osms.rules.calculator import FUND, Penalty, PenaltyPart
 from osms.rules.errors import RuleError
@@ -29,7 +29,16 @@ from osms.rules.month import Month
 from osms.rules.parameters import ParameterMissing
 from osms.services.amounts import FIRST_YEAR, LAST_YEAR, amount_for, parse_period, penalty_for
 from osms.services.errors import ServiceError
-from osms.views.amounts import base_rate_missing, number, payer_name, percent
+from osms.views.amounts import (
+    AMOUNTS_INTRO,
+    AMOUNTS_TITLE,
+    PENALTY_INTRO,
+    PENALTY_TITLE,
+    base_rate_missing,
+    number,
+    payer_name,
+    percent,
+)
 
 __all__ = ["router"]
 
@@ -129,6 +138,8 @@ def amounts(
         "income": _echo(income),
     }
     context: dict[str, object] = {
+        "title": t(page.lang, AMOUNTS_TITLE),
+        "intro": t(page.lang, AMOUNTS_INTRO),
         "form": form,
         "kinds": [(payer.value, payer_name(payer, page.lang)) for payer in Payer],
         "first_year": FIRST_YEAR,
@@ -165,6 +176,8 @@ def penalty(
         "paid_on": _echo(paid_on) or today.isoformat(),
     }
     context: dict[str, object] = {
+        "title": t(page.lang, PENALTY_TITLE),
+        "intro": t(page.lang, PENALTY_INTRO),
         "form": form,
         "penalty": None,
         "penalty_period": None,
