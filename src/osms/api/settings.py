@@ -32,6 +32,7 @@ from datetime import date
 
 from osms import clock
 from osms.api.proxies import Network, parse_networks
+from osms.services.settings import switch
 
 __all__ = ["ApiSettings", "kazakhstan_today"]
 
@@ -39,9 +40,6 @@ PUBLIC_RATE_LIMIT_ENV = "OSMS_PUBLIC_RATE_LIMIT"
 MAX_REGISTER_MB_ENV = "OSMS_MAX_REGISTER_MB"
 TRUSTED_PROXIES_ENV = "OSMS_TRUSTED_PROXIES"
 DEMO_ENV = "OSMS_DEMO"
-
-_YES = frozenset({"1", "true", "yes", "on"})
-_NO = frozenset({"0", "false", "no", "off"})
 
 
 def kazakhstan_today() -> date:
@@ -60,18 +58,6 @@ def _positive(environ: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")
     return value
-
-
-def _switch(environ: Mapping[str, str], name: str) -> bool | None:
-    """``1``/``0`` (also true/false, yes/no, on/off); unset or empty: None."""
-    raw = environ.get(name, "").strip().lower()
-    if not raw:
-        return None
-    if raw in _YES:
-        return True
-    if raw in _NO:
-        return False
-    raise ValueError(f"{name} must be 1 or 0, got {raw!r}")
 
 
 def _networks(environ: Mapping[str, str], name: str) -> tuple[Network, ...]:
@@ -106,5 +92,5 @@ class ApiSettings:
             public_rate_limit_per_minute=_positive(env, PUBLIC_RATE_LIMIT_ENV, 60),
             max_register_bytes=_positive(env, MAX_REGISTER_MB_ENV, 64) << 20,
             trusted_proxies=_networks(env, TRUSTED_PROXIES_ENV),
-            demo=_switch(env, DEMO_ENV),
+            demo=switch(env, DEMO_ENV, None, spelled="1 or 0"),
         )

@@ -21,24 +21,36 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
-__all__ = ["FOUR_EYES_ENV", "DecisionSettings"]
+__all__ = ["FOUR_EYES_ENV", "DecisionSettings", "switch"]
 
 FOUR_EYES_ENV = "OSMS_FOUR_EYES"
 
 _ON = frozenset({"1", "on", "true", "yes"})
 _OFF = frozenset({"0", "off", "false", "no"})
 
+_Unset = TypeVar("_Unset", bool, None)
 
-def _switch(environ: Mapping[str, str], name: str, default: bool) -> bool:
+
+def switch(environ: Mapping[str, str], name: str, unset: _Unset, *, spelled: str) -> bool | _Unset:
+    """An on/off setting of the environment: ``1``, ``on``, ``true``, ``yes`` or ``0``, ``off``,
+    ``false``, ``no`` (any case); ``unset`` when it is unset or empty.  Anything else is refused,
+    asking for the values as ``spelled`` (the settings' tables name them so).
+
+    >>> switch({"OSMS_DEMO": "Yes"}, "OSMS_DEMO", None, spelled="1 or 0")
+    True
+    >>> switch({}, "OSMS_DEMO", None, spelled="1 or 0") is None
+    True
+    """
     raw = environ.get(name, "").strip().lower()
     if not raw:
-        return default
+        return unset
     if raw in _ON:
         return True
     if raw in _OFF:
         return False
-    raise ValueError(f"{name} must be on or off, got {raw!r}")
+    raise ValueError(f"{name} must be {spelled}, got {raw!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,4 +63,4 @@ class DecisionSettings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> DecisionSettings:
         env = os.environ if environ is None else environ
-        return cls(four_eyes=_switch(env, FOUR_EYES_ENV, True))
+        return cls(four_eyes=switch(env, FOUR_EYES_ENV, True, spelled="on or off"))
