@@ -12,10 +12,10 @@ privacy notice and, over synthetic data, the demo banner (``OSMS_DEMO``, else th
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from functools import partial
 from typing import Final
 from urllib.parse import urlencode
 
@@ -29,7 +29,6 @@ from osms.api.ratelimit import RateLimiter, ip_key
 from osms.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
-    FindingLike,
     MonthLike,
     explain,
     format_date,
@@ -42,8 +41,6 @@ from osms.i18n import (
     t,
 )
 from osms.i18n.languages import ALIASES
-from osms.rules.calculator import FundDetails
-from osms.rules.status import DebtMonth, Finding
 from osms.services.audit_trail import holds_action
 from osms.views.fragments import (
     SEPARATE_PAYMENTS,
@@ -172,76 +169,29 @@ class Page:
     def helpers(self) -> dict[str, object]:
         """The template's words and formatters, in the page's language."""
         lang = self.lang
-
-        def gettext(msgid: str, **values: object) -> str:
-            return t(lang, msgid, **values)
-
-        def vocabulary(kind: str, value: str) -> str:
-            return label(lang, kind, value)
-
-        def money(amount: Decimal) -> str:
-            return format_money(amount, lang)
-
-        def day(value: date) -> str:
-            return format_date(value, lang)
-
-        def month(value: MonthLike) -> str:
-            return month_name(value, lang)
-
-        def months(values: Iterable[MonthLike]) -> str:
-            return format_month_list(values, lang)
-
-        def month_count(n: int) -> str:
-            return format_month_count(n, lang)
-
-        def period(value: MonthLike) -> str:
-            """The month as a bank form asks for it: ``10.2022``."""
-            return f"{value.month:02d}.{value.year}"
-
-        def why(finding: FindingLike) -> str:
-            return explain(finding, lang)
-
-        def public_why(finding: Finding) -> str:
-            return explain_public(finding, lang)
-
-        def not_registered() -> str:
-            return no_records(self.day, lang)
-
-        def appears(paid_on: date) -> str:
-            return status_appears(paid_on, lang)
-
-        def debts(months: Sequence[DebtMonth]) -> list[tuple[str, str]]:
-            return debt_rows(months, lang)
-
-        def total(months: Sequence[DebtMonth]) -> tuple[str, str]:
-            return debt_total(months, lang)
-
-        def fund(details: FundDetails) -> list[tuple[str, str]]:
-            return fund_details(details, beneficiary(lang), lang)
-
-        functions: dict[str, Callable[..., str]] = {
-            "_": gettext,
-            "label": vocabulary,
-            "money": money,
-            "day": day,
-            "month": month,
-            "months": months,
-            "month_count": month_count,
-            "period": period,
-            "explain": why,
-            "explain_public": public_why,
-            "no_records": not_registered,
-            "status_appears": appears,
+        functions: dict[str, Callable[..., object]] = {
+            "_": partial(t, lang),
+            "label": partial(label, lang),
+            "money": partial(format_money, lang=lang),
+            "day": partial(format_date, lang=lang),
+            "month": partial(month_name, lang=lang),
+            "months": partial(format_month_list, lang=lang),
+            "month_count": partial(format_month_count, lang=lang),
+            "period": _bank_period,
+            "explain": partial(explain, lang=lang),
+            "explain_public": partial(explain_public, lang=lang),
+            "no_records": partial(no_records, self.day, lang),
+            "status_appears": partial(status_appears, lang=lang),
             "url": self.url,
             "switch": self.switch,
             "path": self.path,
             "asset": self.asset,
+            "fund_details": partial(fund_details, beneficiary=beneficiary(lang), lang=lang),
+            "debt_rows": partial(debt_rows, lang=lang),
+            "debt_total": partial(debt_total, lang=lang),
         }
         return {
             **functions,
-            "fund_details": fund,
-            "debt_rows": debts,
-            "debt_total": total,
             "lang": lang,
             "languages": LANGUAGE_NAMES,
             "day_param": self.day_param,
@@ -251,6 +201,15 @@ class Page:
             "separate_payments": SEPARATE_PAYMENTS,
             "demo": is_demo(self.request),
         }
+
+
+def _bank_period(value: MonthLike) -> str:
+    """The month as a bank form asks for it: ``10.2022``.
+
+    >>> _bank_period(date(2022, 10, 1))
+    '10.2022'
+    """
+    return f"{value.month:02d}.{value.year}"
 
 
 def seconds_to_wait(page: Page) -> int | None:
