@@ -14,12 +14,12 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from osms.batch.engine import LANES, PARTS_PER_STEP
 from osms.batch.run import FORMATS, Statistics, run
 from osms.cli.operator import LangOption
+from osms.cli.progress import progress_bar
 from osms.i18n import DEFAULT_LANGUAGE
 from osms.rules.month import Month
 from osms.rules.plan import PlanError
@@ -64,14 +64,7 @@ def _month(value: str, option: str) -> Month:
 
 @contextmanager
 def _progress(label: str, console: Console) -> Iterator[Callable[[int, int], None]]:
-    with Progress(
-        TextColumn(f"[bold]{label}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as bar:
+    with progress_bar(console=console, transient=False) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:

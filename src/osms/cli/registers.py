@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from osms.cli.context import actor, engine
 from osms.cli.operator import (
@@ -21,6 +20,7 @@ from osms.cli.operator import (
     JsonOption,
     LangOption,
 )
+from osms.cli.progress import progress_bar
 from osms.i18n import DEFAULT_LANGUAGE
 from osms.services.registers import SENDERS, book_register, register_summary, report_lines
 from osms.views import registers as registers_view
@@ -108,14 +108,7 @@ def import_command(
         raise typer.Exit(2)
     database = engine()
     expected = _count_lines(file, register_format)
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        transient=True,
-        disable=as_json,
-    ) as bar:
+    with progress_bar(transient=True, disable=as_json) as bar:
         task = bar.add_task(file.name, total=expected)
         report = book_register(
             database,
