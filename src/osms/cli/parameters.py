@@ -7,14 +7,12 @@ decree of transfers) and exits with status 1 until the parameters folder
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
-from osms import clock
 from osms.cli.answers import JsonOption, show
-from osms.cli.operator import LangOption
+from osms.cli.operator import LangOption, parse_day
 from osms.i18n import DEFAULT_LANGUAGE
 from osms.rules.upkeep import missing
 from osms.views.models import ParametersCheck
@@ -40,11 +38,7 @@ def check(
     as_json: JsonOption = False,
 ) -> None:
     """Name what the current year or the next (from 60 days before it) has not recorded."""
-    try:
-        day = clock.today() if on is None else date.fromisoformat(on)
-    except ValueError:
-        typer.echo(f"--date: not a date (YYYY-MM-DD): {on!r}", err=True)
-        raise typer.Exit(2) from None
+    day = parse_day(on)
     found = missing(day)
     text = "\n".join(upkeep_lines(found, day, lang))
     show(ParametersCheck.from_found(found, day, lang), text, as_json=as_json)
