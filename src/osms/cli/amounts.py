@@ -16,7 +16,7 @@ import typer
 from osms import clock
 from osms.cli.answers import JsonOption, show
 from osms.cli.errors import KNOWN_ERROR_EXIT
-from osms.cli.operator import LangOption
+from osms.cli.operator import LangOption, day_option
 from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.rules.errors import RuleError
 from osms.rules.parameters import ParameterMissing
@@ -66,10 +66,7 @@ def amount(
 def penalty(
     arrears: Annotated[str, typer.Option("--arrears", help="The amount paid late, in tenge.")],
     period: Annotated[str, typer.Option("--period", help="The month of the income, YYYY-MM.")],
-    paid_on: Annotated[
-        str | None,
-        typer.Option("--paid-on", help="The day it was paid, YYYY-MM-DD (default today)."),
-    ] = None,
+    paid_on: Annotated[str | None, day_option("--paid-on", "The day it was paid")] = None,
     lang: LangOption = DEFAULT_LANGUAGE,
     as_json: JsonOption = False,
 ) -> None:

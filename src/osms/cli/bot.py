@@ -18,7 +18,7 @@ import typer
 from sqlalchemy.orm import Session, sessionmaker
 
 from osms.cli.context import engine
-from osms.cli.operator import parse_day
+from osms.cli.operator import day_option, parse_day
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from osms.registry.db import make_session_factory
 
@@ -101,9 +101,7 @@ async def _deliver(bot: Bot, sessions: sessionmaker[Session], on: date) -> Deliv
 
 @bot_app.command("remind")
 def remind_command(
-    day: Annotated[
-        str | None, typer.Option("--date", help="The day of the run, YYYY-MM-DD (default today).")
-    ] = None,
+    day: Annotated[str | None, day_option("--date", "The day of the run")] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the warnings instead of sending them.")
     ] = False,

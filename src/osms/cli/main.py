@@ -20,7 +20,7 @@ from osms.cli.clients import clients_app
 from osms.cli.db import db_app
 from osms.cli.demo import demo
 from osms.cli.errors import OsmsGroup
-from osms.cli.operator import LangOption
+from osms.cli.operator import LangOption, day_option
 from osms.cli.parameters import parameters_app
 from osms.cli.person import person
 from osms.cli.refunds import refunds_app
@@ -72,9 +72,7 @@ app.command("penalty")(penalty)
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="A YAML file with `person` and `payments`.")
 ]
-DateOption = Annotated[
-    str | None, typer.Option("--date", help="The date asked about, YYYY-MM-DD (default today).")
-]
+DateOption = Annotated[str | None, day_option("--date", "The date asked about")]
 
 
 def _fail(message: str, code: int = 2) -> None:

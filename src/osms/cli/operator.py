@@ -27,7 +27,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated, Final, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 import typer
 from sqlalchemy.orm import Session
@@ -49,6 +49,7 @@ __all__ = [
     "OperatorOption",
     "add_refuse_command",
     "checked_lang",
+    "day_option",
     "list_exit",
     "operator_name",
     "operator_session",
@@ -84,6 +85,12 @@ LangOption = Annotated[
     str, typer.Option("--lang", callback=checked_lang, help="kk (default), ru or en.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def day_option(flag: str, what: str) -> Any:
+    """A day option, ``YYYY-MM-DD``, today when not given (read it with :func:`parse_day`);
+    ``what`` says which day it is."""
+    return typer.Option(flag, help=f"{what}, YYYY-MM-DD (default today).")
 
 
 def parse_day(value: str | None, option: str = "--date") -> date:

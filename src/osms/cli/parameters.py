@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from osms.cli.answers import JsonOption, show
-from osms.cli.operator import LangOption, parse_day
+from osms.cli.operator import LangOption, day_option, parse_day
 from osms.i18n import DEFAULT_LANGUAGE
 from osms.rules.upkeep import missing
 from osms.views.models import ParametersCheck
@@ -30,10 +30,7 @@ parameters_app = typer.Typer(
 
 @parameters_app.command("check")
 def check(
-    on: Annotated[
-        str | None,
-        typer.Option("--date", help="Check as on this date, YYYY-MM-DD (default today)."),
-    ] = None,
+    on: Annotated[str | None, day_option("--date", "Check as on this date")] = None,
     lang: LangOption = DEFAULT_LANGUAGE,
     as_json: JsonOption = False,
 ) -> None:
