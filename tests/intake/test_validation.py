@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from osms import i18n
-from osms.intake import IntakeLine, LineError, LineProblem, RegisterError, validate_line
+from osms.intake import IntakeLine, LineError, LineProblem, RawLine, RegisterError
 from osms.intake.lines import LINE_CODES, REGISTER_CODES
 from osms.intake.validation import LineValidator, parse_amount, parse_date
 from osms.rules.facts import KNP, Channel, earliest_period, latest_period
@@ -32,7 +32,7 @@ FIELDS: dict[str, Any] = {
 
 
 def check(**changes: Any) -> IntakeLine | LineError:
-    return validate_line(**{**FIELDS, **changes})
+    return RawLine(**{**FIELDS, **changes}).validate()
 
 
 def test_a_good_line() -> None:

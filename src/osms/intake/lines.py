@@ -11,7 +11,7 @@ Stable codes
 ------------
 
 Line codes (R-L-3 and the formats of R-F-1/R-F-2), in the order in which
-:func:`osms.intake.validation.validate_line` reports them when a line has several problems
+:meth:`osms.intake.validation.RawLine.validate` reports them when a line has several problems
 (:data:`LINE_CODES`):
 
 ============================ =================================================================
