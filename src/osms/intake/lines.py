@@ -58,7 +58,7 @@ from typing import Final, Literal, TypeAlias
 
 from osms.registry.columns import MONEY_PRECISION, MONEY_SCALE
 from osms.rules.errors import RuleError
-from osms.rules.facts import KNP, Channel, PaymentItem
+from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
 
 __all__ = [
@@ -232,27 +232,6 @@ class IntakeLine:
     raw: str = dataclasses.field(default="", repr=False, compare=False)
 
     ok: Literal[True] = dataclasses.field(default=True, init=False, repr=False, compare=False)
-
-    def to_payment_item(self, credited_on: date) -> PaymentItem:
-        """The ledger item this line becomes; ``credited_on`` is the booking's choice (R-T-3).
-
-        >>> from osms.rules.facts import KNP, Channel
-        >>> line = IntakeLine(1, "900515300018", Month(2025, 5), Decimal("6000.00"),
-        ...                   KNP.CONTRIBUTION, "990140000007", date(2025, 6, 25),
-        ...                   Channel.BANK_BRANCH, "mt102:BANKKZKA:OSMS1:1")
-        >>> line.to_payment_item(date(2025, 6, 30)).credited_on
-        datetime.date(2025, 6, 30)
-        """
-        return PaymentItem(
-            period=self.period,
-            amount=self.amount,
-            paid_on=self.paid_on,
-            credited_on=credited_on,
-            knp=self.knp,
-            payer=self.payer,
-            channel=self.channel,
-            reference=self.reference,
-        )
 
 
 @dataclass(frozen=True, slots=True)
