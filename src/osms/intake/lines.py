@@ -233,6 +233,10 @@ class IntakeLine:
 
     ok: Literal[True] = dataclasses.field(default=True, init=False, repr=False, compare=False)
 
+    def with_problem(self, problem: LineProblem) -> LineError:
+        """The line rejected for a problem found later (``line.duplicate``, by the register)."""
+        return _rejected(self, (problem,))
+
 
 @dataclass(frozen=True, slots=True)
 class LineError:
@@ -303,13 +307,14 @@ class LineError:
 
     def with_problem(self, problem: LineProblem) -> LineError:
         """The same error with one more problem (e.g. ``line.duplicate`` found by the register)."""
-        return LineError.of(
-            (*self.problems, problem),
-            line_no=self.line_no,
-            raw=self.raw,
-            reference=self.reference,
-            amount=self.amount,
-        )
+        return _rejected(self, (*self.problems, problem))
+
+
+def _rejected(line: IntakeLine | LineError, problems: tuple[LineProblem, ...]) -> LineError:
+    """The error for ``line`` (its number, text, reference and amount) with ``problems``."""
+    return LineError.of(
+        problems, line_no=line.line_no, raw=line.raw, reference=line.reference, amount=line.amount
+    )
 
 
 LineResult: TypeAlias = IntakeLine | LineError
