@@ -30,7 +30,6 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -235,11 +234,20 @@ def _store_facts(session: Session, facts: PersonFacts, *, source: str = "test") 
             )
         )
     for n, item in enumerate(facts.payments):
-        payment = ledger.book_item(
+        payment = ledger.book(
             session,
-            facts.iin,
-            replace(item, payer=item.payer or facts.iin, refunded_on=None),
-            idempotency_key=f"{source}:{facts.iin}:{n}",
+            ledger.NewPayment(
+                iin=facts.iin,
+                period=item.period,
+                amount=item.amount,
+                knp=item.knp,
+                payer=item.payer or facts.iin,
+                channel=item.channel,
+                paid_on=item.paid_on,
+                idempotency_key=f"{source}:{facts.iin}:{n}",
+                credited_on=item.credited_on,
+                reference=item.reference,
+            ),
         )
         if item.refunded_on is not None:
             application = refunds.apply(
@@ -264,14 +272,16 @@ def pay(session: Session, iin: str, first: Month, last: Month, paid_on: date) ->
     for month in Month.range(first, last + 1):
         payment = ledger.book(
             session,
-            iin=iin,
-            period=month,
-            amount=Decimal("4250"),
-            knp=KNP.CONTRIBUTION,
-            payer=iin,
-            channel=Channel.BANK_APP,
-            paid_on=paid_on,
-            idempotency_key=f"test:{iin}:{month}:{paid_on}",
+            ledger.NewPayment(
+                iin=iin,
+                period=month,
+                amount=Decimal("4250"),
+                knp=KNP.CONTRIBUTION,
+                payer=iin,
+                channel=Channel.BANK_APP,
+                paid_on=paid_on,
+                idempotency_key=f"test:{iin}:{month}:{paid_on}",
+            ),
         )
         ids.append(payment.id)
     return ids

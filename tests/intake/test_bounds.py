@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, String
 
 from osms import i18n
-from osms.intake import IntakeLine, LineError, RegisterError, validate_line
+from osms.intake import IntakeLine, LineError, RawLine, RegisterError
 from osms.intake.csv_format import CsvReader
 from osms.intake.lines import AMOUNT_LIMIT, LINE_CODES, NAME_MAX, has_control
 from osms.intake.mt102 import Mt102Reader
@@ -147,7 +147,7 @@ def test_a_csv_total_row_of_10_to_the_12_rejects_the_register() -> None:
 
 @pytest.mark.parametrize("amount", ["NaN", "Infinity", "-Infinity", "0.001", "1E+30", "sNaN"])
 def test_typed_amounts_that_are_not_money_are_rejected(amount: str) -> None:
-    error = validate_line(
+    error = RawLine(
         line_no=1,
         iin=IVANOV,
         period="2025-05",
@@ -157,7 +157,7 @@ def test_typed_amounts_that_are_not_money_are_rejected(amount: str) -> None:
         paid_on=PAID,
         channel="terminal",
         reference="csv:1",
-    )
+    ).validate()
     assert isinstance(error, LineError) and error.field == "amount"
     assert error.code in ("line.malformed", "line.amount_too_large")
 

@@ -1,4 +1,4 @@
-"""The fast paths of intake give what the general readers and :func:`validate_line` give.
+"""The fast paths of intake give what the general readers and :meth:`RawLine.validate` give.
 
 Each fast path is compared with the general code it short-cuts: the MT102 usual-block reader
 and :class:`LineValidator` (switched off by replacing them), the CSV line split (against
@@ -24,7 +24,7 @@ from osms.intake import IntakeLine, LineError, RegisterError, _io, parse_registe
 from osms.intake.lines import LineResult
 from osms.intake.mt102 import persons
 from osms.intake.samples import SampleLine, write_csv, write_mt102
-from osms.intake.validation import LineValidator, validate_line
+from osms.intake.validation import LineValidator, RawLine
 from osms.rules import iin as kziin
 from osms.rules.checkdigit import calc_check_digit, check_digit_of_codes, has_valid_check_digit
 from osms.rules.facts import Channel
@@ -218,10 +218,10 @@ FIELDS: dict[str, list[object]] = {
 
 @settings(max_examples=500, deadline=None)
 @given(st.fixed_dictionaries({name: st.sampled_from(values) for name, values in FIELDS.items()}))
-def test_the_line_validator_accepts_only_what_validate_line_accepts(
+def test_the_line_validator_accepts_only_what_raw_line_validate_accepts(
     fields: dict[str, object],
 ) -> None:
-    expected = validate_line(line_no=3, raw="raw", **fields)  # type: ignore[arg-type]
+    expected = RawLine(line_no=3, raw="raw", **fields).validate()  # type: ignore[arg-type]
     validator = LineValidator()
     context = validator.context(
         fields["knp"],  # type: ignore[arg-type]

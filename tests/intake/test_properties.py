@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from osms.intake import (
     IntakeLine,
     LineError,
+    RawLine,
     RegisterError,
     parse_register,
-    validate_line,
 )
 from osms.intake.lines import LINE_CODES, REGISTER_CODES, Format
 from osms.intake.mt102 import Mt102Reader, persons
@@ -37,7 +37,7 @@ FUZZ = settings(
 
 def check_good_line(line: IntakeLine) -> None:
     """A yielded IntakeLine passes validation again, and an independent look agrees."""
-    again = validate_line(
+    again = RawLine(
         line_no=line.line_no,
         iin=line.iin,
         period=str(line.period),
@@ -51,7 +51,7 @@ def check_good_line(line: IntakeLine) -> None:
         given_name=line.given_name,
         patronymic=line.patronymic,
         birth_date=line.birth_date.isoformat() if line.birth_date else None,
-    )
+    ).validate()
     assert again == line
     assert kziin.is_valid(line.iin) and len(line.iin) == 12
     assert kzbin.is_valid(line.payer) or kziin.is_valid(line.payer)
@@ -233,7 +233,7 @@ def test_accepted_plus_rejected_equals_the_lines_written(
         else:
             key = f"csv:{line.reference or f'R{position}'}"
             channel = line.channel or Channel.TERMINAL
-        expected = validate_line(
+        expected = RawLine(
             line_no=position,
             iin=line.iin,
             period=line.period,
@@ -244,7 +244,7 @@ def test_accepted_plus_rejected_equals_the_lines_written(
             channel=channel,
             reference=key,
             birth_date=line.birth_date,
-        )
+        ).validate()
         codes = expected.codes if isinstance(expected, LineError) else ()
         if key in seen:
             codes = (*codes, "line.duplicate")

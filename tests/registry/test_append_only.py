@@ -36,14 +36,16 @@ def _refund(session: Session) -> int:
     people.ensure(session, IIN)
     payment = ledger.book(
         session,
-        iin=IIN,
-        period=Month(2025, 1),
-        amount=Decimal("4250"),
-        knp=KNP.CONTRIBUTION,
-        payer=IIN,
-        channel=Channel.BANK_APP,
-        paid_on=date(2025, 1, 10),
-        idempotency_key="csv:append-only",
+        ledger.NewPayment(
+            iin=IIN,
+            period=Month(2025, 1),
+            amount=Decimal("4250"),
+            knp=KNP.CONTRIBUTION,
+            payer=IIN,
+            channel=Channel.BANK_APP,
+            paid_on=date(2025, 1, 10),
+            idempotency_key="csv:append-only",
+        ),
     )
     application = refunds.apply(
         session, payment.id, RefundReason.WRONG_PERIOD, applied_on=date(2025, 2, 3)

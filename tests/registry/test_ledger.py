@@ -24,15 +24,17 @@ def _book(session: Session, key: str = "csv:REF-1", amount: str = "4250") -> Pay
     people.ensure(session, IIN)
     return ledger.book(
         session,
-        iin=IIN,
-        period=Month(2025, 1),
-        amount=Decimal(amount),
-        knp=KNP.CONTRIBUTION,
-        payer=IIN,
-        channel=Channel.KAZPOST,
-        paid_on=date(2024, 12, 31),
-        reference="REF-1",
-        idempotency_key=key,
+        ledger.NewPayment(
+            iin=IIN,
+            period=Month(2025, 1),
+            amount=Decimal(amount),
+            knp=KNP.CONTRIBUTION,
+            payer=IIN,
+            channel=Channel.KAZPOST,
+            paid_on=date(2024, 12, 31),
+            reference="REF-1",
+            idempotency_key=key,
+        ),
     )
 
 

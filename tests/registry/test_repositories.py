@@ -33,14 +33,16 @@ def _payment(session: Session, key: str = "csv:1") -> Payment:
     people.ensure(session, IIN)
     return ledger.book(
         session,
-        iin=IIN,
-        period=Month(2025, 2),
-        amount=Decimal("4250"),
-        knp=KNP.CONTRIBUTION,
-        payer=IIN,
-        channel=Channel.BANK_APP,
-        paid_on=date(2025, 2, 3),
-        idempotency_key=key,
+        ledger.NewPayment(
+            iin=IIN,
+            period=Month(2025, 2),
+            amount=Decimal("4250"),
+            knp=KNP.CONTRIBUTION,
+            payer=IIN,
+            channel=Channel.BANK_APP,
+            paid_on=date(2025, 2, 3),
+            idempotency_key=key,
+        ),
     )
 
 

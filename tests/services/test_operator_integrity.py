@@ -55,14 +55,16 @@ def _book(
     people.ensure(session, iin)
     return ledger.book(
         session,
-        iin=iin,
-        period=month,
-        amount=Decimal(amount),
-        knp=knp,
-        payer=payer or iin,
-        channel=Channel.BANK_APP,
-        paid_on=paid_on,
-        idempotency_key=f"test:{iin}:{month}:{paid_on}:{amount}",
+        ledger.NewPayment(
+            iin=iin,
+            period=month,
+            amount=Decimal(amount),
+            knp=knp,
+            payer=payer or iin,
+            channel=Channel.BANK_APP,
+            paid_on=paid_on,
+            idempotency_key=f"test:{iin}:{month}:{paid_on}:{amount}",
+        ),
     ).id
 
 

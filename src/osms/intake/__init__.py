@@ -37,7 +37,7 @@ from osms.intake.register import (
     detect_format,
     parse_register,
 )
-from osms.intake.validation import RawLine, validate_line
+from osms.intake.validation import RawLine
 
 __all__ = [
     "LINE_CODES",
@@ -59,5 +59,4 @@ __all__ = [
     "RegisterTotals",
     "detect_format",
     "parse_register",
-    "validate_line",
 ]

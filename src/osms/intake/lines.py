@@ -11,7 +11,7 @@ Stable codes
 ------------
 
 Line codes (R-L-3 and the formats of R-F-1/R-F-2), in the order in which
-:func:`osms.intake.validation.validate_line` reports them when a line has several problems
+:meth:`osms.intake.validation.RawLine.validate` reports them when a line has several problems
 (:data:`LINE_CODES`):
 
 ============================ =================================================================
@@ -58,7 +58,7 @@ from typing import Final, Literal, TypeAlias
 
 from osms.registry.columns import MONEY_PRECISION, MONEY_SCALE
 from osms.rules.errors import RuleError
-from osms.rules.facts import KNP, Channel, PaymentItem
+from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
 
 __all__ = [
@@ -233,26 +233,9 @@ class IntakeLine:
 
     ok: Literal[True] = dataclasses.field(default=True, init=False, repr=False, compare=False)
 
-    def to_payment_item(self, credited_on: date) -> PaymentItem:
-        """The ledger item this line becomes; ``credited_on`` is the booking's choice (R-T-3).
-
-        >>> from osms.rules.facts import KNP, Channel
-        >>> line = IntakeLine(1, "900515300018", Month(2025, 5), Decimal("6000.00"),
-        ...                   KNP.CONTRIBUTION, "990140000007", date(2025, 6, 25),
-        ...                   Channel.BANK_BRANCH, "mt102:BANKKZKA:OSMS1:1")
-        >>> line.to_payment_item(date(2025, 6, 30)).credited_on
-        datetime.date(2025, 6, 30)
-        """
-        return PaymentItem(
-            period=self.period,
-            amount=self.amount,
-            paid_on=self.paid_on,
-            credited_on=credited_on,
-            knp=self.knp,
-            payer=self.payer,
-            channel=self.channel,
-            reference=self.reference,
-        )
+    def with_problem(self, problem: LineProblem) -> LineError:
+        """The line rejected for a problem found later (``line.duplicate``, by the register)."""
+        return _rejected(self, (problem,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,13 +307,14 @@ class LineError:
 
     def with_problem(self, problem: LineProblem) -> LineError:
         """The same error with one more problem (e.g. ``line.duplicate`` found by the register)."""
-        return LineError.of(
-            (*self.problems, problem),
-            line_no=self.line_no,
-            raw=self.raw,
-            reference=self.reference,
-            amount=self.amount,
-        )
+        return _rejected(self, (*self.problems, problem))
+
+
+def _rejected(line: IntakeLine | LineError, problems: tuple[LineProblem, ...]) -> LineError:
+    """The error for ``line`` (its number, text, reference and amount) with ``problems``."""
+    return LineError.of(
+        problems, line_no=line.line_no, raw=line.raw, reference=line.reference, amount=line.amount
+    )
 
 
 LineResult: TypeAlias = IntakeLine | LineError

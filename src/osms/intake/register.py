@@ -40,8 +40,6 @@ from osms.intake.lines import (
     REGISTER_MALFORMED,
     TOTAL_MISMATCH,
     Format,
-    IntakeLine,
-    LineError,
     LineProblem,
     LineResult,
     RegisterError,
@@ -332,16 +330,7 @@ class RegisterReader:
                     "reference",
                     f"the idempotency key {key!r} appears on an earlier line of this register",
                 )
-                if isinstance(result, IntakeLine):
-                    result = LineError.of(
-                        (problem,),
-                        line_no=result.line_no,
-                        raw=result.raw,
-                        reference=key,
-                        amount=result.amount,
-                    )
-                else:
-                    result = result.with_problem(problem)
+                result = result.with_problem(problem)
             if result.ok:
                 self._accepted += 1
                 self._accepted_amount += result.amount

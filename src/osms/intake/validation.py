@@ -1,7 +1,7 @@
 """Line validation (R-L-3), shared by the MT102 and the CSV parser.
 
-:func:`validate_line` takes a line's fields as the text the parser read (``None`` for a field
-that is absent: a missing MT102 tag or CSV cell) and returns an :class:`IntakeLine` or a
+:meth:`RawLine.validate` takes a line's fields as the text the parser read (``None`` for a
+field that is absent: a missing MT102 tag or CSV cell) and returns an :class:`IntakeLine` or a
 :class:`LineError`.  Every check runs; the problems are reported in the order of
 :data:`osms.intake.lines.LINE_CODES`:
 
@@ -52,13 +52,13 @@ Speed: the readers validate through a :class:`LineValidator`, one per register. 
 usual good line with a few dictionary look-ups (periods, amounts and the КНП, payer, payment
 date and channel repeat from line to line, so each distinct text is read once per register)
 and a fast IIN check (:func:`osms.rules.iin.is_valid_compact`), and hands every other line to
-:func:`validate_line`; the answers are the same.
+:meth:`RawLine.validate`; the answers are the same.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -104,7 +104,6 @@ __all__ = [
     "paid_on_window",
     "parse_amount",
     "parse_date",
-    "validate_line",
 ]
 
 REQUIRED_FIELDS: Final = (
@@ -225,262 +224,261 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
-def validate_line(
-    *,
-    line_no: int,
-    iin: str | None,
-    period: str | Month | None,
-    amount: str | Decimal | None,
-    knp: str | KNP | None,
-    payer: str | None,
-    paid_on: str | date | None,
-    channel: str | Channel | None,
-    reference: str | None,
-    surname: str | None = None,
-    given_name: str | None = None,
-    patronymic: str | None = None,
-    birth_date: str | date | None = None,
-    raw: str = "",
-    problems: Iterable[LineProblem] = (),
-    today: date | None = None,
-) -> LineResult:
-    """Validate one line's fields (R-L-3); ``None`` means the field is absent from the line.
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """A line's fields as a parser read them: text, or a value already typed (a КНП, a date
+    ...); ``None`` for an absent field (a missing MT102 tag or CSV cell).  ``problems`` are the
+    problems the parser itself found (a duplicated tag, extra cells: ``line.malformed``); when
+    it reports a problem for a field it passes that field as ``None``."""
 
-    ``problems`` are problems the parser already found (a duplicated tag, extra cells); they
-    join the ones found here.  ``today`` sets the latest payment date accepted
-    (:func:`paid_on_window`); default: today in Kazakhstan (R-T-4).
+    line_no: int
+    raw: str = ""
+    iin: str | None = None
+    period: str | Month | None = None
+    amount: str | Decimal | None = None
+    knp: str | KNP | None = None
+    payer: str | None = None
+    paid_on: str | date | None = None
+    channel: str | Channel | None = None
+    reference: str | None = None
+    surname: str | None = None
+    given_name: str | None = None
+    patronymic: str | None = None
+    birth_date: str | date | None = None
+    problems: tuple[LineProblem, ...] = ()
 
-    >>> line = validate_line(line_no=1, iin="900515300018", period="052025", amount="6000,00",
-    ...     knp="122", payer="990140000007", paid_on="2025-06-25", channel="bank_branch",
-    ...     reference="csv:1")
-    >>> line.period, line.amount, line.knp
-    (Month(2025, 5), Decimal('6000.00'), <KNP.CONTRIBUTION: '122'>)
-    >>> bad = validate_line(line_no=2, iin="900515300019", period="2019-12", amount="0",
-    ...     knp="122", payer="990140000007", paid_on="2025-06-25", channel="bank_branch",
-    ...     reference="csv:2")
-    >>> bad.code, bad.codes
-    ('line.invalid_iin', ('line.invalid_iin', 'line.period_too_early', 'line.amount_not_positive'))
-    """
-    found: list[LineProblem] = list(problems)
-    reported = {problem.field for problem in found} if found else set()
-    if (
-        iin is None
-        or period is None
-        or amount is None
-        or knp is None
-        or payer is None
-        or paid_on is None
-        or channel is None
-        or reference is None
-    ):
-        values = (iin, period, amount, knp, payer, paid_on, channel, reference)
+    def validate(self, today: date | None = None) -> LineResult:
+        """Validate the line's fields (R-L-3): the :class:`IntakeLine`, or the
+        :class:`LineError` with every problem found, the parser's ones included.
+
+        ``today`` sets the latest payment date accepted (:func:`paid_on_window`); default:
+        today in Kazakhstan (R-T-4).
+
+        >>> line = RawLine(1, iin="900515300018", period="052025", amount="6000,00", knp="122",
+        ...     payer="990140000007", paid_on="2025-06-25", channel="bank_branch",
+        ...     reference="csv:1").validate()
+        >>> line.period, line.amount, line.knp
+        (Month(2025, 5), Decimal('6000.00'), <KNP.CONTRIBUTION: '122'>)
+        >>> bad = RawLine(2, iin="900515300019", period="2019-12", amount="0", knp="122",
+        ...     payer="990140000007", paid_on="2025-06-25", channel="bank_branch",
+        ...     reference="csv:2").validate()
+        >>> bad.codes  # the first is bad.code
+        ('line.invalid_iin', 'line.period_too_early', 'line.amount_not_positive')
+        """
+        found: list[LineProblem] = list(self.problems)
+        reported = {problem.field for problem in found} if found else set()
         missing = [
-            name
-            for name, value in zip(REQUIRED_FIELDS, values, strict=True)
-            if value is None and name not in reported
+            name for name in REQUIRED_FIELDS if getattr(self, name) is None and name not in reported
         ]
         if missing:
             found.append(
                 LineProblem(MALFORMED, missing[0], f"missing field(s): {', '.join(missing)}")
             )
 
-    # 1. reading (line.malformed)
-    amount_value: Decimal | None = None
-    if isinstance(amount, Decimal):
-        # (an amount too large is reported as such, and is too large to quantize)
-        if amount.is_finite() and (abs(amount) >= AMOUNT_LIMIT or amount == amount.quantize(_TIYN)):
-            amount_value = amount
-        else:
-            found.append(
-                LineProblem(MALFORMED, "amount", f"amount {amount} is not a sum in tenge and tiyn")
-            )
-    elif amount is not None:
-        read_amount = _read_amount(amount)
-        if isinstance(read_amount, Decimal):
-            amount_value = read_amount
-        else:
-            found.append(LineProblem(MALFORMED, "amount", read_amount))
+        # 1. reading (line.malformed)
+        amount_value: Decimal | None = None
+        if isinstance(self.amount, Decimal):
+            # (an amount too large is reported as such, and is too large to quantize)
+            if self.amount.is_finite() and (
+                abs(self.amount) >= AMOUNT_LIMIT or self.amount == self.amount.quantize(_TIYN)
+            ):
+                amount_value = self.amount
+            else:
+                found.append(
+                    LineProblem(
+                        MALFORMED, "amount", f"amount {self.amount} is not a sum in tenge and tiyn"
+                    )
+                )
+        elif self.amount is not None:
+            read_amount = _read_amount(self.amount)
+            if isinstance(read_amount, Decimal):
+                amount_value = read_amount
+            else:
+                found.append(LineProblem(MALFORMED, "amount", read_amount))
 
-    paid_on_value: date | None = None
-    if isinstance(paid_on, date):
-        paid_on_value = paid_on
-    elif paid_on is not None:
-        read_date = _read_date(paid_on)
-        if isinstance(read_date, date):
-            paid_on_value = read_date
-        else:
-            found.append(LineProblem(MALFORMED, "paid_on", f"paid_on {read_date}"))
-
-    channel_value = _one_of(
-        channel,
-        Channel,
-        _read_channel,
-        found,
-        lambda text: LineProblem(
-            MALFORMED,
-            "channel",
-            f"channel {text!r} is unknown (expected one of {', '.join(c.value for c in Channel)})",
-        ),
-    )
-
-    reference_value = _text(reference)
-    if reference is not None and reference_value is None:
-        found.append(
-            LineProblem(MALFORMED, "reference", "the reference (idempotency key) is empty")
+        paid_on_value = _value_of(
+            self.paid_on,
+            _read_date,
+            found,
+            lambda reason: LineProblem(MALFORMED, "paid_on", f"paid_on {reason}"),
         )
-    elif reference_value is not None and not _reference_fits(reference_value):
-        found.append(
-            LineProblem(
+
+        channel_value = _one_of(
+            self.channel,
+            Channel,
+            _read_channel,
+            found,
+            lambda text: LineProblem(
                 MALFORMED,
-                "reference",
-                f"the reference must be at most {REFERENCE_MAX} printable characters",
-            )
+                "channel",
+                f"channel {text!r} is unknown"
+                f" (expected one of {', '.join(c.value for c in Channel)})",
+            ),
         )
 
-    birth_date_value: date | None = None
-    if isinstance(birth_date, date):
-        birth_date_value = birth_date
-    elif (birth_text := _text(birth_date)) is not None:
-        read_birth = _read_date(birth_text)
-        if isinstance(read_birth, date):
-            birth_date_value = read_birth
-        else:
-            found.append(LineProblem(MALFORMED, "birth_date", f"birth date {read_birth}"))
-
-    names = {"surname": surname, "given_name": given_name, "patronymic": patronymic}
-    for name, value in names.items():
-        if value is not None and (problem := _name_problem(name, value)) is not None:
-            found.append(problem)
-
-    if paid_on_value is not None:
-        earliest, latest = paid_on_window(kazakhstan_today() if today is None else today)
-        if not earliest <= paid_on_value <= latest:
+        reference_value = _text(self.reference)
+        if self.reference is not None and reference_value is None:
+            found.append(
+                LineProblem(MALFORMED, "reference", "the reference (idempotency key) is empty")
+            )
+        elif reference_value is not None and not _reference_fits(reference_value):
             found.append(
                 LineProblem(
-                    PAID_ON_OUT_OF_RANGE,
-                    "paid_on",
-                    f"paid_on {paid_on_value.isoformat()} is outside "
-                    f"{earliest.isoformat()} … {latest.isoformat()}, the payment dates accepted",
-                )
-            )
-            paid_on_value = None  # not compared with the period
-
-    # 2. the rules (R-L-3)
-    iin_value: str | None = None
-    if iin is not None:
-        try:
-            iin_value = kziin.validate(iin)
-        except ValidationError as error:
-            found.append(
-                LineProblem(INVALID_IIN, "iin", f"IIN {iin!r} is invalid: {error}", error.code)
-            )
-
-    period_value: Month | None = None
-    if isinstance(period, Month):
-        period_value = period
-    elif period is not None:
-        read_period = _read_period(period)
-        if isinstance(read_period, Month):
-            period_value = read_period
-        else:
-            found.append(
-                LineProblem(
-                    INVALID_PERIOD,
-                    "period",
-                    f"period {period!r} is invalid: {read_period}",
-                    InvalidMonth.code,
+                    MALFORMED,
+                    "reference",
+                    f"the reference must be at most {REFERENCE_MAX} printable characters",
                 )
             )
 
-    knp_value = _one_of(
-        knp,
-        KNP,
-        _read_knp,
-        found,
-        lambda text: LineProblem(
-            UNKNOWN_KNP,
-            "knp",
-            f"KNP {text!r} is unknown (expected {', '.join(k.value for k in KNP)})",
-        ),
-    )
+        birth_date_value = _value_of(
+            self.birth_date if isinstance(self.birth_date, date) else _text(self.birth_date),
+            _read_date,
+            found,
+            lambda reason: LineProblem(MALFORMED, "birth_date", f"birth date {reason}"),
+        )
 
-    if period_value is not None and knp_value is not None:
-        if knp_value is KNP.SINGLE_PAYMENT:
-            esp_first, esp_last = single_payment_periods()
-            if not esp_first <= period_value <= esp_last:
+        names = {
+            "surname": self.surname,
+            "given_name": self.given_name,
+            "patronymic": self.patronymic,
+        }
+        for name, value in names.items():
+            if value is not None and (problem := _name_problem(name, value)) is not None:
+                found.append(problem)
+
+        if paid_on_value is not None:
+            earliest, latest = paid_on_window(kazakhstan_today() if today is None else today)
+            if not earliest <= paid_on_value <= latest:
                 found.append(
                     LineProblem(
-                        PERIOD_OUTSIDE_ESP,
-                        "period",
-                        f"period {period_value} is outside {esp_first} … {esp_last}, the months "
-                        "of the single aggregate payment (KNP 183)",
+                        PAID_ON_OUT_OF_RANGE,
+                        "paid_on",
+                        f"paid_on {paid_on_value.isoformat()} is outside "
+                        f"{earliest.isoformat()} … {latest.isoformat()}, "
+                        "the payment dates accepted",
                     )
                 )
-        else:
-            first = earliest_period(knp_value)
-            if period_value < first:
+                paid_on_value = None  # not compared with the period
+
+        # 2. the rules (R-L-3)
+        iin_value: str | None = None
+        if self.iin is not None:
+            try:
+                iin_value = kziin.validate(self.iin)
+            except ValidationError as error:
                 found.append(
                     LineProblem(
-                        PERIOD_TOO_EARLY,
-                        "period",
-                        f"period {period_value} is before {first}, the first month for "
-                        f"KNP {knp_value.value}",
+                        INVALID_IIN, "iin", f"IIN {self.iin!r} is invalid: {error}", error.code
                     )
                 )
-    if period_value is not None and paid_on_value is not None:
-        last = _latest_period(paid_on_value)
-        if last is not None and period_value > last:
+
+        period_value = _value_of(
+            self.period,
+            _read_period,
+            found,
+            lambda reason: LineProblem(
+                INVALID_PERIOD,
+                "period",
+                f"period {self.period!r} is invalid: {reason}",
+                InvalidMonth.code,
+            ),
+        )
+
+        knp_value = _one_of(
+            self.knp,
+            KNP,
+            _read_knp,
+            found,
+            lambda text: LineProblem(
+                UNKNOWN_KNP,
+                "knp",
+                f"KNP {text!r} is unknown (expected {', '.join(k.value for k in KNP)})",
+            ),
+        )
+
+        if period_value is not None and knp_value is not None:
+            if knp_value is KNP.SINGLE_PAYMENT:
+                esp_first, esp_last = single_payment_periods()
+                if not esp_first <= period_value <= esp_last:
+                    found.append(
+                        LineProblem(
+                            PERIOD_OUTSIDE_ESP,
+                            "period",
+                            f"period {period_value} is outside {esp_first} … {esp_last}, "
+                            "the months of the single aggregate payment (KNP 183)",
+                        )
+                    )
+            else:
+                first = earliest_period(knp_value)
+                if period_value < first:
+                    found.append(
+                        LineProblem(
+                            PERIOD_TOO_EARLY,
+                            "period",
+                            f"period {period_value} is before {first}, the first month for "
+                            f"KNP {knp_value.value}",
+                        )
+                    )
+        if period_value is not None and paid_on_value is not None:
+            last = _latest_period(paid_on_value)
+            if last is not None and period_value > last:
+                found.append(
+                    LineProblem(
+                        PERIOD_TOO_LATE,
+                        "period",
+                        f"period {period_value} is after {last}, the last month that may be paid "
+                        f"on {paid_on_value.isoformat()}",
+                    )
+                )
+
+        if amount_value is not None and amount_value <= 0:
             found.append(
                 LineProblem(
-                    PERIOD_TOO_LATE,
-                    "period",
-                    f"period {period_value} is after {last}, the last month that may be paid "
-                    f"on {paid_on_value.isoformat()}",
+                    AMOUNT_NOT_POSITIVE, "amount", f"amount {self.amount!s} is not greater than 0"
+                )
+            )
+        elif amount_value is not None and amount_value >= AMOUNT_LIMIT:
+            found.append(
+                LineProblem(
+                    AMOUNT_TOO_LARGE,
+                    "amount",
+                    f"amount {amount_value} is not below {AMOUNT_LIMIT}, the most a payment can be",
                 )
             )
 
-    if amount_value is not None and amount_value <= 0:
-        found.append(
-            LineProblem(AMOUNT_NOT_POSITIVE, "amount", f"amount {amount!s} is not greater than 0")
-        )
-    elif amount_value is not None and amount_value >= AMOUNT_LIMIT:
-        found.append(
-            LineProblem(
-                AMOUNT_TOO_LARGE,
-                "amount",
-                f"amount {amount_value} is not below {AMOUNT_LIMIT}, the most a payment can be",
+        payer_value: str | None = None
+        if self.payer is not None:
+            payer_value, problem = _check_payer(self.payer)
+            if problem is not None:
+                found.append(problem)
+
+        if found:
+            return LineError.of(
+                found,
+                line_no=self.line_no,
+                raw=self.raw,
+                reference=reference_value,
+                amount=amount_value,
             )
+        assert iin_value is not None and period_value is not None and amount_value is not None
+        assert knp_value is not None and payer_value is not None and paid_on_value is not None
+        assert channel_value is not None and reference_value is not None
+        return IntakeLine(
+            line_no=self.line_no,
+            iin=iin_value,
+            period=period_value,
+            amount=amount_value,
+            knp=knp_value,
+            payer=payer_value,
+            paid_on=paid_on_value,
+            channel=channel_value,
+            reference=reference_value,
+            surname=_text(self.surname),
+            given_name=_text(self.given_name),
+            patronymic=_text(self.patronymic),
+            birth_date=birth_date_value,
+            raw=self.raw,
         )
-
-    payer_value: str | None = None
-    if payer is not None:
-        payer_value, problem = _check_payer(payer)
-        if problem is not None:
-            found.append(problem)
-
-    if found:
-        return LineError.of(
-            found, line_no=line_no, raw=raw, reference=reference_value, amount=amount_value
-        )
-    assert iin_value is not None and period_value is not None and amount_value is not None
-    assert knp_value is not None and payer_value is not None and paid_on_value is not None
-    assert channel_value is not None and reference_value is not None
-    return IntakeLine(
-        line_no=line_no,
-        iin=iin_value,
-        period=period_value,
-        amount=amount_value,
-        knp=knp_value,
-        payer=payer_value,
-        paid_on=paid_on_value,
-        channel=channel_value,
-        reference=reference_value,
-        surname=_text(surname),
-        given_name=_text(given_name),
-        patronymic=_text(patronymic),
-        birth_date=birth_date_value,
-        raw=raw,
-    )
 
 
 def _name_problem(field: str, value: str) -> LineProblem | None:
@@ -525,6 +523,24 @@ _read_period = lru_cache(maxsize=1024)(_or_reason(Month.parse, InvalidMonth))
 """The month, or the reason it is not one."""
 
 
+def _value_of(
+    value: _V | str | None,
+    read: Callable[[str], _V | str],
+    found: list[LineProblem],
+    problem: Callable[[str], LineProblem],
+) -> _V | None:
+    """A field given as its value or as its text (``None``: absent).  ``read`` answers the value
+    a text stands for, or the reason it stands for none, which adds ``problem(reason)`` to
+    ``found``."""
+    if not isinstance(value, str):
+        return value
+    known = read(value)
+    if not isinstance(known, str):
+        return known
+    found.append(problem(known))
+    return None
+
+
 def _one_of(
     value: _C | str | None,
     choices: type[_C],
@@ -556,50 +572,6 @@ def _read_channel(text: str) -> Channel | None:
         return Channel(text.strip().lower())
     except ValueError:
         return None
-
-
-@dataclass(frozen=True, slots=True)
-class RawLine:
-    """A line as a parser read it: text fields, ``None`` for an absent one (see
-    :func:`validate_line`), plus the problems the parser itself found (``line.malformed``).
-    When the parser reports a problem for a field it passes that field as ``None``."""
-
-    line_no: int
-    raw: str
-    iin: str | None = None
-    period: str | None = None
-    amount: str | None = None
-    knp: str | KNP | None = None
-    payer: str | None = None
-    paid_on: str | date | None = None
-    channel: str | Channel | None = None
-    reference: str | None = None
-    surname: str | None = None
-    given_name: str | None = None
-    patronymic: str | None = None
-    birth_date: str | None = None
-    problems: tuple[LineProblem, ...] = ()
-
-    def validate(self, today: date | None = None) -> LineResult:
-        """:func:`validate_line` on these fields (``today`` as there)."""
-        return validate_line(
-            line_no=self.line_no,
-            iin=self.iin,
-            period=self.period,
-            amount=self.amount,
-            knp=self.knp,
-            payer=self.payer,
-            paid_on=self.paid_on,
-            channel=self.channel,
-            reference=self.reference,
-            surname=self.surname,
-            given_name=self.given_name,
-            patronymic=self.patronymic,
-            birth_date=self.birth_date,
-            raw=self.raw,
-            problems=self.problems,
-            today=today,
-        )
 
 
 @lru_cache(maxsize=1024)
@@ -637,7 +609,7 @@ just stops adding): memory stays bounded whatever the register."""
 
 @dataclass(frozen=True, slots=True)
 class LineContext:
-    """КНП, payer, payment date and channel that :func:`validate_line` accepts, with the period
+    """КНП, payer, payment date and channel that :meth:`RawLine.validate` accepts, with the period
     bounds they set (R-L-3) as month indexes.  Made by :meth:`LineValidator.context`."""
 
     knp: KNP
@@ -652,22 +624,22 @@ class LineContext:
 
 
 class LineValidator:
-    """:func:`validate_line` for the lines of one register, fast for the usual good line.
+    """:meth:`RawLine.validate` for the lines of one register, fast for the usual good line.
 
-    :meth:`line` returns the :class:`IntakeLine` that :func:`validate_line` would return for
+    :meth:`line` returns the :class:`IntakeLine` that :meth:`RawLine.validate` would return for
     the same fields, or ``None`` when it cannot tell quickly (a field in an unusual form, or a
-    line with a problem): the caller then calls :func:`validate_line` (or
-    :meth:`RawLine.validate`).  It remembers up to :data:`_CACHE_LIMIT` periods, amounts and
-    contexts each.  ``today`` is :func:`validate_line`'s, fixed when the validator is made, so
-    that one register is judged on one day.
+    line with a problem): the caller then calls :meth:`RawLine.validate`.  It remembers up to
+    :data:`_CACHE_LIMIT` periods, amounts and contexts each.  ``today`` is
+    :meth:`RawLine.validate`'s, fixed when the validator is made, so that one register is
+    judged on one day.
 
     >>> validator = LineValidator()
     >>> context = validator.context("122", "990140000007", "2025-06-25", "terminal")
     >>> line = validator.line(context, 1, "900515300018", "2025-05", "6000.00", "csv:T-1",
     ...                       " Иванов ", None, "", None, "raw text")
-    >>> line == validate_line(line_no=1, iin="900515300018", period="2025-05",
-    ...     amount="6000.00", knp="122", payer="990140000007", paid_on="2025-06-25",
-    ...     channel="terminal", reference="csv:T-1", surname=" Иванов ", patronymic="")
+    >>> line == RawLine(1, iin="900515300018", period="2025-05", amount="6000.00",
+    ...     knp="122", payer="990140000007", paid_on="2025-06-25", channel="terminal",
+    ...     reference="csv:T-1", surname=" Иванов ", patronymic="").validate()
     True
     >>> validator.line(context, 2, "900515300019", "2025-05", "6000.00", "csv:T-2",
     ...                None, None, None, None, "") is None  # a wrong check digit
@@ -717,7 +689,7 @@ class LineValidator:
         birth_date: str | None,
         raw: str,
     ) -> IntakeLine | None:
-        """The good line, or ``None``: then ask :func:`validate_line` (see the class text)."""
+        """The good line, or ``None``: then ask :meth:`RawLine.validate` (see the class text)."""
         if not kziin.is_valid_compact(iin):
             return None
         period_value = self._periods.get(period)
@@ -779,7 +751,7 @@ def _context(
     channel: str | Channel | None,
     window: tuple[date, date],
 ) -> LineContext | None:
-    """:class:`LineContext` when :func:`validate_line` finds no problem with these fields
+    """:class:`LineContext` when :meth:`RawLine.validate` finds no problem with these fields
     (``window``: the payment dates accepted)."""
     if knp is None or payer is None or paid_on is None or channel is None:
         return None

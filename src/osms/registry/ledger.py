@@ -2,10 +2,10 @@
 
 This module can add and read payments and nothing else: there is no update and no delete.  A
 wrong payment stays as it is until refunded (:mod:`osms.registry.refunds`).  It is the one
-writer of the ``payments`` table: :func:`book` appends one payment, :func:`book_many` (and the
-streaming :class:`Booking` under it) many — a register's lines, the demo's population — and
-:func:`load` a batch population folder's; and it alone builds the idempotency keys
-(:func:`mt102_key`, :func:`csv_key`, :func:`batch_key`, :func:`item_key`).
+writer of the ``payments`` table: :func:`book` appends one :class:`NewPayment`,
+:func:`book_many` (and the streaming :class:`Booking` under it) many — a register's lines, the
+demo's population — and :func:`load` a batch population folder's; and it alone builds the
+idempotency keys (:func:`mt102_key`, :func:`csv_key`, :func:`batch_key`, :func:`item_key`).
 
 :func:`book_many` books new people and payments in one global order, ``ON CONFLICT DO
 NOTHING`` (people by IIN, payments by key), so that two bookings at once take their row locks
@@ -37,7 +37,7 @@ from osms.registry.columns import utc_now
 from osms.registry.errors import DuplicatePayment
 from osms.registry.models import Payment, Register
 from osms.rules.calendar import credit_date
-from osms.rules.facts import KNP, Channel, PaymentItem
+from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
 
 __all__ = [
@@ -49,7 +49,6 @@ __all__ = [
     "batch_key",
     "batch_key_sql",
     "book",
-    "book_item",
     "book_many",
     "booking",
     "csv_key",
@@ -107,85 +106,23 @@ def item_key(source: str, iin: str, period: Month, n: int) -> str:
     return f"{source}:{iin}:{period}:{n}"
 
 
-def book(
-    session: Session,
-    *,
-    iin: str,
-    period: Month,
-    amount: Decimal,
-    knp: KNP,
-    payer: str,
-    channel: Channel | None,
-    paid_on: date,
-    idempotency_key: str,
-    credited_on: date | None = None,
-    reference: str | None = None,
-    register_id: int | None = None,
-    line_no: int | None = None,
-) -> Payment:
+def book(session: Session, payment: NewPayment) -> Payment:
     """Append one payment to the ledger and return it (with its id).
 
     ``credited_on`` defaults to ``paid_on`` + 3 working days (R-T-3).  The person must exist
-    (:func:`osms.registry.people.ensure`).  Raises :class:`DuplicatePayment` when the key is
-    already booked (R-L-7); the unique index catches a concurrent twin at commit.
+    (:func:`osms.registry.people.ensure`; the payment's names are not used).  Raises
+    :class:`DuplicatePayment` when the key is already booked (R-L-7); the unique index catches
+    a concurrent twin at commit.
     """
-    if amount <= 0:
-        raise ValueError(f"a payment amount must be positive (R-L-3): {amount}")
-    existing = find(session, idempotency_key)
+    if payment.amount <= 0:
+        raise ValueError(f"a payment amount must be positive (R-L-3): {payment.amount}")
+    existing = find(session, payment.idempotency_key)
     if existing is not None:
-        raise DuplicatePayment(idempotency_key, existing.id)
-    payment = Payment(
-        iin=iin,
-        period=period,
-        amount=amount,
-        knp=KNP(knp),
-        payer=payer,
-        channel=None if channel is None else Channel(channel),
-        paid_on=paid_on,
-        credited_on=credit_date(paid_on) if credited_on is None else credited_on,
-        reference=reference,
-        register_id=register_id,
-        line_no=line_no,
-        idempotency_key=idempotency_key,
-    )
-    session.add(payment)
+        raise DuplicatePayment(payment.idempotency_key, existing.id)
+    row = Payment(**dict(zip(_PAYMENT_COLUMNS, _row(payment, utc_now()), strict=True)))
+    session.add(row)
     session.flush()
-    return payment
-
-
-def book_item(
-    session: Session,
-    iin: str,
-    item: PaymentItem,
-    *,
-    idempotency_key: str,
-    register_id: int | None = None,
-    line_no: int | None = None,
-) -> Payment:
-    """:func:`book` for a rules-core :class:`~osms.rules.facts.PaymentItem`.
-
-    The item must name its payer and must not be refunded: a refund is an approved refund
-    application, never part of the payment row.
-    """
-    if item.payer is None:
-        raise ValueError("a ledger item names its payer (R-L-1)")
-    if item.refunded_on is not None:
-        raise ValueError("a refund is booked as an approved refund application, not a payment")
-    return book(
-        session,
-        iin=iin,
-        period=item.period,
-        amount=item.amount,
-        knp=item.knp,
-        payer=item.payer,
-        channel=item.channel,
-        paid_on=item.paid_on,
-        credited_on=item.credited_on,
-        reference=item.reference,
-        idempotency_key=idempotency_key,
-        register_id=register_id,
-        line_no=line_no,
-    )
+    return row
 
 
 def load(connection: Connection, columns: Sequence[str], source: bulk.Source) -> int:

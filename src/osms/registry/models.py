@@ -158,6 +158,19 @@ def _decision_checks() -> tuple[CheckConstraint, ...]:
     )
 
 
+class _Decided:
+    """The decision every application records (its CHECKs: :func:`_decision_checks`)."""
+
+    applied_by: Mapped[str | None] = mapped_column(String(64))
+    """Who recorded it (None before revision 0004); by default someone else decides."""
+    status: Mapped[ApplicationStatus] = mapped_column(
+        EnumText(ApplicationStatus, 16), default=ApplicationStatus.APPLIED
+    )
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+
+
 class Base(DeclarativeBase):
     """The declarative base; its metadata names every constraint (Alembic needs the names)."""
 
@@ -391,7 +404,7 @@ def _refuse_delete(mapper: Mapper[Payment], connection: Any, target: Payment) ->
     raise AppendOnly(f"payment {target.id} cannot be deleted: the ledger is append-only (R-L-8)")
 
 
-class TemporaryApplication(Base):
+class TemporaryApplication(_Decided, Base):
     """An application for one month of temporary status (R-TMP-1) and its decision."""
 
     __tablename__ = "temporary_applications"
@@ -420,14 +433,6 @@ class TemporaryApplication(Base):
     """``[{"kind": ..., "number": ..., "issued_on": "YYYY-MM-DD"}, ...]``"""
     submitted_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = mapped_column(String(32))
-    applied_by: Mapped[str | None] = mapped_column(String(64))
-    """Who recorded it (None before revision 0004); by default someone else decides."""
-    status: Mapped[ApplicationStatus] = mapped_column(
-        EnumText(ApplicationStatus, 16), default=ApplicationStatus.APPLIED
-    )
-    decided_by: Mapped[str | None] = mapped_column(String(64))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    refusal_reason: Mapped[str | None] = mapped_column(Text)
     granted_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     """The first day no longer covered: the grant is [granted_on, ends_on)."""
@@ -435,7 +440,7 @@ class TemporaryApplication(Base):
     person: Mapped[Person] = relationship()
 
 
-class RefundApplication(Base):
+class RefundApplication(_Decided, Base):
     """An application to refund one payment (R-R-1) and its decision.
 
     An approved refund with its ``refunded_on`` is how a payment leaves coverage (all of it,
@@ -480,14 +485,6 @@ class RefundApplication(Base):
     applied_on: Mapped[date] = mapped_column(Date)
     due_by: Mapped[date] = mapped_column(Date)
     """``applied_on`` + 15 working days (R-R-1, ``refund_decision_working_days``)."""
-    applied_by: Mapped[str | None] = mapped_column(String(64))
-    """Who recorded it (None before revision 0004); by default someone else decides."""
-    status: Mapped[ApplicationStatus] = mapped_column(
-        EnumText(ApplicationStatus, 16), default=ApplicationStatus.APPLIED
-    )
-    decided_by: Mapped[str | None] = mapped_column(String(64))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    refusal_reason: Mapped[str | None] = mapped_column(Text)
     refunded_on: Mapped[date | None] = mapped_column(Date)
     refunded_amount: Mapped[Decimal | None] = mapped_column(Money())
     """What the approved refund returned; None: the whole payment (revision 0005).  An
