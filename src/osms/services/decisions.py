@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
-from typing import NotRequired, Protocol, TypedDict, TypeVar, Unpack
+from datetime import date
+from typing import NotRequired, TypedDict, TypeVar, Unpack
 
 from sqlalchemy.orm import Session
 
 from osms.registry import audit
-from osms.registry.decisions import Backdated
+from osms.registry.decisions import Backdated, Kind
 from osms.registry.errors import AlreadyDecided, NotFound, RegistryError
 from osms.registry.models import RefundApplication, TemporaryApplication
 from osms.services.errors import ServiceError
@@ -35,26 +35,7 @@ __all__ = [
 ]
 
 Application = TemporaryApplication | RefundApplication
-Kind = TypeVar("Kind", TemporaryApplication, RefundApplication)
-Kind_co = TypeVar("Kind_co", TemporaryApplication, RefundApplication, covariant=True)
-
-
-class Applications(Protocol[Kind_co]):
-    """The registry module of one kind of application (:mod:`osms.registry.refunds`,
-    :mod:`osms.registry.temporary`)."""
-
-    def get(self, session: Session, application_id: int, /) -> Kind_co | None: ...
-
-    def refuse(
-        self,
-        session: Session,
-        application_id: int,
-        /,
-        *,
-        decided_by: str,
-        reason: str,
-        decided_at: datetime | None = None,
-    ) -> Kind_co: ...
+Decided = TypeVar("Decided", TemporaryApplication, RefundApplication)
 
 
 class Refusal(TypedDict):
@@ -69,10 +50,10 @@ class Refusal(TypedDict):
 def refuse(
     session: Session,
     kind: str,
-    applications: Applications[Kind],
+    applications: Kind[Decided],
     application_id: int,
     **refusal: Unpack[Refusal],
-) -> Kind:
+) -> Decided:
     """Refuse with the reason the person is told (R-R-1, R-TMP-1), by someone other than the
     applicant; audited as ``<kind>.refuse``."""
     reason, actor = refusal["reason"], refusal["actor"]

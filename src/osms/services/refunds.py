@@ -342,7 +342,7 @@ _PROBLEMS = {
 
 def refuse(session: Session, application_id: int, **refusal: Unpack[Refusal]) -> RefundApplication:
     """Refuse, with the reason the person is told (:func:`osms.services.decisions.refuse`)."""
-    return decisions.refuse(session, "refund", applications, application_id, **refusal)
+    return decisions.refuse(session, "refund", applications.KIND, application_id, **refusal)
 
 
 def pending(session: Session, *, actor: str, channel: str) -> list[RefundApplication]:

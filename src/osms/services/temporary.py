@@ -156,7 +156,7 @@ def refuse(
     session: Session, application_id: int, **refusal: Unpack[Refusal]
 ) -> TemporaryApplication:
     """Refuse, with the reason the person is told (:func:`osms.services.decisions.refuse`)."""
-    return decisions.refuse(session, "temporary", applications, application_id, **refusal)
+    return decisions.refuse(session, "temporary", applications.KIND, application_id, **refusal)
 
 
 def pending(session: Session, *, actor: str, channel: str) -> list[TemporaryApplication]:
