@@ -37,23 +37,24 @@ from osms.rules.month import InvalidMonth, Month
 from osms.rules.plausibility import NOT_A_WOMAN, implausibility
 from osms.services.errors import ServiceError
 
-__all__ = ["FeedLine", "FeedReport", "LineStatus", "import_category_feed"]
+__all__ = ["FeedLine", "FeedReport", "LineStatus", "Unapplied", "import_category_feed"]
 
 COLUMNS = ("iin", "category", "first", "last", "action")
 _WITHDRAW = frozenset({"withdraw", "withdrawal", "withdrawn"})
 _RECORD = frozenset({"", "record"})
 
 
-class LineStatus(StrEnum):
-    """What a feed line did (:class:`~osms.registry.categories.Change`), or why it did nothing."""
+class Unapplied(StrEnum):
+    """Why a feed line was not applied to the registry; an applied line's status is what it
+    did there, its :class:`~osms.registry.categories.Change`."""
 
-    ADDED = "added"
-    CHANGED = "changed"
-    WITHDRAWN = "withdrawn"
-    UNCHANGED = "unchanged"
     SUPERSEDED = "superseded"
     """A later line of the same feed names the same period: that line decides."""
     REJECTED = "rejected"
+
+
+LineStatus = Change | Unapplied
+"""What a feed line did (R-CAT-1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ class FeedReport:
 
     @property
     def rejected(self) -> int:
-        return self.count(LineStatus.REJECTED)
+        return self.count(Unapplied.REJECTED)
 
     @property
     def accepted(self) -> int:
@@ -86,7 +87,7 @@ class FeedReport:
     def changes(self) -> dict[str, int]:
         """How many lines did what, every status named."""
         counted = Counter(line.status.value for line in self.lines)
-        return {status.value: counted.get(status.value, 0) for status in LineStatus}
+        return {status.value: counted.get(status.value, 0) for status in (*Change, *Unapplied)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +134,7 @@ def _read(line_no: int, row: dict[str, str], on: date) -> _Wanted | FeedLine:
     """The line as a wanted state of one period, or its rejection."""
 
     def rejected(code: str, where: str, message: str, iin: str | None = None) -> FeedLine:
-        return FeedLine(line_no, LineStatus.REJECTED, code, where, message, iin)
+        return FeedLine(line_no, Unapplied.REJECTED, code, where, message, iin)
 
     try:
         number = iin_rules.validate(row.get("iin", ""))
@@ -183,7 +184,7 @@ def import_category_feed(
             report.lines.append(
                 FeedLine(
                     item.line_no,
-                    LineStatus.SUPERSEDED,
+                    Unapplied.SUPERSEDED,
                     message=f"line {deciding[item.key]} names the same period",
                     iin=item.iin,
                 )
@@ -211,7 +212,7 @@ def _apply(session: Session, wanted: _Wanted, *, source: str, on: date) -> FeedL
         except NotFound as error:
             return FeedLine(
                 wanted.line_no,
-                LineStatus.REJECTED,
+                Unapplied.REJECTED,
                 "feed.withdraw_unknown",
                 "first",
                 str(error),
@@ -227,10 +228,4 @@ def _apply(session: Session, wanted: _Wanted, *, source: str, on: date) -> FeedL
             source=source,
             on=on,
         )
-    status = {
-        Change.ADDED: LineStatus.ADDED,
-        Change.CHANGED: LineStatus.CHANGED,
-        Change.WITHDRAWN: LineStatus.WITHDRAWN,
-        Change.UNCHANGED: LineStatus.UNCHANGED,
-    }[outcome.change]
-    return FeedLine(wanted.line_no, status, iin=wanted.iin)
+    return FeedLine(wanted.line_no, outcome.change, iin=wanted.iin)
