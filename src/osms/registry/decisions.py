@@ -29,6 +29,7 @@ from osms.registry.models import ApplicationStatus, RefundApplication, Temporary
 
 __all__ = [
     "Backdated",
+    "Decider",
     "Kind",
     "Refusal",
     "decide",
@@ -60,25 +61,24 @@ def not_before(day: date, earliest: date, what: str) -> None:
         raise Backdated(f"{what} {day} is before {earliest}", earliest=earliest)
 
 
-def decide(
-    application: Application,
-    status: ApplicationStatus,
-    *,
-    decided_by: str,
-    decided_at: datetime | None,
-) -> None:
-    """Record the outcome with who decided and when (now, unless given)."""
-    application.status = status
-    application.decided_by = decided_by
-    application.decided_at = decided_at or utc_now()
-
-
-class Refusal(TypedDict):
-    """Who refuses, why (told to the person) and when (now, unless given)."""
+class Decider(TypedDict):
+    """Who decides, and when (now, unless given): the same for an approval and a refusal."""
 
     decided_by: str
-    reason: str
     decided_at: NotRequired[datetime | None]
+
+
+class Refusal(Decider):
+    """A refusal: who refuses, when, and why (told to the person)."""
+
+    reason: str
+
+
+def decide(application: Application, status: ApplicationStatus, decider: Decider) -> None:
+    """Record the outcome with who decided and when."""
+    application.status = status
+    application.decided_by = decider["decided_by"]
+    application.decided_at = decider.get("decided_at") or utc_now()
 
 
 @dataclass(frozen=True)
@@ -158,12 +158,7 @@ class Kind(Generic[Application]):
         if not reason.strip():
             raise ValueError("a refusal gives its reason")
         application = self.locked(session, application_id)
-        decide(
-            application,
-            ApplicationStatus.REFUSED,
-            decided_by=refusal["decided_by"],
-            decided_at=refusal.get("decided_at"),
-        )
+        decide(application, ApplicationStatus.REFUSED, refusal)
         application.refusal_reason = reason
         session.flush()
         return application

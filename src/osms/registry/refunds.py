@@ -16,8 +16,9 @@ before X.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
+from typing import NotRequired, Unpack
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from osms.rules.refunds import decision_due_by
 
 __all__ = [
     "KIND",
+    "Approval",
     "apply",
     "approve",
     "for_person",
@@ -89,18 +91,21 @@ def pending_for(
     return KIND.pending(session, payment_id, reason)
 
 
+class Approval(decisions.Decider):
+    """Who approves a refund and when, from which day (``refunded_on``) and, for an
+    overpayment, how much is returned (``refunded_amount``; None: all of the payment)."""
+
+    refunded_on: date
+    refunded_amount: NotRequired[Decimal | None]
+
+
 def approve(
-    session: Session,
-    application_id: int,
-    *,
-    decided_by: str,
-    refunded_on: date,
-    refunded_amount: Decimal | None = None,
-    decided_at: datetime | None = None,
+    session: Session, application_id: int, **approval: Unpack[Approval]
 ) -> RefundApplication:
     """Approve: the payment stops counting from ``refunded_on`` (R-S-0), which is never
     before the application (:class:`~osms.registry.decisions.Backdated`); all of it, or what
     is left once ``refunded_amount`` is returned (an overpayment's surplus, R-R-1)."""
+    refunded_on, refunded_amount = approval["refunded_on"], approval.get("refunded_amount")
     application = KIND.locked(session, application_id)
     decisions.not_before(refunded_on, application.applied_on, "refunded_on")
     _refuse_if_refunded(session, application.payment_id)
@@ -110,9 +115,7 @@ def approve(
         raise ValueError(
             f"a refund returns more than nothing and at most the payment: {refunded_amount}"
         )
-    decisions.decide(
-        application, ApplicationStatus.APPROVED, decided_by=decided_by, decided_at=decided_at
-    )
+    decisions.decide(application, ApplicationStatus.APPROVED, approval)
     application.refunded_on = refunded_on
     application.refunded_amount = refunded_amount
     session.flush()

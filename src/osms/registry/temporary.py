@@ -13,7 +13,8 @@ category while one is pending is that application (R-TMP-1): :func:`apply` retur
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
+from typing import Unpack
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from osms.rules.temporary import Document, grant_end
 
 __all__ = [
     "KIND",
+    "Grant",
     "apply",
     "approve",
     "documents_of",
@@ -78,21 +80,19 @@ def pending_for(session: Session, iin: str, category: str) -> TemporaryApplicati
     return KIND.pending(session, iin, category)
 
 
-def approve(
-    session: Session,
-    application_id: int,
-    *,
-    decided_by: str,
-    granted_on: date,
-    decided_at: datetime | None = None,
-) -> TemporaryApplication:
+class Grant(decisions.Decider):
+    """Who grants temporary status and when, from which day (``granted_on``)."""
+
+    granted_on: date
+
+
+def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> TemporaryApplication:
     """Approve: status is granted on [granted_on, ``grant_end``), ``granted_on`` never
     before the application (:class:`~osms.registry.decisions.Backdated`)."""
+    granted_on = grant["granted_on"]
     application = KIND.locked(session, application_id)
     decisions.not_before(granted_on, application.submitted_on, "granted_on")
-    decisions.decide(
-        application, ApplicationStatus.APPROVED, decided_by=decided_by, decided_at=decided_at
-    )
+    decisions.decide(application, ApplicationStatus.APPROVED, grant)
     application.granted_on = granted_on
     application.ends_on = grant_end(granted_on)
     session.flush()

@@ -25,6 +25,8 @@ from osms.services.errors import ServiceError
 from osms.services.settings import DecisionSettings
 
 __all__ = [
+    "Approving",
+    "Decider",
     "Refusal",
     "decision_errors",
     "not_backdated",
@@ -38,13 +40,26 @@ Application = TemporaryApplication | RefundApplication
 Decided = TypeVar("Decided", TemporaryApplication, RefundApplication)
 
 
-class Refusal(TypedDict):
-    """What an operator gives to refuse an application, whatever its kind."""
+class Decider(TypedDict):
+    """Who decides an application at a door, whatever its kind: the operator, the decision
+    settings (four eyes; the environment's unless given) and the door, audited."""
 
-    reason: str
     actor: str
     settings: NotRequired[DecisionSettings | None]
     channel: NotRequired[str | None]
+
+
+class Refusal(Decider):
+    """What an operator gives to refuse an application: who, and why."""
+
+    reason: str
+
+
+class Approving(Decider):
+    """What an operator gives to approve an application: who, and on which day the decision
+    is made (``today`` in Kazakhstan, R-T-4); each kind adds the day its approval counts from."""
+
+    today: date
 
 
 def refuse(
@@ -60,7 +75,7 @@ def refuse(
     require_reason(kind, reason)
     with decision_errors(kind):
         application = applications.get(session, application_id)
-        require_other_decider(kind, session, application, actor, refusal.get("settings"))
+        require_other_decider(kind, session, application, refusal)
         refused = applications.refuse(session, application_id, decided_by=actor, reason=reason)
     audit.record(
         session,
@@ -113,17 +128,14 @@ def require_reason(kind: str, reason: str) -> None:
 
 
 def require_other_decider(
-    kind: str,
-    session: Session,
-    application: Application | None,
-    actor: str,
-    settings: DecisionSettings | None = None,
+    kind: str, session: Session, application: Application | None, decider: Decider
 ) -> None:
     """Refuse a decision by the person who recorded the application (four eyes, on by default).
 
     An application recorded before revision 0004 has no ``applied_by``: its ``<kind>.apply``
     audit event names the applicant.
     """
+    actor, settings = decider["actor"], decider.get("settings")
     if application is None or not (settings or DecisionSettings.from_env()).four_eyes:
         return
     if _applicant(kind, session, application) == actor:

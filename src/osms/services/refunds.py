@@ -44,6 +44,7 @@ from osms.rules.refunds import overpayment_surplus, refunded_items
 from osms.rules.status import Decision, decide
 from osms.services import decisions
 from osms.services.decisions import (
+    Approving,
     Refusal,
     decision_errors,
     not_backdated,
@@ -53,10 +54,10 @@ from osms.services.decisions import (
 from osms.services.errors import ServiceError
 from osms.services.lookups import record_lookup
 from osms.services.people import facts_of
-from osms.services.settings import DecisionSettings
 
 __all__ = [
     "Applying",
+    "Approval",
     "RefundEffect",
     "apply",
     "apply_once",
@@ -276,24 +277,26 @@ def _amount(
     return given or surplus, None
 
 
+class Approval(Approving):
+    """What an operator gives to approve a refund: who, on which day, the refund date
+    (``refunded_on``: the decision day or later) and, for an overpayment the Fund cannot
+    price, the ``amount`` returned."""
+
+    refunded_on: date
+    amount: NotRequired[Decimal | None]
+
+
 def approve(
-    session: Session,
-    application_id: int,
-    *,
-    refunded_on: date,
-    today: date,
-    actor: str,
-    settings: DecisionSettings | None = None,
-    amount: Decimal | None = None,
-    channel: str | None = None,
+    session: Session, application_id: int, **approval: Unpack[Approval]
 ) -> RefundApplication:
     """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): the payment, or the
     surplus of an overpayment, stops counting from ``refunded_on``, which is ``today`` or
     later."""
+    refunded_on, today, actor = approval["refunded_on"], approval["today"], approval["actor"]
     not_backdated("refund", refunded_on, today)
     with decision_errors("refund", AlreadyRefunded):
         application = applications.get(session, application_id)
-        require_other_decider("refund", session, application, actor, settings)
+        require_other_decider("refund", session, application, approval)
         if application is None:
             raise NotFound(f"no refund application {application_id}")
         if application.status is not ApplicationStatus.APPLIED:
@@ -301,7 +304,7 @@ def approve(
         # One decision about a person's payments at a time: the surplus of an overpayment
         # is what the other refunds leave (two refunds of a month paid twice, R-L-5).
         session.get(Person, application.iin, with_for_update=True)
-        found = _effect(session, application, refunded_on, amount)
+        found = _effect(session, application, refunded_on, approval.get("amount"))
         if found.problem is not None:
             raise ServiceError(found.problem, _PROBLEMS[found.problem], field="amount")
         application = applications.approve(
@@ -316,7 +319,7 @@ def approve(
         actor,
         "refund.approve",
         application.iin,
-        "refund approved (R-R-1)" + through(channel),
+        "refund approved (R-R-1)" + through(approval.get("channel")),
         {
             "application": application.id,
             "refunded_on": refunded_on,

@@ -29,6 +29,7 @@ from osms.rules.errors import RuleError
 from osms.rules.temporary import Document
 from osms.services import decisions
 from osms.services.decisions import (
+    Approving,
     Refusal,
     decision_errors,
     not_backdated,
@@ -38,9 +39,8 @@ from osms.services.decisions import (
 from osms.services.errors import ServiceError
 from osms.services.lookups import record_lookup
 from osms.services.people import facts_of
-from osms.services.settings import DecisionSettings
 
-__all__ = ["Applying", "apply", "apply_once", "approve", "pending", "refuse"]
+__all__ = ["Applying", "Grant", "apply", "apply_once", "approve", "pending", "refuse"]
 
 
 class Applying(TypedDict):
@@ -116,22 +116,21 @@ def apply_once(
     return application, False
 
 
-def approve(
-    session: Session,
-    application_id: int,
-    *,
-    granted_on: date,
-    today: date,
-    actor: str,
-    settings: DecisionSettings | None = None,
-    channel: str | None = None,
-) -> TemporaryApplication:
+class Grant(Approving):
+    """What an operator gives to grant temporary status: who, on which day, and the grant
+    date (``granted_on``: the decision day or later)."""
+
+    granted_on: date
+
+
+def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> TemporaryApplication:
     """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): status for one month
     from ``granted_on``, which is ``today`` or later and not before the application."""
+    granted_on, today, actor = grant["granted_on"], grant["today"], grant["actor"]
     not_backdated("temporary", granted_on, today)
     with decision_errors("temporary"):
         require_other_decider(
-            "temporary", session, applications.get(session, application_id), actor, settings
+            "temporary", session, applications.get(session, application_id), grant
         )
         application = applications.approve(
             session, application_id, decided_by=actor, granted_on=granted_on
@@ -141,7 +140,7 @@ def approve(
         actor,
         "temporary.approve",
         application.iin,
-        "temporary status granted (R-TMP-1)" + through(channel),
+        "temporary status granted (R-TMP-1)" + through(grant.get("channel")),
         {
             "application": application.id,
             "granted_on": granted_on,
