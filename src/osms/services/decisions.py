@@ -10,10 +10,10 @@ R-R-1, R-TMP-1, so that no answer "as known on" an earlier day changes, R-S-0) a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import NotRequired, TypedDict, TypeVar, Unpack
+from typing import Any, NotRequired, TypedDict, TypeVar, Unpack
 
 from sqlalchemy.orm import Session
 
@@ -22,12 +22,14 @@ from osms.registry.decisions import Backdated, Kind
 from osms.registry.errors import AlreadyDecided, NotFound, RegistryError
 from osms.registry.models import RefundApplication, TemporaryApplication
 from osms.services.errors import ServiceError
+from osms.services.lookups import record_lookup
 from osms.services.settings import DecisionSettings
 
 __all__ = [
     "Approving",
     "Decider",
     "Refusal",
+    "audit_list",
     "decision_errors",
     "not_backdated",
     "refuse",
@@ -86,6 +88,30 @@ def refuse(
         {"application": refused.id},
     )
     return refused
+
+
+def audit_list(
+    session: Session,
+    kind: str,
+    found: Sequence[Application],
+    *,
+    actor: str,
+    channel: str,
+    **detail: Any,
+) -> None:
+    """Audit a list of applications shown (``<kind>.list``): ``detail``, then which
+    applications and whose IINs."""
+    record_lookup(
+        session,
+        actor,
+        f"{kind}.list",
+        None,
+        f"{_LISTED[kind]} listed through {channel}",
+        {**detail, "applications": [a.id for a in found], "iins": sorted({a.iin for a in found})},
+    )
+
+
+_LISTED = {"refund": "refund applications", "temporary": "temporary-status applications"}
 
 
 def through(channel: str | None) -> str:

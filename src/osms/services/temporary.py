@@ -28,16 +28,7 @@ from osms.rules import temporary as eligibility
 from osms.rules.errors import RuleError
 from osms.rules.temporary import Document
 from osms.services import decisions
-from osms.services.decisions import (
-    Approving,
-    Refusal,
-    decision_errors,
-    not_backdated,
-    require_other_decider,
-    through,
-)
 from osms.services.errors import ServiceError
-from osms.services.lookups import record_lookup
 from osms.services.people import facts_of
 
 __all__ = ["Applying", "Grant", "apply", "apply_once", "approve", "pending", "refuse"]
@@ -116,7 +107,7 @@ def apply_once(
     return application, False
 
 
-class Grant(Approving):
+class Grant(decisions.Approving):
     """What an operator gives to grant temporary status: who, on which day, and the grant
     date (``granted_on``: the decision day or later)."""
 
@@ -127,9 +118,9 @@ def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> Te
     """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): status for one month
     from ``granted_on``, which is ``today`` or later and not before the application."""
     granted_on, today, actor = grant["granted_on"], grant["today"], grant["actor"]
-    not_backdated("temporary", granted_on, today)
-    with decision_errors("temporary"):
-        require_other_decider(
+    decisions.not_backdated("temporary", granted_on, today)
+    with decisions.decision_errors("temporary"):
+        decisions.require_other_decider(
             "temporary", session, applications.get(session, application_id), grant
         )
         application = applications.approve(
@@ -140,7 +131,7 @@ def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> Te
         actor,
         "temporary.approve",
         application.iin,
-        "temporary status granted (R-TMP-1)" + through(grant.get("channel")),
+        "temporary status granted (R-TMP-1)" + decisions.through(grant.get("channel")),
         {
             "application": application.id,
             "granted_on": granted_on,
@@ -152,7 +143,7 @@ def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> Te
 
 
 def refuse(
-    session: Session, application_id: int, **refusal: Unpack[Refusal]
+    session: Session, application_id: int, **refusal: Unpack[decisions.Refusal]
 ) -> TemporaryApplication:
     """Refuse, with the reason the person is told (:func:`osms.services.decisions.refuse`)."""
     return decisions.refuse(session, "temporary", applications.KIND, application_id, **refusal)
@@ -161,12 +152,5 @@ def refuse(
 def pending(session: Session, *, actor: str, channel: str) -> list[TemporaryApplication]:
     """Undecided applications, the oldest first; the list shown is audited."""
     found = applications.undecided(session)
-    record_lookup(
-        session,
-        actor,
-        "temporary.list",
-        None,
-        f"temporary-status applications listed through {channel}",
-        {"applications": [a.id for a in found], "iins": sorted({a.iin for a in found})},
-    )
+    decisions.audit_list(session, "temporary", found, actor=actor, channel=channel)
     return found
