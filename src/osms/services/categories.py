@@ -33,6 +33,7 @@ from osms.registry.errors import NotFound
 from osms.rules import iin as iin_rules
 from osms.rules.categories import UnknownCategory, category
 from osms.rules.errors import RuleError
+from osms.rules.facts import CategoryPeriod
 from osms.rules.month import InvalidMonth, Month
 from osms.rules.plausibility import NOT_A_WOMAN, implausibility
 from osms.services.errors import ServiceError
@@ -94,14 +95,12 @@ class FeedReport:
 class _Wanted:
     line_no: int
     iin: str
-    category: str
-    first: Month
-    last: Month | None
+    period: CategoryPeriod
     withdraw: bool
 
     @property
     def key(self) -> tuple[str, str, Month]:
-        return (self.iin, self.category, self.first)
+        return (self.iin, self.period.category, self.period.first)
 
 
 def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str]]]:
@@ -159,7 +158,7 @@ def _read(line_no: int, row: dict[str, str], on: date) -> _Wanted | FeedLine:
         return rejected(
             "feed.not_a_woman", "category", f"{number} is a man's IIN: not {code}", number
         )
-    return _Wanted(line_no, number, code, first, last, action in _WITHDRAW)
+    return _Wanted(line_no, number, CategoryPeriod(code, first, last), action in _WITHDRAW)
 
 
 def import_category_feed(
@@ -206,8 +205,9 @@ def _apply(session: Session, wanted: _Wanted, *, source: str, on: date) -> FeedL
     people.ensure(session, wanted.iin)
     if wanted.withdraw:
         try:
+            period = wanted.period
             outcome = category_records.withdraw(
-                session, wanted.iin, wanted.category, wanted.first, source=source, on=on
+                session, wanted.iin, period.category, period.first, source=source, on=on
             )
         except NotFound as error:
             return FeedLine(
@@ -219,13 +219,5 @@ def _apply(session: Session, wanted: _Wanted, *, source: str, on: date) -> FeedL
                 wanted.iin,
             )
     else:
-        outcome = category_records.record(
-            session,
-            wanted.iin,
-            wanted.category,
-            wanted.first,
-            wanted.last,
-            source=source,
-            on=on,
-        )
+        outcome = category_records.record(session, wanted.iin, wanted.period, source=source, on=on)
     return FeedLine(wanted.line_no, outcome.change, iin=wanted.iin)
