@@ -93,8 +93,11 @@ def record_lookup(
     iin: str | None,
     why: str,
     detail: Mapping[str, Any] | None = None,
+    *,
+    address: str | None = None,
 ) -> None:
-    """Append the audit event of a look-up (a status check, a calculation, a list), cheaply.
+    """Append the audit event of a look-up (a status check, a calculation, a list), cheaply;
+    ``address``, the caller's network address when a door knows it, is kept in its detail.
 
     A look-up writes nothing but this event, and it is the hot path of every door: the event
     is inserted without the ORM, in the look-up's own transaction, which the door commits
@@ -106,6 +109,8 @@ def record_lookup(
     Raises :class:`AuditUnavailable` when the event cannot be written: the look-up then fails
     (the doors answer 503), it is never answered unaudited.
     """
+    if address is not None:
+        detail = {**(detail or {}), "address": address}
     try:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(_DURABLE_COMMIT)
