@@ -6,6 +6,10 @@ Temporary status and refunds give the same codes under their own prefix: ``<kind
 R-R-1, R-TMP-1, so that no answer "as known on" an earlier day changes, R-S-0) and
 ``<kind>.decider_is_applicant`` (403: the four-eyes setting,
 :class:`~osms.services.settings.DecisionSettings`).
+
+Who decides is given the same way for every decision (:class:`Decider`: the operator, the
+settings, the door), and every list of applications shown is audited the same way
+(:func:`audit_list`).
 """
 
 from __future__ import annotations
