@@ -215,9 +215,7 @@ def _store_facts(session: Session, facts: PersonFacts, *, source: str = "test") 
     people.ensure(session, facts.iin)
     people.add_payer_kind(session, facts.iin, facts.kind, Month(2020, 1))
     for period in facts.categories:
-        categories.add(
-            session, facts.iin, period.category, period.first, period.last, source=source
-        )
+        categories.add(session, facts.iin, period, source=source)
     for grant in facts.temporary:
         session.add(
             TemporaryApplication(

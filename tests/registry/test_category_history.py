@@ -29,7 +29,9 @@ def _periods(session: Session, known_on: date | None = None) -> tuple[CategoryPe
 
 
 def _record(session: Session, last: Month | None, on: date) -> Change:
-    return categories.record(session, IIN, "unemployed", FIRST, last, source="enbek", on=on).change
+    return categories.record(
+        session, IIN, CategoryPeriod("unemployed", FIRST, last), source="enbek", on=on
+    ).change
 
 
 def test_a_later_record_closes_the_period_and_the_open_one_stays_known_before(

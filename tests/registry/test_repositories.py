@@ -64,10 +64,16 @@ def test_ensure_adds_once_and_fills_in_missing_names(session: Session) -> None:
 
 def test_category_periods(session: Session) -> None:
     people.add(session, IIN)
-    open_period = categories.add(session, IIN, "unemployed", Month(2024, 1), source="enbek")
-    categories.add(session, IIN, "pregnant", Month(2021, 5), Month(2021, 12), source="egov")
+    open_period = categories.add(
+        session, IIN, CategoryPeriod("unemployed", Month(2024, 1)), source="enbek"
+    )
+    categories.add(
+        session, IIN, CategoryPeriod("pregnant", Month(2021, 5), Month(2021, 12)), source="egov"
+    )
     with pytest.raises(ValueError, match="before it starts"):
-        categories.add(session, IIN, "x", Month(2021, 5), Month(2021, 4), source="egov")
+        categories.add(
+            session, IIN, CategoryPeriod("x", Month(2021, 5), Month(2021, 4)), source="egov"
+        )
     categories.close(session, open_period.id, Month(2024, 6), on=date(2024, 7, 10))
     with pytest.raises(NotFound):
         categories.close(session, 999, Month(2024, 6), on=date(2024, 7, 10))

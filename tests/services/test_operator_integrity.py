@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from osms.registry import ledger, people
+from osms.registry.categories import Change
 from osms.registry.facts import load_facts
 from osms.registry.models import AuditEvent, CategoryPeriodVersion
 from osms.rules.facts import KNP, Channel
@@ -239,9 +240,9 @@ def test_a_feed_upserts_closes_and_withdraws_and_a_re_import_changes_nothing(
     """R-CAT-1, each step: the periods as known on each day stay answerable."""
     opened = "iin,category,first,last\n850312401235,unemployed,2025-01,\n"
     first = _feed(session, opened, date(2025, 1, 20))
-    assert [line.status for line in first.lines] == [categories.LineStatus.ADDED]
+    assert [line.status for line in first.lines] == [Change.ADDED]
     again = _feed(session, opened, date(2025, 2, 1))
-    assert [line.status for line in again.lines] == [categories.LineStatus.UNCHANGED]
+    assert [line.status for line in again.lines] == [Change.UNCHANGED]
     assert _history(session) == 0
 
     closed = "iin,category,first,last\n850312401235,unemployed,2025-01,2025-03\n"

@@ -16,7 +16,7 @@ import typer
 from osms.cli.context import session
 from osms.cli.operator import LangOption, OperatorOption, operator_name
 from osms.i18n import DEFAULT_LANGUAGE, error_message
-from osms.services.audit_trail import trail
+from osms.services.audit_trail import Search, trail
 from osms.services.errors import ServiceError
 from osms.views.operator import audit_csv, audit_lines
 
@@ -55,17 +55,8 @@ def audit(
     first, last = _day(start, "--from"), _day(end, "--to")
     try:
         with session() as opened:
-            found = trail(
-                opened,
-                reader=who,
-                channel=CHANNEL,
-                iin=iin,
-                actor=actor,
-                door=door,
-                start=first,
-                end=last,
-                limit=limit,
-            )
+            wanted = Search(iin=iin, actor=actor, door=door, start=first, end=last, limit=limit)
+            found = trail(opened, wanted, reader=who, channel=CHANNEL)
             text = audit_csv(found) if as_csv else "\n".join(audit_lines(found, lang))
     except ServiceError as error:
         typer.echo(f"{error.code}: {error_message(error.code, lang)} ({error.message})", err=True)

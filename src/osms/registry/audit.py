@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from itertools import islice
@@ -24,6 +25,7 @@ from sqlalchemy import Connection, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from osms.clock import KAZAKHSTAN
 from osms.registry.columns import utc_now
 from osms.registry.errors import RegistryError
 from osms.registry.models import AuditEvent
@@ -31,6 +33,7 @@ from osms.rules.month import Month
 
 __all__ = [
     "AuditUnavailable",
+    "Search",
     "append",
     "door_of",
     "for_person",
@@ -90,8 +93,11 @@ def record_lookup(
     iin: str | None,
     why: str,
     detail: Mapping[str, Any] | None = None,
+    *,
+    address: str | None = None,
 ) -> None:
-    """Append the audit event of a look-up (a status check, a calculation, a list), cheaply.
+    """Append the audit event of a look-up (a status check, a calculation, a list), cheaply;
+    ``address``, the caller's network address when a door knows it, is kept in its detail.
 
     A look-up writes nothing but this event, and it is the hot path of every door: the event
     is inserted without the ORM, in the look-up's own transaction, which the door commits
@@ -103,6 +109,8 @@ def record_lookup(
     Raises :class:`AuditUnavailable` when the event cannot be written: the look-up then fails
     (the doors answer 503), it is never answered unaudited.
     """
+    if address is not None:
+        detail = {**(detail or {}), "address": address}
     try:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(_DURABLE_COMMIT)
@@ -163,34 +171,44 @@ def door_of(event: AuditEvent) -> str | None:
     return None if found is None else found.group(1)
 
 
-def search(
-    session: Session,
-    *,
-    iin: str | None = None,
-    actor: str | None = None,
-    door: str | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    limit: int | None = None,
-) -> list[AuditEvent]:
-    """Events newest first: about ``iin``, by ``actor``, through ``door`` (its name, or the
-    start of it before ``:``: ``api`` finds ``api:status`` too), at ``start`` ≤ at < ``end``."""
+@dataclass(frozen=True, slots=True)
+class Search:
+    """Which events to read: about ``iin``, by ``actor``, through ``door`` (its name, or the
+    start of it before ``:``: ``api`` finds ``api:status`` too), on the days ``start`` through
+    ``end`` in Kazakhstan (both included, R-T-4), at most ``limit`` of them."""
+
+    iin: str | None = None
+    actor: str | None = None
+    door: str | None = None
+    start: date | None = None
+    end: date | None = None
+    limit: int | None = None
+
+
+def search(session: Session, wanted: Search) -> list[AuditEvent]:
+    """The events ``wanted``, newest first."""
     statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if iin is not None:
-        statement = statement.where(AuditEvent.iin == iin)
-    if actor is not None:
-        statement = statement.where(AuditEvent.actor == actor)
-    if start is not None:
-        statement = statement.where(AuditEvent.at >= start)
-    if end is not None:
-        statement = statement.where(AuditEvent.at < end)
+    if wanted.iin is not None:
+        statement = statement.where(AuditEvent.iin == wanted.iin)
+    if wanted.actor is not None:
+        statement = statement.where(AuditEvent.actor == wanted.actor)
+    if wanted.start is not None:
+        statement = statement.where(AuditEvent.at >= _instant(wanted.start))
+    if wanted.end is not None:
+        statement = statement.where(AuditEvent.at < _instant(wanted.end + timedelta(days=1)))
+    door = wanted.door
     if door is not None:
         escaped = door.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         statement = statement.where(AuditEvent.why.like(f"%through {escaped}%", escape="\\"))
     else:
-        return list(session.scalars(statement.limit(limit)))
+        return list(session.scalars(statement.limit(wanted.limit)))
     found = (event for event in session.scalars(statement) if _same_door(door_of(event), door))
-    return list(islice(found, limit))
+    return list(islice(found, wanted.limit))
+
+
+def _instant(day: date) -> datetime:
+    """The first instant of a day in Kazakhstan."""
+    return datetime.combine(day, time(0), tzinfo=KAZAKHSTAN)
 
 
 def _same_door(found: str | None, wanted: str) -> bool:

@@ -28,6 +28,7 @@ from osms.registry import bulk
 from osms.registry.columns import utc_now
 from osms.registry.errors import NotFound
 from osms.registry.models import CategoryPeriodRecord, CategoryPeriodVersion
+from osms.rules.facts import CategoryPeriod
 from osms.rules.month import Month
 
 __all__ = [
@@ -63,7 +64,8 @@ class Outcome:
     """The current version after the record (None after a withdrawal)."""
 
 
-def _check_order(first: Month, last: Month | None) -> None:
+def _check_order(period: CategoryPeriod) -> None:
+    first, last = period.first, period.last
     if last is not None and last < first:
         raise ValueError(f"a category period ends ({last}) before it starts ({first})")
 
@@ -82,23 +84,15 @@ def current(session: Session, iin: str, category: str, first: Month) -> Category
     return session.scalars(statement).first()
 
 
-def record(
-    session: Session,
-    iin: str,
-    category: str,
-    first: Month,
-    last: Month | None = None,
-    *,
-    source: str,
-    on: date,
-) -> Outcome:
-    """Store a feed's record that the person is in ``category`` from ``first`` through
-    ``last`` (None: open), known from ``on`` (the day in Kazakhstan it arrived)."""
-    _check_order(first, last)
+def record(session: Session, iin: str, period: CategoryPeriod, *, source: str, on: date) -> Outcome:
+    """Store a feed's record that the person is in the category ``period`` (its last month
+    None: open), known from ``on`` (the day in Kazakhstan it arrived)."""
+    _check_order(period)
+    category, first, last = period.category, period.first, period.last
     existing = current(session, iin, category, first)
     if existing is None:
         was_withdrawn = _was_withdrawn(session, iin, category, first)
-        period = CategoryPeriodRecord(
+        added = CategoryPeriodRecord(
             iin=iin,
             category=category,
             first_period=first,
@@ -108,12 +102,12 @@ def record(
         )
         try:
             with session.begin_nested():
-                session.add(period)
+                session.add(added)
         except IntegrityError:  # recorded meanwhile by another import (the unique key)?
             if current(session, iin, category, first) is None:
                 raise
-            return record(session, iin, category, first, last, source=source, on=on)
-        return Outcome(Change.ADDED, period)
+            return record(session, iin, period, source=source, on=on)
+        return Outcome(Change.ADDED, added)
     if existing.last_period == last:
         return Outcome(Change.UNCHANGED, existing)
     _keep(session, existing, on, replaced_by="record", source=source)
@@ -174,26 +168,22 @@ def _was_withdrawn(session: Session, iin: str, category: str, first: Month) -> b
     return session.scalars(statement.limit(1)).first() is not None
 
 
-def add(
-    session: Session,
-    iin: str,
-    category: str,
-    first: Month,
-    last: Month | None = None,
-    *,
-    source: str,
-) -> CategoryPeriodRecord:
+def add(session: Session, iin: str, period: CategoryPeriod, *, source: str) -> CategoryPeriodRecord:
     """Record a period as its first version (known on every day); the key must be new.
 
     For data loaded whole (tests, the demo); feeds go through :func:`record`.
     """
-    _check_order(first, last)
-    period = CategoryPeriodRecord(
-        iin=iin, category=category, first_period=first, last_period=last, source=source
+    _check_order(period)
+    added = CategoryPeriodRecord(
+        iin=iin,
+        category=period.category,
+        first_period=period.first,
+        last_period=period.last,
+        source=source,
     )
-    session.add(period)
+    session.add(added)
     session.flush()
-    return period
+    return added
 
 
 def add_many(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -212,16 +202,14 @@ _PERIODS: Table = CategoryPeriodRecord.__table__  # type: ignore[assignment]
 
 def close(session: Session, record_id: int, last: Month, *, on: date) -> CategoryPeriodRecord:
     """Set the last month of a current period, as a feed reports it, known from ``on``."""
-    period = session.get(CategoryPeriodRecord, record_id)
-    if period is None:
+    held = session.get(CategoryPeriodRecord, record_id)
+    if held is None:
         raise NotFound(f"no category period {record_id}")
     outcome = record(
         session,
-        period.iin,
-        period.category,
-        period.first_period,
-        last,
-        source=period.source,
+        held.iin,
+        CategoryPeriod(held.category, held.first_period, last),
+        source=held.source,
         on=on,
     )
     assert outcome.period is not None

@@ -5,16 +5,22 @@ CHECKs (``models._decision_checks``); only what an approval grants differs, and 
 kind.  A decision is final: the database refuses to change or delete a decided application
 (revision 0004), so the one UPDATE from ``applied`` is the only one there ever is.
 
+Each kind is described once (:class:`Kind`: its table, its name in errors, its days), and the
+steps they share are that description's methods: recording an application unless one is
+pending, finding, listing, locking and refusing.
+
 An approval takes effect on a day that is never before the application (:class:`Backdated`);
 the doors also refuse a day before the decision itself (:mod:`osms.services.decisions`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NotRequired, TypedDict, TypeVar, Unpack
+from typing import Any, Generic, NotRequired, TypedDict, TypeVar, Unpack
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from osms.registry.columns import utc_now
@@ -23,13 +29,11 @@ from osms.registry.models import ApplicationStatus, RefundApplication, Temporary
 
 __all__ = [
     "Backdated",
+    "Decider",
+    "Kind",
     "Refusal",
     "decide",
-    "for_person",
     "not_before",
-    "refuse",
-    "undecided",
-    "waiting",
 ]
 
 Application = TypeVar("Application", TemporaryApplication, RefundApplication)
@@ -57,88 +61,104 @@ def not_before(day: date, earliest: date, what: str) -> None:
         raise Backdated(f"{what} {day} is before {earliest}", earliest=earliest)
 
 
-def undecided(
-    session: Session, kind: type[Application], noun: str, application_id: int
-) -> Application:
-    """The application, locked until the decision commits; it must still be ``applied``.
-
-    ``noun`` names the kind in the errors (``no refund application 7``).
-    """
-    application = session.get(kind, application_id, with_for_update=True)
-    if application is None:
-        raise NotFound(f"no {noun} {application_id}")
-    if application.status != ApplicationStatus.APPLIED:
-        raise AlreadyDecided(f"{noun} {application_id} is already {application.status}")
-    return application
-
-
-def decide(
-    application: Application,
-    status: ApplicationStatus,
-    *,
-    decided_by: str,
-    decided_at: datetime | None,
-) -> None:
-    """Record the outcome with who decided and when (now, unless given)."""
-    application.status = status
-    application.decided_by = decided_by
-    application.decided_at = decided_at or utc_now()
-
-
-class Refusal(TypedDict):
-    """Who refuses, why (told to the person) and when (now, unless given)."""
+class Decider(TypedDict):
+    """Who decides, and when (now, unless given): the same for an approval and a refusal."""
 
     decided_by: str
-    reason: str
     decided_at: NotRequired[datetime | None]
 
 
-def refuse(
-    session: Session,
-    kind: type[Application],
-    noun: str,
-    application_id: int,
-    **refusal: Unpack[Refusal],
-) -> Application:
-    """Refuse the undecided application, keeping the reason the person is told (a refusal
-    always gives one: R-R-1, R-TMP-1)."""
-    reason = refusal["reason"]
-    if not reason.strip():
-        raise ValueError("a refusal gives its reason")
-    application = undecided(session, kind, noun, application_id)
-    decide(
-        application,
-        ApplicationStatus.REFUSED,
-        decided_by=refusal["decided_by"],
-        decided_at=refusal.get("decided_at"),
-    )
-    application.refusal_reason = reason
-    session.flush()
-    return application
+class Refusal(Decider):
+    """A refusal: who refuses, when, and why (told to the person)."""
+
+    reason: str
 
 
-def for_person(
-    session: Session, kind: type[Application], iin: str, applied: InstrumentedAttribute[date]
-) -> list[Application]:
-    """The person's applications of this kind, oldest first by their ``applied`` day."""
-    statement = select(kind).where(kind.iin == iin).order_by(applied, kind.id)
-    return list(session.scalars(statement))
+def decide(application: Application, status: ApplicationStatus, decider: Decider) -> None:
+    """Record the outcome with who decided and when."""
+    application.status = status
+    application.decided_by = decider["decided_by"]
+    application.decided_at = decider.get("decided_at") or utc_now()
 
 
-def waiting(
-    session: Session, kind: type[Application], first: InstrumentedAttribute[date]
-) -> list[Application]:
-    """Every undecided application of this kind, ordered by its ``first`` day."""
-    statement = (
-        select(kind).where(kind.status == ApplicationStatus.APPLIED).order_by(first, kind.id)
-    )
-    return list(session.scalars(statement))
+@dataclass(frozen=True)
+class Kind(Generic[Application]):
+    """One kind of application: its table, its name in errors (``no refund application 7``),
+    the columns of its key (at most one undecided application per key, R-R-1, R-TMP-1: the
+    unique index), the day it was applied (the person's applications, oldest first) and the
+    day that orders the undecided ones (the most urgent first)."""
 
+    model: type[Application]
+    noun: str
+    key: tuple[InstrumentedAttribute[Any], ...]
+    applied: InstrumentedAttribute[date]
+    urgency: InstrumentedAttribute[date]
 
-def pending(
-    session: Session, kind: type[Application], *matching: ColumnElement[bool]
-) -> Application | None:
-    """The undecided application of this kind ``matching`` (R-R-1, R-TMP-1: one at a time
-    for the same payment and reason, the same person and category), if any."""
-    statement = select(kind).where(*matching, kind.status == ApplicationStatus.APPLIED)
-    return session.scalars(statement).first()
+    def get(self, session: Session, application_id: int) -> Application | None:
+        """The application with this id, or None."""
+        return session.get(self.model, application_id)
+
+    def for_person(self, session: Session, iin: str) -> list[Application]:
+        """The person's applications of this kind, oldest first."""
+        model = self.model
+        statement = select(model).where(model.iin == iin).order_by(self.applied, model.id)
+        return list(session.scalars(statement))
+
+    def undecided(self, session: Session) -> list[Application]:
+        """Every undecided application of this kind, the most urgent first."""
+        model = self.model
+        statement = (
+            select(model)
+            .where(model.status == ApplicationStatus.APPLIED)
+            .order_by(self.urgency, model.id)
+        )
+        return list(session.scalars(statement))
+
+    def pending(self, session: Session, *key: Any) -> Application | None:
+        """The undecided application with this key (the values of :attr:`key`), if any."""
+        statement = select(self.model).where(
+            *(column == value for column, value in zip(self.key, key, strict=True)),
+            self.model.status == ApplicationStatus.APPLIED,
+        )
+        return session.scalars(statement).first()
+
+    def add_unless_pending(self, session: Session, application: Application) -> Application:
+        """The pending application with the same key when there is one, else ``application``,
+        added; one recorded meanwhile by another transaction (the unique index) is found the
+        same way."""
+        key = [getattr(application, column.key) for column in self.key]
+        found = self.pending(session, *key)
+        if found is not None:
+            return found
+        try:
+            with session.begin_nested():
+                session.add(application)
+        except IntegrityError:
+            found = self.pending(session, *key)
+            if found is None:
+                raise
+            return found
+        return application
+
+    def locked(self, session: Session, application_id: int) -> Application:
+        """The application, locked until the decision commits; it must still be ``applied``."""
+        application = session.get(self.model, application_id, with_for_update=True)
+        if application is None:
+            raise NotFound(f"no {self.noun} {application_id}")
+        if application.status != ApplicationStatus.APPLIED:
+            raise AlreadyDecided(f"{self.noun} {application_id} is already {application.status}")
+        return application
+
+    def refuse(
+        self, session: Session, application_id: int, **refusal: Unpack[Refusal]
+    ) -> Application:
+        """Refuse the undecided application, keeping the reason the person is told (a refusal
+        always gives one: R-R-1, R-TMP-1)."""
+        reason = refusal["reason"]
+        if not reason.strip():
+            raise ValueError("a refusal gives its reason")
+        application = self.locked(session, application_id)
+        decide(application, ApplicationStatus.REFUSED, refusal)
+        application.refusal_reason = reason
+        session.flush()
+        return application

@@ -16,12 +16,11 @@ before X.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Unpack
+from typing import NotRequired, Unpack
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from osms.registry import decisions
@@ -30,6 +29,8 @@ from osms.registry.models import ApplicationStatus, Payment, RefundApplication, 
 from osms.rules.refunds import decision_due_by
 
 __all__ = [
+    "KIND",
+    "Approval",
     "apply",
     "approve",
     "for_person",
@@ -39,7 +40,19 @@ __all__ = [
     "undecided",
 ]
 
-_NOUN = "refund application"
+KIND = decisions.Kind(
+    RefundApplication,
+    "refund application",
+    key=(RefundApplication.payment_id, RefundApplication.reason),
+    applied=RefundApplication.applied_on,
+    urgency=RefundApplication.due_by,
+)
+"""Refund applications: one pending per payment and reason, the person's oldest first, the
+undecided ones by their deadline."""
+get = KIND.get
+for_person = KIND.for_person
+undecided = KIND.undecided
+refuse = KIND.refuse
 
 
 def apply(
@@ -57,59 +70,43 @@ def apply(
         raise NotFound(f"no payment {payment_id}")
     _refuse_if_refunded(session, payment_id)
     why = RefundReason(reason)
-    found = pending_for(session, payment_id, why)
-    if found is not None:
-        return found
-    application = RefundApplication(
-        payment_id=payment_id,
-        iin=payment.iin,
-        reason=why,
-        applied_on=applied_on,
-        due_by=decision_due_by(applied_on),
-        applied_by=applied_by,
-        status=ApplicationStatus.APPLIED,
+    return KIND.add_unless_pending(
+        session,
+        RefundApplication(
+            payment_id=payment_id,
+            iin=payment.iin,
+            reason=why,
+            applied_on=applied_on,
+            due_by=decision_due_by(applied_on),
+            applied_by=applied_by,
+            status=ApplicationStatus.APPLIED,
+        ),
     )
-    try:
-        with session.begin_nested():
-            session.add(application)
-    except IntegrityError:  # recorded meanwhile by another transaction (the unique index)
-        found = pending_for(session, payment_id, why)
-        if found is None:
-            raise
-        return found
-    return application
 
 
 def pending_for(
     session: Session, payment_id: int, reason: RefundReason
 ) -> RefundApplication | None:
     """The undecided application to refund this payment for this reason, if any."""
-    return decisions.pending(
-        session,
-        RefundApplication,
-        RefundApplication.payment_id == payment_id,
-        RefundApplication.reason == reason,
-    )
+    return KIND.pending(session, payment_id, reason)
 
 
-def undecided(session: Session) -> list[RefundApplication]:
-    """Every undecided application, the most urgent first."""
-    return decisions.waiting(session, RefundApplication, RefundApplication.due_by)
+class Approval(decisions.Decider):
+    """Who approves a refund and when, from which day (``refunded_on``) and, for an
+    overpayment, how much is returned (``refunded_amount``; None: all of the payment)."""
+
+    refunded_on: date
+    refunded_amount: NotRequired[Decimal | None]
 
 
 def approve(
-    session: Session,
-    application_id: int,
-    *,
-    decided_by: str,
-    refunded_on: date,
-    refunded_amount: Decimal | None = None,
-    decided_at: datetime | None = None,
+    session: Session, application_id: int, **approval: Unpack[Approval]
 ) -> RefundApplication:
     """Approve: the payment stops counting from ``refunded_on`` (R-S-0), which is never
     before the application (:class:`~osms.registry.decisions.Backdated`); all of it, or what
     is left once ``refunded_amount`` is returned (an overpayment's surplus, R-R-1)."""
-    application = decisions.undecided(session, RefundApplication, _NOUN, application_id)
+    refunded_on, refunded_amount = approval["refunded_on"], approval.get("refunded_amount")
+    application = KIND.locked(session, application_id)
     decisions.not_before(refunded_on, application.applied_on, "refunded_on")
     _refuse_if_refunded(session, application.payment_id)
     if refunded_amount is not None and not (
@@ -118,30 +115,11 @@ def approve(
         raise ValueError(
             f"a refund returns more than nothing and at most the payment: {refunded_amount}"
         )
-    decisions.decide(
-        application, ApplicationStatus.APPROVED, decided_by=decided_by, decided_at=decided_at
-    )
+    decisions.decide(application, ApplicationStatus.APPROVED, approval)
     application.refunded_on = refunded_on
     application.refunded_amount = refunded_amount
     session.flush()
     return application
-
-
-def refuse(
-    session: Session, application_id: int, **refusal: Unpack[decisions.Refusal]
-) -> RefundApplication:
-    """Refuse, with the reason the person is told."""
-    return decisions.refuse(session, RefundApplication, _NOUN, application_id, **refusal)
-
-
-def get(session: Session, application_id: int) -> RefundApplication | None:
-    """The application with this id, or None."""
-    return session.get(RefundApplication, application_id)
-
-
-def for_person(session: Session, iin: str) -> list[RefundApplication]:
-    """The person's refund applications, oldest first."""
-    return decisions.for_person(session, RefundApplication, iin, RefundApplication.applied_on)
 
 
 def _refuse_if_refunded(session: Session, payment_id: int) -> None:

@@ -13,10 +13,9 @@ category while one is pending is that application (R-TMP-1): :func:`apply` retur
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Unpack
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from osms.registry import decisions
@@ -24,6 +23,8 @@ from osms.registry.models import ApplicationStatus, TemporaryApplication
 from osms.rules.temporary import Document, grant_end
 
 __all__ = [
+    "KIND",
+    "Grant",
     "apply",
     "approve",
     "documents_of",
@@ -34,7 +35,18 @@ __all__ = [
     "undecided",
 ]
 
-_NOUN = "temporary-status application"
+KIND = decisions.Kind(
+    TemporaryApplication,
+    "temporary-status application",
+    key=(TemporaryApplication.iin, TemporaryApplication.category),
+    applied=TemporaryApplication.submitted_on,
+    urgency=TemporaryApplication.submitted_on,
+)
+"""Temporary-status applications: one pending per person and category, the oldest first."""
+get = KIND.get
+for_person = KIND.for_person
+undecided = KIND.undecided
+refuse = KIND.refuse
 
 
 def apply(
@@ -49,82 +61,42 @@ def apply(
 ) -> TemporaryApplication:
     """Record an application for temporary status with its documents, by whom; the pending
     application of the same person and category when there is one (R-TMP-1)."""
-    found = pending_for(session, iin, category)
-    if found is not None:
-        return found
-    application = TemporaryApplication(
-        iin=iin,
-        category=category,
-        documents=[document.to_json() for document in documents],
-        submitted_on=submitted_on,
-        channel=channel,
-        applied_by=applied_by,
-        status=ApplicationStatus.APPLIED,
+    return KIND.add_unless_pending(
+        session,
+        TemporaryApplication(
+            iin=iin,
+            category=category,
+            documents=[document.to_json() for document in documents],
+            submitted_on=submitted_on,
+            channel=channel,
+            applied_by=applied_by,
+            status=ApplicationStatus.APPLIED,
+        ),
     )
-    try:
-        with session.begin_nested():
-            session.add(application)
-    except IntegrityError:  # recorded meanwhile by another transaction (the unique index)
-        found = pending_for(session, iin, category)
-        if found is None:
-            raise
-        return found
-    return application
 
 
 def pending_for(session: Session, iin: str, category: str) -> TemporaryApplication | None:
     """The undecided application of this person for this category, if any."""
-    return decisions.pending(
-        session,
-        TemporaryApplication,
-        TemporaryApplication.iin == iin,
-        TemporaryApplication.category == category,
-    )
+    return KIND.pending(session, iin, category)
 
 
-def undecided(session: Session) -> list[TemporaryApplication]:
-    """Every undecided application, the oldest first."""
-    return decisions.waiting(session, TemporaryApplication, TemporaryApplication.submitted_on)
+class Grant(decisions.Decider):
+    """Who grants temporary status and when, from which day (``granted_on``)."""
+
+    granted_on: date
 
 
-def approve(
-    session: Session,
-    application_id: int,
-    *,
-    decided_by: str,
-    granted_on: date,
-    decided_at: datetime | None = None,
-) -> TemporaryApplication:
+def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> TemporaryApplication:
     """Approve: status is granted on [granted_on, ``grant_end``), ``granted_on`` never
     before the application (:class:`~osms.registry.decisions.Backdated`)."""
-    application = decisions.undecided(session, TemporaryApplication, _NOUN, application_id)
+    granted_on = grant["granted_on"]
+    application = KIND.locked(session, application_id)
     decisions.not_before(granted_on, application.submitted_on, "granted_on")
-    decisions.decide(
-        application, ApplicationStatus.APPROVED, decided_by=decided_by, decided_at=decided_at
-    )
+    decisions.decide(application, ApplicationStatus.APPROVED, grant)
     application.granted_on = granted_on
     application.ends_on = grant_end(granted_on)
     session.flush()
     return application
-
-
-def refuse(
-    session: Session, application_id: int, **refusal: Unpack[decisions.Refusal]
-) -> TemporaryApplication:
-    """Refuse, with the reason the person is told."""
-    return decisions.refuse(session, TemporaryApplication, _NOUN, application_id, **refusal)
-
-
-def get(session: Session, application_id: int) -> TemporaryApplication | None:
-    """The application with this id, or None."""
-    return session.get(TemporaryApplication, application_id)
-
-
-def for_person(session: Session, iin: str) -> list[TemporaryApplication]:
-    """The person's applications, oldest first."""
-    return decisions.for_person(
-        session, TemporaryApplication, iin, TemporaryApplication.submitted_on
-    )
 
 
 def documents_of(application: TemporaryApplication) -> list[Document]:

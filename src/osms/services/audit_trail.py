@@ -8,51 +8,29 @@ Days are days in Kazakhstan (R-T-4): ``start`` and ``end`` include their whole d
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from dataclasses import replace
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from osms.clock import KAZAKHSTAN
 from osms.registry import audit
+from osms.registry.audit import Search
 from osms.registry.db import READ_ONLY
 from osms.registry.models import AuditEvent
 from osms.services.errors import ServiceError
 from osms.services.lookups import record_lookup
 from osms.services.people import checked_iin
 
-__all__ = ["holds_action", "trail"]
+__all__ = ["Search", "holds_action", "trail"]
 
 
-def _instant(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=KAZAKHSTAN)
-
-
-def trail(
-    session: Session,
-    *,
-    reader: str,
-    channel: str,
-    iin: str | None = None,
-    actor: str | None = None,
-    door: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    limit: int | None = None,
-) -> list[AuditEvent]:
-    """Events newest first, filtered by IIN, actor, door and days (both included)."""
-    number = None if iin is None else checked_iin(iin)
+def trail(session: Session, wanted: Search, *, reader: str, channel: str) -> list[AuditEvent]:
+    """The events ``wanted`` (:class:`~osms.registry.audit.Search`), newest first."""
+    number = None if wanted.iin is None else checked_iin(wanted.iin)
+    start, end = wanted.start, wanted.end
     if start is not None and end is not None and end < start:
         raise ServiceError("audit.period_order", f"--to {end} is before --from {start}", field="to")
-    found = audit.search(
-        session,
-        iin=number,
-        actor=actor,
-        door=door,
-        start=None if start is None else _instant(start),
-        end=None if end is None else _instant(end + timedelta(days=1)),
-        limit=limit,
-    )
+    found = audit.search(session, replace(wanted, iin=number))
     record_lookup(
         session,
         reader,
@@ -60,8 +38,8 @@ def trail(
         number,
         f"audit trail read through {channel}",
         {
-            "actor": actor,
-            "door": door,
+            "actor": wanted.actor,
+            "door": wanted.door,
             "from": start,
             "to": end,
             "events": len(found),

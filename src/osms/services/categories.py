@@ -33,27 +33,29 @@ from osms.registry.errors import NotFound
 from osms.rules import iin as iin_rules
 from osms.rules.categories import UnknownCategory, category
 from osms.rules.errors import RuleError
+from osms.rules.facts import CategoryPeriod
 from osms.rules.month import InvalidMonth, Month
 from osms.rules.plausibility import NOT_A_WOMAN, implausibility
 from osms.services.errors import ServiceError
 
-__all__ = ["FeedLine", "FeedReport", "LineStatus", "import_category_feed"]
+__all__ = ["FeedLine", "FeedReport", "LineStatus", "Unapplied", "import_category_feed"]
 
 COLUMNS = ("iin", "category", "first", "last", "action")
 _WITHDRAW = frozenset({"withdraw", "withdrawal", "withdrawn"})
 _RECORD = frozenset({"", "record"})
 
 
-class LineStatus(StrEnum):
-    """What a feed line did (:class:`~osms.registry.categories.Change`), or why it did nothing."""
+class Unapplied(StrEnum):
+    """Why a feed line was not applied to the registry; an applied line's status is what it
+    did there, its :class:`~osms.registry.categories.Change`."""
 
-    ADDED = "added"
-    CHANGED = "changed"
-    WITHDRAWN = "withdrawn"
-    UNCHANGED = "unchanged"
     SUPERSEDED = "superseded"
     """A later line of the same feed names the same period: that line decides."""
     REJECTED = "rejected"
+
+
+LineStatus = Change | Unapplied
+"""What a feed line did (R-CAT-1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,7 @@ class FeedReport:
 
     @property
     def rejected(self) -> int:
-        return self.count(LineStatus.REJECTED)
+        return self.count(Unapplied.REJECTED)
 
     @property
     def accepted(self) -> int:
@@ -86,21 +88,19 @@ class FeedReport:
     def changes(self) -> dict[str, int]:
         """How many lines did what, every status named."""
         counted = Counter(line.status.value for line in self.lines)
-        return {status.value: counted.get(status.value, 0) for status in LineStatus}
+        return {status.value: counted.get(status.value, 0) for status in (*Change, *Unapplied)}
 
 
 @dataclass(frozen=True, slots=True)
 class _Wanted:
     line_no: int
     iin: str
-    category: str
-    first: Month
-    last: Month | None
+    period: CategoryPeriod
     withdraw: bool
 
     @property
     def key(self) -> tuple[str, str, Month]:
-        return (self.iin, self.category, self.first)
+        return (self.iin, self.period.category, self.period.first)
 
 
 def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str]]]:
@@ -133,7 +133,7 @@ def _read(line_no: int, row: dict[str, str], on: date) -> _Wanted | FeedLine:
     """The line as a wanted state of one period, or its rejection."""
 
     def rejected(code: str, where: str, message: str, iin: str | None = None) -> FeedLine:
-        return FeedLine(line_no, LineStatus.REJECTED, code, where, message, iin)
+        return FeedLine(line_no, Unapplied.REJECTED, code, where, message, iin)
 
     try:
         number = iin_rules.validate(row.get("iin", ""))
@@ -158,7 +158,7 @@ def _read(line_no: int, row: dict[str, str], on: date) -> _Wanted | FeedLine:
         return rejected(
             "feed.not_a_woman", "category", f"{number} is a man's IIN: not {code}", number
         )
-    return _Wanted(line_no, number, code, first, last, action in _WITHDRAW)
+    return _Wanted(line_no, number, CategoryPeriod(code, first, last), action in _WITHDRAW)
 
 
 def import_category_feed(
@@ -183,7 +183,7 @@ def import_category_feed(
             report.lines.append(
                 FeedLine(
                     item.line_no,
-                    LineStatus.SUPERSEDED,
+                    Unapplied.SUPERSEDED,
                     message=f"line {deciding[item.key]} names the same period",
                     iin=item.iin,
                 )
@@ -205,32 +205,19 @@ def _apply(session: Session, wanted: _Wanted, *, source: str, on: date) -> FeedL
     people.ensure(session, wanted.iin)
     if wanted.withdraw:
         try:
+            period = wanted.period
             outcome = category_records.withdraw(
-                session, wanted.iin, wanted.category, wanted.first, source=source, on=on
+                session, wanted.iin, period.category, period.first, source=source, on=on
             )
         except NotFound as error:
             return FeedLine(
                 wanted.line_no,
-                LineStatus.REJECTED,
+                Unapplied.REJECTED,
                 "feed.withdraw_unknown",
                 "first",
                 str(error),
                 wanted.iin,
             )
     else:
-        outcome = category_records.record(
-            session,
-            wanted.iin,
-            wanted.category,
-            wanted.first,
-            wanted.last,
-            source=source,
-            on=on,
-        )
-    status = {
-        Change.ADDED: LineStatus.ADDED,
-        Change.CHANGED: LineStatus.CHANGED,
-        Change.WITHDRAWN: LineStatus.WITHDRAWN,
-        Change.UNCHANGED: LineStatus.UNCHANGED,
-    }[outcome.change]
-    return FeedLine(wanted.line_no, status, iin=wanted.iin)
+        outcome = category_records.record(session, wanted.iin, wanted.period, source=source, on=on)
+    return FeedLine(wanted.line_no, outcome.change, iin=wanted.iin)

@@ -6,26 +6,34 @@ Temporary status and refunds give the same codes under their own prefix: ``<kind
 R-R-1, R-TMP-1, so that no answer "as known on" an earlier day changes, R-S-0) and
 ``<kind>.decider_is_applicant`` (403: the four-eyes setting,
 :class:`~osms.services.settings.DecisionSettings`).
+
+Who decides is given the same way for every decision (:class:`Decider`: the operator, the
+settings, the door), and every list of applications shown is audited the same way
+(:func:`audit_list`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
-from typing import NotRequired, Protocol, TypedDict, TypeVar, Unpack
+from datetime import date
+from typing import Any, NotRequired, TypedDict, TypeVar, Unpack
 
 from sqlalchemy.orm import Session
 
 from osms.registry import audit
-from osms.registry.decisions import Backdated
+from osms.registry.decisions import Backdated, Kind
 from osms.registry.errors import AlreadyDecided, NotFound, RegistryError
 from osms.registry.models import RefundApplication, TemporaryApplication
 from osms.services.errors import ServiceError
+from osms.services.lookups import record_lookup
 from osms.services.settings import DecisionSettings
 
 __all__ = [
+    "Approving",
+    "Decider",
     "Refusal",
+    "audit_list",
     "decision_errors",
     "not_backdated",
     "refuse",
@@ -35,51 +43,45 @@ __all__ = [
 ]
 
 Application = TemporaryApplication | RefundApplication
-Kind = TypeVar("Kind", TemporaryApplication, RefundApplication)
-Kind_co = TypeVar("Kind_co", TemporaryApplication, RefundApplication, covariant=True)
+Decided = TypeVar("Decided", TemporaryApplication, RefundApplication)
 
 
-class Applications(Protocol[Kind_co]):
-    """The registry module of one kind of application (:mod:`osms.registry.refunds`,
-    :mod:`osms.registry.temporary`)."""
+class Decider(TypedDict):
+    """Who decides an application at a door, whatever its kind: the operator, the decision
+    settings (four eyes; the environment's unless given) and the door, audited."""
 
-    def get(self, session: Session, application_id: int, /) -> Kind_co | None: ...
-
-    def refuse(
-        self,
-        session: Session,
-        application_id: int,
-        /,
-        *,
-        decided_by: str,
-        reason: str,
-        decided_at: datetime | None = None,
-    ) -> Kind_co: ...
-
-
-class Refusal(TypedDict):
-    """What an operator gives to refuse an application, whatever its kind."""
-
-    reason: str
     actor: str
     settings: NotRequired[DecisionSettings | None]
     channel: NotRequired[str | None]
 
 
+class Refusal(Decider):
+    """What an operator gives to refuse an application: who, and why."""
+
+    reason: str
+
+
+class Approving(Decider):
+    """What an operator gives to approve an application: who, and on which day the decision
+    is made (``today`` in Kazakhstan, R-T-4); each kind adds the day its approval counts from."""
+
+    today: date
+
+
 def refuse(
     session: Session,
     kind: str,
-    applications: Applications[Kind],
+    applications: Kind[Decided],
     application_id: int,
     **refusal: Unpack[Refusal],
-) -> Kind:
+) -> Decided:
     """Refuse with the reason the person is told (R-R-1, R-TMP-1), by someone other than the
     applicant; audited as ``<kind>.refuse``."""
     reason, actor = refusal["reason"], refusal["actor"]
     require_reason(kind, reason)
     with decision_errors(kind):
         application = applications.get(session, application_id)
-        require_other_decider(kind, session, application, actor, refusal.get("settings"))
+        require_other_decider(kind, session, application, refusal)
         refused = applications.refuse(session, application_id, decided_by=actor, reason=reason)
     audit.record(
         session,
@@ -90,6 +92,30 @@ def refuse(
         {"application": refused.id},
     )
     return refused
+
+
+def audit_list(
+    session: Session,
+    kind: str,
+    found: Sequence[Application],
+    *,
+    actor: str,
+    channel: str,
+    **detail: Any,
+) -> None:
+    """Audit a list of applications shown (``<kind>.list``): ``detail``, then which
+    applications and whose IINs."""
+    record_lookup(
+        session,
+        actor,
+        f"{kind}.list",
+        None,
+        f"{_LISTED[kind]} listed through {channel}",
+        {**detail, "applications": [a.id for a in found], "iins": sorted({a.iin for a in found})},
+    )
+
+
+_LISTED = {"refund": "refund applications", "temporary": "temporary-status applications"}
 
 
 def through(channel: str | None) -> str:
@@ -132,17 +158,14 @@ def require_reason(kind: str, reason: str) -> None:
 
 
 def require_other_decider(
-    kind: str,
-    session: Session,
-    application: Application | None,
-    actor: str,
-    settings: DecisionSettings | None = None,
+    kind: str, session: Session, application: Application | None, decider: Decider
 ) -> None:
     """Refuse a decision by the person who recorded the application (four eyes, on by default).
 
     An application recorded before revision 0004 has no ``applied_by``: its ``<kind>.apply``
     audit event names the applicant.
     """
+    actor, settings = decider["actor"], decider.get("settings")
     if application is None or not (settings or DecisionSettings.from_env()).four_eyes:
         return
     if _applicant(kind, session, application) == actor:

@@ -43,20 +43,13 @@ from osms.rules.month import Month
 from osms.rules.refunds import overpayment_surplus, refunded_items
 from osms.rules.status import Decision, decide
 from osms.services import decisions
-from osms.services.decisions import (
-    Refusal,
-    decision_errors,
-    not_backdated,
-    require_other_decider,
-    through,
-)
 from osms.services.errors import ServiceError
 from osms.services.lookups import record_lookup
 from osms.services.people import facts_of
-from osms.services.settings import DecisionSettings
 
 __all__ = [
     "Applying",
+    "Approval",
     "RefundEffect",
     "apply",
     "apply_once",
@@ -139,7 +132,7 @@ def apply_once(
             if again
             else f"refund applied for: {why.value}"
         )
-        + through(channel),
+        + decisions.through(channel),
         {"application": application.id, "payment": payment_id, "due_by": application.due_by},
     )
     return application, again
@@ -276,24 +269,26 @@ def _amount(
     return given or surplus, None
 
 
+class Approval(decisions.Approving):
+    """What an operator gives to approve a refund: who, on which day, the refund date
+    (``refunded_on``: the decision day or later) and, for an overpayment the Fund cannot
+    price, the ``amount`` returned."""
+
+    refunded_on: date
+    amount: NotRequired[Decimal | None]
+
+
 def approve(
-    session: Session,
-    application_id: int,
-    *,
-    refunded_on: date,
-    today: date,
-    actor: str,
-    settings: DecisionSettings | None = None,
-    amount: Decimal | None = None,
-    channel: str | None = None,
+    session: Session, application_id: int, **approval: Unpack[Approval]
 ) -> RefundApplication:
     """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): the payment, or the
     surplus of an overpayment, stops counting from ``refunded_on``, which is ``today`` or
     later."""
-    not_backdated("refund", refunded_on, today)
-    with decision_errors("refund", AlreadyRefunded):
+    refunded_on, today, actor = approval["refunded_on"], approval["today"], approval["actor"]
+    decisions.not_backdated("refund", refunded_on, today)
+    with decisions.decision_errors("refund", AlreadyRefunded):
         application = applications.get(session, application_id)
-        require_other_decider("refund", session, application, actor, settings)
+        decisions.require_other_decider("refund", session, application, approval)
         if application is None:
             raise NotFound(f"no refund application {application_id}")
         if application.status is not ApplicationStatus.APPLIED:
@@ -301,7 +296,7 @@ def approve(
         # One decision about a person's payments at a time: the surplus of an overpayment
         # is what the other refunds leave (two refunds of a month paid twice, R-L-5).
         session.get(Person, application.iin, with_for_update=True)
-        found = _effect(session, application, refunded_on, amount)
+        found = _effect(session, application, refunded_on, approval.get("amount"))
         if found.problem is not None:
             raise ServiceError(found.problem, _PROBLEMS[found.problem], field="amount")
         application = applications.approve(
@@ -316,7 +311,7 @@ def approve(
         actor,
         "refund.approve",
         application.iin,
-        "refund approved (R-R-1)" + through(channel),
+        "refund approved (R-R-1)" + decisions.through(approval.get("channel")),
         {
             "application": application.id,
             "refunded_on": refunded_on,
@@ -340,22 +335,24 @@ _PROBLEMS = {
 }
 
 
-def refuse(session: Session, application_id: int, **refusal: Unpack[Refusal]) -> RefundApplication:
+def refuse(
+    session: Session, application_id: int, **refusal: Unpack[decisions.Refusal]
+) -> RefundApplication:
     """Refuse, with the reason the person is told (:func:`osms.services.decisions.refuse`)."""
-    return decisions.refuse(session, "refund", applications, application_id, **refusal)
+    return decisions.refuse(session, "refund", applications.KIND, application_id, **refusal)
 
 
 def pending(session: Session, *, actor: str, channel: str) -> list[RefundApplication]:
     """Undecided applications, the most urgent first; the list shown is audited."""
     found = applications.undecided(session)
-    _audit_list(session, found, actor=actor, channel=channel, overdue_on=None)
+    decisions.audit_list(session, "refund", found, actor=actor, channel=channel, overdue_on=None)
     return found
 
 
 def overdue(session: Session, today: date, *, actor: str, channel: str) -> list[RefundApplication]:
     """Undecided applications past their 15-working-day deadline (R-R-1); audited."""
     found = [a for a in applications.undecided(session) if a.due_by < today]
-    _audit_list(session, found, actor=actor, channel=channel, overdue_on=today)
+    decisions.audit_list(session, "refund", found, actor=actor, channel=channel, overdue_on=today)
     return found
 
 
@@ -374,25 +371,3 @@ def working_days_left(application: RefundApplication, today: date) -> int:
     if today <= due:
         return working_days_between(today, due + day)
     return -working_days_between(due + day, today + day)
-
-
-def _audit_list(
-    session: Session,
-    found: list[RefundApplication],
-    *,
-    actor: str,
-    channel: str,
-    overdue_on: date | None,
-) -> None:
-    record_lookup(
-        session,
-        actor,
-        "refund.list",
-        None,
-        f"refund applications listed through {channel}",
-        {
-            "overdue_on": overdue_on,
-            "applications": [a.id for a in found],
-            "iins": sorted({a.iin for a in found}),
-        },
-    )

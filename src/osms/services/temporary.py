@@ -28,19 +28,10 @@ from osms.rules import temporary as eligibility
 from osms.rules.errors import RuleError
 from osms.rules.temporary import Document
 from osms.services import decisions
-from osms.services.decisions import (
-    Refusal,
-    decision_errors,
-    not_backdated,
-    require_other_decider,
-    through,
-)
 from osms.services.errors import ServiceError
-from osms.services.lookups import record_lookup
 from osms.services.people import facts_of
-from osms.services.settings import DecisionSettings
 
-__all__ = ["Applying", "apply", "apply_once", "approve", "pending", "refuse"]
+__all__ = ["Applying", "Grant", "apply", "apply_once", "approve", "pending", "refuse"]
 
 
 class Applying(TypedDict):
@@ -116,22 +107,21 @@ def apply_once(
     return application, False
 
 
-def approve(
-    session: Session,
-    application_id: int,
-    *,
-    granted_on: date,
-    today: date,
-    actor: str,
-    settings: DecisionSettings | None = None,
-    channel: str | None = None,
-) -> TemporaryApplication:
+class Grant(decisions.Approving):
+    """What an operator gives to grant temporary status: who, on which day, and the grant
+    date (``granted_on``: the decision day or later)."""
+
+    granted_on: date
+
+
+def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> TemporaryApplication:
     """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): status for one month
     from ``granted_on``, which is ``today`` or later and not before the application."""
-    not_backdated("temporary", granted_on, today)
-    with decision_errors("temporary"):
-        require_other_decider(
-            "temporary", session, applications.get(session, application_id), actor, settings
+    granted_on, today, actor = grant["granted_on"], grant["today"], grant["actor"]
+    decisions.not_backdated("temporary", granted_on, today)
+    with decisions.decision_errors("temporary"):
+        decisions.require_other_decider(
+            "temporary", session, applications.get(session, application_id), grant
         )
         application = applications.approve(
             session, application_id, decided_by=actor, granted_on=granted_on
@@ -141,7 +131,7 @@ def approve(
         actor,
         "temporary.approve",
         application.iin,
-        "temporary status granted (R-TMP-1)" + through(channel),
+        "temporary status granted (R-TMP-1)" + decisions.through(grant.get("channel")),
         {
             "application": application.id,
             "granted_on": granted_on,
@@ -153,21 +143,14 @@ def approve(
 
 
 def refuse(
-    session: Session, application_id: int, **refusal: Unpack[Refusal]
+    session: Session, application_id: int, **refusal: Unpack[decisions.Refusal]
 ) -> TemporaryApplication:
     """Refuse, with the reason the person is told (:func:`osms.services.decisions.refuse`)."""
-    return decisions.refuse(session, "temporary", applications, application_id, **refusal)
+    return decisions.refuse(session, "temporary", applications.KIND, application_id, **refusal)
 
 
 def pending(session: Session, *, actor: str, channel: str) -> list[TemporaryApplication]:
     """Undecided applications, the oldest first; the list shown is audited."""
     found = applications.undecided(session)
-    record_lookup(
-        session,
-        actor,
-        "temporary.list",
-        None,
-        f"temporary-status applications listed through {channel}",
-        {"applications": [a.id for a in found], "iins": sorted({a.iin for a in found})},
-    )
+    decisions.audit_list(session, "temporary", found, actor=actor, channel=channel)
     return found

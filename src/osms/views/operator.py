@@ -32,7 +32,7 @@ from osms.registry.models import AuditEvent, RefundApplication, TemporaryApplica
 from osms.rules import iin as iin_rules
 from osms.rules.month import Month
 from osms.rules.status import Decision
-from osms.services.categories import FeedReport, LineStatus
+from osms.services.categories import FeedReport, Unapplied
 from osms.services.people import PersonFile
 from osms.services.refunds import RefundEffect, working_days_left
 
@@ -422,10 +422,10 @@ def feed_lines(name: str, report: FeedReport, lang: str) -> list[str]:
         )
     ]
     for status, n in report.changes.items():
-        if n and status != LineStatus.REJECTED:
+        if n and status != Unapplied.REJECTED:
             lines.append(f"  {word(lang, 'feed_line', status)}: {count(n)}")
     for line in report.lines:
-        if line.status is LineStatus.REJECTED and line.code is not None:
+        if line.status is Unapplied.REJECTED and line.code is not None:
             text = error_message(line.code, lang)
             where = f" [{line.field}]" if line.field else ""
             lines.append(
