@@ -180,16 +180,7 @@ def people(draw: st.DrawFn, focus: Month = DEFAULT_FOCUS) -> PersonFacts:
     items: list[PaymentItem] = []
     for _ in range(draw(st.integers(0, 4))):
         items.extend(draw(_run(iin, kind, focus)))
-    return PersonFacts(
-        iin=iin,
-        birth_date=born,
-        kind=kind,
-        categories=tuple(
-            sorted(categories, key=lambda c: (c.first, c.category, c.last or c.first))
-        ),
-        temporary=tuple(sorted(grants, key=lambda g: (g.granted_on, g.ends_on, g.category))),
-        payments=tuple(items),
-    )
+    return PersonFacts.in_order(iin, born, kind, categories, grants, items)
 
 
 query_dates = st.one_of(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, exc, select, text
 from sqlalchemy.orm import Session
 
@@ -108,7 +109,7 @@ def test_one_current_version_per_key_and_an_append_only_history(session: Session
 def test_revision_0005_merges_periods_and_applications_stored_twice(
     database_url: str, engine: Engine
 ) -> None:
-    migrate.downgrade(database_url, "0004")
+    command.downgrade(migrate.alembic_config(database_url), "0004")
     early = datetime(2024, 3, 1, 4, 0, tzinfo=UTC)
     late = datetime(2024, 5, 6, 20, 0, tzinfo=UTC)  # 7 May in Kazakhstan
     sqlite = engine.dialect.name == "sqlite"

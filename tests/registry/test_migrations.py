@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from alembic import command
 from sqlalchemy import CheckConstraint, Engine, inspect, text
 
 from osms.registry import migrate
@@ -45,7 +46,7 @@ def test_comparison_sees_a_missing_index(engine: Engine) -> None:
 
 
 def test_downgrade_to_base_and_upgrade_again(database_url: str, engine: Engine) -> None:
-    migrate.downgrade(database_url, "base")
+    command.downgrade(migrate.alembic_config(database_url), "base")
     assert migrate.current(database_url) is None
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate.upgrade(database_url)

@@ -2,8 +2,8 @@
 
 The batch engine must answer exactly what :func:`osms.rules.status.decide` answers; these
 functions build the per-person engine's input from the same rows, for the equality tests and
-for diffing a whole population.  Orders follow :func:`osms.registry.facts.load_facts`
-(categories by first month, category, last month; grants by grant day, end, category).
+for diffing a whole population, in the one order of stored facts
+(:meth:`osms.rules.facts.PersonFacts.in_order`, as :func:`osms.registry.facts.load_facts`).
 
 >>> from datetime import date
 >>> facts = to_facts(
@@ -95,21 +95,17 @@ def to_facts(
     person: Row, categories: Iterable[Row], payments: Iterable[Row], grants: Iterable[Row]
 ) -> PersonFacts:
     """One person's facts from their rows of the four batch tables."""
-    periods = sorted(
-        (
-            CategoryPeriod(
-                str(row["category"]),
-                _month(int(row["first_period"])),
-                None if row["last_period"] is None else _month(int(row["last_period"])),
-            )
-            for row in categories
-        ),
-        key=lambda c: (c.first, c.category, c.last or c.first),
-    )
-    temporary = sorted(
-        (TemporaryGrant(str(row["category"]), row["granted_on"], row["ends_on"]) for row in grants),
-        key=lambda g: (g.granted_on, g.ends_on, g.category),
-    )
+    periods = [
+        CategoryPeriod(
+            str(row["category"]),
+            _month(int(row["first_period"])),
+            None if row["last_period"] is None else _month(int(row["last_period"])),
+        )
+        for row in categories
+    ]
+    temporary = [
+        TemporaryGrant(str(row["category"]), row["granted_on"], row["ends_on"]) for row in grants
+    ]
     items = tuple(
         PaymentItem(
             period=_month(int(row["period"])),
@@ -124,13 +120,13 @@ def to_facts(
         for row in payments
     )
     birth: date = person["birth_date"]
-    return PersonFacts(
-        iin=iin_string(person["iin"]),
-        birth_date=birth,
-        kind=PayerKind(str(person.get("kind") or PayerKind.SELF_PAYER.value)),
-        categories=tuple(periods),
-        temporary=tuple(temporary),
-        payments=items,
+    return PersonFacts.in_order(
+        iin_string(person["iin"]),
+        birth,
+        PayerKind(str(person.get("kind") or PayerKind.SELF_PAYER.value)),
+        periods,
+        temporary,
+        items,
     )
 
 

@@ -219,17 +219,8 @@ def _person_facts(
     grants: Iterable[TemporaryGrant],
     payments: tuple[PaymentItem, ...],
 ) -> PersonFacts:
-    """A person's facts, the periods and grants in their one order."""
-    return PersonFacts(
-        iin=iin,
-        birth_date=iin_rules.birth_date(iin),
-        kind=kind,
-        categories=tuple(
-            sorted(categories, key=lambda c: (c.first, c.category, c.last or c.first))
-        ),
-        temporary=tuple(sorted(grants, key=lambda g: (g.granted_on, g.ends_on, g.category))),
-        payments=payments,
-    )
+    """A person's facts, the periods and grants in their one order; the birth date from the IIN."""
+    return PersonFacts.in_order(iin, iin_rules.birth_date(iin), kind, categories, grants, payments)
 
 
 def load_all(session: Session) -> dict[str, PersonFacts]:

@@ -213,46 +213,39 @@ def monthly_amount(payer: Payer, year: int, income: Decimal | None = None) -> Mo
     wage = parameters.minimum_wage(year)
     rate = table.get(_RATE[payer]).decimal_at(on)
     provisional = parameters.minimum_wage_is_provisional(year)
-    knp = _KNP.get(payer, KNP.CONTRIBUTION)
+    cap_mw: Decimal | None = None
+    cap: Decimal | None = None
     if payer not in INCOME_KINDS:
+        income = None  # a fixed price: the income given does not enter it
         kind = PayerKind.ENTREPRENEUR if payer is Payer.ENTREPRENEUR else PayerKind.SELF_PAYER
         base = wage
         if payer is Payer.ENTREPRENEUR:
             base = wage * table.get("entrepreneur_base_multiplier").decimal_at(on)
-        return MonthlyAmount(
-            payer=payer,
-            year=year,
-            month=month,
-            knp=knp,
-            amount=_money(yearly_price(kind, year)),
-            rate=rate,
-            base=_money(base),
-            minimum_wage=wage,
-            provisional=provisional,
-        )
-    if income is None:
-        raise IncomeRequired(payer)
-    if not income.is_finite() or income < 0:
-        raise InvalidIncome(income)
-    cap_mw = table.get(_CAP[payer]).decimal_at(on)
-    cap = wage * cap_mw
-    base = min(income, cap)
-    if payer is Payer.SELF_EMPLOYED:
-        amount = _money(base * rate)
+        amount = _money(yearly_price(kind, year))
     else:
-        monthly = employer_monthly(income, month)
-        amount = monthly.deduction if payer is Payer.EMPLOYER else monthly.contribution
+        if income is None:
+            raise IncomeRequired(payer)
+        if not income.is_finite() or income < 0:
+            raise InvalidIncome(income)
+        cap_mw = table.get(_CAP[payer]).decimal_at(on)
+        cap = wage * cap_mw
+        base = min(income, cap)
+        if payer is Payer.SELF_EMPLOYED:
+            amount = _money(base * rate)
+        else:
+            monthly = employer_monthly(income, month)
+            amount = monthly.deduction if payer is Payer.EMPLOYER else monthly.contribution
     return MonthlyAmount(
         payer=payer,
         year=year,
         month=month,
-        knp=knp,
+        knp=_KNP.get(payer, KNP.CONTRIBUTION),
         amount=amount,
         rate=rate,
         base=_money(base),
         minimum_wage=wage,
         income=income,
-        cap=_money(cap),
+        cap=None if cap is None else _money(cap),
         cap_mw=cap_mw,
         provisional=provisional,
     )

@@ -6,6 +6,7 @@ YAML; the rules engine never asks where they came from.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -234,3 +235,36 @@ class PersonFacts:
     categories: tuple[CategoryPeriod, ...] = ()
     temporary: tuple[TemporaryGrant, ...] = ()
     payments: tuple[PaymentItem, ...] = field(default=())
+
+    @classmethod
+    def in_order(
+        cls,
+        iin: str,
+        birth_date: date,
+        kind: PayerKind,
+        categories: Iterable[CategoryPeriod],
+        temporary: Iterable[TemporaryGrant],
+        payments: Iterable[PaymentItem],
+    ) -> PersonFacts:
+        """The facts of stored rows, whatever order they came in: the category periods by
+        first month, category and last month, the grants by grant day, end and category (the
+        registry's and the batch tables' readers give equal facts for equal rows).
+
+        >>> student = CategoryPeriod("student", Month(2021, 9))
+        >>> disabled = CategoryPeriod("disabled", Month(2020, 1))
+        >>> facts = PersonFacts.in_order(
+        ...     "900515300018", date(1990, 5, 15), PayerKind.SELF_PAYER, [student, disabled], [], []
+        ... )
+        >>> [c.category for c in facts.categories]
+        ['disabled', 'student']
+        """
+        return cls(
+            iin=iin,
+            birth_date=birth_date,
+            kind=kind,
+            categories=tuple(
+                sorted(categories, key=lambda c: (c.first, c.category, c.last or c.first))
+            ),
+            temporary=tuple(sorted(temporary, key=lambda g: (g.granted_on, g.ends_on, g.category))),
+            payments=tuple(payments),
+        )

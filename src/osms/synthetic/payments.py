@@ -9,8 +9,7 @@
   yet are pending, not debt;
 - every item is credited on :func:`~osms.rules.calendar.credit_date` of its payment day, none
   is paid after ``today``, and none names a month before the first one its КНП may be for
-  (R-L-3: :func:`~osms.rules.parameters.liability_start`,
-  :func:`~osms.rules.parameters.employer_liability_start`).
+  (R-L-3: :func:`~osms.rules.facts.earliest_period`).
 """
 
 from __future__ import annotations
@@ -22,9 +21,9 @@ from functools import cache
 
 from osms.rules.calculator import employer_monthly
 from osms.rules.calendar import credit_date, is_working_day
-from osms.rules.facts import KNP, Channel, PayerKind, PaymentItem
+from osms.rules.facts import KNP, Channel, PayerKind, PaymentItem, earliest_period
 from osms.rules.month import Month
-from osms.rules.parameters import employer_liability_start, liability_start
+from osms.rules.parameters import liability_start
 from osms.rules.pending import due_date
 from osms.rules.pricing import month_price
 from osms.synthetic.draws import EMPLOYER_HISTORY_START, Draws, Job
@@ -103,7 +102,7 @@ def employer_payments(
                 (KNP.EMPLOYER_DEDUCTION, due.deduction),
                 (KNP.CONTRIBUTION, due.contribution),
             ):
-                if amount > 0 and period >= _earliest(knp):
+                if amount > 0 and period >= earliest_period(knp):
                     items.append(item(period, amount, paid_on, knp, job.employer))
     return items
 
@@ -142,11 +141,6 @@ def self_item(
     """A person's own КНП 122 contribution for ``period`` at the R-L-4 price of the day."""
     amount = month_price(kind, period, paid_on)
     return item(period, amount, paid_on, KNP.CONTRIBUTION, iin, channel)
-
-
-def _earliest(knp: KNP) -> Month:
-    """R-L-3: the first month an item of ``knp`` may be for."""
-    return employer_liability_start() if knp is KNP.EMPLOYER_DEDUCTION else liability_start()
 
 
 @cache

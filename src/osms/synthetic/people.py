@@ -432,12 +432,7 @@ def _pensioner(d: Draws) -> DemoPerson:
     newest = min(date(1962, 12, 31), add_months(years_before(d.today, 1), -age))
     birth = d.day_between(date(1940, 1, 1), newest)
     first = Month.of(birth) + age + 1
-    payments: list[PaymentItem] = []
-    kind = PayerKind.SELF_PAYER
-    if first > EMPLOYER_HISTORY_START + 12 and d.rng.random() < 0.5:
-        start = d.month_between(EMPLOYER_HISTORY_START, first - 12)
-        payments = employer_payments(d, d.jobs(start, first - 1, switch=0.0), first - 1)
-        kind = PayerKind.EMPLOYEE
+    kind, payments = _job_before(d, first, 0.5)
     worked = " after years of employer-paid contributions" if payments else ""
     story = f"Pension recipient since {first}{worked}: state-paid, no end date."
     return d.person(
@@ -480,12 +475,7 @@ def _unemployed(d: Draws) -> DemoPerson:
     last: Month | None = None
     if d.rng.random() < 0.3:
         last = d.month_between(max(first + 5, d.month), d.month + 6)
-    payments: list[PaymentItem] = []
-    kind = PayerKind.SELF_PAYER
-    if d.rng.random() < 0.6:
-        start = d.month_between(EMPLOYER_HISTORY_START, first - 12)
-        payments = employer_payments(d, d.jobs(start, first - 1, switch=0.0), first - 1)
-        kind = PayerKind.EMPLOYEE
+    kind, payments = _job_before(d, first, 0.6)
     until = f"until {last}" if last is not None else "with no end date"
     before = " after losing a job" if payments else ""
     story = f"Registered unemployed since {first}{before}, {until}: state-paid (R-CAT-2)."
@@ -625,6 +615,15 @@ _RECIPES: Final[Mapping[Profile, Callable[[Draws], DemoPerson]]] = {
     Profile.NEVER_PAID: _never_paid,
 }
 """How each profile is drawn (``other_category`` takes its category from :func:`generate`)."""
+
+
+def _job_before(d: Draws, first: Month, chance: float) -> tuple[PayerKind, list[PaymentItem]]:
+    """With ``chance``, when a year of it fits, an employee's history that ended the month
+    before ``first`` (a category's first month): the payer kind and the employer's payments."""
+    if first <= EMPLOYER_HISTORY_START + 12 or d.rng.random() >= chance:
+        return PayerKind.SELF_PAYER, []
+    start = d.month_between(EMPLOYER_HISTORY_START, first - 12)
+    return PayerKind.EMPLOYEE, employer_payments(d, d.jobs(start, first - 1, switch=0.0), first - 1)
 
 
 def _age(birth: date, on: date) -> int:
