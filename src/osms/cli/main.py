@@ -20,7 +20,7 @@ from osms.cli.clients import clients_app
 from osms.cli.db import db_app
 from osms.cli.demo import demo
 from osms.cli.errors import OsmsGroup
-from osms.cli.operator import LangOption, day_option
+from osms.cli.operator import AsOfOption, LangOption, day_option
 from osms.cli.parameters import parameters_app
 from osms.cli.person import person
 from osms.cli.refunds import refunds_app
@@ -125,9 +125,7 @@ def status(
     iin: Annotated[str | None, typer.Argument(help="IIN to look up in the registry.")] = None,
     facts: FactsOption = None,
     on: DateOption = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Knowledge date (default: --date).")
-    ] = None,
+    as_of: AsOfOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
     as_json: JsonOption = False,
 ) -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "EXIT_REJECTED",
     "EXIT_UNUSABLE",
     "OPERATOR_ENV",
+    "AsOfOption",
     "JsonOption",
     "LangOption",
     "OperatorOption",
@@ -87,10 +88,14 @@ LangOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
-def day_option(flag: str, what: str) -> Any:
-    """A day option, ``YYYY-MM-DD``, today when not given (read it with :func:`parse_day`);
-    ``what`` says which day it is."""
-    return typer.Option(flag, help=f"{what}, YYYY-MM-DD (default today).")
+def day_option(flag: str, what: str, default: str = "today") -> Any:
+    """A day option, ``YYYY-MM-DD``: ``what`` says which day it is, ``default`` which day
+    stands when it is not given (today: read it with :func:`parse_day`)."""
+    return typer.Option(flag, help=f"{what}, YYYY-MM-DD (default {default}).")
+
+
+AsOfOption = Annotated[str | None, day_option("--as-of", "Knowledge date", default="--date")]
+"""What was known on which day (R-S-0): the day asked about (``--date``) unless given."""
 
 
 def parse_day(value: str | None, option: str = "--date") -> date:

@@ -18,6 +18,7 @@ from osms.cli.operator import (
     LangOption,
     OperatorOption,
     add_refuse_command,
+    day_option,
     operator_name,
     operator_session,
     parse_day,
@@ -59,7 +60,7 @@ def refunds_apply(
     reason: Annotated[
         str, typer.Option("--reason", help="wrong_period, wrong_year, wrong_iin or overpayment.")
     ],
-    on: Annotated[str | None, typer.Option("--date", help="Applied on (default today).")] = None,
+    on: Annotated[str | None, day_option("--date", "Applied on")] = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
@@ -84,7 +85,7 @@ def refunds_apply(
 @refunds_app.command("show")
 def refunds_show(
     application_id: Annotated[int, typer.Argument()],
-    on: Annotated[str | None, typer.Option("--date", help="Refunded on (default today).")] = None,
+    on: Annotated[str | None, day_option("--date", "Refunded on")] = None,
     amount: AmountOption = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
@@ -107,9 +108,7 @@ def refunds_show(
 @refunds_app.command("approve")
 def refunds_approve(
     application_id: Annotated[int, typer.Argument()],
-    on: Annotated[
-        str | None, typer.Option("--date", help="Refunded on: today (default) or later.")
-    ] = None,
+    on: Annotated[str | None, day_option("--date", "Refunded on: today or later")] = None,
     amount: AmountOption = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
@@ -138,7 +137,7 @@ def refunds_list(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="Only those past their deadline.")
     ] = False,
-    on: Annotated[str | None, typer.Option("--date", help="Today (default: today).")] = None,
+    on: Annotated[str | None, day_option("--date", "Today")] = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:

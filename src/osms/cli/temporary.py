@@ -17,6 +17,7 @@ from osms.cli.operator import (
     LangOption,
     OperatorOption,
     add_refuse_command,
+    day_option,
     operator_name,
     operator_session,
     parse_day,
@@ -47,7 +48,7 @@ def temporary_apply(
     document: Annotated[
         list[str], typer.Option("--document", help="KIND:NUMBER:YYYY-MM-DD, repeatable.")
     ],
-    on: Annotated[str | None, typer.Option("--date", help="Submitted on (default today).")] = None,
+    on: Annotated[str | None, day_option("--date", "Submitted on")] = None,
     channel: Annotated[str, typer.Option("--channel")] = "operator",
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
@@ -72,9 +73,7 @@ def temporary_apply(
 @temporary_app.command("approve")
 def temporary_approve(
     application_id: Annotated[int, typer.Argument()],
-    on: Annotated[
-        str | None, typer.Option("--date", help="Granted on: today (default) or later.")
-    ] = None,
+    on: Annotated[str | None, day_option("--date", "Granted on: today or later")] = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
