@@ -15,10 +15,12 @@ import typer
 from osms import clock
 from osms.cli.operator import (
     CHANNEL,
+    ApplicationIdArgument,
     LangOption,
     OperatorOption,
     add_refuse_command,
     day_option,
+    echo_found,
     operator_name,
     operator_session,
     parse_day,
@@ -84,7 +86,7 @@ def refunds_apply(
 
 @refunds_app.command("show")
 def refunds_show(
-    application_id: Annotated[int, typer.Argument()],
+    application_id: ApplicationIdArgument,
     on: Annotated[str | None, day_option("--date", "Refunded on")] = None,
     amount: AmountOption = None,
     operator: OperatorOption = None,
@@ -107,7 +109,7 @@ def refunds_show(
 
 @refunds_app.command("approve")
 def refunds_approve(
-    application_id: Annotated[int, typer.Argument()],
+    application_id: ApplicationIdArgument,
     on: Annotated[str | None, day_option("--date", "Refunded on: today or later")] = None,
     amount: AmountOption = None,
     operator: OperatorOption = None,
@@ -151,7 +153,8 @@ def refunds_list(
             if overdue
             else refund_cases.pending(opened, actor=who, channel=CHANNEL)
         )
-        for application in found:
-            typer.echo(operator_view.refund_line(application, today, lang))
-    if not found:
-        typer.echo(operator_view.no_refunds(lang))
+        echo_found(
+            found,
+            lambda application: operator_view.refund_line(application, today, lang),
+            operator_view.no_refunds(lang),
+        )
