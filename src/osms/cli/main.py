@@ -69,6 +69,7 @@ app.add_typer(parameters_app, name="parameters")
 app.command("amount")(amount)
 app.command("penalty")(penalty)
 
+IinArgument = Annotated[str | None, typer.Argument(help="IIN to look up in the registry.")]
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="A YAML file with `person` and `payments`.")
 ]
@@ -122,7 +123,7 @@ def _one_person(iin: str | None, facts: Path | None) -> None:
 
 @app.command()
 def status(
-    iin: Annotated[str | None, typer.Argument(help="IIN to look up in the registry.")] = None,
+    iin: IinArgument = None,
     facts: FactsOption = None,
     on: DateOption = None,
     as_of: AsOfOption = None,
@@ -148,7 +149,7 @@ def status(
 
 @app.command()
 def calc(
-    iin: Annotated[str | None, typer.Argument(help="IIN to look up in the registry.")] = None,
+    iin: IinArgument = None,
     facts: FactsOption = None,
     on: DateOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
