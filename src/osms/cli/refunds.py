@@ -7,10 +7,12 @@ Kazakhstan unless ``--date`` says a later one (R-T-4).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from osms import clock
 from osms.cli.operator import (
@@ -56,6 +58,23 @@ def _amount(value: str | None) -> Decimal | None:
     return amount
 
 
+def _echo_effect(
+    opened: Session,
+    application_id: int,
+    refunded_on: date,
+    amount: Decimal | None = None,
+    *,
+    who: str,
+    lang: str,
+) -> None:
+    """Print what approving the refund on ``refunded_on`` would change (audited as shown
+    through :data:`CHANNEL`): after an application, and on ``osms refunds show``."""
+    shown = refund_cases.effect(
+        opened, application_id, refunded_on=refunded_on, actor=who, channel=CHANNEL, amount=amount
+    )
+    typer.echo("\n".join(operator_view.refund_effect_lines(shown, lang)))
+
+
 @refunds_app.command("apply")
 def refunds_apply(
     payment_id: Annotated[int, typer.Argument(help="The payment (osms person IIN lists them).")],
@@ -74,14 +93,8 @@ def refunds_apply(
             opened, payment_id, reason, applied_on=applied_on, actor=who, channel=CHANNEL
         )
         typer.echo(operator_view.refund_applied(application, lang, again=again))
-        shown = refund_cases.effect(
-            opened,
-            application.id,
-            refunded_on=max(clock.today(), application.applied_on),
-            actor=who,
-            channel=CHANNEL,
-        )
-        typer.echo("\n".join(operator_view.refund_effect_lines(shown, lang)))
+        refunded_on = max(clock.today(), application.applied_on)
+        _echo_effect(opened, application.id, refunded_on, who=who, lang=lang)
 
 
 @refunds_app.command("show")
@@ -96,15 +109,7 @@ def refunds_show(
     unpaid, the status before and after (R-R-1).  Nothing is decided."""
     who = operator_name(operator, lang)
     with operator_session(lang) as opened:
-        shown = refund_cases.effect(
-            opened,
-            application_id,
-            refunded_on=parse_day(on),
-            actor=who,
-            channel=CHANNEL,
-            amount=_amount(amount),
-        )
-        typer.echo("\n".join(operator_view.refund_effect_lines(shown, lang)))
+        _echo_effect(opened, application_id, parse_day(on), _amount(amount), who=who, lang=lang)
 
 
 @refunds_app.command("approve")
