@@ -144,7 +144,7 @@ def refunds_list(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="Only those past their deadline.")
     ] = False,
-    on: Annotated[str | None, day_option("--date", "Today")] = None,
+    on: Annotated[str | None, day_option("--date", "The day counted as today")] = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
