@@ -18,7 +18,7 @@ from rich.table import Table
 
 from osms.batch.engine import LANES, PARTS_PER_STEP
 from osms.batch.run import FORMATS, Statistics, run
-from osms.cli.operator import LangOption
+from osms.cli.operator import AsOfOption, LangOption
 from osms.cli.progress import progress_bar
 from osms.i18n import DEFAULT_LANGUAGE
 from osms.rules.month import Month
@@ -171,9 +171,7 @@ def run_command(
     on: Annotated[str, typer.Option("--date", help="The date asked about, YYYY-MM-DD.")],
     data: DataOption,
     out: Annotated[Path, typer.Option("--out", help="Folder for the snapshot.")],
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Knowledge date (default: --date).")
-    ] = None,
+    as_of: AsOfOption = None,
     formats: Annotated[
         str, typer.Option("--format", help="Comma-separated: parquet, csv.")
     ] = "parquet,csv",
@@ -264,7 +262,7 @@ def chart_command(
 def check_command(
     data: DataOption,
     on: Annotated[str, typer.Option("--date", help="The date asked about, YYYY-MM-DD.")],
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Knowledge date.")] = None,
+    as_of: AsOfOption = None,
     scenarios: Annotated[
         Path, typer.Option("--scenarios", help="Where to write disagreements as scenario files.")
     ] = Path("batch-disagreements"),

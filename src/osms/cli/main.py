@@ -20,7 +20,7 @@ from osms.cli.clients import clients_app
 from osms.cli.db import db_app
 from osms.cli.demo import demo
 from osms.cli.errors import OsmsGroup
-from osms.cli.operator import LangOption, day_option
+from osms.cli.operator import AsOfOption, LangOption, day_option
 from osms.cli.parameters import parameters_app
 from osms.cli.person import person
 from osms.cli.refunds import refunds_app
@@ -69,6 +69,7 @@ app.add_typer(parameters_app, name="parameters")
 app.command("amount")(amount)
 app.command("penalty")(penalty)
 
+IinArgument = Annotated[str | None, typer.Argument(help="IIN to look up in the registry.")]
 FactsOption = Annotated[
     Path | None, typer.Option("--facts", help="A YAML file with `person` and `payments`.")
 ]
@@ -122,12 +123,10 @@ def _one_person(iin: str | None, facts: Path | None) -> None:
 
 @app.command()
 def status(
-    iin: Annotated[str | None, typer.Argument(help="IIN to look up in the registry.")] = None,
+    iin: IinArgument = None,
     facts: FactsOption = None,
     on: DateOption = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Knowledge date (default: --date).")
-    ] = None,
+    as_of: AsOfOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
     as_json: JsonOption = False,
 ) -> None:
@@ -150,7 +149,7 @@ def status(
 
 @app.command()
 def calc(
-    iin: Annotated[str | None, typer.Argument(help="IIN to look up in the registry.")] = None,
+    iin: IinArgument = None,
     facts: FactsOption = None,
     on: DateOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,

@@ -24,7 +24,7 @@ import``):
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any, Final, TypeVar
@@ -44,12 +44,15 @@ __all__ = [
     "EXIT_REJECTED",
     "EXIT_UNUSABLE",
     "OPERATOR_ENV",
+    "ApplicationIdArgument",
+    "AsOfOption",
     "JsonOption",
     "LangOption",
     "OperatorOption",
     "add_refuse_command",
     "checked_lang",
     "day_option",
+    "echo_found",
     "list_exit",
     "operator_name",
     "operator_session",
@@ -67,6 +70,7 @@ EXIT_UNUSABLE: Final = 2
 EXIT_PARTLY: Final = 3
 
 Decided = TypeVar("Decided")
+Found = TypeVar("Found")
 
 
 def checked_lang(value: str) -> str:
@@ -85,12 +89,19 @@ LangOption = Annotated[
     str, typer.Option("--lang", callback=checked_lang, help="kk (default), ru or en.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+ApplicationIdArgument = Annotated[int, typer.Argument()]
+"""The application an operator decides or looks at (its number in ``osms refunds list`` or
+``osms temporary list``)."""
 
 
-def day_option(flag: str, what: str) -> Any:
-    """A day option, ``YYYY-MM-DD``, today when not given (read it with :func:`parse_day`);
-    ``what`` says which day it is."""
-    return typer.Option(flag, help=f"{what}, YYYY-MM-DD (default today).")
+def day_option(flag: str, what: str, default: str = "today") -> Any:
+    """A day option, ``YYYY-MM-DD``: ``what`` says which day it is, ``default`` which day
+    stands when it is not given (today: read it with :func:`parse_day`)."""
+    return typer.Option(flag, help=f"{what}, YYYY-MM-DD (default {default}).")
+
+
+AsOfOption = Annotated[str | None, day_option("--as-of", "Knowledge date", default="--date")]
+"""What was known on which day (R-S-0): the day asked about (``--date``) unless given."""
 
 
 def parse_day(value: str | None, option: str = "--date") -> date:
@@ -131,6 +142,14 @@ def operator_name(given: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
     return name
 
 
+def echo_found(found: Sequence[Found], line: Callable[[Found], str], none: str) -> None:
+    """Print what a list command found, a ``line`` each, or ``none`` when it found nothing."""
+    for item in found:
+        typer.echo(line(item))
+    if not found:
+        typer.echo(none)
+
+
 def list_exit(accepted: int, rejected: int) -> int:
     """The exit status of a list taken in line by line (see the module text).
 
@@ -152,7 +171,7 @@ def add_refuse_command(
 
     @group.command("refuse")
     def refuse_command(
-        application_id: Annotated[int, typer.Argument()],
+        application_id: ApplicationIdArgument,
         reason: Annotated[str, typer.Option("--reason", help="Told to the applicant.")],
         operator: OperatorOption = None,
         lang: LangOption = DEFAULT_LANGUAGE,

@@ -7,17 +7,22 @@ Kazakhstan unless ``--date`` says a later one (R-T-4).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from osms import clock
 from osms.cli.operator import (
     CHANNEL,
+    ApplicationIdArgument,
     LangOption,
     OperatorOption,
     add_refuse_command,
+    day_option,
+    echo_found,
     operator_name,
     operator_session,
     parse_day,
@@ -53,13 +58,30 @@ def _amount(value: str | None) -> Decimal | None:
     return amount
 
 
+def _echo_effect(
+    opened: Session,
+    application_id: int,
+    refunded_on: date,
+    amount: Decimal | None = None,
+    *,
+    who: str,
+    lang: str,
+) -> None:
+    """Print what approving the refund on ``refunded_on`` would change (audited as shown
+    through :data:`CHANNEL`): after an application, and on ``osms refunds show``."""
+    shown = refund_cases.effect(
+        opened, application_id, refunded_on=refunded_on, actor=who, channel=CHANNEL, amount=amount
+    )
+    typer.echo("\n".join(operator_view.refund_effect_lines(shown, lang)))
+
+
 @refunds_app.command("apply")
 def refunds_apply(
     payment_id: Annotated[int, typer.Argument(help="The payment (osms person IIN lists them).")],
     reason: Annotated[
         str, typer.Option("--reason", help="wrong_period, wrong_year, wrong_iin or overpayment.")
     ],
-    on: Annotated[str | None, typer.Option("--date", help="Applied on (default today).")] = None,
+    on: Annotated[str | None, day_option("--date", "Applied on")] = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
@@ -71,20 +93,14 @@ def refunds_apply(
             opened, payment_id, reason, applied_on=applied_on, actor=who, channel=CHANNEL
         )
         typer.echo(operator_view.refund_applied(application, lang, again=again))
-        shown = refund_cases.effect(
-            opened,
-            application.id,
-            refunded_on=max(clock.today(), application.applied_on),
-            actor=who,
-            channel=CHANNEL,
-        )
-        typer.echo("\n".join(operator_view.refund_effect_lines(shown, lang)))
+        refunded_on = max(clock.today(), application.applied_on)
+        _echo_effect(opened, application.id, refunded_on, who=who, lang=lang)
 
 
 @refunds_app.command("show")
 def refunds_show(
-    application_id: Annotated[int, typer.Argument()],
-    on: Annotated[str | None, typer.Option("--date", help="Refunded on (default today).")] = None,
+    application_id: ApplicationIdArgument,
+    on: Annotated[str | None, day_option("--date", "Refunded on")] = None,
     amount: AmountOption = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
@@ -93,23 +109,13 @@ def refunds_show(
     unpaid, the status before and after (R-R-1).  Nothing is decided."""
     who = operator_name(operator, lang)
     with operator_session(lang) as opened:
-        shown = refund_cases.effect(
-            opened,
-            application_id,
-            refunded_on=parse_day(on),
-            actor=who,
-            channel=CHANNEL,
-            amount=_amount(amount),
-        )
-        typer.echo("\n".join(operator_view.refund_effect_lines(shown, lang)))
+        _echo_effect(opened, application_id, parse_day(on), _amount(amount), who=who, lang=lang)
 
 
 @refunds_app.command("approve")
 def refunds_approve(
-    application_id: Annotated[int, typer.Argument()],
-    on: Annotated[
-        str | None, typer.Option("--date", help="Refunded on: today (default) or later.")
-    ] = None,
+    application_id: ApplicationIdArgument,
+    on: Annotated[str | None, day_option("--date", "Refunded on: today or later")] = None,
     amount: AmountOption = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
@@ -138,7 +144,7 @@ def refunds_list(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="Only those past their deadline.")
     ] = False,
-    on: Annotated[str | None, typer.Option("--date", help="Today (default: today).")] = None,
+    on: Annotated[str | None, day_option("--date", "The day counted as today")] = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
@@ -152,7 +158,8 @@ def refunds_list(
             if overdue
             else refund_cases.pending(opened, actor=who, channel=CHANNEL)
         )
-        for application in found:
-            typer.echo(operator_view.refund_line(application, today, lang))
-    if not found:
-        typer.echo(operator_view.no_refunds(lang))
+        echo_found(
+            found,
+            lambda application: operator_view.refund_line(application, today, lang),
+            operator_view.no_refunds(lang),
+        )

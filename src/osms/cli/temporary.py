@@ -14,9 +14,12 @@ import typer
 from osms import clock
 from osms.cli.operator import (
     CHANNEL,
+    ApplicationIdArgument,
     LangOption,
     OperatorOption,
     add_refuse_command,
+    day_option,
+    echo_found,
     operator_name,
     operator_session,
     parse_day,
@@ -47,7 +50,7 @@ def temporary_apply(
     document: Annotated[
         list[str], typer.Option("--document", help="KIND:NUMBER:YYYY-MM-DD, repeatable.")
     ],
-    on: Annotated[str | None, typer.Option("--date", help="Submitted on (default today).")] = None,
+    on: Annotated[str | None, day_option("--date", "Submitted on")] = None,
     channel: Annotated[str, typer.Option("--channel")] = "operator",
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
@@ -71,10 +74,8 @@ def temporary_apply(
 
 @temporary_app.command("approve")
 def temporary_approve(
-    application_id: Annotated[int, typer.Argument()],
-    on: Annotated[
-        str | None, typer.Option("--date", help="Granted on: today (default) or later.")
-    ] = None,
+    application_id: ApplicationIdArgument,
+    on: Annotated[str | None, day_option("--date", "Granted on: today or later")] = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
@@ -100,8 +101,8 @@ def temporary_list(operator: OperatorOption = None, lang: LangOption = DEFAULT_L
     """Undecided temporary-status applications, the oldest first (the list is audited)."""
     who = operator_name(operator, lang)
     with operator_session(lang) as opened:
-        found = temporary_cases.pending(opened, actor=who, channel=CHANNEL)
-        for application in found:
-            typer.echo(operator_view.temporary_line(application, lang))
-    if not found:
-        typer.echo(operator_view.no_temporary(lang))
+        echo_found(
+            temporary_cases.pending(opened, actor=who, channel=CHANNEL),
+            lambda application: operator_view.temporary_line(application, lang),
+            operator_view.no_temporary(lang),
+        )
