@@ -170,8 +170,9 @@ def test_a_refund_stops_the_item_counting_from_the_refund_date(session: Session)
     )
     # 15 working days (R-R-1); 8 July 2024 is a day off (Capital Day, 6 July, moved)
     assert application.due_by == date(2024, 7, 23)
-    assert refunds.overdue(session, date(2024, 7, 23), actor="op", channel="cli") == []
-    late = refunds.overdue(session, date(2024, 7, 24), actor="op", channel="cli")
+    on_the_deadline = date(2024, 7, 23)
+    assert refunds.pending(session, actor="op", channel="cli", overdue_on=on_the_deadline) == []
+    late = refunds.pending(session, actor="op", channel="cli", overdue_on=date(2024, 7, 24))
     assert [a.id for a in late] == [application.id]
     refunds.approve(
         session,

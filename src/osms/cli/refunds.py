@@ -153,10 +153,8 @@ def refunds_list(
     who = operator_name(operator, lang)
     today = parse_day(on)
     with operator_session(lang) as opened:
-        found = (
-            refund_cases.overdue(opened, today, actor=who, channel=CHANNEL)
-            if overdue
-            else refund_cases.pending(opened, actor=who, channel=CHANNEL)
+        found = refund_cases.pending(
+            opened, actor=who, channel=CHANNEL, overdue_on=today if overdue else None
         )
         echo_found(
             found,

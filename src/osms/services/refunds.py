@@ -55,7 +55,6 @@ __all__ = [
     "apply_once",
     "approve",
     "effect",
-    "overdue",
     "pending",
     "refuse",
     "working_days_left",
@@ -342,17 +341,17 @@ def refuse(
     return decisions.refuse(session, "refund", applications.KIND, application_id, **refusal)
 
 
-def pending(session: Session, *, actor: str, channel: str) -> list[RefundApplication]:
-    """Undecided applications, the most urgent first; the list shown is audited."""
+def pending(
+    session: Session, *, actor: str, channel: str, overdue_on: date | None = None
+) -> list[RefundApplication]:
+    """Undecided applications, the most urgent first; with ``overdue_on``, only those past
+    their 15-working-day deadline on that day (R-R-1).  The list shown is audited."""
     found = applications.undecided(session)
-    decisions.audit_list(session, "refund", found, actor=actor, channel=channel, overdue_on=None)
-    return found
-
-
-def overdue(session: Session, today: date, *, actor: str, channel: str) -> list[RefundApplication]:
-    """Undecided applications past their 15-working-day deadline (R-R-1); audited."""
-    found = [a for a in applications.undecided(session) if a.due_by < today]
-    decisions.audit_list(session, "refund", found, actor=actor, channel=channel, overdue_on=today)
+    if overdue_on is not None:
+        found = [a for a in found if a.due_by < overdue_on]
+    decisions.audit_list(
+        session, "refund", found, actor=actor, channel=channel, overdue_on=overdue_on
+    )
     return found
 
 

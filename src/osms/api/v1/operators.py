@@ -257,8 +257,6 @@ def list_refunds(
     ] = False,
     on: DateQuery = None,
 ) -> list[RefundApplication]:
-    if overdue:
-        rows = refunds.overdue(session, on or today, actor=who.actor, channel=CHANNEL)
-    else:
-        rows = refunds.pending(session, actor=who.actor, channel=CHANNEL)
+    overdue_on = (on or today) if overdue else None
+    rows = refunds.pending(session, actor=who.actor, channel=CHANNEL, overdue_on=overdue_on)
     return [RefundApplication.model_validate(row) for row in rows]
