@@ -43,12 +43,12 @@ def test_t8_sample_utf8_header_lines_and_trailer() -> None:
 
     mt = read.reader.parser
     assert isinstance(mt, Mt102Reader)
-    assert mt.header.payer_name == "ТОО «ПРИМЕР»"
+    assert mt.header.ordering.name == "ТОО «ПРИМЕР»"
     assert mt.header.purpose == "Взносы на ОСМС за май 2025 г."
-    assert mt.header.beneficiary_bank == "GCVPKZ2A"
-    assert mt.header.beneficiary_account == "KZ92009MEDS368609103"
-    assert mt.header.beneficiary_bin == "160440007161"
-    assert mt.header.payer_account == "KZ000000000000000001"
+    assert mt.header.beneficiary.bank == "GCVPKZ2A"
+    assert mt.header.beneficiary.account == "KZ92009MEDS368609103"
+    assert mt.header.beneficiary.idn == "160440007161"
+    assert mt.header.ordering.account == "KZ000000000000000001"
     assert mt.header.document_number == "15"
     assert mt.header.document_date == date(2025, 6, 25)
     assert mt.header.sender_bic == "BANKKZKA"
@@ -97,7 +97,7 @@ def test_t8_sample_in_cp1251_with_crlf_reads_the_same() -> None:
     assert [r.raw for r in cp1251.good] == [r.raw for r in utf8.good]
     assert isinstance(cp1251.reader.parser, Mt102Reader)
     assert cp1251.reader.parser.encoding == "cp1251"
-    assert cp1251.reader.parser.header.payer_name == "ТОО «ПРИМЕР»"
+    assert cp1251.reader.parser.header.ordering.name == "ТОО «ПРИМЕР»"
     assert cp1251.totals == utf8.totals
 
 

@@ -140,7 +140,7 @@ def test_kz1048_list_reads_the_kazakh_letters_and_names_its_encoding() -> None:
     read = read_all(data)
     parser = _mt102(read.reader.parser)
     assert parser.encoding == "kz1048"
-    assert parser.header.payer_name == "ТОО «АЛАТАУ ҚҰРЫЛЫС»"
+    assert parser.header.ordering.name == "ТОО «АЛАТАУ ҚҰРЫЛЫС»"
     assert parser.header.purpose == "МӘМС жарналары 2025 жылғы мамыр үшін"
     assert [r.surname for r in read.good] == KAZAKH_SURNAMES
     assert [(r.given_name, r.patronymic) for r in read.good][::4] == [
@@ -189,7 +189,7 @@ def test_a_kazakh_letter_late_in_a_cp1251_looking_register_makes_it_kz1048(
         read = read_all(data)
         parser = _mt102(read.reader.parser)
         assert parser.encoding == "kz1048"
-        assert parser.header.payer_name == "ТОО «Пример»"
+        assert parser.header.ordering.name == "ТОО «Пример»"
         assert {r.surname for r in read.good[:-1]} == {"Иванов"}
         assert (read.good[-1].surname, read.good[-1].given_name) == ("Әбілқайыр", "Нұрлан")
 
