@@ -49,7 +49,7 @@ def test_a_good_line() -> None:
         Channel.TERMINAL,
         date(2025, 6, 25),
     )
-    assert (line.surname, line.given_name, line.birth_date, line.raw) == (
+    assert (line.name.surname, line.name.given_name, line.birth_date, line.raw) == (
         "Иванов",
         None,
         date(1990, 5, 15),

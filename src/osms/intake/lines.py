@@ -57,6 +57,7 @@ from decimal import Decimal
 from typing import Final, Literal, TypeAlias
 
 from osms.registry.columns import MONEY_PRECISION, MONEY_SCALE
+from osms.registry.people import UNNAMED, WrittenName
 from osms.rules.errors import RuleError
 from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
@@ -225,9 +226,8 @@ class IntakeLine:
     paid_on: date
     channel: Channel
     reference: str
-    surname: str | None = None
-    given_name: str | None = None
-    patronymic: str | None = None
+    name: WrittenName = UNNAMED
+    """The surname, given name and patronymic as the line writes them (stripped)."""
     birth_date: date | None = None
     raw: str = dataclasses.field(default="", repr=False, compare=False)
 
