@@ -13,6 +13,7 @@ from osms.intake import IntakeLine, LineError, RegisterError, parse_register
 from osms.intake.csv_format import CsvReader
 from osms.intake.lines import LINE_CODES
 from osms.intake.samples import SampleLine, write_csv
+from osms.registry.people import WrittenName
 from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
 
@@ -84,19 +85,17 @@ def test_mixed_sample_good_lines() -> None:
         paid_on=date(2025, 6, 25),
         channel=Channel.TERMINAL,
         reference="csv:T-0001",
-        surname="Иванов",
-        given_name="Иван",
-        patronymic="Иванович",
+        name=WrittenName("Иванов", "Иван", "Иванович"),
         birth_date=date(1990, 5, 15),
     )
     assert first.raw.startswith("900515300018;2025-05;6000,00;")
-    assert good[2].given_name == "Айгерім" and good[2].patronymic is None
+    assert good[2].name.given_name == "Айгерім" and good[2].name.patronymic is None
     assert good[2].channel is Channel.KAZPOST and good[2].period == Month(2025, 5)
     assert good[6].knp is KNP.EMPLOYER_DEDUCTION and good[6].period == Month(2017, 7)
     assert good[9].period == Month(2026, 6)  # month(paid_on) + 12 is still allowed
     # R-L-2: an ЕСП item (КНП 183) for a month of 2019-01 … 2023-12, paid later
     assert (good[20].knp, good[20].period) == (KNP.SINGLE_PAYMENT, Month(2022, 3))
-    assert (good[20].surname, good[20].given_name) == ("Сейітов", "Ілияс")
+    assert (good[20].name.surname, good[20].name.given_name) == ("Сейітов", "Ілияс")
 
 
 def test_mixed_sample_errors_name_field_and_value() -> None:
@@ -184,7 +183,7 @@ def test_optional_name_columns() -> None:
     line = SampleLine("900515300018", Month(2025, 5), Decimal(6000), "Иванов", "Иван", "", "")
     write_csv(out, [line], paid_on=date(2025, 6, 25), names=True)
     (good,) = read_all(out.getvalue()).good
-    assert (good.surname, good.given_name, good.patronymic, good.birth_date) == (
+    assert (good.name.surname, good.name.given_name, good.name.patronymic, good.birth_date) == (
         "Иванов",
         "Иван",
         None,

@@ -56,7 +56,7 @@ def fits_the_ledger(line: IntakeLine) -> None:
     assert period_problem(line.period, line.knp, line.paid_on) is None
     assert credit_date(line.paid_on) >= line.paid_on  # the booking's date arithmetic works
     assert line.reference.isprintable() and len(line.reference) <= 200
-    for name in (line.surname, line.given_name, line.patronymic):
+    for name in line.name:
         assert name is None or (len(name) <= NAME_MAX and not has_control(name) and name.strip())
 
 

@@ -12,6 +12,7 @@ import pytest
 from osms.intake import IntakeLine, LineError, RegisterError, parse_register
 from osms.intake.mt102 import TAIL_BYTES, Mt102Reader, read_trailer
 from osms.intake.samples import SampleLine, write_mt102
+from osms.registry.people import WrittenName
 from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
 
@@ -43,12 +44,12 @@ def test_t8_sample_utf8_header_lines_and_trailer() -> None:
 
     mt = read.reader.parser
     assert isinstance(mt, Mt102Reader)
-    assert mt.header.payer_name == "ТОО «ПРИМЕР»"
+    assert mt.header.ordering.name == "ТОО «ПРИМЕР»"
     assert mt.header.purpose == "Взносы на ОСМС за май 2025 г."
-    assert mt.header.beneficiary_bank == "GCVPKZ2A"
-    assert mt.header.beneficiary_account == "KZ92009MEDS368609103"
-    assert mt.header.beneficiary_bin == "160440007161"
-    assert mt.header.payer_account == "KZ000000000000000001"
+    assert mt.header.beneficiary.bank == "GCVPKZ2A"
+    assert mt.header.beneficiary.account == "KZ92009MEDS368609103"
+    assert mt.header.beneficiary.idn == "160440007161"
+    assert mt.header.ordering.account == "KZ000000000000000001"
     assert mt.header.document_number == "15"
     assert mt.header.document_date == date(2025, 6, 25)
     assert mt.header.sender_bic == "BANKKZKA"
@@ -66,18 +67,16 @@ def test_t8_sample_utf8_header_lines_and_trailer() -> None:
         paid_on=date(2025, 6, 25),
         channel=Channel.BANK_BRANCH,
         reference="mt102:BANKKZKA:OSMS20250625001:1",
-        surname="Иванов",
-        given_name="Иван",
-        patronymic="Иванович",
+        name=WrittenName("Иванов", "Иван", "Иванович"),
         birth_date=date(1990, 5, 15),
     )
     assert "/FM/Иванов" in ivanov.raw and ivanov.raw.startswith(":21:1")
-    assert (akhmetova.iin, akhmetova.surname, akhmetova.given_name) == (
+    assert (akhmetova.iin, akhmetova.name.surname, akhmetova.name.given_name) == (
         AKHMETOVA,
         "Ахметова",
         "Айгерім",
     )
-    assert akhmetova.patronymic is None  # /FT/ is empty
+    assert akhmetova.name.patronymic is None  # /FT/ is empty
     assert akhmetova.amount == Decimal("17000.00")
     assert akhmetova.reference == "mt102:BANKKZKA:OSMS20250625001:2"
 
@@ -97,7 +96,7 @@ def test_t8_sample_in_cp1251_with_crlf_reads_the_same() -> None:
     assert [r.raw for r in cp1251.good] == [r.raw for r in utf8.good]
     assert isinstance(cp1251.reader.parser, Mt102Reader)
     assert cp1251.reader.parser.encoding == "cp1251"
-    assert cp1251.reader.parser.header.payer_name == "ТОО «ПРИМЕР»"
+    assert cp1251.reader.parser.header.ordering.name == "ТОО «ПРИМЕР»"
     assert cp1251.totals == utf8.totals
 
 
@@ -136,7 +135,7 @@ def test_kazakh_letters_survive_in_utf8_but_cannot_be_written_in_cp1251() -> Non
     out = io.BytesIO()
     write_mt102(out, [line], "BANKKZKA", "R1", date(2025, 6, 25), "122")
     (good,) = read_all(out.getvalue()).good
-    assert (good.surname, good.given_name, good.patronymic) == ("Қасымұлы", "Ұлан", "Әліұлы")
+    assert good.name == ("Қасымұлы", "Ұлан", "Әліұлы")
 
     with pytest.raises(UnicodeEncodeError):
         write_mt102(io.BytesIO(), [line], "BANKKZKA", "R1", date(2025, 6, 25), "122", "cp1251")
@@ -146,7 +145,7 @@ def test_kazakh_letters_survive_in_utf8_but_cannot_be_written_in_cp1251() -> Non
         lossy, [line], "BANKKZKA", "R1", date(2025, 6, 25), "122", "cp1251", errors="replace"
     )
     (read_back,) = read_all(lossy.getvalue()).good
-    assert read_back.surname == "?асым?лы" and read_back.iin == IVANOV
+    assert read_back.name.surname == "?асым?лы" and read_back.iin == IVANOV
 
 
 def test_paid_on_is_the_trailer_value_date_not_the_document_date() -> None:
@@ -383,7 +382,7 @@ def test_other_tags_and_flags_inside_a_block_are_ignored() -> None:
 
 def test_wrapped_subfield_text_is_joined() -> None:
     data = _replace(t8_utf8(), "/FT/Иванович", "/FT/Ивано\nвич")
-    assert read_all(data).good[0].patronymic == "Иванович"
+    assert read_all(data).good[0].name.patronymic == "Иванович"
 
 
 def test_header_knp_and_payer_apply_to_every_line() -> None:

@@ -55,7 +55,7 @@ def test_sequence_a_period_applies_to_every_block_without_its_own() -> None:
         Month(2025, 4),
         Month(2025, 5),
     ]
-    assert [r.surname for r in read.good] == ["Әбілқайыр", "Өмірзақова", "Иванов", "Сейітов"]
+    assert [r.name.surname for r in read.good] == ["Әбілқайыр", "Өмірзақова", "Иванов", "Сейітов"]
     assert "/PERIOD/" not in read.good[0].raw  # the line's own text, as sent
     assert read.totals.matches and read.totals.amount == Decimal("24000.00")
     assert _results_both_ways(data) == read.results
@@ -105,7 +105,7 @@ def test_legacy_double_slash_subfields_read_like_the_modern_ones() -> None:
     read = read_all(legacy)
     assert [type(r) for r in read.results] == [IntakeLine] * 3
     first = read.good[0]
-    assert (first.surname, first.given_name, first.patronymic) == (
+    assert first.name == (
         "Әбілқайыр",
         "Нұрлан",
         "Ғалымжанұлы",
@@ -140,14 +140,14 @@ def test_kz1048_list_reads_the_kazakh_letters_and_names_its_encoding() -> None:
     read = read_all(data)
     parser = _mt102(read.reader.parser)
     assert parser.encoding == "kz1048"
-    assert parser.header.payer_name == "ТОО «АЛАТАУ ҚҰРЫЛЫС»"
+    assert parser.header.ordering.name == "ТОО «АЛАТАУ ҚҰРЫЛЫС»"
     assert parser.header.purpose == "МӘМС жарналары 2025 жылғы мамыр үшін"
-    assert [r.surname for r in read.good] == KAZAKH_SURNAMES
-    assert [(r.given_name, r.patronymic) for r in read.good][::4] == [
+    assert [r.name.surname for r in read.good] == KAZAKH_SURNAMES
+    assert [(r.name.given_name, r.name.patronymic) for r in read.good][::4] == [
         ("НҰРЛАН", "ҒАЛЫМЖАНҰЛЫ"),
         ("ӘСЕЛ", "СЕРІКҚЫЗЫ"),
     ]
-    assert read.good[3].given_name == "ШАҺМАРДАН"
+    assert read.good[3].name.given_name == "ШАҺМАРДАН"
     # the same list in UTF-8 gives the same lines
     utf8 = read_all(data.decode("kz1048").encode("utf-8"))
     assert _mt102(utf8.reader.parser).encoding == "utf-8"
@@ -159,7 +159,7 @@ def test_the_same_list_in_cp1251_reads_as_sent_and_names_cp1251() -> None:
     kz = read_all(KAZAKH_KZ1048.read_bytes())
     cp = read_all(KAZAKH_REPLACED_CP1251.read_bytes())
     assert _mt102(cp.reader.parser).encoding == "cp1251"
-    assert [r.surname for r in cp.good] == [
+    assert [r.name.surname for r in cp.good] == [
         "АБІЛКАЙЫР",
         "ОМІРЗАКОВА",
         "ИВАНОВ",
@@ -189,9 +189,12 @@ def test_a_kazakh_letter_late_in_a_cp1251_looking_register_makes_it_kz1048(
         read = read_all(data)
         parser = _mt102(read.reader.parser)
         assert parser.encoding == "kz1048"
-        assert parser.header.payer_name == "ТОО «Пример»"
-        assert {r.surname for r in read.good[:-1]} == {"Иванов"}
-        assert (read.good[-1].surname, read.good[-1].given_name) == ("Әбілқайыр", "Нұрлан")
+        assert parser.header.ordering.name == "ТОО «Пример»"
+        assert {r.name.surname for r in read.good[:-1]} == {"Иванов"}
+        assert (read.good[-1].name.surname, read.good[-1].name.given_name) == (
+            "Әбілқайыр",
+            "Нұрлан",
+        )
 
 
 def test_csv_in_kz1048_and_cp1251() -> None:
@@ -206,13 +209,13 @@ def test_csv_in_kz1048_and_cp1251() -> None:
         read = read_all(out.getvalue())
         assert isinstance(read.reader.parser, CsvReader)
         assert read.reader.parser.encoding == encoding
-        assert [(r.surname, r.given_name, r.patronymic) for r in read.good] == names
+        assert [r.name for r in read.good] == names
     out = io.BytesIO()
     write_csv(out, lines[1:], paid_on="2025-06-25", names=True, encoding="cp1251")
     read = read_all(out.getvalue())
     assert isinstance(read.reader.parser, CsvReader)
     assert read.reader.parser.encoding == "cp1251"
-    assert read.good[0].surname == "Иванов"
+    assert read.good[0].name.surname == "Иванов"
 
 
 def test_kz1048_bytes_in_a_utf8_register_reject_it() -> None:

@@ -47,9 +47,9 @@ def check_good_line(line: IntakeLine) -> None:
         paid_on=line.paid_on.isoformat(),
         channel=line.channel.value,
         reference=line.reference,
-        surname=line.surname,
-        given_name=line.given_name,
-        patronymic=line.patronymic,
+        surname=line.name.surname,
+        given_name=line.name.given_name,
+        patronymic=line.name.patronymic,
         birth_date=line.birth_date.isoformat() if line.birth_date else None,
     ).validate()
     assert again == line

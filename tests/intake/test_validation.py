@@ -49,7 +49,7 @@ def test_a_good_line() -> None:
         Channel.TERMINAL,
         date(2025, 6, 25),
     )
-    assert (line.surname, line.given_name, line.birth_date, line.raw) == (
+    assert (line.name.surname, line.name.given_name, line.birth_date, line.raw) == (
         "Иванов",
         None,
         date(1990, 5, 15),
@@ -253,12 +253,12 @@ def test_text_forms() -> None:
 
 def test_value_types_check_their_codes() -> None:
     with pytest.raises(ValueError):
-        LineError("line.nope", "iin", "x", 1)
+        LineError.of([LineProblem("line.nope", "iin", "x")], line_no=1)
     with pytest.raises(ValueError):
         LineError.of([], line_no=1)
     with pytest.raises(ValueError):
         RegisterError("line.malformed", "x")
-    error = LineError("line.invalid_iin", "iin", "bad", 3)
+    error = LineError.of([LineProblem("line.invalid_iin", "iin", "bad")], line_no=3)
     assert error.codes == ("line.invalid_iin",) and error.problems[0].field == "iin"
     again = error.with_problem(LineProblem("line.malformed", "amount", "unreadable"))
     assert again.code == "line.malformed" and again.codes == ("line.malformed", "line.invalid_iin")

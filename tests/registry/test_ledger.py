@@ -187,7 +187,7 @@ def _new(key: str, amount: str = "4250", iin: str = IIN, line_no: int | None = N
         paid_on=date(2024, 12, 31),
         idempotency_key=key,
         line_no=line_no,
-        surname="Ахметова",
+        name=people.WrittenName("Ахметова"),
     )
 
 

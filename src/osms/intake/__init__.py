@@ -29,7 +29,7 @@ from osms.intake.lines import (
     LineResult,
     RegisterError,
 )
-from osms.intake.mt102 import Mt102Header, Mt102Reader, Mt102Trailer
+from osms.intake.mt102 import Mt102Header, Mt102Party, Mt102Reader, Mt102Trailer
 from osms.intake.register import (
     RegisterHeader,
     RegisterReader,
@@ -50,6 +50,7 @@ __all__ = [
     "LineProblem",
     "LineResult",
     "Mt102Header",
+    "Mt102Party",
     "Mt102Reader",
     "Mt102Trailer",
     "RawLine",

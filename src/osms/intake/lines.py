@@ -57,6 +57,7 @@ from decimal import Decimal
 from typing import Final, Literal, TypeAlias
 
 from osms.registry.columns import MONEY_PRECISION, MONEY_SCALE
+from osms.registry.people import UNNAMED, WrittenName
 from osms.rules.errors import RuleError
 from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
@@ -225,9 +226,8 @@ class IntakeLine:
     paid_on: date
     channel: Channel
     reference: str
-    surname: str | None = None
-    given_name: str | None = None
-    patronymic: str | None = None
+    name: WrittenName = UNNAMED
+    """The surname, given name and patronymic as the line writes them (stripped)."""
     birth_date: date | None = None
     raw: str = dataclasses.field(default="", repr=False, compare=False)
 
@@ -240,42 +240,36 @@ class IntakeLine:
 
 @dataclass(frozen=True, slots=True)
 class LineError:
-    """A rejected line (R-F-3) with the first problem's ``code``, ``field`` and ``message``.
+    """A rejected line (R-F-3) with every problem found, first one first (:data:`LINE_CODES`
+    order, stable); :attr:`code`, :attr:`field` and :attr:`message` are the first problem's.
 
     ``field`` names the input field (``iin``, ``period``, ``amount``, ``knp``, ``payer``,
     ``paid_on``, ``channel``, ``reference``, ``surname``, ``given_name``, ``patronymic``,
     ``birth_date``), or the line as a whole: ``row`` (CSV cells beyond the header) and ``raw``
     (an MT102 block with too many text lines, or an unexpected line in it).
 
-    ``codes`` lists the codes of every problem found, first one first, without repeats
-    (:data:`LINE_CODES` order); ``problems`` holds each problem in full.  ``reference`` and
+    :attr:`codes` lists the codes of the problems without repeats.  ``reference`` and
     ``amount`` are filled when they could be read (the amount counts toward the register's
     total, the reference toward duplicates).
     """
 
-    code: str
-    field: str
-    message: str
     line_no: int
+    problems: tuple[LineProblem, ...]
     raw: str = dataclasses.field(default="", repr=False)
-    codes: tuple[str, ...] = ()
-    problems: tuple[LineProblem, ...] = dataclasses.field(default=(), repr=False)
     reference: str | None = None
     amount: Decimal | None = None
 
     ok: Literal[False] = dataclasses.field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.code not in LINE_CODES:
-            raise ValueError(f"not a line code: {self.code!r}")
-        if _CONTROL.search(self.message) is not None:
-            object.__setattr__(self, "message", printable(self.message))
-        if not self.codes or self.codes[0] != self.code:
-            rest = tuple(c for c in self.codes if c != self.code)
-            object.__setattr__(self, "codes", (self.code, *rest))
         if not self.problems:
-            problem = LineProblem(self.code, self.field, self.message)
-            object.__setattr__(self, "problems", (problem,))
+            raise ValueError("a LineError needs at least one problem")
+        for problem in self.problems:
+            if problem.code not in LINE_CODES:
+                raise ValueError(f"not a line code: {problem.code!r}")
+        ordered = tuple(sorted(self.problems, key=lambda p: p.rank))
+        if ordered != self.problems:
+            object.__setattr__(self, "problems", ordered)
 
     @classmethod
     def of(
@@ -287,23 +281,24 @@ class LineError:
         reference: str | None = None,
         amount: Decimal | None = None,
     ) -> LineError:
-        """The error for one or more problems, ordered by :data:`LINE_CODES` (stable)."""
-        if not problems:
-            raise ValueError("a LineError needs at least one problem")
-        ordered = tuple(sorted(problems, key=lambda p: p.rank))
-        first = ordered[0]
-        codes = tuple(dict.fromkeys(p.code for p in ordered))
-        return cls(
-            code=first.code,
-            field=first.field,
-            message=first.message,
-            line_no=line_no,
-            raw=raw,
-            codes=codes,
-            problems=ordered,
-            reference=reference,
-            amount=amount,
-        )
+        """The error for one or more problems, in any order."""
+        return cls(line_no, tuple(problems), raw, reference, amount)
+
+    @property
+    def code(self) -> str:
+        return self.problems[0].code
+
+    @property
+    def field(self) -> str:
+        return self.problems[0].field
+
+    @property
+    def message(self) -> str:
+        return self.problems[0].message
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(problem.code for problem in self.problems))
 
     def with_problem(self, problem: LineProblem) -> LineError:
         """The same error with one more problem (e.g. ``line.duplicate`` found by the register)."""

@@ -87,6 +87,7 @@ from osms.intake.lines import (
     LineResult,
     has_control,
 )
+from osms.registry.people import WrittenName
 from osms.rules import bin as kzbin
 from osms.rules import iin as kziin
 from osms.rules.errors import ValidationError
@@ -473,9 +474,7 @@ class RawLine:
             paid_on=paid_on_value,
             channel=channel_value,
             reference=reference_value,
-            surname=_text(self.surname),
-            given_name=_text(self.given_name),
-            patronymic=_text(self.patronymic),
+            name=WrittenName(_text(self.surname), _text(self.given_name), _text(self.patronymic)),
             birth_date=birth_date_value,
             raw=self.raw,
         )
@@ -736,9 +735,11 @@ class LineValidator:
             context.paid_on,
             context.channel,
             reference,
-            None if surname is None else surname.strip() or None,
-            None if given_name is None else given_name.strip() or None,
-            None if patronymic is None else patronymic.strip() or None,
+            WrittenName(
+                None if surname is None else surname.strip() or None,
+                None if given_name is None else given_name.strip() or None,
+                None if patronymic is None else patronymic.strip() or None,
+            ),
             birth_date_value,
             raw,
         )

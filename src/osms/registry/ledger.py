@@ -182,9 +182,8 @@ class NewPayment:
     reference: str | None = None
     register_id: int | None = None
     line_no: int | None = None
-    surname: str | None = None
-    given_name: str | None = None
-    patronymic: str | None = None
+    name: people.WrittenName = people.UNNAMED
+    """The person's name as the line wrote it (none: a payment loaded from elsewhere)."""
 
     def same_payment(self) -> tuple[Any, ...]:
         """The values of :data:`SAME_PAYMENT`."""

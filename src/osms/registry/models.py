@@ -144,6 +144,16 @@ def _month_check(column: str) -> str:
     return f"{column} % 100 BETWEEN 1 AND 12"
 
 
+def _period_checks() -> tuple[CheckConstraint, ...]:
+    """The CHECKs every table of periods shares: months of a year, the last not before the
+    first (None: open)."""
+    return (
+        CheckConstraint(_month_check("first_period"), name="first_period"),
+        CheckConstraint(_month_check("last_period"), name="last_period"),
+        CheckConstraint("last_period IS NULL OR last_period >= first_period", name="period_order"),
+    )
+
+
 def _decision_checks() -> tuple[CheckConstraint, ...]:
     """The CHECKs every application shares: a decision names who and when, a refusal why."""
     return (
@@ -171,6 +181,22 @@ class _Decided:
     refusal_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class _CategoryPeriod:
+    """A category period (R-CAT-1) as a version of it records it, the current one or an earlier
+    one (its CHECKs: :func:`_period_checks`)."""
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
+    iin: Mapped[str] = mapped_column(IIN, ForeignKey("people.iin"))
+    category: Mapped[str] = mapped_column(String(64))
+    first_period: Mapped[Month] = mapped_column(MonthType())
+    last_period: Mapped[Month | None] = mapped_column(MonthType())
+    source: Mapped[str] = mapped_column(String(64))
+    """Where the version came from, e.g. the name of the state feed."""
+    known_from: Mapped[date | None] = mapped_column(Date)
+    """The first knowledge date (in Kazakhstan) the version answers; None for the period's
+    first version, which answers every earlier day too (revision 0005)."""
+
+
 class Base(DeclarativeBase):
     """The declarative base; its metadata names every constraint (Alembic needs the names)."""
 
@@ -196,12 +222,7 @@ class PayerKindPeriod(Base):
     """How a person pays for themselves from one month on (R-K-1): self-payer, IE, employee."""
 
     __tablename__ = "payer_kind_periods"
-    __table_args__ = (
-        CheckConstraint(one_of("kind", PayerKind), name="kind"),
-        CheckConstraint(_month_check("first_period"), name="first_period"),
-        CheckConstraint(_month_check("last_period"), name="last_period"),
-        CheckConstraint("last_period IS NULL OR last_period >= first_period", name="period_order"),
-    )
+    __table_args__ = (CheckConstraint(one_of("kind", PayerKind), name="kind"), *_period_checks())
 
     iin: Mapped[str] = mapped_column(IIN, ForeignKey("people.iin"), primary_key=True)
     first_period: Mapped[Month] = mapped_column(MonthType(), primary_key=True)
@@ -211,7 +232,7 @@ class PayerKindPeriod(Base):
     person: Mapped[Person] = relationship()
 
 
-class CategoryPeriodRecord(Base):
+class CategoryPeriodRecord(_CategoryPeriod, Base):
     """The current version of a state-paid category period (R-CAT-1), months inclusive.
 
     Keyed by (IIN, category, first month): a later record of the key replaces this row (its
@@ -220,9 +241,7 @@ class CategoryPeriodRecord(Base):
 
     __tablename__ = "category_periods"
     __table_args__ = (
-        CheckConstraint(_month_check("first_period"), name="first_period"),
-        CheckConstraint(_month_check("last_period"), name="last_period"),
-        CheckConstraint("last_period IS NULL OR last_period >= first_period", name="period_order"),
+        *_period_checks(),
         Index("ix_category_periods_iin_first_period", "iin", "first_period"),
         Index(
             "ux_category_periods_iin_category_first_period",
@@ -233,23 +252,13 @@ class CategoryPeriodRecord(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
-    iin: Mapped[str] = mapped_column(IIN, ForeignKey("people.iin"))
-    category: Mapped[str] = mapped_column(String(64))
-    first_period: Mapped[Month] = mapped_column(MonthType())
-    last_period: Mapped[Month | None] = mapped_column(MonthType())
-    source: Mapped[str] = mapped_column(String(64))
-    """Where the period came from, e.g. the name of the state feed."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     """When this version was recorded."""
-    known_from: Mapped[date | None] = mapped_column(Date)
-    """The first knowledge date (in Kazakhstan) this version answers; None for the period's
-    first version, which answers every earlier day too (revision 0005)."""
 
     person: Mapped[Person] = relationship()
 
 
-class CategoryPeriodVersion(Base):
+class CategoryPeriodVersion(_CategoryPeriod, Base):
     """An earlier version of a category period, replaced or withdrawn (R-CAT-1).
 
     It answered the knowledge dates [``known_from``, ``replaced_on``) (``known_from`` None:
@@ -258,23 +267,14 @@ class CategoryPeriodVersion(Base):
 
     __tablename__ = "category_period_history"
     __table_args__ = (
-        CheckConstraint(_month_check("first_period"), name="first_period"),
-        CheckConstraint(_month_check("last_period"), name="last_period"),
-        CheckConstraint("last_period IS NULL OR last_period >= first_period", name="period_order"),
+        *_period_checks(),
         CheckConstraint("replaced_by IN ('record', 'withdrawal')", name="replaced_by"),
         CheckConstraint("known_from IS NULL OR replaced_on >= known_from", name="known_order"),
         Index("ix_category_period_history_iin_first_period", "iin", "first_period"),
     )
 
-    id: Mapped[int] = mapped_column(ID, primary_key=True, autoincrement=True)
-    iin: Mapped[str] = mapped_column(IIN, ForeignKey("people.iin"))
-    category: Mapped[str] = mapped_column(String(64))
-    first_period: Mapped[Month] = mapped_column(MonthType())
-    last_period: Mapped[Month | None] = mapped_column(MonthType())
-    source: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     """When the version was recorded."""
-    known_from: Mapped[date | None] = mapped_column(Date)
     replaced_on: Mapped[date] = mapped_column(Date)
     """The first knowledge date (in Kazakhstan) the version no longer answers."""
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Final, Protocol, TypedDict, Unpack
+from typing import Any, Final, NamedTuple, Protocol, TypedDict, Unpack
 
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,7 +23,9 @@ from osms.rules.month import Month
 
 __all__ = [
     "NAME_COLUMNS",
+    "UNNAMED",
     "Names",
+    "WrittenName",
     "add",
     "add_many",
     "add_missing",
@@ -45,17 +47,26 @@ _PEOPLE: Table = Person.__table__  # type: ignore[assignment]
 _PAYER_KINDS: Table = PayerKindPeriod.__table__  # type: ignore[assignment]
 
 
+class WrittenName(NamedTuple):
+    """A person's name as a register line writes it, each part None when the line has none:
+    what a person new to the registry is added with."""
+
+    surname: str | None = None
+    given_name: str | None = None
+    patronymic: str | None = None
+
+
+UNNAMED: Final = WrittenName()
+"""A line that writes no part of the name."""
+
+
 class Named(Protocol):
     """Something that names a person: a payment line, a register line."""
 
     @property
     def iin(self) -> str: ...
     @property
-    def surname(self) -> str | None: ...
-    @property
-    def given_name(self) -> str | None: ...
-    @property
-    def patronymic(self) -> str | None: ...
+    def name(self) -> WrittenName: ...
 
 
 class Names(TypedDict, total=False):
@@ -96,7 +107,7 @@ def load_payer_kinds(connection: Connection, columns: Sequence[str], source: bul
 
 def names_of(named: Named) -> tuple[str | None, str | None, str | None, date]:
     """The :data:`NAME_COLUMNS` values a person named by ``named`` is added with."""
-    return (named.surname, named.given_name, named.patronymic, iin_rules.birth_date(named.iin))
+    return (*named.name, iin_rules.birth_date(named.iin))
 
 
 def add_missing(connection: Connection, named: Sequence[Named], now: datetime) -> None:

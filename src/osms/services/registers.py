@@ -265,9 +265,7 @@ def _payment(line: IntakeLine, register_id: int) -> NewPayment:
         reference=line.reference[:64],
         register_id=register_id,
         line_no=line.line_no,
-        surname=line.surname,
-        given_name=line.given_name,
-        patronymic=line.patronymic,
+        name=line.name,
     )
 
 

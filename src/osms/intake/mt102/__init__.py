@@ -74,12 +74,19 @@ trailer), :mod:`~osms.intake.mt102.persons` (sequence B, one person's block),
 subfields, key parts).
 """
 
-from osms.intake.mt102.header import TAIL_BYTES, Mt102Header, Mt102Trailer, read_trailer
+from osms.intake.mt102.header import (
+    TAIL_BYTES,
+    Mt102Header,
+    Mt102Party,
+    Mt102Trailer,
+    read_trailer,
+)
 from osms.intake.mt102.reader import Mt102Reader
 
 __all__ = [
     "TAIL_BYTES",
     "Mt102Header",
+    "Mt102Party",
     "Mt102Reader",
     "Mt102Trailer",
     "read_trailer",

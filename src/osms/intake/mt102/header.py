@@ -22,6 +22,7 @@ from osms.rules.facts import Channel
 __all__ = [
     "TAIL_BYTES",
     "Mt102Header",
+    "Mt102Party",
     "Mt102Trailer",
     "parse_trailer",
     "read_header",
@@ -110,6 +111,19 @@ _YYMMDD = re.compile(r"^(\d{2})(\d{2})(\d{2})$", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
+class Mt102Party:
+    """One side of the transfer as sequence A writes it (informative only): the payer, whose
+    account ``/D/``, ``/NAME/`` and ``/IDN/`` stand under ``:50:`` and whose bank is ``:52B:``,
+    or the beneficiary, under ``:59:`` with its bank ``:57B:``.  A part not written is None."""
+
+    bank: str | None
+    account: str | None
+    name: str | None
+    idn: str | None
+    """The BIN or IIN."""
+
+
+@dataclass(frozen=True, slots=True)
 class Mt102Header:
     """Sequence A, with the trailer's value date and total read ahead (see the module text)."""
 
@@ -129,13 +143,10 @@ class Mt102Header:
     currency: str
     sender_bic: str | None = None
     """The BIC (8 characters) of the ``{1:}`` basic header block, when there is one."""
-    payer_bank: str | None = None
-    payer_account: str | None = None
-    payer_name: str | None = None
-    beneficiary_bank: str | None = None
-    beneficiary_account: str | None = None
-    beneficiary_name: str | None = None
-    beneficiary_bin: str | None = None
+    ordering: Mt102Party = Mt102Party(None, None, None, None)
+    """Who pays: ``:50:`` with its bank ``:52B:`` (``ordering.idn`` is :attr:`payer`)."""
+    beneficiary: Mt102Party = Mt102Party(None, None, None, None)
+    """Who is paid, the Fund: ``:59:`` with its bank ``:57B:``."""
     document_number: str | None = None
     document_date: date | None = None
     """``/DATE/`` (YYMMDD); ``None`` when absent or unreadable (informative only)."""
@@ -324,13 +335,8 @@ def _build_header(
         declared_total=read_ahead.total,
         currency=read_ahead.currency,
         sender_bic=sender_bic,
-        payer_bank=payer_bank,
-        payer_account=sub("50", "D"),
-        payer_name=sub("50", "NAME"),
-        beneficiary_bank=value("57B"),
-        beneficiary_account=value("59"),
-        beneficiary_name=sub("59", "NAME"),
-        beneficiary_bin=sub("59", "IDN"),
+        ordering=Mt102Party(payer_bank, sub("50", "D"), sub("50", "NAME"), payer),
+        beneficiary=Mt102Party(value("57B"), value("59"), sub("59", "NAME"), sub("59", "IDN")),
         document_number=sub("70", "NUM"),
         document_date=document_date,
         purpose=sub("70", "ASSIGN"),
