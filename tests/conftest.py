@@ -232,21 +232,8 @@ def _store_facts(session: Session, facts: PersonFacts, *, source: str = "test") 
             )
         )
     for n, item in enumerate(facts.payments):
-        payment = ledger.book(
-            session,
-            ledger.NewPayment(
-                iin=facts.iin,
-                period=item.period,
-                amount=item.amount,
-                knp=item.knp,
-                payer=item.payer or facts.iin,
-                channel=item.channel,
-                paid_on=item.paid_on,
-                idempotency_key=f"{source}:{facts.iin}:{n}",
-                credited_on=item.credited_on,
-                reference=item.reference,
-            ),
-        )
+        key = f"{source}:{facts.iin}:{n}"
+        payment = ledger.book(session, ledger.NewPayment.of_item(facts.iin, item, key))
         if item.refunded_on is not None:
             application = refunds.apply(
                 session, payment.id, RefundReason.OVERPAYMENT, applied_on=item.refunded_on

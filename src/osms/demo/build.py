@@ -519,20 +519,7 @@ def _write_population(
             key = ledger.item_key(ACTOR, facts.iin, item.period, n)
             if index in refunded:
                 refund_keys[key] = (person, index)
-            payments.append(
-                NewPayment(
-                    iin=facts.iin,
-                    period=item.period,
-                    amount=item.amount,
-                    knp=item.knp,
-                    payer=item.payer or facts.iin,
-                    channel=item.channel,
-                    paid_on=item.paid_on,
-                    credited_on=item.credited_on,
-                    reference=key,
-                    idempotency_key=key,
-                )
-            )
+            payments.append(NewPayment.of_item(facts.iin, item, key, reference=key))
 
     # In key order: the indexes (IIN, period; idempotency key) grow at their ends.
     person_rows.sort(key=lambda row: row["iin"])

@@ -37,7 +37,7 @@ from osms.registry.columns import utc_now
 from osms.registry.errors import DuplicatePayment
 from osms.registry.models import Payment, Register
 from osms.rules.calendar import credit_date
-from osms.rules.facts import KNP, Channel
+from osms.rules.facts import KNP, Channel, PaymentItem
 from osms.rules.month import Month
 
 __all__ = [
@@ -184,6 +184,25 @@ class NewPayment:
     line_no: int | None = None
     name: people.WrittenName = people.UNNAMED
     """The person's name as the line wrote it (none: a payment loaded from elsewhere)."""
+
+    @classmethod
+    def of_item(
+        cls, iin: str, item: PaymentItem, idempotency_key: str, *, reference: str | None = None
+    ) -> NewPayment:
+        """``iin``'s rules-core item to book under ``idempotency_key``: paid by the person unless
+        the item names its payer; its reference is ``reference`` if given, else the item's."""
+        return cls(
+            iin=iin,
+            period=item.period,
+            amount=item.amount,
+            knp=item.knp,
+            payer=item.payer or iin,
+            channel=item.channel,
+            paid_on=item.paid_on,
+            idempotency_key=idempotency_key,
+            credited_on=item.credited_on,
+            reference=reference or item.reference,
+        )
 
     def same_payment(self) -> tuple[Any, ...]:
         """The values of :data:`SAME_PAYMENT`."""
