@@ -97,7 +97,8 @@ def refuse(
 def audit_list(
     session: Session,
     kind: str,
-    found: Sequence[Application],
+    applications: Kind[Decided],
+    found: Sequence[Decided],
     *,
     actor: str,
     channel: str,
@@ -110,12 +111,9 @@ def audit_list(
         actor,
         f"{kind}.list",
         None,
-        f"{_LISTED[kind]} listed through {channel}",
+        f"{applications.noun}s listed through {channel}",
         {**detail, "applications": [a.id for a in found], "iins": sorted({a.iin for a in found})},
     )
-
-
-_LISTED = {"refund": "refund applications", "temporary": "temporary-status applications"}
 
 
 def through(channel: str | None) -> str:

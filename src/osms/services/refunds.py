@@ -350,7 +350,13 @@ def pending(
     if overdue_on is not None:
         found = [a for a in found if a.due_by < overdue_on]
     decisions.audit_list(
-        session, "refund", found, actor=actor, channel=channel, overdue_on=overdue_on
+        session,
+        "refund",
+        applications.KIND,
+        found,
+        actor=actor,
+        channel=channel,
+        overdue_on=overdue_on,
     )
     return found
 

@@ -152,5 +152,7 @@ def refuse(
 def pending(session: Session, *, actor: str, channel: str) -> list[TemporaryApplication]:
     """Undecided applications, the oldest first; the list shown is audited."""
     found = applications.undecided(session)
-    decisions.audit_list(session, "temporary", found, actor=actor, channel=channel)
+    decisions.audit_list(
+        session, "temporary", applications.KIND, found, actor=actor, channel=channel
+    )
     return found
