@@ -250,23 +250,43 @@ def store_facts() -> Callable[..., None]:
     return _store_facts
 
 
+def self_payment(
+    iin: str,
+    period: Month,
+    paid_on: date,
+    key: str,
+    *,
+    amount: str = "4250",
+    knp: KNP = KNP.CONTRIBUTION,
+    payer: str | None = None,
+    channel: Channel = Channel.BANK_APP,
+    reference: str | None = None,
+    line_no: int | None = None,
+    name: people.WrittenName = people.UNNAMED,
+) -> ledger.NewPayment:
+    """A payment for ``iin``'s ``period`` to book under ``key``: 4 250 ₸ paid by the person
+    through a bank app unless told otherwise."""
+    return ledger.NewPayment(
+        iin=iin,
+        period=period,
+        amount=Decimal(amount),
+        knp=knp,
+        payer=payer or iin,
+        channel=channel,
+        paid_on=paid_on,
+        idempotency_key=key,
+        reference=reference,
+        line_no=line_no,
+        name=name,
+    )
+
+
 def pay(session: Session, iin: str, first: Month, last: Month, paid_on: date) -> list[int]:
     """Self-payments of 4 250 ₸ for each month first … last (inclusive)."""
     people.ensure(session, iin)
     ids = []
     for month in Month.range(first, last + 1):
-        payment = ledger.book(
-            session,
-            ledger.NewPayment(
-                iin=iin,
-                period=month,
-                amount=Decimal("4250"),
-                knp=KNP.CONTRIBUTION,
-                payer=iin,
-                channel=Channel.BANK_APP,
-                paid_on=paid_on,
-                idempotency_key=f"test:{iin}:{month}:{paid_on}",
-            ),
-        )
+        key = f"test:{iin}:{month}:{paid_on}"
+        payment = ledger.book(session, self_payment(iin, month, paid_on, key))
         ids.append(payment.id)
     return ids

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, exc, text
@@ -18,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from osms.registry import audit, ledger, people, refunds, temporary
 from osms.registry.models import ApplicationStatus, RefundReason
-from osms.rules.facts import KNP, Channel
 from osms.rules.month import Month
 from osms.services.registers import book_register
+from tests.conftest import self_payment
 
 IIN = "900515300018"
 MOTHER = "850312401235"
@@ -35,17 +34,7 @@ CSV = (
 def _refund(session: Session) -> int:
     people.ensure(session, IIN)
     payment = ledger.book(
-        session,
-        ledger.NewPayment(
-            iin=IIN,
-            period=Month(2025, 1),
-            amount=Decimal("4250"),
-            knp=KNP.CONTRIBUTION,
-            payer=IIN,
-            channel=Channel.BANK_APP,
-            paid_on=date(2025, 1, 10),
-            idempotency_key="csv:append-only",
-        ),
+        session, self_payment(IIN, Month(2025, 1), date(2025, 1, 10), "csv:append-only")
     )
     application = refunds.apply(
         session, payment.id, RefundReason.WRONG_PERIOD, applied_on=date(2025, 2, 3)

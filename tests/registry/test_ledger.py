@@ -14,28 +14,16 @@ from osms.registry import ledger, people
 from osms.registry.errors import AppendOnly, DuplicatePayment
 from osms.registry.models import Payment
 from osms.rules.calendar import credit_date
-from osms.rules.facts import KNP, Channel
+from osms.rules.facts import Channel
 from osms.rules.month import Month
+from tests.conftest import self_payment
 
 IIN = "900515300018"
 
 
 def _book(session: Session, key: str = "csv:REF-1", amount: str = "4250") -> Payment:
     people.ensure(session, IIN)
-    return ledger.book(
-        session,
-        ledger.NewPayment(
-            iin=IIN,
-            period=Month(2025, 1),
-            amount=Decimal(amount),
-            knp=KNP.CONTRIBUTION,
-            payer=IIN,
-            channel=Channel.KAZPOST,
-            paid_on=date(2024, 12, 31),
-            reference="REF-1",
-            idempotency_key=key,
-        ),
-    )
+    return ledger.book(session, _new(key, amount, reference="REF-1"))
 
 
 def test_booking_fills_in_the_credit_date(session: Session) -> None:
@@ -176,16 +164,22 @@ def test_database_checks_codes_and_amounts(session: Session) -> None:
     session.commit()
 
 
-def _new(key: str, amount: str = "4250", iin: str = IIN, line_no: int | None = None) -> Any:
-    return ledger.NewPayment(
-        iin=iin,
-        period=Month(2025, 1),
-        amount=Decimal(amount),
-        knp=KNP.CONTRIBUTION,
-        payer=iin,
+def _new(
+    key: str,
+    amount: str = "4250",
+    iin: str = IIN,
+    line_no: int | None = None,
+    reference: str | None = None,
+) -> ledger.NewPayment:
+    """Ахметова's payment for January 2025, paid at Kazpost on 31 December 2024."""
+    return self_payment(
+        iin,
+        Month(2025, 1),
+        date(2024, 12, 31),
+        key,
+        amount=amount,
         channel=Channel.KAZPOST,
-        paid_on=date(2024, 12, 31),
-        idempotency_key=key,
+        reference=reference,
         line_no=line_no,
         name=people.WrittenName("Ахметова"),
     )

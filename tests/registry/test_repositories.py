@@ -21,9 +21,10 @@ from osms.registry.models import (
     RegisterStatus,
 )
 from osms.rules.errors import ValidationError
-from osms.rules.facts import KNP, CategoryPeriod, Channel, TemporaryGrant
+from osms.rules.facts import CategoryPeriod, TemporaryGrant
 from osms.rules.month import Month
 from osms.rules.temporary import Document
+from tests.conftest import self_payment
 
 IIN = "900515300018"
 DECIDED = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
@@ -31,19 +32,7 @@ DECIDED = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 
 def _payment(session: Session, key: str = "csv:1") -> Payment:
     people.ensure(session, IIN)
-    return ledger.book(
-        session,
-        ledger.NewPayment(
-            iin=IIN,
-            period=Month(2025, 2),
-            amount=Decimal("4250"),
-            knp=KNP.CONTRIBUTION,
-            payer=IIN,
-            channel=Channel.BANK_APP,
-            paid_on=date(2025, 2, 3),
-            idempotency_key=key,
-        ),
-    )
+    return ledger.book(session, self_payment(IIN, Month(2025, 2), date(2025, 2, 3), key))
 
 
 def test_people_are_added_with_a_valid_iin_and_its_birth_date(session: Session) -> None:

@@ -17,13 +17,13 @@ from osms.registry import ledger, people
 from osms.registry.categories import Change
 from osms.registry.facts import load_facts
 from osms.registry.models import AuditEvent, CategoryPeriodVersion
-from osms.rules.facts import KNP, Channel
+from osms.rules.facts import KNP
 from osms.rules.month import Month
 from osms.rules.status import Status
 from osms.rules.temporary import Document
 from osms.services import categories, refunds, status, temporary
 from osms.services.errors import ServiceError
-from tests.conftest import pay
+from tests.conftest import pay, self_payment
 
 ADULT = "900515300018"  # a man born 1990-05-15, a self-payer
 MOTHER = "850312401235"  # a woman born 1985-03-12
@@ -54,19 +54,9 @@ def _book(
     payer: str | None = None,
 ) -> int:
     people.ensure(session, iin)
-    return ledger.book(
-        session,
-        ledger.NewPayment(
-            iin=iin,
-            period=month,
-            amount=Decimal(amount),
-            knp=knp,
-            payer=payer or iin,
-            channel=Channel.BANK_APP,
-            paid_on=paid_on,
-            idempotency_key=f"test:{iin}:{month}:{paid_on}:{amount}",
-        ),
-    ).id
+    key = f"test:{iin}:{month}:{paid_on}:{amount}"
+    payment = self_payment(iin, month, paid_on, key, amount=amount, knp=knp, payer=payer)
+    return ledger.book(session, payment).id
 
 
 def _status(session: Session, on: date = TODAY, as_of: date | None = None) -> Status:
