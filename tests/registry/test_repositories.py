@@ -36,7 +36,7 @@ def _payment(session: Session, key: str = "csv:1") -> Payment:
 
 
 def test_people_are_added_with_a_valid_iin_and_its_birth_date(session: Session) -> None:
-    person = people.add(session, " 900515 300018 ", surname="Ахметов")
+    person = people.add(session, " 900515 300018 ", people.WrittenName("Ахметов"))
     assert (person.iin, person.birth_date) == (IIN, date(1990, 5, 15))
     with pytest.raises(ValidationError):
         people.add(session, "900515300019")
@@ -45,8 +45,8 @@ def test_people_are_added_with_a_valid_iin_and_its_birth_date(session: Session) 
 
 
 def test_ensure_adds_once_and_fills_in_missing_names(session: Session) -> None:
-    first = people.ensure(session, IIN, surname="Ахметов")
-    again = people.ensure(session, IIN, surname="Other", given_name="Ерлан")
+    first = people.ensure(session, IIN, people.WrittenName("Ахметов"))
+    again = people.ensure(session, IIN, people.WrittenName("Other", "Ерлан"))
     assert again is first
     assert (again.surname, again.given_name, again.patronymic) == ("Ахметов", "Ерлан", None)
 

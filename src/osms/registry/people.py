@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Final, NamedTuple, Protocol, TypedDict, Unpack
+from typing import Any, Final, NamedTuple, Protocol
 
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,7 +24,6 @@ from osms.rules.month import Month
 __all__ = [
     "NAME_COLUMNS",
     "UNNAMED",
-    "Names",
     "WrittenName",
     "add",
     "add_many",
@@ -69,18 +68,10 @@ class Named(Protocol):
     def name(self) -> WrittenName: ...
 
 
-class Names(TypedDict, total=False):
-    """A person's names as far as they are known (a register line, an operator)."""
-
-    surname: str | None
-    given_name: str | None
-    patronymic: str | None
-
-
-def add(session: Session, iin: str, **names: Unpack[Names]) -> Person:
+def add(session: Session, iin: str, name: WrittenName = UNNAMED) -> Person:
     """Add a person (raises a :class:`~osms.rules.errors.ValidationError` for an invalid IIN)."""
     number = iin_rules.validate(iin)
-    person = Person(iin=number, birth_date=iin_rules.birth_date(number), **names)
+    person = Person(iin=number, birth_date=iin_rules.birth_date(number), **name._asdict())
     session.add(person)
     session.flush()
     return person
@@ -153,15 +144,15 @@ def get(session: Session, iin: str) -> Person | None:
     return session.get(Person, iin)
 
 
-def ensure(session: Session, iin: str, **names: Unpack[Names]) -> Person:
+def ensure(session: Session, iin: str, name: WrittenName = UNNAMED) -> Person:
     """The person with this IIN, added when missing; known names are never overwritten, but
     missing ones are filled in."""
     person = session.get(Person, iin_rules.validate(iin))
     if person is None:
-        return add(session, iin, **names)
-    for column, name in names.items():
-        if name is not None and getattr(person, column) is None:
-            setattr(person, column, name)
+        return add(session, iin, name)
+    for column, part in name._asdict().items():
+        if part is not None and getattr(person, column) is None:
+            setattr(person, column, part)
     return person
 
 
