@@ -87,7 +87,7 @@ from osms.intake.lines import (
     LineResult,
     has_control,
 )
-from osms.registry.people import WrittenName
+from osms.registry.people import UNNAMED, WrittenName
 from osms.rules import bin as kzbin
 from osms.rules import iin as kziin
 from osms.rules.errors import ValidationError
@@ -735,7 +735,9 @@ class LineValidator:
             context.paid_on,
             context.channel,
             reference,
-            WrittenName(
+            UNNAMED
+            if surname is None and given_name is None and patronymic is None
+            else WrittenName(
                 None if surname is None else surname.strip() or None,
                 None if given_name is None else given_name.strip() or None,
                 None if patronymic is None else patronymic.strip() or None,

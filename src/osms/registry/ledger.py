@@ -190,7 +190,10 @@ class NewPayment:
         cls, iin: str, item: PaymentItem, idempotency_key: str, *, reference: str | None = None
     ) -> NewPayment:
         """``iin``'s rules-core item to book under ``idempotency_key``: paid by the person unless
-        the item names its payer; its reference is ``reference`` if given, else the item's."""
+        the item names its payer; its reference is ``reference`` if given, else the item's.
+
+        The item's ``refunded_on`` is not part of the payment: a refund is an approved refund
+        application (:mod:`osms.registry.refunds`), recorded after the payment is booked."""
         return cls(
             iin=iin,
             period=item.period,
