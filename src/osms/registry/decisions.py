@@ -11,13 +11,32 @@ pending, finding, listing, locking and refusing.
 
 An approval takes effect on a day that is never before the application (:class:`Backdated`);
 the doors also refuse a day before the decision itself (:mod:`osms.services.decisions`).
+
+Who decides, and what a decision gives, are keyword groups (``**refusal: Unpack[Refusal]``),
+declared once as a ``TypedDict`` and shared by the registry's and the services' steps;
+:func:`keywords_checked` makes a misspelt or missing keyword fail at run time as it would on a
+plain signature, not only under mypy.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, NotRequired, TypedDict, TypeVar, Unpack
+from typing import (
+    Any,
+    Generic,
+    NotRequired,
+    ParamSpec,
+    TypedDict,
+    TypeVar,
+    Unpack,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -33,10 +52,13 @@ __all__ = [
     "Kind",
     "Refusal",
     "decide",
+    "keywords_checked",
     "not_before",
 ]
 
 Application = TypeVar("Application", TemporaryApplication, RefundApplication)
+Call = ParamSpec("Call")
+Result = TypeVar("Result")
 
 
 class Backdated(RegistryError):
@@ -72,6 +94,58 @@ class Refusal(Decider):
     """A refusal: who refuses, when, and why (told to the person)."""
 
     reason: str
+
+
+def keywords_checked(function: Callable[Call, Result]) -> Callable[Call, Result]:
+    """``function`` taking a keyword group (``**group: Unpack[Shape]``), checked at run time: a
+    keyword that neither the signature nor the group names, or a required one of the group left
+    out, raises :class:`TypeError` before ``function`` runs, as on a plain signature.
+
+    >>> @keywords_checked
+    ... def refuse(application_id: int, **refusal: Unpack[Refusal]) -> str:
+    ...     return refusal["reason"]
+    >>> refuse(7, decided_by="op-a", reason="no documents")
+    'no documents'
+    >>> refuse(7, decided_by="op-a", reasn="no documents")
+    Traceback (most recent call last):
+    ...
+    TypeError: refuse() got an unexpected keyword argument 'reasn'
+    >>> refuse(7, reason="no documents")
+    Traceback (most recent call last):
+    ...
+    TypeError: refuse() missing 1 required keyword argument: 'decided_by'
+    """
+
+    @functools.cache
+    def accepted() -> tuple[frozenset[str], frozenset[str]]:
+        # Resolved at the first call, once every annotation's name exists.  A TypedDict's own
+        # __required_keys__ miss NotRequired under string annotations (Python 3.11).
+        parameters = inspect.signature(function).parameters.values()
+        (group,) = (p.name for p in parameters if p.kind is p.VAR_KEYWORD)
+        hint = get_type_hints(function)[group]
+        if get_origin(hint) is not Unpack:
+            raise TypeError(f"{function.__qualname__}: **{group} is not Unpack[a TypedDict]")
+        (shape,) = get_args(hint)
+        keys = get_type_hints(shape, include_extras=True)
+        named = {p.name for p in parameters if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+        required = {key for key, hint in keys.items() if get_origin(hint) is not NotRequired}
+        return frozenset(named | keys.keys()), frozenset(required)
+
+    @functools.wraps(function)
+    def checked(*args: Call.args, **kwargs: Call.kwargs) -> Result:
+        known, required = accepted()
+        if unexpected := sorted(kwargs.keys() - known):
+            name = function.__qualname__
+            raise TypeError(f"{name}() got an unexpected keyword argument {unexpected[0]!r}")
+        if missing := sorted(required - kwargs.keys()):
+            names = ", ".join(repr(key) for key in missing)
+            raise TypeError(
+                f"{function.__qualname__}() missing {len(missing)} required keyword "
+                f"argument{'s' if len(missing) > 1 else ''}: {names}"
+            )
+        return function(*args, **kwargs)
+
+    return checked
 
 
 def decide(application: Application, status: ApplicationStatus, decider: Decider) -> None:
@@ -149,6 +223,7 @@ class Kind(Generic[Application]):
             raise AlreadyDecided(f"{self.noun} {application_id} is already {application.status}")
         return application
 
+    @keywords_checked
     def refuse(
         self, session: Session, application_id: int, **refusal: Unpack[Refusal]
     ) -> Application:

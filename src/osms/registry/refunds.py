@@ -99,6 +99,7 @@ class Approval(decisions.Decider):
     refunded_amount: NotRequired[Decimal | None]
 
 
+@decisions.keywords_checked
 def approve(
     session: Session, application_id: int, **approval: Unpack[Approval]
 ) -> RefundApplication:

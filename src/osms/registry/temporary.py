@@ -86,6 +86,7 @@ class Grant(decisions.Decider):
     granted_on: date
 
 
+@decisions.keywords_checked
 def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> TemporaryApplication:
     """Approve: status is granted on [granted_on, ``grant_end``), ``granted_on`` never
     before the application (:class:`~osms.registry.decisions.Backdated`)."""

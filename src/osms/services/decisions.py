@@ -22,7 +22,7 @@ from typing import Any, NotRequired, TypedDict, TypeVar, Unpack
 from sqlalchemy.orm import Session
 
 from osms.registry import audit
-from osms.registry.decisions import Backdated, Kind
+from osms.registry.decisions import Backdated, Kind, keywords_checked
 from osms.registry.errors import AlreadyDecided, NotFound, RegistryError
 from osms.registry.models import RefundApplication, TemporaryApplication
 from osms.services.errors import ServiceError
@@ -68,6 +68,7 @@ class Approving(Decider):
     today: date
 
 
+@keywords_checked
 def refuse(
     session: Session,
     kind: str,

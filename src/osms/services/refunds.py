@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from osms.registry import audit
 from osms.registry import refunds as applications
+from osms.registry.decisions import keywords_checked
 from osms.registry.errors import AlreadyDecided, AlreadyRefunded, NotFound
 from osms.registry.models import (
     ApplicationStatus,
@@ -90,6 +91,7 @@ class Applying(TypedDict):
     channel: NotRequired[str | None]
 
 
+@keywords_checked
 def apply(
     session: Session, payment_id: int, reason: str, **applying: Unpack[Applying]
 ) -> RefundApplication:
@@ -99,6 +101,7 @@ def apply(
     return application
 
 
+@keywords_checked
 def apply_once(
     session: Session, payment_id: int, reason: str, **applying: Unpack[Applying]
 ) -> tuple[RefundApplication, bool]:
@@ -277,6 +280,7 @@ class Approval(decisions.Approving):
     amount: NotRequired[Decimal | None]
 
 
+@keywords_checked
 def approve(
     session: Session, application_id: int, **approval: Unpack[Approval]
 ) -> RefundApplication:
@@ -334,6 +338,7 @@ _PROBLEMS = {
 }
 
 
+@keywords_checked
 def refuse(
     session: Session, application_id: int, **refusal: Unpack[decisions.Refusal]
 ) -> RefundApplication:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from osms.registry import audit, people
 from osms.registry import temporary as applications
+from osms.registry.decisions import keywords_checked
 from osms.registry.models import TemporaryApplication
 from osms.rules import temporary as eligibility
 from osms.rules.errors import RuleError
@@ -42,6 +43,7 @@ class Applying(TypedDict):
     actor: str
 
 
+@keywords_checked
 def apply(
     session: Session,
     iin: str,
@@ -55,6 +57,7 @@ def apply(
     return application
 
 
+@keywords_checked
 def apply_once(
     session: Session,
     iin: str,
@@ -114,6 +117,7 @@ class Grant(decisions.Approving):
     granted_on: date
 
 
+@keywords_checked
 def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> TemporaryApplication:
     """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): status for one month
     from ``granted_on``, which is ``today`` or later and not before the application."""
@@ -142,6 +146,7 @@ def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> Te
     return application
 
 
+@keywords_checked
 def refuse(
     session: Session, application_id: int, **refusal: Unpack[decisions.Refusal]
 ) -> TemporaryApplication:
