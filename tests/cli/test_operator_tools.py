@@ -265,3 +265,38 @@ def test_from_an_iin_to_a_refund_decision_and_to_who_looked_it_up(payments: Path
         ("operator-2", "Возврат одобрен"),
     ):
         assert re.search(rf"{who}\s+{what}", trail), (who, what, trail)
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2019-12-31", "2100-01-01"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status", ADULT, "--date"],
+        ["status", ADULT, "--as-of"],
+        ["calc", ADULT, "--date"],
+        ["refunds", "apply", "1", "--reason", "overpayment", "--date"],
+        ["refunds", "show", "1", "--date"],
+        ["refunds", "approve", "1", "--date"],
+        ["refunds", "list", "--overdue", "--date"],
+        [
+            *("temporary", "apply", MOTHER, "--category", "pregnant"),
+            *("--document", "f:1:2025-03-01", "--date"),
+        ],
+        ["temporary", "approve", "1", "--date"],
+        ["audit", "--from"],
+        ["audit", "--to"],
+        ["parameters", "check", "--date"],
+        ["bot", "remind", "--dry-run", "--date"],
+        ["batch", "check", "--data", ".", "--date"],
+    ],
+)
+def test_every_day_option_takes_the_days_the_api_takes(command: list[str], day: str) -> None:
+    """A day the API refuses (before the liability start, R-S-1, or after 2099) is refused by
+    the command line too, with the option and the range: never a traceback (exit 2)."""
+    found = runner.invoke(app, [*command, day], env={"OSMS_OPERATOR": "operator-1"})
+    assert found.exit_code == 2, found.output
+    assert f"{command[-1]}: {date.fromisoformat(day)} is outside 2020-01-01 … 2099-12-31" in (
+        found.output
+    )
+    assert not isinstance(found.exception, Exception) or isinstance(found.exception, SystemExit)
+    assert _events() == []

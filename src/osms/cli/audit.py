@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from osms.cli.context import session
-from osms.cli.operator import LangOption, OperatorOption, operator_name
+from osms.cli.operator import LangOption, OperatorOption, operator_name, parse_day
 from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.services.audit_trail import Search, trail
 from osms.services.errors import ServiceError
@@ -26,13 +26,7 @@ CHANNEL = "cli"
 
 
 def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        typer.echo(f"{option}: not a date (YYYY-MM-DD): {value!r}", err=True)
-        raise typer.Exit(2) from None
+    return None if value is None else parse_day(value, option)
 
 
 def audit(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -18,7 +17,7 @@ from rich.table import Table
 
 from osms.batch.engine import LANES, PARTS_PER_STEP
 from osms.batch.run import FORMATS, Statistics, run
-from osms.cli.operator import AsOfOption, LangOption
+from osms.cli.operator import AsOfOption, LangOption, parse_day
 from osms.cli.progress import progress_bar
 from osms.i18n import DEFAULT_LANGUAGE
 from osms.rules.month import Month
@@ -52,10 +51,6 @@ def _parsed(parse: Callable[[str], _T], value: str, option: str, what: str) -> _
     except ValueError:  # InvalidMonth is one too
         _fail(f"{option}: not {what}: {value!r}")
         raise  # unreachable
-
-
-def _day(value: str, option: str) -> date:
-    return _parsed(date.fromisoformat, value, option, "a date (YYYY-MM-DD)")
 
 
 def _month(value: str, option: str) -> Month:
@@ -105,12 +100,11 @@ def generate_command(
     ] = None,
 ) -> None:
     """Write a deterministic synthetic population (people, categories, payments, grants)."""
+    last_day = parse_day(today, "--today")
     console = Console(stderr=True)
     try:
         with _progress("generating", console) as update:
-            summary = generate(
-                out, people, seed, months=months, today=_day(today, "--today"), progress=update
-            )
+            summary = generate(out, people, seed, months=months, today=last_day, progress=update)
     except ValueError as error:
         _fail(str(error))
     rows = ", ".join(f"{name} {n:,}" for name, n in summary.rows.items())
@@ -194,8 +188,8 @@ def run_command(
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
     """Status of everyone on --date as known on --as-of: snapshot and statistics."""
-    day = _day(on, "--date")
-    known = day if as_of is None else _day(as_of, "--as-of")
+    day = parse_day(on, "--date")
+    known = day if as_of is None else parse_day(as_of, "--as-of")
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
@@ -240,7 +234,7 @@ def chart_command(
     start, end = _month(first, "--from"), _month(last, "--to")
     if end < start:
         _fail("--to is before --from")
-    known = None if as_of is None else _day(as_of, "--as-of")
+    known = None if as_of is None else parse_day(as_of, "--as-of")
     try:
         with _progress("months", Console(stderr=True)) as update:
             series = coverage_series(data, start, end, as_of=known, progress=update)
@@ -276,8 +270,8 @@ def check_command(
     from osms.batch.check import diff
     from osms.batch.facts import Population
 
-    day = _day(on, "--date")
-    known = day if as_of is None else _day(as_of, "--as-of")
+    day = parse_day(on, "--date")
+    known = day if as_of is None else parse_day(as_of, "--as-of")
     population = Population.read(data)
     iins = population.iins if limit is None else population.iins[:limit]
     found = diff(population, day, known, iins)

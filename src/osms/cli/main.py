@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from osms import clock
 from osms.cli.amounts import amount, penalty
 from osms.cli.answers import JsonOption, show
 from osms.cli.audit import audit
@@ -20,7 +18,7 @@ from osms.cli.clients import clients_app
 from osms.cli.db import db_app
 from osms.cli.demo import demo
 from osms.cli.errors import OsmsGroup
-from osms.cli.operator import AsOfOption, LangOption, day_option
+from osms.cli.operator import AsOfOption, LangOption, day_option, parse_day
 from osms.cli.parameters import parameters_app
 from osms.cli.person import person
 from osms.cli.refunds import refunds_app
@@ -37,7 +35,6 @@ from osms.scenarios.runner import run_paths
 from osms.services.errors import ServiceError
 from osms.views import models
 from osms.views.card import calculation_card, decision_card, iin_card
-from osms.views.models import MAX_DATE, MIN_DATE
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -81,18 +78,6 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _parse_day(value: str, option: str) -> date:
-    """A date the API would take too: ``YYYY-MM-DD`` from the liability start (R-S-1) to 2099."""
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        _fail(f"{option}: not a date (YYYY-MM-DD): {value!r}")
-        raise  # unreachable: _fail exits
-    if not MIN_DATE <= day <= MAX_DATE:
-        _fail(f"{option}: {day} is outside {MIN_DATE} … {MAX_DATE}")
-    return day
-
-
 def _load(facts: Path, lang: str) -> Any:
     """The person of a facts file; else ``error <code>: <message in lang> (<detail>)``, exit 2."""
     try:
@@ -131,8 +116,8 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     """Is the person insured on DATE, as known on AS_OF, and why (registry or --facts)."""
-    day = _parse_day(on, "--date") if on else clock.today()
-    known = _parse_day(as_of, "--as-of") if as_of else None
+    day = parse_day(on)
+    known = parse_day(as_of, "--as-of") if as_of else None
     _one_person(iin, facts)
     if facts is not None:
         decision = decide(_load(facts, lang), day, known)
@@ -156,7 +141,7 @@ def calc(
     as_json: JsonOption = False,
 ) -> None:
     """What the person can pay on DATE to become insured, with payment plans."""
-    day = _parse_day(on, "--date") if on else clock.today()
+    day = parse_day(on)
     _one_person(iin, facts)
     if facts is not None:
         calculation = calculate(_load(facts, lang), day)

@@ -36,6 +36,7 @@ from osms import clock
 from osms.cli.context import session
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
 from osms.services.errors import ServiceError
+from osms.views.models import MAX_DATE, MIN_DATE
 
 __all__ = [
     "CHANNEL",
@@ -105,14 +106,19 @@ AsOfOption = Annotated[str | None, day_option("--as-of", "Knowledge date", defau
 
 
 def parse_day(value: str | None, option: str = "--date") -> date:
-    """A day option: today in Kazakhstan when not given (R-T-4); exit 2 when not a date."""
+    """A day option: today in Kazakhstan when not given (R-T-4); exit 2 when not a date, or
+    not one the API would take either (from the liability start, R-S-1, to 2099)."""
     if value is None:
         return clock.today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         typer.echo(f"{option}: not a date (YYYY-MM-DD): {value!r}", err=True)
         raise typer.Exit(EXIT_UNUSABLE) from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        typer.echo(f"{option}: {day} is outside {MIN_DATE} … {MAX_DATE}", err=True)
+        raise typer.Exit(EXIT_UNUSABLE)
+    return day
 
 
 def refuse(error: ServiceError, lang: str = DEFAULT_LANGUAGE) -> None:
