@@ -300,3 +300,33 @@ def test_every_day_option_takes_the_days_the_api_takes(command: list[str], day: 
     )
     assert not isinstance(found.exception, Exception) or isinstance(found.exception, SystemExit)
     assert _events() == []
+
+
+@pytest.mark.parametrize("number", ["0", "-1", str(2**63), "99999999999999999999999"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["refunds", "apply", "--reason", "overpayment"],
+        ["refunds", "show"],
+        ["refunds", "approve"],
+        ["refunds", "refuse", "--reason", "no"],
+        ["temporary", "approve"],
+        ["temporary", "refuse", "--reason", "no"],
+        ["registers", "lines"],
+    ],
+)
+def test_an_id_a_row_cannot_have_is_refused_before_the_database_is_asked(
+    command: list[str], number: str
+) -> None:
+    """Past a 64-bit integer, SQLite raised OverflowError (a traceback): an id is 1 to
+    2**63 - 1 on the command line as in the API's paths (exit 2)."""
+    found = runner.invoke(app, [*command, "--", number], env={"OSMS_OPERATOR": "operator-1"})
+    assert found.exit_code == 2, found.output
+    assert "Invalid value for" in found.output
+    assert _events() == []
+
+
+def test_the_largest_id_is_looked_for_and_not_found() -> None:
+    found = _run("refunds", "show", str(2**63 - 1), lang="en")
+    assert found.exit_code == 1, found.output
+    assert f"no refund application {2**63 - 1}" in found.output

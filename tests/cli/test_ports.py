@@ -65,3 +65,30 @@ def test_a_busy_port_is_a_clear_message_with_a_free_port(
     assert suggested > taken_port and port_problem(HOST, suggested) is None
     assert "Errno" not in result.output and "Traceback" not in result.output
     assert not database.exists()  # the demo stopped before building anything
+
+
+@pytest.mark.parametrize(
+    ("arguments", "refused"),
+    [
+        (["serve", "--port", "65536"], "--port"),
+        (["serve", "--port", "0"], "--port"),
+        (["demo", "--no-serve", "--port", "99999"], "--port"),
+        (["serve", "--workers", "100000000000000000000"], "--workers"),
+        (["serve", "--workers", "65"], "--workers"),
+        (["demo", "--no-serve", "--people", "10000000000"], "--people"),
+        (["batch", "generate", "--out", "unused", "--people", "1000000000000"], "--people"),
+        (["batch", "run", "--date", "2025-01-10", "--data", ".", "--out", "x", "--jobs", "65"],
+         "--jobs"),
+    ],
+)  # fmt: skip
+def test_what_would_exhaust_the_machine_is_refused_before_it_starts(
+    arguments: list[str], refused: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A port out of range was a traceback; a million workers, or a demo of ten billion
+    people, ran the machine out of memory.  Each is an invalid value (exit 2), and nothing
+    is served, built or written."""
+    monkeypatch.chdir(tmp_path)
+    found = CliRunner().invoke(app, arguments)
+    assert found.exit_code == 2, found.output
+    assert f"Invalid value for '{refused}'" in found.output
+    assert list(tmp_path.iterdir()) == []

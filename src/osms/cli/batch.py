@@ -83,7 +83,12 @@ def _print_statistics(stats: Statistics, console: Console, seconds: float, lang:
 
 @batch_app.command("generate")
 def generate_command(
-    people: Annotated[int, typer.Option("--people", help="How many people.", min=1)],
+    people: Annotated[
+        int,
+        typer.Option(
+            "--people", help="How many people (at most 100 million).", min=1, max=100_000_000
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet files.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 0,
     months: Annotated[
@@ -177,7 +182,12 @@ def run_command(
     ] = LANES,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", help="Worker processes (default 1: DuckDB uses every core).", min=1),
+        typer.Option(
+            "--jobs",
+            help="Worker processes, 1 to 64 (default 1: DuckDB uses every core).",
+            min=1,
+            max=64,
+        ),
     ] = None,
     threads: Annotated[
         int | None, typer.Option("--threads", help="DuckDB threads per worker.")

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from osms import clock
 from osms.cli.operator import LangOption
-from osms.cli.ports import invoked_as, require_free_port
+from osms.cli.ports import PortOption, invoked_as, require_free_port
 from osms.demo.build import DemoSummary, build_demo, built_demo, demo_key
 from osms.i18n import DEFAULT_LANGUAGE, label
 from osms.registry import migrate
@@ -125,7 +125,10 @@ def _print_summary(
 
 def demo(
     people: Annotated[
-        int, typer.Option("--people", min=1, help="How many synthetic people.")
+        int,
+        typer.Option(
+            "--people", min=1, max=1_000_000, help="How many synthetic people (at most a million)."
+        ),
     ] = 3000,
     seed: Annotated[int, typer.Option("--seed", help="The generator's seed.")] = 2026,
     database: Annotated[
@@ -136,7 +139,7 @@ def demo(
         bool, typer.Option("--serve/--no-serve", help="Serve the page and the API after.")
     ] = True,
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port")] = 8000,
+    port: PortOption = 8000,
     lang: LangOption = DEFAULT_LANGUAGE,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "EXIT_PARTLY",
     "EXIT_REJECTED",
     "EXIT_UNUSABLE",
+    "MAX_ID",
     "OPERATOR_ENV",
     "ApplicationIdArgument",
     "AsOfOption",
@@ -54,6 +55,7 @@ __all__ = [
     "checked_lang",
     "day_option",
     "echo_found",
+    "id_argument",
     "list_exit",
     "operator_name",
     "operator_session",
@@ -90,7 +92,16 @@ LangOption = Annotated[
     str, typer.Option("--lang", callback=checked_lang, help="kk (default), ru or en.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-ApplicationIdArgument = Annotated[int, typer.Argument()]
+MAX_ID: Final = 2**63 - 1
+"""The largest id a row can have (a 64-bit integer, as the API's paths say)."""
+
+
+def id_argument(what: str | None = None) -> Any:
+    """A row's id: 1 to :data:`MAX_ID`, refused (exit 2) before the database is asked."""
+    return typer.Argument(min=1, max=MAX_ID, help=what)
+
+
+ApplicationIdArgument = Annotated[int, id_argument()]
 """The application an operator decides or looks at (its number in ``osms refunds list`` or
 ``osms temporary list``)."""
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
-from typing import Final, NoReturn
+from typing import Annotated, Final, NoReturn
 
 import typer
 
@@ -23,6 +23,7 @@ __all__ = [
     "COMMAND_ENV",
     "PORT_BUSY_EXIT",
     "SEARCH",
+    "PortOption",
     "free_port",
     "invoked_as",
     "port_problem",
@@ -35,6 +36,10 @@ SEARCH: Final = 100
 """How many ports after the asked one :func:`free_port` tries."""
 COMMAND_ENV: Final = "OSMS_COMMAND"
 """How the person runs ``osms``: ``./dev`` sets ``./dev``, so advice names what they type."""
+
+PortOption = Annotated[
+    int, typer.Option("--port", min=1, max=65_535, help="Port to listen on (1 to 65535).")
+]
 
 
 def invoked_as(subcommand: str) -> str:

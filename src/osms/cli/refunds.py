@@ -23,6 +23,7 @@ from osms.cli.operator import (
     add_refuse_command,
     day_option,
     echo_found,
+    id_argument,
     operator_name,
     operator_session,
     parse_day,
@@ -77,7 +78,7 @@ def _echo_effect(
 
 @refunds_app.command("apply")
 def refunds_apply(
-    payment_id: Annotated[int, typer.Argument(help="The payment (osms person IIN lists them).")],
+    payment_id: Annotated[int, id_argument("The payment (osms person IIN lists them).")],
     reason: Annotated[
         str, typer.Option("--reason", help="wrong_period, wrong_year, wrong_iin or overpayment.")
     ],

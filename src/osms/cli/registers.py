@@ -17,8 +17,10 @@ from osms.cli.operator import (
     EXIT_ACCEPTED,
     EXIT_PARTLY,
     EXIT_REJECTED,
+    MAX_ID,
     JsonOption,
     LangOption,
+    id_argument,
 )
 from osms.cli.progress import progress_bar
 from osms.i18n import DEFAULT_LANGUAGE
@@ -144,8 +146,8 @@ registers_app = typer.Typer(help="Registers received (R-F-3).", no_args_is_help=
 
 @registers_app.command("lines")
 def registers_lines(
-    register_id: Annotated[int, typer.Argument(help="The register's id (osms import says it).")],
-    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many.")] = 0,
+    register_id: Annotated[int, id_argument("The register's id (osms import says it).")],
+    offset: Annotated[int, typer.Option("--offset", min=0, max=MAX_ID, help="Skip this many.")] = 0,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100_000)] = PAGE,
     as_json: JsonOption = False,
     lang: LangOption = DEFAULT_LANGUAGE,

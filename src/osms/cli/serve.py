@@ -8,7 +8,7 @@ Each option also reads an environment variable, so that a service file can set t
 from __future__ import annotations
 
 import os
-from typing import Annotated, NoReturn
+from typing import Annotated, Final, NoReturn
 
 import typer
 import uvicorn
@@ -17,19 +17,27 @@ from sqlalchemy.exc import DBAPIError
 from osms.api import connections
 from osms.api.connections import GUARDED_PROTOCOLS, ServeLimits
 from osms.api.settings import ApiSettings
-from osms.cli.ports import invoked_as, require_free_port
+from osms.cli.ports import PortOption, invoked_as, require_free_port
 from osms.registry.db import database_url, redacted
 from osms.registry.migrate import NotMigrated, ready_engine
 
 __all__ = ["serve"]
 
 _DEFAULT = ServeLimits()
+MAX_WORKERS: Final = 64
+"""Each worker is a process with its own connection pool: more would exhaust the machine
+(and the database's connections) before serving more people."""
 
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    port: PortOption = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, max=MAX_WORKERS, help=f"Worker processes (1 to {MAX_WORKERS})."
+        ),
+    ] = 1,
     header_timeout: Annotated[
         float,
         typer.Option(
