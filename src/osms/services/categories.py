@@ -15,7 +15,6 @@ stable code, field and message; accepted + rejected always equals the lines read
 from __future__ import annotations
 
 import csv
-import io
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from osms import clock
+from osms.intake.lines import MALFORMED
 from osms.registry import audit, people
 from osms.registry import categories as category_records
 from osms.registry.categories import Change
@@ -103,16 +103,20 @@ class _Wanted:
         return (self.iin, self.period.category, self.period.first)
 
 
-def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str] | str]]:
+    """Each line after the header, numbered from 2: its cells by column, or why it cannot be
+    read as CSV (that line alone is rejected: the lines around it are applied, R-F-3)."""
     raw = stream.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1251")
+        # Every value of a feed is ASCII: a byte Windows-1251 lacks only spoils its own line.
+        text = raw.decode("cp1251", errors="replace")
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    first = _cells(lines[0], delimiter)
+    header = [h.strip().lower() for h in first] if isinstance(first, list) else []
     missing = [c for c in COLUMNS[:3] if c not in header]
     if missing:
         raise ServiceError(
@@ -120,13 +124,23 @@ def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str]]]:
             f"the header lacks the column(s) {', '.join(missing)} (expected {', '.join(COLUMNS)})",
             field="header",
         )
-    for number, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        yield (
-            number,
-            {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)},
-        )
+    for number, line in enumerate(lines[1:], start=2):
+        row = _cells(line, delimiter)
+        if isinstance(row, str):
+            yield number, row
+        elif any(cell.strip() for cell in row):
+            yield (
+                number,
+                {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)},
+            )
+
+
+def _cells(line: str, delimiter: str) -> list[str] | str:
+    """The cells of one CSV line, or why it cannot be read."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error as error:
+        return f"the line cannot be read as CSV: {error}"
 
 
 def _read(line_no: int, row: dict[str, str], on: date) -> _Wanted | FeedLine:
@@ -174,7 +188,12 @@ def import_category_feed(
     and audit the import."""
     day = on or clock.today()
     report = FeedReport(source=source)
-    read: list[_Wanted | FeedLine] = [_read(line_no, row, day) for line_no, row in _rows(stream)]
+    read: list[_Wanted | FeedLine] = [
+        _read(line_no, row, day)
+        if isinstance(row, dict)
+        else FeedLine(line_no, Unapplied.REJECTED, MALFORMED, "line", row)
+        for line_no, row in _rows(stream)
+    ]
     deciding = {item.key: item.line_no for item in read if isinstance(item, _Wanted)}
     for item in read:
         if isinstance(item, FeedLine):
