@@ -167,3 +167,49 @@ def test_the_chart_marks_months_whose_look_back_precedes_the_generated_ledger(
     assert "before 2026-11 the 12-month look-back (R-S-5)" in result.output
     rows = chart.with_suffix(".csv").read_text().splitlines()
     assert [row.split(",")[3] for row in rows] == ["complete_history", "false", "true"]
+
+
+def _population(tmp_path: Path) -> Path:
+    data = tmp_path / "pop"
+    made = runner.invoke(batch_app, ["generate", "--people", "20", "--out", str(data)])
+    assert made.exit_code == 0, made.output
+    return data
+
+
+def test_paths_of_the_wrong_kind_are_refused_before_anything_runs(tmp_path: Path) -> None:
+    """A file where a folder goes (and the other way round) was a FileExistsError or
+    FileNotFoundError traceback; each is refused with its option's name (exit 2)."""
+    data = _population(tmp_path)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    day = ["--date", "2025-01-10"]
+    for arguments, option in (
+        (["generate", "--people", "5", "--out", str(a_file)], "--out"),
+        (["run", "--data", str(data), "--out", str(a_file), *day], "--out"),
+        (["run", "--data", str(a_file), "--out", str(tmp_path / "o"), *day], "--data"),
+        (["check", "--data", str(a_file), *day], "--data"),
+        (["check", "--data", str(data), "--scenarios", str(a_file), *day], "--scenarios"),
+        (["chart", "--data", str(data), "--from", "2024-01", *("--to", "2024-02"),
+          "--out", str(tmp_path)], "--out"),
+        (["export", "--out", str(a_file)], "--out"),
+    ):  # fmt: skip
+        found = runner.invoke(batch_app, arguments)
+        assert found.exit_code == 2, (arguments, found.output)
+        assert f"Invalid value for '{option}'" in found.output, (arguments, found.output)
+    assert a_file.read_text() == "not a folder"
+
+
+def test_a_folder_that_is_no_population_is_said_so(tmp_path: Path) -> None:
+    found = runner.invoke(batch_app, ["check", "--data", str(tmp_path), "--date", "2025-01-10"])
+    assert found.exit_code == 2, found.output
+    assert "--data: not a population folder" in found.output
+
+
+def test_a_chart_without_a_suffix_is_a_png_and_says_so(tmp_path: Path) -> None:
+    data = _population(tmp_path)
+    out = tmp_path / "coverage"
+    arguments = ["chart", "--data", str(data), "--from", "2024-11", "--to", "2024-12"]
+    found = runner.invoke(batch_app, [*arguments, "--out", str(out)])
+    assert found.exit_code == 0, found.output
+    assert f"wrote {out}.png and {out}.csv" in found.output
+    assert (tmp_path / "coverage.png").read_bytes().startswith(b"\x89PNG")

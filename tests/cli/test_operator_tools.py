@@ -330,3 +330,12 @@ def test_the_largest_id_is_looked_for_and_not_found() -> None:
     found = _run("refunds", "show", str(2**63 - 1), lang="en")
     assert found.exit_code == 1, found.output
     assert f"no refund application {2**63 - 1}" in found.output
+
+
+@pytest.mark.parametrize("command", [["import", "--channel", "halyk"], ["categories", "import"]])
+def test_a_folder_given_for_a_list_is_refused(command: list[str], tmp_path: Path) -> None:
+    """A folder where a register or a feed goes was an IsADirectoryError traceback."""
+    found = runner.invoke(app, [*command, str(tmp_path)], env={"OSMS_OPERATOR": "operator-1"})
+    assert found.exit_code == 2, found.output
+    assert "is a directory" in " ".join(found.output.replace("│", " ").split())
+    assert _events() == []

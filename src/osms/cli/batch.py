@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -35,13 +35,29 @@ batch_app = typer.Typer(
 )
 
 DataOption = Annotated[
-    Path, typer.Option("--data", help="A population folder (people/categories/payments/grants)")
+    Path,
+    typer.Option(
+        "--data",
+        help="A population folder (people/categories/payments/grants)",
+        exists=True,
+        file_okay=False,
+    ),
 ]
+
+
+def folder_option(flag: str, what: str) -> Any:
+    """A folder the command writes into (made when missing; a file there is refused)."""
+    return typer.Option(flag, help=what, file_okay=False)
 
 
 def _fail(message: str) -> None:
     typer.echo(message, err=True)
     raise typer.Exit(2)
+
+
+def _unwritable(error: OSError) -> str:
+    """What the system said about a path the command could not write."""
+    return f"cannot write {error.filename}: {error.strerror or error}"
 
 
 def _parsed(parse: Callable[[str], _T], value: str, option: str, what: str) -> _T:
@@ -89,7 +105,7 @@ def generate_command(
             "--people", help="How many people (at most 100 million).", min=1, max=100_000_000
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet files.")],
+    out: Annotated[Path, folder_option("--out", "Folder for the Parquet files.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 0,
     months: Annotated[
         int, typer.Option("--months", help="Months of ledger, ending with today's month.")
@@ -112,6 +128,8 @@ def generate_command(
             summary = generate(out, people, seed, months=months, today=last_day, progress=update)
     except ValueError as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(_unwritable(error))
     rows = ", ".join(f"{name} {n:,}" for name, n in summary.rows.items())
     typer.echo(f"{out}: {rows} ({summary.parts} parts)")
     if load:
@@ -131,7 +149,7 @@ def generate_command(
 
 @batch_app.command("export")
 def export_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet files.")],
+    out: Annotated[Path, folder_option("--out", "Folder for the Parquet files.")],
     parts: Annotated[
         int, typer.Option("--parts", help="Parts (hash of the IIN), as partitions.", min=1)
     ] = 8,
@@ -160,6 +178,9 @@ def export_command(
     except ServiceError as error:
         _fail(f"{error.code}: {error.message}")
         raise
+    except OSError as error:
+        _fail(_unwritable(error))
+        raise
     finally:
         engine.dispose()
     typer.echo(f"{out}: " + ", ".join(f"{name} {n:,}" for name, n in counts.items()))
@@ -169,7 +190,7 @@ def export_command(
 def run_command(
     on: Annotated[str, typer.Option("--date", help="The date asked about, YYYY-MM-DD.")],
     data: DataOption,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the snapshot.")],
+    out: Annotated[Path, folder_option("--out", "Folder for the snapshot.")],
     as_of: AsOfOption = None,
     formats: Annotated[
         str, typer.Option("--format", help="Comma-separated: parquet, csv.")
@@ -222,6 +243,8 @@ def run_command(
             )
     except PlanError as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(_unwritable(error))
     _print_statistics(result.statistics, console, result.seconds, lang)
     for path in result.outputs:
         console.print(batch_view.wrote(path, lang))
@@ -232,7 +255,9 @@ def chart_command(
     data: DataOption,
     first: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
     last: Annotated[str, typer.Option("--to", help="Last month, YYYY-MM.")],
-    out: Annotated[Path, typer.Option("--out", help="The PNG file.")] = Path("coverage.png"),
+    out: Annotated[Path, typer.Option("--out", help="The PNG file.", dir_okay=False)] = Path(
+        "coverage.png"
+    ),
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Fixed knowledge date (default: each month's last day)."),
@@ -257,9 +282,13 @@ def chart_command(
             "data, which count as unpaid (hatched on the chart)",
             err=True,
         )
-    draw_chart(series, out)
-    series.write_csv(out.with_suffix(".csv"))
-    typer.echo(f"wrote {out} and {out.with_suffix('.csv')}")
+    png = out if out.suffix else out.with_suffix(".png")  # the file the chart is saved as
+    try:
+        draw_chart(series, png)
+        series.write_csv(png.with_suffix(".csv"))
+    except OSError as error:
+        _fail(_unwritable(error))
+    typer.echo(f"wrote {png} and {png.with_suffix('.csv')}")
 
 
 @batch_app.command("check")
@@ -268,7 +297,7 @@ def check_command(
     on: Annotated[str, typer.Option("--date", help="The date asked about, YYYY-MM-DD.")],
     as_of: AsOfOption = None,
     scenarios: Annotated[
-        Path, typer.Option("--scenarios", help="Where to write disagreements as scenario files.")
+        Path, folder_option("--scenarios", "Where to write disagreements as scenario files.")
     ] = Path("batch-disagreements"),
     limit: Annotated[
         int | None, typer.Option("--limit", help="Check only the first N people.")
@@ -282,7 +311,10 @@ def check_command(
 
     day = parse_day(on, "--date")
     known = day if as_of is None else parse_day(as_of, "--as-of")
-    population = Population.read(data)
+    try:
+        population = Population.read(data)
+    except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+        _fail(f"--data: not a population folder: {error}")
     iins = population.iins if limit is None else population.iins[:limit]
     found = diff(population, day, known, iins)
     for disagreement in found:

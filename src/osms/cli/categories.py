@@ -29,7 +29,10 @@ categories_app = typer.Typer(help="State-paid category feeds (R-CAT-1).", no_arg
 @categories_app.command("import")
 def categories_import(
     file: Annotated[
-        Path, typer.Argument(help="CSV: iin, category, first, last[, action].", exists=True)
+        Path,
+        typer.Argument(
+            help="CSV: iin, category, first, last[, action].", exists=True, dir_okay=False
+        ),
     ],
     source: Annotated[
         str | None, typer.Option("--source", help="The feed's name (default: the file name).")

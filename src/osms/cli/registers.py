@@ -76,7 +76,9 @@ def _paging(register_id: int | None, offset: int, limit: int = PAGE) -> str:
 
 
 def import_command(
-    file: Annotated[Path, typer.Argument(help="An MT102 or CSV register.", exists=True)],
+    file: Annotated[
+        Path, typer.Argument(help="An MT102 or CSV register.", exists=True, dir_okay=False)
+    ],
     channel: Annotated[
         str,
         typer.Option(
