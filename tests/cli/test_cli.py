@@ -144,3 +144,34 @@ def test_demo_builds_a_registry_and_says_what_to_try(tmp_path: Path) -> None:
     assert "IINs to try:" in result.output
     again = runner.invoke(app, args)
     assert "Demo registry already built: 60 people" in again.output
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "kk"),
+    [
+        ("nonsense://x", "database.url", "OSMS_DATABASE_URL баптауы дерекқордың мекенжайы емес."),
+        ("%%%", "database.url", "OSMS_DATABASE_URL баптауы дерекқордың мекенжайы емес."),
+        (
+            "postgresql+psycopg://nobody@127.0.0.1:1/x",
+            "database.unavailable",
+            "Дерекқорға қосылу мүмкін болмады",
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    "command", [["status", "900515300018"], ["person", "900515300018", "--operator", "op"]]
+)
+def test_a_database_the_command_cannot_use_is_said_so(
+    cli_database: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+    url: str,
+    code: str,
+    kk: str,
+) -> None:
+    """A wrong OSMS_DATABASE_URL, or a database that does not answer, was a traceback."""
+    monkeypatch.setenv("OSMS_DATABASE_URL", url)
+    found = runner.invoke(app, command)
+    assert found.exit_code == 2, found.output
+    assert isinstance(found.exception, SystemExit)
+    assert f"error {code}: {kk}" in found.output

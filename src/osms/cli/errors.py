@@ -4,7 +4,9 @@ Every command runs inside :class:`OsmsGroup`: a :class:`~osms.rules.errors.RuleE
 escapes a command (``parameter.missing``, ``parameter.schema``, ``calendar.data``,
 ``month.invalid``, ``iin.checksum`` …) is printed on stderr as ``error <code>: <message>
 (<detail>)`` in the language of ``--lang`` (Kazakh by default), and the command exits with
-status 2.  Commands that answer an error themselves (``osms iin``) keep doing so.
+status 2.  Commands that answer an error themselves (``osms iin``) keep doing so.  So does a
+database the command cannot use: a setting ``OSMS_DATABASE_URL`` that is no database URL
+(``database.url``), a database that does not answer (``database.unavailable``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ _OWN_MESSAGES: Final = {
     "parameter.schema": "A parameter file is not valid: correct the file named in the details.",
     "parameter.unknown": "Unknown rule parameter.",
     "calendar.data": "A calendar file is not valid: correct the file named in the details.",
+    "database.url": "The setting OSMS_DATABASE_URL is not a database URL.",
+    "database.unavailable": (
+        "The database cannot be reached: check that it is running, and the setting "
+        "OSMS_DATABASE_URL."
+    ),
 }
 CLI_ERROR_MESSAGES: Final[tuple[str, ...]] = tuple(_OWN_MESSAGES.values())
 """The msgids this module adds for codes :mod:`osms.i18n` has no text for."""
@@ -79,3 +86,23 @@ class OsmsGroup(TyperGroup):
             lang = _language(ctx.meta.get(_ARGS, ()))
             typer.echo(known_error_text(error, lang), err=True)
             raise typer.Exit(KNOWN_ERROR_EXIT) from None
+        except Exception as error:
+            code, detail = _database_problem(error)
+            if code is None:
+                raise
+            lang = _language(ctx.meta.get(_ARGS, ()))
+            typer.echo(f"error {code}: {t(lang, _OWN_MESSAGES[code])} ({detail})", err=True)
+            raise typer.Exit(KNOWN_ERROR_EXIT) from None
+
+
+def _database_problem(error: Exception) -> tuple[str | None, str]:
+    """The code and detail of a database the command cannot use; no code for other errors."""
+    try:
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+    except ImportError:  # the rules core alone: no database to fail
+        return None, ""
+    if isinstance(error, ArgumentError | NoSuchModuleError):
+        return "database.url", str(error)
+    if isinstance(error, OperationalError):
+        return "database.unavailable", str(error.orig).strip()
+    return None, ""
