@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -175,3 +178,39 @@ def test_a_database_the_command_cannot_use_is_said_so(
     assert found.exit_code == 2, found.output
     assert isinstance(found.exception, SystemExit)
     assert f"error {code}: {kk}" in found.output
+
+
+def test_a_data_folder_that_cannot_be_made_is_said_so(
+    cli_database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedded default's folder under a file (OSMS_DATA_DIR) was an OSError traceback."""
+    a_file = cli_database / "a-file"
+    a_file.write_text("")
+    monkeypatch.setenv("OSMS_DATA_DIR", str(a_file / "data"))
+    found = runner.invoke(app, ["status", "900515300018", "--lang", "en"])
+    assert found.exit_code == 2, found.output
+    assert "error database.unavailable: The database cannot be reached" in found.output
+
+
+def test_a_parameter_folder_that_cannot_be_read_is_said_so_before_the_commands_load(
+    tmp_path: Path,
+) -> None:
+    """The commands read the parameters as they load (the dates they take start with the
+    liability start): a wrong OSMS_PARAMETERS_DIR was a traceback before any command ran."""
+    env = {**os.environ, "OSMS_PARAMETERS_DIR": str(tmp_path / "none")}
+    env["OSMS_DATA_DIR"] = str(tmp_path / "data")
+    command = [sys.executable, "-c", "from osms.cli import main; main()"]
+    found = subprocess.run(
+        [*command, "iin", "900515300018", "--lang", "ru"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert found.returncode == 2, found.stderr
+    assert "Traceback" not in found.stderr
+    assert found.stderr.startswith("error parameter.schema: Файл параметров содержит ошибку"), (
+        found.stderr
+    )
+    assert "OSMS_PARAMETERS_DIR: not a folder" in found.stderr

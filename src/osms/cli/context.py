@@ -15,6 +15,7 @@ import typer
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from osms.cli.errors import DatabaseUnusable
 from osms.registry import migrate
 from osms.registry.db import make_session_factory
 
@@ -28,6 +29,8 @@ def engine() -> Engine:
     except migrate.NotMigrated as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
+    except OSError as error:  # the embedded default's folder (OSMS_DATA_DIR) cannot be made
+        raise DatabaseUnusable(f"{error.strerror}: {error.filename}") from None
 
 
 @contextmanager

@@ -23,7 +23,14 @@ from osms.rules.errors import RuleError
 if TYPE_CHECKING:
     from typer._click.core import Context  # typer carries its own click
 
-__all__ = ["CLI_ERROR_MESSAGES", "KNOWN_ERROR_EXIT", "OsmsGroup", "known_error_text"]
+__all__ = [
+    "CLI_ERROR_MESSAGES",
+    "KNOWN_ERROR_EXIT",
+    "DatabaseUnusable",
+    "OsmsGroup",
+    "command_language",
+    "known_error_text",
+]
 
 KNOWN_ERROR_EXIT: Final = 2
 """The exit status of a command stopped by a known error."""
@@ -44,7 +51,8 @@ CLI_ERROR_MESSAGES: Final[tuple[str, ...]] = tuple(_OWN_MESSAGES.values())
 _ARGS: Final = "osms.cli.args"
 
 
-def _language(args: Sequence[str]) -> str:
+def command_language(args: Sequence[str]) -> str:
+    """The ``--lang`` of a command line, Kazakh when it names none of ours."""
     for i, arg in enumerate(args):
         value = None
         if arg == "--lang" and i + 1 < len(args):
@@ -83,20 +91,26 @@ class OsmsGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except RuleError as error:
-            lang = _language(ctx.meta.get(_ARGS, ()))
+            lang = command_language(ctx.meta.get(_ARGS, ()))
             typer.echo(known_error_text(error, lang), err=True)
             raise typer.Exit(KNOWN_ERROR_EXIT) from None
         except Exception as error:
             code, detail = _database_problem(error)
             if code is None:
                 raise
-            lang = _language(ctx.meta.get(_ARGS, ()))
+            lang = command_language(ctx.meta.get(_ARGS, ()))
             typer.echo(f"error {code}: {t(lang, _OWN_MESSAGES[code])} ({detail})", err=True)
             raise typer.Exit(KNOWN_ERROR_EXIT) from None
 
 
+class DatabaseUnusable(Exception):
+    """The command's database cannot be made or opened (its message says why)."""
+
+
 def _database_problem(error: Exception) -> tuple[str | None, str]:
     """The code and detail of a database the command cannot use; no code for other errors."""
+    if isinstance(error, DatabaseUnusable):
+        return "database.unavailable", str(error)
     try:
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
     except ImportError:  # the rules core alone: no database to fail

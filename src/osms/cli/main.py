@@ -199,9 +199,5 @@ def scenarios_seeds(
     typer.echo(seed_table(lang, path))
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app(prog_name="osms")
-
-
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    app(prog_name="osms")
