@@ -36,7 +36,7 @@ from osms import clock
 from osms.cli.context import session
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
 from osms.services.errors import ServiceError
-from osms.views.models import MAX_DATE, MIN_DATE
+from osms.views.models import MAX_DATE, MAX_ID, MIN_DATE
 
 __all__ = [
     "CHANNEL",
@@ -44,7 +44,6 @@ __all__ = [
     "EXIT_PARTLY",
     "EXIT_REJECTED",
     "EXIT_UNUSABLE",
-    "MAX_ID",
     "OPERATOR_ENV",
     "ApplicationIdArgument",
     "AsOfOption",
@@ -92,8 +91,6 @@ LangOption = Annotated[
     str, typer.Option("--lang", callback=checked_lang, help="kk (default), ru or en.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-MAX_ID: Final = 2**63 - 1
-"""The largest id a row can have (a 64-bit integer, as the API's paths say)."""
 
 
 def id_argument(what: str | None = None) -> Any:

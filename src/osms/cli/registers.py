@@ -17,7 +17,6 @@ from osms.cli.operator import (
     EXIT_ACCEPTED,
     EXIT_PARTLY,
     EXIT_REJECTED,
-    MAX_ID,
     JsonOption,
     LangOption,
     id_argument,
@@ -26,6 +25,7 @@ from osms.cli.progress import progress_bar
 from osms.i18n import DEFAULT_LANGUAGE
 from osms.services.registers import SENDERS, book_register, register_summary, report_lines
 from osms.views import registers as registers_view
+from osms.views.models import MAX_ID
 from osms.views.registers import (
     register_lines_json,
     register_report_json,

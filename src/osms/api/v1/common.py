@@ -16,7 +16,7 @@ from osms.api.deps import Today
 from osms.api.problems import API_MESSAGES, Problem
 from osms.rules.calculator import Calculation
 from osms.services.status import StatusAnswer, calculator_for, status_of
-from osms.views.models import MAX_DATE, MIN_DATE
+from osms.views.models import MAX_DATE, MAX_ID, MIN_DATE
 
 __all__ = [
     "AsOfQuery",
@@ -53,7 +53,7 @@ IinPath = Annotated[
     ),
 ]
 
-IdPath = Annotated[int, Path(ge=1, le=2**63 - 1, description="The application's id.")]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="The application's id.")]
 
 
 def day_query(

@@ -23,7 +23,7 @@ from osms.api.problems import ApiProblem
 from osms.api.settings import ApiSettings
 from osms.api.v1.common import problems
 from osms.services.registers import BookingReport, book_register, register_summary, report_lines
-from osms.views.models import RegisterLinesPage, RegisterReport, RegisterSummary
+from osms.views.models import MAX_ID, RegisterLinesPage, RegisterReport, RegisterSummary
 from osms.views.registers import (
     register_lines_json,
     register_report_json,
@@ -176,7 +176,7 @@ async def upload_register(
 def register_lines(
     request: Request,
     who: Annotated[Caller, Depends(caller)],
-    register_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="The register's id.")],
+    register_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The register's id.")],
     lang: Lang,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = PAGE,

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from osms.registry.models import ApplicationStatus, RefundReason
-from osms.views.models import MAX_DATE, MIN_DATE, Iin, MonthText, NotRecorded, with_example
+from osms.views.models import MAX_DATE, MAX_ID, MIN_DATE, Iin, MonthText, NotRecorded, with_example
 
 __all__ = [
     "Health",
@@ -113,7 +113,7 @@ class TemporaryApplication(_Model):
 class RefundApplicationIn(_Model):
     """An application to refund one wrong payment (R-R-1)."""
 
-    payment_id: int = Field(ge=1, le=2**63 - 1, examples=[42])
+    payment_id: int = Field(ge=1, le=MAX_ID, examples=[42])
     reason: RefundReason
     applied_on: Day | None = Field(default=None, description="Default: today.")
 

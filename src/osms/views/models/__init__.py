@@ -13,6 +13,7 @@ from osms.views.models.amounts import AMOUNT_EXAMPLE, PENALTY_EXAMPLE, MonthlyAm
 from osms.views.models.base import (
     DEFAULT_IIN_EXAMPLE,
     MAX_DATE,
+    MAX_ID,
     MIN_DATE,
     SCHEMA_VERSION,
     Iin,
@@ -35,6 +36,7 @@ __all__ = [
     "AMOUNT_EXAMPLE",
     "DEFAULT_IIN_EXAMPLE",
     "MAX_DATE",
+    "MAX_ID",
     "MIN_DATE",
     "PENALTY_EXAMPLE",
     "SCHEMA_VERSION",
