@@ -95,9 +95,10 @@ class OsmsGroup(TyperGroup):
             typer.echo(known_error_text(error, lang), err=True)
             raise typer.Exit(KNOWN_ERROR_EXIT) from None
         except Exception as error:
-            code, detail = _database_problem(error)
-            if code is None:
+            problem = _database_problem(error)
+            if problem is None:
                 raise
+            code, detail = problem
             lang = command_language(ctx.meta.get(_ARGS, ()))
             typer.echo(f"error {code}: {t(lang, _OWN_MESSAGES[code])} ({detail})", err=True)
             raise typer.Exit(KNOWN_ERROR_EXIT) from None
@@ -107,16 +108,16 @@ class DatabaseUnusable(Exception):
     """The command's database cannot be made or opened (its message says why)."""
 
 
-def _database_problem(error: Exception) -> tuple[str | None, str]:
-    """The code and detail of a database the command cannot use; no code for other errors."""
+def _database_problem(error: Exception) -> tuple[str, str] | None:
+    """The code and detail of a database the command cannot use; None for other errors."""
     if isinstance(error, DatabaseUnusable):
         return "database.unavailable", str(error)
     try:
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
     except ImportError:  # the rules core alone: no database to fail
-        return None, ""
+        return None
     if isinstance(error, ArgumentError | NoSuchModuleError):
         return "database.url", str(error)
     if isinstance(error, OperationalError):
         return "database.unavailable", str(error.orig).strip()
-    return None, ""
+    return None

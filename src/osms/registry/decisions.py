@@ -131,17 +131,18 @@ def keywords_checked(function: Callable[Call, Result]) -> Callable[Call, Result]
         required = {key for key, hint in keys.items() if get_origin(hint) is not NotRequired}
         return frozenset(named | keys.keys()), frozenset(required)
 
+    name = function.__qualname__
+
     @functools.wraps(function)
     def checked(*args: Call.args, **kwargs: Call.kwargs) -> Result:
         known, required = accepted()
         if unexpected := sorted(kwargs.keys() - known):
-            name = function.__qualname__
             raise TypeError(f"{name}() got an unexpected keyword argument {unexpected[0]!r}")
         if missing := sorted(required - kwargs.keys()):
-            names = ", ".join(repr(key) for key in missing)
+            plural = "s" if len(missing) > 1 else ""
+            listed = ", ".join(repr(key) for key in missing)
             raise TypeError(
-                f"{function.__qualname__}() missing {len(missing)} required keyword "
-                f"argument{'s' if len(missing) > 1 else ''}: {names}"
+                f"{name}() missing {len(missing)} required keyword argument{plural}: {listed}"
             )
         return function(*args, **kwargs)
 
