@@ -103,9 +103,9 @@ class _Wanted:
         return (self.iin, self.period.category, self.period.first)
 
 
-def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str] | str]]:
-    """Each line after the header, numbered from 2: its cells by column, or why it cannot be
-    read as CSV (that line alone is rejected: the lines around it are applied, R-F-3)."""
+def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str]] | FeedLine]:
+    """Each line after the header, numbered from 2, with its cells by column; a line CSV
+    cannot read is rejected alone (the lines around it are applied, R-F-3)."""
     raw = stream.read()
     try:
         text = raw.decode("utf-8-sig")
@@ -127,7 +127,7 @@ def _rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str] | str]]:
     for number, line in enumerate(lines[1:], start=2):
         row = _cells(line, delimiter)
         if isinstance(row, str):
-            yield number, row
+            yield FeedLine(number, Unapplied.REJECTED, MALFORMED, "line", row)
         elif any(cell.strip() for cell in row):
             yield (
                 number,
@@ -189,10 +189,7 @@ def import_category_feed(
     day = on or clock.today()
     report = FeedReport(source=source)
     read: list[_Wanted | FeedLine] = [
-        _read(line_no, row, day)
-        if isinstance(row, dict)
-        else FeedLine(line_no, Unapplied.REJECTED, MALFORMED, "line", row)
-        for line_no, row in _rows(stream)
+        row if isinstance(row, FeedLine) else _read(*row, day) for row in _rows(stream)
     ]
     deciding = {item.key: item.line_no for item in read if isinstance(item, _Wanted)}
     for item in read:
