@@ -94,7 +94,7 @@ def refunds_apply(
             opened, payment_id, reason, applied_on=applied_on, actor=who, channel=CHANNEL
         )
         typer.echo(operator_view.refund_applied(application, lang, again=again))
-        refunded_on = max(clock.today(), application.applied_on)
+        refunded_on = refund_cases.earliest_refund_day(application, clock.today())
         _echo_effect(opened, application.id, refunded_on, who=who, lang=lang)
 
 

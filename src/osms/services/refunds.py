@@ -55,6 +55,7 @@ __all__ = [
     "apply",
     "apply_once",
     "approve",
+    "earliest_refund_day",
     "effect",
     "pending",
     "refuse",
@@ -364,6 +365,20 @@ def pending(
         overdue_on=overdue_on,
     )
     return found
+
+
+def earliest_refund_day(application: RefundApplication, today: date) -> date:
+    """The first day the refund of ``application`` may count from: the decision day
+    (``refund.backdated``, R-T-4) and not before the application (``refunded_on``).
+
+    >>> from osms.registry.models import RefundApplication
+    >>> applied = RefundApplication(applied_on=date(2026, 12, 10))
+    >>> earliest_refund_day(applied, date(2026, 12, 7))  # applied for a later day
+    datetime.date(2026, 12, 10)
+    >>> earliest_refund_day(applied, date(2027, 1, 4))
+    datetime.date(2027, 1, 4)
+    """
+    return max(today, application.applied_on)
 
 
 def working_days_left(application: RefundApplication, today: date) -> int:
