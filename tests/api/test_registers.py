@@ -109,6 +109,8 @@ def test_a_csv_list_takes_the_clients_name_as_sender(api: Api) -> None:
         1,
     )
     assert report["lines"][0]["code"] == "line.amount_not_positive"
+    # a CSV line's cells are separated by ';': the report still names whose line it was
+    assert report["lines"][0]["iin"] == IVAN
 
 
 def test_a_register_whose_total_differs_is_rejected_whole(api: Api) -> None:

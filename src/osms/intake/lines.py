@@ -250,7 +250,8 @@ class LineError:
 
     :attr:`codes` lists the codes of the problems without repeats.  ``reference`` and
     ``amount`` are filled when they could be read (the amount counts toward the register's
-    total, the reference toward duplicates).
+    total, the reference toward duplicates), ``iin`` when the line's IIN has 12 digits, valid
+    or not (the sender's report names whose line it was).
     """
 
     line_no: int
@@ -258,6 +259,7 @@ class LineError:
     raw: str = dataclasses.field(default="", repr=False)
     reference: str | None = None
     amount: Decimal | None = None
+    iin: str | None = None
 
     ok: Literal[False] = dataclasses.field(default=False, init=False, repr=False, compare=False)
 
@@ -280,9 +282,10 @@ class LineError:
         raw: str = "",
         reference: str | None = None,
         amount: Decimal | None = None,
+        iin: str | None = None,
     ) -> LineError:
         """The error for one or more problems, in any order."""
-        return cls(line_no, tuple(problems), raw, reference, amount)
+        return cls(line_no, tuple(problems), raw, reference, amount, iin)
 
     @property
     def code(self) -> str:
@@ -306,9 +309,14 @@ class LineError:
 
 
 def _rejected(line: IntakeLine | LineError, problems: tuple[LineProblem, ...]) -> LineError:
-    """The error for ``line`` (its number, text, reference and amount) with ``problems``."""
+    """The error for ``line`` (its number, text, reference, amount and IIN) with ``problems``."""
     return LineError.of(
-        problems, line_no=line.line_no, raw=line.raw, reference=line.reference, amount=line.amount
+        problems,
+        line_no=line.line_no,
+        raw=line.raw,
+        reference=line.reference,
+        amount=line.amount,
+        iin=line.iin,
     )
 
 

@@ -225,6 +225,19 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
+def _iin_as_written(text: str | None) -> str | None:
+    """The line's IIN when it is written as 12 digits, valid or not (the sender's report says
+    whose line was rejected).
+
+    >>> _iin_as_written(" 900515300019 "), _iin_as_written("90051530001"), _iin_as_written(None)
+    ('900515300019', None, None)
+    """
+    written = _text(text)
+    if written is not None and len(written) == 12 and written.isascii() and written.isdigit():
+        return written
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class RawLine:
     """A line's fields as a parser read them: text, or a value already typed (a КНП, a date
@@ -460,6 +473,7 @@ class RawLine:
                 raw=self.raw,
                 reference=reference_value,
                 amount=amount_value,
+                iin=iin_value or _iin_as_written(self.iin),
             )
         assert iin_value is not None and period_value is not None and amount_value is not None
         assert knp_value is not None and payer_value is not None and paid_on_value is not None

@@ -239,7 +239,7 @@ def _write_chunk(
                 error.codes,
                 error.field,
                 error.message,
-                _iin_as_read(error),
+                error.iin,
             )
             for error in bad
         ]
@@ -285,14 +285,6 @@ def _not_booked(
             report.outcomes.append(outcome)
             lines.append((outcome, earlier.period, earlier.amount))
         registers.record_lines(connection, report.register_id, lines)
-
-
-def _iin_as_read(error: LineError) -> str | None:
-    """The IIN as read from the raw line when it has 12 digits (for the bank's report)."""
-    for token in error.raw.replace("/", " ").split():
-        if len(token) == 12 and token.isdigit():
-            return token
-    return None
 
 
 def _reject_whole(
