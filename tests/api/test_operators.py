@@ -195,3 +195,18 @@ def test_refund_refusals_are_problems(api: Api) -> None:
         "/api/v1/refund-applications/99999999999999999999/approve", headers=api.auth(key)
     )
     assert (huge.status_code, huge.json()["field"]) == (422, "application_id")
+
+
+def test_a_body_that_is_no_json_is_a_400_naming_the_body(api: Api) -> None:
+    """The schema's 400: the body cannot be read as JSON; a JSON body with a wrong field
+    stays a 422 naming that field."""
+    key = api.key("Operator", ["operator"])
+    headers = {**api.auth(key), "Content-Type": "application/json", "Accept-Language": "ru"}
+    for body in ("not json", '{"iin": ', "\x00"):
+        answer = api.client.post("/api/v1/temporary-applications", content=body, headers=headers)
+        assert answer.status_code == 400, (body, answer.text)
+        assert (answer.json()["code"], answer.json()["field"]) == ("request.invalid", "body")
+    wrong = api.client.post(
+        "/api/v1/temporary-applications", json={**PREGNANT, "documents": "none"}, headers=headers
+    )
+    assert (wrong.status_code, wrong.json()["field"]) == (422, "documents")

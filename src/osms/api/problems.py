@@ -227,6 +227,16 @@ def problem_response(request: Request, problem: ApiProblem) -> JSONResponse:
     )
 
 
+_NOT_JSON: Final = "json_invalid"
+"""Pydantic's error type for a body that cannot be parsed as JSON (its location is an offset)."""
+
+
+def _body_or_location(error: Mapping[str, Any]) -> str:
+    if error.get("type") == _NOT_JSON:
+        return "body"
+    return _location(error.get("loc", ()))
+
+
 def _location(loc: Sequence[int | str]) -> str:
     parts = [str(p) for p in loc]
     if len(parts) > 1 and parts[0] in ("path", "query", "header", "cookie", "body"):
@@ -258,15 +268,17 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         return await request_validation_exception_handler(request, exc)
     items = [
         {
-            "field": _location(error.get("loc", ())),
+            "field": _body_or_location(error),
             "type": str(error.get("type", "invalid")),
             "message": str(error.get("msg", "")),
         }
         for error in exc.errors()
     ]
     first = items[0] if items else {"field": None, "message": None}
+    # A body that is no JSON at all cannot be checked field by field: 400, as documented.
+    status = 400 if any(item["type"] == _NOT_JSON for item in items) else 422
     problem = ApiProblem(
-        422, "request.invalid", first["message"], field=first["field"], extra={"errors": items}
+        status, "request.invalid", first["message"], field=first["field"], extra={"errors": items}
     )
     return problem_response(request, problem)
 
