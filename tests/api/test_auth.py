@@ -56,6 +56,11 @@ def test_a_name_is_taken_until_its_key_is_revoked(api: Api) -> None:
         with pytest.raises(ServiceError) as caught:
             create_client(session, "Halyk", ["operator"], "test")
         assert caught.value.code == "client.name_taken"
+        # the same sender in other letters, or ':' for '.', would read Halyk's registers
+        for alike in ("halyk", " HALYK ", "hAlYk"):
+            with pytest.raises(ServiceError) as caught:
+                create_client(session, alike, ["registers:write"], "test")
+            assert caught.value.code == "client.name_taken"
         revoke_client(session, key, "test")  # the key itself finds its client
         with pytest.raises(ServiceError) as caught:
             revoke_client(session, parse_key(key) or "", "test")
@@ -64,6 +69,10 @@ def test_a_name_is_taken_until_its_key_is_revoked(api: Api) -> None:
             revoke_client(session, "deadbeef", "test")
         assert caught.value.code == "client.not_found"
         create_client(session, "Halyk", ["operator"], "test")
+        create_client(session, "Kassa:24", ["registers:write"], "test")
+        with pytest.raises(ServiceError) as caught:
+            create_client(session, "kassa.24", ["registers:write"], "test")
+        assert caught.value.code == "client.name_taken"
 
 
 def test_bearer_and_x_api_key_both_work(api: Api) -> None:

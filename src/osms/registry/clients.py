@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from osms.registry.columns import utc_now
 from osms.registry.models import ApiClient
+from osms.registry.registers import sender_namespace
 
 __all__ = ["add", "by_prefix", "get", "listed", "name_taken", "prefix_taken", "revoke"]
 
@@ -41,9 +42,12 @@ def add(
 
 
 def name_taken(session: Session, name: str) -> bool:
-    """Whether a client of this name still has a valid key."""
-    statement = select(ApiClient.id).where(ApiClient.name == name, ApiClient.revoked_at.is_(None))
-    return session.scalars(statement).first() is not None
+    """Whether a client of this name, as a sender (:func:`sender_namespace`: ``Halyk`` is
+    ``halyk``), still has a valid key: two such clients would read each other's registers and
+    share their CSV keys."""
+    sender = sender_namespace(name)
+    valid = select(ApiClient.name).where(ApiClient.revoked_at.is_(None))
+    return any(sender_namespace(taken) == sender for taken in session.scalars(valid))
 
 
 def prefix_taken(session: Session, prefix: str) -> bool:
