@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from osms.registry.audit import door_of
 from osms.registry.models import AuditEvent
 from osms.rules.month import Month
 from tests.api.conftest import PREPAID, SQLITE_ONLY, UNPAID, Api, pay
@@ -210,3 +211,26 @@ def test_a_body_that_is_no_json_is_a_400_naming_the_body(api: Api) -> None:
         "/api/v1/temporary-applications", json={**PREGNANT, "documents": "none"}, headers=headers
     )
     assert (wrong.status_code, wrong.json()["field"]) == (422, "documents")
+
+
+def test_an_application_keeps_how_it_was_submitted_and_the_audit_its_door(api: Api) -> None:
+    """The body's ``channel`` is how the applicant submitted (kept on the application); the
+    audit trail's door is the API's, whatever the body says (RULES.md §11)."""
+    key = api.key("Operator", ["operator"])
+    for submitted_through in ("site", "bot"):
+        answer = api.client.post(
+            "/api/v1/temporary-applications",
+            json={**PREGNANT, "channel": submitted_through},
+            headers=api.auth(key),
+        )
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["channel"] == "site"  # the second is the pending application
+    with api.session() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action.like("temporary.apply%"))
+        ).all()
+        doors = {(e.action, door_of(e)) for e in events}
+    assert doors == {
+        ("temporary.apply", "api:operators"),
+        ("temporary.apply_again", "api:operators"),
+    }

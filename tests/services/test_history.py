@@ -88,7 +88,7 @@ def _pregnant(session: Session, submitted_on: date = date(2026, 12, 1), actor: s
         "pregnant",
         FORM,
         submitted_on=submitted_on,
-        channel="qoldau",
+        submitted_through="qoldau",
         actor=actor,
     )
     return application.id

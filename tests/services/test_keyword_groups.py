@@ -139,6 +139,6 @@ def test_an_application_without_its_applicant_records_nothing(session: Session) 
     documents = [Document("form_027u", "027-1", date(2025, 4, 1))]
     with pytest.raises(TypeError, match="missing 1 required keyword argument: 'actor'"):
         temporary.apply(  # type: ignore[call-arg]
-            session, MOTHER, "pregnant", documents, submitted_on=TODAY, channel="operator"
+            session, MOTHER, "pregnant", documents, submitted_on=TODAY, submitted_through="operator"
         )
     assert session.scalar(select(func.count()).select_from(TemporaryApplication)) == 0

@@ -172,10 +172,16 @@ def test_a_second_application_while_one_is_pending_is_the_first(session: Session
     assert _apply(session, ids[Month(2025, 3)], "wrong_year") != first
     form = [Document("form_027u", "027-1", date(2025, 4, 1))]
     asked = temporary.apply(
-        session, MOTHER, "pregnant", form, submitted_on=TODAY, channel="qoldau", actor="op-1"
+        session,
+        MOTHER,
+        "pregnant",
+        form,
+        submitted_on=TODAY,
+        submitted_through="qoldau",
+        actor="op-1",
     )
     again = temporary.apply(
-        session, MOTHER, "pregnant", form, submitted_on=TODAY, channel="cli", actor="op-3"
+        session, MOTHER, "pregnant", form, submitted_on=TODAY, submitted_through="cli", actor="op-3"
     )
     assert again.id == asked.id and again.applied_by == "op-1"
     actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
@@ -197,7 +203,13 @@ def test_an_application_must_be_plausible_for_the_person(
     papers = [Document(kind, number, date(2025, 4, 1)) for kind, number in documents]
     with pytest.raises(ServiceError) as caught:
         temporary.apply(
-            session, iin, category, papers, submitted_on=TODAY, channel="cli", actor="op-1"
+            session,
+            iin,
+            category,
+            papers,
+            submitted_on=TODAY,
+            submitted_through="cli",
+            actor="op-1",
         )
     assert (caught.value.code, caught.value.field) == (code, "category")
 
@@ -206,10 +218,22 @@ def test_a_pensioner_of_pension_age_or_with_the_document_may_apply(session: Sess
     card = [Document("identity_card", "0001", date(2020, 1, 1))]
     veteran = [Document("veteran_certificate", "В-1", date(2020, 1, 1))]
     old = temporary.apply(
-        session, OLD_MAN, "pensioner", card, submitted_on=TODAY, channel="cli", actor="op-1"
+        session,
+        OLD_MAN,
+        "pensioner",
+        card,
+        submitted_on=TODAY,
+        submitted_through="cli",
+        actor="op-1",
     )
     young = temporary.apply(
-        session, ADULT, "pensioner", veteran, submitted_on=TODAY, channel="cli", actor="op-1"
+        session,
+        ADULT,
+        "pensioner",
+        veteran,
+        submitted_on=TODAY,
+        submitted_through="cli",
+        actor="op-1",
     )
     assert old.id != young.id
 

@@ -105,7 +105,7 @@ def test_temporary_status_apply_approve_and_its_month(session: Session) -> None:
         "pregnant",
         [Document("form_027u", "027-1", date(2025, 2, 28))],
         submitted_on=date(2025, 3, 3),
-        channel="qoldau",
+        submitted_through="qoldau",
         actor="citizen",
     )
     temporary.approve(
@@ -142,7 +142,7 @@ def test_temporary_status_needs_the_documents_of_its_category(
             category,
             [Document(kind, "1", date(2025, 1, 1)) for kind in documents],
             submitted_on=date(2025, 3, 3),
-            channel="qoldau",
+            submitted_through="qoldau",
             actor="citizen",
         )
     assert caught.value.code == code
@@ -157,7 +157,7 @@ def test_temporary_status_is_for_people_shown_uninsured(session: Session) -> Non
             "disabled",
             [Document("disability_certificate", "1", date(2024, 1, 1))],
             submitted_on=date(2024, 9, 2),
-            channel="qoldau",
+            submitted_through="qoldau",
             actor="citizen",
         )
     assert caught.value.code == "temporary.already_insured"

@@ -66,8 +66,9 @@ def temporary_apply(
             category,
             documents,
             submitted_on=parse_day(on),
-            channel=channel,
+            submitted_through=channel,
             actor=who,
+            channel=CHANNEL,
         )
         typer.echo(operator_view.temporary_applied(application, lang, again=again))
 

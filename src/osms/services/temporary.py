@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TypedDict, Unpack
+from typing import NotRequired, TypedDict, Unpack
 
 from sqlalchemy.orm import Session
 
@@ -36,11 +36,14 @@ __all__ = ["Applying", "Grant", "apply", "apply_once", "approve", "pending", "re
 
 
 class Applying(TypedDict):
-    """How an application arrives: the day, the door, and who records it."""
+    """How an application arrives: the day, how the applicant submitted it
+    (``submitted_through``, kept on the application: ``operator``, ``egov`` ...), who records
+    it, and the door it is recorded through (``channel``, the audit's, as for a decision)."""
 
     submitted_on: date
-    channel: str
+    submitted_through: str
     actor: str
+    channel: NotRequired[str | None]
 
 
 @keywords_checked
@@ -66,7 +69,8 @@ def apply_once(
     **applying: Unpack[Applying],
 ) -> tuple[TemporaryApplication, bool]:
     """:func:`apply`, and whether the application was pending already (the same one)."""
-    submitted_on, channel, actor = applying["submitted_on"], applying["channel"], applying["actor"]
+    submitted_on, actor = applying["submitted_on"], applying["actor"]
+    submitted_through, channel = applying["submitted_through"], applying.get("channel")
     facts, _ = facts_of(session, iin)
     try:
         wanted = eligibility.check_application(facts.iin, category_code, documents, submitted_on)
@@ -80,8 +84,8 @@ def apply_once(
             actor,
             "temporary.apply_again",
             facts.iin,
-            f"temporary status applied for again as {wanted.code} through {channel}: "
-            f"the same application (R-TMP-1)",
+            f"temporary status applied for again as {wanted.code} (submitted via "
+            f"{submitted_through}): the same application (R-TMP-1)" + decisions.through(channel),
             {"application": pending.id, "documents": kinds},
         )
         return pending, True
@@ -96,7 +100,7 @@ def apply_once(
         wanted.code,
         documents,
         submitted_on=submitted_on,
-        channel=channel,
+        channel=submitted_through,
         applied_by=actor,
     )
     audit.record(
@@ -104,7 +108,8 @@ def apply_once(
         actor,
         "temporary.apply",
         facts.iin,
-        f"temporary status applied for as {wanted.code} through {channel}",
+        f"temporary status applied for as {wanted.code} (submitted via {submitted_through})"
+        + decisions.through(channel),
         {"application": application.id, "documents": kinds},
     )
     return application, False

@@ -65,8 +65,9 @@ def apply_temporary(
             body.category,
             [Document(d.kind, d.number, d.issued_on) for d in body.documents],
             submitted_on=body.submitted_on or today,
-            channel=body.channel,
+            submitted_through=body.channel,
             actor=who.actor,
+            channel=CHANNEL,
         )
     )
 

@@ -76,7 +76,15 @@ class TemporaryApplicationIn(_Model):
     category: PlainText = Field(max_length=64, examples=["pregnant"])
     documents: list[Document] = Field(max_length=20)
     submitted_on: Day | None = Field(default=None, description="Default: today.")
-    channel: PlainText = Field(default="api", min_length=1, max_length=32)
+    channel: PlainText = Field(
+        default="api",
+        min_length=1,
+        max_length=32,
+        description=(
+            "How the applicant submitted (`operator`, `egov` ...), kept on the application; "
+            "the audit trail names the API as the door."
+        ),
+    )
 
 
 class TemporaryGrantIn(_Model):
