@@ -88,3 +88,26 @@ def test_the_effect_of_an_unknown_application_is_a_problem(api: Api) -> None:
     assert bad.status_code == 422
     public = api.client.get("/api/v1/refund-applications/1/effect")
     assert public.status_code == 401
+
+
+def test_an_amount_named_by_the_operator_is_answered_as_money(api: Api) -> None:
+    """Money is two decimals everywhere (docs/json.md), an amount the operator typed too."""
+    with api.session() as session, session.begin():
+        pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
+        [twice] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 20))
+    key = api.key("Operator", ["operator"])
+    decider = api.key("Supervisor", ["operator"])
+    surplus = _apply(api, key, twice, "overpayment")
+    shown = api.client.get(
+        f"/api/v1/refund-applications/{surplus}/effect",
+        params={"amount": "100.1"},
+        headers=api.auth(decider),
+    )
+    assert shown.json()["amount"] == "100.10", shown.text
+    approved = api.client.post(
+        f"/api/v1/refund-applications/{surplus}/approve",
+        json={"amount": 100.1},
+        headers=api.auth(decider),
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["refunded_amount"] == "100.10"

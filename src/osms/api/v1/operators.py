@@ -32,6 +32,7 @@ from osms.i18n import error_message
 from osms.rules.status import Decision
 from osms.rules.temporary import Document
 from osms.services import refunds, temporary
+from osms.views.models import money
 
 __all__ = ["router"]
 
@@ -216,7 +217,7 @@ def refund_effect(
         iin=shown.application.iin,
         reason=shown.application.reason,
         refunded_on=shown.refunded_on,
-        amount=shown.amount,
+        amount=None if shown.amount is None else money(shown.amount),
         problem=shown.problem,
         problem_text=None if shown.problem is None else error_message(shown.problem, lang),
         unpaid_months=[str(month) for month in shown.unpaid_months],

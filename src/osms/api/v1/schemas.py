@@ -10,10 +10,20 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from osms.registry.models import ApplicationStatus, RefundReason
-from osms.views.models import MAX_DATE, MAX_ID, MIN_DATE, Iin, MonthText, NotRecorded, with_example
+from osms.views.models import (
+    MAX_DATE,
+    MAX_ID,
+    MIN_DATE,
+    Iin,
+    Money,
+    MonthText,
+    NotRecorded,
+    money,
+    with_example,
+)
 
 __all__ = [
     "Health",
@@ -43,6 +53,8 @@ PlainText = Annotated[str, AfterValidator(_plain_text)]
 """Text that can be stored as it is (no NUL, no control characters, no lone surrogates)."""
 
 Day = Annotated[dt.date, Field(ge=MIN_DATE, le=MAX_DATE)]
+MoneyOut = Annotated[Money, BeforeValidator(lambda v: money(v) if isinstance(v, Decimal) else v)]
+"""An amount the registry holds, answered as :data:`Money` (``Decimal('100.1') -> '100.10'``)."""
 
 
 class _Model(BaseModel):
@@ -155,7 +167,7 @@ class RefundApplication(_Model):
     decided_at: dt.datetime | None
     refusal_reason: str | None
     refunded_on: dt.date | None
-    refunded_amount: Decimal | None = Field(
+    refunded_amount: MoneyOut | None = Field(
         default=None, description="What the approved refund returned (tenge)."
     )
 
@@ -174,7 +186,7 @@ class RefundEffect(_Model):
     iin: Iin
     reason: RefundReason
     refunded_on: dt.date
-    amount: Decimal | None = Field(
+    amount: MoneyOut | None = Field(
         description="What the refund returns; null when it cannot be approved (`problem`)."
     )
     problem: str | None = Field(
