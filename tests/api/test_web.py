@@ -24,6 +24,7 @@ from osms.api.web.pages import ACTOR
 from osms.api.web.rendering import too_many_checks
 from osms.i18n import (
     error_message,
+    explain,
     format_date,
     format_money,
     format_month_count,
@@ -379,6 +380,30 @@ def test_the_calculator_shows_every_option_and_recommends_one(
     assert label(lang, "option", expected.recommended.value) in text_of(recommended.group(1))
     assert t(lang, "Recommended") in text
     assert FUND.iik in html and FUND.bin in html and FUND.bic in html
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_amounts_on_an_unpublished_wage_are_marked_on_the_calculator_and_the_plan(
+    client: TestClient, lang: str
+) -> None:
+    """R-P-1: every amount computed from the last published MW says so, on the page too."""
+    later, published = date(2031, 3, 10), date(2024, 1, 15)
+    calc = calculate(PREPAID_FACTS, later)
+    assert calc.recommended is not None
+    recommended = calc.option(calc.recommended)
+    assert recommended is not None
+    # the calculator's note names the first such year of all options, the plan's its own
+    for path, note in (
+        ("/calculator", calc.provisional_note),
+        ("/plan", recommended.provisional_note),
+    ):
+        assert note is not None
+        page = client.get(f"{path}?iin={PREPAID}&date={later}&lang={lang}")
+        assert page.status_code == 200
+        assert 'id="provisional"' in page.text
+        assert "⚠ " + explain(note, lang) in text_of(page.text)
+        earlier = client.get(f"{path}?iin={PREPAID}&date={published}&lang={lang}").text
+        assert 'id="provisional"' not in earlier
 
 
 @SQLITE_ONLY

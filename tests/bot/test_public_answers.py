@@ -6,10 +6,12 @@ no payment, no employer or pending month, no payer; an unknown IIN is "no record
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from osms.bot import texts
-from osms.i18n import LANGUAGES, label
+from osms.i18n import LANGUAGES, explain, label
 from osms.rules.calculator import calculate
 from osms.rules.status import decide
 from osms.views.public import no_records
@@ -64,3 +66,13 @@ def test_the_payee_is_named_in_the_chats_language() -> None:
     }
     for lang, name in payee.items():
         assert name in texts.calculation_message(calculation, lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_amounts_on_an_unpublished_wage_are_marked_provisional(lang: str) -> None:
+    """R-P-1: the recommended plan's amounts rest on the last published MW: the answer says so."""
+    facts = BY_NAME["debtor"].decided_facts()
+    later = calculate(facts, date(2031, 3, 10))
+    assert later.provisional_note is not None
+    assert "⚠ " + explain(later.provisional_note, lang) in texts.calculation_message(later, lang)
+    assert "⚠" not in texts.calculation_message(calculate(facts, ON), lang)

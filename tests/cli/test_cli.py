@@ -13,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from osms.cli.main import app
+from osms.i18n import explain
+from osms.rules.calculator import calculate
 from osms.rules.status import decide
 from osms.scenarios.facts_file import load_facts_file
 from osms.views.models import StatusDetail
@@ -96,6 +98,21 @@ def test_calc_recommends_and_prints_the_plan(facts: Path) -> None:
     }
     assert body["fund"]["iik"] == "KZ92009MEDS368609103"
     assert body["recommended"] == "prepay_now"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_calc_says_when_its_amounts_rest_on_an_unpublished_wage(facts: Path, lang: str) -> None:
+    """R-P-1: every amount computed from the last published MW says so, in the text too."""
+    on = date(2031, 3, 10)
+    note = calculate(load_facts_file(facts), on).provisional_note
+    assert note is not None
+    later = runner.invoke(app, ["calc", "--facts", str(facts), "--date", str(on), "--lang", lang])
+    assert later.exit_code == 0, later.output
+    assert "⚠ " + explain(note, lang) in later.output
+    published = runner.invoke(
+        app, ["calc", "--facts", str(facts), "--date", "2024-02-10", "--lang", lang]
+    )
+    assert "⚠" not in published.output
 
 
 def test_iin_explains_a_valid_number() -> None:

@@ -33,6 +33,7 @@ from osms.views.fragments import (
     debt_rows,
     debt_total,
     fund_details,
+    provisional_note,
     status_appears,
     status_line,
 )
@@ -226,6 +227,9 @@ def calculation_message(calc: Calculation, lang: str) -> str:
             f"• {month_name(item.period, lang)} — {format_money(item.amount, lang)}"
             for item in chosen.plan
         )
+    note = provisional_note(calc.provisional_note, lang)
+    if note is not None:
+        lines += ["", note]
     lines.append("")
     lines.append(t(lang, SEPARATE_PAYMENTS))
     knp = KNP.CONTRIBUTION.value

@@ -25,7 +25,7 @@ from osms.rules.coverage import Cover, Ledger
 from osms.rules.facts import KNP, Channel, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pricing import month_price, price_year
-from osms.rules.status import decide, is_insured
+from osms.rules.status import Finding, decide, is_insured, provisional_finding
 
 __all__ = [
     "FUND",
@@ -115,6 +115,8 @@ class Option:
     plan: tuple[PlanItem, ...]
     status_from: date | None
     insured_until: date | None
+    provisional_note: Finding | None = None
+    """R-P-1: an amount of the plan rests on a minimum wage not yet published."""
 
     @property
     def months(self) -> tuple[Month, ...]:
@@ -149,9 +151,15 @@ class Calculation:
     insured now"; the options keep or extend the status."""
     insured_until: date | None = None
     """The last insured day if nothing more is paid, when insured (None: no end known)."""
-    provisional: bool = False
-    """An option's amount rests on a minimum wage not yet published (R-P-1, R-S-7)."""
+    provisional_note: Finding | None = None
+    """R-P-1: an option's amount rests on a minimum wage not yet published; every door that
+    shows the amounts shows this note."""
     fund: FundDetails = FUND
+
+    @property
+    def provisional(self) -> bool:
+        """An option's amount rests on a minimum wage not yet published (R-P-1, R-S-7)."""
+        return self.provisional_note is not None
 
     def option(self, name: OptionName | str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
@@ -190,7 +198,8 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
         until = None
         if status_from is not None:
             until = decide(with_plan, status_from, settings=settings).insured_until
-        return Option(name, plan, status_from, until)
+        note = provisional_finding(price_year(item.period, on, settings) for item in plan)
+        return Option(name, plan, status_from, until, note)
 
     now = decide(ledger, on)
     options: list[Option] = []
@@ -217,10 +226,8 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
         recommended=_recommend(options),
         insured=now.insured,
         insured_until=now.insured_until,
-        provisional=any(
-            parameters.minimum_wage_is_provisional(price_year(item.period, on, settings))
-            for option in options
-            for item in option.plan
+        provisional_note=provisional_finding(
+            price_year(item.period, on, settings) for option in options for item in option.plan
         ),
         fund=fund_details(on),
     )

@@ -33,6 +33,7 @@ __all__ = [
     "Status",
     "decide",
     "is_insured",
+    "provisional_finding",
 ]
 
 
@@ -180,8 +181,9 @@ class Decision:
             )
             for p in self.pending_months
         )
-        if self.provisional:
-            found += (_provisional_finding(d.month for d in self.debt_months),)
+        provisional = provisional_finding(d.month.year for d in self.debt_months)
+        if provisional is not None:
+            found += (provisional,)
         return found
 
     @property
@@ -503,9 +505,17 @@ def _pending_payer(ledger: Ledger) -> str:
     return "employer" if ledger.kind is PayerKind.EMPLOYEE else "platform"
 
 
-def _provisional_finding(months: Iterable[Month]) -> Finding:
-    """R-P-1: the amounts of a year without a published minimum wage use the last one."""
-    year = min(m.year for m in months if parameters.minimum_wage_is_provisional(m.year))
+def provisional_finding(years: Iterable[int]) -> Finding | None:
+    """R-P-1: the amounts of a year without a published minimum wage use the last one; the
+    note names the first such year of ``years``, None when every one is published.
+
+    >>> provisional_finding([2025, 2026]) is None
+    True
+    """
+    unpublished = [y for y in years if parameters.minimum_wage_is_provisional(y)]
+    if not unpublished:
+        return None
+    year = min(unpublished)
     published = year - 1
     while parameters.minimum_wage_is_provisional(published):
         published -= 1

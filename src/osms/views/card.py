@@ -24,6 +24,7 @@ from osms.views.fragments import (
     SEPARATE_PAYMENTS,
     debt_rows,
     fund_details,
+    provisional_note,
     status_line,
 )
 
@@ -124,6 +125,9 @@ def calculation_card(calc: Calculation, lang: str) -> str:
             for item in option.plan
         )
         lines.append("")
+    note = provisional_note(calc.provisional_note, lang)
+    if note is not None:
+        lines += [note, ""]
     lines.append(t(lang, "Payment details") + ":")
     details = fund_details(calc.fund, calc.fund.beneficiary, lang)
     lines.extend(f"  {name}: {value}" for name, value in details)

@@ -1,7 +1,8 @@
 """The pieces of an answer that the terminal card, the bot and the page all show.
 
 One renderer per fragment, so each is worded once: the status line (R-S-7), the debt lines
-(R-S-7, R-L-5), the Fund's payment details (R-K-3) and the notes that go with them (R-T-3).  Each
+(R-S-7, R-L-5), the Fund's payment details (R-K-3) and the notes that go with them (R-T-3,
+R-P-1).  Each
 door lays the pieces out its own way (columns, bullets, a table); the words are these.
 """
 
@@ -12,10 +13,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from osms.i18n import N_, format_money, label, month_name, t, tn
+from osms.i18n import N_, explain, format_money, label, month_name, t, tn
 from osms.rules import parameters
 from osms.rules.calculator import FundDetails
-from osms.rules.status import DebtMonth, Status
+from osms.rules.status import DebtMonth, Finding, Status
 
 __all__ = [
     "ENDS_NEXT_MONTH",
@@ -23,6 +24,7 @@ __all__ = [
     "debt_rows",
     "debt_total",
     "fund_details",
+    "provisional_note",
     "status_appears",
     "status_line",
 ]
@@ -79,3 +81,9 @@ def status_appears(paid_on: date, lang: str) -> str:
         "Status appears within {n} working days after payment.",
         n,
     )
+
+
+def provisional_note(note: Finding | None, lang: str) -> str | None:
+    """The warning shown with amounts that rest on a minimum wage not yet published (R-P-1):
+    the note of a calculation or of one option, None when every amount is final."""
+    return None if note is None else "⚠ " + explain(note, lang)
