@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import Engine, select
 
+from osms.i18n import label, t
 from osms.registry.db import make_session_factory
 from osms.registry.models import AuditEvent
 from osms.rules.status import decide
@@ -86,11 +87,12 @@ def test_an_iin_the_registry_never_saw_is_answered_as_unknown_not_as_a_debtor(ap
     assert response.status_code == 200
     body = response.json()
     assert set(body) == PUBLIC_FIELDS
-    assert (body["known"], body["status"]) == (False, "uninsured")
+    assert (body["known"], body["status"], body["reason"]) == (False, "uninsured", "no_records")
     assert body["debt_months"] == [] and body["debt"] == [] and body["debt_total"] == "0.00"
     assert body["explanation"] == []
+    assert body["labels"]["reason"] == t("kk", "No records yet") != label("kk", "reason", "debt")
     child = api.client.get(f"/api/v1/status/{CHILD}").json()  # insured on the IIN alone
-    assert (child["known"], child["status"]) == (False, "insured")
+    assert (child["known"], child["status"], child["reason"]) == (False, "insured", "category")
 
 
 def test_spaces_and_dashes_in_the_iin_are_ignored(api: Api) -> None:
@@ -258,6 +260,7 @@ def test_a_client_with_a_key_gets_the_detail_with_known(api: Api) -> None:
     key = api.key("Halyk", ["status:read", "history:read"])
     body = api.client.get(f"/api/v1/persons/{UNKNOWN}/status", headers=api.auth(key)).json()
     assert body["known"] is False and "payments" in body
+    assert body["reason"] == "debt"  # the detail is the decision's own, for a client with a key
     known = api.client.get(f"/api/v1/persons/{PREPAID}/status", headers=api.auth(key)).json()
     assert known["known"] is True
 

@@ -35,12 +35,14 @@ __all__ = [
     "CALL_CENTRE",
     "FUND_NAMES",
     "FUND_SITE",
+    "NO_RECORDS",
     "PublicStatus",
     "beneficiary",
     "explain_all_public",
     "explain_public",
     "no_records",
     "public_status",
+    "reason_code",
     "reason_label",
 ]
 
@@ -67,6 +69,9 @@ _PREPAID: Final = N_(
     "Twelve months were paid in advance all at once: such a prepayment gives status despite "
     "older debt."
 )
+NO_RECORDS: Final = "no_records"
+"""The public reason of an IIN the registry does not know and the rules do not insure."""
+_NO_RECORDS: Final = N_("No records yet")
 _BENEFICIARY: Final = N_("NJSC State Corporation “Government for Citizens”")
 """The payee of contributions in the page's language; the API's ``fund.beneficiary`` keeps
 the Russian official name banks' forms expect (:data:`osms.rules.calculator.FUND`)."""
@@ -218,8 +223,18 @@ def explain_all_public(findings: Sequence[Finding], lang: str) -> list[str]:
     return [explain_public(f, lang) for f in findings]
 
 
+def reason_code(view: PublicStatus) -> str:
+    """The reason as the public answer codes it: the decision's, or :data:`NO_RECORDS` for an
+    IIN the registry does not know and the rules do not insure (never ``debt``, RULES.md §11).
+    """
+    return NO_RECORDS if view.no_records else view.reason.value
+
+
 def reason_label(view: PublicStatus, lang: str) -> str:
-    """The reason in words; a state-paid category is only ever "state-paid"."""
+    """The reason in words; a state-paid category is only ever "state-paid", an IIN the
+    registry does not know "no records yet"."""
+    if view.no_records:
+        return t(lang, _NO_RECORDS)
     return label(lang, "reason", view.reason.value)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Self, cast
+from typing import Any, Literal, Self, cast
 
 from pydantic import Field
 from pydantic.config import JsonDict
@@ -184,8 +184,12 @@ class PublicStatus(AnswerModel):
     as_of: dt.date = Field(description="The knowledge date: payments credited by then count.")
     month: MonthText = Field(description="The month decided (R-T-1).")
     status: Status
-    reason: Reason = Field(
-        description="Why (R-S-1…R-S-5); `category`: a state-paid category, never named here."
+    reason: Reason | Literal["no_records"] = Field(
+        description=(
+            "Why (R-S-1…R-S-5); `category`: a state-paid category, never named here; "
+            "`no_records`: the registry holds nothing for this IIN (`known` false) and the "
+            "rules alone do not insure it, never a debt (RULES.md §11)."
+        )
     )
     insured_until: dt.date | None = Field(
         description="Last day insured if nothing more is paid; null when uninsured or open."
@@ -223,7 +227,7 @@ class PublicStatus(AnswerModel):
         """The public check's answer (RULES.md §11; :mod:`osms.views.public`)."""
         return cls(
             **_head(view),
-            **_verdict(view),
+            **{**_verdict(view), "reason": public.reason_code(view)},
             known=view.known,
             explanation=[
                 PublicExplanation(rule=f.rule, key=f.key, text=public.explain_public(f, lang))
@@ -327,6 +331,9 @@ class StatusDetail(PublicStatus):
 
     model_config = with_example(_DETAIL_EXAMPLE)
 
+    reason: Reason = Field(  # the decision's own: the public view alone says `no_records`
+        description="Why (R-S-1…R-S-5)."
+    )
     known: bool | SkipJsonSchema[None] = set_by_the_api(  # type: ignore[assignment]
         "False: the registry holds no record of this IIN yet (no payment, no category). Set by "
         "the API; left out by `osms status --json`."
