@@ -95,6 +95,22 @@ def test_an_iin_the_registry_never_saw_is_answered_as_unknown_not_as_a_debtor(ap
     assert (child["known"], child["status"], child["reason"]) == (False, "insured", "category")
 
 
+def test_the_public_calculator_bills_no_debt_on_an_iin_the_registry_does_not_know(
+    api: Api,
+) -> None:
+    """RULES.md §11: never a debtor on the IIN alone; with no payments at all, prepay (R-K-2)."""
+    unknown = api.client.get(f"/api/v1/calculator/{UNKNOWN}").json()
+    assert unknown["known"] is False
+    assert [o["name"] for o in unknown["options"]] == ["prepay_now", "prepay_next"]
+    assert unknown["recommended"] in ("prepay_now", "prepay_next")
+    debtor = api.client.get(f"/api/v1/calculator/{UNPAID}").json()
+    assert debtor["known"] is True and debtor["options"][0]["name"] == "clear_debt"
+    key = api.key("Halyk", ["status:read"])
+    detail = api.client.get(f"/api/v1/persons/{UNKNOWN}/calculator", headers=api.auth(key))
+    assert detail.json()["known"] is False  # a client with a key gets every option
+    assert detail.json()["options"][0]["name"] == "clear_debt"
+
+
 def test_spaces_and_dashes_in_the_iin_are_ignored(api: Api) -> None:
     body = api.client.get("/api/v1/status/900515-300018").json()
     assert body["iin"] == PREPAID

@@ -406,6 +406,20 @@ def test_amounts_on_an_unpublished_wage_are_marked_on_the_calculator_and_the_pla
         assert 'id="provisional"' not in earlier
 
 
+def test_an_iin_the_registry_does_not_know_is_offered_prepayments_only(
+    client: TestClient,
+) -> None:
+    """RULES.md §11: never billed as a debtor on the IIN alone, and told why."""
+    html = client.get(f"/calculator?iin={UNKNOWN}&date=2024-01-15&lang=ru").text
+    assert 'id="no-records"' in html and no_records(date(2024, 1, 15), "ru") in text_of(html)
+    assert 'data-option="prepay_now"' in html
+    assert 'data-option="clear_debt"' not in html and 'data-option="minimum_now"' not in html
+    plan = client.get(f"/plan?iin={UNKNOWN}&option=clear_debt&date=2024-01-15&lang=ru")
+    assert plan.status_code == 404
+    known = client.get(f"/calculator?iin={PREPAID}&date=2024-01-15&lang=ru").text
+    assert 'id="no-records"' not in known
+
+
 @SQLITE_ONLY
 def test_nothing_to_pay_for_a_child(client: TestClient) -> None:
     html = client.get(f"/calculator?iin={CHILD}&date=2024-01-15&lang=ru").text

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from osms.bot import create_dispatcher
-from osms.i18n import LANGUAGES, format_money, t
+from osms.i18n import LANGUAGES, format_money, label, t
 from osms.registry.models import AuditEvent, BotSubscription
 from osms.rules.month import Month
 from osms.views.public import no_records
@@ -183,6 +183,10 @@ def test_calc_by_button_and_without_an_iin(conversation: Conversation) -> None:
     assert text.startswith(f"IIN {UNKNOWN} · What to pay on 15 September 2025")
     assert "★ " in text and "Recommended" in text
     assert "KNP 122 — OSMS contributions" in text
+    # an IIN the registry does not know is never billed as a debtor (RULES.md §11)
+    assert label("en", "option", "prepay_now") in text
+    assert label("en", "option", "clear_debt") not in text
+    assert label("en", "option", "minimum_now") not in text
 
 
 @sqlite_only

@@ -17,6 +17,7 @@ from osms import clock
 from osms.rules.calculator import Calculation
 from osms.services import subscriptions
 from osms.services.status import StatusAnswer, calculator_for, status_of
+from osms.views.public import public_calculation
 
 __all__ = [
     "CHANNEL",
@@ -64,13 +65,17 @@ def look_up(context: BotContext, chat_id: int, iin: str) -> Lookup:
         calc = None
         owes = not decision.insured or decision.debt_months or decision.loses_status_next_month
         if owes and (answer.registered or decision.insured):
-            calc = calculator_for(session, decision.iin, on, actor=actor(chat_id), channel=CHANNEL)
+            found = calculator_for(session, decision.iin, on, actor=actor(chat_id), channel=CHANNEL)
+            calc = found.calculation
         return Lookup(answer, calc)
 
 
 def calculation(context: BotContext, chat_id: int, iin: str) -> Calculation:
+    """What to pay, as the public is offered it (:func:`~osms.views.public.public_calculation`:
+    an IIN the registry does not know is offered the prepayments only)."""
     with context.session_factory() as session, session.begin():
-        return calculator_for(session, iin, context.today(), actor=actor(chat_id), channel=CHANNEL)
+        found = calculator_for(session, iin, context.today(), actor=actor(chat_id), channel=CHANNEL)
+        return public_calculation(found.calculation, known=found.registered)
 
 
 def subscribe(context: BotContext, chat_id: int, iin: str, lang: str) -> str:

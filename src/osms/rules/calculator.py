@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from typing import cast
 
 import yaml
 
@@ -151,15 +152,28 @@ class Calculation:
     insured now"; the options keep or extend the status."""
     insured_until: date | None = None
     """The last insured day if nothing more is paid, when insured (None: no end known)."""
-    provisional_note: Finding | None = None
-    """R-P-1: an option's amount rests on a minimum wage not yet published; every door that
-    shows the amounts shows this note."""
     fund: FundDetails = FUND
+
+    @property
+    def provisional_note(self) -> Finding | None:
+        """R-P-1: an option's amount rests on a minimum wage not yet published; every door that
+        shows the amounts shows this note (it names the first such year of all the options)."""
+        notes = (o.provisional_note for o in self.options)
+        return provisional_finding(
+            cast(int, dict(note.values)["year"]) for note in notes if note is not None
+        )
 
     @property
     def provisional(self) -> bool:
         """An option's amount rests on a minimum wage not yet published (R-P-1, R-S-7)."""
         return self.provisional_note is not None
+
+    def restricted_to(self, names: Iterable[OptionName]) -> Calculation:
+        """The same answer with only the options ``names``, the recommendation among them
+        (R-K-2)."""
+        wanted = set(names)
+        kept = [o for o in self.options if o.name in wanted]
+        return replace(self, options=tuple(kept), recommended=_recommend(kept))
 
     def option(self, name: OptionName | str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
@@ -226,9 +240,6 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
         recommended=_recommend(options),
         insured=now.insured,
         insured_until=now.insured_until,
-        provisional_note=provisional_finding(
-            price_year(item.period, on, settings) for option in options for item in option.plan
-        ),
         fund=fund_details(on),
     )
 

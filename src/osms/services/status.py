@@ -18,7 +18,7 @@ from osms.rules.status import Decision, decide
 from osms.services.lookups import record_lookup
 from osms.services.people import facts_of
 
-__all__ = ["StatusAnswer", "calculator_for", "status_of"]
+__all__ = ["CalculatorAnswer", "StatusAnswer", "calculator_for", "status_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,13 @@ class StatusAnswer:
     decision: Decision
     registered: bool
     """False when the registry holds nothing for the IIN (the rules decided on the IIN alone)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CalculatorAnswer:
+    calculation: Calculation
+    registered: bool
+    """False when the registry holds nothing for the IIN (the options rest on the IIN alone)."""
 
 
 def status_of(
@@ -64,9 +71,9 @@ def calculator_for(
     actor: str,
     channel: str,
     address: str | None = None,
-) -> Calculation:
+) -> CalculatorAnswer:
     """The options to become insured when paying on ``on`` (R-K-2, R-K-3); audited."""
-    facts, _ = facts_of(session, iin, on)
+    facts, registered = facts_of(session, iin, on)
     calculation = calculate(facts, on)
     record_lookup(
         session,
@@ -77,4 +84,4 @@ def calculator_for(
         {"date": on},
         address=address,
     )
-    return calculation
+    return CalculatorAnswer(calculation, registered)

@@ -28,6 +28,7 @@ from typing import Final
 
 from osms.i18n import N_, explain, label, t, tn
 from osms.rules import parameters
+from osms.rules.calculator import Calculation, OptionName
 from osms.rules.month import Month
 from osms.rules.status import DebtMonth, Decision, Finding, Reason, Status
 
@@ -41,6 +42,7 @@ __all__ = [
     "explain_all_public",
     "explain_public",
     "no_records",
+    "public_calculation",
     "public_status",
     "reason_code",
     "reason_label",
@@ -69,6 +71,8 @@ _PREPAID: Final = N_(
     "Twelve months were paid in advance all at once: such a prepayment gives status despite "
     "older debt."
 )
+_WITHOUT_RECORDS: Final = (OptionName.PREPAY_NOW, OptionName.PREPAY_NEXT)
+"""The options offered on an IIN alone: none of them bills a month as a debt."""
 NO_RECORDS: Final = "no_records"
 """The public reason of an IIN the registry does not know and the rules do not insure."""
 _NO_RECORDS: Final = N_("No records yet")
@@ -143,6 +147,15 @@ def public_status(decision: Decision, *, known: bool) -> PublicStatus:
         provisional=decision.provisional and bool(debts),
         why=() if no_records else _public_findings(decision),
     )
+
+
+def public_calculation(calculation: Calculation, *, known: bool) -> Calculation:
+    """What the public is offered to pay (RULES.md §11): an IIN the registry does not know and
+    the rules alone do not insure is never billed as a debtor, so only the prepayments are
+    offered (R-K-2: with no payments at all, prepay); anyone else gets every option."""
+    if known or calculation.insured:
+        return calculation
+    return calculation.restricted_to(_WITHOUT_RECORDS)
 
 
 def _public_findings(decision: Decision) -> tuple[Finding, ...]:

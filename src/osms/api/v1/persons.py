@@ -94,4 +94,5 @@ def person_calculator(
     session: DbSession,
     _lang: Lang,
 ) -> Calculation:
-    return Calculation.from_calculation(calculation_asked(session, who, asked, "api"))
+    answer = calculation_asked(session, who, asked, "api")
+    return Calculation.from_calculation(answer.calculation, known=answer.registered)

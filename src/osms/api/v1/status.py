@@ -16,6 +16,7 @@ from osms.api.deps import DbSession, Lang
 from osms.api.problems import ApiProblem
 from osms.api.v1.common import Lookup, LookupOn, calculation_asked, problems, status_asked
 from osms.views.models import Calculation, PublicStatus
+from osms.views.public import public_calculation
 from osms.views.public import public_status as public_view
 
 __all__ = ["router"]
@@ -61,7 +62,9 @@ def public_status(
         "The options (`clear_debt`, `minimum_now`, `prepay_now`, `prepay_next`) priced as if "
         "paid on `date`, each with its payment plan and the Fund's details, and the "
         "recommended one (R-K-2, R-K-3): what anyone needs to pay, nothing about how the "
-        "months were paid. Limited per IP address like the public check; audited."
+        "months were paid. `known: false`: the registry holds no record of this IIN yet, and "
+        "only the prepayments are offered, never a debt. Limited per IP address like the "
+        "public check; audited."
     ),
     responses=problems(401, 422, 429),
 )
@@ -71,4 +74,6 @@ def public_calculator(
     session: DbSession,
     _lang: Lang,
 ) -> Calculation:
-    return Calculation.from_calculation(calculation_asked(session, who, asked, "api:public"))
+    answer = calculation_asked(session, who, asked, "api:public")
+    shown = public_calculation(answer.calculation, known=answer.registered)
+    return Calculation.from_calculation(shown, known=answer.registered)

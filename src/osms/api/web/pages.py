@@ -19,15 +19,16 @@ from typing import Annotated, Final
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from osms.api.deps import DbSession, Today
 from osms.api.web.rendering import Page, render, seconds_to_wait, too_many_checks
 from osms.i18n import error_message, label, t
 from osms.rules.errors import RuleError
 from osms.services.errors import ServiceError
-from osms.services.status import calculator_for, status_of
+from osms.services.status import CalculatorAnswer, calculator_for, status_of
 from osms.views.models import MAX_DATE, MIN_DATE
-from osms.views.public import PublicStatus, public_status, reason_label
+from osms.views.public import PublicStatus, public_calculation, public_status, reason_label
 
 __all__ = ["ACTOR", "CHANNEL", "router", "tone"]
 
@@ -163,11 +164,17 @@ def calculator(page: CurrentPage, session: DbSession, iin: IINParam = None) -> H
     """The options to become insured (R-K-2), the recommended one named first."""
 
     def answer(number: str) -> HTMLResponse:
-        calc = calculator_for(
-            session, number, page.day, actor=ACTOR, channel=CHANNEL, address=_address(page)
-        )
+        found = _public_calculation(page, session, number)
+        calc = found.calculation
         recommended = calc.option(calc.recommended) if calc.recommended is not None else None
-        return render(page, "calculator.html", iin=calc.iin, calc=calc, recommended=recommended)
+        return render(
+            page,
+            "calculator.html",
+            iin=calc.iin,
+            calc=calc,
+            recommended=recommended,
+            known=found.registered,
+        )
 
     return _look_up(page, iin, answer)
 
@@ -179,9 +186,7 @@ def plan(
     """The printable payment plan of one option (R-K-3); the recommended one by default."""
 
     def answer(number: str) -> HTMLResponse:
-        calc = calculator_for(
-            session, number, page.day, actor=ACTOR, channel=CHANNEL, address=_address(page)
-        )
+        calc = _public_calculation(page, session, number).calculation
         name = option or calc.recommended
         chosen = calc.option(name) if name is not None else None
         if chosen is None:
@@ -232,3 +237,12 @@ def static(name: str) -> Response:
         media_type=media_type,
         headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
     )
+
+
+def _public_calculation(page: Page, session: Session, iin: str) -> CalculatorAnswer:
+    """The calculator's answer as the public is offered it (RULES.md §11), audited as the
+    site's look-up."""
+    found = calculator_for(
+        session, iin, page.day, actor=ACTOR, channel=CHANNEL, address=_address(page)
+    )
+    return replace(found, calculation=public_calculation(found.calculation, known=found.registered))

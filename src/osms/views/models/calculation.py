@@ -4,9 +4,10 @@ the Fund's details."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
+from typing import Any, Self
 
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from osms.rules import calculator
 from osms.rules.calculator import OptionName
@@ -19,6 +20,7 @@ from osms.views.models.base import (
     MonthText,
     money,
     money_or_none,
+    set_by_the_api,
 )
 
 
@@ -85,12 +87,23 @@ class Calculation(AnswerModel):
     insured: bool = Field(description="Insured on `date`: then no `minimum_now` (R-K-2).")
     insured_until: dt.date | None = Field(description="Last insured day if nothing more is paid.")
     provisional: bool = Field(description="An amount rests on an unpublished minimum wage.")
+    known: bool | SkipJsonSchema[None] = set_by_the_api(
+        "False: the registry holds no record of this IIN yet (no payment, no category). The "
+        "public calculator then offers only the prepayments: no month is billed as a debt on "
+        "the IIN alone (RULES.md §11). Set by the API; left out by `osms calc --json`."
+    )
     options: list[CalculatorOption]
     fund: Fund
 
     @classmethod
-    def from_calculation(cls, calculation: calculator.Calculation) -> Self:
+    def from_calculation(
+        cls, calculation: calculator.Calculation, *, known: bool | None = None
+    ) -> Self:
+        """The calculator's answer; ``known`` (whether the registry holds the IIN) is set only
+        when the caller knows it, else left out of the JSON."""
+        values: dict[str, Any] = {} if known is None else {"known": known}
         return cls(
+            **values,
             schema=SCHEMA_VERSION,
             iin=calculation.iin,
             date=calculation.on,
