@@ -147,9 +147,10 @@ def test_the_operator_who_recorded_an_application_does_not_decide_it(
         ),
     }
     for kind, attempt in attempts.items():
-        with pytest.raises(ServiceError) as caught:
-            attempt("op-1")
-        assert (caught.value.code, caught.value.status) == (f"{kind}.decider_is_applicant", 403)
+        for same in ("op-1", "OP-1", " Op-1 "):  # one operator, however the name is typed
+            with pytest.raises(ServiceError) as caught:
+                attempt(same)
+            assert (caught.value.code, caught.value.status) == (f"{kind}.decider_is_applicant", 403)
         decided = attempt("op-2")
         assert (decided.applied_by, decided.decided_by) == ("op-1", "op-2")
 

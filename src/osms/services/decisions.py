@@ -167,12 +167,26 @@ def require_other_decider(
     actor, settings = decider["actor"], decider.get("settings")
     if application is None or not (settings or DecisionSettings.from_env()).four_eyes:
         return
-    if _applicant(kind, session, application) == actor:
+    if _same_person(_applicant(kind, session, application), actor):
         raise ServiceError(
             f"{kind}.decider_is_applicant",
             f"{actor} recorded {kind} application {application.id}: someone else decides it",
             status=403,
         )
+
+
+def _same_person(applicant: str | None, actor: str) -> bool:
+    """Whether two names name one operator, whatever their letters' case and spacing
+    (``ALICE`` is ``alice``: four eyes are not two spellings).
+
+    >>> _same_person("alice", " ALICE "), _same_person("Ali Ce", "ali  ce"), _same_person(None, "x")
+    (True, True, False)
+    """
+    return applicant is not None and _name_key(applicant) == _name_key(actor)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _applicant(kind: str, session: Session, application: Application) -> str | None:
