@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -339,3 +342,32 @@ def test_a_folder_given_for_a_list_is_refused(command: list[str], tmp_path: Path
     assert found.exit_code == 2, found.output
     assert "is a directory" in " ".join(found.output.replace("│", " ").split())
     assert _events() == []
+
+
+def test_an_application_confirmed_is_saved_even_when_the_reader_stops_early(
+    payments: Path, cli_database: Path
+) -> None:
+    """``osms refunds apply … | head -1``: the confirmation is printed once the application
+    is committed, so a reader that stops after it never sees an application that was rolled
+    back (the next one used to get the same number)."""
+    env = {**os.environ, "OSMS_DATA_DIR": str(cli_database / "data"), "OSMS_OPERATOR": "op-1"}
+    command = [sys.executable, "-c", "from osms.cli import main; main()"]
+    for payment in ("3", "8"):
+        child = subprocess.Popen(
+            [*command, "refunds", "apply", payment, "--reason", "wrong_period", "--lang", "en"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        assert child.stdout is not None
+        first = child.stdout.readline().decode()
+        child.stdout.close()  # the reader stops after the first line
+        child.wait(timeout=120)
+        assert first.startswith("Refund application "), first
+    listed = osms("refunds", "list", lang="en")
+    assert "payment 3 " in listed and "payment 8 " in listed
+    with Session(context.engine()) as session:
+        applied = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "refund.apply")
+        ).all()
+    assert sorted(detail["payment"] for detail in applied) == [3, 8]

@@ -23,9 +23,10 @@ import``):
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from datetime import date
 from typing import Annotated, Any, Final, TypeVar
 
@@ -138,12 +139,18 @@ def refuse(error: ServiceError, lang: str = DEFAULT_LANGUAGE) -> None:
 @contextmanager
 def operator_session(lang: str = DEFAULT_LANGUAGE) -> Iterator[Session]:
     """A session committed at the end; a service's refusal in it rolls it back and ends the
-    command (:func:`refuse`)."""
+    command (:func:`refuse`).
+
+    What the command prints inside is held and printed once the session is committed, so an
+    operator is never told of an application or a decision that was not saved (a pipe closed
+    early, ``| head -1``, used to roll back what had been confirmed)."""
+    held = io.StringIO()
     try:
-        with session() as opened:
+        with session() as opened, redirect_stdout(held):
             yield opened
     except ServiceError as error:
         refuse(error, lang)
+    typer.echo(held.getvalue(), nl=False)
 
 
 def operator_name(given: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
