@@ -111,3 +111,22 @@ def test_an_amount_named_by_the_operator_is_answered_as_money(api: Api) -> None:
     )
     assert approved.status_code == 200, approved.text
     assert approved.json()["refunded_amount"] == "100.10"
+
+
+def test_the_effect_of_refunding_a_payment_not_yet_credited_is_shown_on_its_credit_day(
+    api: Api,
+) -> None:
+    """R-R-1 with R-T-3: a payment made today counts from its credit day; refunding it changes
+    nothing before then, so the effect is shown on that day, not as "nothing changes"."""
+    with api.session() as session, session.begin():
+        paid = pay(session, UNPAID, Month(2024, 1), Month(2025, 1), date(2025, 1, 10))
+    key = api.key("Operator", ["operator"])
+    decider = api.key("Supervisor", ["operator"])
+    wrong = _apply(api, key, paid[0], "wrong_period")  # 2024-01, paid today
+    effect = api.client.get(
+        f"/api/v1/refund-applications/{wrong}/effect", headers=api.auth(decider)
+    ).json()
+    assert effect["refunded_on"] == "2025-01-10"
+    assert effect["status_on"] == "2025-01-15"  # three working days later (R-T-3)
+    assert effect["unpaid_months"] == ["2024-01"]
+    assert effect["status_before"]["status"] == "insured"

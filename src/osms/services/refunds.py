@@ -7,13 +7,15 @@ refund returns only the surplus above the month's amount due, so the month stays
 (:func:`osms.rules.refunds.overpayment_surplus`); where the Fund cannot know the amount due (an
 employer's item, R-L-6) the operator names the amount, less than the payment.
 
-Before approval the operator sees what the refund changes (:func:`effect`): the amount
-returned, the months that become unpaid, the status on the refund date before and after, as
-known on that day.  The refund date is the decision day or later (``refund.backdated``): a
-refund decided on day X is unknown to every answer as known before X.  Someone other than the
-operator who recorded the application decides it (``refund.decider_is_applicant``,
-:class:`~osms.services.settings.DecisionSettings`).  A second application for the same payment
-and reason while one is pending is that application (it is returned; the repeat is audited).
+Before approval the operator sees what the refund changes (:func:`effect`): the amount returned,
+the months that become unpaid, the status before and after on the refund date, as known on that
+day; on the payment's credit day when that is later, since a payment that does not count yet
+changes nothing before it would have counted. The refund date is the decision day or later
+(``refund.backdated``): a refund decided on day X is unknown to every answer as known before X.
+Someone other than the operator who recorded the application decides it
+(``refund.decider_is_applicant``, :class:`~osms.services.settings.DecisionSettings`). A second
+application for the same payment and reason while one is pending is that application (it is
+returned; the repeat is audited).
 Every step, every effect shown and every list of applications is audited.
 """
 
@@ -65,11 +67,15 @@ __all__ = [
 
 @dataclass(frozen=True)
 class RefundEffect:
-    """What approving a refund on ``refunded_on`` changes, as known on that day (R-R-1)."""
+    """What approving a refund on ``refunded_on`` changes, as known on :attr:`shown_on`, the
+    first day it changes anything (R-R-1)."""
 
     application: RefundApplication
     payment: Payment
     refunded_on: date
+    shown_on: date
+    """The refund date, or the payment's credit day when that is later: a payment that does
+    not count yet changes nothing before it would have counted (R-T-3)."""
     amount: Decimal | None
     """What the refund returns; None when it cannot be approved (``problem``)."""
     problem: str | None
@@ -180,9 +186,10 @@ def _effect(
     session: Session, application: RefundApplication, refunded_on: date, amount: Decimal | None
 ) -> RefundEffect:
     payment = application.payment
-    facts, _ = facts_of(session, application.iin, refunded_on)
+    shown_on = max(refunded_on, payment.credited_on)
+    facts, _ = facts_of(session, application.iin, shown_on)
     item = _item(payment)
-    returned, problem = _amount(application, facts, item, refunded_on, amount)
+    returned, problem = _amount(application, facts, item, shown_on, amount)
     after_facts = facts
     if returned is not None and item in facts.payments:
         position = facts.payments.index(item)
@@ -198,19 +205,20 @@ def _effect(
     month = payment.period.index
     unpaid = (
         (payment.period,)
-        if before_ledger.covered(month, refunded_on)
-        and after_ledger.cover(month, refunded_on) is Cover.UNPAID
+        if before_ledger.covered(month, shown_on)
+        and after_ledger.cover(month, shown_on) is Cover.UNPAID
         else ()
     )
     return RefundEffect(
         application=application,
         payment=payment,
         refunded_on=refunded_on,
+        shown_on=shown_on,
         amount=returned,
         problem=problem,
         unpaid_months=unpaid,
-        before=decide(before_ledger, refunded_on),
-        after=decide(after_ledger, refunded_on),
+        before=decide(before_ledger, shown_on),
+        after=decide(after_ledger, shown_on),
     )
 
 

@@ -321,7 +321,7 @@ def refund_effect_lines(effect: RefundEffect, lang: str) -> list[str]:
         + t(
             lang,
             _EFFECT_STATUS,
-            date=effect.refunded_on,
+            date=effect.shown_on,
             before=status_words(effect.before, lang),
             after=status_words(effect.after, lang),
         )

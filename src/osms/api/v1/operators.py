@@ -181,8 +181,9 @@ def _status(decision: Decision) -> StatusChange:
     summary="What approving the refund would change, before it is approved",
     description=(
         "The amount returned (an overpayment only its surplus above the amount due), the months "
-        "that become unpaid and the status on the refund date before and after, as known on "
-        "that day (R-R-1). Nothing is decided; the look-up is audited."
+        "that become unpaid and the status before and after on `status_on`, as known on that "
+        "day: the refund date, or the payment's credit day when that is later (R-R-1, R-T-3). "
+        "Nothing is decided; the look-up is audited."
     ),
     responses=problems(401, 403, 404, 422, 429),
 )
@@ -217,6 +218,7 @@ def refund_effect(
         iin=shown.application.iin,
         reason=shown.application.reason,
         refunded_on=shown.refunded_on,
+        status_on=shown.shown_on,
         amount=None if shown.amount is None else money(shown.amount),
         problem=shown.problem,
         problem_text=None if shown.problem is None else error_message(shown.problem, lang),

@@ -179,13 +179,19 @@ class StatusChange(_Model):
 
 
 class RefundEffect(_Model):
-    """What approving a refund on ``refunded_on`` changes, as known on that day (R-R-1)."""
+    """What approving a refund on ``refunded_on`` changes, as known on ``status_on`` (R-R-1)."""
 
     application_id: int
     payment_id: int
     iin: Iin
     reason: RefundReason
     refunded_on: dt.date
+    status_on: dt.date = Field(
+        description=(
+            "The day the effect is shown for: the refund date, or the payment's credit day "
+            "when that is later (a payment not yet counted changes nothing before, R-T-3)."
+        )
+    )
     amount: MoneyOut | None = Field(
         description="What the refund returns; null when it cannot be approved (`problem`)."
     )
