@@ -6,10 +6,12 @@ or a refund takes effect on the decision day or later, never before.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy import select
 
+from osms.api.bodies import MAX_BODY_BYTES
 from osms.registry.audit import door_of
 from osms.registry.models import AuditEvent
 from osms.rules.month import Month
@@ -234,3 +236,26 @@ def test_an_application_keeps_how_it_was_submitted_and_the_audit_its_door(api: A
         ("temporary.apply", "api:operators"),
         ("temporary.apply_again", "api:operators"),
     }
+
+
+def test_a_body_too_large_is_refused_before_it_is_read_key_or_not(api: Api) -> None:
+    """A few hundred bytes make an application; megabytes are a 413 problem, whether declared
+    (Content-Length) or sent in chunks, and whether a key comes with them or not."""
+    key = api.key("Operator", ["operator"])
+    huge = b'{"iin": "' + b"9" * (MAX_BODY_BYTES + 1) + b'"}'
+    for headers in ({}, api.auth(key)):
+        sent = {**headers, "Content-Type": "application/json", "Accept-Language": "en"}
+        declared = api.client.post("/api/v1/temporary-applications", content=huge, headers=sent)
+        assert declared.status_code == 413, declared.text
+        assert declared.json()["code"] == "request.too_large"
+        assert declared.json()["max_bytes"] == MAX_BODY_BYTES
+
+        def chunks() -> Iterator[bytes]:
+            for start in range(0, len(huge), 1 << 16):
+                yield huge[start : start + (1 << 16)]
+
+        chunked = api.client.post("/api/v1/temporary-applications", content=chunks(), headers=sent)
+        assert chunked.status_code == 413, chunked.text
+        assert chunked.json()["code"] == "request.too_large"
+    fine = api.client.post("/api/v1/temporary-applications", json=PREGNANT, headers=api.auth(key))
+    assert fine.status_code == 201, fine.text

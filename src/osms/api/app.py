@@ -14,6 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy.engine import Engine
 
 from osms import __version__
+from osms.api.bodies import BodyLimitMiddleware
 from osms.api.docs import install_docs
 from osms.api.logs import RequestLogMiddleware, configure_logging
 from osms.api.outage import install_outage_handlers
@@ -79,6 +80,7 @@ def create_app(engine: Engine, settings: ApiSettings | None = None) -> FastAPI:
     configure_logging()
     install_problem_handlers(app)
     install_outage_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)  # inside the log: a refusal has its request id
     app.add_middleware(RequestLogMiddleware)
     # Added last, so outermost: the log, the limits and the audit all see the client's address.
     app.add_middleware(ClientAddressMiddleware, trusted=app.state.settings.trusted_proxies)

@@ -137,7 +137,10 @@ _DESCRIPTIONS: Final[Mapping[int, str]] = {
     403: "The key lacks a scope (`auth.scope_missing`, with `scopes`).",
     404: "Not found.",
     409: "Conflict with the current state (e.g. `refund.already_decided`).",
-    413: "The register is larger than the server accepts (`request.too_large`).",
+    413: (
+        "The body is larger than the server accepts: a register over `OSMS_MAX_REGISTER_MB`, "
+        "any other body over 1 MiB (`request.too_large`)."
+    ),
     415: "Not a register's content type (`request.unsupported_media_type`).",
     422: "Invalid input: a rule's code (`iin.checksum`...) or `request.invalid` with `errors`.",
     429: f"{API_MESSAGES['rate.limited']} See `Retry-After` (`rate.limited`).",

@@ -40,7 +40,7 @@ router = APIRouter(tags=["operators"])
 CHANNEL: Final = "api:operators"
 
 Operator = Annotated[Caller, Depends(require("operator"))]
-_ERRORS: Final = problems(400, 401, 403, 404, 409, 422, 429)
+_ERRORS: Final = problems(400, 401, 403, 404, 409, 413, 422, 429)
 
 
 @router.post(
