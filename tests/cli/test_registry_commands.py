@@ -194,7 +194,7 @@ def test_temporary_status_and_refund_workflows(register: Path) -> None:
         env={"OSMS_OPERATOR": "operator-1"},
     )
     assert "решить до" not in refund.output  # Kazakh by default
-    assert "2024 жылғы 23 шілде дейін шешілуі тиіс" in refund.output, refund.output
+    assert "2024 жылғы 23 шілде күніне дейін шешілуі тиіс" in refund.output, refund.output
     listed = runner.invoke(
         app, ["refunds", "list", "--overdue", "--date", "2024-07-24", "--lang", "en"]
     )
