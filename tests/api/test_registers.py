@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from osms.intake.samples import SampleLine, write_csv, write_mt102
-from osms.registry.models import Payment
+from osms.registry.audit import door_of
+from osms.registry.models import AuditEvent, Payment
 from osms.rules.month import Month
 from osms.views.models import RegisterReport, RegisterSummary
 from tests.api.conftest import SQLITE_ONLY, Api, make_api
@@ -241,3 +242,23 @@ def test_a_reference_reused_for_another_payment_is_a_rejected_line(api: Api) -> 
     assert line["payment_id"] == payment_id
     assert f"(payment {payment_id}, register {first['register']})" in line["text"]
     assert _payments(api) == 1
+
+
+def test_an_upload_and_a_look_at_its_lines_are_audited_with_their_door(api: Api) -> None:
+    """RULES.md §11: every look-up, through every door: a register's lines name people."""
+    key = api.key("Halyk Bank", ["registers:write"])
+    headers = {**api.auth(key), "Content-Type": "text/plain"}
+    report = api.client.post("/api/v1/registers", content=_mt102(), headers=headers).json()
+    lines = api.client.get(f"/api/v1/registers/{report['register']}/lines", headers=headers)
+    assert lines.status_code == 200, lines.text
+    with api.session() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action.in_(["register.book", "register.lines"]))
+        ).all()
+    found = {(e.action, e.actor, door_of(e)) for e in events}
+    assert found == {
+        ("register.book", "Halyk Bank", "api:registers"),
+        ("register.lines", "Halyk Bank", "api:registers"),
+    }
+    [shown] = [e for e in events if e.action == "register.lines"]
+    assert shown.detail["iins"] == ["900515300019"]  # the rejected line's IIN, as written

@@ -88,9 +88,12 @@ def test_re_sending_a_register_changes_nothing(engine: Engine) -> None:
     assert (again.register_id, again.booked, again.rejected) == (first.register_id, 2, 3)
     assert again.outcomes == [] and again.recorded == 3  # a summary: the lines are paged
     assert again.register_id is not None
-    stored = report_lines(engine, again.register_id, 0, 100)
+    stored = report_lines(engine, again.register_id, 0, 100, actor="bank", channel="test")
     assert [(o.line_no, o.code) for o in stored] == [(o.line_no, o.code) for o in first.outcomes]
-    assert [o.line_no for o in report_lines(engine, again.register_id, 1, 1)] == [4]
+    assert [
+        o.line_no
+        for o in report_lines(engine, again.register_id, 1, 1, actor="bank", channel="test")
+    ] == [4]
     assert _payments(engine) == 2
 
 

@@ -114,7 +114,7 @@ def test_a_restarted_message_counter_is_a_key_conflict_not_a_silent_duplicate(
     assert f"төлем {earlier.id}, тізім {first.register_id}" in text
     # stored as a rejected line, read back with the same payment and register
     assert report.register_id is not None
-    [stored] = report_lines(engine, report.register_id, 0, 10)
+    [stored] = report_lines(engine, report.register_id, 0, 10, actor="bank", channel="test")
     assert stored == conflict
     assert {p.iin for p in _payments(engine)} == {IVAN, NURLAN}
 
@@ -275,7 +275,7 @@ def test_every_line_is_booked_once_or_counted_with_its_reason(
         assert report.booked == len(rows) - len(expected)
         outcomes += report.booked
         assert report.register_id is not None
-        stored = report_lines(engine, report.register_id, 0, 100)
+        stored = report_lines(engine, report.register_id, 0, 100, actor="bank", channel="test")
         assert [(o.line_no, o.code) for o in stored] == expected
     with engine.connect() as connection:
         rows = connection.execute(

@@ -14,6 +14,7 @@ import typer
 
 from osms.cli.context import actor, engine
 from osms.cli.operator import (
+    CHANNEL,
     EXIT_ACCEPTED,
     EXIT_PARTLY,
     EXIT_REJECTED,
@@ -35,7 +36,7 @@ from osms.views.registers import (
 __all__ = ["import_command", "registers_app"]
 
 ImportOperatorOption = Annotated[
-    str | None, typer.Option("--operator", help="Who decides (default: OSMS_OPERATOR or $USER).")
+    str | None, typer.Option("--operator", help="Who acts (default: OSMS_OPERATOR or $USER).")
 ]
 
 
@@ -121,6 +122,7 @@ def import_command(
             format=register_format,
             sender=channel,
             progress=lambda n: bar.advance(task, n),
+            door=CHANNEL,
         )
     if as_json:
         body = (
@@ -151,16 +153,20 @@ def registers_lines(
     register_id: Annotated[int, id_argument("The register's id (osms import says it).")],
     offset: Annotated[int, typer.Option("--offset", min=0, max=MAX_ID, help="Skip this many.")] = 0,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100_000)] = PAGE,
+    operator: ImportOperatorOption = None,
     as_json: JsonOption = False,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """The lines of a register that were not simply booked, by line number, page by page."""
+    """The lines of a register that were not simply booked, by line number, page by page
+    (the look-up is audited)."""
     database = engine()
     report = register_summary(database, register_id)
     if report is None:
         typer.echo(f"request.not_found: no register {register_id}", err=True)
         raise typer.Exit(1)
-    lines = report_lines(database, register_id, offset, limit)
+    lines = report_lines(
+        database, register_id, offset, limit, actor=actor(operator), channel=CHANNEL
+    )
     following = offset + len(lines)
     more = _paging(register_id, following, limit) if following < report.recorded else None
     if as_json:

@@ -453,10 +453,14 @@ def _book_register(
             purpose=f"Взносы на ОСМС за {_RU_MONTHS[month.month - 1]} {month.year} г.",
         )
         progress("register", 0, total)
-        report = book_register(engine, path, actor=ACTOR, sender="halyk", progress=booked)
+        report = book_register(
+            engine, path, actor=ACTOR, sender="halyk", progress=booked, door="demo"
+        )
     if report.resent and report.register_id is not None:
         # A re-send answers a summary; the demo shows its few rejected lines again.
-        report.outcomes = report_lines(engine, report.register_id, 0, report.recorded)
+        report.outcomes = report_lines(
+            engine, report.register_id, 0, report.recorded, actor=ACTOR, channel="demo"
+        )
     return report
 
 

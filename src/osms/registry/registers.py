@@ -245,9 +245,14 @@ def open_register(
 
 
 def close_register(
-    connection: Connection, report: BookingReport, declared_total: Decimal | None, actor: str
+    connection: Connection,
+    report: BookingReport,
+    declared_total: Decimal | None,
+    actor: str,
+    door: str | None = None,
 ) -> None:
-    """Store the counts and status of a booked register, and its audit event."""
+    """Store the counts and status of a booked register, and its audit event (through
+    ``door``, when the caller names it)."""
     connection.execute(
         update(_REGISTERS)
         .where(_REGISTERS.c.id == report.register_id)
@@ -259,11 +264,15 @@ def close_register(
             status=RegisterStatus(report.status),
         )
     )
-    _audit_booking(connection, actor, report)
+    _audit_booking(connection, actor, report, door)
 
 
 def reject_whole(
-    connection: Connection, report: BookingReport, file_sha256: str, actor: str
+    connection: Connection,
+    report: BookingReport,
+    file_sha256: str,
+    actor: str,
+    door: str | None = None,
 ) -> None:
     """Record a register rejected whole (R-L-7) with its reason and its audit event."""
     report.register_id = open_register(
@@ -275,17 +284,20 @@ def reject_whole(
         lines=report.lines,
         reason=f"{report.reason_code}: {report.reason}",
     )
-    _audit_booking(connection, actor, report)
+    _audit_booking(connection, actor, report, door)
 
 
-def _audit_booking(connection: Connection, actor: str, report: BookingReport) -> None:
+def _audit_booking(
+    connection: Connection, actor: str, report: BookingReport, door: str | None
+) -> None:
     """The register's audit event, in the register's own transaction."""
+    through = "" if door is None else f" through {door}"
     audit.append(
         connection,
         actor,
         "register.book",
         None,
-        f"register {report.reference} from {report.sender}: {report.status}",
+        f"register {report.reference} from {report.sender}: {report.status}{through}",
         {
             "register": report.register_id,
             "lines": report.lines,

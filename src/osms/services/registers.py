@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
@@ -51,6 +52,7 @@ from osms.registry.ledger import NewPayment
 from osms.registry.models import LineStatus, RegisterStatus
 from osms.registry.registers import KEY_CONFLICT, SENDERS, BookingReport, LineOutcome
 from osms.rules.facts import Channel
+from osms.services.lookups import record_lookup
 
 __all__ = [
     "KEY_CONFLICT",
@@ -78,11 +80,13 @@ def book_register(
     channel: Channel | None = None,
     progress: Progress | None = None,
     chunk: int = CHUNK,
+    door: str | None = None,
 ) -> BookingReport:
     """Book a register from a file or a binary stream; see the module text.
 
     ``sender`` is who sent it, as the door authenticated it (see
-    :func:`~osms.registry.registers.sender_namespace`; :class:`ValueError` when empty).
+    :func:`~osms.registry.registers.sender_namespace`; :class:`ValueError` when empty);
+    ``channel`` how its payments were made; ``door`` the door it came through, for the audit.
     """
     namespace = registers.sender_namespace(sender)
     with ExitStack() as stack:
@@ -97,16 +101,31 @@ def book_register(
             return previous
         stream.seek(0)
         return _book(
-            engine, stream, actor, namespace, digest, format, total, channel, progress, chunk
+            engine,
+            stream,
+            _Sent(actor, namespace, digest, door),
+            format,
+            total,
+            channel,
+            progress,
+            chunk,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """Who sent a register, as what sender, which file (its SHA-256), through which door."""
+
+    actor: str
+    sender: str
+    digest: str
+    door: str | None
 
 
 def _book(
     engine: Engine,
     stream: IO[bytes],
-    actor: str,
-    namespace: str,
-    digest: str,
+    sent: _Sent,
     format: str | None,
     total: Decimal | None,
     channel: Channel | None,
@@ -117,18 +136,18 @@ def _book(
         reader = parse_register(
             stream,
             format,  # type: ignore[arg-type]
-            namespace,
+            sent.sender,
             total=total,
             channel=channel,
         )
         header = reader.header
     except RegisterError as error:
-        return _reject_whole(engine, format or "csv", namespace, digest, error, 0, actor)
+        return _reject_whole(engine, format or "csv", sent, error, 0)
     report = BookingReport(
         register_id=None,
         format=header.format,
-        sender=namespace,
-        reference=header.reference or digest[:16],
+        sender=sent.sender,
+        reference=header.reference or sent.digest[:16],
         status=RegisterStatus.ACCEPTED.value,
     )
     try:
@@ -136,9 +155,9 @@ def _book(
             report.register_id = registers.open_register(
                 connection,
                 format=header.format,
-                sender=namespace,
+                sender=sent.sender,
                 reference=report.reference,
-                file_sha256=digest,
+                file_sha256=sent.digest,
                 declared_total=header.declared_total,
             )
             booking = ledger.booking(connection)
@@ -149,21 +168,14 @@ def _book(
             report.outcomes.sort(key=lambda outcome: outcome.line_no)
             report.recorded = len(report.outcomes)
             report.status = report.status_of_lines().value
-            registers.close_register(connection, report, totals.declared_total, actor)
+            registers.close_register(
+                connection, report, totals.declared_total, sent.actor, sent.door
+            )
     except RegisterError as error:
-        return _reject_whole(
-            engine,
-            header.format,
-            namespace,
-            digest,
-            error,
-            report.lines,
-            actor,
-            report.reference,
-        )
+        return _reject_whole(engine, header.format, sent, error, report.lines, report.reference)
     except IntegrityError:
         # A twin of this register was being booked at the same time and committed first.
-        again = _previous(engine, namespace, digest)
+        again = _previous(engine, sent.sender, sent.digest)
         if again is None:
             raise
         return again
@@ -185,11 +197,28 @@ def register_summary(
         return registers.summary(session, register, resent=False)
 
 
-def report_lines(engine: Engine, register_id: int, offset: int, limit: int) -> list[LineOutcome]:
-    """``limit`` of the register's recorded lines (not simply booked) from the ``offset``-th."""
-    with make_session_factory(engine)() as session:
-        session.connection(execution_options=READ_ONLY)
-        return registers.outcomes_page(session, register_id, offset, limit)
+def report_lines(
+    engine: Engine, register_id: int, offset: int, limit: int, *, actor: str, channel: str
+) -> list[LineOutcome]:
+    """``limit`` of the register's recorded lines (not simply booked) from the ``offset``-th.
+
+    The lines name people: the look-up is audited with the IINs the page shows (RULES.md §11).
+    """
+    with make_session_factory(engine)() as session, session.begin():
+        found = registers.outcomes_page(session, register_id, offset, limit)
+        record_lookup(
+            session,
+            actor,
+            "register.lines",
+            None,
+            f"lines of register {register_id} shown through {channel}",
+            {
+                "register": register_id,
+                "offset": offset,
+                "iins": sorted({line.iin for line in found if line.iin is not None}),
+            },
+        )
+        return found
 
 
 def _book_lines(
@@ -290,19 +319,17 @@ def _not_booked(
 def _reject_whole(
     engine: Engine,
     register_format: str,
-    sender: str,
-    digest: str,
+    sent: _Sent,
     error: RegisterError,
     lines: int,
-    actor: str,
     reference: str | None = None,
 ) -> BookingReport:
     """Record a register rejected whole (R-L-7), with the reason; nothing of it is booked."""
     report = BookingReport(
         register_id=None,
         format=register_format,
-        sender=sender,
-        reference=reference or digest[:16],
+        sender=sent.sender,
+        reference=reference or sent.digest[:16],
         status=RegisterStatus.REJECTED.value,
         reason=str(error),
         reason_code=error.code,
@@ -311,9 +338,9 @@ def _reject_whole(
     )
     try:
         with engine.begin() as connection:
-            registers.reject_whole(connection, report, digest, actor)
+            registers.reject_whole(connection, report, sent.digest, sent.actor, sent.door)
     except IntegrityError:
-        again = _previous(engine, sender, digest)  # its twin, recorded first
+        again = _previous(engine, sent.sender, sent.digest)  # its twin, recorded first
         if again is None:
             raise
         return again
