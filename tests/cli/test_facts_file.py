@@ -83,6 +83,14 @@ CORPUS: dict[str, tuple[bytes, str]] = {
     "nan amount": (_payment(amount=".nan").encode(), "facts.invalid"),
     "amount of minus a trillion": (_payment(amount="-1e12").encode(), "facts.invalid"),
     "amount as a mapping": (_payment(amount="{a: 1}").encode(), "facts.invalid"),
+    "credited before paid": (
+        _payment(paid_on="2024-01-10", credited_on="2024-01-09").encode(),
+        "facts.invalid",
+    ),
+    "refunded before paid": (
+        _payment(paid_on="2024-01-10", refunded_on="2023-12-31").encode(),
+        "facts.invalid",
+    ),
     "temporary in 9999": (
         b'person: {iin: "900515300018",'
         b" temporary: [{category: pregnant, granted_on: 9999-12-31}]}\n",

@@ -300,11 +300,22 @@ def _payments(value: Any, field: str, iin: str, kind: PayerKind) -> list[Payment
         )
     except RuleError as error:  # a day outside the known calendar
         raise FactsError(f"{field}.paid_on", str(error)) from None
+    if credited_on < paid_on:
+        raise FactsError(
+            f"{field}.credited_on",
+            f"{credited_on} is before paid_on {paid_on}: a payment is credited on the day it is "
+            "paid or later (R-T-3)",
+        )
     refunded_on = (
         parse_date(block["refunded_on"], f"{field}.refunded_on")
         if block.get("refunded_on") is not None
         else None
     )
+    if refunded_on is not None and refunded_on < paid_on:
+        raise FactsError(
+            f"{field}.refunded_on",
+            f"{refunded_on} is before paid_on {paid_on}: a payment is refunded after it is paid",
+        )
     try:
         knp = KNP(str(block.get("knp", KNP.CONTRIBUTION.value)))
     except ValueError:
