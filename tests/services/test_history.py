@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from osms.registry import audit, people
+from osms.registry import audit, ledger, people
 from osms.registry import refunds as refund_records
 from osms.registry.models import AuditEvent, RefundReason
 from osms.rules.month import Month
@@ -21,7 +21,8 @@ from osms.rules.temporary import Document
 from osms.services import refunds, status, temporary
 from osms.services.errors import ServiceError
 from osms.services.settings import DecisionSettings
-from tests.conftest import pay
+from osms.views.models.decision import PaymentMonth
+from tests.conftest import pay, self_payment
 
 ADULT = "900515300018"  # born 1990-05-15, a self-payer
 MOTHER = "850312401235"  # a woman born 1985-03-12
@@ -196,3 +197,29 @@ def test_the_lists_of_applications_are_audited(session: Session) -> None:
     assert events["temporary.list"].detail["applications"] == [grant]
     assert events["refund.list"].detail["iins"] == [ADULT]
     assert "through cli" in events["refund.list"].why
+
+
+def test_a_partial_refund_leaves_earlier_answers_showing_the_payment_as_paid(
+    session: Session,
+) -> None:
+    """R-S-0: an overpayment's surplus refunded today is invisible as known on an earlier day,
+    in the payments listed too: one payment of 6 000 ₸, not two parts of 4 250 and 1 750."""
+    people.ensure(session, ADULT)
+    [paid] = [
+        ledger.book(
+            session,
+            self_payment(ADULT, Month(2026, 11), date(2026, 11, 2), "t:1", amount="6000"),
+        ).id
+    ]
+    application = refunds.apply(session, paid, "overpayment", applied_on=TODAY, actor="op-1")
+    refunds.approve(session, application.id, refunded_on=TODAY, today=TODAY, actor="op-2")
+
+    def november(as_of: date) -> list[str]:
+        decision = status.status_of(
+            session, ADULT, as_of, as_of, actor="clinic", channel="api:status"
+        ).decision
+        [month] = [m for m in PaymentMonth.each(decision) if m.month == "2026-11"]
+        return [item.amount for item in month.items]
+
+    assert november(date(2026, 12, 6)) == ["6000.00"]  # as known before the refund
+    assert november(TODAY) == ["4250.00"]  # the kept part: 1 750 returned

@@ -90,6 +90,9 @@ class PaymentItem:
     channel: Channel | None = None
     refunded_on: date | None = None
     reference: str | None = None
+    split: bool = field(default=False, repr=False, compare=False)
+    """One of the two parts an overpayment refund makes of one payment, the kept and the
+    refunded (:func:`osms.rules.refunds.refunded_items`); shown as one while both count."""
     covers: ItemCover = field(init=False, repr=False, compare=False)
     """What the item can cover, fixed when it is made: ``employer``, ``self`` or ``none``."""
 

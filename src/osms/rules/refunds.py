@@ -19,6 +19,7 @@ datetime.date(2025, 4, 1)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -30,7 +31,7 @@ from osms.rules.facts import ItemCover, PayerKind, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pricing import month_price
 
-__all__ = ["decision_due_by", "overpayment_surplus", "refunded_items"]
+__all__ = ["as_paid", "decision_due_by", "overpayment_surplus", "refunded_items"]
 
 _ZERO = Decimal(0)
 
@@ -56,8 +57,43 @@ def refunded_items(
     if amount is None or amount >= item.amount:
         return (replace(item, refunded_on=refunded_on),)
     return (
-        replace(item, amount=item.amount - amount, refunded_on=None),
-        replace(item, amount=amount, refunded_on=refunded_on),
+        replace(item, amount=item.amount - amount, refunded_on=None, split=True),
+        replace(item, amount=amount, refunded_on=refunded_on, split=True),
+    )
+
+
+def as_paid(items: Sequence[PaymentItem]) -> tuple[PaymentItem, ...]:
+    """The counted items as they were paid: the two parts :func:`refunded_items` made of one
+    payment are one item again while both count (before the refund date), so an answer as
+    known on an earlier day shows the payment it always showed (R-S-0).  Two payments alike
+    in every field stay two.
+
+    >>> item = PaymentItem(Month(2025, 3), Decimal("8500"), date(2025, 3, 3), date(2025, 3, 6))
+    >>> [i.amount for i in as_paid(refunded_items(item, date(2025, 4, 1), Decimal("4250")))]
+    [Decimal('8500')]
+    >>> [i.amount for i in as_paid([item, item])]
+    [Decimal('8500'), Decimal('8500')]
+    """
+    joined: list[PaymentItem] = []
+    for item in items:
+        before = joined[-1] if joined else None
+        if before is not None and _parts_of_one(before, item):
+            joined[-1] = replace(
+                before, amount=before.amount + item.amount, refunded_on=None, split=False
+            )
+        else:
+            joined.append(item)
+    return tuple(joined)
+
+
+def _parts_of_one(first: PaymentItem, second: PaymentItem) -> bool:
+    """The kept part followed by the refunded part of one payment."""
+    return (
+        first.split
+        and second.split
+        and first.refunded_on is None
+        and second.refunded_on is not None
+        and replace(first, amount=second.amount, refunded_on=second.refunded_on) == second
     )
 
 

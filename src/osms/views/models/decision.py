@@ -14,6 +14,7 @@ from pydantic.json_schema import SkipJsonSchema
 from osms.i18n import explain, label
 from osms.rules.coverage import Cover
 from osms.rules.facts import KNP, Channel
+from osms.rules.refunds import as_paid
 from osms.rules.status import DebtMonth as DebtMonthFact
 from osms.rules.status import Decision, Reason, Status
 from osms.views import public
@@ -277,7 +278,7 @@ class PaymentMonth(AnswerModel):
                         credited_on=item.credited_on,
                         channel=item.channel,
                     )
-                    for item in line.items
+                    for item in as_paid(line.items)
                 ],
             )
             for line in decision.payments
