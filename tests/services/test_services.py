@@ -52,9 +52,11 @@ def test_a_malformed_iin_is_a_stable_error(session: Session) -> None:
 
 def test_calculator_for_a_registered_person(session: Session) -> None:
     pay(session, ADULT, Month(2024, 1), Month(2024, 3), date(2024, 1, 5))
-    found = status.calculator_for(session, ADULT, date(2024, 9, 10), actor="bank", channel="api")
-    assert found.registered
-    clear = found.calculation.option("clear_debt")
+    calc, registered = status.calculator_for(
+        session, ADULT, date(2024, 9, 10), actor="bank", channel="api"
+    )
+    assert registered
+    clear = calc.option("clear_debt")
     assert clear is not None
     # unpaid months of [M - 12, M] = 2023-09 … 2024-09 except the paid 2024-01 … 03
     assert [str(m) for m in clear.months] == [

@@ -65,8 +65,9 @@ def look_up(context: BotContext, chat_id: int, iin: str) -> Lookup:
         calc = None
         owes = not decision.insured or decision.debt_months or decision.loses_status_next_month
         if owes and (answer.registered or decision.insured):
-            found = calculator_for(session, decision.iin, on, actor=actor(chat_id), channel=CHANNEL)
-            calc = found.calculation
+            calc, _ = calculator_for(
+                session, decision.iin, on, actor=actor(chat_id), channel=CHANNEL
+            )
         return Lookup(answer, calc)
 
 
@@ -74,8 +75,10 @@ def calculation(context: BotContext, chat_id: int, iin: str) -> Calculation:
     """What to pay, as the public is offered it (:func:`~osms.views.public.public_calculation`:
     an IIN the registry does not know is offered the prepayments only)."""
     with context.session_factory() as session, session.begin():
-        found = calculator_for(session, iin, context.today(), actor=actor(chat_id), channel=CHANNEL)
-        return public_calculation(found.calculation, known=found.registered)
+        calc, registered = calculator_for(
+            session, iin, context.today(), actor=actor(chat_id), channel=CHANNEL
+        )
+        return public_calculation(calc, known=registered)
 
 
 def subscribe(context: BotContext, chat_id: int, iin: str, lang: str) -> str:

@@ -149,7 +149,8 @@ def calc(
         from osms.services.status import calculator_for
 
         def lookup(session: Session, number: str, actor: str) -> Calculation:
-            return calculator_for(session, number, day, actor=actor, channel="cli").calculation
+            calculation, _ = calculator_for(session, number, day, actor=actor, channel="cli")
+            return calculation
 
         calculation = _looked_up(iin or "", lang, lookup)
     answer = models.Calculation.from_calculation(calculation)

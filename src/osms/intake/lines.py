@@ -310,14 +310,7 @@ class LineError:
 
 def _rejected(line: IntakeLine | LineError, problems: tuple[LineProblem, ...]) -> LineError:
     """The error for ``line`` (its number, text, reference, amount and IIN) with ``problems``."""
-    return LineError.of(
-        problems,
-        line_no=line.line_no,
-        raw=line.raw,
-        reference=line.reference,
-        amount=line.amount,
-        iin=line.iin,
-    )
+    return LineError(line.line_no, problems, line.raw, line.reference, line.amount, line.iin)
 
 
 LineResult: TypeAlias = IntakeLine | LineError

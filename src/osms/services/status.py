@@ -18,7 +18,7 @@ from osms.rules.status import Decision, decide
 from osms.services.lookups import record_lookup
 from osms.services.people import facts_of
 
-__all__ = ["CalculatorAnswer", "StatusAnswer", "calculator_for", "status_of"]
+__all__ = ["StatusAnswer", "calculator_for", "status_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +26,6 @@ class StatusAnswer:
     decision: Decision
     registered: bool
     """False when the registry holds nothing for the IIN (the rules decided on the IIN alone)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CalculatorAnswer:
-    calculation: Calculation
-    registered: bool
-    """False when the registry holds nothing for the IIN (the options rest on the IIN alone)."""
 
 
 def status_of(
@@ -71,8 +64,9 @@ def calculator_for(
     actor: str,
     channel: str,
     address: str | None = None,
-) -> CalculatorAnswer:
-    """The options to become insured when paying on ``on`` (R-K-2, R-K-3); audited."""
+) -> tuple[Calculation, bool]:
+    """The options to become insured when paying on ``on`` (R-K-2, R-K-3), and whether the
+    registry holds the IIN (False: the options rest on the IIN alone); audited."""
     facts, registered = facts_of(session, iin, on)
     calculation = calculate(facts, on)
     record_lookup(
@@ -84,4 +78,4 @@ def calculator_for(
         {"date": on},
         address=address,
     )
-    return CalculatorAnswer(calculation, registered)
+    return calculation, registered

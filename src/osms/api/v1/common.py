@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from osms.api.auth import Caller
 from osms.api.deps import Today
 from osms.api.problems import API_MESSAGES, Problem
-from osms.services.status import CalculatorAnswer, StatusAnswer, calculator_for, status_of
+from osms.rules.calculator import Calculation
+from osms.services.status import StatusAnswer, calculator_for, status_of
 from osms.views.models import MAX_DATE, MAX_ID, MIN_DATE
 
 __all__ = [
@@ -124,8 +125,9 @@ def status_asked(session: Session, who: Caller, asked: PersonLookup, channel: st
 
 def calculation_asked(
     session: Session, who: Caller, asked: PersonLookup, channel: str
-) -> CalculatorAnswer:
-    """What to pay, priced on the date asked about; audited like the decision (RULES.md §11)."""
+) -> tuple[Calculation, bool]:
+    """What to pay, priced on the date asked about, and whether the registry holds the IIN;
+    audited like the decision (RULES.md §11)."""
     return calculator_for(
         session, asked.iin, asked.on, actor=who.actor, channel=channel, address=who.ip
     )

@@ -94,5 +94,5 @@ def person_calculator(
     session: DbSession,
     _lang: Lang,
 ) -> Calculation:
-    answer = calculation_asked(session, who, asked, "api")
-    return Calculation.from_calculation(answer.calculation, known=answer.registered)
+    calculation, registered = calculation_asked(session, who, asked, "api")
+    return Calculation.from_calculation(calculation, known=registered)

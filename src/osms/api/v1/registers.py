@@ -33,7 +33,6 @@ from osms.views.registers import (
 __all__ = ["router"]
 
 router = APIRouter(tags=["registers"])
-CHANNEL: Final = "api:registers"
 
 ACCEPTED_TYPES: Final = frozenset({"text/plain", "text/csv", "application/octet-stream"})
 PAGE: Final = 1000
@@ -144,7 +143,7 @@ async def upload_register(
             actor=who.actor,
             sender=who.actor,
             format=register_format,
-            door=CHANNEL,
+            door="api:registers",
         )
     if report.resent:
         body = _summary(request, report)
@@ -195,7 +194,9 @@ def register_lines(
     report = register_summary(engine, register_id, sent_by=sent_by)
     if report is None:
         raise ApiProblem(404, "request.not_found", f"no register {register_id} of yours")
-    lines = report_lines(engine, register_id, offset, limit, actor=who.actor, channel=CHANNEL)
+    lines = report_lines(
+        engine, register_id, offset, limit, actor=who.actor, channel="api:registers"
+    )
     body = register_lines_json(report, lines, offset, limit, lang)
     following = offset + len(lines)
     body["next_url"] = (

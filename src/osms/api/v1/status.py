@@ -74,6 +74,6 @@ def public_calculator(
     session: DbSession,
     _lang: Lang,
 ) -> Calculation:
-    answer = calculation_asked(session, who, asked, "api:public")
-    shown = public_calculation(answer.calculation, known=answer.registered)
-    return Calculation.from_calculation(shown, known=answer.registered)
+    calculation, registered = calculation_asked(session, who, asked, "api:public")
+    shown = public_calculation(calculation, known=registered)
+    return Calculation.from_calculation(shown, known=registered)

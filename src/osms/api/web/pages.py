@@ -24,9 +24,11 @@ from sqlalchemy.orm import Session
 from osms.api.deps import DbSession, Today
 from osms.api.web.rendering import Page, render, seconds_to_wait, too_many_checks
 from osms.i18n import error_message, label, t
+from osms.rules.calculator import Calculation
 from osms.rules.errors import RuleError
 from osms.services.errors import ServiceError
-from osms.services.status import CalculatorAnswer, calculator_for, status_of
+from osms.services.status import calculator_for, status_of
+from osms.views.fragments import provisional_note
 from osms.views.models import MAX_DATE, MIN_DATE
 from osms.views.public import PublicStatus, public_calculation, public_status, reason_label
 
@@ -164,8 +166,7 @@ def calculator(page: CurrentPage, session: DbSession, iin: IINParam = None) -> H
     """The options to become insured (R-K-2), the recommended one named first."""
 
     def answer(number: str) -> HTMLResponse:
-        found = _public_calculation(page, session, number)
-        calc = found.calculation
+        calc, known = _public_calculation(page, session, number)
         recommended = calc.option(calc.recommended) if calc.recommended is not None else None
         return render(
             page,
@@ -173,7 +174,8 @@ def calculator(page: CurrentPage, session: DbSession, iin: IINParam = None) -> H
             iin=calc.iin,
             calc=calc,
             recommended=recommended,
-            known=found.registered,
+            known=known,
+            note=provisional_note(calc.provisional_note, page.lang),
         )
 
     return _look_up(page, iin, answer)
@@ -186,7 +188,7 @@ def plan(
     """The printable payment plan of one option (R-K-3); the recommended one by default."""
 
     def answer(number: str) -> HTMLResponse:
-        calc = _public_calculation(page, session, number).calculation
+        calc, _ = _public_calculation(page, session, number)
         name = option or calc.recommended
         chosen = calc.option(name) if name is not None else None
         if chosen is None:
@@ -199,7 +201,10 @@ def plan(
                 option=None,
                 error=t(page.lang, "This option is not available for this IIN on this date."),
             )
-        return render(page, "plan.html", iin=calc.iin, calc=calc, option=chosen, error=None)
+        note = provisional_note(chosen.provisional_note, page.lang)
+        return render(
+            page, "plan.html", iin=calc.iin, calc=calc, option=chosen, error=None, note=note
+        )
 
     return _look_up(page, iin, answer)
 
@@ -239,10 +244,10 @@ def static(name: str) -> Response:
     )
 
 
-def _public_calculation(page: Page, session: Session, iin: str) -> CalculatorAnswer:
+def _public_calculation(page: Page, session: Session, iin: str) -> tuple[Calculation, bool]:
     """The calculator's answer as the public is offered it (RULES.md §11), audited as the
-    site's look-up."""
-    found = calculator_for(
+    site's look-up, and whether the registry holds the IIN."""
+    calc, known = calculator_for(
         session, iin, page.day, actor=ACTOR, channel=CHANNEL, address=_address(page)
     )
-    return replace(found, calculation=public_calculation(found.calculation, known=found.registered))
+    return public_calculation(calc, known=known), known

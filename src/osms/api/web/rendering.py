@@ -47,7 +47,6 @@ from osms.views.fragments import (
     debt_rows,
     debt_total,
     fund_details,
-    provisional_note,
     status_appears,
 )
 from osms.views.public import (
@@ -183,7 +182,6 @@ class Page:
             "explain_public": partial(explain_public, lang=lang),
             "no_records": partial(no_records, self.day, lang),
             "status_appears": partial(status_appears, lang=lang),
-            "provisional_note": partial(provisional_note, lang=lang),
             "url": self.url,
             "switch": self.switch,
             "path": self.path,
