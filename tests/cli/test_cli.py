@@ -7,13 +7,14 @@ import os
 import subprocess
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from osms.cli.main import app
-from osms.i18n import explain
+from osms.i18n import explain, format_money
 from osms.rules.calculator import calculate
 from osms.rules.status import decide
 from osms.scenarios.facts_file import load_facts_file
@@ -231,3 +232,22 @@ def test_a_parameter_folder_that_cannot_be_read_is_said_so_before_the_commands_l
         found.stderr
     )
     assert "OSMS_PARAMETERS_DIR: not a folder" in found.stderr
+
+
+def test_the_card_shows_what_an_employer_paid_for_a_month(tmp_path: Path) -> None:
+    """An employer's month is covered by its deductions: the card shows their amount, where it
+    showed the person's own payments (0 ₸)."""
+    path = tmp_path / "employee.yaml"
+    path.write_text(
+        'person: {iin: "900515300018", kind: employee}\n'
+        "payments:\n"
+        '  - {period: 2024-05, paid_on: 2024-06-20, knp: 121, payer: "160440007161", '
+        "amount: 9000}\n",
+        encoding="utf-8",
+    )
+    card = runner.invoke(
+        app, ["status", "--facts", str(path), "--date", "2024-07-10", "--lang", "en"]
+    )
+    assert card.exit_code == 0, card.output
+    [may] = [line for line in card.output.splitlines() if "May 2024" in line]
+    assert format_money(Decimal("9000"), "en") in may, may

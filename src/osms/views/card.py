@@ -67,7 +67,9 @@ def decision_card(decision: Decision, lang: str) -> str:
     lookback = format_month_count(parameters.lookback_months(decision.month), lang)
     lines.append(t(lang, "Payments of the last {lookback}", lookback=lookback) + ":")
     for line in decision.payments:
-        paid = format_money(line.self_paid, lang) if line.items else ""
+        # What counts for the month, whoever paid it: an employer's month showed 0 ₸ as the
+        # person's own payments.
+        paid = format_money(sum(i.amount for i in line.items), lang) if line.items else ""
         cover = label(lang, "cover", line.cover.value)
         if line.category:
             cover += f" ({label(lang, 'category', line.category)})"
