@@ -120,7 +120,9 @@ def test_a_re_sent_register_prints_its_summary_and_how_to_page(register: Path) -
     assert "Line 13: Rejected — line.invalid_iin [iin]: The line has an invalid IIN." in (
         text.output
     )
-    assert runner.invoke(app, ["registers", "lines", "99"]).exit_code == 1
+    missing = runner.invoke(app, ["registers", "lines", "99", "--lang", "ru"])
+    assert missing.exit_code == 1
+    assert missing.output.startswith("request.not_found: Не найдено. (no register 99)")
 
 
 def test_status_by_iin_answers_from_the_database(register: Path) -> None:

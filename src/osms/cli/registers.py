@@ -23,7 +23,7 @@ from osms.cli.operator import (
     id_argument,
 )
 from osms.cli.progress import progress_bar
-from osms.i18n import DEFAULT_LANGUAGE
+from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.services.registers import SENDERS, book_register, register_summary, report_lines
 from osms.views import registers as registers_view
 from osms.views.models import MAX_ID
@@ -162,7 +162,8 @@ def registers_lines(
     database = engine()
     report = register_summary(database, register_id)
     if report is None:
-        typer.echo(f"request.not_found: no register {register_id}", err=True)
+        message = error_message("request.not_found", lang)
+        typer.echo(f"request.not_found: {message} (no register {register_id})", err=True)
         raise typer.Exit(1)
     lines = report_lines(
         database, register_id, offset, limit, actor=actor(operator), channel=CHANNEL
