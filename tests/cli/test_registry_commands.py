@@ -330,3 +330,15 @@ def test_the_json_report_keeps_its_codes_in_any_language(tmp_path: Path) -> None
         1199,
     )
     assert body["lines"][0]["status"] == "rejected" and body["lines"][0]["line"] == 1200
+
+
+def test_the_lines_of_a_register_rejected_whole_say_there_are_none(tmp_path: Path) -> None:
+    """A register rejected whole records no line: its page says so, not "lines 1–0 of 0"."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("who;what\n1;2\n", encoding="utf-8")
+    rejected = runner.invoke(app, ["import", str(bad), "--channel", "kassa24"])
+    assert rejected.exit_code == 1, rejected.output
+    page = runner.invoke(app, ["registers", "lines", "1", "--lang", "ru"])
+    assert page.exit_code == 0, page.output
+    assert "здесь строк нет (отклонённых или повторных строк: 0)" in page.output
+    assert "1–0" not in page.output

@@ -72,6 +72,7 @@ _MORE = "{more} more of {recorded} lines not simply booked: {command}"
 _ALL = "{recorded} lines not simply booked: {command}"
 _PAGE = "Register {register} from {sender}: lines {first}–{last} of {recorded} not simply booked"
 _NEXT = "Next: {command}"
+_NONE_HERE = "Register {register} from {sender}: no line here (lines not simply booked: {recorded})"
 
 REGISTER_MESSAGES: Final[tuple[str, ...]] = (
     _REGISTER,
@@ -82,6 +83,7 @@ REGISTER_MESSAGES: Final[tuple[str, ...]] = (
     _ALL,
     _PAGE,
     _NEXT,
+    _NONE_HERE,
 )
 """Every msgid of the operator's register report (for the catalogs and their check); the words
 for register and line statuses are :data:`osms.views.operator.WORDS`."""
@@ -153,7 +155,7 @@ def page_lines(
     found = [
         t(
             lang,
-            _PAGE,
+            _PAGE if page else _NONE_HERE,  # a register rejected whole, or a page past the end
             register=_id(report.register_id),
             sender=report.sender,
             first=count(offset + 1),
