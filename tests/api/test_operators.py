@@ -213,6 +213,12 @@ def test_a_body_that_is_no_json_is_a_400_naming_the_body(api: Api) -> None:
         "/api/v1/temporary-applications", json={**PREGNANT, "documents": "none"}, headers=headers
     )
     assert (wrong.status_code, wrong.json()["field"]) == (422, "documents")
+    stamped = api.client.post(
+        "/api/v1/temporary-applications",
+        json={**PREGNANT, "submitted_on": 20250110},
+        headers=headers,
+    )
+    assert (stamped.status_code, stamped.json()["field"]) == (422, "submitted_on")
 
 
 def test_an_application_keeps_how_it_was_submitted_and_the_audit_its_door(api: Api) -> None:

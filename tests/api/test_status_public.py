@@ -294,3 +294,15 @@ def test_the_detail_would_fail_the_privacy_check(everyone: Api) -> None:
         ).text
         words = private_words(person, decide(person.decided_facts(), ON), "en")
         assert leaks(detail, words), name
+
+
+def test_a_date_is_written_yyyy_mm_dd_never_read_as_a_timestamp(api: Api) -> None:
+    """Pydantic's lax dates read ``20261207`` or ``1704067200`` as Unix timestamps: the API
+    says what a date looks like instead (and never answers for 1 January 2024 by accident)."""
+    for written in ("20261207", "1704067200", "2026-1-7", "２０２６-01-07"):
+        answer = api.client.get(f"/api/v1/status/{PREPAID}", params={"date": written})
+        assert answer.status_code == 422, (written, answer.text)
+        problem = answer.json()
+        assert (problem["code"], problem["field"]) == ("request.invalid", "date")
+        assert "YYYY-MM-DD" in problem["message"]
+    assert api.client.get(f"/api/v1/status/{PREPAID}", params={"date": "2024-01-01"}).is_success

@@ -34,7 +34,7 @@ from osms.services.amounts import (
     parse_period,
     penalty_for,
 )
-from osms.views.models import MonthlyAmount, Penalty
+from osms.views.models import IsoDay, MonthlyAmount, Penalty
 
 __all__ = ["router"]
 
@@ -121,6 +121,7 @@ PaidOnQuery = Annotated[
         first=FIRST_PAID_ON,
         last=LAST_DAY,
     ),
+    IsoDay,
 ]
 
 

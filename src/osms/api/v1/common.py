@@ -16,7 +16,7 @@ from osms.api.deps import Today
 from osms.api.problems import API_MESSAGES, Problem
 from osms.rules.calculator import Calculation
 from osms.services.status import StatusAnswer, calculator_for, status_of
-from osms.views.models import MAX_DATE, MAX_ID, MIN_DATE
+from osms.views.models import MAX_DATE, MAX_ID, MIN_DATE, IsoDay
 
 __all__ = [
     "AsOfQuery",
@@ -77,6 +77,7 @@ DateQuery = Annotated[
         "2025-01-10",
         alias="date",
     ),
+    IsoDay,
 ]
 
 AsOfQuery = Annotated[
@@ -87,6 +88,7 @@ AsOfQuery = Annotated[
         "the scope `status:read`.",
         "2025-03-01",
     ),
+    IsoDay,
 ]
 
 

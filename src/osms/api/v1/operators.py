@@ -32,7 +32,7 @@ from osms.i18n import error_message
 from osms.rules.status import Decision
 from osms.rules.temporary import Document
 from osms.services import refunds, temporary
-from osms.views.models import money
+from osms.views.models import IsoDay, money
 
 __all__ = ["router"]
 
@@ -193,7 +193,9 @@ def refund_effect(
     session: DbSession,
     today: Today,
     lang: Lang,
-    refunded_on: Annotated[date | None, day_query("The refund date (default: today).")] = None,
+    refunded_on: Annotated[
+        date | None, day_query("The refund date (default: today)."), IsoDay
+    ] = None,
     amount: Annotated[
         Decimal | None,
         Query(

@@ -18,6 +18,7 @@ from osms.views.models import (
     MAX_ID,
     MIN_DATE,
     Iin,
+    IsoDay,
     Money,
     MonthText,
     NotRecorded,
@@ -52,7 +53,7 @@ def _plain_text(value: str) -> str:
 PlainText = Annotated[str, AfterValidator(_plain_text)]
 """Text that can be stored as it is (no NUL, no control characters, no lone surrogates)."""
 
-Day = Annotated[dt.date, Field(ge=MIN_DATE, le=MAX_DATE)]
+Day = Annotated[dt.date, Field(ge=MIN_DATE, le=MAX_DATE), IsoDay]
 MoneyOut = Annotated[Money, BeforeValidator(lambda v: money(v) if isinstance(v, Decimal) else v)]
 """An amount the registry holds, answered as :data:`Money` (``Decimal('100.1') -> '100.10'``)."""
 

@@ -4,10 +4,11 @@ text, and the models' common configuration."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from osms.rules import parameters
@@ -19,6 +20,31 @@ MIN_DATE = parameters.liability_start().first_day()
 MAX_DATE = dt.date(2099, 12, 31)
 MAX_ID = 2**63 - 1
 """The largest id a row can have (a 64-bit integer): larger ids are refused, not looked for."""
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_day(value: object) -> object:
+    """A day as the API takes it: ``YYYY-MM-DD`` (or a date), never a number read as a Unix
+    timestamp (``20261207`` is not the 7th of December 2026, nor a time in 1970).
+
+    >>> iso_day("2026-12-07")
+    '2026-12-07'
+    >>> iso_day("20261207")
+    Traceback (most recent call last):
+    ...
+    ValueError: a date is YYYY-MM-DD, not '20261207'
+    """
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and not _ISO_DAY.fullmatch(value)
+    ):
+        raise ValueError(f"a date is YYYY-MM-DD, not {str(value)[:32]!r}")
+    return value
+
+
+IsoDay = BeforeValidator(iso_day)
+"""Put in a date's ``Annotated``: the day is written ``YYYY-MM-DD``."""
 
 
 def money(amount: Decimal) -> str:
