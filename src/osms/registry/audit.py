@@ -42,6 +42,7 @@ __all__ = [
     "record",
     "record_lookup",
     "search",
+    "through",
 ]
 
 
@@ -157,6 +158,16 @@ def for_person(session: Session, iin: str, limit: int | None = None) -> list[Aud
 
 
 _DOOR = re.compile(r"\bthrough ([\w:./@-]+)")
+
+
+def through(door: str | None) -> str:
+    """The door in an event's words, as :func:`door_of` reads it back (``osms audit --door``);
+    nothing when the door is not known.
+
+    >>> through("api:operators"), through(None)
+    (' through api:operators', '')
+    """
+    return "" if door is None else f" through {door}"
 
 
 def door_of(event: AuditEvent) -> str | None:

@@ -291,13 +291,12 @@ def _audit_booking(
     connection: Connection, actor: str, report: BookingReport, door: str | None
 ) -> None:
     """The register's audit event, in the register's own transaction."""
-    through = "" if door is None else f" through {door}"
     audit.append(
         connection,
         actor,
         "register.book",
         None,
-        f"register {report.reference} from {report.sender}: {report.status}{through}",
+        f"register {report.reference} from {report.sender}: {report.status}" + audit.through(door),
         {
             "register": report.register_id,
             "lines": report.lines,

@@ -211,7 +211,7 @@ def import_category_feed(
         actor,
         "categories.import",
         None,
-        f"category feed {source}" + ("" if channel is None else f" through {channel}"),
+        f"category feed {source}" + audit.through(channel),
         {"on": day, **report.changes, "accepted": report.accepted},
     )
     return report

@@ -39,7 +39,6 @@ __all__ = [
     "refuse",
     "require_other_decider",
     "require_reason",
-    "through",
 ]
 
 Application = TemporaryApplication | RefundApplication
@@ -89,7 +88,7 @@ def refuse(
         actor,
         f"{kind}.refuse",
         refused.iin,
-        reason + through(refusal.get("channel")),
+        reason + audit.through(refusal.get("channel")),
         {"application": refused.id},
     )
     return refused
@@ -115,11 +114,6 @@ def audit_list(
         f"{applications.noun}s listed through {channel}",
         {**detail, "applications": [a.id for a in found], "iins": sorted({a.iin for a in found})},
     )
-
-
-def through(channel: str | None) -> str:
-    """The door, in the audit event's words (``osms audit --door``)."""
-    return "" if channel is None else f" through {channel}"
 
 
 @contextmanager

@@ -141,7 +141,7 @@ def apply_once(
             if again
             else f"refund applied for: {why.value}"
         )
-        + decisions.through(channel),
+        + audit.through(channel),
         {"application": application.id, "payment": payment_id, "due_by": application.due_by},
     )
     return application, again
@@ -323,7 +323,7 @@ def approve(
         actor,
         "refund.approve",
         application.iin,
-        "refund approved (R-R-1)" + decisions.through(approval.get("channel")),
+        "refund approved (R-R-1)" + audit.through(approval.get("channel")),
         {
             "application": application.id,
             "refunded_on": refunded_on,

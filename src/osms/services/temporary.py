@@ -85,7 +85,7 @@ def apply_once(
             "temporary.apply_again",
             facts.iin,
             f"temporary status applied for again as {wanted.code} (submitted via "
-            f"{submitted_through}): the same application (R-TMP-1)" + decisions.through(channel),
+            f"{submitted_through}): the same application (R-TMP-1)" + audit.through(channel),
             {"application": pending.id, "documents": kinds},
         )
         return pending, True
@@ -109,7 +109,7 @@ def apply_once(
         "temporary.apply",
         facts.iin,
         f"temporary status applied for as {wanted.code} (submitted via {submitted_through})"
-        + decisions.through(channel),
+        + audit.through(channel),
         {"application": application.id, "documents": kinds},
     )
     return application, False
@@ -140,7 +140,7 @@ def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> Te
         actor,
         "temporary.approve",
         application.iin,
-        "temporary status granted (R-TMP-1)" + decisions.through(grant.get("channel")),
+        "temporary status granted (R-TMP-1)" + audit.through(grant.get("channel")),
         {
             "application": application.id,
             "granted_on": granted_on,

@@ -2,8 +2,8 @@
 
 One renderer per fragment, so each is worded once: the status line (R-S-7), the debt lines
 (R-S-7, R-L-5), the Fund's payment details (R-K-3) and the notes that go with them (R-T-3,
-R-P-1).  Each
-door lays the pieces out its own way (columns, bullets, a table); the words are these.
+R-P-1).  Each door lays the pieces out its own way (columns, bullets, a table); the words are
+these.
 """
 
 from __future__ import annotations

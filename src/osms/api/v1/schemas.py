@@ -193,7 +193,7 @@ class RefundEffect(_Model):
             "when that is later (a payment not yet counted changes nothing before, R-T-3)."
         )
     )
-    amount: MoneyOut | None = Field(
+    amount: Money | None = Field(
         description="What the refund returns; null when it cannot be approved (`problem`)."
     )
     problem: str | None = Field(
