@@ -317,6 +317,23 @@ def test_the_import_report_speaks_kazakh_by_default_and_russian(tmp_path: Path) 
     )
 
 
+def test_english_counts_say_line_for_one_and_lines_for_more(
+    register: Path, tmp_path: Path
+) -> None:
+    """A report of one line said "1 lines": the counts of lines are plural messages."""
+    runner.invoke(app, ["import", str(register), "--channel", "halyk"])
+    again = runner.invoke(app, ["import", str(register), "--channel", "halyk", "--lang", "en"])
+    assert "13 lines, 12 accepted" in again.output
+    assert "1 line not simply booked: osms registers lines 1" in again.output
+    assert "1 lines" not in again.output
+    feed = tmp_path / "one.csv"
+    feed.write_text("iin,category,first,last\n850312401235,student,2020-09,2024-06\n")
+    one = runner.invoke(app, ["categories", "import", str(feed), "--lang", "en"])
+    assert "one.csv: 1 line, 1 accepted, 0 rejected" in one.output, one.output
+    ru = runner.invoke(app, ["categories", "import", str(feed), "--lang", "ru"])
+    assert "one.csv: строк 1, принято 1, отклонено 0" in ru.output, ru.output
+
+
 def test_the_json_report_keeps_its_codes_in_any_language(tmp_path: Path) -> None:
     path = _big_register(tmp_path)
     body = json.loads(

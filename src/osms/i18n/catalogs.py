@@ -129,8 +129,9 @@ def t(lang: str, msgid: str, **values: object) -> str:
     return _fill(translator(lang).gettext(msgid), lang, values)
 
 
-def tn(lang: str, singular: str, plural: str, n: int, **values: object) -> str:
-    """Translate a plural message for ``n`` and fill it; ``{n}`` is ``n`` unless given.
+def tn(lang: str, singular: str, plural: str, n: int, /, **values: object) -> str:
+    """Translate a plural message for ``n`` and fill it; ``{n}`` is ``n`` unless given (as a
+    count with its thousands grouped, say).
 
     >>> [tn("ru", "{n} month", "{n} months", n) for n in (1, 3, 5, 21)]
     ['1 месяц', '3 месяца', '5 месяцев', '21 месяц']

@@ -25,6 +25,7 @@ from osms.i18n import (
     label,
     month_name,
     t,
+    tn,
     translator,
 )
 from osms.registry.audit import door_of
@@ -132,7 +133,10 @@ _TEMPORARY_APPROVED = (
 )
 _TEMPORARY_REFUSED = "Temporary-status application {id}: refused"
 _NO_TEMPORARY = "No temporary-status applications to decide."
-_FEED_SUMMARY = "{file}: {lines} lines, {accepted} accepted, {rejected} rejected"
+_FEED_SUMMARY = (
+    "{file}: {n} line, {accepted} accepted, {rejected} rejected",
+    "{file}: {n} lines, {accepted} accepted, {rejected} rejected",
+)
 _LINE = "Line {line}: {text}"
 _PERSON = "Person file, IIN {iin}"
 _NOT_KNOWN = "Not known to the registry yet."
@@ -166,7 +170,7 @@ _DOOR = "Door"
 _NO_EVENTS = "No events."
 _UNKNOWN = "unknown"
 
-PLURALS: Final[tuple[tuple[str, str], ...]] = (_DAYS_LEFT, _DAYS_LATE)
+PLURALS: Final[tuple[tuple[str, str], ...]] = (_DAYS_LEFT, _DAYS_LATE, _FEED_SUMMARY)
 """The plural messages (singular, plural) of this module."""
 
 OPERATOR_MESSAGES: Final[tuple[str, ...]] = tuple(
@@ -193,7 +197,6 @@ OPERATOR_MESSAGES: Final[tuple[str, ...]] = tuple(
             _TEMPORARY_APPROVED,
             _TEMPORARY_REFUSED,
             _NO_TEMPORARY,
-            _FEED_SUMMARY,
             _LINE,
             _PERSON,
             _NOT_KNOWN,
@@ -412,11 +415,12 @@ def no_temporary(lang: str) -> str:
 def feed_lines(name: str, report: FeedReport, lang: str) -> list[str]:
     """The summary of a feed import, what the lines did, and each rejected line."""
     lines = [
-        t(
+        tn(
             lang,
-            _FEED_SUMMARY,
+            *_FEED_SUMMARY,
+            len(report.lines),
             file=name,
-            lines=count(len(report.lines)),
+            n=count(len(report.lines)),
             accepted=count(report.accepted),
             rejected=count(report.rejected),
         )

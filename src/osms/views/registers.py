@@ -20,13 +20,14 @@ from typing import Any, Final
 
 from pydantic import BaseModel
 
-from osms.i18n import error_message, t
+from osms.i18n import error_message, t, tn
 from osms.services.registers import BookingReport, LineOutcome
 from osms.views.models import RegisterLinesPage, RegisterReport, RegisterSummary
 from osms.views.operator import count, word
 
 __all__ = [
     "REGISTER_MESSAGES",
+    "REGISTER_PLURALS",
     "line_text",
     "page_lines",
     "register_lines_json",
@@ -63,27 +64,33 @@ def _json(answer: BaseModel) -> dict[str, Any]:
 _REGISTER = "{file}: {status} (register {register})"
 _RESENT = "{file}: {status} (received before as register {register}: nothing changed)"
 _COUNTS = (
-    "{lines} lines, {accepted} accepted ({booked} booked, {duplicates} already received), "
-    "{rejected} rejected"
+    "{n} line, {accepted} accepted ({booked} booked, {duplicates} already received), "
+    "{rejected} rejected",
+    "{n} lines, {accepted} accepted ({booked} booked, {duplicates} already received), "
+    "{rejected} rejected",
 )
 _LINE = "Line {line}: {text}"
 """The same message as a category feed's rejected line (:func:`osms.views.operator.feed_lines`)."""
-_MORE = "{more} more of {recorded} lines not simply booked: {command}"
-_ALL = "{recorded} lines not simply booked: {command}"
+_MORE = (
+    "{more} more of {n} line not simply booked: {command}",
+    "{more} more of {n} lines not simply booked: {command}",
+)
+_ALL = ("{n} line not simply booked: {command}", "{n} lines not simply booked: {command}")
 _PAGE = "Register {register} from {sender}: lines {first}–{last} of {recorded} not simply booked"
 _NEXT = "Next: {command}"
 _NONE_HERE = "Register {register} from {sender}: no line here (lines not simply booked: {recorded})"
 
+REGISTER_PLURALS: Final[tuple[tuple[str, str], ...]] = (_COUNTS, _MORE, _ALL)
+"""The plural messages (singular, plural) of the register report, for the count of lines."""
+
 REGISTER_MESSAGES: Final[tuple[str, ...]] = (
     _REGISTER,
     _RESENT,
-    _COUNTS,
     _LINE,
-    _MORE,
-    _ALL,
     _PAGE,
     _NEXT,
     _NONE_HERE,
+    *(singular for singular, _ in REGISTER_PLURALS),
 )
 """Every msgid of the operator's register report (for the catalogs and their check); the words
 for register and line statuses are :data:`osms.views.operator.WORDS`."""
@@ -113,10 +120,11 @@ def report_lines(
         status=word(lang, "register", report.status),
         register=_id(report.register_id),
     )
-    counts = t(
+    counts = tn(
         lang,
-        _COUNTS,
-        lines=count(report.lines),
+        *_COUNTS,
+        report.lines,
+        n=count(report.lines),
         accepted=count(report.accepted),
         booked=count(report.booked),
         duplicates=count(report.duplicates),
@@ -133,12 +141,13 @@ def report_lines(
     shown = report.outcomes[:page]
     lines += ["  " + line_text(outcome, lang) for outcome in shown]
     if report.recorded > len(shown) and paging is not None:
-        recorded = count(report.recorded)
+        recorded = report.recorded
         if shown:
-            more = count(report.recorded - len(shown))
-            lines.append("  " + t(lang, _MORE, more=more, recorded=recorded, command=paging))
+            more = count(recorded - len(shown))
+            left = tn(lang, *_MORE, recorded, n=count(recorded), more=more, command=paging)
         else:
-            lines.append("  " + t(lang, _ALL, recorded=recorded, command=paging))
+            left = tn(lang, *_ALL, recorded, n=count(recorded), command=paging)
+        lines.append("  " + left)
     return lines
 
 
