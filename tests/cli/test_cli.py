@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
@@ -9,8 +10,10 @@ import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from osms.cli.main import app
@@ -251,3 +254,26 @@ def test_the_card_shows_what_an_employer_paid_for_a_month(tmp_path: Path) -> Non
     assert card.exit_code == 0, card.output
     [may] = [line for line in card.output.splitlines() if "May 2024" in line]
     assert format_money(Decimal("9000"), "en") in may, may
+
+
+def _commands(command: Any, path: str) -> list[tuple[str, Any]]:
+    """Every command below ``command`` (typer's own click), by its path."""
+    found: list[tuple[str, Any]] = []
+    for name, sub in getattr(command, "commands", {}).items():
+        found += [(f"{path} {name}", sub), *_commands(sub, f"{path} {name}")]
+    return found
+
+
+def test_every_command_is_summed_up_in_one_line_of_its_group_help() -> None:
+    """A group's help lists each command by its first paragraph with that paragraph's line
+    breaks kept, so a summary wrapped in the source printed as two ragged lines."""
+    commands = _commands(typer.main.get_command(app), "osms")
+    assert len(commands) > 30
+    ragged = {
+        path: summary
+        for path, command in commands
+        if "\n" in (summary := inspect.cleandoc(command.help or "").split("\n\n")[0])
+    }
+    assert ragged == {}
+    listed = runner.invoke(app, ["refunds", "--help"], terminal_width=200).output
+    assert "What approving the refund would change (R-R-1); nothing is decided." in listed

@@ -317,9 +317,7 @@ def test_the_import_report_speaks_kazakh_by_default_and_russian(tmp_path: Path) 
     )
 
 
-def test_english_counts_say_line_for_one_and_lines_for_more(
-    register: Path, tmp_path: Path
-) -> None:
+def test_english_counts_say_line_for_one_and_lines_for_more(register: Path, tmp_path: Path) -> None:
     """A report of one line said "1 lines": the counts of lines are plural messages."""
     runner.invoke(app, ["import", str(register), "--channel", "halyk"])
     again = runner.invoke(app, ["import", str(register), "--channel", "halyk", "--lang", "en"])

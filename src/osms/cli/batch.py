@@ -304,8 +304,10 @@ def check_command(
     ] = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Diff the batch answer against the per-person engine for every person (slow: ~1 ms
-    a person); each disagreement is written as a scenario file."""
+    """Diff the batch answer against the per-person engine (slow: ~1 ms a person).
+
+    Every person is decided by both; each disagreement is written as a scenario file.
+    """
     from osms.batch.check import diff
     from osms.batch.facts import Population
 

@@ -41,8 +41,10 @@ def categories_import(
     as_json: JsonOption = False,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Apply a state register's feed: periods keyed by (IIN, category, first month) are added,
-    closed (a last month) or withdrawn (action withdraw); the same feed again changes nothing.
+    """Apply a state register's feed of category periods; the same feed again changes nothing.
+
+    Periods keyed by (IIN, category, first month) are added, closed (a last month) or withdrawn
+    (action withdraw).
 
     Exit status: 0 every line taken in, 3 some lines rejected, 1 every line rejected.
     """

@@ -33,8 +33,11 @@ def person(
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Facts, payments with their ids and registers, categories, applications, decisions and
-    recent look-ups of one IIN (the look-up is audited)."""
+    """Everything the registry holds about one IIN (the look-up is audited).
+
+    Facts, payments with their ids and registers, categories, applications, decisions and
+    recent look-ups.
+    """
     who = operator_name(operator, lang)
     try:
         with session() as opened:

@@ -106,8 +106,10 @@ def refunds_show(
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """What approving the refund would change: the amount returned, the months that become
-    unpaid, the status before and after (R-R-1).  Nothing is decided."""
+    """What approving the refund would change (R-R-1); nothing is decided.
+
+    The amount returned, the months that become unpaid, the status before and after.
+    """
     who = operator_name(operator, lang)
     with operator_session(lang) as opened:
         _echo_effect(opened, application_id, parse_day(on), _amount(amount), who=who, lang=lang)
@@ -121,8 +123,11 @@ def refunds_approve(
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Approve: the payment, or an overpayment's surplus, stops counting from the refund date
-    (today or later).  See first what it changes: osms refunds show ID."""
+    """Approve: the payment stops counting from the refund date (today or later).
+
+    For an overpayment, only its surplus stops counting.  See first what it changes:
+    osms refunds show ID.
+    """
     who = operator_name(operator, lang)
     with operator_session(lang) as opened:
         application = refund_cases.approve(
@@ -149,8 +154,10 @@ def refunds_list(
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Undecided refund applications, the most urgent first, with their payment's amount and
-    the working days left to decide (the list is audited)."""
+    """Undecided refund applications, the most urgent first (the list is audited).
+
+    Each with its payment's amount and the working days left to decide.
+    """
     who = operator_name(operator, lang)
     today = parse_day(on)
     with operator_session(lang) as opened:

@@ -157,8 +157,11 @@ def registers_lines(
     as_json: JsonOption = False,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """The lines of a register that were not simply booked, by line number, page by page
-    (the look-up is audited)."""
+    """A register's lines not simply booked, page by page (the look-up is audited).
+
+    Rejected lines with their codes, and duplicates with the payment booked before, by line
+    number.
+    """
     database = engine()
     report = register_summary(database, register_id)
     if report is None:

@@ -55,8 +55,10 @@ def temporary_apply(
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Record an application with the documents of the category (SOURCES.md T6); the same
-    person and category again while it is pending is the same application."""
+    """Record an application with the documents of the category (SOURCES.md T6).
+
+    The same person and category again while it is pending is the same application.
+    """
     who = operator_name(operator, lang)
     documents = [_document(d) for d in document]
     with operator_session(lang) as opened:
