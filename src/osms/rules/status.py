@@ -9,7 +9,7 @@ regular rule leaves the person uninsured, a prepaid run (R-S-4).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -219,6 +219,8 @@ def decide(
     debts = _debt_months(ledger, month.index, known_on, on) if debt_shown else ()
     if verdict.reason in _RUN_DECIDED:
         grace_months = _grace_months(ledger, month.index, month, verdict.run, known_on, True)
+        # the explanation names the G of R-S-7, not the short one that sufficed for the verdict
+        verdict = replace(verdict, grace_months=grace_months)
     else:
         grace_months = parameters.grace_months(month)
     return Decision(
