@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from osms.bot import texts
+from osms.bot import notices, texts
 from osms.i18n import LANGUAGES, explain, label
 from osms.rules.calculator import calculate
 from osms.rules.status import decide
@@ -25,7 +25,7 @@ def _answers(person: Person, lang: str) -> list[str]:
     return [
         texts.status_message(decision, lang, registered=person.known, calculation=calculation),
         texts.calculation_message(calculation, lang),
-        texts.reminder_message(decision, lang),
+        notices.warning_message(decision, lang),
     ]
 
 

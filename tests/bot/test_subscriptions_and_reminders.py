@@ -9,11 +9,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from osms.bot import texts
+from osms.i18n import t
 from osms.registry.models import AuditEvent, BotSubscription
+from osms.rules.facts import PersonFacts, TemporaryGrant
 from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.services import reminders, subscriptions
 from osms.services.errors import ServiceError
+from osms.views.card import decision_card
+from osms.views.fragments import ENDS_NEXT_MONTH
 from tests.bot.conftest import GRACE, TODAY, UNKNOWN, grace_payer, monthly_payer
 
 
@@ -109,3 +114,26 @@ def test_an_unregistered_iin_is_never_warned_and_mark_sent_needs_a_subscription(
     stray = reminders.Reminder(9, GRACE, "kk", decide(grace_payer(), TODAY))
     with pytest.raises(LookupError):
         reminders.mark_sent(session, stray, actor="bot:remind")
+
+
+def test_a_temporary_grant_ending_this_month_is_no_last_grace_month(
+    session: Session, store_facts: Callable[..., None]
+) -> None:
+    """A grant of 23 August … 22 September 2025 loses status before October (R-S-7's flag), but
+    "status ends next month: pay now to keep it" would be wrong twice: it ends on the 22nd, and
+    it is a state-paid category's status, not one to pay for (RULES.md §11, R-TMP-1)."""
+    grant = TemporaryGrant("pregnant", date(2025, 8, 23), date(2025, 9, 23))
+    facts = PersonFacts(iin=UNKNOWN, birth_date=date(1985, 3, 12), temporary=(grant,))
+    decision = decide(facts, TODAY)
+    assert decision.insured_until == date(2025, 9, 22)
+    assert decision.loses_status_next_month and not decision.ends_with_this_month
+    assert decide(grace_payer(), TODAY).ends_with_this_month  # the Fund's warning stays
+
+    store_facts(session, facts)
+    subscriptions.subscribe(session, 1, UNKNOWN, "ru", actor="telegram:1")
+    assert reminders.due(session, TODAY) == []
+    for lang in ("kk", "ru", "en"):
+        warning = t(lang, ENDS_NEXT_MONTH)
+        assert warning not in decision_card(decision, lang)
+        assert warning not in texts.status_message(decision, lang, registered=True)
+        assert warning in texts.status_message(decide(grace_payer(), TODAY), lang, registered=True)

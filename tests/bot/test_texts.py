@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from osms.bot import texts
+from osms.bot import notices, texts
 from osms.i18n import LANGUAGES
 from osms.rules.calculator import calculate
 from osms.rules.month import Month
@@ -38,7 +38,7 @@ def _render_everything(lang: str) -> list[str]:
         texts.subscribed_message(GRACE, lang),
         texts.unsubscribed_message(GRACE, lang, was_subscribed=True),
         texts.unsubscribed_message(GRACE, lang, was_subscribed=False),
-        texts.reminder_message(decide(grace, TODAY), lang),
+        notices.warning_message(decide(grace, TODAY), lang),
         texts.help_message(lang),
     ]
     rendered.extend(

@@ -50,7 +50,6 @@ __all__ = [
     "iin_needed_message",
     "language_chosen_message",
     "language_keyboard",
-    "reminder_message",
     "start_message",
     "status_keyboard",
     "status_message",
@@ -155,7 +154,7 @@ def status_message(
     lines.append(status_line(view.status, public.reason_label(view, lang), lang))
     if view.insured_until is not None:
         lines.append(t(lang, "Insured until {date}", date=view.insured_until))
-    if view.loses_status_next_month:
+    if view.ends_with_this_month:
         lines.append("⚠ " + t(lang, ENDS_NEXT_MONTH))
     if view.why:
         lines.append("")
@@ -253,19 +252,6 @@ def unsubscribed_message(iin: str, lang: str, *, was_subscribed: bool) -> str:
     if was_subscribed:
         return t(lang, "Warnings for IIN {iin} are turned off.", iin=iin)
     return t(lang, "There were no warnings for IIN {iin} in this chat.", iin=iin)
-
-
-def reminder_message(decision: Decision, lang: str) -> str:
-    """The Fund's warning in the last grace month (RULES.md §11): status ends next month."""
-    lines = [("⚠ " + t(lang, "IIN") + f" {decision.iin}"), t(lang, ENDS_NEXT_MONTH)]
-    if decision.insured_until is not None:
-        lines.append(t(lang, "Insured until {date}", date=decision.insured_until))
-    if decision.debt_months:
-        lines.append("")
-        lines.extend(_debt_lines(decision.debt_months, lang))
-    lines.append("")
-    lines.append(t(lang, "What to pay") + f": /calc {decision.iin}")
-    return "\n".join(lines)
 
 
 # -- help --------------------------------------------------------------------------------------

@@ -148,6 +148,16 @@ class Decision:
     def debt_total(self) -> Decimal:
         return sum((d.amount for d in self.debt_months), Decimal(0))
 
+    @property
+    def ends_with_this_month(self) -> bool:
+        """The Fund's warning (RULES.md §11) that status ends next month: insured through the
+        last day of this month and not on the first of the next, as in the last grace month.
+
+        A status that ends before its month does (a temporary grant, R-TMP-1) is told by its
+        end date alone: "ends next month, pay to keep it" would be wrong on both counts.
+        """
+        return self.loses_status_next_month and self.insured_until == self.month.last_day()
+
     @cached_property
     def payments(self) -> tuple[MonthCover, ...]:
         """The last 12 months, month by month, with what counted for each (R-S-7)."""

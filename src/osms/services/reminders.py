@@ -1,10 +1,11 @@
 """The Fund's warnings: who is told, this month, that the status ends next month.
 
 RULES.md §11: "a person in the last grace month is told that status ends next month"; the
-decision's ``loses_status_next_month`` (R-S-7) says who.  :func:`due` lists the active
-subscriptions whose IIN, decided on a date, loses status next month and that have not been
-warned in that month yet; :func:`mark_sent` remembers the month once the warning is delivered,
-so that a second run in the same month sends nothing.
+decision's :attr:`~osms.rules.status.Decision.ends_with_this_month` says who (insured through
+this month, not on the first of the next: R-S-7's flag for a status that lasts the month out).
+:func:`due` lists the active subscriptions whose IIN, decided on a date, is so and that have
+not been warned in that month yet; :func:`mark_sent` remembers the month once the warning is
+delivered, so that a second run in the same month sends nothing.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def due(session: Session, on: date, *, actor: str = "bot:remind") -> list[Remind
                 session, subscription.iin, on, actor=actor, channel=CHANNEL, audit_lookup=False
             ).decision
             decisions[subscription.iin] = decision
-        if decision.loses_status_next_month:
+        if decision.ends_with_this_month:
             found.append(
                 Reminder(subscription.chat_id, subscription.iin, subscription.lang, decision)
             )

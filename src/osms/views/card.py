@@ -50,7 +50,7 @@ def decision_card(decision: Decision, lang: str) -> str:
         lines.append(
             t(lang, "Insured until {date}", date=format_date(decision.insured_until, lang))
         )
-    if decision.loses_status_next_month:
+    if decision.ends_with_this_month:
         lines.append("⚠ " + t(lang, ENDS_NEXT_MONTH))
     lines.append("")
     lines.append(t(lang, "Why") + ":")

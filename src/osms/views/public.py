@@ -93,6 +93,7 @@ _AS_DECIDED: Final = (
     "insured_until",
     "grace",
     "loses_status_next_month",
+    "ends_with_this_month",
 )
 """The decision's fields the public view shows unchanged; the debt, the provisional flag and
 the explanation are filtered, and the category, payments and pending months never copied."""
@@ -113,6 +114,8 @@ class PublicStatus:
     insured_until: date | None
     grace: bool
     loses_status_next_month: bool
+    ends_with_this_month: bool
+    """The Fund's warning, "status ends next month" (:attr:`Decision.ends_with_this_month`)."""
     debt_months: tuple[DebtMonth, ...]
     provisional: bool
     why: tuple[Finding, ...]
