@@ -39,6 +39,7 @@ from osms.rules.calculator import FUND, calculate
 from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.scenarios.facts_file import parse_facts
+from osms.views.fragments import status_appears
 from osms.views.public import FUND_NAMES, beneficiary, no_records
 from tests.api.public_people import ON, PEOPLE, Person, leaks, private_words
 
@@ -418,6 +419,30 @@ def test_an_iin_the_registry_does_not_know_is_offered_prepayments_only(
     assert plan.status_code == 404
     known = client.get(f"/calculator?iin={PREPAID}&date=2024-01-15&lang=ru").text
     assert 'id="no-records"' not in known
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_an_insured_person_is_told_until_when_never_when_status_starts(
+    client: TestClient, lang: str
+) -> None:
+    """R-K-2: "a person insured on d is never told 'to be insured now'": the page says until
+    when, and each option how far it extends the status, with no "status from"."""
+    on = date(2023, 3, 10)  # inside the prepaid run 2022-10 … 2023-09: insured until 2023-12-31
+    calc = calculate(PREPAID_FACTS, on)
+    assert calc.insured and calc.insured_until is not None and calc.options
+    html = client.get(f"/calculator?iin={PREPAID}&date={on}&lang={lang}").text
+    text = text_of(html)
+    assert 'id="insured-now"' in html
+    assert t(lang, "Insured until {date}", date=calc.insured_until) in text
+    assert t(lang, "Status from") not in text
+    assert status_appears(on, lang) not in text
+    for option in calc.options:
+        assert option.insured_until is not None and option.insured_until > calc.insured_until
+        assert format_date(option.insured_until, lang) in text
+    plan = text_of(client.get(f"/plan?iin={PREPAID}&date={on}&lang={lang}").text)
+    assert t(lang, "Status from") not in plan and t(lang, "Insured until") in plan
+    uninsured = text_of(client.get(f"/calculator?iin={PREPAID}&date=2024-01-15&lang={lang}").text)
+    assert status_appears(date(2024, 1, 15), lang) in uninsured
 
 
 @SQLITE_ONLY

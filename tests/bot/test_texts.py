@@ -7,10 +7,11 @@ from collections.abc import Iterator
 import pytest
 
 from osms.bot import notices, texts
-from osms.i18n import LANGUAGES
+from osms.i18n import LANGUAGES, t
 from osms.rules.calculator import calculate
 from osms.rules.month import Month
 from osms.rules.status import decide
+from osms.views.fragments import status_appears
 from tests.bot.conftest import GRACE, TODAY, UNKNOWN, grace_payer, monthly_payer
 from tests.i18n.marked import marked_msgids, record_msgids
 
@@ -57,3 +58,22 @@ def test_every_text_of_the_bot_is_marked_for_extraction(used: set[str]) -> None:
 def test_chat_sized_messages() -> None:
     for lang in LANGUAGES:
         assert max(len(text) for text in _render_everything(lang)) < 4096
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_insured_person_is_told_until_when_never_when_status_starts(lang: str) -> None:
+    """R-K-2: in the last grace month the person is insured; what to pay keeps the status, so
+    the bot says until when, never "status from" or "status appears after payment"."""
+    calc = calculate(grace_payer(), TODAY)
+    assert calc.insured and calc.insured_until is not None and calc.recommended is not None
+    message = texts.calculation_message(calc, lang)
+    assert t(lang, "Insured until {date}", date=calc.insured_until) in message
+    assert status_appears(TODAY, lang) not in message
+    assert t(lang, "Status from {date}", date=calc.credited_on) not in message
+    recommended = calc.option(calc.recommended)
+    assert recommended is not None and recommended.insured_until is not None
+    status = texts.status_message(
+        decide(grace_payer(), TODAY), lang, registered=True, calculation=calc
+    )
+    assert f"({t(lang, 'Insured until {date}', date=recommended.insured_until)})" in status
+    assert t(lang, "Status from {date}", date=calc.credited_on) not in status

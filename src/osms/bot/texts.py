@@ -132,9 +132,12 @@ def _debt_lines(debts: Sequence[DebtMonth], lang: str) -> list[str]:
     return lines
 
 
-def _option_line(option: Option, lang: str) -> str:
+def _option_line(option: Option, lang: str, *, insured: bool) -> str:
+    """An option and when it insures from, or, for one insured today, until when (R-K-2)."""
     line = f"{label(lang, 'option', option.name.value)} — {format_money(option.total, lang)}"
-    if option.status_from is not None:
+    if insured and option.insured_until is not None:
+        line += " (" + t(lang, "Insured until {date}", date=option.insured_until) + ")"
+    elif not insured and option.status_from is not None:
         line += " (" + t(lang, "Status from {date}", date=option.status_from) + ")"
     return line
 
@@ -170,7 +173,7 @@ def status_message(
         if recommended is not None:
             lines.append("")
             lines.append(t(lang, "What to pay") + " (" + t(lang, "Recommended") + "):")
-            lines.append(_option_line(recommended, lang))
+            lines.append(_option_line(recommended, lang, insured=calculation.insured))
     return "\n".join(lines)
 
 
@@ -202,6 +205,12 @@ def calculation_message(calc: Calculation, lang: str) -> str:
     """The options with their totals, the recommended one first and marked, its payment plan
     (one payment per month, КНП 122) and the Fund's details (R-K-2, R-K-3)."""
     lines = [t(lang, "IIN") + f" {calc.iin} · " + t(lang, "What to pay on {date}", date=calc.on)]
+    if calc.insured:  # R-K-2: until when, and what keeps or extends it
+        lines.append(
+            t(lang, "Insured until {date}", date=calc.insured_until)
+            if calc.insured_until is not None
+            else t(lang, "Insured until") + ": " + t(lang, "No end date")
+        )
     if not calc.options:
         lines.append(t(lang, "Nothing to pay"))
         return "\n".join(lines)
@@ -214,7 +223,7 @@ def calculation_message(calc: Calculation, lang: str) -> str:
             title += " — " + t(lang, "Recommended")
         lines.append(title)
         lines.append("  " + t(lang, "Total") + f": {format_money(option.total, lang)}")
-        if option.status_from is not None:
+        if option.status_from is not None and not calc.insured:
             lines.append("  " + t(lang, "Status from {date}", date=option.status_from))
         if option.insured_until is not None:
             lines.append("  " + t(lang, "Insured until {date}", date=option.insured_until))
@@ -237,7 +246,8 @@ def calculation_message(calc: Calculation, lang: str) -> str:
     lines.append(t(lang, "Payment details") + ":")
     details = fund_details(calc.fund, beneficiary(lang), lang)
     lines.extend(f"{name}: {value}" for name, value in details)
-    lines.append(status_appears(calc.on, lang))
+    if not calc.insured:
+        lines.append(status_appears(calc.on, lang))
     return "\n".join(lines)
 
 

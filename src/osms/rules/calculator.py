@@ -230,7 +230,7 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
                 break
     options.append(evaluate(OptionName.PREPAY_NOW, Month.range(month, month + horizon)))
     options.append(evaluate(OptionName.PREPAY_NEXT, Month.range(month + 1, month + 1 + horizon)))
-    options = [o for o in options if o.plan]
+    options = [o for o in options if o.plan and (not now.insured or _extends(o, now.insured_until))]
     return Calculation(
         iin=facts.iin,
         on=on,
@@ -242,6 +242,19 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
         insured_until=now.insured_until,
         fund=fund_details(on),
     )
+
+
+def _extends(option: Option, insured_until: date | None) -> bool:
+    """R-K-2: what an insured person is offered keeps or extends the status: insured from the
+    credit date (R-T-3) on, and to a later day than without paying.
+
+    An employee's own prepayment may end the status sooner, since a month the employer has not
+    paid yet blocks later paid months once it is no longer pending (R-S-5, R-L-9); a status
+    with no end (an open category) is extended by nothing.
+    """
+    if insured_until is None or option.status_from is None:
+        return False
+    return option.insured_until is None or option.insured_until > insured_until
 
 
 def _amount_to_pay(
