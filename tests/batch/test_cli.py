@@ -213,3 +213,47 @@ def test_a_chart_without_a_suffix_is_a_png_and_says_so(tmp_path: Path) -> None:
     assert found.exit_code == 0, found.output
     assert f"wrote {out}.png and {out}.csv" in found.output
     assert (tmp_path / "coverage.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_options_and_folder_names_never_reach_duckdb_as_sql(tmp_path: Path) -> None:
+    """``--memory-limit`` was pasted into ``SET memory_limit = '…'`` and a folder's path into
+    ``read_parquet('…')``: a quote in either ran SQL of the caller's choosing (a COPY writing a
+    file) or broke the run; DuckDB's own errors were tracebacks."""
+    data = _population(tmp_path / "o'brien")
+    out, planted = tmp_path / "out", tmp_path / "planted.csv"
+    run = ["run", "--data", str(data), "--date", "2025-01-10", "--out", str(out)]
+    fine = runner.invoke(batch_app, [*run, "--format", "csv"])
+    assert fine.exit_code == 0, fine.output
+    assert (out / "snapshot.csv").exists()
+    injected = f"1GB'; COPY (SELECT 42 AS x) TO '{planted}'; --"
+    for option, value in (
+        ("--memory-limit", injected),
+        ("--memory-limit", "abc"),
+        ("--threads", "-1"),
+    ):
+        refused = runner.invoke(batch_app, [*run, option, value])
+        assert refused.exit_code == 2, (option, value, refused.output)
+        assert f"Invalid value for '{option}'" in refused.output, refused.output
+    assert not planted.exists()
+    starved = runner.invoke(batch_app, [*run, "--memory-limit", "1KB"])
+    assert starved.exit_code == 2, starved.output  # an uncaught error would be 1
+    assert "--data: the population could not be read or decided" in starved.output
+    negative = runner.invoke(
+        batch_app, ["check", "--data", str(data), "--date", "2025-01-10", "--limit", "-3"]
+    )
+    assert negative.exit_code == 2 and "Invalid value for '--limit'" in negative.output
+
+
+def test_a_population_file_that_is_no_parquet_is_said_so(tmp_path: Path) -> None:
+    data = _population(tmp_path)
+    (data / "people.parquet").write_bytes(b"junk")
+    found = runner.invoke(
+        batch_app,
+        ["run", "--data", str(data), "--date", "2025-01-10", "--out", str(tmp_path / "o")],
+    )
+    assert found.exit_code == 2, found.output
+    assert "--data: the population could not be read or decided" in found.output
+    chart = runner.invoke(
+        batch_app, ["chart", "--data", str(data), "--from", "2024-11", "--to", "2024-12"]
+    )
+    assert chart.exit_code == 2 and "could not be read" in chart.output, chart.output

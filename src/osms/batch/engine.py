@@ -17,6 +17,7 @@ Every field equals :func:`osms.rules.status.decide` for every person (``tests/ba
 from __future__ import annotations
 
 import queue
+import re
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,7 +28,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, missing_files, paths
+from osms.batch.schema import (
+    CATEGORIES,
+    GRANTS,
+    PAYMENTS,
+    PEOPLE,
+    missing_files,
+    paths,
+    sql_text,
+)
 from osms.rules import coverage_sql, status_sql
 from osms.rules.plan import Plan, PlanError, plan
 
@@ -132,13 +141,22 @@ def _run_step(con: duckdb.DuckDBPyConnection, p: Plan) -> pa.Table:
 # -- sources and steps ----------------------------------------------------------------------------
 
 
+MEMORY_LIMIT = re.compile(r"[0-9]+(\.[0-9]+)? ?([KMGT]i?B|B)", re.IGNORECASE)
+"""A DuckDB memory limit the batch commands take: ``6GB``, ``512MiB``, ``1.5 GB``."""
+
+
 def connect(threads: int | None = None, memory_limit: str | None = None) -> Any:
-    """A DuckDB connection for the batch engine."""
+    """A DuckDB connection for the batch engine (``threads`` ≥ 1, ``memory_limit`` a size
+    :data:`MEMORY_LIMIT` matches: both are written into SQL, so nothing else is taken)."""
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be 1 or more, not {threads}")
+    if memory_limit and not MEMORY_LIMIT.fullmatch(memory_limit):
+        raise ValueError(f"not a memory size such as 6GB: {memory_limit!r}")
     con = duckdb.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(f"SET memory_limit = {sql_text(memory_limit)}")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")
     return con
@@ -149,7 +167,7 @@ def part_count(folder: Path) -> int:
     con = connect()
     try:
         row = con.execute(
-            f"SELECT max(part) FROM read_parquet('{paths(folder)[PEOPLE]}')"
+            f"SELECT max(part) FROM read_parquet({sql_text(paths(folder)[PEOPLE])})"
         ).fetchone()
     finally:
         con.close()
@@ -161,7 +179,7 @@ def _parquet_views(con: Any, folder: Path, first: int, last: int) -> None:
     for name in (PEOPLE, CATEGORIES, PAYMENTS, GRANTS):
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {name}_src AS SELECT * FROM read_parquet("
-            f"'{files[name]}') WHERE part BETWEEN {first} AND {last}"
+            f"{sql_text(files[name])}) WHERE part BETWEEN {first} AND {last}"
         )
 
 

@@ -29,7 +29,15 @@ from typing import Any
 import duckdb
 from sqlalchemy import Connection, Engine, Table, text
 
-from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, missing_files, paths
+from osms.batch.schema import (
+    CATEGORIES,
+    GRANTS,
+    PAYMENTS,
+    PEOPLE,
+    missing_files,
+    paths,
+    sql_text,
+)
 from osms.registry import bulk, categories, ledger, people
 from osms.registry.models import RefundApplication, TemporaryApplication
 
@@ -97,12 +105,11 @@ LOAD_ORDER = tuple(_LOADERS)
 def _duckdb(folder: Path) -> Any:
     con = duckdb.connect()
     files = paths(folder)
-    con.execute(f"CREATE VIEW people AS SELECT * FROM read_parquet('{files[PEOPLE]}')")
-    con.execute(f"CREATE VIEW categories AS SELECT * FROM read_parquet('{files[CATEGORIES]}')")
-    con.execute(f"CREATE VIEW grants AS SELECT * FROM read_parquet('{files[GRANTS]}')")
+    for name in (PEOPLE, CATEGORIES, GRANTS):
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({sql_text(files[name])})")
     con.execute(
         "CREATE VIEW payments AS SELECT *, file_row_number + 1 AS row_no "
-        f"FROM read_parquet('{files[PAYMENTS]}', file_row_number = true)"
+        f"FROM read_parquet({sql_text(files[PAYMENTS])}, file_row_number = true)"
     )
     return con
 
@@ -129,7 +136,7 @@ def load_registry(
                 for table in LOAD_ORDER:
                     columns, query = queries[table]
                     csv = Path(tmp) / f"{table}.csv"
-                    con.execute(f"COPY ({query}) TO '{csv}' (FORMAT csv, HEADER false)")
+                    con.execute(f"COPY ({query}) TO {sql_text(csv)} (FORMAT csv, HEADER false)")
                     counts[table] = _LOADERS[table](connection, _names(columns), csv)
                     if progress is not None:
                         progress(table, counts[table])

@@ -36,6 +36,7 @@ __all__ = [
     "ledger_start",
     "missing_files",
     "paths",
+    "sql_text",
 ]
 
 PEOPLE = "people"
@@ -83,6 +84,15 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("ends_on", pa.date32()),
     ),
 }
+
+
+def sql_text(value: str | Path) -> str:
+    """``value`` as an SQL string literal, its quotes doubled: a folder may be ``o'brien``.
+
+    >>> print(sql_text("/data/o'brien/people.parquet"))
+    '/data/o''brien/people.parquet'
+    """
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def paths(folder: Path) -> dict[str, Path]:

@@ -11,11 +11,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from osms.batch.engine import LANES, PARTS_PER_STEP
+from osms.batch.engine import LANES, MEMORY_LIMIT, PARTS_PER_STEP
 from osms.batch.run import FORMATS, Statistics, run
 from osms.cli.operator import AsOfOption, LangOption, parse_day
 from osms.cli.progress import progress_bar
@@ -71,6 +72,18 @@ def _parsed(parse: Callable[[str], _T], value: str, option: str, what: str) -> _
 
 def _month(value: str, option: str) -> Month:
     return _parsed(Month.parse, value, option, "a month (YYYY-MM)")
+
+
+def _memory_limit(value: str | None) -> str | None:
+    if value is not None and not MEMORY_LIMIT.fullmatch(value):
+        raise typer.BadParameter(f"not a memory size such as 6GB or 512MiB: {value!r}")
+    return value
+
+
+def _not_read(error: Exception) -> str:
+    """DuckDB could not read the population, or ran out of its memory limit."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return f"--data: the population could not be read or decided: {first}"
 
 
 @contextmanager
@@ -211,10 +224,15 @@ def run_command(
         ),
     ] = None,
     threads: Annotated[
-        int | None, typer.Option("--threads", help="DuckDB threads per worker.")
+        int | None, typer.Option("--threads", help="DuckDB threads per worker.", min=1, max=1024)
     ] = None,
     memory_limit: Annotated[
-        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 6GB.")
+        str | None,
+        typer.Option(
+            "--memory-limit",
+            help="DuckDB memory limit per worker, e.g. 6GB or 512MiB.",
+            callback=_memory_limit,
+        ),
     ] = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
@@ -245,6 +263,8 @@ def run_command(
         _fail(str(error))
     except OSError as error:
         _fail(_unwritable(error))
+    except duckdb.Error as error:
+        _fail(_not_read(error))
     _print_statistics(result.statistics, console, result.seconds, lang)
     for path in result.outputs:
         console.print(batch_view.wrote(path, lang))
@@ -275,6 +295,8 @@ def chart_command(
             series = coverage_series(data, start, end, as_of=known, progress=update)
     except PlanError as error:
         _fail(str(error))
+    except duckdb.Error as error:
+        _fail(_not_read(error))
     if not series.complete(start):
         typer.echo(
             f"note: the generated ledger starts in {series.ledger_from}; before "
@@ -300,7 +322,7 @@ def check_command(
         Path, folder_option("--scenarios", "Where to write disagreements as scenario files.")
     ] = Path("batch-disagreements"),
     limit: Annotated[
-        int | None, typer.Option("--limit", help="Check only the first N people.")
+        int | None, typer.Option("--limit", help="Check only the first N people.", min=0)
     ] = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
