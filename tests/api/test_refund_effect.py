@@ -130,3 +130,30 @@ def test_the_effect_of_refunding_a_payment_not_yet_credited_is_shown_on_its_cred
     assert effect["status_on"] == "2025-01-15"  # three working days later (R-T-3)
     assert effect["unpaid_months"] == ["2024-01"]
     assert effect["status_before"]["status"] == "insured"
+
+
+def test_an_amount_in_other_digits_is_refused_not_read(api: Api) -> None:
+    """``Decimal`` reads Arabic-Indic digits (``١٢٣`` is 123), exponents and ``NaN``: a refund
+    of 123.00 was approved from ``"amount": "١٢٣"``. The API takes 0-9 and a point only."""
+    with api.session() as session, session.begin():
+        pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
+        [twice] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 20))
+    key = api.key("Operator", ["operator"])
+    decider = api.key("Supervisor", ["operator"])
+    surplus = _apply(api, key, twice, "overpayment")
+    for written in ("\u0661\u0662\u0663", "1e2", "NaN", "１２３"):
+        shown = api.client.get(
+            f"/api/v1/refund-applications/{surplus}/effect",
+            params={"amount": written},
+            headers=api.auth(decider),
+        )
+        assert (shown.status_code, shown.json()["field"]) == (422, "amount"), shown.text
+        approved = api.client.post(
+            f"/api/v1/refund-applications/{surplus}/approve",
+            json={"amount": written},
+            headers=api.auth(decider),
+        )
+        assert approved.status_code == 422, approved.text
+        assert approved.json()["field"] == "amount", approved.text
+    listed = api.client.get("/api/v1/refund-applications", headers=api.auth(decider)).json()
+    assert [a["status"] for a in listed if a["id"] == surplus] == ["applied"]  # undecided

@@ -268,3 +268,13 @@ def test_value_types_check_their_codes() -> None:
 def test_every_code_has_a_translation(code: str) -> None:
     assert code in i18n.ERROR_CODES
     assert i18n.error_message(code, "kk") != i18n.error_message("no.such_code", "kk")
+
+
+@pytest.mark.parametrize(
+    "period", ["\u0662\u0660\u0662\u0665-\u0660\u0665", "２０２５-０５", "０５.２０２５"]
+)
+def test_a_period_in_other_digits_is_refused_like_any_other_field(period: str) -> None:
+    """Other scripts' digits were refused in the IIN, the amount and the dates, but ``\\d`` and
+    ``int()`` read them in a period: such a line was booked for May 2025."""
+    line = check(period=period)
+    assert isinstance(line, LineError) and line.code == "line.invalid_period", line

@@ -115,7 +115,7 @@ _MONTH_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "kk": _MONTHS_KK,
 }
 
-_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
 
 
 def month_name_of(year: int, month: int, lang: str) -> str:

@@ -41,9 +41,9 @@ class InvalidMonth(RuleError):
     code = "month.invalid"
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{4})$")
-_MT102 = re.compile(r"^(\d{2})(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})$", re.ASCII)
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{4})$", re.ASCII)
+_MT102 = re.compile(r"^(\d{2})(\d{4})$", re.ASCII)
 
 
 @total_ordering
@@ -94,6 +94,10 @@ class Month:
         Traceback (most recent call last):
         ...
         osms.rules.month.InvalidMonth: not a month: 'October' (expected YYYY-MM, MM.YYYY or MMYYYY)
+        >>> Month.parse("\u0662\u0660\u0662\u0665-\u0660\u0665")  # Arabic-Indic digits: no month
+        Traceback (most recent call last):
+        ...
+        osms.rules.month.InvalidMonth: not a month: '٢٠٢٥-٠٥' (expected YYYY-MM, MM.YYYY or MMYYYY)
         """
         if isinstance(text, Month):
             return text

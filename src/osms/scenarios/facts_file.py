@@ -70,7 +70,7 @@ LAST_DATE = date(2099, 12, 31)
 """The latest: the API's own bound; the calendar and month arithmetic end at year 9999."""
 MAX_AMOUNT = Decimal(10) ** 12
 """Tenge; far above any payment, far below what the arithmetic cannot hold."""
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 PERSON_KEYS = frozenset({"iin", "kind", "categories", "temporary"})
 PAYMENT_KEYS = frozenset(

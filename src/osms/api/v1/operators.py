@@ -32,7 +32,7 @@ from osms.i18n import error_message
 from osms.rules.status import Decision
 from osms.rules.temporary import Document
 from osms.services import refunds, temporary
-from osms.views.models import IsoDay, money
+from osms.views.models import IsoDay, PlainAmount, money
 
 __all__ = ["router"]
 
@@ -204,6 +204,7 @@ def refund_effect(
             decimal_places=2,
             description="For an overpayment the Fund cannot price: the amount refunded.",
         ),
+        PlainAmount,
     ] = None,
 ) -> RefundEffect:
     shown = refunds.effect(

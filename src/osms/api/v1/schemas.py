@@ -22,6 +22,7 @@ from osms.views.models import (
     Money,
     MonthText,
     NotRecorded,
+    PlainAmount,
     money,
     with_example,
 )
@@ -141,7 +142,7 @@ class RefundApplicationIn(_Model):
 
 class RefundDecisionIn(_Model):
     refunded_on: Day | None = Field(default=None, description="Default: today.")
-    amount: Decimal | None = Field(
+    amount: Annotated[Decimal | None, PlainAmount] = Field(
         default=None,
         gt=0,
         max_digits=14,

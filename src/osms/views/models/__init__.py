@@ -20,6 +20,7 @@ from osms.views.models.base import (
     IsoDay,
     Money,
     MonthText,
+    PlainAmount,
     money,
     with_example,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "ParametersCheck",
     "PaymentHistory",
     "Penalty",
+    "PlainAmount",
     "PublicStatus",
     "RegisterLine",
     "RegisterLinesPage",

@@ -46,6 +46,31 @@ def iso_day(value: object) -> object:
 IsoDay = BeforeValidator(iso_day)
 """Put in a date's ``Annotated``: the day is written ``YYYY-MM-DD``."""
 
+_PLAIN_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
+def plain_amount(value: object) -> object:
+    """An amount as the API takes it: digits 0–9 with an optional decimal point, or a JSON
+    number; never other scripts' digits (``١٢٣``), exponents or ``NaN``, which ``Decimal``
+    itself would read.
+
+    >>> plain_amount("100.50")
+    '100.50'
+    >>> plain_amount("\u0661\u0662\u0663")
+    Traceback (most recent call last):
+    ...
+    ValueError: an amount is written with the digits 0-9 and a point, not '١٢٣'
+    """
+    if isinstance(value, str) and not _PLAIN_AMOUNT.fullmatch(value):
+        raise ValueError(
+            f"an amount is written with the digits 0-9 and a point, not {value[:32]!r}"
+        )
+    return value
+
+
+PlainAmount = BeforeValidator(plain_amount)
+"""Put in an amount's ``Annotated``: written with ASCII digits (:func:`plain_amount`)."""
+
 
 def money(amount: Decimal) -> str:
     """Tenge with two decimals, as a string: ``Decimal('4250') -> '4250.00'``.
