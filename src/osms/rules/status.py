@@ -246,7 +246,7 @@ def decide(
         grace=verdict.reason is Reason.GRACE,
         loses_status_next_month=insured and until is not None and until < next_month,
         grace_months=grace_months,
-        pending_months=_pending_months(ledger, month.index, known_on, on) if debt_shown else (),
+        pending_months=_pending_months(ledger, month.index, known_on, on),  # whatever the reason
         provisional=any(parameters.minimum_wage_is_provisional(d.month.year) for d in debts),
         _ledger=ledger,
         _verdict=verdict,

@@ -477,7 +477,7 @@ def snapshot_rows(p: Plan) -> str:
            coalesce(v.status = 'insured' AND v.insured_until < {next_month}, false)
                AS loses_status_next_month,
            CAST(v.grace_applied AS TINYINT) AS grace_months,
-           CAST(CASE WHEN shows_debt THEN v.pending_count ELSE 0 END AS TINYINT) AS pending_months
+           CAST(v.pending_count AS TINYINT) AS pending_months  -- whatever the reason (R-S-7)
     FROM answer v
     LEFT JOIN debts dbt USING (iin)
     """
