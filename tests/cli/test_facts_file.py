@@ -43,6 +43,14 @@ def _payment(**fields: str) -> str:
     return f'person: {{iin: "900515300018"}}\npayments:\n  - {{{inner}}}\n'
 
 
+_LAUGHS = (
+    "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
+    + "".join(f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]\n" for n in range(1, 9))
+    + 'person: {{iin: "900515300018", kind: self_payer}}\n'
+    + "payments: [{{period: 2024-01, paid_on: 2024-01-10, {where}: *l8}}]\n"
+)
+"""Nine levels of ten aliases: 10⁹ values in a few hundred bytes once expanded."""
+
 # name -> (bytes, the expected code)
 CORPUS: dict[str, tuple[bytes, str]] = {
     "windows-1251": (
@@ -106,6 +114,15 @@ CORPUS: dict[str, tuple[bytes, str]] = {
         b"p: &p {periods: 2020-01..2099-12, paid_on: 2024-01-10}\n"
         b"payments: [" + b", ".join([b"*p"] * 40) + b"]\n",
         "facts.invalid",
+    ),
+    # found by fuzzing: each of these was a MemoryError or a UnicodeEncodeError traceback
+    "billion laughs as the iin": (_LAUGHS.format(where="iin").encode(), "facts.yaml"),
+    "billion laughs as a reference": (_LAUGHS.format(where="reference").encode(), "facts.yaml"),
+    "an alias of itself": (b'person: &a {iin: "900515300018", kind: [*a]}\n', "facts.yaml"),
+    "a lone surrogate key": (b'person: {iin: "900515300018", "\\ud800": 1}\n', "facts.yaml"),
+    "a lone surrogate category": (
+        b'person: {iin: "900515300018", categories: [{category: "\\udfff", from: 2024-01}]}\n',
+        "facts.yaml",
     ),
 }
 

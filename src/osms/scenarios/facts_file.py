@@ -6,7 +6,8 @@ a :class:`FactsError` naming the field, never a silent default, and never anothe
 - a file is read as bytes, at most :data:`MAX_FACTS_BYTES`, and must be UTF-8 text (a byte
   order mark is allowed): anything else is ``facts.encoding`` (a NUL byte, a Windows-1251 or
   UTF-16 file), an unreadable path ``facts.unreadable``;
-- malformed YAML, or YAML nested deeper than :data:`MAX_DEPTH`, is ``facts.yaml``;
+- malformed YAML, YAML nested deeper than :data:`MAX_DEPTH`, or YAML whose aliases make more
+  than :data:`MAX_NODES` values (a "billion laughs"), is ``facts.yaml``;
 - a missing or wrong value is ``facts.invalid``: dates are ``YYYY-MM-DD`` and months lie in
   :data:`FIRST_DATE` … :data:`LAST_DATE`, amounts are finite and below :data:`MAX_AMOUNT`,
   a person has at most :data:`MAX_PAYMENT_ITEMS` payment months.
@@ -47,6 +48,7 @@ __all__ = [
     "MAX_AMOUNT",
     "MAX_DEPTH",
     "MAX_FACTS_BYTES",
+    "MAX_NODES",
     "MAX_PAYMENT_ITEMS",
     "FactsError",
     "load_facts_file",
@@ -61,6 +63,10 @@ __all__ = [
 MAX_FACTS_BYTES = 4 << 20
 """One person's facts: years of payments fit in a few kilobytes."""
 MAX_DEPTH = 32
+MAX_NODES = 1_000_000
+"""The most values a YAML document may hold with its aliases expanded: ten nested levels of ten
+aliases in 500 bytes make 10⁹, which no reader should build (a facts file of 20 000 payments
+holds about 200 000)."""
 """The facts format nests four levels; deeper YAML is refused before it exhausts the stack."""
 MAX_PAYMENT_ITEMS = 20_000
 """Payment months per person (YAML aliases could otherwise multiply a small file)."""
@@ -101,37 +107,48 @@ _TextDatesLoader.yaml_implicit_resolvers = {
 
 
 class TooDeep(yaml.YAMLError):
-    """YAML nested deeper than :data:`MAX_DEPTH`."""
+    """YAML nested deeper than :data:`MAX_DEPTH`, or of more than :data:`MAX_NODES` values
+    once its aliases are expanded."""
 
-    def __init__(self) -> None:
-        super().__init__(f"nested more than {MAX_DEPTH} levels deep")
+    def __init__(self, why: str | None = None) -> None:
+        super().__init__(why or f"nested more than {MAX_DEPTH} levels deep")
 
 
-def _depth_within(data: Any, limit: int) -> bool:
-    """True when no list or mapping lies more than ``limit`` levels deep (aliases seen once)."""
-    seen: set[int] = set()
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""What a YAML escape can write but no text holds: it cannot be printed or stored."""
+
+
+def _check_shape(data: Any) -> None:
+    """Raise :class:`TooDeep` when a list or mapping lies more than :data:`MAX_DEPTH` levels
+    deep, when the values, each alias counted as often as it is used, exceed
+    :data:`MAX_NODES` (an alias of itself, ``&a [*a]``, too), or when a text holds a lone
+    surrogate."""
     stack = [(data, 1)]
+    values = 0
     while stack:
         node, depth = stack.pop()
-        if not isinstance(node, list | dict) or id(node) in seen:
+        values += 1
+        if values > MAX_NODES:
+            raise TooDeep(f"more than {MAX_NODES:,} values once its aliases are expanded")
+        if isinstance(node, str) and _SURROGATE.search(node):
+            raise TooDeep(f"{_show(node)} holds a lone surrogate (an escape such as \\ud800)")
+        if not isinstance(node, list | dict):
             continue
-        if depth > limit:
-            return False
-        seen.add(id(node))
-        children = node.values() if isinstance(node, dict) else node
+        if depth > MAX_DEPTH:
+            raise TooDeep()
+        children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
         stack.extend((child, depth + 1) for child in children)
-    return True
 
 
 def load_yaml(text: str) -> Any:
     """Parse scenario or facts YAML; raises ``yaml.YAMLError`` on a syntax error, and
-    :class:`TooDeep` (a ``yaml.YAMLError`` too) on nesting deeper than :data:`MAX_DEPTH`."""
+    :class:`TooDeep` (a ``yaml.YAMLError`` too) on nesting deeper than :data:`MAX_DEPTH` or
+    aliases that expand past :data:`MAX_NODES` values."""
     try:
         data = yaml.load(text, Loader=_TextDatesLoader)
     except RecursionError:
         raise TooDeep() from None
-    if not _depth_within(data, MAX_DEPTH):
-        raise TooDeep()
+    _check_shape(data)
     return data
 
 
