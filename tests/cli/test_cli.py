@@ -277,3 +277,24 @@ def test_every_command_is_summed_up_in_one_line_of_its_group_help() -> None:
     assert ragged == {}
     listed = runner.invoke(app, ["refunds", "--help"], terminal_width=200).output
     assert "What approving the refund would change (R-R-1); nothing is decided." in listed
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["person", "900515300018", "--operator", "\udcff"],
+        ["audit", "--actor", "\udcffab"],
+        ["audit", "--door", "\udcff"],
+        ["categories", "import", "feed-\udcff.csv", "--lang", "ru"],
+    ],
+)
+def test_an_argument_that_is_not_utf8_is_refused_before_the_database(
+    arguments: list[str], cli_database: Path
+) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates: an operator's name or an
+    audit filter so written was a UnicodeEncodeError traceback from the database driver."""
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error argument.encoding: "), result.output
+    if "ru" in arguments:
+        assert "не текст в UTF-8" in result.output

@@ -213,6 +213,20 @@ def test_a_broken_calendar_file_names_itself(folder: Path) -> None:
     assert caught.value.code == "calendar.data"
 
 
+def test_a_file_that_is_not_utf8_names_itself(folder: Path) -> None:
+    """A Windows-1251 comment in an override was a UnicodeDecodeError traceback in every
+    command; it is the file's own error, as broken YAML is."""
+    (folder / "minimum_wage.yaml").write_bytes("# МЗП\nvalues: []\n".encode("cp1251"))
+    with pytest.raises(ParameterFileError, match=r"minimum_wage\.yaml: \(yaml\): not UTF-8: byte"):
+        load_parameters()
+    (folder / "minimum_wage.yaml").unlink()
+    parameters.reload()
+    (folder / "calendar").mkdir(exist_ok=True)
+    (folder / "calendar" / "2027.yaml").write_bytes(b"# \xff\n")
+    with pytest.raises(CalendarDataError, match=r"2027\.yaml: \(yaml\): not UTF-8: byte 0xff"):
+        calendar.is_working_day(date(2027, 1, 8))
+
+
 def test_reload_forgets_the_override(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _write(folder, "minimum_wage.yaml", WAGE_2027)
     _write(folder, "calendar/2027.yaml", CALENDAR_2027)

@@ -11,6 +11,7 @@ database the command cannot use: a setting ``OSMS_DATABASE_URL`` that is no data
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -44,11 +45,13 @@ _OWN_MESSAGES: Final = {
         "The database cannot be reached: check that it is running, and the setting "
         "OSMS_DATABASE_URL."
     ),
+    "argument.encoding": "An argument of the command is not UTF-8 text: write it in UTF-8.",
 }
 CLI_ERROR_MESSAGES: Final[tuple[str, ...]] = tuple(_OWN_MESSAGES.values())
 """The msgids this module adds for codes :mod:`osms.i18n` has no text for."""
 
 _ARGS: Final = "osms.cli.args"
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def command_language(args: Sequence[str]) -> str:
@@ -85,6 +88,15 @@ class OsmsGroup(TyperGroup):
 
     def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         ctx.meta[_ARGS] = list(args)  # the whole command line, for --lang
+        for arg in args:
+            # Bytes that are not UTF-8 reach Python as lone surrogates, which no database,
+            # file or terminal takes (an operator's name, an audit filter, a feed's source).
+            if _SURROGATE.search(arg):
+                code = "argument.encoding"
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                message = t(command_language(args), _OWN_MESSAGES[code])
+                typer.echo(f"error {code}: {message} ({shown!r})", err=True)
+                raise typer.Exit(KNOWN_ERROR_EXIT)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Context) -> Any:

@@ -149,6 +149,9 @@ def _read(resource: Traversable, origin: str) -> CalendarData:
         raise CalendarDataError(
             f"{origin}: (yaml): not valid YAML: {error}", field="(yaml)"
         ) from None
+    except UnicodeDecodeError as error:
+        where = f"byte 0x{error.object[error.start]:02x} at offset {error.start}"
+        raise CalendarDataError(f"{origin}: (yaml): not UTF-8: {where}", field="(yaml)") from None
     return parse_corrections(document, origin)
 
 

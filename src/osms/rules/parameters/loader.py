@@ -67,6 +67,9 @@ def _read_documents(directory: Traversable, label: Callable[[Traversable], str])
             document = yaml.safe_load(entry.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
             raise ParameterFileError(label(entry), "(yaml)", f"not valid YAML: {error}") from None
+        except UnicodeDecodeError as error:
+            where = f"byte 0x{error.object[error.start]:02x} at offset {error.start}"
+            raise ParameterFileError(label(entry), "(yaml)", f"not UTF-8: {where}") from None
         documents[entry.name.removesuffix(".yaml")] = (document, label(entry))
     return documents
 
