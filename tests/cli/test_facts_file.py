@@ -115,6 +115,18 @@ CORPUS: dict[str, tuple[bytes, str]] = {
         b"payments: [" + b", ".join([b"*p"] * 40) + b"]\n",
         "facts.invalid",
     ),
+    "an unknown category": (
+        b'person: {iin: "900515300018", categories: [{category: nonsense, from: 2024-01}]}\n',
+        "facts.invalid",
+    ),
+    "an unknown temporary category": (
+        b'person: {iin: "900515300018", temporary: [{category: x, granted_on: 2024-01-10}]}\n',
+        "facts.invalid",
+    ),
+    "a category as a list": (
+        b'person: {iin: "900515300018", categories: [{category: [a], from: 2024-01}]}\n',
+        "facts.invalid",
+    ),
     # found by fuzzing: each of these was a MemoryError or a UnicodeEncodeError traceback
     "billion laughs as the iin": (_LAUGHS.format(where="iin").encode(), "facts.yaml"),
     "billion laughs as a reference": (_LAUGHS.format(where="reference").encode(), "facts.yaml"),

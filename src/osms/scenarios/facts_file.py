@@ -28,6 +28,7 @@ import yaml
 
 from osms.rules import iin as iin_rules
 from osms.rules.calendar import credit_date
+from osms.rules.categories import UnknownCategory, categories, category
 from osms.rules.errors import RuleError
 from osms.rules.facts import (
     KNP,
@@ -280,7 +281,7 @@ def _category(value: Any, field: str) -> CategoryPeriod:
     last = parse_month(block["to"], f"{field}.to") if block.get("to") is not None else None
     if last is not None and last < first:
         raise FactsError(field, "to is before from")
-    return CategoryPeriod(str(block["category"]), first, last)
+    return CategoryPeriod(_category_code(block["category"], f"{field}.category"), first, last)
 
 
 def _grant(value: Any, field: str) -> TemporaryGrant:
@@ -293,7 +294,21 @@ def _grant(value: Any, field: str) -> TemporaryGrant:
         ends_on = add_months(granted_on, temporary_status_months(granted_on))
     except RuleError as error:  # a date the rules have no parameter for
         raise FactsError(f"{field}.granted_on", str(error)) from None
-    return TemporaryGrant(str(block["category"]), granted_on, ends_on)
+    return TemporaryGrant(
+        _category_code(block["category"], f"{field}.category"), granted_on, ends_on
+    )
+
+
+def _category_code(value: Any, field: str) -> str:
+    """A state-paid category of ``data/categories.yaml`` (R-CAT-1), as the API and the feeds
+    take it: an unknown code would insure the person in a category no law names."""
+    if not isinstance(value, str):
+        raise FactsError(field, f"not a category code: {_show(value)}")
+    try:
+        return category(value).code
+    except UnknownCategory:
+        known = ", ".join(sorted(categories()))
+        raise FactsError(field, f"unknown category {_show(value)} (one of {known})") from None
 
 
 def _payments(value: Any, field: str, iin: str, kind: PayerKind) -> list[PaymentItem]:
