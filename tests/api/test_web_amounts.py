@@ -28,6 +28,7 @@ from osms.views.amounts import (
     RATE_MISSING,
     payer_name,
 )
+from osms.views.public import beneficiary
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -94,6 +95,7 @@ def test_an_employer_in_2026_is_capped_at_40_wages(client: TestClient, lang: str
     assert f"{t(lang, MONTHLY_AMOUNT)}: {format_money(102000, lang)}" in text
     assert t(lang, CAPPED) in text
     assert "KZ92009MEDS368609103" in text  # where to pay (R-K-3)
+    assert beneficiary(lang) in text  # the payee in the page's language, as the calculator's
     # the form keeps what was typed
     assert re.search(r'<option value="employer" selected>', html)
     assert 'value="5 000 000"' in field(html, "income")
