@@ -265,3 +265,34 @@ def test_a_body_too_large_is_refused_before_it_is_read_key_or_not(api: Api) -> N
         assert chunked.json()["code"] == "request.too_large"
     fine = api.client.post("/api/v1/temporary-applications", json=PREGNANT, headers=api.auth(key))
     assert fine.status_code == 201, fine.text
+
+
+def test_a_document_is_dated_no_later_than_the_application_and_may_be_old(api: Api) -> None:
+    """A disability certificate issued long before OSMS was refused (the API took no date
+    before 2020); one dated after the application, even in 2099, was recorded and approved."""
+    key = api.key("Operator", ["operator"])
+    old = {
+        "iin": UNPAID,
+        "category": "disabled",
+        "documents": [
+            {"kind": "disability_certificate", "number": "МСЭ-7", "issued_on": "2009-04-01"}
+        ],
+    }
+    taken = api.client.post("/api/v1/temporary-applications", json=old, headers=api.auth(key))
+    assert taken.status_code == 201, taken.text
+    for issued in ("2025-01-11", "2099-12-31"):  # the API's today is 2025-01-10
+        later = {**PREGNANT, "documents": [{**PREGNANT["documents"][0], "issued_on": issued}]}
+        refused = api.client.post(
+            "/api/v1/temporary-applications", json=later, headers=api.auth(key)
+        )
+        assert refused.status_code == 422, refused.text
+        assert (refused.json()["code"], refused.json()["field"]) == (
+            "temporary.document_date",
+            "documents",
+        )
+    control = api.client.post(
+        "/api/v1/temporary-applications",
+        json={**PREGNANT, "channel": "\u0085"},
+        headers=api.auth(key),
+    )
+    assert (control.status_code, control.json()["field"]) == (422, "channel"), control.text

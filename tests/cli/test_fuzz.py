@@ -166,3 +166,27 @@ def test_no_input_ends_in_a_traceback(
 
 _JSON = {"status", "calc", "iin", "registers", "amount", "penalty"}
 _OPERATORS = {"refunds", "temporary", "person", "audit", "clients"}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "form_027u::2025-03-01",  # no number
+        "form_027u:027\x01-5:2025-03-01",  # a control character
+        "form_027u:\u202e5-720:2025-03-01",  # a bidirectional override
+        "form_027u:" + "7" * 65 + ":2025-03-01",  # longer than the API takes
+        "form_027u:027-5:0001-01-01",  # before any document could be issued
+        ":027-5:2025-03-01",  # no kind
+    ],
+)
+def test_a_document_the_api_would_refuse_is_refused_here_too(registry: Path, document: str) -> None:
+    """Found by fuzzing: the command line stored such documents, and they were approved."""
+    found = runner.invoke(
+        app,
+        [
+            *("temporary", "apply", MOTHER, "--category", "pregnant"),
+            *("--document", document, "--operator", "operator-1"),
+        ],
+    )
+    assert found.exit_code == 2, found.output
+    assert "--document: KIND:NUMBER:YYYY-MM-DD" in found.output

@@ -44,6 +44,16 @@ def test_refusals_carry_their_code_and_field(
     assert (caught.value.code, caught.value.field) == (code, field)
 
 
+def test_a_document_issued_after_the_application_is_refused() -> None:
+    """A certificate dated after the day it was handed in cannot prove the category."""
+    later = [Document("form_027u", "1", date(2025, 3, 4))]
+    with pytest.raises(RuleError) as caught:
+        check_application(WOMAN, "pregnant", later, ON)
+    assert (caught.value.code, caught.value.field) == ("temporary.document_date", "documents")
+    same_day = [Document("form_027u", "1", ON)]
+    assert check_application(WOMAN, "pregnant", same_day, ON).code == "pregnant"
+
+
 def test_an_accepted_application_names_its_category() -> None:
     assert check_application(WOMAN, "pregnant", _papers("form_027u"), ON).code == "pregnant"
 

@@ -28,6 +28,7 @@ from osms.i18n import DEFAULT_LANGUAGE
 from osms.rules.temporary import Document
 from osms.services import temporary as temporary_cases
 from osms.views import operator as operator_view
+from osms.views.models import FIRST_ISSUE_DATE, MAX_DATE
 
 __all__ = ["temporary_app"]
 
@@ -35,12 +36,20 @@ temporary_app = typer.Typer(help="Temporary status on documents (R-TMP-1).", no_
 
 
 def _document(text: str) -> Document:
+    """``KIND:NUMBER:YYYY-MM-DD``, each part as the API takes it: a kind and a number of 1 to 64
+    printable characters, a day of :data:`~osms.views.models.FIRST_ISSUE_DATE` … ``MAX_DATE``."""
     try:
         kind, number, issued = text.split(":", 2)
-        return Document(kind, number, date.fromisoformat(issued))
+        document = Document(kind, number, date.fromisoformat(issued))
     except ValueError:
+        document = None
+    if document is None or not (
+        all(0 < len(part) <= 64 and part.isprintable() for part in (kind, number))
+        and FIRST_ISSUE_DATE <= document.issued_on <= MAX_DATE
+    ):
         typer.echo(f"--document: KIND:NUMBER:YYYY-MM-DD, got {text!r}", err=True)
         raise typer.Exit(2) from None
+    return document
 
 
 @temporary_app.command("apply")

@@ -111,6 +111,7 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
         ),
         "feed.period_order": N_("The last month is before the first month."),
         "temporary.documents_missing": N_("Documents proving the category are missing."),
+        "temporary.document_date": N_("A document is dated after the application."),
         "temporary.not_on_documents": N_(
             "Temporary status cannot be granted on documents for this category."
         ),

@@ -90,7 +90,8 @@ def check_application(
     """The category applied for, if R-TMP-1 accepts the application on ``on``; else raises.
 
     In order: a known category (``category.unknown``), one given on documents
-    (``temporary.not_on_documents``), a document for every requirement
+    (``temporary.not_on_documents``), no document issued after ``on``
+    (``temporary.document_date``), a document for every requirement
     (``temporary.documents_missing``), plausible for the IIN (``temporary.not_a_woman`` …).
     Whether the person is uninsured is :func:`check_uninsured`.
     """
@@ -100,6 +101,14 @@ def check_application(
             f"category {category_code!r} cannot get temporary status on documents (T6)",
             code="temporary.not_on_documents",
             field="category",
+        )
+    later = [d for d in documents if d.issued_on > on]
+    if later:
+        raise Ineligible(
+            f"document {later[0].kind} {later[0].number!r} is issued on {later[0].issued_on}, "
+            f"after the application of {on}",
+            code="temporary.document_date",
+            field="documents",
         )
     kinds = [document.kind for document in documents]
     missing = missing_documents(wanted.code, kinds)

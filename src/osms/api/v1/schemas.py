@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from osms.registry.models import ApplicationStatus, RefundReason
 from osms.views.models import (
+    FIRST_ISSUE_DATE,
     MAX_DATE,
     MAX_ID,
     MIN_DATE,
@@ -43,10 +44,10 @@ __all__ = [
 
 
 def _plain_text(value: str) -> str:
-    """Refuse control characters (but tab and newlines) and lone surrogates."""
+    """Refuse control characters (C0 but tab and newlines, DEL, C1) and lone surrogates."""
     for char in value:
         code = ord(char)
-        if (code < 32 and char not in "\t\n\r") or code == 127 or 0xD800 <= code <= 0xDFFF:
+        if (code < 32 and char not in "\t\n\r") or 127 <= code <= 159 or 0xD800 <= code <= 0xDFFF:
             raise ValueError("control characters are not allowed")
     return value
 
@@ -68,7 +69,10 @@ class Document(_Model):
         min_length=1, max_length=64, examples=["pregnancy_certificate"], description="T6 kind."
     )
     number: PlainText = Field(min_length=1, max_length=64, examples=["№ 123"])
-    issued_on: Day
+    issued_on: Annotated[dt.date, Field(ge=FIRST_ISSUE_DATE, le=MAX_DATE), IsoDay] = Field(
+        description="Not after the application (`temporary.document_date`); may be long before "
+        "OSMS, as a pension or disability certificate is."
+    )
 
 
 class TemporaryApplicationIn(_Model):

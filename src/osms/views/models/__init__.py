@@ -12,6 +12,7 @@ number a field is only ever added, never renamed or removed.
 from osms.views.models.amounts import AMOUNT_EXAMPLE, PENALTY_EXAMPLE, MonthlyAmount, Penalty
 from osms.views.models.base import (
     DEFAULT_IIN_EXAMPLE,
+    FIRST_ISSUE_DATE,
     MAX_DATE,
     MAX_ID,
     MIN_DATE,
@@ -38,6 +39,7 @@ from osms.views.models.upkeep import NotRecorded, ParametersCheck
 __all__ = [
     "AMOUNT_EXAMPLE",
     "DEFAULT_IIN_EXAMPLE",
+    "FIRST_ISSUE_DATE",
     "MAX_DATE",
     "MAX_ID",
     "MIN_DATE",

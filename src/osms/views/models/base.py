@@ -18,6 +18,9 @@ DEFAULT_IIN_EXAMPLE = "900515300018"
 MIN_DATE = parameters.liability_start().first_day()
 """OSMS status exists from the liability start (R-S-1); earlier dates are refused."""
 MAX_DATE = dt.date(2099, 12, 31)
+FIRST_ISSUE_DATE = dt.date(1900, 1, 1)
+"""The earliest issue date of a document: a category's proof may be decades older than OSMS
+(a pension or a disability certificate)."""
 MAX_ID = 2**63 - 1
 """The largest id a row can have (a 64-bit integer): larger ids are refused, not looked for."""
 
