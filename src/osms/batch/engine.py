@@ -28,15 +28,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from osms.batch.schema import (
-    CATEGORIES,
-    GRANTS,
-    PAYMENTS,
-    PEOPLE,
-    missing_files,
-    paths,
-    sql_text,
-)
+from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, missing_files, paths, sql_text
 from osms.rules import coverage_sql, status_sql
 from osms.rules.plan import Plan, PlanError, plan
 

@@ -29,15 +29,7 @@ from typing import Any
 import duckdb
 from sqlalchemy import Connection, Engine, Table, text
 
-from osms.batch.schema import (
-    CATEGORIES,
-    GRANTS,
-    PAYMENTS,
-    PEOPLE,
-    missing_files,
-    paths,
-    sql_text,
-)
+from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, missing_files, paths, sql_text
 from osms.registry import bulk, categories, ledger, people
 from osms.registry.models import RefundApplication, TemporaryApplication
 
