@@ -9,10 +9,11 @@ from typing import Any, cast
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram.types import Contact
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from osms.bot import create_dispatcher
+from osms.bot import create_dispatcher, texts
 from osms.i18n import LANGUAGES, format_money, label, t
 from osms.registry.models import AuditEvent, BotSubscription
 from osms.rules.month import Month
@@ -24,6 +25,7 @@ from tests.bot.conftest import (
     Conversation,
     buttons,
     grace_payer,
+    message_update,
     monthly_payer,
 )
 
@@ -169,8 +171,23 @@ def test_help_lists_the_funds_channels(conversation: Conversation) -> None:
             assert channel in text, (lang, channel)
         for bank in ("Halyk", "Kaspi", "BCC"):
             assert bank in text, (lang, bank)
-        for command in ("/start", "/calc", "/subscribe", "/unsubscribe"):
+        for command in ("/start", "/calc", "/subscribe", "/unsubscribe", "/subscriptions"):
             assert command in text
+
+
+@sqlite_only
+def test_a_photo_or_a_contact_is_told_how_to_send_an_iin(conversation: Conversation) -> None:
+    """A message with no text got no answer at all: the chat is told to send the IIN."""
+    conversation.press(ANNA, "lang:ru")
+    update = message_update(ANNA, "")
+    assert update.message is not None
+    contact = Contact(phone_number="+77010000000", first_name="Айгерім")
+    shared = update.model_copy(
+        update={"message": update.message.model_copy(update={"text": None, "contact": contact})}
+    )
+    calls = conversation.feed(shared)
+    sent = [c for c in calls if isinstance(c, SendMessage)]
+    assert [m.text for m in sent] == [texts.iin_needed_message("ru")]
 
 
 @sqlite_only

@@ -84,7 +84,7 @@ async def on_language(callback: CallbackQuery, state: FSMContext, bot: Bot) -> N
 
 
 async def on_help(message: Message, state: FSMContext) -> None:
-    await message.answer(texts.help_message(await chat_language(state)))
+    await message.answer(notices.help_message(await chat_language(state)))
 
 
 # -- an IIN: status, debts, what to pay --------------------------------------------------------
@@ -136,13 +136,19 @@ async def _send_status(
 async def on_text(message: Message, state: FSMContext, bot: Bot, osms: BotContext) -> None:
     text = message.text or ""
     if text.startswith("/"):  # a command the bot does not know
-        await message.answer(texts.help_message(await chat_language(state)))
+        await message.answer(notices.help_message(await chat_language(state)))
         return
     candidate = _iin_candidate(text)
     if candidate is None:
         await message.answer(texts.iin_needed_message(await chat_language(state)))
         return
     await _send_status(bot, message.chat.id, candidate, state, osms)
+
+
+async def on_not_text(message: Message, state: FSMContext) -> None:
+    """A photo, a contact, a sticker …: no IIN can be read from it, and the chat is told how to
+    send one rather than met with silence (counted like text, so it cannot flood the bot)."""
+    await message.answer(texts.iin_needed_message(await chat_language(state)))
 
 
 # -- /calc -------------------------------------------------------------------------------------
@@ -314,6 +320,7 @@ def build_router() -> Router:
     message.register(on_unsubscribe, Command("unsubscribe"), flags=_LOOKUP)
     message.register(on_subscriptions, Command(notices.SUBSCRIPTIONS_COMMAND), flags=_LOOKUP)
     message.register(on_text, F.text, flags=_LOOKUP)
+    message.register(on_not_text, flags=_LOOKUP)
     callback.register(on_language, F.data.startswith(texts.LANGUAGE_CALLBACK))
     callback.register(on_calc_button, F.data.startswith(texts.CALC_CALLBACK), flags=_LOOKUP)
     callback.register(

@@ -14,6 +14,7 @@ from typing import Final
 
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 
+from osms.bot import texts
 from osms.bot.texts import calculator_button
 from osms.i18n import N_, t
 from osms.rules.status import Decision
@@ -22,6 +23,7 @@ from osms.views.fragments import ENDS_NEXT_MONTH
 __all__ = [
     "REMOVE_CALLBACK",
     "SUBSCRIPTIONS_COMMAND",
+    "help_message",
     "mask_iin",
     "subscription_limit_message",
     "subscriptions_command",
@@ -104,6 +106,12 @@ def subscriptions_keyboard(iins: Sequence[str], lang: str) -> InlineKeyboardMark
 def subscriptions_command(lang: str) -> BotCommand:
     """The menu entry of /subscriptions."""
     return BotCommand(command=SUBSCRIPTIONS_COMMAND, description=t(lang, _DESCRIPTION))
+
+
+def help_message(lang: str) -> str:
+    """The bot's help (:func:`osms.bot.texts.help_message`) with /subscriptions listed too, as
+    the command menu lists it."""
+    return f"{texts.help_message(lang)}\n/{SUBSCRIPTIONS_COMMAND} — {t(lang, _DESCRIPTION)}"
 
 
 def warning_message(decision: Decision, lang: str) -> str:
