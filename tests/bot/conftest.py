@@ -124,7 +124,7 @@ _update_ids = itertools.count(1)
 
 
 def _person(user_id: int) -> User:
-    return User(id=user_id, is_bot=False, first_name="Айгерім", language_code="ru")
+    return User(id=user_id, is_bot=False, first_name="Айгерім")
 
 
 def _chat(chat_id: int) -> Chat:

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
-from aiogram.types import Contact
+from aiogram.types import Contact, Update
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -123,6 +123,37 @@ def test_the_language_is_remembered_per_chat_and_kazakh_is_the_default(
     assert "Берешек сомасы" in kazakh
     conversation.press(BOLAT, "lang:en")
     assert "Status: INSURED (Grace period)" in conversation.reply(BOLAT, GRACE).text
+
+
+def _from(chat_id: int, text: str, language_code: str) -> Update:
+    """``text`` from a user whose Telegram speaks ``language_code``."""
+    update = message_update(chat_id, text)
+    assert update.message is not None and update.message.from_user is not None
+    user = update.message.from_user.model_copy(update={"language_code": language_code})
+    return update.model_copy(
+        update={"message": update.message.model_copy(update={"from_user": user})}
+    )
+
+
+@sqlite_only
+def test_a_chat_that_chose_nothing_is_answered_in_its_users_telegram_language(
+    conversation: Conversation, session: Session, store_facts: Callable[..., None]
+) -> None:
+    """Everyone who had not pressed /start was answered in Kazakh, whatever their Telegram
+    spoke; a language chosen with /start still wins, and a language not ours is Kazakh."""
+    store_facts(session, grace_payer())
+    session.commit()
+    first = [c for c in conversation.feed(_from(300, GRACE, "ru")) if isinstance(c, SendMessage)]
+    assert "ЗАСТРАХОВАН" in first[0].text
+    english = [
+        c for c in conversation.feed(_from(400, GRACE, "en-GB")) if isinstance(c, SendMessage)
+    ]
+    assert "Status: INSURED (Grace period)" in english[0].text
+    german = [c for c in conversation.feed(_from(500, GRACE, "de")) if isinstance(c, SendMessage)]
+    assert "САҚТАНДЫРЫЛҒАН" in german[0].text
+    conversation.press(300, "lang:kk")
+    chosen = [c for c in conversation.feed(_from(300, GRACE, "ru")) if isinstance(c, SendMessage)]
+    assert "САҚТАНДЫРЫЛҒАН" in chosen[0].text
 
 
 @sqlite_only

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from osms import clock
 from osms.bot.answers import BotContext
+from osms.bot.chat import LanguageHint
 from osms.bot.handlers import build_router
 from osms.bot.limits import RequestLimit, RequestLimiter
 from osms.bot.settings import BotSettings
@@ -49,6 +50,9 @@ def create_dispatcher(
     )
     limiter = RequestLimiter(limits.lookups_per_minute, limits.lookups_per_hour, clock=timer)
     limit = RequestLimit(limits, limiter)
+    hint = LanguageHint()
+    dispatcher.message.outer_middleware(hint)
+    dispatcher.callback_query.outer_middleware(hint)
     dispatcher.message.middleware(limit)
     dispatcher.callback_query.middleware(limit)
     dispatcher.include_router(build_router())
