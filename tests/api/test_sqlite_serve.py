@@ -113,3 +113,16 @@ def test_sixteen_concurrent_clients_and_a_bank_get_no_error(
     assert failures == [], (answers, uploads)
     assert set(answers) == {200} and set(uploads) == {201}
     assert answers[200] >= CLIENTS and uploads[201] >= 1
+
+
+def test_head_is_answered_as_get_without_a_body(served: tuple[str, str]) -> None:
+    """``curl -I`` and a load balancer's ``HEAD /healthz`` were answered 405: FastAPI routes a
+    GET path for GET alone. Through the real server, HEAD has GET's status and headers, no body."""
+    base, _ = served
+    for path in ("/healthz", "/", f"/api/v1/status/{PREPAID}?date=2025-01-10"):
+        got = httpx.get(base + path, timeout=30)
+        head = httpx.head(base + path, timeout=30)
+        assert (head.status_code, head.content) == (got.status_code, b""), path
+        assert head.headers["content-type"] == got.headers["content-type"], path
+    assert httpx.head(base + "/api/v1/no-such-route", timeout=30).status_code == 404
+    assert httpx.head(base + "/api/v1/registers", timeout=30).status_code == 405  # POST only
