@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 
 from osms.bot import notices, texts
 from osms.i18n import LANGUAGES, t
 from osms.rules.calculator import calculate
+from osms.rules.facts import CategoryPeriod, PersonFacts
 from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.views.fragments import status_appears
@@ -77,3 +79,15 @@ def test_an_insured_person_is_told_until_when_never_when_status_starts(lang: str
     )
     assert f"({t(lang, 'Insured until {date}', date=recommended.insured_until)})" in status
     assert t(lang, "Status from {date}", date=calc.credited_on) not in status
+
+
+def test_an_open_category_is_insured_with_no_end_date_in_good_russian() -> None:
+    """reviews/language.md: "Застрахован по: Без даты окончания" read badly; an open category
+    is "Застрахован бессрочно" / "Мерзімсіз сақтандырылған"."""
+    open_period = CategoryPeriod("disabled", Month(2023, 1), None)
+    facts = PersonFacts(iin=UNKNOWN, birth_date=date(1985, 3, 12), categories=(open_period,))
+    calc = calculate(facts, TODAY)
+    assert calc.insured and calc.insured_until is None
+    assert "Застрахован бессрочно" in texts.calculation_message(calc, "ru")
+    assert "Мерзімсіз сақтандырылған" in texts.calculation_message(calc, "kk")
+    assert "Insured with no end date" in texts.calculation_message(calc, "en")

@@ -209,7 +209,7 @@ def calculation_message(calc: Calculation, lang: str) -> str:
         lines.append(
             t(lang, "Insured until {date}", date=calc.insured_until)
             if calc.insured_until is not None
-            else t(lang, "Insured until") + ": " + t(lang, "No end date")
+            else t(lang, "Insured with no end date")
         )
     if not calc.options:
         lines.append(t(lang, "Nothing to pay"))
