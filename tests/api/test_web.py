@@ -36,6 +36,7 @@ from osms.registry import audit
 from osms.registry.db import make_session_factory
 from osms.registry.models import AuditEvent
 from osms.rules.calculator import FUND, calculate
+from osms.rules.facts import CategoryPeriod, PersonFacts
 from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.scenarios.facts_file import parse_facts
@@ -443,6 +444,23 @@ def test_an_insured_person_is_told_until_when_never_when_status_starts(
     assert t(lang, "Status from") not in plan and t(lang, "Insured until") in plan
     uninsured = text_of(client.get(f"/calculator?iin={PREPAID}&date=2024-01-15&lang={lang}").text)
     assert status_appears(date(2024, 1, 15), lang) in uninsured
+
+
+def test_an_insured_person_with_nothing_to_pay_is_still_told_until_when(
+    client: TestClient, engine: Engine, store_facts: Callable[..., None]
+) -> None:
+    """R-K-2: "the answer says until when they are insured", with options or without."""
+    disabled = UNKNOWN  # in the registry for this test only
+    facts = PersonFacts(
+        iin=disabled,
+        birth_date=date(1980, 1, 1),
+        categories=(CategoryPeriod("disabled", Month(2019, 1), None),),
+    )
+    with make_session_factory(engine)() as session, session.begin():
+        store_facts(session, facts)
+    html = client.get(f"/calculator?iin={disabled}&date=2026-12-08&lang=ru").text
+    assert 'id="insured-now"' in html and "Застрахован бессрочно" in text_of(html)
+    assert t("ru", "Nothing to pay") in text_of(html)
 
 
 @SQLITE_ONLY

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -128,6 +129,9 @@ def test_a_temporary_grant_ending_this_month_is_no_last_grace_month(
     assert decision.insured_until == date(2025, 9, 22)
     assert decision.loses_status_next_month and not decision.ends_with_this_month
     assert decide(grace_payer(), TODAY).ends_with_this_month  # the Fund's warning stays
+    on_the_first = TemporaryGrant("pregnant", date(2025, 9, 1), date(2025, 10, 1))
+    first = decide(replace(facts, temporary=(on_the_first,)), TODAY)
+    assert first.insured_until == date(2025, 9, 30) and not first.ends_with_this_month
 
     store_facts(session, facts)
     subscriptions.subscribe(session, 1, UNKNOWN, "ru", actor="telegram:1")

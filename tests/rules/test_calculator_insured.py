@@ -65,6 +65,41 @@ def test_a_temporary_grant_is_extended_from_this_month_not_after_a_gap() -> None
     assert calc.option(OptionName.PREPAY_NEXT) is None
 
 
+def test_paying_this_month_alone_is_not_offered_when_it_would_break_the_status() -> None:
+    """Insured by grace, then a category from January: December alone would turn October and
+    November into gaps (R-S-5) and end the status until January. Clearing the debt keeps it."""
+    facts = parse_facts(
+        {
+            "iin": "850312401235",
+            "categories": [{"category": "pregnant", "from": "2027-01", "to": "2027-11"}],
+        },
+        [{"periods": "2025-10..2026-09", "paid_on": "2025-10-06"}],
+    )
+    on = date(2026, 12, 8)
+    calc = calculate(facts, on)
+    assert calc.insured and calc.insured_until == date(2027, 11, 30)
+    assert calc.option(OptionName.PREPAY_NOW) is None  # December alone: a gap until January
+    clear_debt = calc.option(OptionName.CLEAR_DEBT)
+    assert clear_debt is not None and clear_debt.status_from == calc.credited_on
+    assert calc.status_from_shown(clear_debt) is None  # insured without a break: not "from"
+
+
+def test_a_status_that_lapses_before_the_credit_date_says_when_it_returns() -> None:
+    """A grant ending on 9 December, asked on the 8th: a payment counts from the 11th (R-T-3),
+    so the door says so; a block from January would leave all December uninsured."""
+    grant = TemporaryGrant("pregnant", date(2026, 11, 10), date(2026, 12, 10))
+    facts = PersonFacts(iin="850312401235", birth_date=date(1985, 3, 12), temporary=(grant,))
+    calc = calculate(facts, date(2026, 12, 8))
+    assert (calc.insured, calc.insured_until, calc.credited_on) == (
+        True,
+        date(2026, 12, 9),
+        date(2026, 12, 11),
+    )
+    prepay_now = calc.option(OptionName.PREPAY_NOW)
+    assert prepay_now is not None and calc.status_from_shown(prepay_now) == date(2026, 12, 11)
+    assert calc.option(OptionName.PREPAY_NEXT) is None
+
+
 def test_an_open_category_has_nothing_to_extend() -> None:
     open_period = CategoryPeriod("disabled", Month(2023, 1), None)
     facts = PersonFacts(iin="850312401235", birth_date=date(1985, 3, 12), categories=(open_period,))
@@ -79,7 +114,9 @@ def test_an_insured_person_is_never_offered_less_than_paying_nothing(
     facts: PersonFacts, on: date
 ) -> None:
     now = decide(facts, on)
-    for option in calculate(facts, on).options:
+    calc = calculate(facts, on)
+    for option in calc.options:
         if now.insured:
             assert now.insured_until is not None and option.status_from is not None
+            assert option.status_from <= calc.credited_on  # no break before the credit date
             assert option.insured_until is None or option.insured_until > now.insured_until

@@ -132,13 +132,15 @@ def _debt_lines(debts: Sequence[DebtMonth], lang: str) -> list[str]:
     return lines
 
 
-def _option_line(option: Option, lang: str, *, insured: bool) -> str:
-    """An option and when it insures from, or, for one insured today, until when (R-K-2)."""
+def _option_line(option: Option, calc: Calculation, lang: str) -> str:
+    """An option and when it insures from, or, for one insured today without a break, until
+    when (R-K-2)."""
     line = f"{label(lang, 'option', option.name.value)} — {format_money(option.total, lang)}"
-    if insured and option.insured_until is not None:
+    status_from = calc.status_from_shown(option)
+    if status_from is not None:
+        line += " (" + t(lang, "Status from {date}", date=status_from) + ")"
+    elif calc.insured and option.insured_until is not None:
         line += " (" + t(lang, "Insured until {date}", date=option.insured_until) + ")"
-    elif not insured and option.status_from is not None:
-        line += " (" + t(lang, "Status from {date}", date=option.status_from) + ")"
     return line
 
 
@@ -173,7 +175,7 @@ def status_message(
         if recommended is not None:
             lines.append("")
             lines.append(t(lang, "What to pay") + " (" + t(lang, "Recommended") + "):")
-            lines.append(_option_line(recommended, lang, insured=calculation.insured))
+            lines.append(_option_line(recommended, calculation, lang))
     return "\n".join(lines)
 
 
@@ -223,8 +225,9 @@ def calculation_message(calc: Calculation, lang: str) -> str:
             title += " — " + t(lang, "Recommended")
         lines.append(title)
         lines.append("  " + t(lang, "Total") + f": {format_money(option.total, lang)}")
-        if option.status_from is not None and not calc.insured:
-            lines.append("  " + t(lang, "Status from {date}", date=option.status_from))
+        status_from = calc.status_from_shown(option)
+        if status_from is not None:
+            lines.append("  " + t(lang, "Status from {date}", date=status_from))
         if option.insured_until is not None:
             lines.append("  " + t(lang, "Insured until {date}", date=option.insured_until))
     chosen = calc.option(calc.recommended) if calc.recommended is not None else None

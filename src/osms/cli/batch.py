@@ -81,9 +81,10 @@ def _memory_limit(value: str | None) -> str | None:
 
 
 def _not_read(error: Exception) -> str:
-    """DuckDB could not read the population, or ran out of its memory limit."""
+    """DuckDB could not read the population, or ran out of its memory limit (its words say
+    which)."""
     first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return f"--data: the population could not be read or decided: {first}"
+    return f"the population could not be read or decided: {first}"
 
 
 @contextmanager

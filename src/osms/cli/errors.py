@@ -93,7 +93,7 @@ class OsmsGroup(TyperGroup):
             # file or terminal takes (an operator's name, an audit filter, a feed's source).
             if _SURROGATE.search(arg):
                 code = "argument.encoding"
-                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
                 message = t(command_language(args), _OWN_MESSAGES[code])
                 typer.echo(f"error {code}: {message} ({shown!r})", err=True)
                 raise typer.Exit(KNOWN_ERROR_EXIT)

@@ -178,6 +178,16 @@ class Calculation:
     def option(self, name: OptionName | str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
 
+    def status_from_shown(self, option: Option) -> date | None:
+        """When ``option`` insures from, as a door says it: never to a person insured today
+        without a break until then (R-K-2: "never told 'to be insured now'"), always when the
+        status lapses first (a status ending before the credit date, R-T-3)."""
+        if option.status_from is None or not self.insured:
+            return option.status_from
+        if self.insured_until is None or option.status_from <= self.insured_until + timedelta(1):
+            return None
+        return option.status_from
+
 
 def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOICES) -> Calculation:
     """The options to become insured when paying on ``on`` (R-K-2).
@@ -230,7 +240,11 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
                 break
     options.append(evaluate(OptionName.PREPAY_NOW, Month.range(month, month + horizon)))
     options.append(evaluate(OptionName.PREPAY_NEXT, Month.range(month + 1, month + 1 + horizon)))
-    options = [o for o in options if o.plan and (not now.insured or _extends(o, now.insured_until))]
+    options = [
+        o
+        for o in options
+        if o.plan and (not now.insured or _extends(o, now.insured_until, credited_on))
+    ]
     return Calculation(
         iin=facts.iin,
         on=on,
@@ -244,15 +258,16 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
     )
 
 
-def _extends(option: Option, insured_until: date | None) -> bool:
+def _extends(option: Option, insured_until: date | None, credited_on: date) -> bool:
     """R-K-2: what an insured person is offered keeps or extends the status: insured from the
     credit date (R-T-3) on, and to a later day than without paying.
 
     An employee's own prepayment may end the status sooner, since a month the employer has not
-    paid yet blocks later paid months once it is no longer pending (R-S-5, R-L-9); a status
-    with no end (an open category) is extended by nothing.
+    paid yet blocks later paid months once it is no longer pending (R-S-5, R-L-9); paying this
+    month alone may turn last months' grace into gaps until a later block starts (R-S-4); a
+    status with no end (an open category) is extended by nothing.
     """
-    if insured_until is None or option.status_from is None:
+    if insured_until is None or option.status_from is None or option.status_from > credited_on:
         return False
     return option.insured_until is None or option.insured_until > insured_until
 

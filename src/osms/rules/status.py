@@ -150,13 +150,13 @@ class Decision:
 
     @property
     def ends_with_this_month(self) -> bool:
-        """The Fund's warning (RULES.md §11) that status ends next month: insured through the
-        last day of this month and not on the first of the next, as in the last grace month.
+        """The Fund's warning (RULES.md §11): "a person in the last grace month is told that
+        status ends next month": insured by grace, and not on the first of the next month.
 
-        A status that ends before its month does (a temporary grant, R-TMP-1) is told by its
-        end date alone: "ends next month, pay to keep it" would be wrong on both counts.
+        Another status that ends (a temporary grant, R-TMP-1, on whatever day it was granted) is
+        told by its end date alone: "ends next month, pay to keep it" would be wrong for it.
         """
-        return self.loses_status_next_month and self.insured_until == self.month.last_day()
+        return self.loses_status_next_month and self.reason is Reason.GRACE
 
     @cached_property
     def payments(self) -> tuple[MonthCover, ...]:

@@ -64,11 +64,11 @@ __all__ = [
 MAX_FACTS_BYTES = 4 << 20
 """One person's facts: years of payments fit in a few kilobytes."""
 MAX_DEPTH = 32
+"""The facts format nests four levels; deeper YAML is refused before it exhausts the stack."""
 MAX_NODES = 1_000_000
 """The most values a YAML document may hold with its aliases expanded: ten nested levels of ten
 aliases in 500 bytes make 10⁹, which no reader should build (a facts file of 20 000 payments
 holds about 200 000)."""
-"""The facts format nests four levels; deeper YAML is refused before it exhausts the stack."""
 MAX_PAYMENT_ITEMS = 20_000
 """Payment months per person (YAML aliases could otherwise multiply a small file)."""
 FIRST_DATE = date(1900, 1, 1)

@@ -109,10 +109,9 @@ def calculation_card(calc: Calculation, lang: str) -> str:
         mark = " ★ " + t(lang, "Recommended") if option.name == calc.recommended else ""
         lines.append(f"{label(lang, 'option', option.name.value)}{mark}")
         lines.append("  " + t(lang, "Total") + f": {format_money(option.total, lang)}")
-        if option.status_from is not None and not calc.insured:
-            lines.append(
-                "  " + t(lang, "Status from") + f": {format_date(option.status_from, lang)}"
-            )
+        status_from = calc.status_from_shown(option)
+        if status_from is not None:
+            lines.append("  " + t(lang, "Status from") + f": {format_date(status_from, lang)}")
         if option.insured_until is not None:
             lines.append(
                 "  " + t(lang, "Insured until {date}", date=format_date(option.insured_until, lang))
