@@ -8,7 +8,7 @@ last IIN answered, which /calc, /subscribe and /unsubscribe use when no IIN foll
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
@@ -16,7 +16,18 @@ from aiogram.types import TelegramObject, User
 
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
-__all__ = ["IIN_KEY", "LANG_HINT_KEY", "LANG_KEY", "LanguageHint", "chat_language", "language_of"]
+__all__ = [
+    "IIN_KEY",
+    "LANG_HINT_KEY",
+    "LANG_KEY",
+    "Handler",
+    "LanguageHint",
+    "chat_language",
+    "language_of",
+]
+
+Handler: TypeAlias = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+"""What an aiogram middleware calls next."""
 
 LANG_KEY: Final = "lang"
 LANG_HINT_KEY: Final = "lang_hint"
@@ -47,12 +58,7 @@ class LanguageHint(BaseMiddleware):
     """Remembers the user's Telegram language for a chat that has not chosen one with /start,
     so that a first IIN sent straight away is answered in it."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         state, user = data.get("state"), data.get("event_from_user")
         hint = language_of(user.language_code) if isinstance(user, User) else None
         if isinstance(state, FSMContext) and hint is not None:

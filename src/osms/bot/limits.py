@@ -33,7 +33,7 @@ import math
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -43,7 +43,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
 
 from osms.bot import notices
-from osms.bot.chat import chat_language
+from osms.bot.chat import Handler, chat_language
 from osms.bot.settings import BotSettings
 from osms.i18n import DEFAULT_LANGUAGE
 
@@ -135,12 +135,7 @@ class RequestLimit(BaseMiddleware):
         self.settings = settings
         self.limiter = limiter
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = data.get("event_from_user")
         if not get_flag(data, LOOKUP_FLAG) or not isinstance(user, User):
             return await handler(event, data)

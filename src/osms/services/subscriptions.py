@@ -2,8 +2,9 @@
 
 A Telegram chat subscribes to an IIN in its language; :mod:`osms.services.reminders` then warns
 it once in every month in which the person is in the last grace month
-(:attr:`~osms.rules.status.Decision.ends_with_this_month`).  Unsubscribing keeps the row, inactive, so that the month
-already warned about is remembered if the chat subscribes again.  Each change is audited.
+(:attr:`~osms.rules.status.Decision.ends_with_this_month`).  Unsubscribing keeps the row,
+inactive, so that the month already warned about is remembered if the chat subscribes again.
+Each change is audited.
 
 IINs are not secret, so anyone can subscribe a chat to anyone's warning: a chat may hold at
 most ``limit`` active subscriptions (a family's few IINs; the bot's
