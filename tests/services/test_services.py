@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from osms.registry import audit
 from osms.registry.models import AuditEvent
 from osms.rules.month import Month
 from osms.rules.status import Reason, Status
@@ -91,6 +92,28 @@ def test_a_category_feed_stores_good_lines_and_reports_bad_ones(session: Session
     pensioner = status.status_of(session, OTHER, date(2025, 3, 1), actor="x", channel="x")
     assert pensioner.decision.category == "pensioner"
     assert "categories.import" in _actions(session)
+
+
+def test_each_category_change_is_audited_under_its_persons_iin(session: Session) -> None:
+    """``osms audit --iin`` showed nothing of a feed that gave, closed or withdrew a person's
+    category: the import was audited once, without IINs. A line that changes nothing adds none."""
+    feed = f"iin;category;first;last\n{OTHER};pensioner;2023-01;\n"
+    categories.import_category_feed(
+        session, io.BytesIO(feed.encode()), source="pension-1", actor="feed", channel="cli"
+    )
+    closing = f"iin;category;first;last\n{OTHER};pensioner;2023-01;2025-06\n"
+    for _ in range(2):  # the second time changes nothing
+        categories.import_category_feed(
+            session, io.BytesIO(closing.encode()), source="pension-2", actor="feed"
+        )
+    found = audit.search(session, audit.Search(iin=OTHER))
+    changes = [e for e in found if e.action == "category.change"]
+    assert [(e.detail["change"], e.detail["last"]) for e in reversed(changes)] == [
+        ("added", None),
+        ("changed", "2025-06"),
+    ]
+    assert audit.door_of(changes[-1]) == "cli" and changes[-1].actor == "feed"
+    assert changes[-1].detail["category"] == "pensioner"
 
 
 def test_a_feed_without_the_columns_is_refused_whole(session: Session) -> None:

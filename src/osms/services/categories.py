@@ -10,6 +10,10 @@ the earlier version for "as known on" answers (:mod:`osms.registry.categories`).
 
 Each line is checked on its own: a good line is reported with what it did, a bad one with its
 stable code, field and message; accepted + rejected always equals the lines read (R-F-3).
+
+The import is audited as a whole (``categories.import``) and each change under its person's
+IIN (``category.change``), so that ``osms audit --iin`` and the person's file show who changed
+a category, from which feed and through which door.
 """
 
 from __future__ import annotations
@@ -205,7 +209,10 @@ def import_category_feed(
                 )
             )
         else:
-            report.lines.append(_apply(session, item, source=source, on=day))
+            applied = _apply(session, item, source=source, on=day)
+            report.lines.append(applied)
+            if applied.status is not Change.UNCHANGED:
+                _audit_change(session, item, applied, source=source, actor=actor, channel=channel)
     audit.record(
         session,
         actor,
@@ -215,6 +222,32 @@ def import_category_feed(
         {"on": day, **report.changes, "accepted": report.accepted},
     )
     return report
+
+
+def _audit_change(
+    session: Session,
+    wanted: _Wanted,
+    applied: FeedLine,
+    *,
+    source: str,
+    actor: str,
+    channel: str | None,
+) -> None:
+    """One person's category change, under the IIN (R-CAT-1: every change is kept)."""
+    period = wanted.period
+    audit.record(
+        session,
+        actor,
+        "category.change",
+        wanted.iin,
+        f"category feed {source}" + audit.through(channel),
+        {
+            "change": str(applied.status),
+            "category": period.category,
+            "first": str(period.first),
+            "last": None if period.last is None else str(period.last),
+        },
+    )
 
 
 def _apply(session: Session, wanted: _Wanted, *, source: str, on: date) -> FeedLine:
