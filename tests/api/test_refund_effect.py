@@ -90,14 +90,20 @@ def test_the_effect_of_an_unknown_application_is_a_problem(api: Api) -> None:
     assert public.status_code == 401
 
 
-def test_an_amount_named_by_the_operator_is_answered_as_money(api: Api) -> None:
-    """Money is two decimals everywhere (docs/json.md), an amount the operator typed too."""
+def _overpaid_december(api: Api) -> tuple[int, str]:
+    """December 2024 paid twice by :data:`UNPAID`: the refund application of the second payment,
+    recorded by one operator, and the key of another who may decide it (four eyes)."""
     with api.session() as session, session.begin():
         pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
         [twice] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 20))
     key = api.key("Operator", ["operator"])
     decider = api.key("Supervisor", ["operator"])
-    surplus = _apply(api, key, twice, "overpayment")
+    return _apply(api, key, twice, "overpayment"), decider
+
+
+def test_an_amount_named_by_the_operator_is_answered_as_money(api: Api) -> None:
+    """Money is two decimals everywhere (docs/json.md), an amount the operator typed too."""
+    surplus, decider = _overpaid_december(api)
     shown = api.client.get(
         f"/api/v1/refund-applications/{surplus}/effect",
         params={"amount": "100.1"},
@@ -135,12 +141,7 @@ def test_the_effect_of_refunding_a_payment_not_yet_credited_is_shown_on_its_cred
 def test_an_amount_in_other_digits_is_refused_not_read(api: Api) -> None:
     """``Decimal`` reads Arabic-Indic digits (``١٢٣`` is 123), exponents and ``NaN``: a refund
     of 123.00 was approved from ``"amount": "١٢٣"``. The API takes 0-9 and a point only."""
-    with api.session() as session, session.begin():
-        pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
-        [twice] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 20))
-    key = api.key("Operator", ["operator"])
-    decider = api.key("Supervisor", ["operator"])
-    surplus = _apply(api, key, twice, "overpayment")
+    surplus, decider = _overpaid_december(api)
     for written in ("\u0661\u0662\u0663", "1e2", "NaN", "１２３"):
         shown = api.client.get(
             f"/api/v1/refund-applications/{surplus}/effect",

@@ -33,6 +33,7 @@ from osms.views.fragments import (
     debt_rows,
     debt_total,
     fund_details,
+    insured_until,
     provisional_note,
     status_appears,
     status_line,
@@ -208,11 +209,7 @@ def calculation_message(calc: Calculation, lang: str) -> str:
     (one payment per month, КНП 122) and the Fund's details (R-K-2, R-K-3)."""
     lines = [t(lang, "IIN") + f" {calc.iin} · " + t(lang, "What to pay on {date}", date=calc.on)]
     if calc.insured:  # R-K-2: until when, and what keeps or extends it
-        lines.append(
-            t(lang, "Insured until {date}", date=calc.insured_until)
-            if calc.insured_until is not None
-            else t(lang, "Insured with no end date")
-        )
+        lines.append(insured_until(calc.insured_until, lang))
     if not calc.options:
         lines.append(t(lang, "Nothing to pay"))
         return "\n".join(lines)

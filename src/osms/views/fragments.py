@@ -24,6 +24,7 @@ __all__ = [
     "debt_rows",
     "debt_total",
     "fund_details",
+    "insured_until",
     "provisional_note",
     "status_appears",
     "status_line",
@@ -70,6 +71,17 @@ def fund_details(fund: FundDetails, beneficiary: str, lang: str) -> list[tuple[s
         (t(lang, "BIN"), fund.bin),
         (t(lang, "BIC"), fund.bic),
     ]
+
+
+def insured_until(day: date | None, lang: str) -> str:
+    """Until when a person is insured, or that no end is known (an open category, R-S-7).
+
+    >>> insured_until(None, "ru"), insured_until(date(2027, 1, 31), "en")
+    ('Застрахован бессрочно', 'Insured until 31 January 2027')
+    """
+    if day is None:
+        return t(lang, "Insured with no end date")
+    return t(lang, "Insured until {date}", date=day)
 
 
 def status_appears(paid_on: date, lang: str) -> str:

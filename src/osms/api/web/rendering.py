@@ -47,6 +47,7 @@ from osms.views.fragments import (
     debt_rows,
     debt_total,
     fund_details,
+    insured_until,
     status_appears,
 )
 from osms.views.public import (
@@ -182,6 +183,7 @@ class Page:
             "explain_public": partial(explain_public, lang=lang),
             "no_records": partial(no_records, self.day, lang),
             "status_appears": partial(status_appears, lang=lang),
+            "insured_until": partial(insured_until, lang=lang),
             "url": self.url,
             "switch": self.switch,
             "path": self.path,
