@@ -81,13 +81,16 @@ def _item(
         payer = draw(st.sampled_from(EMPLOYER_BINS))
         amount = Decimal(draw(st.integers(1, 60_000)))
     else:
-        shape = draw(st.sampled_from(["due"] * 8 + ["partial", "extra", "split", "penalty"]))
+        shapes = ["due"] * 8 + ["partial", "extra", "split", "penalty", "invalid"]
+        shape = draw(st.sampled_from(shapes))
         if draw(st.integers(0, 20)) == 0:
             payer = draw(st.sampled_from([RELATIVE, None]))
         if shape == "partial":
             amount = (price * Decimal(draw(st.integers(1, 99))) / 100).quantize(Decimal("0.01"))
         elif shape == "extra":
             amount = price * 2
+        elif shape == "invalid":  # refused at intake (R-L-3), possible in a facts file
+            amount = -draw(st.sampled_from([Decimal(0), price, Decimal("0.01")]))
         elif shape == "penalty":
             knp = draw(st.sampled_from([KNP.DEDUCTION_PENALTY, KNP.CONTRIBUTION_PENALTY]))
         elif shape == "split":

@@ -292,7 +292,6 @@ class Ledger:
                 item
                 for item in self._by_month().get(index, ())
                 if item.covers is ItemCover.SELF
-                and item.amount > 0
                 and item.paid_on >= opens
                 and item.counts_on(known_on)
             )
@@ -347,10 +346,13 @@ class Ledger:
         return cover is Cover.SELF or cover is Cover.EMPLOYER
 
     def _by_month(self) -> dict[int, list[PaymentItem]]:
+        """The items by month, without those of no amount: intake refuses them (R-L-3), and
+        where facts come from elsewhere they pay towards nothing, in both engines."""
         if self._items is None:
             items: dict[int, list[PaymentItem]] = {}
             for item in self.facts.payments:
-                items.setdefault(item.period.index, []).append(item)
+                if item.amount > 0:
+                    items.setdefault(item.period.index, []).append(item)
             self._items = items
         return self._items
 
