@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 
+from osms.bot.texts import calculation_message
+from osms.i18n import label, translator
+from osms.i18n.vocabulary import STAY_INSURED
 from osms.rules.calculator import OptionName, calculate
 from osms.rules.facts import CategoryPeriod, PersonFacts, TemporaryGrant
 from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.scenarios.facts_file import parse_facts
+from osms.views.card import calculation_card
 
 from .strategies import people, query_dates
 from .test_status_properties import FEW
@@ -100,6 +105,33 @@ def test_a_status_that_lapses_before_the_credit_date_says_when_it_returns() -> N
     assert calc.option(OptionName.PREPAY_NEXT) is None
 
 
+def _last_day_of_grace() -> PersonFacts:
+    return parse_facts(
+        {"iin": "900515300018"},
+        [
+            {"period": str(m), "paid_on": str(m.first_day().replace(day=10))}
+            for m in Month.range(Month(2021, 2), Month(2026, 1))
+        ],
+    )
+
+
+def test_one_insured_today_but_not_on_the_credit_date_is_offered_the_fewest_months() -> None:
+    """The last day of grace: 59 months paid through 2025-12, nothing since, asked on 31 March
+    2026; a payment counts from 3 April, when January … March would be four months unpaid.
+    R-K-2 offers ``minimum_now`` whenever the person would not be insured on the credit date
+    without paying: January alone makes sixty months, so six months of grace (R-S-6)."""
+    calc = calculate(_last_day_of_grace(), date(2026, 3, 31))
+    assert (calc.insured, calc.insured_until, calc.credited_on) == (
+        True,
+        date(2026, 3, 31),
+        date(2026, 4, 3),
+    )
+    minimum = calc.option(OptionName.MINIMUM_NOW)
+    assert minimum is not None and minimum.months == (Month(2026, 1),)
+    assert minimum.status_from == date(2026, 4, 3)
+    assert calc.recommended is OptionName.MINIMUM_NOW
+
+
 def test_an_open_category_has_nothing_to_extend() -> None:
     open_period = CategoryPeriod("disabled", Month(2023, 1), None)
     facts = PersonFacts(iin="850312401235", birth_date=date(1985, 3, 12), categories=(open_period,))
@@ -120,3 +152,14 @@ def test_an_insured_person_is_never_offered_less_than_paying_nothing(
             assert now.insured_until is not None and option.status_from is not None
             assert option.status_from <= calc.credited_on  # no break before the credit date
             assert option.insured_until is None or option.insured_until > now.insured_until
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_fewest_months_are_offered_to_stay_insured_in_every_door(lang: str) -> None:
+    """R-K-2: a person insured on the day is never told "to be insured now": the terminal
+    card, the bot and the page name ``minimum_now`` for them as staying insured."""
+    calc = calculate(_last_day_of_grace(), date(2026, 3, 31))
+    now = label(lang, "option", OptionName.MINIMUM_NOW.value)
+    stay = translator(lang).pgettext("option", STAY_INSURED)
+    for text in (calculation_card(calc, lang), calculation_message(calc, lang)):
+        assert stay in text and now not in text

@@ -21,6 +21,7 @@ from osms.i18n import (
     format_money,
     label,
     month_name,
+    option_label,
     t,
 )
 from osms.rules.calculator import Calculation, Option
@@ -136,7 +137,8 @@ def _debt_lines(debts: Sequence[DebtMonth], lang: str) -> list[str]:
 def _option_line(option: Option, calc: Calculation, lang: str) -> str:
     """An option and when it insures from, or, for one insured today without a break, until
     when (R-K-2)."""
-    line = f"{label(lang, 'option', option.name.value)} — {format_money(option.total, lang)}"
+    name = option_label(lang, option.name.value, insured=calc.insured)
+    line = f"{name} — {format_money(option.total, lang)}"
     status_from = calc.status_from_shown(option)
     if status_from is not None:
         line += " (" + t(lang, "Status from {date}", date=status_from) + ")"
@@ -217,7 +219,7 @@ def calculation_message(calc: Calculation, lang: str) -> str:
     for option in ordered:
         lines.append("")
         mark = "★ " if option.name == calc.recommended else ""
-        title = f"{mark}{label(lang, 'option', option.name.value)}"
+        title = f"{mark}{option_label(lang, option.name.value, insured=calc.insured)}"
         if option.name == calc.recommended:
             title += " — " + t(lang, "Recommended")
         lines.append(title)
@@ -230,7 +232,10 @@ def calculation_message(calc: Calculation, lang: str) -> str:
     chosen = calc.option(calc.recommended) if calc.recommended is not None else None
     if chosen is not None:
         lines.append("")
-        lines.append(t(lang, "Payment plan") + f" ({label(lang, 'option', chosen.name.value)}):")
+        lines.append(
+            t(lang, "Payment plan")
+            + f" ({option_label(lang, chosen.name.value, insured=calc.insured)}):"
+        )
         lines.extend(
             f"• {month_name(item.period, lang)} — {format_money(item.amount, lang)}"
             for item in chosen.plan

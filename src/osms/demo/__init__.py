@@ -6,7 +6,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from osms.i18n import format_date, format_money, label, t
+from osms.i18n import format_date, format_money, label, option_label, t
 from osms.rules.calculator import calculate
 from osms.rules.status import decide
 from osms.scenarios.facts_file import load_yaml, parse_date, parse_facts
@@ -81,7 +81,7 @@ def seed_table(lang: str, path: Path | None = None) -> str:
                 options.append(
                     [
                         format_date(on, lang),
-                        label(lang, "option", option.name.value) + star,
+                        option_label(lang, option.name.value, insured=calc.insured) + star,
                         format_money(option.total, lang),
                         format_date(option.status_from, lang) if option.status_from else "—",
                         format_date(option.insured_until, lang) if option.insured_until else "—",

@@ -52,7 +52,7 @@ from osms.i18n.formatting import (
     month_name,
 )
 from osms.i18n.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, negotiate
-from osms.i18n.vocabulary import VOCABULARY, label
+from osms.i18n.vocabulary import VOCABULARY, label, option_label
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -79,6 +79,7 @@ __all__ = [
     "label",
     "month_name",
     "negotiate",
+    "option_label",
     "placeholders",
     "read_catalog",
     "t",

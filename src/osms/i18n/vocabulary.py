@@ -11,7 +11,7 @@ from typing import Final
 
 from osms.i18n.catalogs import NC_, translator
 
-__all__ = ["VOCABULARY", "label"]
+__all__ = ["STAY_INSURED", "VOCABULARY", "label", "option_label"]
 
 VOCABULARY: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
     {
@@ -102,6 +102,24 @@ VOCABULARY: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
     }
 )
 """kind → code → English msgid; the kind is the message context (msgctxt) in the catalogs."""
+
+
+STAY_INSURED: Final = NC_("option", "Pay the fewest months to stay insured")
+"""``minimum_now`` for a person insured on the day (R-K-2)."""
+
+
+def option_label(lang: str, option: str, *, insured: bool) -> str:
+    """The name of a calculator option (R-K-2): a person insured on the day is never told "to
+    be insured now", so the fewest months are theirs to stay insured.
+
+    >>> option_label("ru", "minimum_now", insured=True)
+    'Оплатить минимально необходимые месяцы, чтобы остаться застрахованным'
+    >>> option_label("en", "minimum_now", insured=False)
+    'Pay the fewest months to be insured now'
+    """
+    if insured and option == "minimum_now":
+        return translator(lang).pgettext("option", STAY_INSURED)
+    return label(lang, "option", option)
 
 
 def label(lang: str, kind: str, value: str) -> str:

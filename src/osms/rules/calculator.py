@@ -229,9 +229,9 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
     options: list[Option] = []
     if unpaid:
         options.append(evaluate(OptionName.CLEAR_DEBT, unpaid))
-    if unpaid and not now.insured and _status_from(facts, credited_on, settings) != credited_on:
-        # R-K-2: the search starts at zero months; one already insured on the credit date
-        # without paying has no "minimum to be insured now".
+    if unpaid and _status_from(facts, credited_on, settings) != credited_on:
+        # R-K-2: offered when the person would not be insured on the credit date without
+        # paying (also one insured today whose grace ends before it); the search starts at zero.
         for count in range(1, len(unpaid) + 1):
             candidate = evaluate(OptionName.MINIMUM_NOW, unpaid[:count])
             if candidate.status_from is not None and candidate.status_from <= credited_on:

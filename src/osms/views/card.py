@@ -13,6 +13,7 @@ from osms.i18n import (
     format_month_count,
     label,
     month_name,
+    option_label,
     t,
 )
 from osms.rules import parameters
@@ -107,7 +108,7 @@ def calculation_card(calc: Calculation, lang: str) -> str:
         lines[1:1] = [t(lang, "Status") + f": {label(lang, 'status', 'insured').upper()} · {until}"]
     for option in calc.options:
         mark = " ★ " + t(lang, "Recommended") if option.name == calc.recommended else ""
-        lines.append(f"{label(lang, 'option', option.name.value)}{mark}")
+        lines.append(f"{option_label(lang, option.name.value, insured=calc.insured)}{mark}")
         lines.append("  " + t(lang, "Total") + f": {format_money(option.total, lang)}")
         status_from = calc.status_from_shown(option)
         if status_from is not None:

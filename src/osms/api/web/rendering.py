@@ -38,6 +38,7 @@ from osms.i18n import (
     label,
     month_name,
     negotiate,
+    option_label,
     t,
 )
 from osms.i18n.languages import ALIASES
@@ -184,6 +185,7 @@ class Page:
             "no_records": partial(no_records, self.day, lang),
             "status_appears": partial(status_appears, lang=lang),
             "insured_until": partial(insured_until, lang=lang),
+            "option_label": partial(option_label, lang),
             "url": self.url,
             "switch": self.switch,
             "path": self.path,
