@@ -17,11 +17,12 @@ import typer
 from typer.testing import CliRunner
 
 from osms.cli.main import app
-from osms.i18n import explain, format_money
+from osms.i18n import explain, format_money, t
 from osms.rules.calculator import calculate
 from osms.rules.status import decide
 from osms.scenarios.facts_file import load_facts_file
 from osms.views.models import StatusDetail
+from osms.views.public import beneficiary
 
 runner = CliRunner()
 
@@ -117,6 +118,18 @@ def test_calc_says_when_its_amounts_rest_on_an_unpublished_wage(facts: Path, lan
         app, ["calc", "--facts", str(facts), "--date", "2024-02-10", "--lang", lang]
     )
     assert "⚠" not in published.output
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_calc_names_the_payee_in_its_language(facts: Path, lang: str) -> None:
+    """R-K-3: the card names the Fund's payee as the page and the bot do, in the language."""
+    result = runner.invoke(
+        app, ["calc", "--facts", str(facts), "--date", "2024-02-10", "--lang", lang]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{t(lang, 'Beneficiary')}: {beneficiary(lang)}" in result.output
+    if lang != "ru":
+        assert "Правительство для граждан" not in result.output
 
 
 def test_iin_explains_a_valid_number() -> None:

@@ -28,6 +28,7 @@ from osms.views.fragments import (
     provisional_note,
     status_line,
 )
+from osms.views.public import beneficiary
 
 __all__ = ["calculation_card", "decision_card", "iin_card"]
 
@@ -131,7 +132,7 @@ def calculation_card(calc: Calculation, lang: str) -> str:
     if note is not None:
         lines += [note, ""]
     lines.append(t(lang, "Payment details") + ":")
-    details = fund_details(calc.fund, calc.fund.beneficiary, lang)
+    details = fund_details(calc.fund, beneficiary(lang), lang)
     lines.extend(f"  {name}: {value}" for name, value in details)
     lines.append("  " + t(lang, SEPARATE_PAYMENTS))
     return "\n".join(lines)

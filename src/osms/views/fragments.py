@@ -62,8 +62,8 @@ def debt_total(debts: Sequence[DebtMonth], lang: str) -> tuple[str, str]:
 def fund_details(fund: FundDetails, beneficiary: str, lang: str) -> list[tuple[str, str]]:
     """The Fund's payment details, each with its name (R-K-3).
 
-    ``beneficiary`` is the payee as this door writes it: the page and the bot in the language,
-    the terminal card as banks' forms expect it.
+    ``beneficiary`` is the payee as this door writes it: the page, the bot and the terminal
+    card in the language (:func:`osms.views.public.beneficiary`).
     """
     return [
         (t(lang, "Beneficiary"), beneficiary),
