@@ -5,6 +5,7 @@ The findings are the engine's own (``osms.rules.status.Finding``), with typed va
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -33,6 +34,7 @@ from osms.i18n import (
     label,
     month_name,
     negotiate,
+    read_catalog,
     t,
     tn,
     translator,
@@ -108,6 +110,29 @@ def test_the_check_reports_missing_and_broken_translations(
     assert any(p.startswith("Why ") for p in found["ru"])
     assert any(p.startswith("Status on {date} (placeholders") for p in found["ru"])
     assert any(p.startswith("Debt (not translated") for p in found["ru"])
+
+
+_NEVER_A_DATE = frozenset({"command"})
+"""Placeholders that end a sentence in a catalog and are never given a date (a bot command)."""
+
+
+@pytest.mark.parametrize("lang", catalog_check.TRANSLATED)
+def test_no_date_ends_a_sentence_with_a_second_period(lang: str) -> None:
+    """A Russian date ends in its own period ("7 декабря 2026 г."): a text that puts "." after
+    a date placeholder would print "г..". Every other placeholder is filled with a date here,
+    so a new text that does must be rephrased (or its placeholder listed as never a date)."""
+    day = format_date(date(2026, 12, 7), lang)
+
+    def as_date(match: re.Match[str]) -> str:
+        return match.group(0) if match.group(1) in _NEVER_A_DATE else day
+
+    doubled = []
+    for message in read_catalog(lang):
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in forms:
+            if re.search(r"(?<!\.)\.\.(?!\.)", re.sub(r"\{(\w+)\}", as_date, text or "")):
+                doubled.append(text)
+    assert doubled == []
 
 
 def test_plural_forms_follow_each_language() -> None:
