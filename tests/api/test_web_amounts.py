@@ -22,7 +22,9 @@ from osms.views.amounts import (
     AMOUNTS_TITLE,
     CAPPED,
     MONTHLY_AMOUNT,
+    MULTIPLIER,
     ON_TIME,
+    PENALTY_INTRO,
     PENALTY_TITLE,
     PROVISIONAL,
     RATE_MISSING,
@@ -162,6 +164,15 @@ def test_the_penalty_form_defaults_the_payment_day_to_today(client: TestClient) 
     assert t("en", PENALTY_TITLE) in text_of(html)
     assert 'value="2026-12-07"' in field(html, "paid_on")
     assert 'href="/amounts?lang=en"' in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_penalty_intro_names_the_multiplier_of_the_table(client: TestClient, lang: str) -> None:
+    """R-K-4: the penalty is the base rate times a multiplier; the intro says so, in the
+    table's word for it, without its value (a dated parameter: 2.5, then 1.25 from 2018)."""
+    text = text_of(client.get("/penalty", params={"lang": lang}).text)
+    assert t(lang, PENALTY_INTRO) in text
+    assert t(lang, MULTIPLIER).lower() in t(lang, PENALTY_INTRO).lower()
 
 
 @pytest.mark.parametrize("lang", LANGS)

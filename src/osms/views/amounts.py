@@ -36,7 +36,8 @@ AMOUNTS_INTRO: Final = N_(
 PENALTY_INTRO: Final = N_(
     "The penalty an employer pays on deductions and contributions paid after the 25th of the "
     "following month: for every day late, the day of payment included, at the National "
-    "Bank's base rate of that day."
+    "Bank's base rate of that day multiplied by the multiplier in force (shown in the "
+    "calculation)."
 )
 WHO_PAYS: Final = N_("Who pays")
 YEAR: Final = N_("Year")
