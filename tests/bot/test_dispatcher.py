@@ -69,7 +69,7 @@ def test_start_choose_russian_then_status_debts_calc_and_subscribe(
     status = conversation.reply(ANNA, "9005 1530 0018")
     text = status.text
     assert f"ИИН {GRACE}" in text
-    assert "Статус: ЗАСТРАХОВАН (Льготный период — условно застрахован)" in text
+    assert "Статус: ЗАСТРАХОВАН · Льготный период (условно застрахован)" in text
     assert "Застрахован по 30 сентября 2025 г. включительно" in text
     assert "⚠ Со следующего месяца статус прекратится: оплатите сейчас, чтобы его сохранить" in text
     for month in ("июль 2025", "август 2025", "сентябрь 2025"):
@@ -119,10 +119,10 @@ def test_the_language_is_remembered_per_chat_and_kazakh_is_the_default(
     conversation.press(ANNA, "lang:ru")
     assert "ЗАСТРАХОВАН" in conversation.reply(ANNA, GRACE).text
     kazakh = conversation.reply(BOLAT, GRACE).text
-    assert "Мәртебе: САҚТАНДЫРЫЛҒАН (Жеңілдікті кезең — шартты түрде сақтандырылған)" in kazakh
+    assert "Мәртебе: САҚТАНДЫРЫЛҒАН · Жеңілдікті кезең (шартты түрде сақтандырылған)" in kazakh
     assert "Берешек сомасы" in kazakh
     conversation.press(BOLAT, "lang:en")
-    assert "Status: INSURED (Grace period)" in conversation.reply(BOLAT, GRACE).text
+    assert "Status: INSURED · Grace period" in conversation.reply(BOLAT, GRACE).text
 
 
 def _from(chat_id: int, text: str, language_code: str) -> Update:
@@ -148,7 +148,7 @@ def test_a_chat_that_chose_nothing_is_answered_in_its_users_telegram_language(
     english = [
         c for c in conversation.feed(_from(400, GRACE, "en-GB")) if isinstance(c, SendMessage)
     ]
-    assert "Status: INSURED (Grace period)" in english[0].text
+    assert "Status: INSURED · Grace period" in english[0].text
     german = [c for c in conversation.feed(_from(500, GRACE, "de")) if isinstance(c, SendMessage)]
     assert "САҚТАНДЫРЫЛҒАН" in german[0].text
     conversation.press(300, "lang:kk")
@@ -279,7 +279,7 @@ def test_a_regular_payer_is_offered_nothing_to_pay(
     session.commit()
     conversation.press(ANNA, "lang:ru")
     text = conversation.reply(ANNA, UNKNOWN).text
-    assert "Статус: ЗАСТРАХОВАН (Регулярные платежи)" in text
+    assert "Статус: ЗАСТРАХОВАН · Регулярные платежи" in text
     assert "Задолженности нет" in text
     assert "Что оплатить" not in text
     assert "⚠" not in text

@@ -40,12 +40,13 @@ SEPARATE_PAYMENTS: Final = N_(
 
 
 def status_line(status: Status, reason: str, lang: str) -> str:
-    """The status in capitals and its reason: ``Status: INSURED (Grace period)`` (R-S-7).
+    """The status in capitals and its reason: ``Status: INSURED · Grace period`` (R-S-7).
 
     ``reason`` is already in words: the private card adds the category, the public view never
-    does (RULES.md §11).
+    does (RULES.md §11).  It follows a dot, not parentheses: the Fund's kk and ru words for the
+    grace period carry their own ("Льготный период (условно застрахован)").
     """
-    return t(lang, "Status") + f": {label(lang, 'status', status.value).upper()} ({reason})"
+    return t(lang, "Status") + f": {label(lang, 'status', status.value).upper()} · {reason}"
 
 
 def debt_rows(debts: Sequence[DebtMonth], lang: str) -> list[tuple[str, str]]:
