@@ -135,6 +135,18 @@ def test_no_date_ends_a_sentence_with_a_second_period(lang: str) -> None:
     assert doubled == []
 
 
+def test_a_payment_register_is_one_word_in_kazakh() -> None:
+    """A payment register is "тізілім" in every Kazakh text, never "тізім" (a list)."""
+    mixed = [
+        message.string
+        for message in read_catalog("kk")
+        if isinstance(message.id, str)
+        and re.search(r"\bregisters?\b", message.id, flags=re.IGNORECASE)
+        and "тізім" in str(message.string).lower()
+    ]
+    assert mixed == []
+
+
 def test_plural_forms_follow_each_language() -> None:
     ru = [format_month_count(n, "ru") for n in (1, 2, 4, 5, 11, 12, 21, 22, 25, 111)]
     assert ru == [
