@@ -53,12 +53,13 @@ __all__ = [
 ]
 
 WORDS: Final[Mapping[str, Mapping[str, str]]] = {
-    "application": {"applied": "Pending", "approved": "Approved", "refused": "Refused"},
+    # Said mid-line ("refund 3, payment 7, wrong year: approved, …"), so in lower case.
+    "application": {"applied": "pending", "approved": "approved", "refused": "refused"},
     "refund_reason": {
-        "wrong_period": "Wrong month",
-        "wrong_year": "Wrong year",
-        "wrong_iin": "Wrong IIN",
-        "overpayment": "Overpayment",
+        "wrong_period": "wrong month",
+        "wrong_year": "wrong year",
+        "wrong_iin": "wrong IIN",
+        "overpayment": "overpayment",
     },
     "register": {
         "accepted": "Accepted",
@@ -246,7 +247,7 @@ def word(lang: str, kind: str, code: str) -> str:
     """The word for a code of :data:`WORDS` (an unknown code as it is).
 
     >>> word("ru", "register", "partially_accepted"), word("en", "refund_reason", "wrong_iin")
-    ('Принят частично', 'Wrong IIN')
+    ('Принят частично', 'wrong IIN')
     """
     msgid = WORDS[kind].get(str(code))
     return str(code) if msgid is None else t(lang, msgid)
@@ -308,7 +309,8 @@ def refund_effect_lines(effect: RefundEffect, lang: str) -> list[str]:
             date=payment.paid_on,
             knp=payment.knp.value,
         ),
-        "  " + word(lang, "refund_reason", effect.application.reason.value),
+        "  "
+        + t(lang, _REASON, reason=word(lang, "refund_reason", effect.application.reason.value)),
     ]
     if effect.problem is not None:
         lines.append("  " + t(lang, _EFFECT_PROBLEM, reason=error_message(effect.problem, lang)))
