@@ -200,6 +200,12 @@ def test_help_lists_the_funds_channels(conversation: Conversation) -> None:
         text = conversation.reply(ANNA, "/help").text
         for channel in ("1414", "Qoldau 24/7", "eGov.kz", "msqory.kz", "fms.kz"):
             assert channel in text, (lang, channel)
+        sites = {
+            "kk": "Қордың ресми сайттары",
+            "ru": "Официальные сайты Фонда",
+            "en": "The Fund's sites",
+        }
+        assert f"{sites[lang]}: msqory.kz, fms.kz" in text  # two sites, a plural label
         for bank in ("Halyk", "Kaspi", "BCC"):
             assert bank in text, (lang, bank)
         for command in ("/start", "/calc", "/subscribe", "/unsubscribe", "/subscriptions"):

@@ -64,7 +64,8 @@ CALL_CENTRE: Final = public.CALL_CENTRE
 """The Fund's call centre since 2023 (SOURCES.md R5.1, §12 Q13; 1406 in older leaflets)."""
 
 SITES: Final[tuple[str, ...]] = ("msqory.kz", "fms.kz")
-"""The Fund's sites (SOURCES.md R5.1)."""
+"""The Fund's sites (SOURCES.md R5.1); /help names them under a plural label (the page,
+with :data:`osms.views.public.FUND_SITE` alone, under a singular one)."""
 
 BANK_APPS: Final[tuple[str, ...]] = ("Halyk", "Kaspi.kz", "BCC.KZ")
 """Bank apps that show the status and take payments (SEED-001, SOURCES.md R5.1)."""
@@ -278,7 +279,7 @@ def help_message(lang: str) -> str:
         t(lang, "Other ways to check the status and pay:"),
         "• " + t(lang, "Call centre {number}", number=CALL_CENTRE),
         "• " + t(lang, "Qoldau 24/7 mobile app"),
-        "• " + t(lang, "The Fund's site: {sites}", sites=", ".join(SITES)),
+        "• " + t(lang, "The Fund's sites: {sites}", sites=", ".join(SITES)),
         "• " + t(lang, "eGov.kz, the electronic government portal"),
         "• " + t(lang, "Bank apps: {banks}", banks=", ".join(BANK_APPS)),
         "",
