@@ -32,7 +32,7 @@ SON = 302
 def kk_too_many(per_minute: int = 10, per_hour: int = 60, minutes: int = 1) -> str:
     """The refusal in Kazakh, the default language."""
     return (
-        f"Сұраныс тым көп: минутына {per_minute}, сағатына {per_hour} сұраныстан аспауы керек. "
+        f"Сұраулар тым көп: минутына {per_minute}, сағатына {per_hour} сұраудан аспауы керек. "
         f"{minutes} минуттан кейін қайталаңыз."
     )
 

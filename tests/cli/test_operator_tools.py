@@ -150,6 +150,7 @@ def test_the_person_file_shows_category_history_and_decisions(tmp_path: Path) ->
     text = osms("person", MOTHER, lang="ru")
     assert "Безработные" in text or "безработн" in text.lower()
     assert "сентябрь 2024 – январь 2025, источник: enbek.csv" in text
+    assert re.search(r"Дата рождения: [^;\n]+ г\.; пол: женский", text), text
     assert "Прежние версии" in text and "сентябрь 2024 – без срока, до 3 марта 2025 г." in text
     assert "временный статус 1, " in text and ": отказано, подано " in text
     assert ", зарегистрировал: " in text  # who took the application, not who approved it
