@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from osms.cli.clients import clients_app
+from osms.registry import clients as registry_clients
 from osms.registry.models import ApiClient, AuditEvent
 from osms.services.clients import create_client, find_client, hash_key, parse_key, revoke_client
 from osms.services.errors import ServiceError
@@ -184,6 +186,20 @@ def test_osms_clients_create_list_revoke(cli_database: Path) -> None:
     rows = json.loads(runner.invoke(clients_app, ["list", "--json"]).output)
     assert rows[0]["revoked_by"] == "admin-1"
     assert runner.invoke(clients_app, ["list", "--active"]).output.strip() == "no API clients"
+
+
+def test_osms_clients_date_a_revocation_in_kazakhstan(
+    cli_database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """R-T-4: revoked at 19:30 UTC on 6 December is revoked on 7 December in Kazakhstan."""
+    made = runner.invoke(clients_app, ["create", "Halyk", "--scope", "status:read", "--json"])
+    prefix = json.loads(made.output)["prefix"]
+    evening = datetime(2026, 12, 6, 19, 30, tzinfo=UTC)
+    monkeypatch.setattr(registry_clients, "utc_now", lambda: evening)
+    assert runner.invoke(clients_app, ["revoke", prefix]).exit_code == 0
+    assert "revoked 2026-12-07" in runner.invoke(clients_app, ["list"]).output
+    again = runner.invoke(clients_app, ["revoke", prefix])
+    assert again.exit_code == 1 and "was revoked on 2026-12-07" in again.output
 
 
 def test_osms_clients_create_prints_the_key_once_in_text(cli_database: Path) -> None:

@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
 
+from osms import clock
 from osms.cli.context import actor, session
 from osms.services.clients import (
     DEFAULT_RATE_LIMIT,
@@ -116,7 +118,10 @@ def list_command(
     if not rows:
         typer.echo("no API clients")
     for row in rows:
-        state = f"revoked {row['revoked_at'][:10]}" if row["revoked_at"] else "active"
+        state = "active"
+        if row["revoked_at"]:  # the date in Kazakhstan (R-T-4), not the UTC one stored
+            revoked_on = clock.date_in_kazakhstan(datetime.fromisoformat(row["revoked_at"]))
+            state = f"revoked {revoked_on}"
         typer.echo(
             f"{row['id']:>4}  {row['prefix']}  {row['name']:<32}  {' '.join(row['scopes']):<48}"
             f"  {row['rate_limit_per_minute']:>6}/min  {state}"

@@ -24,6 +24,7 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
+from osms import clock
 from osms.registry import audit, clients
 from osms.registry.models import ApiClient
 from osms.services.errors import ServiceError
@@ -187,7 +188,8 @@ def revoke_client(session: Session, prefix_or_id: str, revoked_by: str) -> ApiCl
     if client.revoked_at is not None:
         raise ServiceError(
             "client.already_revoked",
-            f"the key {client.key_prefix} was revoked on {client.revoked_at:%Y-%m-%d}",
+            f"the key {client.key_prefix} was revoked on "
+            f"{clock.date_in_kazakhstan(client.revoked_at)}",
             field="client",
             status=409,
         )
