@@ -78,6 +78,18 @@ def test_debts_with_amounts(api: Api) -> None:
     assert len(body["debt"]) == 13
     assert body["debt"][0] == {"month": "2024-01", "amount": "4250.00"}
     assert body["debt_total"] == "55250.00"
+    assert body["known"] is True
+
+
+def test_debts_of_an_iin_the_registry_does_not_know_say_so(api: Api) -> None:
+    """RULES.md §11: the rules' debt of an IIN with no records is no record of unpaid months;
+    a bank's app must be able to tell the two apart."""
+    key = api.key("Halyk", ["history:read"])
+    response = api.client.get(
+        "/api/v1/persons/880607310009/debts", headers=api.auth(key), params={"date": "2025-01-10"}
+    )
+    assert response.status_code == 200
+    assert response.json()["known"] is False
 
 
 def test_the_calculator_with_payment_plans(api: Api) -> None:

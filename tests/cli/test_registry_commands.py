@@ -14,9 +14,11 @@ from typer.testing import CliRunner
 
 from osms.cli import context
 from osms.cli.main import app
+from osms.i18n import label
 from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.registry.models import AuditEvent
 from osms.rules.month import Month
+from osms.views.public import no_records
 
 runner = CliRunner()
 
@@ -134,6 +136,26 @@ def test_status_by_iin_answers_from_the_database(register: Path) -> None:
     unknown = runner.invoke(app, ["status", "900515300019", "--date", "2024-06-20"])
     assert unknown.exit_code == 1
     assert "iin.checksum" in unknown.output
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_an_iin_the_registry_does_not_know_is_no_debtor(register: Path, lang: str) -> None:
+    """RULES.md §11: "no records yet", never a debtor, as the page and the bot say it; an
+    operator quoting 13 unpaid months to a caller who mistyped an IIN misleads them."""
+    runner.invoke(app, ["import", str(register), "--channel", "halyk"])
+    known = runner.invoke(app, ["status", "900515300018", "--json"])
+    assert json.loads(known.output)["known"] is True
+    card = runner.invoke(app, ["status", "880607310009", "--lang", lang])
+    assert card.exit_code == 0, card.output
+    assert no_records(date(2025, 3, 3), lang) in card.output
+    assert label(lang, "reason", "debt") not in card.output
+    body = json.loads(runner.invoke(app, ["status", "880607310009", "--json"]).output)
+    assert body["known"] is False
+    calc = runner.invoke(app, ["calc", "880607310009", "--lang", lang])
+    assert no_records(date(2025, 3, 3), lang) in calc.output
+    options = json.loads(runner.invoke(app, ["calc", "880607310009", "--json"]).output)
+    assert options["known"] is False
+    assert {o["name"] for o in options["options"]} == {"prepay_now", "prepay_next"}
 
 
 def test_categories_import_reports_bad_lines(tmp_path: Path) -> None:

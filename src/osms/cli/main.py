@@ -29,12 +29,13 @@ from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.rules import iin as iin_rules
 from osms.rules.calculator import Calculation, calculate
 from osms.rules.errors import RuleError
-from osms.rules.status import Decision, decide
+from osms.rules.status import decide
 from osms.scenarios.facts_file import FactsError, load_facts_file
 from osms.scenarios.runner import run_paths
 from osms.services.errors import ServiceError
 from osms.views import models
 from osms.views.card import calculation_card, decision_card, iin_card
+from osms.views.public import public_calculation
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -119,17 +120,19 @@ def status(
     day = parse_day(on)
     known = parse_day(as_of, "--as-of") if as_of else None
     _one_person(iin, facts)
+    registered: bool | None = None  # a facts file says nothing of the registry
     if facts is not None:
         decision = decide(_load(facts, lang), day, known)
     else:
-        from osms.services.status import status_of
+        from osms.services.status import StatusAnswer, status_of
 
-        def lookup(session: Session, number: str, actor: str) -> Decision:
-            return status_of(session, number, day, known, actor=actor, channel="cli").decision
+        def lookup(session: Session, number: str, actor: str) -> StatusAnswer:
+            return status_of(session, number, day, known, actor=actor, channel="cli")
 
-        decision = _looked_up(iin or "", lang, lookup)
-    answer = models.StatusDetail.from_decision(decision, lang)
-    show(answer, decision_card(decision, lang), as_json=as_json)
+        looked_up = _looked_up(iin or "", lang, lookup)
+        decision, registered = looked_up.decision, looked_up.registered
+    answer = models.StatusDetail.from_decision(decision, lang, known=registered)
+    show(answer, decision_card(decision, lang, known=registered is not False), as_json=as_json)
 
 
 @app.command()
@@ -143,18 +146,22 @@ def calc(
     """What the person can pay on DATE to become insured, with payment plans."""
     day = parse_day(on)
     _one_person(iin, facts)
+    registered: bool | None = None  # a facts file says nothing of the registry
     if facts is not None:
         calculation = calculate(_load(facts, lang), day)
     else:
         from osms.services.status import calculator_for
 
-        def lookup(session: Session, number: str, actor: str) -> Calculation:
-            calculation, _ = calculator_for(session, number, day, actor=actor, channel="cli")
-            return calculation
+        def lookup(session: Session, number: str, actor: str) -> tuple[Calculation, bool]:
+            return calculator_for(session, number, day, actor=actor, channel="cli")
 
-        calculation = _looked_up(iin or "", lang, lookup)
-    answer = models.Calculation.from_calculation(calculation)
-    show(answer, calculation_card(calculation, lang), as_json=as_json)
+        calculation, registered = _looked_up(iin or "", lang, lookup)
+        # RULES.md §11: an IIN the registry does not know is never billed as a debtor
+        calculation = public_calculation(calculation, known=registered)
+    answer = models.Calculation.from_calculation(calculation, known=registered)
+    show(
+        answer, calculation_card(calculation, lang, known=registered is not False), as_json=as_json
+    )
 
 
 @app.command("iin")

@@ -28,7 +28,7 @@ from osms.views.fragments import (
     provisional_note,
     status_line,
 )
-from osms.views.public import beneficiary
+from osms.views.public import beneficiary, no_records, public_status, reason_label
 
 __all__ = ["calculation_card", "decision_card", "iin_card"]
 
@@ -36,7 +36,10 @@ _SEX = {"male": N_("male"), "female": N_("female")}
 _MARK = {"category": "●", "self": "✓", "employer": "✓", "unpaid": "✗", "not_liable": "·"}
 
 
-def decision_card(decision: Decision, lang: str) -> str:
+def decision_card(decision: Decision, lang: str, *, known: bool = True) -> str:
+    """The decision as a terminal reads it; ``known``: whether the registry holds the IIN (an
+    IIN it does not know and the rules do not insure is "no records yet", never a debtor:
+    RULES.md §11)."""
     lines = [
         t(lang, "IIN")
         + f" {decision.iin} · "
@@ -44,6 +47,11 @@ def decision_card(decision: Decision, lang: str) -> str:
     ]
     if decision.as_of != decision.on:
         lines.append(t(lang, "As known on {date}", date=format_date(decision.as_of, lang)))
+    view = public_status(decision, known=known)
+    if view.no_records:
+        lines.append(status_line(decision.status, reason_label(view, lang), lang))
+        lines.append(no_records(decision.on, lang))
+        return "\n".join(lines)
     reason = label(lang, "reason", decision.reason.value)
     if decision.category:
         reason += f": {label(lang, 'category', decision.category)}"
@@ -93,13 +101,17 @@ def decision_card(decision: Decision, lang: str) -> str:
     return "\n".join(lines)
 
 
-def calculation_card(calc: Calculation, lang: str) -> str:
+def calculation_card(calc: Calculation, lang: str, *, known: bool = True) -> str:
+    """The options as a terminal reads them; an IIN the registry does not know is told so
+    first (RULES.md §11), as the page does."""
     lines = [
         t(lang, "IIN")
         + f" {calc.iin} · "
         + t(lang, "What to pay on {date}", date=format_date(calc.on, lang)),
         "",
     ]
+    if not known and not calc.insured:
+        lines[1:1] = [no_records(calc.on, lang)]
     if calc.insured:  # R-K-2: an insured person is told until when, never "to be insured now"
         until = (
             t(lang, "No end date")

@@ -74,7 +74,7 @@ def person_debts(
     _lang: Lang,
 ) -> DebtReport:
     answer = status_asked(session, who, asked, "api:debts")
-    return DebtReport.from_decision(answer.decision)
+    return DebtReport.from_decision(answer.decision, known=answer.registered)
 
 
 @router.get(

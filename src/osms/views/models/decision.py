@@ -119,6 +119,7 @@ _DEBT_EXAMPLE: JsonDict = {
         {"month": "2025-01", "amount": "4325.00"},
     ],
     "debt_total": "17075.00",
+    "known": True,
 }
 
 
@@ -424,9 +425,16 @@ class DebtReport(AnswerModel):
     debt_months: list[MonthText]
     debt: list[DebtMonth]
     debt_total: Money
+    known: bool = Field(
+        description=(
+            "False: the registry holds no record of this IIN yet (no payment, no category): "
+            "the debt is the rules' answer on the IIN alone, not a record of unpaid months "
+            "(RULES.md §11)."
+        )
+    )
 
     @classmethod
-    def from_decision(cls, decision: Decision) -> Self:
+    def from_decision(cls, decision: Decision, *, known: bool) -> Self:
         return cls(
             **_head(decision),
             status=decision.status,
@@ -434,4 +442,5 @@ class DebtReport(AnswerModel):
             debt_months=[str(d.month) for d in decision.debt_months],
             debt=DebtMonth.each(decision.debt_months),
             debt_total=money(decision.debt_total),
+            known=known,
         )
