@@ -587,6 +587,23 @@ def test_the_privacy_notice_says_what_is_shown_and_that_look_ups_are_recorded(
     assert t(lang, PRIVACY_SHORT) in form
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+@pytest.mark.parametrize("path", ["/nope", "/status/850312401235", "/static/nope.css"])
+def test_a_page_that_does_not_exist_says_so_in_the_language(
+    client: TestClient, lang: str, path: str
+) -> None:
+    """Not the framework's English ``{"detail": "Not Found"}``: the page's own 404, in the
+    visitor's language, with the way back to the form; the API keeps its problem document."""
+    response = client.get(path, params={"lang": lang})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-language"] == lang
+    assert t(lang, "Not found.") in text_of(response.text)
+    assert 'href="/?lang=' + lang in response.text
+    api = client.get("/api/v1/nope", params={"lang": lang})
+    assert api.status_code == 404 and api.json()["code"] == "request.not_found"
+
+
 def test_the_fund_names_itself_in_each_language() -> None:
     assert FUND_NAMES == {
         "kk": "Әлеуметтік медициналық сақтандыру қоры (ӘМСҚ)",

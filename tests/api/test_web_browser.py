@@ -357,6 +357,7 @@ def test_the_other_pages_pass_axe(browser: Browser, server: str, size: str) -> N
         "/privacy?lang=en",
         "/status?iin=900515300019&lang=kk",  # a refused IIN: the error at the field
         f"/status?iin={debtor}&date=2024-13-01&lang=ru",  # a refused date
+        "/no-such-page?lang=kk",  # the page's own 404
     ):
         page.goto(server + path)
         assert page.locator("h1").count() == 1, path

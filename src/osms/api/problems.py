@@ -286,6 +286,10 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if not is_api_path(request.url.path):
+        if exc.status_code == 404:
+            from osms.api.web.pages import not_found  # the page's own, in its language
+
+            return not_found(request)
         return await http_exception_handler(request, exc)
     code = _HTTP_CODES.get(exc.status_code, "request.failed")
     message = exc.detail if isinstance(exc.detail, str) else None

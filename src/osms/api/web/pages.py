@@ -21,6 +21,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from osms.api import deps
 from osms.api.deps import DbSession, Today
 from osms.api.web.rendering import Page, render, seconds_to_wait, too_many_checks
 from osms.i18n import error_message, label, t
@@ -207,6 +208,13 @@ def plan(
         )
 
     return _look_up(page, iin, answer)
+
+
+def not_found(request: Request) -> HTMLResponse:
+    """A page that does not exist, in the visitor's language with the way back to the form,
+    not the framework's English ``{"detail": "Not Found"}``."""
+    page = Page.of(request, request.query_params.get("lang"), None, deps.today(request))
+    return render(page, "not_found.html", status_code=404)
 
 
 @router.get("/privacy", response_class=HTMLResponse, name="web.privacy")
