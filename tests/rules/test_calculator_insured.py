@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 
 from osms.bot.texts import calculation_message
-from osms.i18n import label, translator
+from osms.i18n import label, month_name, translator
 from osms.i18n.vocabulary import STAY_INSURED
 from osms.rules.calculator import OptionName, calculate
 from osms.rules.facts import CategoryPeriod, PersonFacts, TemporaryGrant
@@ -21,6 +21,7 @@ from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.scenarios.facts_file import parse_facts
 from osms.views.card import calculation_card
+from osms.views.fragments import not_billed_note
 
 from .strategies import people, query_dates
 from .test_status_properties import FEW
@@ -163,3 +164,26 @@ def test_the_fewest_months_are_offered_to_stay_insured_in_every_door(lang: str) 
     stay = translator(lang).pgettext("option", STAY_INSURED)
     for text in (calculation_card(calc, lang), calculation_message(calc, lang)):
         assert stay in text and now not in text
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_a_month_an_option_does_not_bill_is_named(lang: str) -> None:
+    """R-K-2: no option bills a covered month, so "12 months from this month" bills eleven
+    when this month is paid; every door names the month left out, so that nobody believes
+    they paid for twelve."""
+    facts = parse_facts(
+        {"iin": "900515300018"},
+        [
+            {"period": str(m), "paid_on": str(m.first_day())}
+            for m in Month.range(Month(2025, 12), Month(2027, 1))
+        ],
+    )
+    calc = calculate(facts, date(2026, 12, 8))
+    prepay_now = calc.option(OptionName.PREPAY_NOW)
+    assert prepay_now is not None and len(prepay_now.plan) == 11
+    assert prepay_now.not_billed == (Month(2026, 12),)
+    note = not_billed_note(prepay_now, lang)
+    assert note is not None and month_name(Month(2026, 12), lang) in note
+    assert note in calculation_card(calc, lang)
+    prepay_next = calc.option(OptionName.PREPAY_NEXT)
+    assert prepay_next is not None and prepay_next.not_billed == ()

@@ -35,6 +35,7 @@ from osms.views.fragments import (
     debt_total,
     fund_details,
     insured_until,
+    not_billed_note,
     provisional_note,
     status_appears,
     status_line,
@@ -241,6 +242,9 @@ def calculation_message(calc: Calculation, lang: str) -> str:
             f"• {month_name(item.period, lang)} — {format_money(item.amount, lang)}"
             for item in chosen.plan
         )
+        left_out = not_billed_note(chosen, lang)
+        if left_out is not None:
+            lines.append(left_out)
     note = provisional_note(calc.provisional_note, lang)
     if note is not None:
         lines += ["", note]

@@ -118,10 +118,19 @@ class Option:
     insured_until: date | None
     provisional_note: Finding | None = None
     """R-P-1: an amount of the plan rests on a minimum wage not yet published."""
+    span: tuple[Month, ...] = ()
+    """The months the option is about (``prepay_now``: M … M + 11), billed or not."""
 
     @property
     def months(self) -> tuple[Month, ...]:
         return tuple(item.period for item in self.plan)
+
+    @property
+    def not_billed(self) -> tuple[Month, ...]:
+        """The option's months left out of the plan: covered already (paid, by an employer, by
+        the state) or pending (R-L-9): "12 months from this month" may bill eleven."""
+        billed = set(self.months)
+        return tuple(m for m in self.span if m not in billed)
 
     @property
     def total(self) -> Decimal:
@@ -212,9 +221,10 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
         return not first_pending <= m.index <= month.index  # pending months are not billed
 
     def evaluate(name: OptionName, months: Iterable[Month]) -> Option:
+        span = tuple(months)
         plan = tuple(
             PlanItem(facts.iin, m, amount)
-            for m in months
+            for m in span
             if billable(m) and (amount := _amount_to_pay(ledger, facts.kind, m, on, settings)) > 0
         )
         with_plan = _with_payments(facts, plan, on, credited_on)
@@ -223,7 +233,7 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
         if status_from is not None:
             until = decide(with_plan, status_from, settings=settings).insured_until
         note = provisional_finding(price_year(item.period, on, settings) for item in plan)
-        return Option(name, plan, status_from, until, note)
+        return Option(name, plan, status_from, until, note, span)
 
     now = decide(ledger, on)
     options: list[Option] = []

@@ -25,6 +25,7 @@ from osms.views.fragments import (
     SEPARATE_PAYMENTS,
     debt_rows,
     fund_details,
+    not_billed_note,
     provisional_note,
     status_line,
 )
@@ -139,6 +140,9 @@ def calculation_card(calc: Calculation, lang: str, *, known: bool = True) -> str
             )
             for item in option.plan
         )
+        left_out = not_billed_note(option, lang)
+        if left_out is not None:
+            lines.append("  " + left_out)
         lines.append("")
     note = provisional_note(calc.provisional_note, lang)
     if note is not None:

@@ -13,9 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from osms.i18n import N_, explain, format_money, label, month_name, t, tn
+from osms.i18n import N_, explain, format_money, format_month_list, label, month_name, t, tn
 from osms.rules import parameters
-from osms.rules.calculator import FundDetails
+from osms.rules.calculator import FundDetails, Option
 from osms.rules.status import DebtMonth, Finding, Status
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "debt_total",
     "fund_details",
     "insured_until",
+    "not_billed_note",
     "provisional_note",
     "status_appears",
     "status_line",
@@ -94,6 +95,16 @@ def status_appears(paid_on: date, lang: str) -> str:
         "Status appears within {n} working days after payment.",
         n,
     )
+
+
+def not_billed_note(option: Option, lang: str) -> str | None:
+    """The option's months it does not bill, and why (R-K-2: no option bills a covered or a
+    pending month), so that "12 months from this month" billing eleven says which one is left
+    out; None when the plan bills every month of the option."""
+    if not option.not_billed:
+        return None
+    months = format_month_list(option.not_billed, lang)
+    return t(lang, "Not in the plan: {months} (paid already, or not yours to pay).", months=months)
 
 
 def provisional_note(note: Finding | None, lang: str) -> str | None:

@@ -49,6 +49,7 @@ from osms.views.fragments import (
     debt_total,
     fund_details,
     insured_until,
+    not_billed_note,
     status_appears,
 )
 from osms.views.public import (
@@ -185,6 +186,7 @@ class Page:
             "no_records": partial(no_records, self.day, lang),
             "status_appears": partial(status_appears, lang=lang),
             "insured_until": partial(insured_until, lang=lang),
+            "not_billed_note": partial(not_billed_note, lang=lang),
             "option_label": partial(option_label, lang),
             "url": self.url,
             "switch": self.switch,
