@@ -130,6 +130,19 @@ def test_a_register_whose_total_differs_is_rejected_whole(api: Api) -> None:
     assert _payments(api) == 0
 
 
+def test_a_rejected_register_sent_again_answers_the_same_reason(api: Api) -> None:
+    """R-L-7: the stored outcome comes back unchanged, its reason without its code glued on."""
+    key = api.key("Halyk Bank", ["registers:write"])
+    headers = {**api.auth(key), "Content-Type": "text/plain", "Accept-Language": "en"}
+    data = _mt102(total=Decimal("1.00"))
+    first = api.client.post("/api/v1/registers", content=data, headers=headers).json()
+    again = api.client.post("/api/v1/registers", content=data, headers=headers).json()
+    assert again["report"]["resent"] is True
+    assert again["report"]["reason"] == first["report"]["reason"]
+    assert first["report"]["reason"].startswith("the declared total 1.00 differs")
+    assert (again["code"], again["detail"]) == (first["code"], first["detail"])
+
+
 @SQLITE_ONLY
 def test_an_unreadable_register_is_rejected_whole(api: Api) -> None:
     key = api.key("Halyk Bank", ["registers:write"])

@@ -119,6 +119,17 @@ def test_a_register_whose_total_differs_is_rejected_whole(engine: Engine) -> Non
     assert _payments(engine) == 0
 
 
+def test_a_rejected_register_sent_again_answers_the_stored_reason(engine: Engine) -> None:
+    """R-L-7: the stored outcome is returned unchanged, reason and code apart as the first
+    time."""
+    data = (Path(__file__).parents[1] / "intake" / "data" / "total_mismatch.mt102").read_bytes()
+    first = book_register(engine, io.BytesIO(data), actor="bank", sender="halyk")
+    again = book_register(engine, io.BytesIO(data), actor="bank", sender="halyk")
+    assert again.resent and again.register_id == first.register_id
+    assert (again.reason_code, again.reason) == (first.reason_code, first.reason)
+    assert first.reason is not None and first.reason.startswith("the declared total 24000.00")
+
+
 def test_windows_1251_and_csv_registers(engine: Engine) -> None:
     russian = [SampleLine("900515300018", Month(2025, 5), Decimal("4250"), "Иванов", "Иван")]
     cp1251 = _mt102(russian, encoding="cp1251")

@@ -384,9 +384,7 @@ start: the key, which the sender chose, comes last)."""
 
 def summary(session: Session, register: Register, *, resent: bool) -> BookingReport:
     """A stored register's outcome without its lines (they are read page by page)."""
-    reason_code = None
-    if register.reason and ":" in register.reason:
-        reason_code = register.reason.split(":", 1)[0]
+    reason_code, reason = _stored_reason(register.reason)
     duplicates = count_lines(session, register.id, LineStatus.DUPLICATE)
     return BookingReport(
         register_id=register.id,
@@ -394,7 +392,7 @@ def summary(session: Session, register: Register, *, resent: bool) -> BookingRep
         sender=register.sender,
         reference=register.reference,
         status=register.status.value,
-        reason=register.reason,
+        reason=reason,
         reason_code=reason_code,
         lines=register.line_count,
         booked=register.accepted_count - duplicates,
@@ -403,6 +401,23 @@ def summary(session: Session, register: Register, *, resent: bool) -> BookingRep
         resent=resent,
         recorded=count_lines(session, register.id),
     )
+
+
+def _stored_reason(stored: str | None) -> tuple[str | None, str | None]:
+    """``(code, reason)`` of a reason as :func:`reject_whole` stores it (``<code>: <reason>``):
+    the stored outcome is answered as it was the first time (R-L-7).
+
+    >>> _stored_reason("register.total_mismatch: the declared total 1.00 differs")
+    ('register.total_mismatch', 'the declared total 1.00 differs')
+    >>> _stored_reason(None)
+    (None, None)
+    """
+    if stored is None:
+        return None, None
+    code, separator, reason = stored.partition(": ")
+    if not separator or not code.startswith("register."):
+        return None, stored
+    return code, reason
 
 
 def outcomes_page(session: Session, register_id: int, offset: int, limit: int) -> list[LineOutcome]:
