@@ -130,6 +130,30 @@ def test_a_rejected_register_sent_again_answers_the_stored_reason(engine: Engine
     assert first.reason is not None and first.reason.startswith("the declared total 24000.00")
 
 
+@pytest.mark.parametrize(
+    ("change", "reference"),
+    [
+        ((":32A:250625", ":32A:270229"), "OSMS20250625001"),  # 29 February 2027: no date
+        ((":20:OSMS20250625001", ":20:" + "R" * 100), None),  # no valid :20: to name it by
+    ],
+)
+def test_an_mt102_rejected_while_its_header_is_read_is_reported_as_mt102(
+    engine: Engine, change: tuple[str, str], reference: str | None
+) -> None:
+    data = (Path(__file__).parents[1] / "intake" / "data" / "total_mismatch.mt102").read_bytes()
+    data = data.replace(change[0].encode(), change[1].encode())
+    report = book_register(engine, io.BytesIO(data), actor="bank", sender="halyk")
+    assert (report.status, report.reason_code) == ("rejected", "register.malformed")
+    assert report.format == "mt102"
+    if reference is None:
+        assert len(report.reference) == 16  # the file's hash, as for any nameless register
+    else:
+        assert report.reference == reference
+    with engine.connect() as connection:
+        stored = connection.execute(select(Register.format, Register.reference)).one()
+    assert (stored.format.value, stored.reference) == ("mt102", report.reference)
+
+
 def test_windows_1251_and_csv_registers(engine: Engine) -> None:
     russian = [SampleLine("900515300018", Month(2025, 5), Decimal("4250"), "Иванов", "Иван")]
     cp1251 = _mt102(russian, encoding="cp1251")

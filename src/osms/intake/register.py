@@ -45,6 +45,7 @@ from osms.intake.lines import (
     RegisterError,
 )
 from osms.intake.mt102 import Mt102Reader
+from osms.intake.mt102.header import peek_reference
 from osms.rules.facts import Channel
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "RegisterReader",
     "RegisterTotals",
     "detect_format",
+    "identify",
     "parse_register",
 ]
 
@@ -84,6 +86,26 @@ def detect_format(stream: IO[bytes]) -> Format:
     if not head:
         raise RegisterError(REGISTER_MALFORMED, "the register is empty")
     return "mt102" if head.startswith(_MT102_STARTS) else "csv"
+
+
+def identify(stream: IO[bytes], format: Format | None = None) -> tuple[Format, str | None]:
+    """The format and reference of a register that could not be opened (its header is
+    unreadable), for its report: ``format`` when given, else detected (``"csv"`` when nothing
+    can be read); an MT102 message's ``:20:`` when it is a valid reference, else None.  The
+    position is kept.
+
+    >>> import io
+    >>> identify(io.BytesIO(b":20:REF-7\\r\\n:50:/D/KZ1\\r\\n:32A:270229KZT1,00\\r\\n"))
+    ('mt102', 'REF-7')
+    >>> identify(io.BytesIO(b""))
+    ('csv', None)
+    """
+    if format is None:
+        try:
+            format = detect_format(stream)
+        except RegisterError:
+            return "csv", None
+    return format, peek_reference(stream) if format == "mt102" else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ from sqlalchemy.exc import IntegrityError
 
 from osms.intake._io import as_seekable
 from osms.intake.lines import IntakeLine, LineError, RegisterError
-from osms.intake.register import parse_register
+from osms.intake.register import identify, parse_register
 from osms.registry import ledger, registers
 from osms.registry.db import READ_ONLY, make_session_factory
 from osms.registry.ledger import NewPayment
@@ -142,7 +142,10 @@ def _book(
         )
         header = reader.header
     except RegisterError as error:
-        return _reject_whole(engine, format or "csv", sent, error, 0)
+        # The report names the register as it is (an MT102 by its :20:), even unreadable.
+        stream.seek(0)
+        register_format, reference = identify(stream, format)  # type: ignore[arg-type]
+        return _reject_whole(engine, register_format, sent, error, 0, reference)
     report = BookingReport(
         register_id=None,
         format=header.format,

@@ -25,6 +25,7 @@ __all__ = [
     "Mt102Party",
     "Mt102Trailer",
     "parse_trailer",
+    "peek_reference",
     "read_header",
     "read_trailer",
 ]
@@ -101,6 +102,39 @@ def read_trailer(stream: IO[bytes], start: int = 0) -> Mt102Trailer:
                 raise malformed(f"trailer {text[:60]!r} is not ASCII text") from None
             return parse_trailer(decoded, None)
     raise malformed("no trailer :32A:YYMMDDKZT<total> at the end of the message", field=":32A:")
+
+
+_REFERENCE_LINE = re.compile(rb"(?:^|\{4:)[ \t]*:20:([^\r\n]*)", re.MULTILINE)
+
+
+def peek_reference(stream: IO[bytes]) -> str | None:
+    """The ``:20:`` reference of a message as written in its first :data:`TAIL_BYTES`, when it
+    is a valid one (1-35 characters without ``:`` or spaces), else None; the position is kept.
+
+    For the report of a message rejected while its header is read (a ``:32A:`` that is no
+    date …): it still names the message by its own reference.
+
+    >>> peek_reference(io.BytesIO(b"{1:F01X}{2:I102X}{4:\\r\\n:20:REF-7\\r\\n:32A:270229KZT1,00"))
+    'REF-7'
+    >>> peek_reference(io.BytesIO(b":20:" + b"R" * 100)) is None
+    True
+    """
+    position = stream.tell()
+    try:
+        head = stream.read(TAIL_BYTES)
+    except (OSError, ValueError):
+        return None
+    finally:
+        stream.seek(position)
+    match = _REFERENCE_LINE.search(head)
+    if match is None:
+        return None
+    written = match.group(1).strip()
+    try:
+        reference = written.decode("utf-8")
+    except UnicodeDecodeError:
+        reference = written.decode("cp1251", "replace")
+    return reference if KEY_PART.match(reference) else None
 
 
 _MAX_HEADER_LINES: Final = 500
