@@ -17,9 +17,11 @@ from osms.intake.csv_format import CsvReader
 from osms.intake.lines import AMOUNT_LIMIT, LINE_CODES, NAME_MAX, has_control
 from osms.intake.mt102 import Mt102Reader
 from osms.intake.samples import SampleLine, write_csv, write_mt102
-from osms.intake.validation import REFERENCE_MAX, first_paid_on, paid_on_window
+from osms.intake.validation import KEY_MAX, REFERENCE_MAX, first_paid_on, paid_on_window
 from osms.registry.columns import Money
+from osms.registry.ledger import csv_key
 from osms.registry.models import Payment, Person
+from osms.registry.registers import SENDER_MAX
 from osms.rules.facts import KNP, earliest_period, latest_period
 from osms.rules.month import Month
 from osms.services.registers import book_register
@@ -76,7 +78,9 @@ def test_the_bounds_are_the_columns_of_the_ledger() -> None:
         assert isinstance(column.type, String) and column.type.length == NAME_MAX
     key = Payment.idempotency_key.type
     assert isinstance(key, String) and key.length is not None
-    assert REFERENCE_MAX + len("mt102:") <= key.length
+    assert key.length == KEY_MAX
+    # a CSV key keeps the whole reference of any sender (R-L-7): csv:<sender>:<reference>
+    assert len(csv_key("s" * SENDER_MAX, "R" * REFERENCE_MAX)) <= KEY_MAX
 
 
 def test_the_first_payment_date_is_the_first_day_r_l_3_can_check() -> None:

@@ -21,6 +21,7 @@ from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.registry.db import make_session_factory
 from osms.registry.facts import load_facts
 from osms.registry.models import AuditEvent, Payment, Register, RegisterLine
+from osms.registry.registers import SENDER_MAX
 from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.services.registers import book_register, report_lines
@@ -241,6 +242,26 @@ def test_two_senders_may_use_the_same_csv_reference(engine: Engine) -> None:
     kaspi = book_register(engine, io.BytesIO(out.getvalue()), actor="k", sender="KASPI")
     halyk = book_register(engine, io.BytesIO(out.getvalue()), actor="h", sender="HALYK")
     assert (kaspi.booked, halyk.booked, halyk.duplicates) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("sender", ["t", "KASSA24", "s" * SENDER_MAX])
+def test_a_csv_reference_may_have_160_characters_whoever_sends_it(
+    engine: Engine, sender: str
+) -> None:
+    """R-L-7: the limit is the reference's, not that of ``csv:<sender>:<reference>``."""
+    text = (
+        "iin,period,amount,knp,payer,paid_on,channel,reference\n"
+        f"900515300018,2025-05,4250,122,900515300018,2025-06-11,terminal,{'R' * 160}\n"
+        f"850312401235,2025-05,4250,122,850312401235,2025-06-11,terminal,{'R' * 161}\n"
+    )
+    report = book_register(engine, io.BytesIO(text.encode()), actor="t", sender=sender)
+    assert (report.booked, report.rejected) == (1, 1)
+    [line] = report.outcomes
+    assert (line.line_no, line.code, line.field) == (2, "line.malformed", "reference")
+    assert "at most 160 printable characters" in line.message
+    with engine.connect() as connection:
+        key = connection.execute(select(Payment.idempotency_key)).scalar_one()
+    assert key == f"csv:{sender.lower()}:{'R' * 160}"
 
 
 @pytest.mark.parametrize("reference", ["R\x001", "R" * 161])

@@ -48,7 +48,14 @@ from osms.intake.lines import (
     LineResult,
     RegisterError,
 )
-from osms.intake.validation import REQUIRED_FIELDS, LineValidator, RawLine, parse_amount
+from osms.intake.validation import (
+    REFERENCE_MAX,
+    REQUIRED_FIELDS,
+    LineValidator,
+    RawLine,
+    parse_amount,
+    reference_problem,
+)
 from osms.registry.ledger import csv_key
 
 __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "CsvHeader", "CsvReader"]
@@ -179,7 +186,11 @@ class CsvReader(OnceReader[CsvHeader]):
             )
 
             def row(line_no: int, cells: list[str], raw: str) -> LineResult:
-                if len(cells) == width and (key := cells[reference].strip()):
+                if (
+                    len(cells) == width
+                    and (key := cells[reference].strip())
+                    and len(key) <= REFERENCE_MAX
+                ):
                     context = validator.context(
                         cells[knp], cells[payer], cells[paid_on], cells[channel]
                     )
@@ -312,7 +323,12 @@ class CsvReader(OnceReader[CsvHeader]):
 
         reference = cell("reference")
         if reference is not None and reference.strip():
-            reference = csv_key(self._sender, reference.strip())
+            # The sender's reference is bounded, not the key its namespace makes of it (R-L-7).
+            if (problem := reference_problem(reference.strip())) is not None:
+                problems.append(problem)
+                reference = None
+            else:
+                reference = csv_key(self._sender, reference.strip())
         return RawLine(
             line_no=line_no,
             raw=raw,

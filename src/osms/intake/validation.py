@@ -24,8 +24,9 @@ period).
 Bounds: nothing a line carries can break the ledger.  Amounts are below
 :data:`~osms.intake.lines.AMOUNT_LIMIT` (10^12, the ``NUMERIC(14, 2)`` column) with at most two
 decimals; names at most :data:`~osms.intake.lines.NAME_MAX` characters without control
-characters; references at most :data:`REFERENCE_MAX` printable characters; payment dates
-within :func:`paid_on_window`.
+characters; a sender's reference (a CSV ``reference``) at most :data:`REFERENCE_MAX` printable
+characters (:func:`reference_problem`) and the idempotency key built from it at most
+:data:`KEY_MAX`; payment dates within :func:`paid_on_window`.
 
 Period bounds (R-L-3): a period is too early before :func:`~osms.rules.parameters.liability_start`
 for КНП 122 and 124 and before :func:`~osms.rules.parameters.employer_liability_start` for
@@ -96,6 +97,7 @@ from osms.rules.month import InvalidMonth, Month
 from osms.rules.parameters import load_parameters, single_payment_periods
 
 __all__ = [
+    "KEY_MAX",
     "REFERENCE_MAX",
     "REQUIRED_FIELDS",
     "LineContext",
@@ -105,6 +107,7 @@ __all__ = [
     "paid_on_window",
     "parse_amount",
     "parse_date",
+    "reference_problem",
 ]
 
 REQUIRED_FIELDS: Final = (
@@ -176,7 +179,11 @@ HORIZON_PARAMETER: Final = "advance_period_horizon_months"
 """The parameter of R-L-3's "month(paid_on) + 12" (:func:`osms.rules.facts.latest_period`)."""
 
 REFERENCE_MAX: Final = 160
-"""The longest idempotency key accepted (R-L-7); the ledger keeps keys of up to 200."""
+"""The longest reference a sender may give a line (a CSV ``reference``, R-L-7), whoever the
+sender: its key ``csv:<sender>:<reference>`` (a sender has at most 32 characters,
+:data:`osms.registry.registers.SENDER_MAX`) stays within :data:`KEY_MAX`."""
+KEY_MAX: Final = 200
+"""The longest idempotency key the ledger keeps (``payments.idempotency_key``, R-L-7)."""
 
 
 @lru_cache(maxsize=1)
@@ -212,9 +219,27 @@ def paid_on_window(today: date) -> tuple[date, date]:
     return first_paid_on(), last
 
 
-def _reference_fits(reference: str) -> bool:
+def reference_problem(reference: str) -> LineProblem | None:
+    """Why a sender's reference (stripped, not empty) cannot name a line: longer than
+    :data:`REFERENCE_MAX` or with a control character (NUL included); None when it can.
+
+    >>> reference_problem("KP-2025-000017") is None
+    True
+    >>> reference_problem("R" * 161).message
+    'the reference must be at most 160 printable characters'
+    """
+    if len(reference) <= REFERENCE_MAX and reference.isprintable():
+        return None
+    return LineProblem(
+        MALFORMED,
+        "reference",
+        f"the reference must be at most {REFERENCE_MAX} printable characters",
+    )
+
+
+def _key_fits(key: str) -> bool:
     """A key the ledger can keep: short enough, and no control characters (NUL included)."""
-    return len(reference) <= REFERENCE_MAX and reference.isprintable()
+    return len(key) <= KEY_MAX and key.isprintable()
 
 
 def _text(value: str | None) -> str | None:
@@ -335,12 +360,12 @@ class RawLine:
             found.append(
                 LineProblem(MALFORMED, "reference", "the reference (idempotency key) is empty")
             )
-        elif reference_value is not None and not _reference_fits(reference_value):
+        elif reference_value is not None and not _key_fits(reference_value):
             found.append(
                 LineProblem(
                     MALFORMED,
                     "reference",
-                    f"the reference must be at most {REFERENCE_MAX} printable characters",
+                    f"the idempotency key must be at most {KEY_MAX} printable characters",
                 )
             )
 
@@ -724,7 +749,7 @@ class LineValidator:
             if len(self._amounts) < _CACHE_LIMIT:
                 self._amounts[amount] = amount_value
         reference = reference.strip()
-        if not reference or not _reference_fits(reference):
+        if not reference or not _key_fits(reference):
             return None
         birth_date_value: date | None = None
         if birth_date is not None and (birth_date := birth_date.strip()):
