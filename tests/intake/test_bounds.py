@@ -89,7 +89,7 @@ def test_the_first_payment_date_is_the_first_day_r_l_3_can_check() -> None:
     assert first == date(2017, 7, 1) == min(earliest_period(knp) for knp in KNP).first_day()
     assert latest_period(first) == Month(2018, 7)
     assert latest_period(first - timedelta(days=1)) is None  # no R-L-3 bound before OSMS
-    assert paid_on_window(TODAY) == (first, date(2027, 12, 7))
+    assert paid_on_window(TODAY) == (first, TODAY)
 
 
 # -- amounts -----------------------------------------------------------------------------------
@@ -178,8 +178,9 @@ def test_typed_amounts_that_are_not_money_are_rejected(amount: str) -> None:
         ("2017-01-01", False),
         ("2017-06-30", False),
         ("2017-07-01", True),
-        ("2027-12-07", True),  # today + 1 year
-        ("2027-12-08", False),
+        ("2026-12-07", True),  # today
+        ("2026-12-08", False),  # tomorrow: a payment is not made after its register arrives
+        ("2027-12-07", False),  # a mistyped year (R-L-3 would then allow 2028-12 periods)
     ],
 )
 def test_csv_paid_on_outside_the_window_is_a_line(paid_on: str, ok: bool) -> None:
@@ -208,12 +209,23 @@ def test_an_mt102_value_date_in_2000_rejects_every_line() -> None:
     assert read.totals.matches and read.totals.accepted == 0
 
 
-def test_the_upper_date_bound_follows_today() -> None:
+def test_the_upper_date_bound_is_today() -> None:
+    """R-L-3, R-T-4: no payment date after today in Kazakhstan, however near."""
     line = SampleLine(IVANOV, Month(2030, 5), Decimal(6000), paid_on="2030-05-10")
-    assert _codes(_csv_results(_csv([line]), today=date(2029, 5, 10))) == [()]
-    assert _codes(_csv_results(_csv([line]), today=date(2029, 5, 9))) == [
-        ("line.paid_on_out_of_range",)
-    ]
+    assert _codes(_csv_results(_csv([line]), today=date(2030, 5, 10))) == [()]
+    [error] = _csv_results(_csv([line]), today=date(2030, 5, 9))
+    assert isinstance(error, LineError) and error.codes == ("line.paid_on_out_of_range",)
+    assert "2030-05-10 is in the future" in error.message
+    assert "future" in i18n.error_message("line.paid_on_out_of_range", "en")
+
+
+def test_an_mt102_value_date_a_year_ahead_books_nothing() -> None:
+    """A December register whose :32A: says 27 for 26 is not booked as paid in 2027."""
+    data = _mt102([SampleLine(IVANOV, Month(2026, 11), Decimal(6000))]).replace(
+        b":32A:250625KZT", b":32A:271205KZT"
+    )
+    [error] = _mt102_results(data, today=date(2026, 12, 7))
+    assert isinstance(error, LineError) and error.codes == ("line.paid_on_out_of_range",)
 
 
 # -- text --------------------------------------------------------------------------------------

@@ -200,23 +200,28 @@ def first_paid_on() -> date:
 
 
 def paid_on_window(today: date) -> tuple[date, date]:
-    """The payment dates accepted on ``today`` (inclusive): :func:`first_paid_on` to the same
-    day a year later (28 February for 29 February).
+    """The payment dates accepted on ``today`` (inclusive, R-L-3): :func:`first_paid_on` to
+    ``today``, the date in Kazakhstan (R-T-4).
 
-    A value date is at most a few days ahead of the register, so a year keeps every real
-    register far from the bound, while a date such as 9999-12-31 (whose credit date, R-T-3,
-    is past the end of the calendar) or a mistyped year is rejected as the line's fault.
+    A payment is made before its register reaches the Fund, so a later date is a wrong one: a
+    year typed 2027 for 2026 in December, which R-L-3's window for the period would otherwise
+    stretch to 24 months ahead; a date such as 9999-12-31, whose credit date (R-T-3) is past the
+    end of the calendar.  No day of tolerance is needed: the banks' value dates are Kazakhstan's
+    dates too (:mod:`osms.clock`), and an MT102 value date is the day the list was paid.
 
     >>> paid_on_window(date(2024, 2, 29))
-    (datetime.date(2017, 7, 1), datetime.date(2025, 2, 28))
+    (datetime.date(2017, 7, 1), datetime.date(2024, 2, 29))
     """
-    if today.year >= date.max.year:
-        return first_paid_on(), date.max
-    try:
-        last = today.replace(year=today.year + 1)
-    except ValueError:  # 29 February
-        last = today.replace(year=today.year + 1, day=28)
-    return first_paid_on(), last
+    return first_paid_on(), today
+
+
+def _paid_on_problem(paid_on: date, earliest: date, latest: date) -> LineProblem:
+    """``line.paid_on_out_of_range``, saying which way (R-L-3)."""
+    if paid_on > latest:
+        why = f"is in the future: after today, {latest.isoformat()} in Kazakhstan"
+    else:
+        why = f"is before {earliest.isoformat()}, the first OSMS payments"
+    return LineProblem(PAID_ON_OUT_OF_RANGE, "paid_on", f"paid_on {paid_on.isoformat()} {why}")
 
 
 def reference_problem(reference: str) -> LineProblem | None:
@@ -388,15 +393,7 @@ class RawLine:
         if paid_on_value is not None:
             earliest, latest = paid_on_window(kazakhstan_today() if today is None else today)
             if not earliest <= paid_on_value <= latest:
-                found.append(
-                    LineProblem(
-                        PAID_ON_OUT_OF_RANGE,
-                        "paid_on",
-                        f"paid_on {paid_on_value.isoformat()} is outside "
-                        f"{earliest.isoformat()} … {latest.isoformat()}, "
-                        "the payment dates accepted",
-                    )
-                )
+                found.append(_paid_on_problem(paid_on_value, earliest, latest))
                 paid_on_value = None  # not compared with the period
 
         # 2. the rules (R-L-3)
