@@ -190,8 +190,9 @@ class BookingReport:
     empty (the stored lines are read with :func:`outcomes_page`)."""
     outcomes: list[LineOutcome] = field(default_factory=list)
     recorded: int = 0
-    """How many lines ``register_lines`` keeps for the register (duplicates and rejected lines,
-    unless rejected whole): what :func:`outcomes_page` pages through."""
+    """How many lines ``register_lines`` keeps for the register (duplicates and rejected lines;
+    for a register rejected whole, the lines read that were malformed): what
+    :func:`outcomes_page` pages through."""
 
     @property
     def accepted(self) -> int:

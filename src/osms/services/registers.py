@@ -15,7 +15,7 @@ lines never sits in memory, and:
   its lines are read page by page with :func:`report_lines`;
 - a register whose total differs from its lines (``register.total_mismatch``) or that cannot
   be read to its end (``register.malformed``) is rolled back and recorded as rejected whole,
-  with the reason;
+  with the reason and the lines read that were malformed, with their codes (R-F-3);
 - an import killed midway leaves nothing behind: run again, it books every line exactly once;
 - a line whose idempotency key was booked before is compared with that payment (person,
   month, amount, КНП, payer, payment date: :data:`osms.registry.ledger.SAME_PAYMENT`): the
@@ -32,12 +32,12 @@ the lines that were not booked — rejected with their codes, or duplicates.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeAlias
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
@@ -52,6 +52,7 @@ from osms.registry.ledger import NewPayment
 from osms.registry.models import LineStatus, RegisterStatus
 from osms.registry.registers import KEY_CONFLICT, SENDERS, BookingReport, LineOutcome
 from osms.rules.facts import Channel
+from osms.rules.month import Month
 from osms.services.lookups import record_lookup
 
 __all__ = [
@@ -65,6 +66,9 @@ __all__ = [
 ]
 
 CHUNK = 2000
+
+_Recorded: TypeAlias = tuple[LineOutcome, Month | None, Decimal | None]
+"""A line kept in ``register_lines``, with its month and amount as read."""
 
 Progress = Callable[[int], None]
 
@@ -153,6 +157,9 @@ def _book(
         reference=header.reference or sent.digest[:16],
         status=RegisterStatus.ACCEPTED.value,
     )
+    malformed: list[_Recorded] = []
+    """The lines the reader rejected, kept for the report should the register be rejected
+    whole (R-F-3)."""
     try:
         with engine.begin() as connection:
             report.register_id = registers.open_register(
@@ -164,7 +171,7 @@ def _book(
                 declared_total=header.declared_total,
             )
             booking = ledger.booking(connection)
-            _book_lines(connection, booking, reader.lines(), report, progress, chunk)
+            _book_lines(connection, booking, reader.lines(), report, progress, chunk, malformed)
             totals = reader.verify()
             _not_booked(connection, report, booking.finish())
             report.booked = booking.booked
@@ -175,7 +182,9 @@ def _book(
                 connection, report, totals.declared_total, sent.actor, sent.door
             )
     except RegisterError as error:
-        return _reject_whole(engine, header.format, sent, error, report.lines, report.reference)
+        return _reject_whole(
+            engine, header.format, sent, error, report.lines, report.reference, malformed
+        )
     except IntegrityError:
         # A twin of this register was being booked at the same time and committed first.
         again = _previous(engine, sent.sender, sent.digest)
@@ -231,6 +240,7 @@ def _book_lines(
     report: BookingReport,
     progress: Progress | None,
     chunk: int,
+    malformed: list[_Recorded],
 ) -> None:
     good: list[IntakeLine] = []
     bad: list[LineError] = []
@@ -241,12 +251,12 @@ def _book_lines(
         else:
             bad.append(result)
         if len(good) + len(bad) >= chunk:
-            _write_chunk(connection, booking, good, bad, report)
+            _write_chunk(connection, booking, good, bad, report, malformed)
             if progress is not None:
                 progress(len(good) + len(bad))
             good, bad = [], []
     if good or bad:
-        _write_chunk(connection, booking, good, bad, report)
+        _write_chunk(connection, booking, good, bad, report, malformed)
         if progress is not None:
             progress(len(good) + len(bad))
 
@@ -257,6 +267,7 @@ def _write_chunk(
     good: list[IntakeLine],
     bad: list[LineError],
     report: BookingReport,
+    malformed: list[_Recorded],
 ) -> None:
     assert report.register_id is not None
     if good:
@@ -277,11 +288,11 @@ def _write_chunk(
         ]
         report.rejected += len(outcomes)
         report.outcomes.extend(outcomes)
-        registers.record_lines(
-            connection,
-            report.register_id,
-            [(outcome, None, error.amount) for outcome, error in zip(outcomes, bad, strict=True)],
-        )
+        recorded: list[_Recorded] = [
+            (outcome, None, error.amount) for outcome, error in zip(outcomes, bad, strict=True)
+        ]
+        malformed.extend(recorded)
+        registers.record_lines(connection, report.register_id, recorded)
 
 
 def _payment(line: IntakeLine, register_id: int) -> NewPayment:
@@ -326,8 +337,12 @@ def _reject_whole(
     error: RegisterError,
     lines: int,
     reference: str | None = None,
+    malformed: Sequence[_Recorded] = (),
 ) -> BookingReport:
-    """Record a register rejected whole (R-L-7), with the reason; nothing of it is booked."""
+    """Record a register rejected whole (R-L-7), with the reason; nothing of it is booked.
+
+    The ``malformed`` lines read before it was rejected are kept and reported with their codes
+    (R-F-3): a line whose amount cannot be read is often why the total differs."""
     report = BookingReport(
         register_id=None,
         format=register_format,
@@ -338,10 +353,17 @@ def _reject_whole(
         reason_code=error.code,
         lines=lines,
         rejected=lines,
+        outcomes=[outcome for outcome, _, _ in malformed],
+        recorded=len(malformed),
     )
     try:
         with engine.begin() as connection:
             registers.reject_whole(connection, report, sent.digest, sent.actor, sent.door)
+            assert report.register_id is not None
+            for start in range(0, len(malformed), CHUNK):
+                registers.record_lines(
+                    connection, report.register_id, malformed[start : start + CHUNK]
+                )
     except IntegrityError:
         again = _previous(engine, sent.sender, sent.digest)  # its twin, recorded first
         if again is None:

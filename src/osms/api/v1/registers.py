@@ -77,7 +77,8 @@ _BODY: Final = {
         "again changes nothing and answers 200 with the stored summary (no `lines`: read them "
         "at `lines_url`, R-L-7). A register whose total differs from its lines, or that cannot "
         "be read, is rejected whole: 422 with the code `register.total_mismatch` or "
-        "`register.malformed` and the stored `report`. Scope `registers:write`."
+        "`register.malformed` and the stored `report`, whose `lines` are the lines read that "
+        "were malformed, with their codes (R-F-3). Scope `registers:write`."
     ),
     responses={
         200: {"model": RegisterSummary, "description": "Received before: nothing changed."},
