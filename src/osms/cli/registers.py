@@ -88,7 +88,8 @@ def import_command(
             help=(
                 "Who sent the register (required, any case): "
                 + ", ".join(SENDERS)
-                + ". Its CSV lines' keys are csv:<channel>:<reference> (R-L-7), the same as "
+                + ". Its lines' keys are csv:<channel>:<reference> and "
+                "mt102:<channel>:<BIC>:<:20:>:<:21:> (R-L-7), the same as "
                 "for the API client of that name."
             ),
         ),
