@@ -126,3 +126,14 @@ def test_head_is_answered_as_get_without_a_body(served: tuple[str, str]) -> None
         assert head.headers["content-type"] == got.headers["content-type"], path
     assert httpx.head(base + "/api/v1/no-such-route", timeout=30).status_code == 404
     assert httpx.head(base + "/api/v1/registers", timeout=30).status_code == 405  # POST only
+
+
+def test_a_405_that_allows_get_allows_head_too(served: tuple[str, str]) -> None:
+    """RFC 9110 §15.5.6: ``Allow`` lists what the resource answers, and HEAD is answered
+    wherever GET is."""
+    base, _ = served
+    refused = httpx.post(base + "/healthz", timeout=30)
+    assert refused.status_code == 405
+    assert {m.strip() for m in refused.headers["allow"].split(",")} == {"GET", "HEAD"}
+    post_only = httpx.get(base + "/api/v1/registers", timeout=30)
+    assert post_only.status_code == 405 and "HEAD" not in post_only.headers["allow"]

@@ -2,7 +2,8 @@
 
 FastAPI routes a ``GET`` path for ``GET`` alone, so ``curl -I``, a link checker or a load
 balancer's ``HEAD /healthz`` was answered 405.  A ``HEAD`` request is now handled as the ``GET``
-of the same path (the same status, headers and audit) and its body is dropped on the way out.
+of the same path (the same status, headers and audit) and its body is dropped on the way out;
+a 405 that allows ``GET`` says it allows ``HEAD`` too.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ class HeadAsGetMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if scope["method"] != "HEAD":
+            await self.app(scope, receive, _allowing_head(send))
             return
 
         async def without_body(message: Message) -> None:
@@ -29,3 +33,29 @@ class HeadAsGetMiddleware:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
+def _allowing_head(send: Send) -> Send:
+    """``send`` with ``HEAD`` added to the ``Allow`` of a 405 that allows ``GET``."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start" and message["status"] == 405:
+            headers = [
+                (name, _with_head(value) if name.lower() == b"allow" else value)
+                for name, value in message.get("headers", [])
+            ]
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return sending
+
+
+def _with_head(allow: bytes) -> bytes:
+    """
+    >>> _with_head(b"GET"), _with_head(b"POST"), _with_head(b"GET, HEAD")
+    (b'GET, HEAD', b'POST', b'GET, HEAD')
+    """
+    methods = [m.strip() for m in allow.split(b",")]
+    if b"GET" in methods and b"HEAD" not in methods:
+        methods.append(b"HEAD")
+    return b", ".join(methods)
