@@ -92,6 +92,24 @@ def test_a_temporary_application_refused_with_its_reason(api: Api) -> None:
     assert refused.json()["refusal_reason"] == "the certificate is not signed"
 
 
+def test_a_refusal_reason_that_could_forge_a_line_is_refused(api: Api) -> None:
+    """RULES.md §11, R-TMP-1: the reason is shown a line to a decision; the service refuses a
+    line break or a direction override, whatever the door (the CLI gives the same code)."""
+    key = api.key("Operator", ["operator"])
+    decider = api.key("Supervisor", ["operator"])
+    applied = api.client.post(
+        "/api/v1/temporary-applications", json=PREGNANT, headers=api.auth(key)
+    ).json()
+    for reason in ("not signed\n2026-12-08 03:40:00  boss  approved", "ok\u202eevil"):
+        forged = api.client.post(
+            f"/api/v1/temporary-applications/{applied['id']}/refuse",
+            json={"reason": reason},
+            headers=api.auth(decider),
+        )
+        assert (forged.status_code, forged.json()["code"]) == (422, "temporary.reason_invalid")
+        assert forged.json()["field"] == "reason"
+
+
 @SQLITE_ONLY
 def test_the_services_refusals_are_problems(api: Api) -> None:
     key = api.key("Operator", ["operator"])

@@ -96,7 +96,7 @@ def _looked_up(iin: str, lang: str, lookup: Callable[[Session, str, str], _Answe
 
     try:
         with session() as opened:
-            return lookup(opened, iin, actor(None))
+            return lookup(opened, iin, actor(None, lang))
     except ServiceError as error:
         _fail(f"{iin}: {error.code}: {error_message(error.code, lang)}", 1)
         raise  # unreachable: _fail exits

@@ -8,7 +8,9 @@ commands (categories, temporary, refunds) answer in ``--lang`` (Kazakh by defaul
 
 An operator command names its operator: ``--operator NAME``, else the setting
 ``OSMS_OPERATOR``.  Without either it stops with ``operator.missing`` (exit 2): the audit trail
-says who did what, never ``cli:unknown`` (RULES.md §11).
+says who did what, never ``cli:unknown`` (RULES.md §11).  A name of more than 32 characters,
+or with a character that could forge or hide a line of the trail (a line break, an escape, a
+direction override), stops it with ``operator.name`` (exit 2).
 
 Exit statuses of the commands that take in a list (``osms import``, ``osms categories
 import``):
@@ -24,7 +26,6 @@ import``):
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, redirect_stdout
 from datetime import date
@@ -34,7 +35,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from osms import clock
-from osms.cli.context import session
+from osms.cli.context import OPERATOR_ENV, named_operator, session
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGES, error_message
 from osms.services.errors import ServiceError
 from osms.views.models import MAX_DATE, MAX_ID, MIN_DATE
@@ -66,7 +67,6 @@ __all__ = [
 CHANNEL: Final = "cli"
 """The channel the command line's look-ups and decisions are audited with."""
 
-OPERATOR_ENV: Final = "OSMS_OPERATOR"
 EXIT_ACCEPTED: Final = 0
 EXIT_REJECTED: Final = 1
 EXIT_UNUSABLE: Final = 2
@@ -154,9 +154,10 @@ def operator_session(lang: str = DEFAULT_LANGUAGE) -> Iterator[Session]:
 
 
 def operator_name(given: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The operator acting: ``--operator``, else ``OSMS_OPERATOR``; exit 2 when neither."""
-    name = (given or os.environ.get(OPERATOR_ENV) or "").strip()
-    if not name:
+    """The operator acting: ``--operator``, else ``OSMS_OPERATOR``, checked
+    (:func:`osms.cli.context.named_operator`); exit 2 when neither names one."""
+    name = named_operator(given, lang)
+    if name is None:
         message = error_message("operator.missing", lang)
         typer.echo(f"operator.missing: {message}", err=True)
         raise typer.Exit(EXIT_UNUSABLE)

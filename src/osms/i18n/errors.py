@@ -171,6 +171,18 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
             "A wrong payment is refunded whole: an amount is given only for an overpayment."
         ),
         "operator.missing": N_("Name the operator: --operator NAME or the OSMS_OPERATOR setting."),
+        "operator.name": N_(
+            "The operator's name has 1 to 32 printable characters: no line breaks, control "
+            "characters or text direction marks."
+        ),
+        "refund.reason_invalid": N_(
+            "The reason has at most 2000 printable characters: no line breaks, control "
+            "characters or text direction marks."
+        ),
+        "temporary.reason_invalid": N_(
+            "The reason has at most 2000 printable characters: no line breaks, control "
+            "characters or text direction marks."
+        ),
         "audit.period_order": N_("The last day is before the first day."),
         "feed.not_a_woman": N_(
             "The pregnancy category is for women: by the IIN (its 7th digit) this person is a man."

@@ -1,7 +1,8 @@
 """What an operator's decision answers when it cannot be made, the same for every application.
 
 Temporary status and refunds give the same codes under their own prefix: ``<kind>.not_found``
-(404), ``<kind>.already_decided`` (409), ``<kind>.reason_required`` (422),
+(404), ``<kind>.already_decided`` (409), ``<kind>.reason_required`` and
+``<kind>.reason_invalid`` (422: a reason of printable characters only, RULES.md §11),
 ``<kind>.backdated`` (422: a grant or refund dated before its decision day or its application;
 R-R-1, R-TMP-1, so that no answer "as known on" an earlier day changes, R-S-0) and
 ``<kind>.decider_is_applicant`` (403: the four-eyes setting,
@@ -28,6 +29,7 @@ from osms.registry.models import RefundApplication, TemporaryApplication
 from osms.services.errors import ServiceError
 from osms.services.lookups import record_lookup
 from osms.services.settings import DecisionSettings
+from osms.services.trail_text import checked_reason
 
 __all__ = [
     "Approving",
@@ -145,9 +147,10 @@ def not_backdated(kind: str, day: date, decided_on: date) -> None:
 
 
 def require_reason(kind: str, reason: str) -> None:
-    """Refuse a refusal without a reason, before the application is looked up or locked."""
-    if not reason.strip():
-        raise ServiceError(f"{kind}.reason_required", "a refusal gives its reason", field="reason")
+    """Refuse a refusal without a reason, or with one that could forge or hide a line where it
+    is shown (``<kind>.reason_invalid``, RULES.md §11), before the application is looked up or
+    locked (:func:`osms.services.trail_text.checked_reason`)."""
+    checked_reason(kind, reason)
 
 
 def require_other_decider(

@@ -36,6 +36,7 @@ from osms.rules.status import Decision
 from osms.services.categories import FeedReport, Unapplied
 from osms.services.people import PersonFile
 from osms.services.refunds import RefundEffect, working_days_left
+from osms.services.trail_text import shown
 
 __all__ = [
     "OPERATOR_MESSAGES",
@@ -444,7 +445,7 @@ def feed_lines(name: str, report: FeedReport, lang: str) -> list[str]:
 
 
 def _who(value: str | None) -> str:
-    return value or "—"
+    return shown(value) if value else "—"
 
 
 def person_lines(file: PersonFile, lang: str) -> list[str]:
@@ -589,7 +590,7 @@ def _decision(application: TemporaryApplication | RefundApplication, lang: str) 
     day = application.decided_at.astimezone(KAZAKHSTAN).date()
     found = ["    " + t(lang, _DECIDED, by=_who(application.decided_by), date=day)]
     if application.refusal_reason:
-        found.append("    " + t(lang, _REASON, reason=application.refusal_reason))
+        found.append("    " + t(lang, _REASON, reason=shown(application.refusal_reason)))
     return found
 
 
@@ -609,7 +610,7 @@ def audit_lines(events: Iterable[AuditEvent], lang: str) -> list[str]:
     rows = [
         (
             _when(e),
-            e.actor,
+            shown(e.actor),
             word(lang, "action", e.action),
             e.iin or "—",
             door_of(e) or t(lang, _UNKNOWN),
@@ -620,7 +621,7 @@ def audit_lines(events: Iterable[AuditEvent], lang: str) -> list[str]:
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=True))]
     for row, event in zip(rows, found, strict=True):
         cells = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        lines.append(f"{cells}  {event.why}")
+        lines.append(f"{cells}  {shown(event.why)}")
     return lines
 
 

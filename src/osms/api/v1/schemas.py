@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from osms.registry.models import ApplicationStatus, RefundReason
+from osms.services.trail_text import REASON_MAX_LENGTH
 from osms.views.models import (
     FIRST_ISSUE_DATE,
     MAX_DATE,
@@ -110,7 +111,7 @@ class TemporaryGrantIn(_Model):
 
 
 class RefusalIn(_Model):
-    reason: PlainText = Field(max_length=2000, description="Told to the applicant.")
+    reason: PlainText = Field(max_length=REASON_MAX_LENGTH, description="Told to the applicant.")
 
 
 class DocumentOut(_Model):

@@ -1,0 +1,101 @@
+"""What an operator's commands refuse, on a fresh SQLite file: names and reasons that would
+forge or hide a line of the trail (RULES.md §11), days that are not yet (R-T-4), decisions the
+rules no longer allow (R-R-1, R-TMP-1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner, Result
+
+from osms.cli import context
+from osms.cli.main import app
+from osms.registry import audit
+from osms.registry.models import AuditEvent, TemporaryApplication
+
+runner = CliRunner()
+
+MOTHER = "850312401235"  # a woman born 1985-03-12
+FORGED = "op1\n2026-12-08 03:40:00  boss  Refund approved"
+
+
+@pytest.fixture(autouse=True)
+def fresh_database(cli_database: Path, on_3_march_2025: date) -> Path:
+    return cli_database
+
+
+def _run(
+    *args: str, operator: str | None = "operator-1", env: dict[str, str] | None = None
+) -> Result:
+    named = ["--operator", operator] if operator is not None else []
+    return runner.invoke(app, [*args, *named, "--lang", "en"], env=env)
+
+
+def _events() -> list[AuditEvent]:
+    with Session(context.engine()) as session:
+        return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def _apply_pregnant() -> None:
+    form = ["--category", "pregnant", "--document", "form_027u:027-1:2025-03-01"]
+    applied = _run("temporary", "apply", MOTHER, *form)
+    assert applied.exit_code == 0, applied.output
+
+
+@pytest.mark.parametrize(
+    "name", [FORGED, "o" * 500, "\u202eevil", "op\x1b[31mRED", "op\tone", "o" * 33]
+)
+def test_an_operator_name_that_could_forge_the_trail_is_refused(name: str) -> None:
+    """RULES.md §11: the trail shows one event a line, so the operator's name (``--operator``
+    or ``OSMS_OPERATOR``, one rule) is 1 to 32 printable characters, as an API client's is."""
+    for found in (
+        _run("temporary", "list", operator=name),
+        _run("temporary", "list", operator=None, env={"OSMS_OPERATOR": name}),
+        _run("status", MOTHER, operator=None, env={"OSMS_OPERATOR": name}),
+    ):
+        assert found.exit_code == 2, found.output
+        assert "operator.name: The operator's name has 1 to 32 printable characters" in (
+            found.output
+        )
+    assert not any(name in event.actor for event in _events())
+
+
+def test_an_operator_name_of_32_letters_with_spaces_around_is_taken() -> None:
+    name = "Айгерім " + "x" * 24
+    assert _run("temporary", "list", operator=f"  {name} ").exit_code == 0
+    assert [event.actor for event in _events()] == [name]
+
+
+@pytest.mark.parametrize(
+    "reason", ["\x1b[31mRED\nFAKE", "ok\u202eevil", "line\nbreak", "tab\there", "x" * 2001]
+)
+def test_a_refusal_reason_that_could_forge_a_line_is_refused(reason: str) -> None:
+    """R-TMP-1's reason is told to the applicant and shown by ``osms person`` and ``osms
+    audit``: printable characters only, at most 2000 (the API's limit)."""
+    _apply_pregnant()
+    found = _run("temporary", "refuse", "1", "--reason", reason, operator="operator-2")
+    assert found.exit_code == 1, found.output
+    assert "temporary.reason_invalid: The reason has at most 2000 printable characters" in (
+        found.output
+    )
+    with Session(context.engine()) as session:
+        application = session.get(TemporaryApplication, 1)
+        assert application is not None and application.refusal_reason is None
+    assert all(event.action != "temporary.refuse" for event in _events())
+    kept = _run("temporary", "refuse", "1", "--reason", "Қолы қойылмаған «№ 1»", operator="o2")
+    assert kept.exit_code == 0, kept.output
+
+
+def test_what_was_kept_before_the_checks_is_shown_escaped() -> None:
+    """The trail is append-only: an actor or reason kept before these checks is shown on one
+    line, its line break and direction override written as escapes (RULES.md §11)."""
+    with Session(context.engine()) as session, session.begin():
+        audit.record(session, FORGED, "status.lookup", MOTHER, "why\u202eevil", {})
+    text = _run("audit").output
+    assert "op1\\n2026-12-08 03:40:00  boss  Refund approved" in text
+    assert "why\\u202eevil" in text
+    assert len(text.splitlines()) == 2  # the header and the one event: nothing forged
