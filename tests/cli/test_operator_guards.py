@@ -99,3 +99,28 @@ def test_what_was_kept_before_the_checks_is_shown_escaped() -> None:
     assert "op1\\n2026-12-08 03:40:00  boss  Refund approved" in text
     assert "why\\u202eevil" in text
     assert len(text.splitlines()) == 2  # the header and the one event: nothing forged
+
+
+def test_a_change_without_an_operator_is_audited_under_the_login_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """RULES.md §11: who did what.  Without --operator or OSMS_OPERATOR a command that is not
+    an operator's (``osms status``, ``osms import`` …) names the account running it."""
+    monkeypatch.delenv("USER", raising=False)
+    monkeypatch.setattr(context.getpass, "getuser", lambda: "aigerim")
+    assert _run("status", MOTHER, operator=None).exit_code == 0
+    assert [event.actor for event in _events()] == ["cli:aigerim"]
+
+
+@pytest.mark.parametrize("login", ["op\n2026-12-08 boss", OSError("no login"), KeyError("uid")])
+def test_without_a_login_name_the_trail_says_unknown(
+    monkeypatch: pytest.MonkeyPatch, login: str | Exception
+) -> None:
+    def getuser() -> str:
+        if isinstance(login, Exception):
+            raise login
+        return login
+
+    monkeypatch.setattr(context.getpass, "getuser", getuser)
+    assert context.actor(None) == "cli:unknown"
+    assert context.actor("aigerim") == "aigerim"

@@ -7,11 +7,14 @@ a PostgreSQL database is migrated only by ``osms db upgrade`` (an operator's dec
 Who acts (RULES.md §11: the trail says who did what) is ``--operator NAME``, else the setting
 ``OSMS_OPERATOR``, checked the same way wherever it is read (:func:`named_operator`: 1 to 32
 printable characters, ``operator.name``, exit 2).  The operators' commands require one
-(:func:`osms.cli.operator.operator_name`); the others fall back to ``cli:$USER`` (:func:`actor`).
+(:func:`osms.cli.operator.operator_name`); the others fall back to the login name of the
+account running the command, ``cli:<login>`` (:func:`actor`), and to ``cli:unknown`` only when
+the system names no login.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,9 +30,9 @@ from osms.i18n import DEFAULT_LANGUAGE, error_message
 from osms.registry import migrate
 from osms.registry.db import make_session_factory
 from osms.services.errors import ServiceError
-from osms.services.trail_text import checked_operator_name
+from osms.services.trail_text import OPERATOR_NAME_MAX_LENGTH, checked_operator_name, is_plain
 
-__all__ = ["OPERATOR_ENV", "actor", "engine", "named_operator", "session"]
+__all__ = ["OPERATOR_ENV", "actor", "engine", "login_name", "named_operator", "session"]
 
 OPERATOR_ENV: Final = "OSMS_OPERATOR"
 
@@ -67,7 +70,19 @@ def named_operator(given: str | None, lang: str = DEFAULT_LANGUAGE) -> str | Non
         raise typer.Exit(2) from None
 
 
+def login_name() -> str:
+    """The login name of the account running the command, or ``unknown`` when the system
+    names none (no ``LOGNAME``/``USER``, no password entry) or one the trail cannot show."""
+    try:
+        login = getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login variable and no password entry
+        return "unknown"
+    if not login or len(login) > OPERATOR_NAME_MAX_LENGTH or not is_plain(login):
+        return "unknown"
+    return login
+
+
 def actor(given: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """Who is acting: ``--operator``, else ``OSMS_OPERATOR`` (:func:`named_operator`), else
-    the login name."""
-    return named_operator(given, lang) or f"cli:{os.environ.get('USER', 'unknown')}"
+    ``cli:<login>`` (:func:`login_name`)."""
+    return named_operator(given, lang) or f"cli:{login_name()}"
