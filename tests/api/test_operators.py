@@ -314,3 +314,65 @@ def test_a_document_is_dated_no_later_than_the_application_and_may_be_old(api: A
         headers=api.auth(key),
     )
     assert (control.status_code, control.json()["field"]) == (422, "channel"), control.text
+
+
+def test_no_application_is_dated_after_today(api: Api) -> None:
+    """R-T-4: an application is made on a day that has come (today is 10 January 2025)."""
+    with api.session() as session, session.begin():
+        [payment_id] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
+    key = api.key("Operator", ["operator"])
+    refund = api.client.post(
+        "/api/v1/refund-applications",
+        json={"payment_id": payment_id, "reason": "wrong_year", "applied_on": "2025-01-11"},
+        headers=api.auth(key),
+    )
+    assert (refund.status_code, refund.json()["code"]) == (422, "refund.future_application")
+    assert refund.json()["field"] == "applied_on"
+    temporary = api.client.post(
+        "/api/v1/temporary-applications",
+        json={**PREGNANT, "submitted_on": "2025-01-11"},
+        headers=api.auth(key),
+    )
+    assert (temporary.status_code, temporary.json()["code"]) == (
+        422,
+        "temporary.future_application",
+    )
+    assert temporary.json()["field"] == "submitted_on"
+
+
+def test_a_decision_day_far_ahead_is_refused(api: Api) -> None:
+    """A refund counts from no later than its application's due day (R-R-1, 15 working days:
+    31 January 2025 for 10 January); a grant starts within the month a grant made on the
+    decision day lasts (R-TMP-1: before 10 February 2025)."""
+    with api.session() as session, session.begin():
+        [payment_id] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
+    key = api.key("Operator", ["operator"])
+    decider = api.key("Supervisor", ["operator"])
+    refund = api.client.post(
+        "/api/v1/refund-applications",
+        json={"payment_id": payment_id, "reason": "wrong_year"},
+        headers=api.auth(key),
+    ).json()
+    assert refund["due_by"] == "2025-01-31"
+    temporary = api.client.post(
+        "/api/v1/temporary-applications", json=PREGNANT, headers=api.auth(key)
+    ).json()
+    for path, field, day, code in (
+        (f"refund-applications/{refund['id']}", "refunded_on", "2099-12-31", "refund"),
+        (f"refund-applications/{refund['id']}", "refunded_on", "2025-02-01", "refund"),
+        (f"temporary-applications/{temporary['id']}", "granted_on", "2099-12-31", "temporary"),
+        (f"temporary-applications/{temporary['id']}", "granted_on", "2025-02-10", "temporary"),
+    ):
+        late = api.client.post(
+            f"/api/v1/{path}/approve", json={field: day}, headers=api.auth(decider)
+        )
+        assert (late.status_code, late.json()["code"]) == (422, f"{code}.postdated"), day
+        assert late.json()["field"] == field
+    for path, field, day in (
+        (f"refund-applications/{refund['id']}", "refunded_on", "2025-01-31"),
+        (f"temporary-applications/{temporary['id']}", "granted_on", "2025-02-09"),
+    ):
+        approved = api.client.post(
+            f"/api/v1/{path}/approve", json={field: day}, headers=api.auth(decider)
+        )
+        assert approved.status_code == 200, approved.text

@@ -5,6 +5,7 @@ rules no longer allow (R-R-1, R-TMP-1)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ from typer.testing import CliRunner, Result
 
 from osms.cli import context
 from osms.cli.main import app
+from osms.intake.samples import SampleLine, write_csv
 from osms.registry import audit
 from osms.registry.models import AuditEvent, TemporaryApplication
+from osms.rules.month import Month
 
 runner = CliRunner()
 
@@ -124,3 +127,49 @@ def test_without_a_login_name_the_trail_says_unknown(
     monkeypatch.setattr(context.getpass, "getuser", getuser)
     assert context.actor(None) == "cli:unknown"
     assert context.actor("aigerim") == "aigerim"
+
+
+@pytest.fixture
+def payment(tmp_path: Path) -> int:
+    """Payment 1: February 2025 paid by MOTHER through Kazpost on 10 February 2025."""
+    kazpost = tmp_path / "kazpost.csv"
+    write_csv(
+        kazpost,
+        [SampleLine(MOTHER, Month(2025, 2), Decimal("4250"), reference="K-1")],
+        paid_on=date(2025, 2, 10),
+        payer=MOTHER,
+    )
+    booked = runner.invoke(app, ["import", str(kazpost), "--channel", "kazpost"])
+    assert booked.exit_code == 0, booked.output
+    return 1
+
+
+def test_an_application_dated_after_today_is_refused(payment: int) -> None:
+    """R-T-4: today is 3 March 2025; an application dated later could not be decided until
+    then, and its refund's effect would be shown before it exists."""
+    form = ["--category", "pregnant", "--document", "form_027u:027-1:2025-03-01"]
+    later = _run("temporary", "apply", MOTHER, *form, "--date", "2025-03-04")
+    assert later.exit_code == 1 and "temporary.future_application" in later.output
+    refund = _run(
+        "refunds", "apply", str(payment), "--reason", "wrong_year", "--date", "2025-03-16"
+    )
+    assert refund.exit_code == 1 and "refund.future_application: An application is dated" in (
+        refund.output
+    )
+    assert _run("refunds", "list").output.strip() == "No refund applications to decide."
+    assert _run("temporary", "apply", MOTHER, *form, "--date", "2025-03-03").exit_code == 0
+
+
+def test_a_decision_day_after_its_bound_is_refused(payment: int) -> None:
+    """R-R-1: applied on 3 March 2025, due on 28 March; R-TMP-1: a grant decided on 3 March
+    starts by 2 April, the last day a grant made that day covers."""
+    assert _run("refunds", "apply", str(payment), "--reason", "wrong_year").exit_code == 0
+    _apply_pregnant()
+    for command, day, code in (
+        ("refunds", "2025-03-29", "refund.postdated"),
+        ("temporary", "2025-04-03", "temporary.postdated"),
+    ):
+        late = _run(command, "approve", "1", "--date", day, operator="operator-2")
+        assert late.exit_code == 1 and code in late.output, late.output
+    assert _run("refunds", "approve", "1", "--date", "2025-03-28", operator="o2").exit_code == 0
+    assert _run("temporary", "approve", "1", "--date", "2025-04-02", operator="o2").exit_code == 0

@@ -91,6 +91,7 @@ def _pregnant(session: Session, submitted_on: date = date(2026, 12, 1), actor: s
         submitted_on=submitted_on,
         submitted_through="qoldau",
         actor=actor,
+        today=max(TODAY, submitted_on),  # recorded on its day (R-T-4: never ahead of today)
     )
     return application.id
 
@@ -114,7 +115,8 @@ def test_a_grant_starts_on_its_decision_day_or_later(session: Session) -> None:
 
 
 def test_a_grant_never_starts_before_its_application(session: Session) -> None:
-    """Even on a decision day before it (an application dated ahead): the registry refuses."""
+    """Even on a decision day before it (an application recorded on a clock ahead of the
+    decider's): the registry refuses."""
     application = _pregnant(session, submitted_on=date(2026, 12, 9))
     with pytest.raises(ServiceError) as caught:
         temporary.approve(

@@ -2,7 +2,8 @@
 
 Apply for the refund of a payment, see what approving it would change (``show``), approve or
 refuse it, list what is undecided or overdue.  A refund counts from its refund day: today in
-Kazakhstan unless ``--date`` says a later one (R-T-4).
+Kazakhstan unless ``--date`` says a later one (R-T-4), no later than the application's due day
+(R-R-1); an application is dated today or earlier.
 """
 
 from __future__ import annotations
@@ -118,12 +119,14 @@ def refunds_show(
 @refunds_app.command("approve")
 def refunds_approve(
     application_id: ApplicationIdArgument,
-    on: Annotated[str | None, day_option("--date", "Refunded on: today or later")] = None,
+    on: Annotated[
+        str | None, day_option("--date", "Refunded on: today or later, by the due day")
+    ] = None,
     amount: AmountOption = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Approve: the payment stops counting from the refund date (today or later).
+    """Approve: the payment stops counting from the refund date (today to the due day).
 
     For an overpayment, only its surplus stops counting.  See first what it changes:
     osms refunds show ID.

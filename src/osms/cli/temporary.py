@@ -87,11 +87,11 @@ def temporary_apply(
 @temporary_app.command("approve")
 def temporary_approve(
     application_id: ApplicationIdArgument,
-    on: Annotated[str | None, day_option("--date", "Granted on: today or later")] = None,
+    on: Annotated[str | None, day_option("--date", "Granted on: today or within a month")] = None,
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
-    """Approve: status for one calendar month from the grant date (today or later)."""
+    """Approve: one calendar month of status from the grant date (within a month from today)."""
     who = operator_name(operator, lang)
     with operator_session(lang) as opened:
         application = temporary_cases.approve(

@@ -134,6 +134,19 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
             "Temporary status starts on the day it is decided or later, never before the "
             "decision or the application."
         ),
+        "refund.future_application": N_(
+            "An application is dated today or earlier, never on a day still to come."
+        ),
+        "temporary.future_application": N_(
+            "An application is dated today or earlier, never on a day still to come."
+        ),
+        "refund.postdated": N_(
+            "A refund takes effect no later than the day its application is due to be decided "
+            "(15 working days), or on the decision day once that has passed."
+        ),
+        "temporary.postdated": N_(
+            "Temporary status starts within the month after the day it is decided."
+        ),
         "refund.decider_is_applicant": N_(
             "The operator who recorded the application cannot decide it: another operator must."
         ),

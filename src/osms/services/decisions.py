@@ -4,7 +4,10 @@ Temporary status and refunds give the same codes under their own prefix: ``<kind
 (404), ``<kind>.already_decided`` (409), ``<kind>.reason_required`` and
 ``<kind>.reason_invalid`` (422: a reason of printable characters only, RULES.md §11),
 ``<kind>.backdated`` (422: a grant or refund dated before its decision day or its application;
-R-R-1, R-TMP-1, so that no answer "as known on" an earlier day changes, R-S-0) and
+R-R-1, R-TMP-1, so that no answer "as known on" an earlier day changes, R-S-0),
+``<kind>.postdated`` (422: a refund dated after its application is due, R-R-1, a grant more
+than the status's month after the decision day, R-TMP-1), ``<kind>.future_application`` (422:
+an application dated after today, R-T-4) and
 ``<kind>.decider_is_applicant`` (403: the four-eyes setting,
 :class:`~osms.services.settings.DecisionSettings`).
 
@@ -38,6 +41,8 @@ __all__ = [
     "audit_list",
     "decision_errors",
     "not_backdated",
+    "not_in_future",
+    "not_postdated",
     "refuse",
     "require_other_decider",
     "require_reason",
@@ -144,6 +149,33 @@ def not_backdated(kind: str, day: date, decided_on: date) -> None:
             f"{_DAY_FIELD[kind]} {day} is before the decision day {decided_on}",
             field=_DAY_FIELD[kind],
         )
+
+
+def not_postdated(kind: str, day: date, latest: date, why: str) -> None:
+    """An approval takes effect no later than ``latest`` (``<kind>.postdated``): a refund by
+    the day its application is due (R-R-1), a grant within the month the status lasts from the
+    decision day (R-TMP-1); ``why`` names the bound in the message."""
+    if day > latest:
+        raise ServiceError(
+            f"{kind}.postdated",
+            f"{_DAY_FIELD[kind]} {day} is after {latest}, {why}",
+            field=_DAY_FIELD[kind],
+        )
+
+
+def not_in_future(kind: str, applied_on: date, today: date) -> None:
+    """An application is made on a day that has come, today in Kazakhstan at the latest
+    (R-T-4): one dated later could not be decided until then (``<kind>.backdated``) and would
+    show a refund's effect before it exists (``<kind>.future_application``)."""
+    if applied_on > today:
+        raise ServiceError(
+            f"{kind}.future_application",
+            f"an application is dated today ({today}) or earlier, not {applied_on}",
+            field=_APPLIED_FIELD[kind],
+        )
+
+
+_APPLIED_FIELD = {"refund": "applied_on", "temporary": "submitted_on"}
 
 
 def require_reason(kind: str, reason: str) -> None:

@@ -11,7 +11,9 @@ Before approval the operator sees what the refund changes (:func:`effect`): the 
 the months that become unpaid, the status before and after on the refund date, as known on that
 day; on the payment's credit day when that is later, since a payment that does not count yet
 changes nothing before it would have counted. The refund date is the decision day or later
-(``refund.backdated``): a refund decided on day X is unknown to every answer as known before X.
+(``refund.backdated``): a refund decided on day X is unknown to every answer as known before X;
+and no later than the day the application is due (``refund.postdated``; the decision day once
+that has passed).  An application is dated today or earlier (``refund.future_application``).
 Someone other than the operator who recorded the application decides it
 (``refund.decider_is_applicant``, :class:`~osms.services.settings.DecisionSettings`). A second
 application for the same payment and reason while one is pending is that application (it is
@@ -28,6 +30,7 @@ from typing import NotRequired, TypedDict, Unpack
 
 from sqlalchemy.orm import Session
 
+from osms import clock
 from osms.registry import audit
 from osms.registry import refunds as applications
 from osms.registry.decisions import keywords_checked
@@ -59,6 +62,7 @@ __all__ = [
     "approve",
     "earliest_refund_day",
     "effect",
+    "latest_refund_day",
     "pending",
     "refuse",
     "working_days_left",
@@ -91,11 +95,13 @@ class RefundEffect:
 
 
 class Applying(TypedDict):
-    """How an application arrives: the day, who records it, and through which door."""
+    """How an application arrives: the day, who records it, and through which door; ``today``
+    (in Kazakhstan, R-T-4, the clock's unless given) is the latest day it may be dated."""
 
     applied_on: date
     actor: str
     channel: NotRequired[str | None]
+    today: NotRequired[date | None]
 
 
 @keywords_checked
@@ -114,6 +120,7 @@ def apply_once(
 ) -> tuple[RefundApplication, bool]:
     """:func:`apply`, and whether the application was pending already (the same one)."""
     applied_on, actor, channel = applying["applied_on"], applying["actor"], applying.get("channel")
+    decisions.not_in_future("refund", applied_on, applying.get("today") or clock.today())
     try:
         why = RefundReason(reason)
     except ValueError:
@@ -295,7 +302,8 @@ def approve(
 ) -> RefundApplication:
     """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): the payment, or the
     surplus of an overpayment, stops counting from ``refunded_on``, which is ``today`` or
-    later."""
+    later, and not after the application's ``due_by`` (R-R-1: decided within 15 working days,
+    so refunded by then; on the decision day itself once that has passed)."""
     refunded_on, today, actor = approval["refunded_on"], approval["today"], approval["actor"]
     decisions.not_backdated("refund", refunded_on, today)
     with decisions.decision_errors("refund", AlreadyRefunded):
@@ -305,6 +313,12 @@ def approve(
             raise NotFound(f"no refund application {application_id}")
         if application.status is not ApplicationStatus.APPLIED:
             raise AlreadyDecided(f"refund application {application_id} is already decided")
+        decisions.not_postdated(
+            "refund",
+            refunded_on,
+            latest_refund_day(application, today),
+            "the day the application is due to be decided (R-R-1)",
+        )
         # One decision about a person's payments at a time: the surplus of an overpayment
         # is what the other refunds leave (two refunds of a month paid twice, R-L-5).
         session.get(Person, application.iin, with_for_update=True)
@@ -387,6 +401,19 @@ def earliest_refund_day(application: RefundApplication, today: date) -> date:
     datetime.date(2027, 1, 4)
     """
     return max(today, application.applied_on)
+
+
+def latest_refund_day(application: RefundApplication, today: date) -> date:
+    """The last day the refund of ``application`` may count from (``refund.postdated``): the
+    day it is due to be decided (R-R-1's 15 working days), or the decision day once that has
+    passed.
+
+    >>> from osms.registry.models import RefundApplication
+    >>> due = RefundApplication(due_by=date(2026, 12, 30))
+    >>> latest_refund_day(due, date(2026, 12, 8)), latest_refund_day(due, date(2027, 1, 5))
+    (datetime.date(2026, 12, 30), datetime.date(2027, 1, 5))
+    """
+    return max(today, application.due_by)
 
 
 def working_days_left(application: RefundApplication, today: date) -> int:

@@ -8,19 +8,23 @@ same person and category while one is pending is that application: it is returne
 repeat audited (``temporary.apply_again``), never recorded twice.  Approval grants status for one
 calendar month from the grant date, which is the decision day or later and never before the
 application (``temporary.backdated``): a grant decided on day X is unknown to every answer as
-known before X.  Someone other than the operator who recorded the application decides it
-(``temporary.decider_is_applicant``, :class:`~osms.services.settings.DecisionSettings`); a
-refusal carries its reason.  Each step, and every list of applications shown, is audited.
+known before X; it starts no later than the last day a grant made on the decision day would
+cover (``temporary.postdated``).  An application is dated today or earlier
+(``temporary.future_application``).  Someone other than the operator who recorded the
+application decides it (``temporary.decider_is_applicant``,
+:class:`~osms.services.settings.DecisionSettings`); a refusal carries its reason.  Each step,
+and every list of applications shown, is audited.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import NotRequired, TypedDict, Unpack
 
 from sqlalchemy.orm import Session
 
+from osms import clock
 from osms.registry import audit, people
 from osms.registry import temporary as applications
 from osms.registry.decisions import keywords_checked
@@ -32,7 +36,16 @@ from osms.services import decisions
 from osms.services.errors import ServiceError
 from osms.services.people import facts_of
 
-__all__ = ["Applying", "Grant", "apply", "apply_once", "approve", "pending", "refuse"]
+__all__ = [
+    "Applying",
+    "Grant",
+    "apply",
+    "apply_once",
+    "approve",
+    "latest_grant_day",
+    "pending",
+    "refuse",
+]
 
 
 class Applying(TypedDict):
@@ -44,6 +57,8 @@ class Applying(TypedDict):
     submitted_through: str
     actor: str
     channel: NotRequired[str | None]
+    today: NotRequired[date | None]
+    """Today in Kazakhstan (R-T-4; the clock's unless given): the latest day it may be dated."""
 
 
 @keywords_checked
@@ -71,6 +86,7 @@ def apply_once(
     """:func:`apply`, and whether the application was pending already (the same one)."""
     submitted_on, actor = applying["submitted_on"], applying["actor"]
     submitted_through, channel = applying["submitted_through"], applying.get("channel")
+    decisions.not_in_future("temporary", submitted_on, applying.get("today") or clock.today())
     facts, _ = facts_of(session, iin)
     try:
         wanted = eligibility.check_application(facts.iin, category_code, documents, submitted_on)
@@ -125,9 +141,16 @@ class Grant(decisions.Approving):
 @keywords_checked
 def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> TemporaryApplication:
     """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): status for one month
-    from ``granted_on``, which is ``today`` or later and not before the application."""
+    from ``granted_on``, which is ``today`` or later and not before the application, and
+    before the end of a grant made today (:func:`latest_grant_day`)."""
     granted_on, today, actor = grant["granted_on"], grant["today"], grant["actor"]
     decisions.not_backdated("temporary", granted_on, today)
+    decisions.not_postdated(
+        "temporary",
+        granted_on,
+        latest_grant_day(today),
+        "within the month a grant made on the decision day lasts (R-TMP-1)",
+    )
     with decisions.decision_errors("temporary"):
         decisions.require_other_decider(
             "temporary", session, applications.get(session, application_id), grant
@@ -149,6 +172,18 @@ def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> Te
         },
     )
     return application
+
+
+def latest_grant_day(today: date) -> date:
+    """The last day a grant decided on ``today`` may start (``temporary.postdated``): the last
+    day a grant made today would cover, so the person shown uninsured is covered within the
+    month the status lasts (R-TMP-1, §12 Q19), and the grant day's status, checked as known
+    today (:func:`approve`), is never a guess about a later month.
+
+    >>> latest_grant_day(date(2026, 12, 8))
+    datetime.date(2027, 1, 7)
+    """
+    return eligibility.grant_end(today) - timedelta(days=1)
 
 
 @keywords_checked

@@ -3,7 +3,10 @@
 Scope ``operator``.  The client's name is the applicant or the decider recorded on the
 application and in the audit trail; a client does not decide the applications it recorded
 (``<kind>.decider_is_applicant``, 403, unless ``OSMS_FOUR_EYES=off``).  A grant or refund takes
-effect on the decision day (today in Kazakhstan) or later (``<kind>.backdated``, 422).
+effect on the decision day (today in Kazakhstan) or later (``<kind>.backdated``, 422), a refund
+no later than its application's ``due_by`` and a grant within a month of the decision
+(``<kind>.postdated``, 422); an application is dated today or earlier
+(``<kind>.future_application``, 422).
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ def apply_temporary(
             submitted_through=body.channel,
             actor=who.actor,
             channel=CHANNEL,
+            today=today,
         )
     )
 
@@ -135,6 +139,7 @@ def apply_refund(
             applied_on=body.applied_on or today,
             actor=who.actor,
             channel=CHANNEL,
+            today=today,
         )
     )
 
