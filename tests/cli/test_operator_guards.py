@@ -173,3 +173,19 @@ def test_a_decision_day_after_its_bound_is_refused(payment: int) -> None:
         assert late.exit_code == 1 and code in late.output, late.output
     assert _run("refunds", "approve", "1", "--date", "2025-03-28", operator="o2").exit_code == 0
     assert _run("temporary", "approve", "1", "--date", "2025-04-02", operator="o2").exit_code == 0
+
+
+def test_a_second_application_on_a_refunded_payment_is_closed_not_left_overdue(
+    payment: int,
+) -> None:
+    """R-R-1: two applications on one payment (wrong year, wrong period); approving the first
+    refuses the second with the reason, so it never goes overdue in ``refunds list``."""
+    for reason in ("wrong_year", "wrong_period"):
+        assert _run("refunds", "apply", str(payment), "--reason", reason).exit_code == 0
+    assert _run("refunds", "approve", "1", operator="operator-2").exit_code == 0
+    again = _run("refunds", "approve", "2", operator="operator-2")
+    assert again.exit_code == 1 and "refund.already_decided" in again.output
+    late = _run("refunds", "list", "--overdue", "--date", "2025-06-02")
+    assert late.output.strip() == "No refund applications to decide."
+    text = _run("person", MOTHER).output
+    assert "is refunded under application 1 (R-R-1)" in text

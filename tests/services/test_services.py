@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from osms.registry import audit
-from osms.registry.models import AuditEvent
+from osms.registry import refunds as registry_refunds
+from osms.registry.models import AuditEvent, RefundReason
 from osms.rules.month import Month
 from osms.rules.status import Reason, Status
 from osms.rules.temporary import Document
@@ -239,3 +240,45 @@ def test_refusals_give_reasons(session: Session, uow: Callable[[], object]) -> N
         refunds.refuse(session, application.id, reason=" ", actor="op")
     refused = refunds.refuse(session, application.id, reason="no overpayment found", actor="op")
     assert refused.refusal_reason == "no overpayment found"
+
+
+def test_a_refund_closes_the_other_applications_on_its_payment(session: Session) -> None:
+    """R-R-1: a payment is refunded once.  Approving one application refuses the others on
+    the same payment, with the reason stated and audited (decided rows are never rewritten);
+    one still pending from before is refused on approval as ``refund.already_refunded``."""
+    ids = pay(session, ADULT, Month(2024, 6), Month(2025, 5), date(2024, 6, 3))
+    year = refunds.apply(session, ids[0], "wrong_year", applied_on=date(2024, 7, 1), actor="c")
+    period = refunds.apply(session, ids[0], "wrong_period", applied_on=date(2024, 7, 1), actor="c")
+    refunds.approve(
+        session, year.id, refunded_on=date(2024, 7, 15), today=date(2024, 7, 15), actor="op-2"
+    )
+    assert (period.status.value, period.decided_by) == ("refused", "op-2")
+    assert period.refusal_reason == (
+        f"payment {ids[0]} is refunded under application {year.id} (R-R-1)"
+    )
+    assert refunds.pending(session, actor="op", channel="cli") == []
+    closed = [e for e in audit.for_person(session, ADULT) if e.action == "refund.refuse"]
+    assert [e.detail for e in closed] == [{"application": period.id, "refunded_by": year.id}]
+    with pytest.raises(ServiceError) as again:
+        refunds.approve(
+            session, period.id, refunded_on=date(2024, 7, 16), today=date(2024, 7, 16), actor="o"
+        )
+    assert again.value.code == "refund.already_decided"
+
+
+def test_approving_a_second_application_on_a_refunded_payment_says_so(session: Session) -> None:
+    """An application left pending on a payment refunded before this fix: its approval is
+    refused as ``refund.already_refunded`` (409), not ``already_decided``."""
+    ids = pay(session, ADULT, Month(2024, 6), Month(2024, 6), date(2024, 6, 3))
+    first = registry_refunds.apply(
+        session, ids[0], RefundReason.WRONG_YEAR, applied_on=date(2024, 7, 1)
+    )
+    stale = registry_refunds.apply(
+        session, ids[0], RefundReason.WRONG_PERIOD, applied_on=date(2024, 7, 1)
+    )
+    registry_refunds.approve(session, first.id, decided_by="op-1", refunded_on=date(2024, 7, 2))
+    with pytest.raises(ServiceError) as caught:
+        refunds.approve(
+            session, stale.id, refunded_on=date(2024, 7, 15), today=date(2024, 7, 15), actor="o"
+        )
+    assert (caught.value.code, caught.value.status) == ("refund.already_refunded", 409)

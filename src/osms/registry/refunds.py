@@ -35,6 +35,7 @@ __all__ = [
     "approve",
     "for_person",
     "get",
+    "others_pending",
     "pending_for",
     "refuse",
     "undecided",
@@ -121,6 +122,21 @@ def approve(
     application.refunded_amount = refunded_amount
     session.flush()
     return application
+
+
+def others_pending(session: Session, application: RefundApplication) -> list[RefundApplication]:
+    """The undecided applications on the same payment as ``application`` (other reasons),
+    oldest first: moot once it is approved, a payment being refunded once (R-R-1)."""
+    statement = (
+        select(RefundApplication)
+        .where(
+            RefundApplication.payment_id == application.payment_id,
+            RefundApplication.id != application.id,
+            RefundApplication.status == ApplicationStatus.APPLIED,
+        )
+        .order_by(RefundApplication.id)
+    )
+    return list(session.scalars(statement))
 
 
 def _refuse_if_refunded(session: Session, payment_id: int) -> None:

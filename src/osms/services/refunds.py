@@ -17,12 +17,17 @@ that has passed).  An application is dated today or earlier (``refund.future_app
 Someone other than the operator who recorded the application decides it
 (``refund.decider_is_applicant``, :class:`~osms.services.settings.DecisionSettings`). A second
 application for the same payment and reason while one is pending is that application (it is
-returned; the repeat is audited).
+returned; the repeat is audited).  A payment is refunded once: approving one application
+refuses those still pending on the same payment for other reasons, saying under which
+application it is refunded (audited), and one left pending is refused on approval as
+``refund.already_refunded``.
 Every step, every effect shown and every list of applications is audited.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -306,7 +311,7 @@ def approve(
     so refunded by then; on the decision day itself once that has passed)."""
     refunded_on, today, actor = approval["refunded_on"], approval["today"], approval["actor"]
     decisions.not_backdated("refund", refunded_on, today)
-    with decisions.decision_errors("refund", AlreadyRefunded):
+    with decisions.decision_errors("refund"), _already_refunded():
         application = applications.get(session, application_id)
         decisions.require_other_decider("refund", session, application, approval)
         if application is None:
@@ -332,6 +337,7 @@ def approve(
             refunded_on=refunded_on,
             refunded_amount=found.amount,
         )
+    _close_others(session, application, actor, approval.get("channel"))
     audit.record(
         session,
         actor,
@@ -349,6 +355,37 @@ def approve(
         },
     )
     return application
+
+
+@contextmanager
+def _already_refunded() -> Iterator[None]:
+    """The payment refunded meanwhile under another application: ``refund.already_refunded``
+    (409), what an application for it says too, not ``already_decided`` (R-R-1)."""
+    try:
+        yield
+    except AlreadyRefunded as error:
+        raise ServiceError("refund.already_refunded", str(error), status=409) from None
+
+
+def _close_others(
+    session: Session, approved: RefundApplication, actor: str, channel: str | None
+) -> None:
+    """Refuse the other applications pending on the approved one's payment, which is refunded
+    once (R-R-1): the reason says under which application, and each refusal is audited
+    (``refund.refuse``) by the approving operator; decided rows are never rewritten."""
+    for other in applications.others_pending(session, approved):
+        reason = (
+            f"payment {approved.payment_id} is refunded under application {approved.id} (R-R-1)"
+        )
+        applications.refuse(session, other.id, decided_by=actor, reason=reason)
+        audit.record(
+            session,
+            actor,
+            "refund.refuse",
+            other.iin,
+            reason + audit.through(channel),
+            {"application": other.id, "refunded_by": approved.id},
+        )
 
 
 _PROBLEMS = {
