@@ -204,12 +204,16 @@ def test_the_refund_list_shows_amounts_and_working_days_left(payments: Path) -> 
     osms("refunds", "apply", "14", "--reason", "overpayment")
     kk = osms("refunds", "list")
     assert "14 төлем (2025 жылғы ақпан, 4\u202f250\xa0₸), артық төлем" in kk
-    # 3 March 2025 and the 15 working days after it, to 28 March (Nauryz, 21-25 March, R-T-2)
-    assert "мерзімі 2025 жылғы 28 наурыз: 16 жұмыс күні қалды" in kk, kk
+    # 3 March 2025 and the 15 working days after it, to 28 March (Nauryz, 21-25 March, R-T-2):
+    # R-R-1's 15 working days are all left on the day of the application, none on the due day
+    assert "мерзімі 2025 жылғы 28 наурыз: 15 жұмыс күні қалды" in kk, kk
     ru = osms("refunds", "list", "--date", "2025-03-31", lang="ru")
     assert "просрочено на 1 рабочий день" in ru
+    assert "остался 1 рабочий день" in osms("refunds", "list", "--date", "2025-03-27", lang="ru")
     en = osms("refunds", "list", "--date", "2025-03-28", lang="en")
-    assert "1 working day left" in en and "4\u202f250\xa0₸), overpayment, due by" in en
+    assert "due by 28 March 2025: due today" in en
+    assert "4\u202f250\xa0₸), overpayment, due by" in en
+    assert "бүгін" in osms("refunds", "list", "--date", "2025-03-28")
 
 
 def test_a_refund_shows_what_it_changes_before_approval(payments: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from osms.registry import audit
 from osms.registry import refunds as registry_refunds
-from osms.registry.models import AuditEvent, RefundReason
+from osms.registry.models import AuditEvent, RefundApplication, RefundReason
 from osms.rules.month import Month
+from osms.rules.refunds import decision_due_by
 from osms.rules.status import Reason, Status
 from osms.rules.temporary import Document
 from osms.services import categories, refunds, status, temporary
@@ -282,3 +283,21 @@ def test_approving_a_second_application_on_a_refunded_payment_says_so(session: S
             session, stale.id, refunded_on=date(2024, 7, 15), today=date(2024, 7, 15), actor="o"
         )
     assert (caught.value.code, caught.value.status) == ("refund.already_refunded", 409)
+
+
+@pytest.mark.parametrize(
+    "applied_on", [date(2026, 12, 8), date(2026, 3, 16), date(2025, 3, 3), date(2024, 7, 1)]
+)
+def test_all_fifteen_working_days_are_left_on_the_day_of_the_application(applied_on: date) -> None:
+    """R-R-1: decided within 15 working days, counted from the day after the application
+    (``decision_due_by``): 15 left on the day itself, none on the due day, overdue the next
+    working day (8 December 2026 is due on 30 December)."""
+    application = RefundApplication(applied_on=applied_on, due_by=decision_due_by(applied_on))
+    assert refunds.working_days_left(application, applied_on) == 15
+    assert refunds.working_days_left(application, application.due_by) == 0
+    after = application.due_by + timedelta(days=1)
+    while refunds.working_days_left(application, after) == 0:  # a weekend or a holiday
+        after += timedelta(days=1)
+    assert refunds.working_days_left(application, after) == -1
+    if applied_on == date(2026, 12, 8):
+        assert application.due_by == date(2026, 12, 30)

@@ -454,17 +454,19 @@ def latest_refund_day(application: RefundApplication, today: date) -> date:
 
 
 def working_days_left(application: RefundApplication, today: date) -> int:
-    """Working days left to decide, ``today`` and ``due_by`` included (R-R-1); negative when
-    overdue: minus the working days since the deadline.
+    """Working days left to decide after ``today``, ``due_by`` included (R-R-1): the 15 of
+    :func:`~osms.rules.refunds.decision_due_by` on the day of the application, which counts
+    them from the next day, and 0 on the due day (due today); negative when overdue: minus the
+    working days since the deadline.
 
     >>> from osms.registry.models import RefundApplication
     >>> due = RefundApplication(due_by=date(2024, 7, 23))
     >>> working_days_left(due, date(2024, 7, 22)), working_days_left(due, date(2024, 7, 23))
-    (2, 1)
+    (1, 0)
     >>> working_days_left(due, date(2024, 7, 25))
     -2
     """
     due, day = application.due_by, timedelta(days=1)
     if today <= due:
-        return working_days_between(today, due + day)
+        return working_days_between(today + day, due + day)
     return -working_days_between(due + day, today + day)

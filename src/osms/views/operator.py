@@ -120,6 +120,7 @@ _REFUND_LINE = (
 )
 _DAYS_LEFT = ("{n} working day left", "{n} working days left")
 _DAYS_LATE = ("overdue by {n} working day", "overdue by {n} working days")
+_DUE_TODAY = "due today"
 _NO_REFUNDS = "No refund applications to decide."
 _TEMPORARY_LINE = (
     "Temporary-status application {id}: {iin}, {category}, submitted on {date} through "
@@ -193,6 +194,7 @@ OPERATOR_MESSAGES: Final[tuple[str, ...]] = tuple(
             _EFFECT_LOSES,
             _REFUND_LINE,
             _NO_REFUNDS,
+            _DUE_TODAY,
             _TEMPORARY_LINE,
             _TEMPORARY_APPLIED,
             _TEMPORARY_AGAIN,
@@ -338,9 +340,12 @@ def refund_effect_lines(effect: RefundEffect, lang: str) -> list[str]:
 
 
 def days_left(application: RefundApplication, today: date, lang: str) -> str:
-    """``3 working days left`` or ``overdue by 2 working days`` (R-R-1's 15 working days)."""
+    """``3 working days left``, ``due today`` or ``overdue by 2 working days`` (R-R-1's 15
+    working days, all left on the day of the application)."""
     left = working_days_left(application, today)
-    if left >= 0:
+    if left == 0:
+        return t(lang, _DUE_TODAY)
+    if left > 0:
         return _plural(lang, _DAYS_LEFT, left)
     return _plural(lang, _DAYS_LATE, -left)
 
