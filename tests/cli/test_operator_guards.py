@@ -189,3 +189,16 @@ def test_a_second_application_on_a_refunded_payment_is_closed_not_left_overdue(
     assert late.output.strip() == "No refund applications to decide."
     text = _run("person", MOTHER).output
     assert "is refunded under application 1 (R-R-1)" in text
+
+
+def test_a_grant_is_refused_for_a_person_insured_by_the_decision(tmp_path: Path) -> None:
+    """R-TMP-1: applied for as uninsured, then insured by the ``disabled`` category (a feed
+    since the application): the approval says so, the application waits for its refusal."""
+    _apply_pregnant()
+    feed = tmp_path / "mtszn.csv"
+    feed.write_text(f"iin,category,first,last\n{MOTHER},disabled,2025-03,\n", "utf-8")
+    assert _run("categories", "import", str(feed)).exit_code == 0
+    found = _run("temporary", "approve", "1", operator="operator-2")
+    assert found.exit_code == 1, found.output
+    assert "temporary.already_insured: The person is already insured" in found.output
+    assert "Temporary-status application 1" in _run("temporary", "list").output

@@ -301,3 +301,30 @@ def test_all_fifteen_working_days_are_left_on_the_day_of_the_application(applied
     assert refunds.working_days_left(application, after) == -1
     if applied_on == date(2026, 12, 8):
         assert application.due_by == date(2026, 12, 30)
+
+
+def test_temporary_status_is_not_granted_to_a_person_insured_on_the_grant_day(
+    session: Session,
+) -> None:
+    """R-TMP-1: temporary status is for a person shown as uninsured.  Uninsured when applying,
+    insured by the ``disabled`` category by the decision: the approval is refused as at the
+    application (``temporary.already_insured``) and the application stays to be refused."""
+    application = temporary.apply(
+        session,
+        OTHER,
+        "pregnant",
+        [Document("form_027u", "027-1", date(2025, 2, 28))],
+        submitted_on=date(2025, 3, 3),
+        submitted_through="qoldau",
+        actor="citizen",
+    )
+    feed = io.BytesIO(f"iin,category,first,last\n{OTHER},disabled,2025-03,\n".encode())
+    categories.import_category_feed(session, feed, source="mtszn", actor="feed")
+    with pytest.raises(ServiceError) as caught:
+        temporary.approve(
+            session, application.id, granted_on=date(2025, 3, 4), today=date(2025, 3, 4), actor="o"
+        )
+    assert (caught.value.code, caught.value.status) == ("temporary.already_insured", 409)
+    assert "on 2025-03-04" in caught.value.message
+    assert application.status.value == "applied"
+    assert "temporary.approve" not in _actions(session)

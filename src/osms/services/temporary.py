@@ -9,7 +9,9 @@ repeat audited (``temporary.apply_again``), never recorded twice.  Approval gran
 calendar month from the grant date, which is the decision day or later and never before the
 application (``temporary.backdated``): a grant decided on day X is unknown to every answer as
 known before X; it starts no later than the last day a grant made on the decision day would
-cover (``temporary.postdated``).  An application is dated today or earlier
+cover (``temporary.postdated``), and only while the person is still shown as uninsured on the
+grant day (``temporary.already_insured``, checked again at the decision: a category or payments
+may have arrived since the application).  An application is dated today or earlier
 (``temporary.future_application``).  Someone other than the operator who recorded the
 application decides it (``temporary.decider_is_applicant``,
 :class:`~osms.services.settings.DecisionSettings`); a refusal carries its reason.  Each step,
@@ -28,7 +30,7 @@ from osms import clock
 from osms.registry import audit, people
 from osms.registry import temporary as applications
 from osms.registry.decisions import keywords_checked
-from osms.registry.models import TemporaryApplication
+from osms.registry.models import ApplicationStatus, TemporaryApplication
 from osms.rules import temporary as eligibility
 from osms.rules.errors import RuleError
 from osms.rules.temporary import Document
@@ -142,7 +144,8 @@ class Grant(decisions.Approving):
 def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> TemporaryApplication:
     """Approve on ``today`` (the decision day in Kazakhstan, R-T-4): status for one month
     from ``granted_on``, which is ``today`` or later and not before the application, and
-    before the end of a grant made today (:func:`latest_grant_day`)."""
+    before the end of a grant made today (:func:`latest_grant_day`), for a person still shown
+    as uninsured on ``granted_on`` (R-TMP-1, ``temporary.already_insured``)."""
     granted_on, today, actor = grant["granted_on"], grant["today"], grant["actor"]
     decisions.not_backdated("temporary", granted_on, today)
     decisions.not_postdated(
@@ -152,9 +155,10 @@ def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> Te
         "within the month a grant made on the decision day lasts (R-TMP-1)",
     )
     with decisions.decision_errors("temporary"):
-        decisions.require_other_decider(
-            "temporary", session, applications.get(session, application_id), grant
-        )
+        found = applications.get(session, application_id)
+        decisions.require_other_decider("temporary", session, found, grant)
+        if found is not None and found.status is ApplicationStatus.APPLIED:
+            _still_uninsured(session, found.iin, granted_on)
         application = applications.approve(
             session, application_id, decided_by=actor, granted_on=granted_on
         )
@@ -172,6 +176,19 @@ def approve(session: Session, application_id: int, **grant: Unpack[Grant]) -> Te
         },
     )
     return application
+
+
+def _still_uninsured(session: Session, iin: str, granted_on: date) -> None:
+    """R-TMP-1 at the decision: the person is still shown as uninsured on the grant day, with
+    what is known now (a category or payments recorded since the application), else
+    ``temporary.already_insured`` (409), as at the application."""
+    facts, _ = facts_of(session, iin)
+    try:
+        eligibility.check_uninsured(facts, granted_on)
+    except RuleError as error:
+        raise ServiceError(
+            error.code, f"{error} (on {granted_on}, the grant day)", field="granted_on", status=409
+        ) from None
 
 
 def latest_grant_day(today: date) -> date:

@@ -81,6 +81,11 @@ def apply_temporary(
     "/temporary-applications/{application_id}/approve",
     response_model=TemporaryApplication,
     summary="Approve: one calendar month of status from the grant date",
+    description=(
+        "For a person still shown as uninsured on the grant date (R-TMP-1): one insured by "
+        "then (a category or payments recorded since the application) is refused with "
+        "`temporary.already_insured` (409)."
+    ),
     responses=_ERRORS,
 )
 def approve_temporary(
