@@ -257,3 +257,22 @@ def test_a_population_file_that_is_no_parquet_is_said_so(tmp_path: Path) -> None
         batch_app, ["chart", "--data", str(data), "--from", "2024-11", "--to", "2024-12"]
     )
     assert chart.exit_code == 2 and "could not be read" in chart.output, chart.output
+
+
+def test_check_refuses_a_knowledge_date_before_the_date_as_run_does(tmp_path: Path) -> None:
+    """R-S-0: a question is asked as known on its day or later; ``batch check`` refused it
+    with a traceback, ``batch run`` with its message: both now say the same, exit 2."""
+    data = tmp_path / "population"
+    made = runner.invoke(
+        batch_app,
+        ["generate", "--people", "50", "--seed", "7", "--today", "2026-11-22", "--out", str(data)],
+    )
+    assert made.exit_code == 0, made.output
+    days = ["--date", "2026-10-05", "--as-of", "2026-10-04", "--data", str(data)]
+    run = runner.invoke(batch_app, ["run", *days, "--out", str(tmp_path / "snapshot")])
+    check = runner.invoke(batch_app, ["check", *days, "--scenarios", str(tmp_path / "found")])
+    for result in (run, check):
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "as_of 2026-10-04 is before the date 2026-10-05" in result.output
+    assert not (tmp_path / "found").exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -22,7 +23,7 @@ from osms.cli.operator import AsOfOption, LangOption, parse_day
 from osms.cli.progress import progress_bar
 from osms.i18n import DEFAULT_LANGUAGE
 from osms.rules.month import Month
-from osms.rules.plan import PlanError
+from osms.rules.plan import PlanError, plan
 from osms.synthetic.generate import DEFAULT_MONTHS, DEFAULT_TODAY, generate
 from osms.views import batch as batch_view
 
@@ -54,6 +55,20 @@ def folder_option(flag: str, what: str) -> Any:
 def _fail(message: str) -> None:
     typer.echo(message, err=True)
     raise typer.Exit(2)
+
+
+def _question(on: str, as_of: str | None) -> tuple[date, date]:
+    """``--date`` and ``--as-of`` (default ``--date``) of ``batch run`` and ``batch check``,
+    refused (exit 2) before any work when the batch cannot answer them, for the reason
+    :func:`osms.rules.plan.plan` gives: a knowledge date before the date (R-S-0), a date
+    before liability starts (R-S-1) …"""
+    day = parse_day(on, "--date")
+    known = day if as_of is None else parse_day(as_of, "--as-of")
+    try:
+        plan(day, known)
+    except PlanError as error:
+        _fail(str(error))
+    return day, known
 
 
 def _unwritable(error: OSError) -> str:
@@ -238,8 +253,7 @@ def run_command(
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
     """Status of everyone on --date as known on --as-of: snapshot and statistics."""
-    day = parse_day(on, "--date")
-    known = day if as_of is None else parse_day(as_of, "--as-of")
+    day, known = _question(on, as_of)
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
@@ -334,8 +348,7 @@ def check_command(
     from osms.batch.check import diff
     from osms.batch.facts import Population
 
-    day = parse_day(on, "--date")
-    known = day if as_of is None else parse_day(as_of, "--as-of")
+    day, known = _question(on, as_of)
     try:
         population = Population.read(data)
     except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
