@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import pytest
 from typer.testing import CliRunner
 
+from osms import clock
 from osms.batch.engine import SNAPSHOT_SCHEMA
+from osms.cli import batch as cli_batch
 from osms.cli.batch import batch_app
 
 runner = CliRunner()
+REFERENCE_DAY = ("--today", "2026-11-22")
+"""The last day of the generated data these tests are written for (the default is today)."""
 
 
 def test_generate_run_chart_check(tmp_path: Path) -> None:
     data = tmp_path / "population"
     result = runner.invoke(
-        batch_app, ["generate", "--people", "3000", "--seed", "7", "--out", str(data)]
+        batch_app,
+        ["generate", "--people", "3000", "--seed", "7", *REFERENCE_DAY, "--out", str(data)],
     )
     assert result.exit_code == 0, result.output
     assert "people 3,000" in result.output
@@ -117,7 +125,10 @@ def test_the_registry_exported_gives_the_same_statistics(tmp_path: Path) -> None
     url = f"sqlite:///{tmp_path / 'registry.sqlite'}"
     result = runner.invoke(
         batch_app,
-        ["generate", "--people", "500", "--seed", "3", "--out", str(data), "--load", "--url", url],
+        [
+            *("generate", "--people", "500", "--seed", "3", *REFERENCE_DAY),
+            *("--out", str(data), "--load", "--url", url),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "loaded: people 500" in result.output
@@ -154,7 +165,10 @@ def test_the_chart_marks_months_whose_look_back_precedes_the_generated_ledger(
     data = tmp_path / "population"
     result = runner.invoke(
         batch_app,
-        ["generate", "--people", "500", "--seed", "5", "--months", "13", "--out", str(data)],
+        [
+            *("generate", "--people", "500", "--seed", "5", "--months", "13", *REFERENCE_DAY),
+            *("--out", str(data)),
+        ],
     )
     assert result.exit_code == 0, result.output
     chart = tmp_path / "coverage.png"
@@ -171,7 +185,9 @@ def test_the_chart_marks_months_whose_look_back_precedes_the_generated_ledger(
 
 def _population(tmp_path: Path) -> Path:
     data = tmp_path / "pop"
-    made = runner.invoke(batch_app, ["generate", "--people", "20", "--out", str(data)])
+    made = runner.invoke(
+        batch_app, ["generate", "--people", "20", *REFERENCE_DAY, "--out", str(data)]
+    )
     assert made.exit_code == 0, made.output
     return data
 
@@ -276,3 +292,22 @@ def test_check_refuses_a_knowledge_date_before_the_date_as_run_does(tmp_path: Pa
         assert result.exception is None or isinstance(result.exception, SystemExit)
         assert "as_of 2026-10-04 is before the date 2026-10-05" in result.output
     assert not (tmp_path / "found").exists()
+
+
+def test_generate_ends_the_data_today_in_kazakhstan_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The help says the ledger ends with today's month: today in Kazakhstan (R-T-4), not a
+    fixed day, unless --today names one."""
+    asked: list[date] = []
+
+    def generated(*args: object, today: date, **kwargs: object) -> SimpleNamespace:
+        asked.append(today)
+        return SimpleNamespace(rows={}, parts=1)
+
+    monkeypatch.setattr(cli_batch, "generate", generated)
+    monkeypatch.setattr(clock, "_utc_now", lambda: datetime(2027, 2, 9, 19, 30, tzinfo=UTC))
+    for extra in ([], list(REFERENCE_DAY)):
+        made = runner.invoke(batch_app, ["generate", "--people", "5", *extra, "--out", "x"])
+        assert made.exit_code == 0, made.output
+    assert asked == [date(2027, 2, 10), date(2026, 11, 22)]  # 00:30 on 10 February in Almaty

@@ -19,12 +19,12 @@ from rich.table import Table
 
 from osms.batch.engine import LANES, MEMORY_LIMIT, PARTS_PER_STEP
 from osms.batch.run import FORMATS, Statistics, run
-from osms.cli.operator import AsOfOption, LangOption, parse_day
+from osms.cli.operator import AsOfOption, LangOption, day_option, parse_day
 from osms.cli.progress import progress_bar
 from osms.i18n import DEFAULT_LANGUAGE
 from osms.rules.month import Month
 from osms.rules.plan import PlanError, plan
-from osms.synthetic.generate import DEFAULT_MONTHS, DEFAULT_TODAY, generate
+from osms.synthetic.generate import DEFAULT_MONTHS, generate
 from osms.views import batch as batch_view
 
 __all__ = ["batch_app"]
@@ -139,9 +139,9 @@ def generate_command(
     months: Annotated[
         int, typer.Option("--months", help="Months of ledger, ending with today's month.")
     ] = DEFAULT_MONTHS,
-    today: Annotated[str, typer.Option("--today", help="Last day of the data.")] = str(
-        DEFAULT_TODAY
-    ),
+    today: Annotated[
+        str | None, day_option("--today", "Last day of the data", default="today in Kazakhstan")
+    ] = None,
     load: Annotated[
         bool, typer.Option("--load", help="Also load it into the registry database.")
     ] = False,

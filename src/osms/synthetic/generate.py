@@ -78,6 +78,9 @@ CHUNK = 1 << 18
 """People per chunk (= per ``part``).  Part of the output's definition: do not change lightly."""
 
 DEFAULT_TODAY = date(2026, 11, 22)
+"""The fixed last day of the data of the functions here, so that tests and benchmarks are
+reproducible; ``osms batch generate`` gives today in Kazakhstan unless ``--today`` says
+otherwise (R-T-4; this package reads no clock)."""
 DEFAULT_MONTHS = 24
 """What a generated folder was made from (its ledger starts `months` before `today`)."""
 
