@@ -376,3 +376,15 @@ def test_a_decision_day_far_ahead_is_refused(api: Api) -> None:
             f"/api/v1/{path}/approve", json={field: day}, headers=api.auth(decider)
         )
         assert approved.status_code == 200, approved.text
+
+
+def test_the_documented_temporary_application_is_accepted(api: Api) -> None:
+    """The example /openapi.json shows for an application (R-TMP-1, SOURCES.md T6) is one the
+    API accepts: its documents are the category's own (form 027/u for ``pregnant``)."""
+    schemas = api.client.get("/openapi.json").json()["components"]["schemas"]
+    [example] = schemas["TemporaryApplicationIn"]["examples"]
+    [kind] = schemas["Document"]["properties"]["kind"]["examples"]
+    assert kind in {document["kind"] for document in example["documents"]}
+    key = api.key("Operator", ["operator"])
+    applied = api.client.post("/api/v1/temporary-applications", json=example, headers=api.auth(key))
+    assert applied.status_code == 201, applied.text

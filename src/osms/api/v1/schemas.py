@@ -10,9 +10,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
 from osms.registry.models import ApplicationStatus, RefundReason
+from osms.rules.categories import category
 from osms.services.trail_text import REASON_MAX_LENGTH
 from osms.views.models import (
     FIRST_ISSUE_DATE,
@@ -65,9 +66,23 @@ class _Model(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
+_EXAMPLE_CATEGORY = "pregnant"
+_EXAMPLE_KINDS = [group[0] for group in category(_EXAMPLE_CATEGORY).documents]
+_EXAMPLE_DOCUMENTS: list[JsonValue] = [
+    {"kind": kind, "number": f"027/{n}", "issued_on": "2025-01-05"}
+    for n, kind in enumerate(_EXAMPLE_KINDS, start=123)
+]
+"""The documents of the example application: one of each group the example category needs
+(SOURCES.md T6, ``rules/data/categories.yaml``), read from the data so that the example is
+always one the API accepts (R-TMP-1)."""
+
+
 class Document(_Model):
     kind: PlainText = Field(
-        min_length=1, max_length=64, examples=["pregnancy_certificate"], description="T6 kind."
+        min_length=1,
+        max_length=64,
+        examples=_EXAMPLE_KINDS[:1],
+        description="T6 kind.",
     )
     number: PlainText = Field(min_length=1, max_length=64, examples=["№ 123"])
     issued_on: Annotated[dt.date, Field(ge=FIRST_ISSUE_DATE, le=MAX_DATE), IsoDay] = Field(
@@ -82,17 +97,15 @@ class TemporaryApplicationIn(_Model):
     model_config = with_example(
         {
             "iin": "850312401235",
-            "category": "pregnant",
-            "documents": [
-                {"kind": "pregnancy_certificate", "number": "123", "issued_on": "2025-01-05"}
-            ],
+            "category": _EXAMPLE_CATEGORY,
+            "documents": _EXAMPLE_DOCUMENTS,
             "submitted_on": "2025-01-10",
             "channel": "operator",
         }
     )
 
     iin: PlainText = Field(max_length=32, examples=["850312401235"])
-    category: PlainText = Field(max_length=64, examples=["pregnant"])
+    category: PlainText = Field(max_length=64, examples=[_EXAMPLE_CATEGORY])
     documents: list[Document] = Field(max_length=20)
     submitted_on: Day | None = Field(default=None, description="Default: today.")
     channel: PlainText = Field(
