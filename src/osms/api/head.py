@@ -20,19 +20,23 @@ class HeadAsGetMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        if scope["method"] != "HEAD":
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            await self.app({**scope, "method": "GET"}, receive, _without_body(send))
+        elif scope["type"] == "http":
             await self.app(scope, receive, _allowing_head(send))
-            return
+        else:
+            await self.app(scope, receive, send)
 
-        async def without_body(message: Message) -> None:
-            if message["type"] == "http.response.body":
-                message = {**message, "body": b""}
-            await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, without_body)
+def _without_body(send: Send) -> Send:
+    """``send`` with every part of the body emptied (the headers stay GET's)."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+    return sending
 
 
 def _allowing_head(send: Send) -> Send:

@@ -37,6 +37,7 @@ from osms.services.trail_text import checked_reason
 __all__ = [
     "Approving",
     "Decider",
+    "Recording",
     "Refusal",
     "audit_list",
     "decision_errors",
@@ -50,6 +51,16 @@ __all__ = [
 
 Application = TemporaryApplication | RefundApplication
 Decided = TypeVar("Decided", TemporaryApplication, RefundApplication)
+
+
+class Recording(TypedDict):
+    """Who records an application at a door, whatever its kind, and the door (audited);
+    ``today`` (in Kazakhstan, R-T-4, the clock's unless given) is the latest day it may be
+    dated.  Each kind adds the day it is dated and how it arrived."""
+
+    actor: str
+    channel: NotRequired[str | None]
+    today: NotRequired[date | None]
 
 
 class Decider(TypedDict):

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NotRequired, TypedDict, Unpack
+from typing import NotRequired, Unpack
 
 from sqlalchemy.orm import Session
 
@@ -99,14 +99,10 @@ class RefundEffect:
         return self.before.insured and not self.after.insured
 
 
-class Applying(TypedDict):
-    """How an application arrives: the day, who records it, and through which door; ``today``
-    (in Kazakhstan, R-T-4, the clock's unless given) is the latest day it may be dated."""
+class Applying(decisions.Recording):
+    """How a refund application arrives: the day it is dated, and who records it where."""
 
     applied_on: date
-    actor: str
-    channel: NotRequired[str | None]
-    today: NotRequired[date | None]
 
 
 @keywords_checked

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import NotRequired, TypedDict, Unpack
+from typing import Unpack
 
 from sqlalchemy.orm import Session
 
@@ -50,17 +50,13 @@ __all__ = [
 ]
 
 
-class Applying(TypedDict):
-    """How an application arrives: the day, how the applicant submitted it
-    (``submitted_through``, kept on the application: ``operator``, ``egov`` ...), who records
-    it, and the door it is recorded through (``channel``, the audit's, as for a decision)."""
+class Applying(decisions.Recording):
+    """How a temporary-status application arrives: the day, how the applicant submitted it
+    (``submitted_through``, kept on the application: ``operator``, ``egov`` ...), and who
+    records it where."""
 
     submitted_on: date
     submitted_through: str
-    actor: str
-    channel: NotRequired[str | None]
-    today: NotRequired[date | None]
-    """Today in Kazakhstan (R-T-4; the clock's unless given): the latest day it may be dated."""
 
 
 @keywords_checked

@@ -43,15 +43,7 @@ from osms.i18n import (
 )
 from osms.i18n.languages import ALIASES
 from osms.services.audit_trail import holds_action
-from osms.views.fragments import (
-    SEPARATE_PAYMENTS,
-    debt_rows,
-    debt_total,
-    fund_details,
-    insured_until,
-    not_billed_note,
-    status_appears,
-)
+from osms.views import fragments
 from osms.views.public import (
     CALL_CENTRE,
     FUND_NAMES,
@@ -109,6 +101,16 @@ def supported_language(value: str | None) -> str | None:
     primary = value.strip().lower().replace("_", "-").split("-", 1)[0]
     primary = ALIASES.get(primary, primary)
     return primary if primary in LANGUAGES else None
+
+
+_FRAGMENTS: Final = (
+    "debt_rows",
+    "debt_total",
+    "insured_until",
+    "not_billed_note",
+    "status_appears",
+)
+"""The renderers of :mod:`osms.views.fragments` the templates call by their names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,18 +186,17 @@ class Page:
             "explain": partial(explain, lang=lang),
             "explain_public": partial(explain_public, lang=lang),
             "no_records": partial(no_records, self.day, lang),
-            "status_appears": partial(status_appears, lang=lang),
-            "insured_until": partial(insured_until, lang=lang),
-            "not_billed_note": partial(not_billed_note, lang=lang),
             "option_label": partial(option_label, lang),
             "url": self.url,
             "switch": self.switch,
             "path": self.path,
             "asset": self.asset,
-            "fund_details": partial(fund_details, beneficiary=beneficiary(lang), lang=lang),
-            "debt_rows": partial(debt_rows, lang=lang),
-            "debt_total": partial(debt_total, lang=lang),
+            "fund_details": partial(
+                fragments.fund_details, beneficiary=beneficiary(lang), lang=lang
+            ),
         }
+        for name in _FRAGMENTS:  # worded once for the card, the bot and the page
+            functions[name] = partial(getattr(fragments, name), lang=lang)
         return {
             **functions,
             "lang": lang,
@@ -204,7 +205,7 @@ class Page:
             "fund_name": FUND_NAMES[lang],
             "call_centre": CALL_CENTRE,
             "fund_site": FUND_SITE,
-            "separate_payments": SEPARATE_PAYMENTS,
+            "separate_payments": fragments.SEPARATE_PAYMENTS,
             "demo": is_demo(self.request),
         }
 
