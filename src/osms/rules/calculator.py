@@ -23,7 +23,7 @@ from osms.rules import parameters
 from osms.rules.calendar import credit_date
 from osms.rules.choices import DEFAULT_CHOICES, RuleChoices
 from osms.rules.coverage import Cover, Ledger
-from osms.rules.facts import KNP, Channel, PayerKind, PaymentItem, PersonFacts
+from osms.rules.facts import KNP, Channel, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pricing import month_price, price_year
 from osms.rules.status import Finding, decide, is_insured, provisional_finding
@@ -211,10 +211,15 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
     horizon = parameters.prepayment_months(month)
     credited_on = credit_date(on)
     first_pending = ledger.first_pending(on)
+    # What is paid by ``on`` counts by the credit date, as the options' own payments do
+    # (R-T-3): a month paid yesterday is not billed again.
+    paid = Ledger(
+        replace(facts, payments=tuple(i for i in facts.payments if i.paid_on <= on)), settings
+    )
     unpaid = [
         Month.from_index(i)
         for i in range(month.index - lookback, min(month.index, first_pending - 1) + 1)
-        if ledger.cover(i, on) is Cover.UNPAID
+        if paid.cover(i, credited_on) is Cover.UNPAID
     ]
 
     def billable(m: Month) -> bool:
@@ -225,7 +230,7 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
         plan = tuple(
             PlanItem(facts.iin, m, amount)
             for m in span
-            if billable(m) and (amount := _amount_to_pay(ledger, facts.kind, m, on, settings)) > 0
+            if billable(m) and (amount := _amount_to_pay(paid, m, on, credited_on)) > 0
         )
         with_plan = _with_payments(facts, plan, on, credited_on)
         status_from = _status_from(with_plan, credited_on, settings)
@@ -282,15 +287,14 @@ def _extends(option: Option, insured_until: date | None, credited_on: date) -> b
     return option.insured_until is None or option.insured_until > insured_until
 
 
-def _amount_to_pay(
-    ledger: Ledger, kind: PayerKind, month: Month, paid_on: date, settings: RuleChoices
-) -> Decimal:
-    """What a new payment on ``paid_on`` must bring for ``month`` to be self-covered."""
-    cover = ledger.cover(month.index, paid_on)
+def _amount_to_pay(ledger: Ledger, month: Month, paid_on: date, credited_on: date) -> Decimal:
+    """What a new payment on ``paid_on`` must bring for ``month`` to be self-covered when it is
+    credited, with what was paid before it (R-L-4, R-L-5)."""
+    cover = ledger.cover(month.index, credited_on)
     if cover in (Cover.SELF, Cover.CATEGORY, Cover.EMPLOYER):
         return Decimal(0)
-    due = month_price(kind, month, paid_on, settings) - ledger.self_paid(month.index, paid_on)
-    return max(due, Decimal(0))
+    price = month_price(ledger.kind, month, paid_on, ledger.settings)
+    return max(price - ledger.self_paid(month.index, credited_on), Decimal(0))
 
 
 def _with_payments(
