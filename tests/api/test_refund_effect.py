@@ -53,6 +53,11 @@ def test_the_effect_of_a_refund_and_its_surplus(api: Api) -> None:
     )
     assert approved.status_code == 200, approved.text
     assert approved.json()["refunded_amount"] == "4250.00"
+    # decided: nothing left to preview (a preview after the fact compared the refund with itself)
+    after = api.client.get(
+        f"/api/v1/refund-applications/{surplus}/effect", headers=api.auth(decider)
+    )
+    assert (after.status_code, after.json()["code"]) == (409, "refund.already_decided")
 
     nothing = _apply(api, key, once, "overpayment")
     left = api.client.get(

@@ -89,7 +89,7 @@ def test_the_first_payment_date_is_the_first_day_r_l_3_can_check() -> None:
     assert first == date(2017, 7, 1) == min(earliest_period(knp) for knp in KNP).first_day()
     assert latest_period(first) == Month(2018, 7)
     assert latest_period(first - timedelta(days=1)) is None  # no R-L-3 bound before OSMS
-    assert paid_on_window(TODAY) == (first, TODAY)
+    assert paid_on_window(TODAY) == (first, TODAY + timedelta(days=1))  # a Monday
 
 
 # -- amounts -----------------------------------------------------------------------------------
@@ -179,7 +179,8 @@ def test_typed_amounts_that_are_not_money_are_rejected(amount: str) -> None:
         ("2017-06-30", False),
         ("2017-07-01", True),
         ("2026-12-07", True),  # today
-        ("2026-12-08", False),  # tomorrow: a payment is not made after its register arrives
+        ("2026-12-08", True),  # a value date on the next working day
+        ("2026-12-09", False),  # later: a payment is not made after its register arrives
         ("2027-12-07", False),  # a mistyped year (R-L-3 would then allow 2028-12 periods)
     ],
 )
@@ -209,14 +210,15 @@ def test_an_mt102_value_date_in_2000_rejects_every_line() -> None:
     assert read.totals.matches and read.totals.accepted == 0
 
 
-def test_the_upper_date_bound_is_today() -> None:
-    """R-L-3, R-T-4: no payment date after today in Kazakhstan, however near."""
-    line = SampleLine(IVANOV, Month(2030, 5), Decimal(6000), paid_on="2030-05-10")
-    assert _codes(_csv_results(_csv([line]), today=date(2030, 5, 10))) == [()]
+def test_the_upper_date_bound_is_the_next_working_day() -> None:
+    """R-L-3, R-T-4: no payment date after the next working day in Kazakhstan (a bank's value
+    date may be set for it), however near."""
+    line = SampleLine(IVANOV, Month(2030, 5), Decimal(6000), paid_on="2030-05-13")  # a Monday
+    assert _codes(_csv_results(_csv([line]), today=date(2030, 5, 10))) == [()]  # a Friday
     [error] = _csv_results(_csv([line]), today=date(2030, 5, 9))
     assert isinstance(error, LineError) and error.codes == ("line.paid_on_out_of_range",)
-    assert "2030-05-10 is in the future" in error.message
-    assert "future" in i18n.error_message("line.paid_on_out_of_range", "en")
+    assert "2030-05-13 is in the future" in error.message
+    assert "later" in i18n.error_message("line.paid_on_out_of_range", "en")
 
 
 def test_an_mt102_value_date_a_year_ahead_books_nothing() -> None:

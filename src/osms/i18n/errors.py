@@ -33,8 +33,8 @@ _ERRORS: Final[Mapping[str, str]] = MappingProxyType(
             "characters."
         ),
         "line.paid_on_out_of_range": N_(
-            "The payment date is outside the accepted range: from 1 July 2017 to today; a "
-            "payment cannot be dated in the future."
+            "The payment date is outside the accepted range: from 1 July 2017 to the next "
+            "working day; a payment cannot be dated later."
         ),
         "line.invalid_iin": N_("The line has an invalid IIN."),
         "line.invalid_period": N_("The line has an invalid period (month and year)."),

@@ -91,6 +91,7 @@ from osms.intake.lines import (
 from osms.registry.people import UNNAMED, WrittenName
 from osms.rules import bin as kzbin
 from osms.rules import iin as kziin
+from osms.rules.calendar import add_working_days
 from osms.rules.errors import ValidationError
 from osms.rules.facts import KNP, Channel, earliest_period, latest_period
 from osms.rules.month import InvalidMonth, Month
@@ -201,24 +202,26 @@ def first_paid_on() -> date:
 
 def paid_on_window(today: date) -> tuple[date, date]:
     """The payment dates accepted on ``today`` (inclusive, R-L-3): :func:`first_paid_on` to
-    ``today``, the date in Kazakhstan (R-T-4).
+    the next working day after ``today``, the date in Kazakhstan (R-T-4, R-T-2).
 
-    A payment is made before its register reaches the Fund, so a later date is a wrong one: a
+    A payment is made before its register reaches the Fund, give or take a bank's value date
+    set for its next business day (an MT102 ``:32A:`` may be); a later date is a wrong one: a
     year typed 2027 for 2026 in December, which R-L-3's window for the period would otherwise
-    stretch to 24 months ahead; a date such as 9999-12-31, whose credit date (R-T-3) is past the
-    end of the calendar.  No day of tolerance is needed: the banks' value dates are Kazakhstan's
-    dates too (:mod:`osms.clock`), and an MT102 value date is the day the list was paid.
+    stretch to 24 months ahead; a date such as 9999-12-31, whose credit date (R-T-3) is past
+    the end of the calendar.
 
-    >>> paid_on_window(date(2024, 2, 29))
-    (datetime.date(2017, 7, 1), datetime.date(2024, 2, 29))
+    >>> paid_on_window(date(2024, 2, 29))  # a Thursday
+    (datetime.date(2017, 7, 1), datetime.date(2024, 3, 1))
+    >>> paid_on_window(date(2026, 12, 31))[1]  # New Year's days off, then Saturday and Sunday
+    datetime.date(2027, 1, 5)
     """
-    return first_paid_on(), today
+    return first_paid_on(), add_working_days(today, 1)
 
 
 def _paid_on_problem(paid_on: date, earliest: date, latest: date) -> LineProblem:
     """``line.paid_on_out_of_range``, saying which way (R-L-3)."""
     if paid_on > latest:
-        why = f"is in the future: after today, {latest.isoformat()} in Kazakhstan"
+        why = f"is in the future: after {latest.isoformat()}, the next working day in Kazakhstan"
     else:
         why = f"is before {earliest.isoformat()}, the first OSMS payments"
     return LineProblem(PAID_ON_OUT_OF_RANGE, "paid_on", f"paid_on {paid_on.isoformat()} {why}")

@@ -165,11 +165,19 @@ def effect(
     amount: Decimal | None = None,
 ) -> RefundEffect:
     """What approving the application on ``refunded_on`` (with ``amount`` for an overpayment
-    the Fund cannot price) would change; the look-up is audited."""
+    the Fund cannot price) would change; the look-up is audited.  A decided application has
+    nothing left to preview (``refund.already_decided``, 409): its refund is in the person's
+    file and the status "as known on" any day (R-R-1)."""
     application = applications.get(session, application_id)
     if application is None:
         raise ServiceError(
             "refund.not_found", f"no refund application {application_id}", status=404
+        )
+    if application.status is not ApplicationStatus.APPLIED:
+        raise ServiceError(
+            "refund.already_decided",
+            f"refund application {application_id} is {application.status.value}",
+            status=409,
         )
     found = _effect(session, application, refunded_on, amount)
     record_lookup(

@@ -193,9 +193,10 @@ def _status(decision: Decision) -> StatusChange:
         "The amount returned (an overpayment only its surplus above the amount due), the months "
         "that become unpaid and the status before and after on `status_on`, as known on that "
         "day: the refund date, or the payment's credit day when that is later (R-R-1, R-T-3). "
-        "Nothing is decided; the look-up is audited."
+        "Nothing is decided; the look-up is audited. A decided application has nothing to "
+        "preview (409 `refund.already_decided`)."
     ),
-    responses=problems(401, 403, 404, 422, 429),
+    responses=problems(401, 403, 404, 409, 422, 429),
 )
 def refund_effect(
     who: Operator,
