@@ -93,19 +93,6 @@ def test_a_re_sent_register_changes_nothing(api: Api) -> None:
     assert _payments(api) == 3
 
 
-def test_a_client_cannot_claim_another_banks_mt102_keys(api: Api) -> None:
-    """R-L-7: Kaspi's upload of a list naming Halyk's BIC neither blocks Halyk's own upload nor
-    tells Halyk of Kaspi's payments and register."""
-    kaspi, halyk = (api.key(name, ["registers:write"]) for name in ("Kaspi", "Halyk"))
-    forged = api.client.post("/api/v1/registers", content=_mt102(), headers=api.auth(kaspi))
-    real = api.client.post("/api/v1/registers", content=_mt102(), headers=api.auth(halyk))
-    assert (forged.status_code, real.status_code) == (201, 201)
-    report = real.json()
-    assert (report["sender"], report["booked"], report["duplicates"]) == ("halyk", 3, 0)
-    assert [line["code"] for line in report["lines"]] == ["line.invalid_iin"]
-    assert all(line["payment_id"] is None for line in report["lines"])
-
-
 def test_a_csv_list_takes_the_clients_name_as_sender(api: Api) -> None:
     key = api.key("Kaspi", ["registers:write"])
     response = api.client.post(

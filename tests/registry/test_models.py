@@ -112,7 +112,7 @@ def _rows() -> list[Base]:
             reference="M-0001/1",
             register_id=1,
             line_no=1,
-            idempotency_key="mt102:halyk:HSBKKZKX:M-0001:1",
+            idempotency_key="mt102:HSBKKZKX:M-0001:1",
             booked_at=AT,
         ),
         RegisterLine(

@@ -90,7 +90,7 @@ def _register(session: Session, sha256: str = "0" * 64) -> int:
 
 
 def test_registers_count_their_lines(session: Session) -> None:
-    payment = _payment(session, ledger.mt102_key("halyk", "HSBKKZKX", "M-1", 1))
+    payment = _payment(session, ledger.mt102_key("HSBKKZKX", "M-1", 1))
     register_id = _register(session)
     register = registers.get(session, register_id)
     assert register is not None

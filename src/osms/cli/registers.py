@@ -88,8 +88,7 @@ def import_command(
             help=(
                 "Who sent the register (required, any case): "
                 + ", ".join(SENDERS)
-                + ". Its lines' keys are csv:<channel>:<reference> and "
-                "mt102:<channel>:<BIC>:<:20:>:<:21:> (R-L-7), the same as "
+                + ". Its CSV lines' keys are csv:<channel>:<reference> (R-L-7), the same as "
                 "for the API client of that name."
             ),
         ),

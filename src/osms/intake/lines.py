@@ -213,9 +213,8 @@ class IntakeLine:
 
     ``line_no`` is the position of the line among the register's payment lines, counted
     from 1 (MT102: the n-th sequence B; CSV: the n-th data row after the header row).
-    ``reference`` is the idempotency key (R-L-7): ``mt102:<sender>:<bank BIC>:<:20:>:<:21:>`` or
-    ``csv:<sender>:<reference column>`` (without ``<sender>:`` when read without a sender).
-    ``raw`` is the line's original text, for reports.
+    ``reference`` is the idempotency key (R-L-7): ``mt102:<bank BIC>:<:20:>:<:21:>`` or
+    ``csv:<reference column>``.  ``raw`` is the line's original text, for reports.
     """
 
     line_no: int

@@ -417,9 +417,9 @@ def parse_register(
     """Open a register for reading (see the module text).
 
     ``format`` is detected when not given (MT102 starts with ``{1:`` or ``:20:``).  ``sender``
-    is who sent the register as the door knows it: the namespace of its idempotency keys
-    (R-L-7), and for MT102 also the key's bank when the message names none.  ``total`` is a CSV
-    register's declared total given outside the file.  ``channel`` overrides the MT102 default
+    is the sending bank as known from the transport: for MT102 the key's bank when the message
+    names none; for CSV it is only reported in the header.  ``total`` is a CSV register's
+    declared total given outside the file.  ``channel`` overrides the MT102 default
     (``bank_branch``).
 
     >>> reader = parse_register(b"iin,period,amount,knp,payer,paid_on,channel,reference\\n"

@@ -15,8 +15,8 @@ it comes back as :class:`BookedBefore`, saying whether it is the same payment
 staged (``COPY`` into a temporary table) and inserted by :meth:`Booking.finish`; SQLite has one
 writer at a time (``BEGIN IMMEDIATE``, :mod:`osms.registry.db`) and books chunk by chunk.
 
->>> mt102_key("halyk", "HSBKKZKX", "REF0001", 3)
-'mt102:halyk:HSBKKZKX:REF0001:3'
+>>> mt102_key("HSBKKZKX", "REF0001", 3)
+'mt102:HSBKKZKX:REF0001:3'
 >>> csv_key("kazpost", "KP-2025-000017")
 'csv:kazpost:KP-2025-000017'
 """
@@ -69,14 +69,8 @@ names."""
 _PAYMENTS: Table = Payment.__table__  # type: ignore[assignment]
 
 
-def mt102_key(sender: str | None, bank_bic: str, message_reference: str, line_no: int | str) -> str:
-    """R-L-7: the idempotency key of an MT102 line (payer bank, message reference, line), in
-    its sender's namespace (:func:`osms.registry.registers.sender_namespace`) as CSV keys are:
-    the bank is what the file claims, so a sender that names another bank's BIC makes keys of
-    its own, never that bank's.  Without a sender (a message read outside a booking) the key
-    has no namespace."""
-    if sender:
-        return f"mt102:{sender}:{bank_bic}:{message_reference}:{line_no}"
+def mt102_key(bank_bic: str, message_reference: str, line_no: int | str) -> str:
+    """R-L-7: the idempotency key of an MT102 line (payer bank, message reference, line)."""
     return f"mt102:{bank_bic}:{message_reference}:{line_no}"
 
 

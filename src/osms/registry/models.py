@@ -387,9 +387,7 @@ class Payment(Base):
     register_id: Mapped[int | None] = mapped_column(ID, ForeignKey("registers.id"))
     line_no: Mapped[int | None] = mapped_column(Integer)
     idempotency_key: Mapped[str] = mapped_column(String(200))
-    """R-L-7: ``mt102:<sender>:<BIC>:<message ref>:<line>`` or ``csv:<sender>:<reference>``
-    (:mod:`osms.registry.ledger`; MT102 keys booked before revision 0006 got their sender
-    then)."""
+    """R-L-7: ``mt102:<BIC>:<message ref>:<line>`` or ``csv:<reference>``."""
     booked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
     person: Mapped[Person] = relationship()

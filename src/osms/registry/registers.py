@@ -11,10 +11,9 @@ register's outcome back.
 Who sent a register (R-L-7) is known from the door it came through, never from the file nor
 from a parameter the caller may set: an API client's name, or the ``--channel`` of
 ``osms import``, one of :data:`SENDERS`.  :func:`sender_namespace` turns it into the
-``registers.sender`` and the namespace of its lines' idempotency keys
-(``csv:<sender>:<reference>``, ``mt102:<sender>:<BIC>:<:20:>:<:21:>``), so that ``Kazpost``
-and ``KAZPOST`` are one sender, the same list through the API and the command line is booked
-once, and no sender books under another's keys (an MT102's BIC is only what the file claims).
+``registers.sender`` and the namespace of its CSV lines' idempotency keys
+(``csv:<sender>:<reference>``), so that ``Kazpost`` and ``KAZPOST`` are one sender
+and the same list through the API and the command line is booked once.
 
 >>> sender_namespace(" KazPost "), sender_namespace("Halyk Bank")
 ('kazpost', 'halyk bank')

@@ -9,9 +9,7 @@ lines never sits in memory, and:
 
 - the register's sender is who sent it, as the door knows it (the API client, the operator's
   ``--channel``; :func:`osms.registry.registers.sender_namespace`), never what the file or a
-  parameter claims; it is the namespace of the register's keys (``csv:<sender>:<ref>``,
-  ``mt102:<sender>:<BIC>:<:20:>:<:21:>``), so a key conflict or a duplicate only ever names the
-  sender's own payments;
+  parameter claims; it is the namespace of the register's CSV keys (``csv:<sender>:<ref>``);
 - the same file from the same sender, received before, changes nothing whatever reference or
   format it claims now: the stored outcome is returned as a summary (``resent``, no lines), and
   its lines are read page by page with :func:`report_lines`;

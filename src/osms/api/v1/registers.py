@@ -1,8 +1,7 @@
 """Register upload for banks (R-F-1, R-F-2, R-F-3, R-L-7): the file in, the line report out.
 
 The sender of a register is the client that uploads it (its name, lower-cased:
-:func:`osms.registry.registers.sender_namespace`), the namespace of its CSV and MT102 keys;
-``?sender=``
+:func:`osms.registry.registers.sender_namespace`), the namespace of its CSV keys; ``?sender=``
 is refused (422 ``register.sender_not_allowed``).  A register sent again answers its summary
 with ``lines_url``, where its recorded lines are read page by page
 (``GET /registers/{id}/lines``) by the client that sent it, or an operator.
@@ -71,9 +70,7 @@ _BODY: Final = {
     description=(
         "Good lines are booked, bad lines come back with their codes; `accepted + rejected` "
         "always equals the register's lines (R-F-3). The sender is the client itself: its CSV "
-        "lines' keys are `csv:<client name>:<reference>`, its MT102 lines' "
-        "`mt102:<client name>:<payer bank BIC>:<:20:>:<:21:>` (R-L-7: one client never books "
-        "under another's keys); `?sender=` is refused with 422 "
+        "lines' keys are `csv:<client name>:<reference>`; `?sender=` is refused with 422 "
         "`register.sender_not_allowed`. A line whose key was booked before is a `duplicate` "
         "when it is the same payment (IIN, month, amount, KNP, payer, payment date), else it is "
         "rejected as `line.key_conflict`, naming the earlier payment. Sending the same file "

@@ -56,13 +56,11 @@ ignored.  A text line that is neither a tag nor a subfield continues the previou
 (SWIFT wraps ``:70:`` at 35 characters, so the pieces are joined without a separator).
 
 Idempotency key (R-L-7, built by :func:`osms.registry.ledger.mt102_key`):
-``mt102:<sender>:<bank BIC>:<:20:>:<:21:>``, where the sender is the caller's ``sender`` (who
-sent the message, as the door knows it; no ``<sender>:`` without one) and the bank is the
-``:52B:`` payer bank (an 11-character BIC ending in ``XXX`` is shortened to 8), else the BIC of
-the ``{1:}`` block, else the ``sender``.  The BIC is what the file claims, so the sender's
-namespace keeps one sender from booking under another bank's keys.  ``:20:`` and ``:21:`` may
-not contain ``:`` or spaces, so keys cannot collide.  ``line_no`` is the position of the
-person's block (1, 2, …), whatever ``:21:`` says.
+``mt102:<bank BIC>:<:20:>:<:21:>``, where the bank is the ``:52B:``
+payer bank (an 11-character BIC ending in ``XXX`` is shortened to 8), else the BIC of the
+``{1:}`` block, else the ``sender`` given by the caller.  ``:20:`` and ``:21:`` may not contain
+``:`` or spaces, so keys cannot collide.  ``line_no`` is the position of the person's block
+(1, 2, …), whatever ``:21:`` says.
 
 The channel is :attr:`Channel.BANK_BRANCH` unless the caller passes another one or
 sequence A's ``:70:`` carries the subfield ``/CHANNEL/<name>`` (an OSMS extension, not in the

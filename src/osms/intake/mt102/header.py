@@ -191,9 +191,6 @@ class Mt102Header:
     without its own (R-F-1 variant)."""
     envelope: bool = True
     """Whether the message has the ``{1:}…{4:`` envelope (and so must end with ``-}``)."""
-    sender: str | None = None
-    """Who sent the message as the door knows it (the caller's ``sender``): the namespace of
-    its idempotency keys (R-L-7, :func:`osms.registry.ledger.mt102_key`)."""
     fields: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
     """Every sequence A tag (``"50"``, ``"70"`` …) with its value (key ``""``) and subfields."""
 
@@ -379,6 +376,5 @@ def _build_header(
         purpose=sub("70", "ASSIGN"),
         period=sub("70", "PERIOD"),
         envelope=envelope is not None,
-        sender=sender.strip() if sender and sender.strip() else None,
         fields={name: {"": tag.value, **tag.subfields} for name, tag in tags.items()},
     )

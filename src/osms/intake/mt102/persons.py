@@ -107,7 +107,7 @@ def usual_raw_line(
         payer=header.payer,
         paid_on=header.paid_on,
         channel=header.channel,
-        reference=mt102_key(header.sender, header.bank, header.reference, str(line_ref)),
+        reference=mt102_key(header.bank, header.reference, str(line_ref)),
         surname=surname,
         given_name=given_name,
         patronymic=patronymic,
@@ -179,7 +179,7 @@ def _raw_line(
     reference: str | None = None
     if line_ref is not None:
         if KEY_PART.match(line_ref):
-            reference = mt102_key(header.sender, header.bank, header.reference, line_ref)
+            reference = mt102_key(header.bank, header.reference, line_ref)
         else:
             problem(
                 "reference",

@@ -123,7 +123,7 @@ class Mt102Reader(OnceReader[Mt102Header]):
                         iin,
                         period,
                         amount,
-                        mt102_key(header.sender, header.bank, header.reference, line_ref),
+                        mt102_key(header.bank, header.reference, line_ref),
                         surname,
                         given_name,
                         patronymic,
