@@ -320,7 +320,7 @@ def test_the_import_report_speaks_kazakh_by_default_and_russian(tmp_path: Path) 
     path = _big_register(tmp_path)
     kk = runner.invoke(app, ["import", str(path), "--channel", "kaspi"])
     assert kk.exit_code == 3, kk.output
-    assert "big.csv: Ішінара қабылданды (1 тізілім)" in kk.output
+    assert "big.csv: Ішінара қабылданды (№1 тізілім)" in kk.output
     assert "1\u202f200 жол, 1\u202f199 қабылданды (1\u202f199 есепке алынды" in kk.output
     assert "1\u202f200-жол: Қабылданбады — line.invalid_iin" in kk.output
     assert "partially_accepted" not in kk.output and "lines" not in kk.output

@@ -111,7 +111,7 @@ def test_a_restarted_message_counter_is_a_key_conflict_not_a_silent_duplicate(
     assert conflict.payment_id == earlier.id and conflict.earlier_register == first.register_id
     assert f"payment {earlier.id} (register {first.register_id}, line 1)" in conflict.message
     text = error_message(conflict.code, "kk", **conflict.values())
-    assert f"төлем {earlier.id}, {first.register_id} тізілім" in text
+    assert f"төлем {earlier.id}, №{first.register_id} тізілім" in text
     # stored as a rejected line, read back with the same payment and register
     assert report.register_id is not None
     [stored] = report_lines(engine, report.register_id, 0, 10, actor="bank", channel="test")

@@ -135,7 +135,9 @@ def generate_command(
         ),
     ],
     out: Annotated[Path, folder_option("--out", "Folder for the Parquet files.")],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed (same seed and --today, same data).")
+    ] = 0,
     months: Annotated[
         int, typer.Option("--months", help="Months of ledger, ending with today's month.")
     ] = DEFAULT_MONTHS,
@@ -149,7 +151,10 @@ def generate_command(
         str | None, typer.Option("--url", help="Registry URL for --load (default as `osms db`).")
     ] = None,
 ) -> None:
-    """Write a deterministic synthetic population (people, categories, payments, grants)."""
+    """Write a synthetic population, the same for the same --seed and --today.
+
+    People, categories, payments and temporary grants.
+    """
     last_day = parse_day(today, "--today")
     console = Console(stderr=True)
     try:

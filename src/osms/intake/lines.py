@@ -20,8 +20,8 @@ Line codes (R-L-3 and the formats of R-F-1/R-F-2), in the order in which
                               channel, no reference
 ``line.invalid_text``         a name (surname, given name, patronymic) holds control characters
                               (NUL ...) or is longer than the ledger keeps (:data:`NAME_MAX`)
-``line.paid_on_out_of_range`` the payment date is before 2017-07-01 or more than a year after
-                              today (:func:`osms.intake.validation.paid_on_window`)
+``line.paid_on_out_of_range`` the payment date is before 2017-07-01 or after the next working
+                              day (:func:`osms.intake.validation.paid_on_window`)
 ``line.invalid_iin``          the person's IIN fails R-IIN-3
 ``line.invalid_period``       the period is not a month (``YYYY-MM``, ``MM.YYYY``, ``MMYYYY``)
 ``line.period_too_early``     before the start of liability for the КНП (2020-01 for 122/124,

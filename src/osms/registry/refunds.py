@@ -126,7 +126,9 @@ def approve(
 
 def others_pending(session: Session, application: RefundApplication) -> list[RefundApplication]:
     """The undecided applications on the same payment as ``application`` (other reasons),
-    oldest first: moot once it is approved, a payment being refunded once (R-R-1)."""
+    oldest first: moot once it is approved, a payment being refunded once (R-R-1).  They are
+    locked and read afresh until the transaction ends, so that one decided meanwhile by another
+    operator is not decided twice."""
     statement = (
         select(RefundApplication)
         .where(
@@ -135,8 +137,12 @@ def others_pending(session: Session, application: RefundApplication) -> list[Ref
             RefundApplication.status == ApplicationStatus.APPLIED,
         )
         .order_by(RefundApplication.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    return list(session.scalars(statement))
+    return [
+        other for other in session.scalars(statement) if other.status is ApplicationStatus.APPLIED
+    ]
 
 
 def _refuse_if_refunded(session: Session, payment_id: int) -> None:

@@ -469,8 +469,12 @@ def working_days_left(application: RefundApplication, today: date) -> int:
     (1, 0)
     >>> working_days_left(due, date(2024, 7, 25))
     -2
+    >>> friday = RefundApplication(due_by=date(2024, 7, 26))
+    >>> working_days_left(friday, date(2024, 7, 27)), working_days_left(friday, date(2024, 7, 29))
+    (-1, -1)
     """
     due, day = application.due_by, timedelta(days=1)
     if today <= due:
         return working_days_between(today + day, due + day)
-    return -working_days_between(due + day, today + day)
+    # overdue from the day after the deadline, a day off too: never "due today" again
+    return -max(working_days_between(due + day, today + day), 1)

@@ -84,7 +84,12 @@ class Calculation(AnswerModel):
     paid_on: dt.date = Field(description="The options are priced as if paid that day.")
     credited_on: dt.date = Field(description="When payments made that day count (R-T-3).")
     recommended: OptionName | None
-    insured: bool = Field(description="Insured on `date`: then no `minimum_now` (R-K-2).")
+    insured: bool = Field(
+        description=(
+            "Insured on `date`: then only options that extend the status (`minimum_now` when "
+            "it lapses before `credited_on`; R-K-2)."
+        )
+    )
     insured_until: dt.date | None = Field(description="Last insured day if nothing more is paid.")
     provisional: bool = Field(description="An amount rests on an unpublished minimum wage.")
     known: bool | SkipJsonSchema[None] = set_by_the_api(
