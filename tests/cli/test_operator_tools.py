@@ -25,8 +25,11 @@ from osms.cli.main import app
 from osms.i18n import translator
 from osms.intake.samples import SampleLine, write_csv, write_mt102
 from osms.registry.models import AuditEvent
+from osms.rules.facts import PersonFacts
 from osms.rules.month import Month
-from osms.views.operator import OPERATOR_MESSAGES, PLURALS
+from osms.rules.status import Reason, decide
+from osms.scenarios.facts_file import parse_facts
+from osms.views.operator import OPERATOR_MESSAGES, PLURALS, status_words
 
 runner = CliRunner()
 
@@ -113,7 +116,7 @@ def test_the_person_file_lists_payments_with_ids_registers_and_look_ups(payments
     assert "Person file, IIN 900515300018" in text
     assert "Name: Иванов Иван" in text
     assert "Born 15 May 1990, male" in text
-    assert "Status today: Insured (Prepayment)" in text
+    assert "Status today: Insured · Prepayment" in text
     assert "payment 1: June 2024, 4\u202f250\xa0₸, KNP 122, payer 900515300018" in text
     assert "register 1 from halyk, reference R7, line 1" in text
     assert re.search(r"payment 14: February 2025, .*paid on 10 February 2025", text)
@@ -221,7 +224,7 @@ def test_a_refund_shows_what_it_changes_before_approval(payments: Path) -> None:
     assert "Refund application 1: payment 3, wrong month, to be decided by 28 March 2025" in applied
     shown = osms("refunds", "show", "1", lang="en")
     assert "Months that become unpaid: August 2024" in shown
-    assert "Status on 3 March 2025: Insured (Prepayment) before the refund" in shown
+    assert "Status on 3 March 2025: Insured · Prepayment before the refund" in shown
     overpaid = osms("refunds", "apply", "8", "--reason", "overpayment", lang="ru")
     assert "Одобрить нельзя: Платежи за месяц не превышают сумму к уплате" in overpaid
     nothing = _run("refunds", "approve", "2", operator="operator-2", lang="en")
@@ -256,7 +259,7 @@ def test_from_an_iin_to_a_refund_decision_and_to_who_looked_it_up(payments: Path
     assert "Ни один месяц не станет неоплаченным." in applied
 
     shown = osms("refunds", "show", number, operator="operator-2", lang="ru")
-    assert "Застрахован (Предоплата)" in shown and "теряет статус" not in shown
+    assert "Застрахован · Предоплата" in shown and "теряет статус" not in shown
     decided = osms("refunds", "approve", number, operator="operator-2", lang="ru")
     assert f"{number}: одобрено; возврат 4\u202f250\xa0₸ с 3 марта 2025 г." in decided
 
@@ -377,3 +380,20 @@ def test_an_application_confirmed_is_saved_even_when_the_reader_stops_early(
             select(AuditEvent.detail).where(AuditEvent.action == "refund.apply")
         ).all()
     assert sorted(detail["payment"] for detail in applied) == [3, 8]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_grace_reason_is_not_nested_in_parentheses(lang: str) -> None:
+    """The grace reason holds its own "(conditionally insured)" in kk and ru: the person file
+    and the refund preview set the reason apart with "·", as the card and the bot do."""
+    facts: PersonFacts = parse_facts(
+        {"iin": "900515300018"},
+        [
+            {"period": str(m), "paid_on": str(m.first_day())}
+            for m in Month.range(Month(2024, 1), Month(2025, 1))
+        ],
+    )
+    decision = decide(facts, date(2025, 2, 10))
+    assert decision.reason is Reason.GRACE
+    words = status_words(decision, lang)
+    assert "((" not in words and "))" not in words and " · " in words

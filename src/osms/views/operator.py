@@ -261,11 +261,12 @@ def _category(lang: str, code: str) -> str:
 
 
 def status_words(decision: Decision, lang: str) -> str:
-    """``Insured (Regular payments)``: the status and its reason in words."""
+    """``Insured · Regular payments``: the status and its reason in words, apart as the status
+    line of the card and the bot has them (the grace reason holds parentheses of its own)."""
     reason = label(lang, "reason", decision.reason.value)
     if decision.category:
         reason += f": {_category(lang, decision.category)}"
-    return f"{label(lang, 'status', decision.status.value)} ({reason})"
+    return f"{label(lang, 'status', decision.status.value)} · {reason}"
 
 
 # -- refunds -----------------------------------------------------------------------------------
