@@ -34,7 +34,7 @@ FIRST_RUN_SECONDS = 300
 RUN_SECONDS = 120
 KEY = re.compile(r"osms_[0-9a-f]{8}_[A-Za-z0-9_-]{20,100}")
 EXAMPLE = re.compile(r"^  (\d{12})  (\w+) ", re.MULTILINE)
-REGISTER = re.compile(r"\((\d+) тізілім\)|бұрын (\d+) тізілім ретінде")
+REGISTER = re.compile(r"\(№(\d+) тізілім\)|бұрын №(\d+) тізілім ретінде")
 """``osms import`` names its register in Kazakh by default (osms.views.registers)."""
 PARTLY_ACCEPTED = "Ішінара қабылданды"
 
