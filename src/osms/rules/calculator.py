@@ -205,21 +205,19 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
     is insured on ``on`` gets the options that keep or extend the status, with
     :attr:`Calculation.insured_until`.
     """
-    ledger = Ledger(facts, settings)
+    # What is paid by ``on`` (nothing later is known on ``on``) counts by the credit date, as
+    # the options' own payments do (R-T-3): a month paid yesterday is not billed again.
+    paid_by_then = tuple(i for i in facts.payments if i.paid_on <= on)
+    ledger = Ledger(replace(facts, payments=paid_by_then), settings)
     month = Month.of(on)
     lookback = parameters.lookback_months(month)
     horizon = parameters.prepayment_months(month)
     credited_on = credit_date(on)
     first_pending = ledger.first_pending(on)
-    # What is paid by ``on`` counts by the credit date, as the options' own payments do
-    # (R-T-3): a month paid yesterday is not billed again.
-    paid = Ledger(
-        replace(facts, payments=tuple(i for i in facts.payments if i.paid_on <= on)), settings
-    )
     unpaid = [
         Month.from_index(i)
         for i in range(month.index - lookback, min(month.index, first_pending - 1) + 1)
-        if paid.cover(i, credited_on) is Cover.UNPAID
+        if ledger.cover(i, credited_on) is Cover.UNPAID
     ]
 
     def billable(m: Month) -> bool:
@@ -230,7 +228,7 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
         plan = tuple(
             PlanItem(facts.iin, m, amount)
             for m in span
-            if billable(m) and (amount := _amount_to_pay(paid, m, on, credited_on)) > 0
+            if billable(m) and (amount := _amount_to_pay(ledger, m, on, credited_on)) > 0
         )
         with_plan = _with_payments(facts, plan, on, credited_on)
         status_from = _status_from(with_plan, credited_on, settings)
