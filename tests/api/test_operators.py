@@ -130,9 +130,15 @@ def test_the_services_refusals_are_problems(api: Api) -> None:
     assert (missing.status_code, missing.json()["code"]) == (404, "temporary.not_found")
 
 
-def test_a_refund_applied_for_approved_and_listed(api: Api) -> None:
+def _december_paid(api: Api) -> int:
+    """The id of UNPAID's December 2024, paid on 2 December: a payment to apply a refund for."""
     with api.session() as session, session.begin():
         [payment_id] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
+    return payment_id
+
+
+def test_a_refund_applied_for_approved_and_listed(api: Api) -> None:
+    payment_id = _december_paid(api)
     key = api.key("Operator", ["operator"])
     decider = api.key("Supervisor", ["operator"])
     applied = api.client.post(
@@ -318,8 +324,7 @@ def test_a_document_is_dated_no_later_than_the_application_and_may_be_old(api: A
 
 def test_no_application_is_dated_after_today(api: Api) -> None:
     """R-T-4: an application is made on a day that has come (today is 10 January 2025)."""
-    with api.session() as session, session.begin():
-        [payment_id] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
+    payment_id = _december_paid(api)
     key = api.key("Operator", ["operator"])
     refund = api.client.post(
         "/api/v1/refund-applications",
@@ -344,8 +349,7 @@ def test_a_decision_day_far_ahead_is_refused(api: Api) -> None:
     """A refund counts from no later than its application's due day (R-R-1, 15 working days:
     31 January 2025 for 10 January); a grant starts within the month a grant made on the
     decision day lasts (R-TMP-1: before 10 February 2025)."""
-    with api.session() as session, session.begin():
-        [payment_id] = pay(session, UNPAID, Month(2024, 12), Month(2024, 12), date(2024, 12, 2))
+    payment_id = _december_paid(api)
     key = api.key("Operator", ["operator"])
     decider = api.key("Supervisor", ["operator"])
     refund = api.client.post(

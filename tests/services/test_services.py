@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from osms.registry import audit
 from osms.registry import refunds as registry_refunds
-from osms.registry.models import AuditEvent, RefundApplication, RefundReason
+from osms.registry.models import AuditEvent, RefundApplication, RefundReason, TemporaryApplication
 from osms.rules.month import Month
 from osms.rules.refunds import decision_due_by
 from osms.rules.status import Reason, Status
@@ -126,8 +126,9 @@ def test_a_feed_without_the_columns_is_refused_whole(session: Session) -> None:
     assert caught.value.code == "feed.malformed"
 
 
-def test_temporary_status_apply_approve_and_its_month(session: Session) -> None:
-    application = temporary.apply(
+def _pregnancy_application(session: Session) -> TemporaryApplication:
+    """OTHER applies through Qoldau on 3 March 2025 with her form 027/u."""
+    return temporary.apply(
         session,
         OTHER,
         "pregnant",
@@ -136,6 +137,10 @@ def test_temporary_status_apply_approve_and_its_month(session: Session) -> None:
         submitted_through="qoldau",
         actor="citizen",
     )
+
+
+def test_temporary_status_apply_approve_and_its_month(session: Session) -> None:
+    application = _pregnancy_application(session)
     temporary.approve(
         session, application.id, granted_on=date(2025, 3, 3), today=date(2025, 3, 3), actor="op-7"
     )
@@ -309,15 +314,7 @@ def test_temporary_status_is_not_granted_to_a_person_insured_on_the_grant_day(
     """R-TMP-1: temporary status is for a person shown as uninsured.  Uninsured when applying,
     insured by the ``disabled`` category by the decision: the approval is refused as at the
     application (``temporary.already_insured``) and the application stays to be refused."""
-    application = temporary.apply(
-        session,
-        OTHER,
-        "pregnant",
-        [Document("form_027u", "027-1", date(2025, 2, 28))],
-        submitted_on=date(2025, 3, 3),
-        submitted_through="qoldau",
-        actor="citizen",
-    )
+    application = _pregnancy_application(session)
     feed = io.BytesIO(f"iin,category,first,last\n{OTHER},disabled,2025-03,\n".encode())
     categories.import_category_feed(session, feed, source="mtszn", actor="feed")
     with pytest.raises(ServiceError) as caught:
