@@ -216,8 +216,13 @@ class Kind(Generic[Application]):
         return application
 
     def locked(self, session: Session, application_id: int) -> Application:
-        """The application, locked until the decision commits; it must still be ``applied``."""
-        application = session.get(self.model, application_id, with_for_update=True)
+        """The application, locked until the decision commits; it must still be ``applied``.
+
+        Read afresh under the lock: the session may hold the application as it was read before
+        (the services check it first), and another decision may have committed since."""
+        application = session.get(
+            self.model, application_id, with_for_update=True, populate_existing=True
+        )
         if application is None:
             raise NotFound(f"no {self.noun} {application_id}")
         if application.status != ApplicationStatus.APPLIED:
