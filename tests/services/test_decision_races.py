@@ -8,14 +8,19 @@ is replayed in order: the other decision commits at the step named, inside the l
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from types import ModuleType
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from osms.registry import people
 from osms.rules.month import Month
 from osms.rules.temporary import Document
 from osms.services import decisions, refunds, temporary
@@ -114,3 +119,46 @@ def test_a_refund_that_lost_the_race_is_already_decided(
     with session_factory() as late, pytest.raises(ServiceError) as lost:
         refunds.approve(late, application_id, actor="op-3", **refund)
     assert (lost.value.code, lost.value.status) == ("refund.already_decided", 409)
+
+
+@ON_POSTGRESQL
+def test_a_person_added_meanwhile_by_another_transaction_is_that_person(
+    session_factory: sessionmaker[Session], engine: Engine
+) -> None:
+    """Two applications for a person the registry does not know yet, at once: each adds the
+    person; the one that waited on the other's row takes it (it answered 500)."""
+    outcome: dict[str, Any] = {}
+    started = threading.Event()
+
+    def late() -> None:
+        with session_factory() as session:
+            outcome["pid"] = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            started.set()
+            try:
+                outcome["person"] = people.ensure(session, MOTHER).iin
+                session.commit()
+            except Exception as error:  # the race's error, reported by the test below
+                outcome["error"] = error
+
+    with session_factory() as first:
+        people.ensure(first, MOTHER)  # added, not committed yet
+        thread = threading.Thread(target=late)
+        thread.start()
+        assert started.wait(timeout=20)
+        _until_waiting_for_a_lock(engine, outcome["pid"])
+        first.commit()
+    thread.join(timeout=30)
+    assert outcome.get("error") is None and outcome.get("person") == MOTHER
+
+
+def _until_waiting_for_a_lock(engine: Engine, pid: int, seconds: float = 20) -> None:
+    """Wait until the server process ``pid`` waits for a lock (another transaction's row)."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + seconds
+    with engine.connect() as connection:
+        while connection.execute(waiting, {"pid": pid}).scalar_one() == 0:
+            assert time.monotonic() < deadline, "the second insert never waited"
+            time.sleep(0.02)
+            connection.rollback()

@@ -13,6 +13,7 @@ from typing import Any, Final, NamedTuple, Protocol
 
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from osms.registry import bulk
@@ -146,10 +147,18 @@ def get(session: Session, iin: str) -> Person | None:
 
 def ensure(session: Session, iin: str, name: WrittenName = UNNAMED) -> Person:
     """The person with this IIN, added when missing; known names are never overwritten, but
-    missing ones are filled in."""
-    person = session.get(Person, iin_rules.validate(iin))
+    missing ones are filled in.  A person another transaction adds meanwhile (its row waited
+    for, the primary key) is that person, not an error."""
+    number = iin_rules.validate(iin)
+    person = session.get(Person, number)
     if person is None:
-        return add(session, iin, name)
+        try:
+            with session.begin_nested():
+                return add(session, number, name)
+        except IntegrityError:
+            person = session.get(Person, number)
+            if person is None:
+                raise
     for column, part in name._asdict().items():
         if part is not None and getattr(person, column) is None:
             setattr(person, column, part)
