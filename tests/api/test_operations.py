@@ -138,6 +138,20 @@ def test_an_unknown_api_route_is_a_problem(api: Api) -> None:
     )
 
 
+@SQLITE_ONLY
+def test_a_405_allows_every_method_of_the_path(api: Api) -> None:
+    """RFC 9110 §15.5.6: ``Allow`` lists the methods the resource supports; a path served by
+    two routes (the refund list by GET, a new application by POST) answered ``Allow: POST``."""
+    for path, allowed in (
+        ("/api/v1/refund-applications", {"GET", "HEAD", "POST"}),
+        ("/api/v1/temporary-applications", {"POST"}),
+        (f"/api/v1/status/{PREPAID}", {"GET", "HEAD"}),
+    ):
+        refused = api.client.request("OPTIONS", path)
+        assert (refused.status_code, refused.json()["code"]) == (405, "request.method_not_allowed")
+        assert {m.strip() for m in refused.headers["allow"].split(",")} == allowed, path
+
+
 def test_the_api_codes_take_their_texts_from_the_catalogs() -> None:
     assert set(API_MESSAGES) <= set(ERROR_CODES)
     assert API_MESSAGES["rate.limited"] == "Too many requests: please wait and try again."

@@ -31,7 +31,9 @@ Paths outside the API (the citizen web page) keep FastAPI's own answers for HTTP
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -293,9 +295,38 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return await http_exception_handler(request, exc)
     code = _HTTP_CODES.get(exc.status_code, "request.failed")
     message = exc.detail if isinstance(exc.detail, str) else None
-    return problem_response(
-        request, ApiProblem(exc.status_code, code, message, headers=exc.headers)
-    )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed(request, headers.get("Allow", ""))
+    return problem_response(request, ApiProblem(exc.status_code, code, message, headers=headers))
+
+
+_METHODS: Final = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed(request: Request, route_allows: str) -> str:
+    """Every method the path is served with (RFC 9110 §15.5.6), not only the first route's:
+    a path served by two routes (``GET`` and ``POST`` of the refund applications) is answered
+    405 by the first, whose ``Allow`` names its own method alone.  The others are read from
+    the API's schema, whose paths are the routes'."""
+    methods = {m.strip().upper() for m in route_allows.split(",") if m.strip()}
+    path = request.url.path
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if _template(template).fullmatch(path):
+            methods.update(m.upper() for m in operations if m.upper() in _METHODS)
+    return ", ".join(m for m in _METHODS if m in methods)
+
+
+@functools.cache
+def _template(path: str) -> re.Pattern[str]:
+    """
+    >>> bool(_template("/api/v1/status/{iin}").fullmatch("/api/v1/status/900515300018"))
+    True
+    >>> bool(_template("/api/v1/status/{iin}").fullmatch("/api/v1/status/9/x"))
+    False
+    """
+    parts = re.split(r"(\{[^}/]+\})", path)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
 
 
 def install_problem_handlers(app: FastAPI) -> None:
