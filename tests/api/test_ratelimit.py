@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from osms.api.ratelimit import RateLimiter, ip_key
 from osms.api.settings import ApiSettings
+from osms.services.clients import revoke_client
 from tests.api.conftest import PREPAID, SQLITE_ONLY, make_api
 
 PUBLIC = f"/api/v1/status/{PREPAID}"
@@ -89,6 +90,20 @@ def test_guessing_keys_counts_against_the_address(engine: Engine) -> None:
     wrong = {"X-API-Key": "osms_00000000_" + "y" * 43}
     codes = [api.client.get(PUBLIC, headers=wrong).status_code for _ in range(3)]
     assert codes == [401, 401, 429]
+
+
+@SQLITE_ONLY
+def test_a_revoked_key_counts_against_the_address(engine: Engine) -> None:
+    """A revoked key is a wrong key: it counts against the caller's address, as a guessed one
+    does (it was answered 401 without end, each a look-up of the client, past the limit)."""
+    api = make_api(engine, public_limit=2)
+    key = api.key("Former bank", ["status:read"])
+    with api.session() as session, session.begin():
+        revoke_client(session, key, "op-1")
+    revoked = api.auth(key)
+    codes = [api.client.get(PUBLIC, headers=revoked).status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
+    assert api.client.get(PUBLIC).status_code == 429  # the address's own bucket
 
 
 def test_the_public_limit_comes_from_the_environment() -> None:

@@ -8,8 +8,8 @@ with the ``scopes`` missing).  A key that is sent is always checked, even on the
 a bank with a broken key learns it at once instead of being silently treated as the public.
 
 Rate limits (:mod:`osms.api.ratelimit`): a client's requests count against its own
-``rate_limit_per_minute``; public checks, and requests with a wrong key, against the caller's
-IP address (``OSMS_PUBLIC_RATE_LIMIT``).  Over the limit: 429 ``rate.limited`` with
+``rate_limit_per_minute``; public checks, and requests with a wrong or a revoked key, against
+the caller's IP address (``OSMS_PUBLIC_RATE_LIMIT``).  Over the limit: 429 ``rate.limited`` with
 ``Retry-After``.
 """
 
@@ -117,8 +117,10 @@ def _authenticated(request: Request, key: str) -> Caller:
     sessions: sessionmaker[Session] = request.app.state.sessions
     with sessions() as session:
         client = find_client(session, key)
-        if client is None:
+        if client is None or client.revoked_at is not None:
+            # A wrong key, or one revoked, counts against the address, as the public does.
             _limit(request, ip_key(_ip(request)), settings.public_rate_limit_per_minute)
+        if client is None:
             raise _unauthorized("auth.key_invalid", "no client has this key")
         if client.revoked_at is not None:
             raise _unauthorized("auth.key_revoked", f"the key {client.key_prefix} was revoked")
