@@ -141,3 +141,19 @@ def test_look_ups_are_audited_under_the_clients_name(api: Api) -> None:
         "status asked through api:payments",
         "status asked through api:debts",
     ]
+
+
+def test_answers_about_a_person_are_not_stored_and_vary_by_language(api: Api) -> None:
+    """The page's answers were never stored (``no-store``) and said they vary by language;
+    the API's, a person's payments with their payers among them, said neither, so a cache
+    between a bank and the API could keep one and serve it in another language."""
+    key = api.key("Bank", ["status:read", "history:read"])
+    answers = [
+        api.client.get(f"/api/v1/persons/{PREPAID}/payments", headers=api.auth(key)),
+        api.client.get(f"/api/v1/status/{PREPAID}"),
+        api.client.get(f"/api/v1/calculator/{UNPAID}", headers={"Accept-Language": "ru"}),
+        api.client.get("/api/v1/status/900515300019"),  # a problem: iin.checksum
+    ]
+    for answer in answers:
+        assert answer.headers["cache-control"] == "no-store", answer.url
+        assert "accept-language" in answer.headers["vary"].lower(), answer.url

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from osms import __version__
 from osms.api.bodies import BodyLimitMiddleware
+from osms.api.caching import NoStoreMiddleware
 from osms.api.docs import install_docs
 from osms.api.head import HeadAsGetMiddleware
 from osms.api.logs import RequestLogMiddleware, configure_logging
@@ -82,6 +83,7 @@ def create_app(engine: Engine, settings: ApiSettings | None = None) -> FastAPI:
     install_problem_handlers(app)
     install_outage_handlers(app)
     app.add_middleware(BodyLimitMiddleware)  # inside the log: a refusal has its request id
+    app.add_middleware(NoStoreMiddleware)  # outside the body limit: its 413 is not stored either
     app.add_middleware(HeadAsGetMiddleware)  # inside the log too: it records HEAD as asked
     app.add_middleware(RequestLogMiddleware)
     # Added last, so outermost: the log, the limits and the audit all see the client's address.
