@@ -165,6 +165,33 @@ def test_headers_too_large_are_refused(served: Served) -> None:
     )
 
 
+def test_headers_too_large_are_refused_when_they_arrive_whole(served: Served) -> None:
+    """Headers over the limit that arrived complete in one read reached the application (the
+    guard counted only while it still waited for the end of the headers); a body in the same
+    read is not counted as headers."""
+    with served.connect() as connection:
+        connection.sendall(
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 8192 + b"\r\n\r\n"
+        )
+        answer, _ = _answer(connection, 5)
+    assert answer.split(b"\r\n")[0] in (
+        b"HTTP/1.1 431 Request Header Fields Too Large",
+        b"HTTP/1.1 400 Bad Request",  # the parser may refuse it first
+    )
+    body = b"iin,period,amount,knp,payer,paid_on,channel,reference\r\n" + b"x" * 16384
+    with served.connect() as connection:
+        connection.sendall(
+            b"POST /api/v1/registers?format=csv HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            b"Authorization: Bearer " + served.key.encode() + b"\r\n"
+            b"Content-Type: text/csv\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
+        answer, _ = _answer(connection, 10)
+    assert b"x-request-id" in answer.lower(), answer[:80]  # the application's own answer
+
+
 def test_a_stalled_body_is_closed(served: Served) -> None:
     """The application reads the upload; the sender stops sending: 408 after the body timeout."""
     with served.connect() as connection:

@@ -121,6 +121,8 @@ class _Guard(asyncio.Protocol):
     _waiting_since: float | None = None
     """When this connection began to wait for a request's headers (None: in a request)."""
     _header_bytes: int = 0
+    _tail: bytes = b""
+    """The last bytes read while waiting for headers: their end may span two reads."""
     _seen: object = None
     """The request cycle whose headers were last seen complete."""
 
@@ -133,15 +135,18 @@ class _Guard(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         if self._waiting_since is not None:
-            self._header_bytes += len(data)
+            # Only the bytes up to the end of the headers count: a body may follow in the same
+            # read.  Headers over the limit are refused before the parser sees them, even
+            # when they arrived whole (the parser would complete them in this very call).
+            seen = self._tail + data
+            end = seen.find(b"\r\n\r\n")
+            self._header_bytes += len(data) if end < 0 else max(0, end + 4 - len(self._tail))
+            self._tail = seen[-3:]
+            if self._header_bytes > self._limits.max_header_bytes:
+                self._close(_431)
+                return
         super().data_received(data)
         self._after_event()
-        if (
-            self._waiting_since is not None
-            and self._header_bytes > self._limits.max_header_bytes
-            and not self.transport.is_closing()
-        ):
-            self._close(_431)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]  # Uvicorn's, after this in the MRO
@@ -158,6 +163,7 @@ class _Guard(asyncio.Protocol):
     def _wait_for_headers(self) -> None:
         self._waiting_since = time.monotonic()
         self._header_bytes = 0
+        self._tail = b""
         self._arm(self._limits.header_timeout)
 
     def _after_event(self) -> None:
