@@ -304,6 +304,20 @@ def test_a_malformed_iin_gets_the_form_again_with_the_reason(
 
 
 @SQLITE_ONLY
+@pytest.mark.parametrize("typed", ["９００５１５３０００１８", "٩٠٠٥١٥٣٠٠٠١٨", "۹۰۰۵۱۵ ۳۰۰۰۱۸"])
+@pytest.mark.parametrize("path", ["/", "/calculator", "/plan"])
+def test_digits_of_another_script_are_read_as_digits(
+    client: TestClient, path: str, typed: str
+) -> None:
+    """A phone's full-width or Arabic-Indic digits are the IIN's digits, never "the IIN may
+    contain only digits" (R-IIN-3 names a real failure)."""
+    response = client.get(path, params={"iin": typed, "lang": "ru"})
+    assert response.status_code == 200, text_of(response.text)
+    assert PREPAID in text_of(response.text)
+    assert error_message("iin.format", "ru") not in text_of(response.text)
+
+
+@SQLITE_ONLY
 def test_a_very_long_or_odd_input_is_refused_politely(client: TestClient) -> None:
     response = client.get("/", params={"iin": "9" * 5000 + "<b>", "lang": "en"})
     assert response.status_code == 422

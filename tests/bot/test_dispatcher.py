@@ -194,6 +194,14 @@ def test_a_malformed_iin_gets_the_error_in_the_chats_language(
 
 
 @sqlite_only
+def test_digits_of_another_script_are_read_as_digits(conversation: Conversation) -> None:
+    """Full-width (a CJK keyboard) and Arabic-Indic digits are an IIN, not a refusal."""
+    for typed in ("８５０３１２４０１２３５", "٨٥٠٣١٢ ٤٠١٢٣٥"):
+        assert conversation.reply(BOLAT, typed).text.startswith(f"ЖСН {UNKNOWN} · ")
+        assert conversation.reply(BOLAT, f"/calc {typed}").text.startswith(f"ЖСН {UNKNOWN} · ")
+
+
+@sqlite_only
 def test_help_lists_the_funds_channels(conversation: Conversation) -> None:
     for lang in ("kk", "ru", "en"):
         conversation.press(ANNA, f"lang:{lang}")

@@ -3,6 +3,7 @@ person (:func:`person_file`)."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,13 +33,34 @@ from osms.rules.status import Decision, decide
 from osms.services.errors import ServiceError
 from osms.services.lookups import record_lookup
 
-__all__ = ["PaymentLine", "PersonFile", "checked_iin", "facts_of", "person_file"]
+__all__ = [
+    "PaymentLine",
+    "PersonFile",
+    "ascii_digits",
+    "checked_iin",
+    "facts_of",
+    "person_file",
+]
+
+
+def ascii_digits(number: str) -> str:
+    """``number`` with every decimal digit of another script written as the ASCII digit of the
+    same value: the full-width digits of a phone's CJK keyboard (０-９), the Arabic-Indic
+    (٠-٩) and Persian (۰-۹) ones … are digits that a person typed, not "non-digits".
+
+    >>> ascii_digits("９１０８１２ ٤١٨٩١٥")
+    '910812 418915'
+    """
+    return "".join(
+        str(unicodedata.decimal(c)) if not c.isascii() and c.isdecimal() else c for c in number
+    )
 
 
 def checked_iin(number: str) -> str:
-    """The compact IIN, or a :class:`ServiceError` with the rule's code (R-IIN-3)."""
+    """The compact IIN, or a :class:`ServiceError` with the rule's code (R-IIN-3); digits of
+    any script are read as digits (:func:`ascii_digits`)."""
     try:
-        return iin_rules.validate(number)
+        return iin_rules.validate(ascii_digits(number))
     except RuleError as error:
         raise ServiceError(error.code, str(error), field="iin", status=422) from None
 
