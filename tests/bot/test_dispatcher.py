@@ -202,6 +202,39 @@ def test_digits_of_another_script_are_read_as_digits(conversation: Conversation)
 
 
 @sqlite_only
+def test_a_group_is_answered_only_when_it_sends_an_iin(
+    conversation: Conversation, session: Session
+) -> None:
+    """In a group the bot reads everyone's messages (privacy mode off, or as an admin): their
+    talk, a photo or another bot's command gets no hint and no error; a number does."""
+    group = -1001
+    for chatter in ("hello everyone", "see you at 15:00", "/weather@other_bot", "/what"):
+        sent = [
+            c for c in conversation.say(group, chatter, user_id=ANNA) if isinstance(c, SendMessage)
+        ]
+        assert sent == [], chatter
+    update = message_update(group, "", user_id=ANNA)
+    assert update.message is not None
+    contact = Contact(phone_number="+77010000000", first_name="Айгерім")
+    photo_like = update.model_copy(
+        update={"message": update.message.model_copy(update={"text": None, "contact": contact})}
+    )
+    assert [c for c in conversation.feed(photo_like) if isinstance(c, SendMessage)] == []
+    replies = [
+        c for c in conversation.say(group, UNKNOWN, user_id=ANNA) if isinstance(c, SendMessage)
+    ]
+    assert [r.text.split(" · ")[0] for r in replies] == [f"ЖСН {UNKNOWN}"]
+    replies = [
+        c for c in conversation.say(group, "12345", user_id=ANNA) if isinstance(c, SendMessage)
+    ]
+    assert [r.text for r in replies] == ["ЖСН 12 цифрдан тұруы керек."]
+    # a private chat still gets the hint
+    assert conversation.reply(ANNA, "hello").text == texts.iin_needed_message("kk")
+    session.expire_all()
+    assert _actions(session) == ["status.lookup"]  # the one IIN, nothing for the talk
+
+
+@sqlite_only
 def test_help_lists_the_funds_channels(conversation: Conversation) -> None:
     for lang in ("kk", "ru", "en"):
         conversation.press(ANNA, f"lang:{lang}")

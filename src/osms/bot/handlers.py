@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Final, TypeVar
 
 from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, InlineKeyboardMarkup, Message
@@ -48,6 +49,16 @@ def _iin_candidate(text: str) -> str | None:
     """The text as an IIN to check (separators dropped), or None when it has no digit."""
     compact = _compact(text)
     return compact if any(c.isdigit() for c in compact) else None
+
+
+def _for_the_bot(message: Message) -> bool:
+    """Whether a message no command took is meant for the bot: anything in a private chat; in
+    a group only a number (an IIN, with its separators), so that the group's own talk ("see
+    you at 15:00", a photo, another bot's /command) is not answered with a hint or an error."""
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    compact = _compact(message.text or "")
+    return compact.isdecimal()
 
 
 async def _command_iin(command: CommandObject, state: FSMContext) -> str | None:
@@ -319,8 +330,8 @@ def build_router() -> Router:
     message.register(on_subscribe, Command("subscribe"), flags=_LOOKUP)
     message.register(on_unsubscribe, Command("unsubscribe"), flags=_LOOKUP)
     message.register(on_subscriptions, Command(notices.SUBSCRIPTIONS_COMMAND), flags=_LOOKUP)
-    message.register(on_text, F.text, flags=_LOOKUP)
-    message.register(on_not_text, flags=_LOOKUP)
+    message.register(on_text, F.text, _for_the_bot, flags=_LOOKUP)
+    message.register(on_not_text, _for_the_bot, flags=_LOOKUP)
     callback.register(on_language, F.data.startswith(texts.LANGUAGE_CALLBACK))
     callback.register(on_calc_button, F.data.startswith(texts.CALC_CALLBACK), flags=_LOOKUP)
     callback.register(
