@@ -235,6 +235,27 @@ def test_a_group_is_answered_only_when_it_sends_an_iin(
 
 
 @sqlite_only
+def test_an_edited_message_is_answered_as_it_now_reads(
+    conversation: Conversation, session: Session
+) -> None:
+    """An IIN sent with a digit missing and corrected in Telegram (an edited message) gets its
+    answer, under the same audit, instead of silence."""
+    assert conversation.reply(BOLAT, UNKNOWN[:-1]).text == "ЖСН 12 цифрдан тұруы керек."
+    for text, starts in ((UNKNOWN, f"ЖСН {UNKNOWN} · "), (f"/calc {UNKNOWN}", f"ЖСН {UNKNOWN} · ")):
+        update = message_update(BOLAT, text)
+        assert update.message is not None
+        edited = Update(
+            update_id=update.update_id,
+            edited_message=update.message.model_copy(update={"edit_date": 1}),
+        )
+        sent = [c for c in conversation.feed(edited) if isinstance(c, SendMessage)]
+        assert [m.text.startswith(starts) for m in sent] == [True], text
+        assert sent[0].chat_id == BOLAT
+    session.expire_all()
+    assert _actions(session) == ["status.lookup", "calculator.lookup"]
+
+
+@sqlite_only
 def test_help_lists_the_funds_channels(conversation: Conversation) -> None:
     for lang in ("kk", "ru", "en"):
         conversation.press(ANNA, f"lang:{lang}")

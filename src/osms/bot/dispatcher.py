@@ -51,9 +51,8 @@ def create_dispatcher(
     limiter = RequestLimiter(limits.lookups_per_minute, limits.lookups_per_hour, clock=timer)
     limit = RequestLimit(limits, limiter)
     hint = LanguageHint()
-    dispatcher.message.outer_middleware(hint)
-    dispatcher.callback_query.outer_middleware(hint)
-    dispatcher.message.middleware(limit)
-    dispatcher.callback_query.middleware(limit)
+    for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
+        observer.outer_middleware(hint)
+        observer.middleware(limit)
     dispatcher.include_router(build_router())
     return dispatcher

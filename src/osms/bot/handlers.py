@@ -307,8 +307,9 @@ async def on_error(event: ErrorEvent, bot: Bot, state: FSMContext | None = None)
     logger.error("bot update %s failed", event.update.update_id, exc_info=event.exception)
     update = event.update
     chat_id: int | None = None
-    if update.message is not None:
-        chat_id = update.message.chat.id
+    message = update.message or update.edited_message
+    if message is not None:
+        chat_id = message.chat.id
     elif update.callback_query is not None:
         chat_id = _callback_chat(update.callback_query)
     if chat_id is None:
@@ -323,15 +324,18 @@ async def on_error(event: ErrorEvent, bot: Bot, state: FSMContext | None = None)
 def build_router() -> Router:
     """A new router with every handler (a router can be included in one dispatcher only)."""
     router = Router(name="osms")
-    message, callback = router.message, router.callback_query
-    message.register(on_start, CommandStart())
-    message.register(on_help, Command("help"))
-    message.register(on_calc, Command("calc"), flags=_LOOKUP)
-    message.register(on_subscribe, Command("subscribe"), flags=_LOOKUP)
-    message.register(on_unsubscribe, Command("unsubscribe"), flags=_LOOKUP)
-    message.register(on_subscriptions, Command(notices.SUBSCRIPTIONS_COMMAND), flags=_LOOKUP)
-    message.register(on_text, F.text, _for_the_bot, flags=_LOOKUP)
-    message.register(on_not_text, _for_the_bot, flags=_LOOKUP)
+    callback = router.callback_query
+    # A message corrected in Telegram (an IIN with a digit missing, edited) is answered as
+    # the message it now is: the same handlers, limit and audit, never silence.
+    for message in (router.message, router.edited_message):
+        message.register(on_start, CommandStart())
+        message.register(on_help, Command("help"))
+        message.register(on_calc, Command("calc"), flags=_LOOKUP)
+        message.register(on_subscribe, Command("subscribe"), flags=_LOOKUP)
+        message.register(on_unsubscribe, Command("unsubscribe"), flags=_LOOKUP)
+        message.register(on_subscriptions, Command(notices.SUBSCRIPTIONS_COMMAND), flags=_LOOKUP)
+        message.register(on_text, F.text, _for_the_bot, flags=_LOOKUP)
+        message.register(on_not_text, _for_the_bot, flags=_LOOKUP)
     callback.register(on_language, F.data.startswith(texts.LANGUAGE_CALLBACK))
     callback.register(on_calc_button, F.data.startswith(texts.CALC_CALLBACK), flags=_LOOKUP)
     callback.register(
