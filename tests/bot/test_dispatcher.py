@@ -256,6 +256,29 @@ def test_an_edited_message_is_answered_as_it_now_reads(
 
 
 @sqlite_only
+def test_a_look_up_in_a_group_is_audited_with_the_member_who_asked(
+    conversation: Conversation, session: Session
+) -> None:
+    """RULES.md §11: every look-up is audited with who asked. In a group the chat is many
+    people: the member is named beside it; a private chat (its user) stays ``telegram:<id>``."""
+    group = -1002
+    conversation.say(group, UNKNOWN, user_id=ANNA)
+    conversation.say(group, f"/calc {UNKNOWN}", user_id=BOLAT)
+    conversation.press(group, f"calc:{UNKNOWN}", user_id=ANNA)
+    conversation.say(group, f"/subscribe {UNKNOWN}", user_id=BOLAT)
+    conversation.say(BOLAT, UNKNOWN)
+    session.expire_all()
+    events = session.execute(select(AuditEvent.actor, AuditEvent.action).order_by(AuditEvent.id))
+    assert [tuple(e) for e in events] == [
+        (f"telegram:{group}:{ANNA}", "status.lookup"),
+        (f"telegram:{group}:{BOLAT}", "calculator.lookup"),
+        (f"telegram:{group}:{ANNA}", "calculator.lookup"),
+        (f"telegram:{group}:{BOLAT}", "bot.subscribe"),
+        (f"telegram:{BOLAT}", "status.lookup"),
+    ]
+
+
+@sqlite_only
 def test_help_lists_the_funds_channels(conversation: Conversation) -> None:
     for lang in ("kk", "ru", "en"):
         conversation.press(ANNA, f"lang:{lang}")

@@ -1,7 +1,7 @@
 """A chat's warnings as units of work: subscribe (within the chat's limit), list, remove.
 
 Synchronous like :mod:`osms.bot.answers` (the handlers run them in a worker thread); each
-change is audited with the chat as the actor.
+change is audited with who asked as the actor (:func:`osms.bot.answers.actor`).
 """
 
 from __future__ import annotations
@@ -13,19 +13,26 @@ from osms.services import subscriptions
 __all__ = ["iins", "subscribe", "unsubscribe"]
 
 
-def subscribe(context: BotContext, chat_id: int, iin: str, lang: str, limit: int) -> str:
+def subscribe(
+    context: BotContext,
+    chat_id: int,
+    iin: str,
+    lang: str,
+    limit: int,
+    user_id: int | None = None,
+) -> str:
     """Subscribe the chat unless it holds ``limit`` others (``subscription.limit``)."""
     with context.session_factory() as session, session.begin():
         subscription = subscriptions.subscribe(
-            session, chat_id, iin, lang, actor=actor(chat_id), limit=limit
+            session, chat_id, iin, lang, actor=actor(chat_id, user_id), limit=limit
         )
         return subscription.iin
 
 
-def unsubscribe(context: BotContext, chat_id: int, iin: str) -> bool:
+def unsubscribe(context: BotContext, chat_id: int, iin: str, user_id: int | None = None) -> bool:
     """Stop the warning; False when the chat had none for ``iin``."""
     with context.session_factory() as session, session.begin():
-        return subscriptions.unsubscribe(session, chat_id, iin, actor=actor(chat_id))
+        return subscriptions.unsubscribe(session, chat_id, iin, actor=actor(chat_id, user_id))
 
 
 def iins(context: BotContext, chat_id: int) -> list[str]:

@@ -73,6 +73,11 @@ def _callback_chat(callback: CallbackQuery) -> int:
     return callback.message.chat.id if callback.message is not None else callback.from_user.id
 
 
+def _sender(message: Message) -> int | None:
+    """Who wrote the message, for the audit (None for a channel's post)."""
+    return message.from_user.id if message.from_user is not None else None
+
+
 # -- /start and the language -------------------------------------------------------------------
 
 
@@ -137,10 +142,15 @@ def _calculation_reply(iin: str, calc: Calculation, lang: str) -> tuple[str, Non
 
 
 async def _send_status(
-    bot: Bot, chat_id: int, text: str, state: FSMContext, osms: BotContext
+    bot: Bot, chat_id: int, text: str, state: FSMContext, osms: BotContext, user_id: int | None
 ) -> None:
     await _answer(
-        bot, chat_id, text, state, lambda iin: answers.look_up(osms, chat_id, iin), _status_reply
+        bot,
+        chat_id,
+        text,
+        state,
+        lambda iin: answers.look_up(osms, chat_id, iin, user_id),
+        _status_reply,
     )
 
 
@@ -153,7 +163,7 @@ async def on_text(message: Message, state: FSMContext, bot: Bot, osms: BotContex
     if candidate is None:
         await message.answer(texts.iin_needed_message(await chat_language(state)))
         return
-    await _send_status(bot, message.chat.id, candidate, state, osms)
+    await _send_status(bot, message.chat.id, candidate, state, osms, _sender(message))
 
 
 async def on_not_text(message: Message, state: FSMContext) -> None:
@@ -166,14 +176,14 @@ async def on_not_text(message: Message, state: FSMContext) -> None:
 
 
 async def _send_calculation(
-    bot: Bot, chat_id: int, iin: str, state: FSMContext, osms: BotContext
+    bot: Bot, chat_id: int, iin: str, state: FSMContext, osms: BotContext, user_id: int | None
 ) -> None:
     await _answer(
         bot,
         chat_id,
         iin,
         state,
-        lambda number: answers.calculation(osms, chat_id, number),
+        lambda number: answers.calculation(osms, chat_id, number, user_id),
         _calculation_reply,
     )
 
@@ -185,7 +195,7 @@ async def on_calc(
     if iin is None:
         await message.answer(texts.iin_needed_message(await chat_language(state), "calc"))
         return
-    await _send_calculation(bot, message.chat.id, iin, state, osms)
+    await _send_calculation(bot, message.chat.id, iin, state, osms, _sender(message))
 
 
 async def on_calc_button(
@@ -193,7 +203,7 @@ async def on_calc_button(
 ) -> None:
     await callback.answer()
     iin = (callback.data or "").removeprefix(texts.CALC_CALLBACK)
-    await _send_calculation(bot, _callback_chat(callback), iin, state, osms)
+    await _send_calculation(bot, _callback_chat(callback), iin, state, osms, callback.from_user.id)
 
 
 # -- /subscribe, /unsubscribe, /subscriptions --------------------------------------------------
@@ -206,12 +216,15 @@ async def _subscribe(
     state: FSMContext,
     osms: BotContext,
     limits: BotSettings,
+    user_id: int | None,
 ) -> None:
     lang = await chat_language(state)
     limit = limits.subscriptions_per_chat
     try:
         number = checked_iin(iin)
-        await asyncio.to_thread(chat_warnings.subscribe, osms, chat_id, number, lang, limit)
+        await asyncio.to_thread(
+            chat_warnings.subscribe, osms, chat_id, number, lang, limit, user_id
+        )
     except ServiceError as error:
         if error.code == LIMIT_CODE:
             await bot.send_message(chat_id, notices.subscription_limit_message(lang, limit))
@@ -234,7 +247,7 @@ async def on_subscribe(
     if iin is None:
         await message.answer(texts.iin_needed_message(await chat_language(state), "subscribe"))
         return
-    await _subscribe(bot, message.chat.id, iin, state, osms, limits)
+    await _subscribe(bot, message.chat.id, iin, state, osms, limits, _sender(message))
 
 
 async def on_subscribe_button(
@@ -242,7 +255,7 @@ async def on_subscribe_button(
 ) -> None:
     await callback.answer()
     iin = (callback.data or "").removeprefix(texts.SUBSCRIBE_CALLBACK)
-    await _subscribe(bot, _callback_chat(callback), iin, state, osms, limits)
+    await _subscribe(bot, _callback_chat(callback), iin, state, osms, limits, callback.from_user.id)
 
 
 async def on_unsubscribe(
@@ -256,7 +269,7 @@ async def on_unsubscribe(
     try:
         number = checked_iin(iin)
         was_subscribed = await asyncio.to_thread(
-            chat_warnings.unsubscribe, osms, message.chat.id, number
+            chat_warnings.unsubscribe, osms, message.chat.id, number, _sender(message)
         )
     except ServiceError as error:
         await message.answer(error_message(error.code, lang))
@@ -284,7 +297,9 @@ async def on_remove_button(
     iin = (callback.data or "").removeprefix(notices.REMOVE_CALLBACK)
     try:
         number = checked_iin(iin)
-        was_subscribed = await asyncio.to_thread(chat_warnings.unsubscribe, osms, chat_id, number)
+        was_subscribed = await asyncio.to_thread(
+            chat_warnings.unsubscribe, osms, chat_id, number, callback.from_user.id
+        )
     except ServiceError as error:
         await callback.answer(error_message(error.code, lang))
         return
