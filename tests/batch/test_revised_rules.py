@@ -379,6 +379,37 @@ def test_the_grace_length_shown_with_an_empty_run(con: Any, tmp_path: Path) -> N
     same_as_rules([long_payer, short], on, tmp_path, con=con)
 
 
+def test_a_debt_priced_on_a_provisional_minimum_wage_says_so(con: Any, tmp_path: Path) -> None:
+    """R-P-1, R-S-7: a debt month of a year whose MW is not published (2027) is priced on the
+    last published MW and the answer says so, in the snapshot and its statistics as in the
+    per-person decision; a debt of published years only, or no debt, is not provisional."""
+    paid_2026 = person(
+        "900515300018",
+        [{"periods": "2026-01..2026-12", "paid_on": "2026-01-12"}],
+    )
+    on = date(2027, 2, 10)
+    row = answer(paid_2026, on, con=con)
+    assert (row["reason"], row["debt_months"], row["provisional"]) == ("grace", 2, True)
+    assert decide(paid_2026, on).provisional
+    assert answer(paid_2026, date(2026, 12, 15), con=con)["provisional"] is False
+    old_debt = person("850312401235", [{"periods": "2026-01..2026-11", "paid_on": "2026-01-12"}])
+    assert answer(old_debt, date(2026, 12, 15), con=con)["provisional"] is False
+    prepaid_2027 = person(
+        "880101300111",
+        [
+            {"periods": "2026-01..2026-12", "paid_on": "2026-01-12"},
+            {"periods": "2027-01..2027-12", "paid_on": "2026-12-01"},
+        ],
+    )
+    assert answer(prepaid_2027, on, con=con)["provisional"] is False
+    stats = Statistics(on, on)
+    stats.add(snapshot_tables(tables_from_facts([paid_2026, prepaid_2027]), on, con=con))
+    assert stats.with_provisional_debt == 1
+    assert stats.as_dict()["people_with_provisional_debt"] == 1
+    for day in (date(2026, 12, 15), on, date(2027, 6, 1)):
+        same_as_rules([paid_2026, old_debt, prepaid_2027], day, tmp_path, con=con)
+
+
 # -- parameters read for M -----------------------------------------------------------------------
 
 

@@ -48,6 +48,7 @@ FIELDS = (
     "loses_status_next_month",
     "grace_months",
     "pending_months",
+    "provisional",
 )
 
 
@@ -69,6 +70,7 @@ def expected_row(decision: Decision) -> dict[str, Any]:
         "loses_status_next_month": decision.loses_status_next_month,
         "grace_months": decision.grace_months,
         "pending_months": len(decision.pending_months),
+        "provisional": decision.provisional,
     }
 
 

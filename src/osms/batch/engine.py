@@ -69,12 +69,13 @@ SNAPSHOT_SCHEMA = pa.schema(
         ("loses_status_next_month", pa.bool_()),
         ("grace_months", pa.int8()),
         ("pending_months", pa.int8()),
+        ("provisional", pa.bool_()),
     ]
 )
 """One row per person.  ``debt_mask`` bit i is month M − L + i, L the look-back of R-S-5 (12;
 R-S-7's debt months, the pending ones aside); ``pending_months`` counts the months of
 [M − L, M] an employer or a platform may still pay on time (R-L-9), shown with the debt
-months."""
+months; ``provisional``: the debt amounts rest on a minimum wage not yet published (R-P-1)."""
 
 
 class BatchError(PlanError):

@@ -62,6 +62,8 @@ class Statistics:
     loses_status_next_month: int = 0
     with_debt: int = 0
     debt_total: Decimal = Decimal(0)
+    with_provisional_debt: int = 0
+    """People whose debt amounts rest on a minimum wage not yet published (R-P-1)."""
     with_pending: int = 0
     """People shown pending months (R-L-9): not in grace for them, not debt."""
     pending_months: int = 0
@@ -80,6 +82,8 @@ class Statistics:
         self.with_debt += int(pc.sum(pc.greater(table["debt_months"], 0).cast(pa.int64())).as_py())
         total = pc.sum(table["debt_total"]).as_py()
         self.debt_total += Decimal(total or 0)
+        provisional = table["provisional"].cast(pa.int64())
+        self.with_provisional_debt += int(pc.sum(provisional).as_py() or 0)
         pending = table["pending_months"]
         self.with_pending += int(pc.sum(pc.greater(pending, 0).cast(pa.int64())).as_py() or 0)
         self.pending_months += int(pc.sum(pending.cast(pa.int64())).as_py() or 0)
@@ -108,6 +112,7 @@ class Statistics:
             ("fund", "people with pending months", self.with_pending),
             ("fund", "pending months", self.pending_months),
             ("debt", "people with debt months", self.with_debt),
+            ("debt", "people with provisional debt", self.with_provisional_debt),
             ("debt", "total (tenge)", str(self.debt_total)),
         ]
         return rows
@@ -126,6 +131,7 @@ class Statistics:
             "loses_status_next_month": self.loses_status_next_month,
             "people_with_debt": self.with_debt,
             "debt_total": str(self.debt_total),
+            "people_with_provisional_debt": self.with_provisional_debt,
             "people_with_pending_months": self.with_pending,
             "pending_months": self.pending_months,
         }

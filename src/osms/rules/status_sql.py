@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from osms.rules import parameters
 from osms.rules.bitmask_sql import (
     Bits,
     Layers,
@@ -428,6 +429,16 @@ def debt_due(p: Plan) -> str:
     return f"({priced} - coalesce(dbt.credit, 0))"
 
 
+def debt_provisional(p: Plan) -> str:
+    """R-P-1, R-S-7: the debt amounts rest on a provisional MW when a debt month lies in a
+    year whose MW is not published (as :attr:`osms.rules.status.Decision.provisional`)."""
+    bits = 0
+    for i in range(p.lookback + 1):
+        if parameters.minimum_wage_is_provisional((p.decided_month - p.lookback + i) // 12):
+            bits |= 1 << i
+    return f"(v.debt_bits & {bits} <> 0)" if bits else "false"
+
+
 def insured_on(p: Plan, pos: str) -> str:
     """Whether the month at ``pos`` is insured on day x (R-L-9: its pending months depend on
     the day; the walk's days may be in the middle of a month)."""
@@ -477,7 +488,8 @@ def snapshot_rows(p: Plan) -> str:
            coalesce(v.status = 'insured' AND v.insured_until < {next_month}, false)
                AS loses_status_next_month,
            CAST(v.grace_applied AS TINYINT) AS grace_months,
-           CAST(v.pending_count AS TINYINT) AS pending_months  -- whatever the reason (R-S-7)
+           CAST(v.pending_count AS TINYINT) AS pending_months,  -- whatever the reason (R-S-7)
+           coalesce(shows_debt AND {debt_provisional(p)}, false) AS provisional
     FROM answer v
     LEFT JOIN debts dbt USING (iin)
     """

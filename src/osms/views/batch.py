@@ -56,6 +56,7 @@ ROWS: Final[Mapping[str, str]] = {
     "pending months": "Pending months",
     "people with debt months": "People with debt months",
     "total (tenge)": "Total",
+    "people with provisional debt": "Of them, priced on a minimum wage not yet published",
 }
 """The rows of :meth:`Statistics.rows` that are not a vocabulary's code → msgid (the debt's
 total is written in tenge, :func:`osms.i18n.format_money`)."""
