@@ -29,7 +29,7 @@ from osms.rules.facts import PersonFacts
 from osms.rules.month import Month
 from osms.rules.status import Reason, decide
 from osms.scenarios.facts_file import parse_facts
-from osms.views.operator import OPERATOR_MESSAGES, PLURALS, status_words
+from osms.views.operator import OPERATOR_MESSAGES, PLURALS, status_words, word
 
 runner = CliRunner()
 
@@ -186,6 +186,59 @@ def test_the_audit_trail_by_iin_actor_door_and_days(payments: Path) -> None:
     reads = [e for e in _events() if e.action == "audit.lookup"]
     assert reads and all(e.actor == "operator-1" for e in reads)
     assert reads[0].detail["iins"] == [ADULT]
+
+
+# Every action the registry audits (audit.record / record_lookup), by the door that records it.
+AUDITED_ACTIONS = (
+    "status.lookup",
+    "calculator.lookup",
+    "person.lookup",
+    "audit.lookup",
+    "register.book",
+    "register.lines",
+    "categories.import",
+    "category.change",
+    "refund.apply",
+    "refund.apply_again",
+    "refund.effect",
+    "refund.approve",
+    "refund.refuse",
+    "refund.list",
+    "temporary.apply",
+    "temporary.apply_again",
+    "temporary.approve",
+    "temporary.refuse",
+    "temporary.list",
+    "api_client.create",
+    "api_client.revoke",
+    "bot.subscribe",
+    "bot.unsubscribe",
+    "bot.remind",
+    "registry.export",
+    "demo.build",
+)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+@pytest.mark.parametrize("action", AUDITED_ACTIONS)
+def test_every_audited_action_has_words(action: str, lang: str) -> None:
+    assert word(lang, "action", action) != action
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_audit_trail_names_registers_feeds_and_keys_in_words(
+    payments: Path, tmp_path: Path, lang: str
+) -> None:
+    osms("registers", "lines", "1")
+    feed = tmp_path / "enbek.csv"
+    feed.write_text("iin,category,first,last\n850312401235,unemployed,2024-09,\n", "utf-8")
+    osms("categories", "import", str(feed))
+    osms("clients", "create", "kaspi", "--scope", "status:read")
+    osms("clients", "revoke", "1")
+    actions = {e.action for e in _events()}
+    assert actions >= {"register.book", "register.lines", "category.change", "api_client.revoke"}
+    text = osms("audit", lang=lang)
+    assert not [a for a in actions if a in text], text
 
 
 def test_the_pending_temporary_applications_with_their_documents() -> None:

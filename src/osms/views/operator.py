@@ -94,7 +94,16 @@ WORDS: Final[Mapping[str, Mapping[str, str]]] = {
         "temporary.refuse": "Temporary status refused",
         "temporary.list": "Temporary-status applications listed",
         "categories.import": "Category feed imported",
+        "category.change": "Category period changed",
+        "register.book": "Payment register received",
+        "register.lines": "Register lines viewed",
+        "api_client.create": "API client created",
+        "api_client.revoke": "API client's key revoked",
+        "bot.subscribe": "Bot warnings turned on",
+        "bot.unsubscribe": "Bot warnings turned off",
+        "bot.remind": "Bot warning sent",
         "registry.export": "Registry exported",
+        "demo.build": "Demo registry built",
     },
 }
 """kind → code → English msgid: the words for codes an operator reads."""
