@@ -24,6 +24,7 @@ from osms.cli import context
 from osms.cli.main import app
 from osms.i18n import translator
 from osms.intake.samples import SampleLine, write_csv, write_mt102
+from osms.registry.audit import door_of
 from osms.registry.models import AuditEvent
 from osms.rules.facts import PersonFacts
 from osms.rules.month import Month
@@ -239,6 +240,18 @@ def test_the_audit_trail_names_registers_feeds_and_keys_in_words(
     assert actions >= {"register.book", "register.lines", "category.change", "api_client.revoke"}
     text = osms("audit", lang=lang)
     assert not [a for a in actions if a in text], text
+
+
+def test_api_keys_made_and_revoked_on_the_command_line_are_audited_through_cli() -> None:
+    osms("clients", "create", "kaspi", "--scope", "status:read")
+    osms("clients", "revoke", "1")
+    made = [e for e in _events() if e.action.startswith("api_client.")]
+    assert [(e.action, door_of(e)) for e in made] == [
+        ("api_client.create", "cli"),
+        ("api_client.revoke", "cli"),
+    ]
+    by_door = osms("audit", "--door", "cli", lang="en")
+    assert "API client created" in by_door and "API client's key revoked" in by_door
 
 
 def test_the_pending_temporary_applications_with_their_documents() -> None:

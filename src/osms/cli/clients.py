@@ -55,7 +55,9 @@ def create(
     """Create a client and print its key ONCE."""
     try:
         with session() as opened:
-            client, key = create_client(opened, name, scope, actor(operator), rate_limit)
+            client, key = create_client(
+                opened, name, scope, actor(operator), rate_limit, door="cli"
+            )
             summary = {
                 "id": client.id,
                 "name": client.name,
@@ -85,7 +87,7 @@ def revoke(
     """Revoke a client's key: it is refused from the next request on."""
     try:
         with session() as opened:
-            revoked = revoke_client(opened, client, actor(operator))
+            revoked = revoke_client(opened, client, actor(operator), door="cli")
             typer.echo(f"client {revoked.id} {revoked.name!r}: key {revoked.key_prefix} revoked")
     except ServiceError as error:
         _fail(error)

@@ -356,8 +356,8 @@ def demo_key(engine: Engine) -> str:
             )
         ).all()
         for prefix in valid:
-            revoke_client(session, prefix, ACTOR)
-        _client, key = create_client(session, CLIENT, SCOPES, ACTOR)
+            revoke_client(session, prefix, ACTOR, door="demo")
+        _client, key = create_client(session, CLIENT, SCOPES, ACTOR, door="demo")
     return key
 
 

@@ -115,8 +115,11 @@ def create_client(
     scopes: Iterable[str],
     created_by: str,
     rate_limit: int = DEFAULT_RATE_LIMIT,
+    *,
+    door: str | None = None,
 ) -> tuple[ApiClient, str]:
-    """Register a client; returns the row and its key (shown once, never stored).
+    """Register a client; returns the row and its key (shown once, never stored).  ``door`` is
+    the door it is made through (``cli``, ``demo``), for the audit trail.
 
     ``name`` (1 to :data:`MAX_NAME_LENGTH` characters) must not be taken by another client
     whose key is still valid: the audit trail names clients by it.
@@ -160,7 +163,7 @@ def create_client(
         created_by,
         "api_client.create",
         None,
-        f"API client {name} created",
+        f"API client {name} created" + audit.through(door),
         {"client": client.id, "prefix": prefix, "scopes": wanted, "rate_limit": rate_limit},
     )
     return client, key
@@ -178,8 +181,11 @@ def _lookup(session: Session, prefix_or_id: str) -> ApiClient | None:
     return None
 
 
-def revoke_client(session: Session, prefix_or_id: str, revoked_by: str) -> ApiClient:
-    """Revoke a client's key, found by its prefix, its id or the key itself."""
+def revoke_client(
+    session: Session, prefix_or_id: str, revoked_by: str, *, door: str | None = None
+) -> ApiClient:
+    """Revoke a client's key, found by its prefix, its id or the key itself; ``door`` as for
+    :func:`create_client`."""
     client = _lookup(session, prefix_or_id)
     if client is None:
         raise ServiceError(
@@ -199,7 +205,7 @@ def revoke_client(session: Session, prefix_or_id: str, revoked_by: str) -> ApiCl
         revoked_by,
         "api_client.revoke",
         None,
-        f"API client {client.name} revoked",
+        f"API client {client.name} revoked" + audit.through(door),
         {"client": client.id, "prefix": client.key_prefix},
     )
     return client
