@@ -312,7 +312,7 @@ def test_the_openapi_document_says_no_key_is_needed(client: TestClient) -> None:
     for path in (AMOUNTS, PENALTY):
         operation = paths[path]["get"]
         assert {} in operation["security"]
-        assert set(operation["responses"]) == {"200", "401", "422", "429"}
+        assert set(operation["responses"]) == {"200", "401", "422", "429", "503"}
         assert operation["responses"]["200"]["content"]["application/json"]["schema"]
 
 

@@ -44,11 +44,12 @@ def test_the_api_records_the_callers_address_too(api: Api) -> None:
 
 @pytest.fixture
 def audit_refused(seeded: Engine) -> Iterator[Api]:
-    """The audit table takes no row (a broken disk, a full table space); a clinic's key,
-    made before, is ``api.keys["Clinic"]``."""
+    """The audit table takes no row (a broken disk, a full table space); a clinic's key and
+    an operator's, made before, are ``api.keys["Clinic"]`` and ``api.keys["Operator"]``."""
     api = make_api(seeded)
     api.client = TestClient(api.app, raise_server_exceptions=False)
     api.key("Clinic", ["status:read", "history:read"])
+    api.key("Operator", ["operator"])
     with seeded.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(
@@ -81,6 +82,28 @@ def test_the_api_answers_503_without_the_status(audit_refused: Api, path: str) -
     problem = response.json()
     assert (problem["code"], problem["status"]) == ("audit.unavailable", 503)
     assert "insured" not in response.text and "storage" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("template", "key"),
+    [
+        ("/api/v1/status/{iin}", "Clinic"),
+        ("/api/v1/calculator/{iin}", "Clinic"),
+        ("/api/v1/persons/{iin}/status", "Clinic"),
+        ("/api/v1/persons/{iin}/payments", "Clinic"),
+        ("/api/v1/persons/{iin}/debts", "Clinic"),
+        ("/api/v1/persons/{iin}/calculator", "Clinic"),
+        ("/api/v1/refund-applications", "Operator"),
+    ],
+)
+def test_an_audited_lookup_declares_its_503(audit_refused: Api, template: str, key: str) -> None:
+    """A client reading /openapi.json learns that a look-up may be refused for its audit."""
+    api = audit_refused
+    response = api.client.get(template.format(iin=PREPAID), headers=api.auth(api.keys[key]))
+    assert (response.status_code, response.json()["code"]) == (503, "audit.unavailable")
+    declared = api.client.get("/openapi.json").json()["paths"][template]["get"]["responses"]
+    assert "`audit.unavailable`" in declared["503"]["description"]
+    assert declared["503"]["content"]["application/problem+json"]
 
 
 def test_the_page_shows_why_and_no_status(audit_refused: Api) -> None:

@@ -64,6 +64,22 @@ def test_a_client_with_a_key_gets_503_too(down: TestClient) -> None:
     assert _retry_after(response) == RETRY_AFTER_SECONDS
 
 
+def test_every_api_route_declares_the_outage(down: TestClient) -> None:
+    """Each route that answers the outage says so in /openapi.json, as a problem document."""
+    key = {"Authorization": "Bearer osms_00000000_" + "y" * 43}
+    params = {"iin": PREPAID, "application_id": "1", "register_id": "1"}
+    operations = down.get("/openapi.json").json()["paths"]
+    for template, methods in operations.items():
+        if not template.startswith("/api/"):
+            continue
+        for method, operation in methods.items():
+            response = down.request(method, template.format(**params), headers=key)
+            assert response.status_code == 503, (method, template)
+            declared = operation["responses"]["503"]
+            assert "`service.unavailable`" in declared["description"], (method, template)
+            assert declared["content"]["application/problem+json"]
+
+
 @pytest.mark.parametrize("path", ["/", "/status", "/calculator", "/plan"])
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_the_page_shows_the_outage_in_its_language(down: TestClient, path: str, lang: str) -> None:

@@ -51,7 +51,13 @@ def healthz() -> Health:
         "load.  200 `degraded` while serving with something missing for the year in force or "
         "ahead (its minimum wage, its decree of transfers: R-P-2), listed in `missing`."
     ),
-    responses=problems(503),
+    responses=problems(
+        503,
+        described={
+            503: "Not ready: `ready.database`, `ready.migrations`, or a parameters or calendar "
+            "file's code (`parameter.schema`, `calendar.data`)."
+        },
+    ),
 )
 def readyz(request: Request, today: Today, lang: Lang) -> Readiness:
     engine: Engine = request.app.state.engine

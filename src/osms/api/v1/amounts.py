@@ -42,7 +42,7 @@ router = APIRouter(tags=["public"], dependencies=[Depends(optional_caller)])
 """Both calculators: open to everyone, limited per IP address or by the key's own quota."""
 
 _PUBLIC: Final[dict[str, Any]] = {
-    "responses": problems(401, 422, 429),
+    "responses": problems(401, 422, 429, 503),
     "openapi_extra": {"security": [{}]},
 }
 """The routes' documented errors, and their security requirements with no key also accepted."""

@@ -148,13 +148,28 @@ _DESCRIPTIONS: Final[Mapping[int, str]] = {
     415: "Not a register's content type (`request.unsupported_media_type`).",
     422: "Invalid input: a rule's code (`iin.checksum`...) or `request.invalid` with `errors`.",
     429: f"{API_MESSAGES['rate.limited']} See `Retry-After` (`rate.limited`).",
-    503: "Not ready.",
+    503: (
+        "The database is out of reach (`service.unavailable`): nothing was done; try again "
+        "after `Retry-After` seconds."
+    ),
 }
 
+_AUDITED_UNAVAILABLE: Final = (
+    "The database is out of reach (`service.unavailable`), or the look-up's audit event "
+    "cannot be written (`audit.unavailable`): a look-up is never answered unaudited "
+    "(RULES.md §11). Try again after `Retry-After` seconds."
+)
 
-def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` for these statuses, each a problem document."""
+
+def problems(
+    *statuses: int, audited: bool = False, described: Mapping[int, str] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these statuses, each a problem document; ``audited``: an
+    audited look-up, whose 503 may also be ``audit.unavailable``; ``described``: a route's own
+    description of a status."""
+    texts = {**_DESCRIPTIONS, **({503: _AUDITED_UNAVAILABLE} if audited else {})}
+    texts.update(described or {})
     return {
-        status: {"model": Problem, "description": _DESCRIPTIONS.get(status, "A problem.")}
+        status: {"model": Problem, "description": texts.get(status, "A problem.")}
         for status in statuses
     }

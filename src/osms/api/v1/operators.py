@@ -43,7 +43,7 @@ router = APIRouter(tags=["operators"])
 CHANNEL: Final = "api:operators"
 
 Operator = Annotated[Caller, Depends(require("operator"))]
-_ERRORS: Final = problems(400, 401, 403, 404, 409, 413, 422, 429)
+_ERRORS: Final = problems(400, 401, 403, 404, 409, 413, 422, 429, 503)
 
 
 @router.post(
@@ -196,7 +196,7 @@ def _status(decision: Decision) -> StatusChange:
         "Nothing is decided; the look-up is audited. A decided application has nothing to "
         "preview (409 `refund.already_decided`)."
     ),
-    responses=problems(401, 403, 404, 409, 422, 429),
+    responses=problems(401, 403, 404, 409, 422, 429, 503, audited=True),
 )
 def refund_effect(
     who: Operator,
@@ -263,7 +263,7 @@ def refuse_refund(
     "/refund-applications",
     response_model=list[RefundApplication],
     summary="Undecided refund applications, the most urgent first",
-    responses=problems(401, 403, 422, 429),
+    responses=problems(401, 403, 422, 429, 503, audited=True),
 )
 def list_refunds(
     who: Operator,

@@ -16,7 +16,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/persons/{iin}", tags=["persons"])
 
-_ERRORS: Final = problems(401, 403, 422, 429)
+_ERRORS: Final = problems(401, 403, 422, 429, 503, audited=True)
 
 
 @router.get(

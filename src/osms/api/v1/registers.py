@@ -82,7 +82,7 @@ _BODY: Final = {
     ),
     responses={
         200: {"model": RegisterSummary, "description": "Received before: nothing changed."},
-        **problems(400, 401, 403, 413, 415, 422, 429),
+        **problems(400, 401, 403, 413, 415, 422, 429, 503),
     },
     openapi_extra=_BODY,
 )
@@ -173,7 +173,7 @@ async def upload_register(
         "that sent the register (scope `registers:write`) or an operator (scope `operator`); "
         "another client's register answers 404."
     ),
-    responses=problems(401, 403, 404, 422, 429),
+    responses=problems(401, 403, 404, 422, 429, 503, audited=True),
 )
 def register_lines(
     request: Request,

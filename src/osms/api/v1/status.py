@@ -37,7 +37,7 @@ router = APIRouter(tags=["public"])
         "address; a client may send its key to be limited by its own quota instead, and must, "
         "to ask with `as_of` (scope `status:read`). Every look-up is audited."
     ),
-    responses=problems(401, 403, 422, 429),
+    responses=problems(401, 403, 422, 429, 503, audited=True),
 )
 def public_status(
     who: Annotated[Caller, Depends(optional_caller)], asked: Lookup, session: DbSession, lang: Lang
@@ -66,7 +66,7 @@ def public_status(
         "only the prepayments are offered, never a debt. Limited per IP address like the "
         "public check; audited."
     ),
-    responses=problems(401, 422, 429),
+    responses=problems(401, 422, 429, 503, audited=True),
 )
 def public_calculator(
     who: Annotated[Caller, Depends(optional_caller)],
