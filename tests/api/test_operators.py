@@ -111,6 +111,34 @@ def test_a_refusal_reason_that_could_forge_a_line_is_refused(api: Api) -> None:
 
 
 @SQLITE_ONLY
+def test_a_reason_too_long_or_with_a_control_character_gets_the_reasons_code(api: Api) -> None:
+    """R-R-1, R-TMP-1: the service's code and its texts, not the generic request.invalid."""
+    key = api.key("Operator", ["operator"])
+    decider = api.key("Supervisor", ["operator"])
+    applied = api.client.post(
+        "/api/v1/temporary-applications", json=PREGNANT, headers=api.auth(key)
+    ).json()
+    texts = set()
+    for reason, lang in (("x" * 2001, "ru"), ("not\x07signed", "kk"), ("a\x00b", "en")):
+        refused = api.client.post(
+            f"/api/v1/temporary-applications/{applied['id']}/refuse",
+            json={"reason": reason},
+            headers={**api.auth(decider), "Accept-Language": lang},
+        )
+        problem = refused.json()
+        assert (refused.status_code, problem["code"]) == (422, "temporary.reason_invalid")
+        assert (problem["field"], problem["lang"]) == ("reason", lang)
+        texts.add(problem["detail"])
+    assert len(texts) == 3  # one text per language
+    refund = api.client.post(
+        "/api/v1/refund-applications/1/refuse", json={"reason": "y" * 2001}, headers=api.auth(key)
+    )
+    assert (refund.status_code, refund.json()["code"]) == (422, "refund.reason_invalid")
+    limit = api.client.get("/openapi.json").json()["components"]["schemas"]["RefusalIn"]
+    assert limit["properties"]["reason"]["maxLength"] == 2000
+
+
+@SQLITE_ONLY
 def test_the_services_refusals_are_problems(api: Api) -> None:
     key = api.key("Operator", ["operator"])
     cases = [

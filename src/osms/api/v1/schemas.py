@@ -124,7 +124,16 @@ class TemporaryGrantIn(_Model):
 
 
 class RefusalIn(_Model):
-    reason: PlainText = Field(max_length=REASON_MAX_LENGTH, description="Told to the applicant.")
+    # The limits are the service's to check (osms.services.trail_text), so that a reason too
+    # long or not printable is answered with its own code and texts, as every door answers it.
+    reason: str = Field(
+        json_schema_extra={"maxLength": REASON_MAX_LENGTH},
+        description=(
+            "Told to the applicant: not blank (`<kind>.reason_required`), at most "
+            f"{REASON_MAX_LENGTH} printable characters, no line breaks, control characters or "
+            "direction marks (`<kind>.reason_invalid`); `<kind>` is `temporary` or `refund`."
+        ),
+    )
 
 
 class DocumentOut(_Model):
