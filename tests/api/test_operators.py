@@ -147,6 +147,7 @@ def test_the_services_refusals_are_problems(api: Api) -> None:
         ({**PREGNANT, "iin": PREPAID}, 422, "temporary.not_a_woman"),  # R-TMP-1
         ({**UNEMPLOYED, "iin": PREPAID}, 409, "temporary.already_insured"),
         ({**PREGNANT, "iin": "900515300019"}, 422, "iin.checksum"),
+        ({**PREGNANT, "iin": "8" * 33}, 422, "iin.length"),  # R-IIN-3, however long
         ({**PREGNANT, "channel": "a\x00b"}, 422, "request.invalid"),
     ]
     for body, status, code in cases:

@@ -12,7 +12,7 @@ from osms.rules.iin import birth_date
 from osms.rules.month import Month
 from osms.rules.status import decide
 from osms.views.models import DebtReport, PaymentHistory, StatusDetail
-from tests.api.conftest import PREPAID, UNKNOWN, UNPAID, Api, pay
+from tests.api.conftest import PREPAID, SQLITE_ONLY, UNKNOWN, UNPAID, Api, pay
 
 
 def _fields(model: type) -> set[str]:
@@ -157,3 +157,23 @@ def test_answers_about_a_person_are_not_stored_and_vary_by_language(api: Api) ->
     for answer in answers:
         assert answer.headers["cache-control"] == "no-store", answer.url
         assert "accept-language" in answer.headers["vary"].lower(), answer.url
+
+
+@SQLITE_ONLY
+def test_an_iin_of_any_wrong_length_is_iin_length_once_the_key_is_checked(api: Api) -> None:
+    """R-IIN-3: 65 characters or 5000 are a wrong length like 13; the key is checked first."""
+    key = api.key("Halyk", ["status:read", "history:read"])
+    for part in ("status", "payments", "debts", "calculator"):
+        for iin in ("9" * 65, "9" * 5000):
+            response = api.client.get(f"/api/v1/persons/{iin}/{part}", headers=api.auth(key))
+            problem = response.json()
+            assert (response.status_code, problem["code"], problem["field"]) == (
+                422,
+                "iin.length",
+                "iin",
+            )
+        anonymous = api.client.get(f"/api/v1/persons/{'9' * 65}/{part}")
+        assert anonymous.status_code == 401
+    declared = api.client.get("/openapi.json").json()["paths"]["/api/v1/persons/{iin}/status"]
+    [iin_path] = [p for p in declared["get"]["parameters"] if p["name"] == "iin"]
+    assert iin_path["schema"]["maxLength"] == 64

@@ -126,6 +126,8 @@ def test_spaces_and_dashes_in_the_iin_are_ignored(api: Api) -> None:
         ("900515700013", "iin.century"),
         ("x" * 64, "iin.format"),
         ("9" * 13, "iin.length"),
+        ("9" * 65, "iin.length"),
+        ("x" * 4000, "iin.length"),
     ],
 )
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])

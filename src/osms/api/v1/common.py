@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 
 from osms.api.auth import Caller
 from osms.api.deps import Today
-from osms.api.problems import API_MESSAGES, Problem
+from osms.api.problems import API_MESSAGES, ApiProblem, Problem
 from osms.rules.calculator import Calculation
+from osms.rules.checkdigit import LENGTH
 from osms.services.status import StatusAnswer, calculator_for, status_of
 from osms.views.models import MAX_DATE, MAX_ID, MIN_DATE, IsoDay
 
 __all__ = [
+    "IIN_MAX_CHARACTERS",
     "AsOfQuery",
     "DateQuery",
     "IdPath",
@@ -40,18 +42,37 @@ _IIN_EXAMPLES: Final[dict[str, Example]] = {
     "malformed": Example(summary="A wrong check digit: 422 iin.checksum", value="900515300019"),
 }
 
+IIN_MAX_CHARACTERS: Final = 64
+"""The longest IIN a path is read for; a longer one has the wrong length (``iin.length``)."""
+
 IinPath = Annotated[
     str,
     Path(
         description=(
             "The person's IIN: 12 digits (spaces and dashes are ignored). A malformed IIN "
             "answers 422 with the rule's code: `iin.length`, `iin.format`, `iin.date`, "
-            "`iin.century`, `iin.checksum` or `iin.never_issued`."
+            "`iin.century`, `iin.checksum` or `iin.never_issued`; one longer than "
+            f"{IIN_MAX_CHARACTERS} characters is not read further: `iin.length`."
         ),
-        max_length=64,
+        # Documented, not validated here: FastAPI would answer request.invalid, not iin.length.
+        json_schema_extra={"maxLength": IIN_MAX_CHARACTERS},
         openapi_examples=_IIN_EXAMPLES,
     ),
 ]
+
+
+def _read_iin(iin: str) -> str:
+    """The IIN of the path, when short enough to be read as one (R-IIN-3: a wrong length is
+    ``iin.length``, however wrong)."""
+    if len(iin) > IIN_MAX_CHARACTERS:
+        raise ApiProblem(
+            422,
+            "iin.length",
+            f"IIN has more than {IIN_MAX_CHARACTERS} characters, expected {LENGTH} digits",
+            field="iin",
+        )
+    return iin
+
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="The application's id.")]
 
@@ -105,11 +126,11 @@ class PersonLookup:
 def _lookup(
     iin: IinPath, today: Today, on: DateQuery = None, as_of: AsOfQuery = None
 ) -> PersonLookup:
-    return PersonLookup(iin, on or today, as_of)
+    return PersonLookup(_read_iin(iin), on or today, as_of)
 
 
 def _lookup_on(iin: IinPath, today: Today, on: DateQuery = None) -> PersonLookup:
-    return PersonLookup(iin, on or today)
+    return PersonLookup(_read_iin(iin), on or today)
 
 
 Lookup = Annotated[PersonLookup, Depends(_lookup)]

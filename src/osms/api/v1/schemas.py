@@ -104,7 +104,13 @@ class TemporaryApplicationIn(_Model):
         }
     )
 
-    iin: PlainText = Field(max_length=32, examples=["850312401235"])
+    iin: PlainText = Field(
+        # Documented, not validated here: the service answers any wrong length iin.length.
+        json_schema_extra={"maxLength": 32},
+        examples=["850312401235"],
+        description="12 digits (spaces and dashes are ignored); a malformed IIN answers its code "
+        "(`iin.length`, `iin.checksum` ...).",
+    )
     category: PlainText = Field(max_length=64, examples=[_EXAMPLE_CATEGORY])
     documents: list[Document] = Field(max_length=20)
     submitted_on: Day | None = Field(default=None, description="Default: today.")
