@@ -159,6 +159,25 @@ def test_a_refusal_speaks_the_language_asked(client: TestClient, lang: str) -> N
     assert response.headers["content-language"] == lang
 
 
+def test_a_language_not_offered_is_refused_as_on_every_other_route(client: TestClient) -> None:
+    """``?lang=`` is declared and checked like the look-ups': de is no kk, ru or en."""
+    asked = {
+        AMOUNTS: {"kind": "self_payer", "year": 2024},
+        PENALTY: {"arrears": "21000", "period": "2023-06", "paid_on": "2023-08-04"},
+    }
+    paths = client.get("/openapi.json").json()["paths"]
+
+    def lang_parameter(path: str) -> dict[str, Any]:
+        [found] = [p for p in paths[path]["get"]["parameters"] if p["name"] == "lang"]
+        return dict(found)
+
+    for path, query in asked.items():
+        refused = problem(client.get(path, params={**query, "lang": "de"}), 422, "request.invalid")
+        assert refused["field"] == "lang"
+        assert client.get(path, params={**query, "lang": "ru"}).status_code == 200
+        assert lang_parameter(path) == lang_parameter("/api/v1/status/{iin}")
+
+
 def test_the_default_language_is_kazakh(client: TestClient) -> None:
     body = problem(
         client.get(AMOUNTS, params={"kind": "employee", "year": 2024}),

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.openapi.models import Example
 
 from osms.api.auth import optional_caller
-from osms.api.deps import Today
+from osms.api.deps import Lang, Today
 from osms.api.problems import ApiProblem
 from osms.api.v1.common import day_query, problems
 from osms.rules.amounts import AmountNotDue, Payer
@@ -142,6 +142,7 @@ PaidOnQuery = Annotated[
 )
 def amounts(
     today: Today,
+    _lang: Lang,
     kind: KindQuery,
     year: YearQuery = None,
     income: IncomeQuery = None,
@@ -169,6 +170,7 @@ def amounts(
 )
 def penalty(
     today: Today,
+    _lang: Lang,
     arrears: ArrearsQuery,
     period: PeriodQuery,
     paid_on: PaidOnQuery = None,
