@@ -284,7 +284,7 @@ def test_an_application_keeps_how_it_was_submitted_and_the_audit_its_door(api: A
             json={**PREGNANT, "channel": submitted_through},
             headers=api.auth(key),
         )
-        assert answer.status_code == 201, answer.text
+        assert answer.status_code == (201 if submitted_through == "site" else 200), answer.text
         assert answer.json()["channel"] == "site"  # the second is the pending application
     with api.session() as session:
         events = session.scalars(
@@ -295,6 +295,26 @@ def test_an_application_keeps_how_it_was_submitted_and_the_audit_its_door(api: A
         ("temporary.apply", "api:operators"),
         ("temporary.apply_again", "api:operators"),
     }
+
+
+def test_an_application_sent_again_while_pending_is_200_with_the_same_body(api: Api) -> None:
+    """R-TMP-1, R-R-1: the pending application is the answer, nothing is created: 200, as a
+    register sent again (201 is for what was created), and /openapi.json says so."""
+    key = api.key("Operator", ["operator"])
+    payment = {"payment_id": _december_paid(api), "reason": "wrong_period"}
+    for path, body in (
+        ("/api/v1/temporary-applications", PREGNANT),
+        ("/api/v1/refund-applications", payment),
+    ):
+        first = api.client.post(path, json=body, headers=api.auth(key))
+        again = api.client.post(path, json=body, headers=api.auth(key))
+        assert (first.status_code, again.status_code) == (201, 200), path
+        assert again.json() == first.json()
+        declared = api.client.get("/openapi.json").json()["paths"][path]["post"]["responses"]
+        assert (
+            declared["200"]["content"]["application/json"]["schema"]
+            == (declared["201"]["content"]["application/json"]["schema"])
+        )
 
 
 def test_a_body_too_large_is_refused_before_it_is_read_key_or_not(api: Api) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel
 
 from osms.api.auth import Caller, require
 from osms.api.deps import DbSession, Lang, Today
@@ -46,6 +47,17 @@ Operator = Annotated[Caller, Depends(require("operator"))]
 _ERRORS: Final = problems(400, 401, 403, 404, 409, 413, 422, 429, 503)
 
 
+def _pending_already(model: type[BaseModel]) -> dict[str, Any]:
+    return {"model": model, "description": "Pending already: that application, nothing changed."}
+
+
+def _answer_pending_already(response: Response, again: bool) -> None:
+    """200, not 201, when the application was pending already: nothing was created (as a
+    register sent again answers 200)."""
+    if again:
+        response.status_code = 200
+
+
 @router.post(
     "/temporary-applications",
     status_code=201,
@@ -55,26 +67,32 @@ _ERRORS: Final = problems(400, 401, 403, 404, 409, 413, 422, 429, 503)
         "A person of a state-paid category shown as uninsured applies with the documents of "
         "the category (SOURCES.md T6). Refused with `temporary.documents_missing`, "
         "`temporary.not_on_documents`, `temporary.already_insured`, `category.unknown` or an "
-        "IIN code."
+        "IIN code. While an application of the same person and category is pending, it is "
+        "that application: 200 with it, nothing recorded anew (the repeat is audited)."
     ),
-    responses=_ERRORS,
+    responses={200: _pending_already(TemporaryApplication), **_ERRORS},
 )
 def apply_temporary(
-    who: Operator, body: TemporaryApplicationIn, session: DbSession, today: Today, _lang: Lang
+    who: Operator,
+    body: TemporaryApplicationIn,
+    session: DbSession,
+    today: Today,
+    _lang: Lang,
+    response: Response,
 ) -> TemporaryApplication:
-    return TemporaryApplication.model_validate(
-        temporary.apply(
-            session,
-            body.iin,
-            body.category,
-            [Document(d.kind, d.number, d.issued_on) for d in body.documents],
-            submitted_on=body.submitted_on or today,
-            submitted_through=body.channel,
-            actor=who.actor,
-            channel=CHANNEL,
-            today=today,
-        )
+    application, again = temporary.apply_once(
+        session,
+        body.iin,
+        body.category,
+        [Document(d.kind, d.number, d.issued_on) for d in body.documents],
+        submitted_on=body.submitted_on or today,
+        submitted_through=body.channel,
+        actor=who.actor,
+        channel=CHANNEL,
+        today=today,
     )
+    _answer_pending_already(response, again)
+    return TemporaryApplication.model_validate(application)
 
 
 @router.post(
@@ -130,23 +148,32 @@ def refuse_temporary(
     status_code=201,
     response_model=RefundApplication,
     summary="Record a refund application for a wrong payment",
-    description="To be decided within 15 working days (`due_by`).",
-    responses=_ERRORS,
+    description=(
+        "To be decided within 15 working days (`due_by`). While an application for the same "
+        "payment and reason is pending, it is that application: 200 with it, nothing "
+        "recorded anew (the repeat is audited)."
+    ),
+    responses={200: _pending_already(RefundApplication), **_ERRORS},
 )
 def apply_refund(
-    who: Operator, body: RefundApplicationIn, session: DbSession, today: Today, _lang: Lang
+    who: Operator,
+    body: RefundApplicationIn,
+    session: DbSession,
+    today: Today,
+    _lang: Lang,
+    response: Response,
 ) -> RefundApplication:
-    return RefundApplication.model_validate(
-        refunds.apply(
-            session,
-            body.payment_id,
-            body.reason.value,
-            applied_on=body.applied_on or today,
-            actor=who.actor,
-            channel=CHANNEL,
-            today=today,
-        )
+    application, again = refunds.apply_once(
+        session,
+        body.payment_id,
+        body.reason.value,
+        applied_on=body.applied_on or today,
+        actor=who.actor,
+        channel=CHANNEL,
+        today=today,
     )
+    _answer_pending_already(response, again)
+    return RefundApplication.model_validate(application)
 
 
 @router.post(
