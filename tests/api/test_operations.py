@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from osms.api.app import create_app
 from osms.api.logs import JsonFormatter, MaskingFilter, mask
 from osms.api.problems import API_MESSAGES
-from osms.i18n import ERROR_CODES
+from osms.i18n import ERROR_CODES, t
 from osms.registry.db import make_engine
 from tests.api.conftest import PREPAID, SQLITE_ONLY, Api, make_api
 
@@ -172,3 +172,62 @@ def test_the_schema_documents_problems_and_keys(sqlite_engine: Engine) -> None:
         if path.startswith("/api/"):
             for operation in operations.values():
                 assert "200" in operation["responses"] or "201" in operation["responses"]
+
+
+_INVALID_INPUTS = [
+    # (method, path, what is sent, the Pydantic error type expected)
+    ("post", "/api/v1/refund-applications", {"json": {"reason": "wrong_iin"}}, "missing"),
+    ("get", "/api/v1/refund-applications", {"params": {"overdue": "maybe"}}, "bool_parsing"),
+    ("post", "/api/v1/refund-applications", {"json": {"payment_id": "x"}}, "int_parsing"),
+    ("post", "/api/v1/refund-applications", {"json": {"payment_id": 0}}, "greater_than_equal"),
+    ("post", "/api/v1/refund-applications", {"json": {"reason": "x"}}, "enum"),
+    ("get", f"/api/v1/status/{PREPAID}", {"params": {"date": "2019-12-31"}}, "greater_than_equal"),
+    (
+        "get",
+        f"/api/v1/status/{PREPAID}",
+        {"params": {"date": "2025-02-30"}},
+        "date_from_datetime_parsing",
+    ),
+    (
+        "get",
+        "/api/v1/amounts",
+        {"params": {"kind": "self_payer", "income": "9" * 40}},
+        "string_too_long",
+    ),
+    ("get", "/api/v1/registers/1/lines", {"params": {"limit": 0}}, "greater_than_equal"),
+    ("get", "/api/v1/registers/1/lines", {"params": {"limit": 10**6}}, "less_than_equal"),
+    ("get", "/api/v1/amounts", {"params": {"kind": "self_payer", "lang": "de"}}, "literal_error"),
+    ("post", "/api/v1/temporary-applications", {"content": b'{"iin": '}, "json_invalid"),
+]
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(("method", "path", "sent", "kind"), _INVALID_INPUTS)
+def test_each_invalid_input_is_told_in_the_language_asked(
+    api: Api, method: str, path: str, sent: dict[str, object], kind: str
+) -> None:
+    """``errors[].text`` in kk, ru or en for the common Pydantic errors; ``errors[].message``
+    stays Pydantic's English, the same whatever the language."""
+    key = api.key("Operator", ["operator", "registers:write"])
+    items = {}
+    for lang in ("kk", "ru", "en"):
+        headers = {**api.auth(key), "Accept-Language": lang, "Content-Type": "application/json"}
+        answer = api.client.request(method, path, headers=headers, **sent)  # type: ignore[arg-type]
+        problem = answer.json()
+        assert (problem["code"], problem["lang"]) == ("request.invalid", lang), answer.text
+        [item] = [i for i in problem["errors"] if i["type"] == kind]
+        items[lang] = item
+    generic = {lang: t(lang, "The value is not valid.") for lang in items}
+    assert all(items[lang]["text"] != generic[lang] for lang in items), items
+    assert len({item["text"] for item in items.values()}) == 3, items
+    assert len({item["message"] for item in items.values()}) == 1
+
+
+@SQLITE_ONLY
+def test_a_date_bound_is_written_as_a_date_in_the_language(api: Api) -> None:
+    answer = api.client.get(
+        f"/api/v1/status/{PREPAID}", params={"date": "2019-12-31", "lang": "ru"}
+    )
+    [item] = answer.json()["errors"]
+    assert item["text"] == "Слишком ранняя дата (нужна не ранее 1 января 2020 г.)."
+    assert item["message"] == "Input should be greater than or equal to 2020-01-01"

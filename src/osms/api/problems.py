@@ -23,7 +23,9 @@ Every error of the API answers with one shape::
 - ``instance`` names this occurrence: the request id, also sent as ``X-Request-ID`` and written
   in the server's log line.
 - ``field`` names the input at fault (or null), ``message`` is the core's English text about
-  this occurrence (or null).  Validation problems add ``errors``: ``[{field, type, message}]``.
+  this occurrence (or null).  Validation problems add ``errors``: ``[{field, type, message,
+  text}]``: ``message`` is Pydantic's English, ``text`` says what is wrong in the request's
+  language.
   Other members may be added (``scope``, ``register``...), never removed.
 
 Paths outside the API (the citizen web page) keep FastAPI's own answers for HTTP errors.
@@ -48,6 +50,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from osms.api.validation import text_of
 from osms.i18n import LANGUAGES, error_message, negotiate
 from osms.rules.errors import RuleError
 from osms.services.errors import ServiceError
@@ -136,7 +139,8 @@ class ApiProblem(Exception):
 class ValidationItem(BaseModel):
     field: str = Field(description="The input at fault, e.g. `date` or `documents.0.kind`.")
     type: str = Field(description="The validation error's type (`missing`, `date_type`...).")
-    message: str = Field(description="English text.")
+    message: str = Field(description="Pydantic's English text, technical (stable for the type).")
+    text: str = Field(description="What is wrong, in the request's language (`lang`).")
 
 
 class Problem(BaseModel):
@@ -268,11 +272,13 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if not is_api_path(request.url.path):
         return await request_validation_exception_handler(request, exc)
+    lang = language_of(request)
     items = [
         {
             "field": _body_or_location(error),
             "type": str(error.get("type", "invalid")),
             "message": str(error.get("msg", "")),
+            "text": text_of(error, lang),
         }
         for error in exc.errors()
     ]
