@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from osms import clock
 from osms.cli.main import app
+from osms.i18n import format_date
 from osms.rules import parameters
 from osms.rules.parameters import PARAMETERS_DIR_ENV
 
@@ -38,6 +39,18 @@ entries:
     kind: day_off
     name: Day off (test decree)
     source: "Test decree of transfers for 2027; SOURCES.md T7"
+"""
+
+# Test data: a base-rate decision that makes the table answer through 2027 (not a real rate).
+BASE_RATE_THROUGH_2027 = """\
+description: NBK base rate (test override)
+unit: percent
+until: 2027-12-31
+values:
+  - from: 2026-01-05
+    value: "16"
+    reference: "Test decision (SOURCES.md W29)"
+    last_checked: 2026-12-07
 """
 
 
@@ -66,6 +79,7 @@ def test_today_names_the_2027_minimum_wage_and_calendar() -> None:
     assert result.exit_code == 1
     assert "upkeep.minimum_wage 2027" in result.stdout
     assert "upkeep.calendar 2027" in result.stdout
+    assert "upkeep.base_rate 2026" in result.stdout
     assert "ЕТЖ" in result.stdout  # Kazakh by default
     assert "OSMS_PARAMETERS_DIR" in result.stdout
 
@@ -80,7 +94,30 @@ def test_the_default_date_is_today_in_kazakhstan(monkeypatch: pytest.MonkeyPatch
     assert [(m["code"], m["year"]) for m in missing] == [
         ("upkeep.minimum_wage", 2027),
         ("upkeep.calendar", 2027),
+        ("upkeep.base_rate", 2026),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("kk", "базалық мөлшерлемесі {date} күнін қоса алғанда енгізілген"),
+        ("ru", "Базовая ставка Национального банка внесена по {date} включительно"),
+        ("en", "base rate is recorded up to and including {date}: an employer penalty"),
+    ],
+)
+def test_the_last_day_of_the_base_rate_table_is_named(lang: str, words: str) -> None:
+    # every employer penalty after that day answers parameter.missing (R-K-4): say it beforehand
+    last = parameters.load_parameters().get("base_rate").until
+    assert last is not None
+    code, body = _check("--date", "2026-12-07", "--lang", lang)
+    missing = body["missing"]
+    assert isinstance(missing, list)
+    gap = [m for m in missing if m["code"] == "upkeep.base_rate"]
+    assert code == 1 and len(gap) == 1
+    assert gap[0]["known_until"] == last.isoformat()
+    assert words.format(date=format_date(last, lang)) in gap[0]["message"]
+    assert "parameter.missing" in gap[0]["message"]
 
 
 @pytest.mark.parametrize(
@@ -96,7 +133,8 @@ def test_messages_speak_the_language(lang: str, words: str) -> None:
     assert body["lang"] == lang
 
 
-def test_the_warning_starts_60_days_before_the_year() -> None:
+def test_the_warning_starts_60_days_before_the_year(folder: Path) -> None:
+    _write(folder / "base_rate.yaml", BASE_RATE_THROUGH_2027)
     assert _check("--date", "2026-11-01")[0] == 0  # 61 days before 2027
     code, body = _check("--date", "2026-11-02")  # 60 days before
     assert code == 1
@@ -116,8 +154,10 @@ def test_nothing_missing_once_the_folder_provides_it(folder: Path) -> None:
     assert code == 1
     missing = body["missing"]
     assert isinstance(missing, list)
-    assert [m["code"] for m in missing] == ["upkeep.calendar"]
+    assert [m["code"] for m in missing] == ["upkeep.calendar", "upkeep.base_rate"]
     _write(folder / "calendar" / "2027.yaml", CALENDAR_2027)
+    assert _check("--date", "2026-12-07")[0] == 1
+    _write(folder / "base_rate.yaml", BASE_RATE_THROUGH_2027)
     result = runner.invoke(app, ["parameters", "check", "--date", "2026-12-07", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "recorded for 2026, 2027" in result.stdout

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +12,24 @@ import pytest
 from osms.rules import parameters
 from osms.rules.parameters import PARAMETERS_DIR_ENV
 from osms.rules.upkeep import WARNING_DAYS, checked_years, missing
+
+# Test data: a base-rate decision that makes the table answer through 2027 (not a real rate).
+BASE_RATE_THROUGH_2027 = """\
+description: NBK base rate (test override)
+unit: percent
+until: 2027-12-31
+values:
+  - from: 2026-01-05
+    value: "16"
+    reference: "Test decision (SOURCES.md W29)"
+    last_checked: 2026-12-07
+"""
+
+
+def _table_ends() -> date:
+    until = parameters.load_parameters().get("base_rate").until
+    assert until is not None
+    return until
 
 
 def test_the_window_opens_60_days_before_the_year() -> None:
@@ -22,11 +40,12 @@ def test_the_window_opens_60_days_before_the_year() -> None:
     assert checked_years(date(2027, 1, 1)) == (2027,)
 
 
-def test_today_names_the_2027_minimum_wage_and_calendar() -> None:
+def test_today_names_the_2027_minimum_wage_calendar_and_the_base_rate_gap() -> None:
     found = missing(date(2026, 12, 7))
     assert [(m.code, m.year) for m in found] == [
         ("upkeep.minimum_wage", 2027),
         ("upkeep.calendar", 2027),
+        ("upkeep.base_rate", 2026),
     ]
     wage = found[0]
     assert (wage.minimum_wage, wage.published_year) == (Decimal(85000), 2026)
@@ -34,9 +53,15 @@ def test_today_names_the_2027_minimum_wage_and_calendar() -> None:
     assert "checked through 2026-12-31" in found[1].detail
 
 
-def test_a_recorded_year_needs_nothing() -> None:
-    assert missing(date(2026, 1, 15)) == ()
-    assert missing(date(2026, 11, 1)) == ()
+def test_the_base_rate_gap_names_the_last_day_the_table_answers() -> None:
+    # R-K-4, R-P-2: every penalty over a later day is parameter.missing; the check says so
+    last = _table_ends()
+    for day in (last + timedelta(days=1), date(2026, 1, 15), date(2026, 11, 1)):
+        found = missing(day)
+        assert [(m.code, m.year) for m in found] == [("upkeep.base_rate", day.year)]
+        assert found[0].known_until == last
+        assert str(last) in found[0].detail and "parameter.missing" in found[0].detail
+    assert all(m.code != "upkeep.base_rate" for m in missing(last))
 
 
 def test_an_unrecorded_year_stays_reported_while_it_runs() -> None:
@@ -44,6 +69,7 @@ def test_an_unrecorded_year_stays_reported_while_it_runs() -> None:
     assert [(m.code, m.year) for m in found] == [
         ("upkeep.minimum_wage", 2027),
         ("upkeep.calendar", 2027),
+        ("upkeep.base_rate", 2027),
     ]
     later = missing(date(2028, 12, 1))
     assert [(m.code, m.year) for m in later][:2] == [
@@ -68,4 +94,17 @@ def test_the_folder_provides_what_is_missing(folder: Path) -> None:
         "checked_through: 2027-12-31\nentries: []\n", encoding="utf-8"
     )
     parameters.reload()
+    assert [m.code for m in missing(date(2026, 12, 7))] == [
+        "upkeep.minimum_wage",
+        "upkeep.base_rate",
+    ]
+    (folder / "base_rate.yaml").write_text(BASE_RATE_THROUGH_2027, encoding="utf-8")
+    parameters.reload()
     assert [m.code for m in missing(date(2026, 12, 7))] == ["upkeep.minimum_wage"]
+
+
+def test_a_recorded_year_with_a_base_rate_table_that_answers_needs_nothing(folder: Path) -> None:
+    (folder / "base_rate.yaml").write_text(BASE_RATE_THROUGH_2027, encoding="utf-8")
+    parameters.reload()
+    assert missing(date(2026, 1, 15)) == ()
+    assert missing(date(2026, 11, 1)) == ()

@@ -3,8 +3,9 @@
 Readiness also carries the parameters check (R-P-2): when the year in force or the next (from
 60 days before it) lacks its minimum wage or its decree of transfers, the service still
 answers (provisionally, R-P-1) and ``/readyz`` says ``degraded`` with the missing items, HTTP
-200.  It is 503 only when the service cannot answer: the database unreachable or not migrated,
-or a parameter or calendar file that does not load.
+200; so it does while the NBK base-rate table ends before today (penalties after its last day
+are refused, R-K-4).  It is 503 only when the service cannot answer: the database unreachable
+or not migrated, or a parameter or calendar file that does not load.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ def healthz() -> Health:
         "when it is not at the revision this code needs (run `osms db upgrade`), 503 with the "
         "file's code (`parameter.schema`, `calendar.data`) when a parameters file does not "
         "load.  200 `degraded` while serving with something missing for the year in force or "
-        "ahead (its minimum wage, its decree of transfers: R-P-2), listed in `missing`."
+        "ahead (its minimum wage, its decree of transfers: R-P-2) or while the NBK base-rate "
+        "table ends before today (`upkeep.base_rate`: penalties after its `known_until` are "
+        "`parameter.missing`, R-K-4), listed in `missing`."
     ),
     responses=problems(
         503,

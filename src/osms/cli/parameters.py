@@ -1,8 +1,9 @@
 """``osms parameters check``: is the year ahead recorded (R-P-2)?
 
 From 60 days before a year begins it names what that year lacks (its minimum wage, its
-decree of transfers) and exits with status 1 until the parameters folder
-(``OSMS_PARAMETERS_DIR``, R-P-3) provides it; 0 when nothing is missing.
+decree of transfers), and the last day the NBK base-rate table answers once that day is past
+(R-K-4); it exits with status 1 until the parameters folder (``OSMS_PARAMETERS_DIR``, R-P-3)
+provides it; 0 when nothing is missing.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ def check(
     lang: LangOption = DEFAULT_LANGUAGE,
     as_json: JsonOption = False,
 ) -> None:
-    """Name what the current year or the next (from 60 days before it) has not recorded."""
+    """Name what this year or the next (from 60 days before it) lacks, and a past base-rate end.
+
+    The base rate's end is the last day its table answers: penalties after it fail (R-K-4).
+    """
     day = parse_day(on)
     found = missing(day)
     text = "\n".join(upkeep_lines(found, day, lang))

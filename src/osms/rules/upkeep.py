@@ -8,13 +8,20 @@ each of these that is missing for that year:
 - ``upkeep.calendar``: its decree of transfers of days off is not recorded, so its calendar
   is provisional: only the statutory holidays and the weekend rule apply (R-T-2).
 
-Both are added as data, without a release (R-P-3: ``OSMS_PARAMETERS_DIR``, see
+And, whatever the year, once the day checked is past the last day the National Bank's
+base-rate table answers (its ``until``):
+
+- ``upkeep.base_rate``: the NBK's later decisions are not recorded, so an employer penalty
+  over a later day is a ``parameter.missing`` error, never a guess (R-K-4).  Its ``year`` is
+  the year checked and ``known_until`` the table's last day.
+
+All are added as data, without a release (R-P-3: ``OSMS_PARAMETERS_DIR``, see
 :mod:`osms.rules.parameters`).  The command ``osms parameters check`` and ``/readyz`` report it.
 
 >>> [(item.code, item.year) for item in missing(date(2026, 12, 7))]
-[('upkeep.minimum_wage', 2027), ('upkeep.calendar', 2027)]
->>> missing(date(2026, 11, 1))
-()
+[('upkeep.minimum_wage', 2027), ('upkeep.calendar', 2027), ('upkeep.base_rate', 2026)]
+>>> [item.code for item in missing(date(2026, 11, 1))]
+['upkeep.base_rate']
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ __all__ = ["WARNING_DAYS", "Missing", "MissingCode", "checked_years", "missing"]
 WARNING_DAYS: Final = 60
 """R-P-2: the check looks at a year from this many days before it begins."""
 
-MissingCode = Literal["upkeep.minimum_wage", "upkeep.calendar"]
+MissingCode = Literal["upkeep.minimum_wage", "upkeep.calendar", "upkeep.base_rate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +53,8 @@ class Missing:
     """For ``upkeep.minimum_wage``: the last published MW, used meanwhile."""
     published_year: int | None = None
     """For ``upkeep.minimum_wage``: the year of that MW."""
+    known_until: date | None = None
+    """For ``upkeep.base_rate``: the last day the base-rate table answers."""
 
 
 def checked_years(on: date) -> tuple[int, ...]:
@@ -89,4 +98,21 @@ def missing(on: date) -> tuple[Missing, ...]:
                     "only the statutory holidays and the weekend rule apply (R-T-2)",
                 )
             )
+    gap = _base_rate_gap(on)
+    if gap is not None:
+        found.append(gap)
     return tuple(found)
+
+
+def _base_rate_gap(on: date) -> Missing | None:
+    """The base-rate table ending before ``on`` (R-K-4, R-P-2), or ``None`` while it answers."""
+    known_until = parameters.load_parameters().get("base_rate").until
+    if known_until is None or known_until >= on:
+        return None
+    return Missing(
+        "upkeep.base_rate",
+        on.year,
+        f"the NBK base rate is recorded through {known_until}: its later decisions are not, "
+        "so a penalty over a later day is refused with parameter.missing (R-K-4)",
+        known_until=known_until,
+    )

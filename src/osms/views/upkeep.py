@@ -24,6 +24,11 @@ _CALENDAR: Final = (
     "The working-day calendar of {year} is not confirmed: its decree of transfers of days off "
     "is not recorded, so only the statutory holidays and the weekend rule apply."
 )
+_BASE_RATE: Final = (
+    "The National Bank's base rate is recorded up to and including {date}: an employer penalty "
+    "for any later day cannot be computed (parameter.missing) until the Bank's later decisions "
+    "are added."
+)
 _ALL_RECORDED: Final = "Parameters and calendar are recorded for {years} (checked on {date})."
 _SOMETHING_MISSING: Final = "Not yet recorded (checked on {date}):"
 _HOW_TO_ADD: Final = (
@@ -33,6 +38,7 @@ _HOW_TO_ADD: Final = (
 UPKEEP_MESSAGES: Final[tuple[str, ...]] = (
     _MINIMUM_WAGE,
     _CALENDAR,
+    _BASE_RATE,
     _ALL_RECORDED,
     _SOMETHING_MISSING,
     _HOW_TO_ADD,
@@ -55,6 +61,8 @@ def missing_message(item: Missing, lang: str) -> str:
             published=item.published_year,
             amount=format_money(item.minimum_wage or 0, lang),
         )
+    if item.code == "upkeep.base_rate" and item.known_until is not None:
+        return t(lang, _BASE_RATE, date=format_date(item.known_until, lang))
     return t(lang, _CALENDAR, year=item.year)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Literal, Self, cast
+from typing import Self, cast
 
 from pydantic import Field
 
-from osms.rules.upkeep import Missing, checked_years
+from osms.rules.upkeep import Missing, MissingCode, checked_years
 from osms.views.models.base import (
     AnswerModel,
     Language,
@@ -19,15 +19,24 @@ from osms.views.upkeep import missing_message
 class NotRecorded(AnswerModel):
     """Something the year in force or ahead has not recorded yet (R-P-2)."""
 
-    code: Literal["upkeep.minimum_wage", "upkeep.calendar"]
+    code: MissingCode
     year: int
+    known_until: dt.date | None = Field(
+        default=None,
+        description="For `upkeep.base_rate`: the last day the NBK base-rate table answers; "
+        "a penalty over a later day is `parameter.missing` (R-K-4).",
+    )
     message: str = Field(description="In the language asked (?lang=, Accept-Language, kk).")
     detail: str = Field(description="The same in English, with what is used meanwhile.")
 
     @classmethod
     def from_missing(cls, item: Missing, lang: str) -> Self:
         return cls(
-            code=item.code, year=item.year, message=missing_message(item, lang), detail=item.detail
+            code=item.code,
+            year=item.year,
+            known_until=item.known_until,
+            message=missing_message(item, lang),
+            detail=item.detail,
         )
 
 
