@@ -6,9 +6,9 @@ Finding keys and their values: ``pending_payments`` (``as_of``, ``credit_days``)
 (``grace_months``, ``run``), ``long_payer`` (``grace_months``, ``payer_months``), ``debt_run``
 (``grace_months``, ``run``), ``debt_gaps`` (``lookback_months``), ``prepaid`` (months: first and
 last; ``months``, ``prepay_months``), ``category_ended``, ``pending_month`` (``due_on``,
-``payer``), ``provisional`` (``year``, ``from_year``).  The parameters a rule used come with its
-finding, so no text repeats one.  An unknown key, or a finding whose values cannot be read,
-falls back to ``Rule {rule} applied ({key}).``
+``payer``), ``provisional`` (``year``, ``last_year`` when several, ``from_year``).  The
+parameters a rule used come with its finding, so no text repeats one.  An unknown key, or a
+finding whose values cannot be read, falls back to ``Rule {rule} applied ({key}).``
 
 Findings are read by their shape (:class:`FindingLike`): this package never imports the rules.
 """
@@ -78,6 +78,10 @@ _PENDING_MONTH: Final = {
 _PROVISIONAL: Final = N_(
     "The minimum wage for {year} is not yet published: amounts for {year} use the {from_year} "
     "minimum wage and may change."
+)
+_PROVISIONAL_YEARS: Final = N_(
+    "The minimum wage for {year}–{last_year} is not yet published: amounts for {year}–"
+    "{last_year} use the {from_year} minimum wage and may change."
 )
 _CATEGORY_ENDED: Final = N_(
     "The state-paid category covered the months up to {month}; contributions are due from "
@@ -226,6 +230,9 @@ def _explain_pending_month(lang: str, months: Sequence[MonthLike], values: _Find
 
 def _explain_provisional(lang: str, months: Sequence[MonthLike], values: _FindingValues) -> str:
     year, from_year = _count(values, "year"), _count(values, "from_year")
+    if "last_year" in values:  # several unpublished years: every one is named (R-P-1)
+        last_year = _count(values, "last_year")
+        return t(lang, _PROVISIONAL_YEARS, year=year, last_year=last_year, from_year=from_year)
     return t(lang, _PROVISIONAL, year=year, from_year=from_year)
 
 

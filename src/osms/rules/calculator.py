@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import cast
 
 import yaml
 
@@ -26,7 +25,13 @@ from osms.rules.coverage import Cover, Ledger
 from osms.rules.facts import KNP, Channel, PaymentItem, PersonFacts
 from osms.rules.month import Month
 from osms.rules.pricing import month_price, price_year
-from osms.rules.status import Finding, decide, is_insured, provisional_finding
+from osms.rules.status import (
+    Finding,
+    decide,
+    is_insured,
+    provisional_finding,
+    provisional_years,
+)
 
 __all__ = [
     "FUND",
@@ -166,11 +171,9 @@ class Calculation:
     @property
     def provisional_note(self) -> Finding | None:
         """R-P-1: an option's amount rests on a minimum wage not yet published; every door that
-        shows the amounts shows this note (it names the first such year of all the options)."""
-        notes = (o.provisional_note for o in self.options)
-        return provisional_finding(
-            cast(int, dict(note.values)["year"]) for note in notes if note is not None
-        )
+        shows the amounts shows this note (it names every such year of all the options)."""
+        notes = [o.provisional_note for o in self.options if o.provisional_note is not None]
+        return provisional_finding(year for note in notes for year in provisional_years(note))
 
     @property
     def provisional(self) -> bool:

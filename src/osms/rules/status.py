@@ -34,6 +34,7 @@ __all__ = [
     "decide",
     "is_insured",
     "provisional_finding",
+    "provisional_years",
 ]
 
 
@@ -519,19 +520,40 @@ def _pending_payer(ledger: Ledger) -> str:
 
 def provisional_finding(years: Iterable[int]) -> Finding | None:
     """R-P-1: the amounts of a year without a published minimum wage use the last one; the
-    note names the first such year of ``years``, None when every one is published.
+    note names the unpublished years of ``years`` (``year``, and ``last_year`` when several:
+    every year between is unpublished too), None when every one is published.
 
     >>> provisional_finding([2025, 2026]) is None
     True
+    >>> provisional_finding([2026, 2028, 2027]).values
+    (('year', 2027), ('last_year', 2028), ('from_year', 2026))
     """
     unpublished = [y for y in years if parameters.minimum_wage_is_provisional(y)]
     if not unpublished:
         return None
-    year = min(unpublished)
+    year, last_year = min(unpublished), max(unpublished)
     published = year - 1
     while parameters.minimum_wage_is_provisional(published):
         published -= 1
-    return Finding("R-P-1", "provisional", values=(("year", year), ("from_year", published)))
+    several: tuple[tuple[str, FindingValue], ...] = (
+        (("last_year", last_year),) if last_year != year else ()
+    )
+    return Finding(
+        "R-P-1", "provisional", values=(("year", year), *several, ("from_year", published))
+    )
+
+
+def provisional_years(note: Finding) -> tuple[int, ...]:
+    """The unpublished years a :func:`provisional_finding` names, first to last.
+
+    >>> provisional_years(provisional_finding([2028, 2027]))
+    (2027, 2028)
+    """
+    values = dict(note.values)
+    first, last = values["year"], values.get("last_year", values["year"])
+    if not isinstance(first, int) or not isinstance(last, int):
+        raise ValueError(f"not a provisional note: {note}")
+    return tuple(range(first, last + 1))
 
 
 def _months(indices: tuple[int, ...] | range) -> tuple[Month, ...]:
