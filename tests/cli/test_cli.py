@@ -311,3 +311,16 @@ def test_an_argument_that_is_not_utf8_is_refused_before_the_database(
     assert result.output.startswith("error argument.encoding: "), result.output
     if "ru" in arguments:
         assert "не текст в UTF-8" in result.output
+
+
+def test_every_option_says_what_it_is() -> None:
+    """``--help`` explains every option and argument of every command: ``osms temporary apply
+    --channel`` was listed bare."""
+    bare = [
+        f"{path} {'/'.join(parameter.opts)}"
+        for path, command in _commands(typer.main.get_command(app), "osms")
+        for parameter in getattr(command, "params", [])
+        if not getattr(parameter, "help", None)
+        and parameter.name not in ("help", "install_completion", "show_completion")
+    ]
+    assert bare == []

@@ -138,7 +138,7 @@ def demo(
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the page and the API after.")
     ] = True,
-    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: PortOption = 8000,
     lang: LangOption = DEFAULT_LANGUAGE,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,

@@ -99,7 +99,9 @@ def id_argument(what: str | None = None) -> Any:
     return typer.Argument(min=1, max=MAX_ID, help=what)
 
 
-ApplicationIdArgument = Annotated[int, id_argument()]
+ApplicationIdArgument = Annotated[
+    int, id_argument("The application's number, as its list shows it.")
+]
 """The application an operator decides or looks at (its number in ``osms refunds list`` or
 ``osms temporary list``)."""
 

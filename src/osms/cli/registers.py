@@ -152,7 +152,9 @@ registers_app = typer.Typer(help="Registers received (R-F-3).", no_args_is_help=
 def registers_lines(
     register_id: Annotated[int, id_argument("The register's id (osms import says it).")],
     offset: Annotated[int, typer.Option("--offset", min=0, max=MAX_ID, help="Skip this many.")] = 0,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=100_000)] = PAGE,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=100_000, help="At most this many.")
+    ] = PAGE,
     operator: ImportOperatorOption = None,
     as_json: JsonOption = False,
     lang: LangOption = DEFAULT_LANGUAGE,

@@ -60,7 +60,13 @@ def temporary_apply(
         list[str], typer.Option("--document", help="KIND:NUMBER:YYYY-MM-DD, repeatable.")
     ],
     on: Annotated[str | None, day_option("--date", "Submitted on")] = None,
-    channel: Annotated[str, typer.Option("--channel")] = "operator",
+    channel: Annotated[
+        str,
+        typer.Option(
+            "--channel",
+            help="How the applicant submitted it (operator, egov …), kept on the application.",
+        ),
+    ] = "operator",
     operator: OperatorOption = None,
     lang: LangOption = DEFAULT_LANGUAGE,
 ) -> None:
