@@ -463,3 +463,19 @@ def test_the_grace_reason_is_not_nested_in_parentheses(lang: str) -> None:
     assert decision.reason is Reason.GRACE
     words = status_words(decision, lang)
     assert "((" not in words and "))" not in words and " · " in words
+
+
+def test_a_refused_iin_exits_as_in_every_command_taking_one() -> None:
+    """``osms audit --iin`` refuses a bad IIN with its code and exit 1, as ``status``, ``calc``
+    and ``person`` do (README); only a day not written YYYY-MM-DD is a usage error, exit 2."""
+    codes = {
+        (found.exit_code, "iin.length" in found.output)
+        for found in (
+            _run("audit", "--iin", "123", lang="en"),
+            _run("status", "123", operator=None, lang="en"),
+            _run("calc", "123", operator=None, lang="en"),
+            _run("person", "123", lang="en"),
+        )
+    }
+    assert codes == {(1, True)}
+    assert _run("audit", "--from", "2026-13-01", lang="en").exit_code == 2
