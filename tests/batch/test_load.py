@@ -69,3 +69,16 @@ def test_export_of_the_loaded_registry_gives_the_same_snapshot(
 
 def population_first(folder: Path) -> int:
     return Population.read(folder).iins[0]
+
+
+def test_a_generated_folder_stores_no_credit_date_of_its_own(engine: Engine, folder: Path) -> None:
+    """The generator credits every item by the calendar (R-T-3): the registry stores none of
+    those days, so that a calendar correction added later (R-P-3) reaches them when read."""
+    from sqlalchemy import text
+
+    load_registry(engine, folder)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT count(*) FROM payments WHERE credited_on IS NOT NULL")
+        ).scalar_one()
+    assert stored == 0

@@ -24,6 +24,7 @@ from osms.demo.build import (
     register_reference,
 )
 from osms.registry.facts import load_facts
+from osms.registry.ledger import credit_day
 from osms.registry.models import (
     ApiClient,
     ApplicationStatus,
@@ -97,7 +98,7 @@ def test_the_register_books_the_good_lines_and_rejects_the_three_bad_ones(
     assert {(p.period, p.knp, p.payer, p.paid_on) for p in booked} == {
         (Month.of(TODAY), KNP.CONTRIBUTION, BANK_BIN, latest_payday(TODAY))
     }
-    assert all(p.credited_on <= TODAY for p in booked)
+    assert all(credit_day(p.paid_on, p.credited_on) <= TODAY for p in booked)
 
 
 def test_examples_load_from_the_registry_and_decide_as_summarized(

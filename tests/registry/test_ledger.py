@@ -26,9 +26,13 @@ def _book(session: Session, key: str = "csv:REF-1", amount: str = "4250") -> Pay
     return ledger.book(session, _new(key, amount, reference="REF-1"))
 
 
-def test_booking_fills_in_the_credit_date(session: Session) -> None:
+def test_booking_leaves_the_credit_date_to_the_calendar(session: Session) -> None:
+    """R-T-3: a record without its own credit date stores none; it is read as paid_on + 3
+    working days (computed when read, so that a later calendar correction reaches it)."""
     payment = _book(session)
-    assert payment.credited_on == credit_date(date(2024, 12, 31)) == date(2025, 1, 8)
+    assert payment.credited_on is None
+    assert ledger.credit_day(payment.paid_on, payment.credited_on) == date(2025, 1, 8)
+    assert credit_date(date(2024, 12, 31)) == date(2025, 1, 8)
     assert ledger.find(session, "csv:REF-1") is payment
     assert ledger.for_person(session, IIN) == [payment]
 
@@ -217,4 +221,4 @@ def test_book_many_in_chunks_books_everything(session: Session) -> None:
     assert sorted(p.idempotency_key for p in ledger.for_person(session, IIN)) == sorted(
         p.idempotency_key for p in payments
     )
-    assert all(p.credited_on == date(2025, 1, 8) for p in ledger.for_person(session, IIN))
+    assert all(p.credited_on is None for p in ledger.for_person(session, IIN))

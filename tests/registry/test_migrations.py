@@ -16,7 +16,7 @@ def test_models_and_migrated_schema_agree(engine: Engine) -> None:
 
 
 def test_database_is_at_head(database_url: str) -> None:
-    assert migrate.current(database_url) == migrate.head() == "0005"
+    assert migrate.current(database_url) == migrate.head() == "0006"
 
 
 def test_every_model_table_is_migrated(engine: Engine) -> None:

@@ -3,12 +3,13 @@
 ``export_registry(engine, folder, parts=P)`` reads what :func:`osms.registry.facts.load_facts`
 reads, for everyone at once: people (birth date from the column), the latest payer kind,
 category periods, approved temporary grants, and the ledger with each item's approved refund
-day.  Each person goes to part ``hash(iin) mod P`` (Fibonacci hashing of the IIN as a
-number), and every file is sorted by part and IIN, so the engine reads a range of parts
-without touching the rest.  With PostgreSQL hash partitions of the same modulus, part *n* is
-partition *n* (``docs/scale-out.md``); this implementation reads through SQLAlchemy and holds
-one table at a time in memory, which suits registries of a few million people; the production
-export runs one ``COPY`` per partition.
+day and its credit day (the stored one, else computed by today's calendar; R-T-3).  Each
+person goes to part ``hash(iin) mod P`` (Fibonacci hashing of the IIN as a number), and every
+file is sorted by part and IIN, so the engine reads a range of parts without touching the rest.
+With PostgreSQL hash partitions of the same modulus, part *n* is partition *n*
+(``docs/scale-out.md``); this implementation reads through SQLAlchemy and holds one table at a
+time in memory, which suits registries of a few million people; the production export runs one
+``COPY`` per partition.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy import Engine, text
 
 from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, SCHEMAS, paths
 from osms.registry.db import READ_ONLY
+from osms.registry.ledger import credit_day
 
 __all__ = ["export_registry", "part_of"]
 
@@ -68,6 +70,17 @@ def _value(value: Any, kind: pa.DataType) -> Any:
     return value
 
 
+def _credit_days(paid: list[Any], stored: list[Any]) -> tuple[list[date], list[date]]:
+    """The payment days and every payment's credit day (R-T-3): the engine reads one for each
+    payment, and the registry stores one only when the intake record carried it."""
+    days = [_value(day, pa.date32()) for day in paid]
+    credited = [
+        credit_day(day, _value(carried, pa.date32()))
+        for day, carried in zip(days, stored, strict=True)
+    ]
+    return days, credited
+
+
 def _column(name: str, values: list[Any], field: pa.Field) -> pa.Array:
     if name in ("iin", "payer"):
         return pa.array([None if v is None else int(v) for v in values], pa.int64())
@@ -93,6 +106,10 @@ def export_registry(engine: Engine, folder: Path, parts: int = 8) -> dict[str, i
             if name == PEOPLE:
                 data["kind"] = [k or "self_payer" for k in data["kind"]]
                 data["profile"] = [None] * len(rows)
+            if name == PAYMENTS:
+                data["paid_on"], data["credited_on"] = _credit_days(
+                    data["paid_on"], data["credited_on"]
+                )
             arrays = {
                 field.name: _column(field.name, data[field.name], field)
                 for field in schema

@@ -10,7 +10,8 @@ become what the registry would hold had the facts arrived through its services:
 - ``category_periods`` with ``source = 'batch'``;
 - ``payments`` with ids ``first_id + row`` (the row of ``payments.parquet``) and idempotency
   keys :func:`osms.registry.ledger.batch_key` (R-L-7), so that reloading the same folder fails
-  on the unique key instead of doubling the ledger;
+  on the unique key instead of doubling the ledger; a credit day is stored only where it is
+  not the one today's calendar gives (:func:`osms.registry.ledger.carried_credit`, R-T-3);
 - each refunded item an approved ``refund_applications`` row (reason ``overpayment``) with
   its ``refunded_on`` (R-R-1);
 - each grant an approved ``temporary_applications`` row (R-TMP-1).
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa  # type: ignore[import-untyped]
 from sqlalchemy import Connection, Engine, Table, text
 
 from osms.batch.schema import CATEGORIES, GRANTS, PAYMENTS, PEOPLE, missing_files, paths, sql_text
@@ -56,8 +58,9 @@ def _queries(now: str, first_id: int) -> dict[str, tuple[str, str]]:
             "id, iin, period, amount, knp, payer, channel, paid_on, credited_on, "
             "idempotency_key, booked_at",
             f"SELECT {first_id} + row_no, {iin}, period, amount, CAST(knp AS VARCHAR), "
-            "lpad(CAST(payer AS VARCHAR), 12, '0'), channel, paid_on, credited_on, "
-            f"{ledger.batch_key_sql('row_no')}, '{now}' FROM payments",
+            "lpad(CAST(payer AS VARCHAR), 12, '0'), channel, paid_on, "
+            f"carried, {ledger.batch_key_sql('row_no')}, '{now}' "
+            "FROM payments LEFT JOIN credit_days USING (paid_on, credited_on)",
         ),
         "refund_applications": (
             "payment_id, iin, reason, applied_on, due_by, status, decided_by, decided_at, "
@@ -103,6 +106,17 @@ def _duckdb(folder: Path) -> Any:
         "CREATE VIEW payments AS SELECT *, file_row_number + 1 AS row_no "
         f"FROM read_parquet({sql_text(files[PAYMENTS])}, file_row_number = true)"
     )
+    pairs = con.execute("SELECT DISTINCT paid_on, credited_on FROM payments").fetchall()
+    credit_days = pa.table(
+        {
+            "paid_on": pa.array([paid for paid, _ in pairs], pa.date32()),
+            "credited_on": pa.array([credited for _, credited in pairs], pa.date32()),
+            "carried": pa.array(
+                [ledger.carried_credit(paid, credited) for paid, credited in pairs], pa.date32()
+            ),
+        }
+    )
+    con.register("credit_days", credit_days)
     return con
 
 

@@ -51,6 +51,7 @@ from sqlalchemy.sql.elements import ColumnClause, Label
 
 from osms.registry import bulk
 from osms.registry.columns import int_to_month
+from osms.registry.ledger import credit_day
 from osms.registry.models import (
     ApplicationStatus,
     CategoryPeriodRecord,
@@ -151,7 +152,16 @@ def _known(known_from: Any, known_on: date) -> Any:
 def payments_statement(
     iin: str,
 ) -> Select[
-    Month, Decimal, date, date, KNP, str, Channel | None, date | None, str | None, Decimal | None
+    Month,
+    Decimal,
+    date,
+    date | None,
+    KNP,
+    str,
+    Channel | None,
+    date | None,
+    str | None,
+    Decimal | None,
 ]:
     """Query 2: the payments of one IIN, each with the day its approved refund was paid and
     the amount it returned (None: all of it)."""
@@ -279,11 +289,12 @@ def _by_person(
 
 
 def _items(rows: Iterable[Any]) -> Iterator[PaymentItem]:
-    """The ledger items of the payment rows; a partly refunded one as two (R-R-1)."""
+    """The ledger items of the payment rows, each credited on its :func:`credit_day` (R-T-3);
+    a partly refunded one as two (R-R-1)."""
     for row in rows:
         # the first columns are selected in PaymentItem's field order (payments_statement)
-        *fields, refunded_amount = row
-        item = PaymentItem(*fields)
+        period, amount, paid_on, stored, *rest, refunded_amount = row
+        item = PaymentItem(period, amount, paid_on, credit_day(paid_on, stored), *rest)
         if refunded_amount is None or item.refunded_on is None:
             yield item
         else:

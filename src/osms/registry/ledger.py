@@ -7,6 +7,11 @@ writer of the ``payments`` table: :func:`book` appends one :class:`NewPayment`,
 demo's population — and :func:`load` a batch population folder's; and it alone builds the
 idempotency keys (:func:`mt102_key`, :func:`csv_key`, :func:`batch_key`, :func:`item_key`).
 
+A payment stores its credit day only when its record carried one (R-T-3); otherwise the day is
+computed when the payment is read (:func:`credit_day`), with the calendar as it stands then, so
+that a correction published later (R-P-3: the next year's decree of transfers) reaches the
+payments booked before it.  Rows booked before revision 0006 keep the day they stored.
+
 :func:`book_many` books new people and payments in one global order, ``ON CONFLICT DO
 NOTHING`` (people by IIN, payments by key), so that two bookings at once take their row locks
 in one order and never deadlock.  A payment whose key was booked before is not booked again:
@@ -51,6 +56,8 @@ __all__ = [
     "book",
     "book_many",
     "booking",
+    "carried_credit",
+    "credit_day",
     "csv_key",
     "find",
     "for_person",
@@ -106,10 +113,29 @@ def item_key(source: str, iin: str, period: Month, n: int) -> str:
     return f"{source}:{iin}:{period}:{n}"
 
 
+def credit_day(paid_on: date, stored: date | None) -> date:
+    """R-T-3: the day a booked payment is credited: the one its record carried (``stored``),
+    else ``paid_on`` + the credit delay in working days by the calendar as it now stands.
+
+    >>> credit_day(date(2022, 10, 17), None)
+    datetime.date(2022, 10, 20)
+    >>> credit_day(date(2022, 10, 17), date(2022, 10, 18))
+    datetime.date(2022, 10, 18)
+    """
+    return credit_date(paid_on) if stored is None else stored
+
+
+def carried_credit(paid_on: date, credited_on: date) -> date | None:
+    """The credit day to store for a payment whose source gives ``credited_on`` whether or not
+    its record carried it (a rules item, a population folder): None when it is the day the
+    calendar gives today, which :func:`credit_day` then computes on every read (R-T-3)."""
+    return None if credited_on == credit_date(paid_on) else credited_on
+
+
 def book(session: Session, payment: NewPayment) -> Payment:
     """Append one payment to the ledger and return it (with its id).
 
-    ``credited_on`` defaults to ``paid_on`` + 3 working days (R-T-3).  The person must exist
+    ``credited_on`` is stored only when the record carried it (R-T-3).  The person must exist
     (:func:`osms.registry.people.ensure`; the payment's names are not used).  Raises
     :class:`DuplicatePayment` when the key is already booked (R-L-7); the unique index catches
     a concurrent twin at commit.
@@ -178,7 +204,8 @@ class NewPayment:
     paid_on: date
     idempotency_key: str
     credited_on: date | None = None
-    """Defaults to ``paid_on`` + the credit delay in working days (R-T-3)."""
+    """The credit day the intake record carried (R-T-3); None: :func:`credit_day` computes it
+    when the payment is read."""
     reference: str | None = None
     register_id: int | None = None
     line_no: int | None = None
@@ -191,6 +218,7 @@ class NewPayment:
     ) -> NewPayment:
         """``iin``'s rules-core item to book under ``idempotency_key``: paid by the person unless
         the item names its payer; its reference is ``reference`` if given, else the item's.
+        Its credit day is kept only when it is not the calendar's (:func:`carried_credit`).
 
         The item's ``refunded_on`` is not part of the payment: a refund is an approved refund
         application (:mod:`osms.registry.refunds`), recorded after the payment is booked."""
@@ -203,7 +231,7 @@ class NewPayment:
             channel=item.channel,
             paid_on=item.paid_on,
             idempotency_key=idempotency_key,
-            credited_on=item.credited_on,
+            credited_on=carried_credit(item.paid_on, item.credited_on),
             reference=reference or item.reference,
         )
 
@@ -320,7 +348,7 @@ def _row(payment: NewPayment, now: datetime) -> tuple[Any, ...]:
         payment.payer,
         payment.channel,
         payment.paid_on,
-        payment.credited_on or credit_date(payment.paid_on),
+        payment.credited_on,
         payment.reference,
         payment.register_id,
         payment.line_no,

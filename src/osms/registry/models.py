@@ -382,7 +382,9 @@ class Payment(Base):
     channel: Mapped[Channel | None] = mapped_column(EnumText(Channel, 16))
     """Unknown only for history loaded from elsewhere; intake always knows it."""
     paid_on: Mapped[date] = mapped_column(Date)
-    credited_on: Mapped[date] = mapped_column(Date)
+    credited_on: Mapped[date | None] = mapped_column(Date)
+    """The credit day the intake record carried (R-T-3); NULL: computed when read, by the
+    calendar as it then stands (:func:`osms.registry.ledger.credit_day`)."""
     reference: Mapped[str | None] = mapped_column(String(64))
     register_id: Mapped[int | None] = mapped_column(ID, ForeignKey("registers.id"))
     line_no: Mapped[int | None] = mapped_column(Integer)

@@ -86,6 +86,8 @@ class PaymentLine:
     payment: Payment
     register: Register | None
     refund: RefundApplication | None
+    credited_on: date
+    """The payment's credit day (R-T-3): stored, or computed by today's calendar."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,10 @@ def person_file(
         person=people.get(session, number),
         decision=decide(facts, today),
         payer_kinds=people.payer_kinds(session, number),
-        payments=[PaymentLine(p, r, refunded.get(p.id)) for p, r in rows],
+        payments=[
+            PaymentLine(p, r, refunded.get(p.id), ledger.credit_day(p.paid_on, p.credited_on))
+            for p, r in rows
+        ],
         categories=category_records.for_person(session, number),
         category_history=category_records.history_for_person(session, number),
         temporary=temporary_records.for_person(session, number),

@@ -40,6 +40,7 @@ from osms.registry import audit
 from osms.registry import refunds as applications
 from osms.registry.decisions import keywords_checked
 from osms.registry.errors import AlreadyDecided, AlreadyRefunded, NotFound
+from osms.registry.ledger import credit_day
 from osms.registry.models import (
     ApplicationStatus,
     Payment,
@@ -202,7 +203,7 @@ def _effect(
     session: Session, application: RefundApplication, refunded_on: date, amount: Decimal | None
 ) -> RefundEffect:
     payment = application.payment
-    shown_on = max(refunded_on, payment.credited_on)
+    shown_on = max(refunded_on, credit_day(payment.paid_on, payment.credited_on))
     facts, _ = facts_of(session, application.iin, shown_on)
     item = _item(payment)
     returned, problem = _amount(application, facts, item, shown_on, amount)
@@ -244,7 +245,7 @@ def _item(payment: Payment) -> PaymentItem:
         payment.period,
         payment.amount,
         payment.paid_on,
-        payment.credited_on,
+        credit_day(payment.paid_on, payment.credited_on),
         payment.knp,
         payment.payer,
         payment.channel,

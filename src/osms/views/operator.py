@@ -502,7 +502,7 @@ def person_lines(file: PersonFile, lang: str) -> list[str]:
                 knp=payment.knp.value,
                 payer=payment.payer,
                 paid=payment.paid_on,
-                credited=payment.credited_on,
+                credited=entry.credited_on,
             )
         )
         if entry.register is not None:
