@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
-from osms.i18n import N_, t, tn
+from osms.i18n import N_, NN_, t, tn
 
 __all__ = ["text_of"]
 
@@ -64,35 +64,18 @@ _BOUNDS: Final[Mapping[str, tuple[str, str, str]]] = {
     ),
 }
 
-_LENGTHS: Final[Mapping[str, tuple[str, Callable[[str, int], str]]]] = {
-    # type: (the context's count, its text in a language)
-    "string_too_long": (
-        "max_length",
-        lambda lang, n: tn(lang, "At most {n} character.", "At most {n} characters.", n),
-    ),
-    "string_too_short": (
-        "min_length",
-        lambda lang, n: tn(lang, "At least {n} character.", "At least {n} characters.", n),
-    ),
-    "too_long": (
-        "max_length",
-        lambda lang, n: tn(lang, "At most {n} item.", "At most {n} items.", n),
-    ),
-    "too_short": (
-        "min_length",
-        lambda lang, n: tn(lang, "At least {n} item.", "At least {n} items.", n),
-    ),
-    "decimal_max_digits": (
-        "max_digits",
-        lambda lang, n: tn(lang, "At most {n} digit.", "At most {n} digits.", n),
-    ),
+_LENGTHS: Final[Mapping[str, tuple[str, tuple[str, str]]]] = {
+    # type: (the context's count, its text)
+    "string_too_long": ("max_length", NN_("At most {n} character.", "At most {n} characters.")),
+    "string_too_short": ("min_length", NN_("At least {n} character.", "At least {n} characters.")),
+    "too_long": ("max_length", NN_("At most {n} item.", "At most {n} items.")),
+    "too_short": ("min_length", NN_("At least {n} item.", "At least {n} items.")),
+    "decimal_max_digits": ("max_digits", NN_("At most {n} digit.", "At most {n} digits.")),
     "decimal_max_places": (
         "decimal_places",
-        lambda lang, n: tn(
-            lang,
+        NN_(
             "At most {n} digit after the decimal point.",
             "At most {n} digits after the decimal point.",
-            n,
         ),
     ),
 }
@@ -112,8 +95,8 @@ def text_of(error: Mapping[str, Any], lang: str) -> str:
     if kind in _BOUNDS:
         return _bound(lang, kind, context)
     if kind in _LENGTHS and isinstance(context.get(_LENGTHS[kind][0]), int):
-        name, text = _LENGTHS[kind]
-        return text(lang, context[name])
+        name, (singular, plural) = _LENGTHS[kind]
+        return tn(lang, singular, plural, context[name])
     if kind in _CHOICES and "expected" in context:
         choices = ", ".join(_QUOTED.findall(str(context["expected"])))
         return t(lang, "Allowed values: {choices}.", choices=choices)

@@ -4,7 +4,7 @@
 does, with the mapping of ``babel.cfg`` (Python modules and the page's templates) and
 :data:`KEYWORDS`::
 
-    pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k NC_:1c,2 -o osms.pot src
+    pybabel extract -F babel.cfg -k t:2 -k tn:2,3 -k NC_:1c,2 -k NN_:1,2 -o osms.pot src
 
 :func:`missing_translations` is what the tests (and a translator) run: every message must have
 a Kazakh and a Russian translation, in every plural form, with the same ``{name}`` placeholders
@@ -50,8 +50,9 @@ KEYWORDS: Final[Mapping[str, _Keyword]] = {
     "t": (2,),
     "tn": (2, 3),
     "NC_": ((1, "c"), 2),
+    "NN_": (1, 2),
 }
-"""The functions that mark msgids (``osms.i18n.t``, ``tn``, ``N_``, ``NC_``) and where."""
+"""The functions that mark msgids (``osms.i18n.t``, ``tn``, ``N_``, ``NC_``, ``NN_``) and where."""
 
 TRANSLATED: Final[tuple[str, ...]] = ("kk", "ru")
 """The languages whose every msgstr must be filled; English may leave msgstr empty."""

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DOMAIN",
     "NC_",
+    "NN_",
     "N_",
     "format_month_count",
     "placeholders",
@@ -57,6 +58,12 @@ def N_(msgid: str) -> str:
 def NC_(context: str, msgid: str) -> str:
     """Mark ``msgid`` with its message context (msgctxt) for extraction, as :func:`N_`."""
     return msgid
+
+
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural message where it is written, to be translated by :func:`tn` where it is
+    used (gettext's ``ngettext_noop``)."""
+    return singular, plural
 
 
 def read_catalog(lang: str) -> Catalog:

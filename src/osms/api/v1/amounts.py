@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.openapi.models import Example
 
 from osms.api.auth import optional_caller
-from osms.api.deps import Lang, Today
+from osms.api.deps import Today, language
 from osms.api.problems import ApiProblem
 from osms.api.v1.common import day_query, problems
 from osms.rules.amounts import AmountNotDue, Payer
@@ -44,8 +44,10 @@ router = APIRouter(tags=["public"], dependencies=[Depends(optional_caller)])
 _PUBLIC: Final[dict[str, Any]] = {
     "responses": problems(401, 422, 429, 503),
     "openapi_extra": {"security": [{}]},
+    "dependencies": [Depends(language)],
 }
-"""The routes' documented errors, and their security requirements with no key also accepted."""
+"""The routes' documented errors, their security requirements with no key also accepted, and
+``?lang=`` (checked as on every route; the problems' texts read it from the request)."""
 
 _KINDS: Final[dict[str, Example]] = {
     "employer": Example(summary="Employer's deduction (КНП 121)", value="employer"),
@@ -142,7 +144,6 @@ PaidOnQuery = Annotated[
 )
 def amounts(
     today: Today,
-    _lang: Lang,
     kind: KindQuery,
     year: YearQuery = None,
     income: IncomeQuery = None,
@@ -170,7 +171,6 @@ def amounts(
 )
 def penalty(
     today: Today,
-    _lang: Lang,
     arrears: ArrearsQuery,
     period: PeriodQuery,
     paid_on: PaidOnQuery = None,
