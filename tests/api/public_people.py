@@ -13,7 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from osms.i18n import LANGUAGES, VOCABULARY, explain, format_date, format_month_count, label, t
+from osms.i18n import (
+    LANGUAGES,
+    VOCABULARY,
+    explain,
+    format_date,
+    format_money,
+    format_month_count,
+    label,
+    t,
+)
 from osms.rules.facts import PersonFacts
 from osms.rules.iin import birth_date
 from osms.rules.status import Decision
@@ -142,6 +151,8 @@ PEOPLE: tuple[Person, ...] = (
     ),
     Person("unknown", "800101300096", None),
     Person("unknown_child", "150101600018", None),  # insured on the IIN alone (R-C-2)
+    # 18 in September 2026: insured on the IIN alone by grace, October and November unpaid
+    Person("unknown_just_18", "080915500001", None),
 )
 
 BY_NAME = {person.name: person for person in PEOPLE}
@@ -171,7 +182,19 @@ def private_words(person: Person, decision: Decision, lang: str) -> list[str]:
     words.extend(explain(f, lang) for f in decision.findings if f.key in _PRIVATE_FINDINGS)
     for pending in decision.pending_months:
         words.extend((format_date(pending.due_on, lang), pending.due_on.isoformat()))
+    if facts is None and decision.debt_months:  # RULES.md §11: unrecorded months are no debt
+        words.extend(_debt_words(decision, lang))
     return sorted(set(words), key=len, reverse=True)
+
+
+def _debt_words(decision: Decision, lang: str) -> list[str]:
+    """The debt the rules alone find for an IIN the registry does not know, as an answer would
+    show it: its total and the options that bill it."""
+    words = [format_money(decision.debt_total, lang), f"{decision.debt_total:.2f}"]
+    for option in ("clear_debt", "minimum_now"):
+        words.append(option)
+        words.append(label(lang, "option", option))
+    return words
 
 
 def leaks(text: str, words: Iterable[str]) -> list[str]:

@@ -272,6 +272,15 @@ def test_the_public_answer_of_each_kind(everyone: Api) -> None:
     assert "October 2026" not in json.dumps(employee)
     assert ask("temporary")["reason"] == "temporary"
     assert ask("unknown")["known"] is False
+    # RULES.md §11: insured on the IIN alone by grace after the child category, never a debtor
+    just_18 = ask("unknown_just_18")
+    assert (just_18["known"], just_18["status"], just_18["reason"]) == (False, "insured", "grace")
+    assert just_18["debt_months"] == [] and just_18["debt"] == []
+    assert just_18["debt_total"] == "0.00"
+    calculator = everyone.client.get(
+        f"/api/v1/calculator/{BY_NAME['unknown_just_18'].iin}", params={"date": ON.isoformat()}
+    ).json()
+    assert [o["name"] for o in calculator["options"]] == ["prepay_now", "prepay_next"]
 
 
 def test_a_client_with_a_key_gets_the_detail_with_known(api: Api) -> None:

@@ -258,6 +258,28 @@ def test_a_child_the_registry_does_not_know_is_insured_without_naming_the_catego
     assert "Взносы за январь 2025 платит государство." in text
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_an_unknown_iin_in_grace_after_the_child_category_is_shown_no_debt(
+    client: TestClient, lang: str
+) -> None:
+    """RULES.md §11: 18 in September 2026 and unknown to the registry, insured by grace on
+    the IIN alone: the status, but no debt month, total or debt option (was 12 750 ₸)."""
+    just_18 = "080915500001"
+    html = client.get("/", params={"iin": just_18, "date": "2026-12-08", "lang": lang}).text
+    text = text_of(html)
+    assert 'class="card card--warning"' in html  # insured by grace, the status ends next month
+    assert label(lang, "reason", "grace") in text
+    assert 'class="debt__month"' not in html and t(lang, "Total debt") not in text
+    assert t(lang, "No debt") not in text  # nor "no debt": the registry does not know
+    assert no_records(date(2026, 12, 8), lang) in text
+    calculator = client.get(
+        "/calculator", params={"iin": just_18, "date": "2026-12-08", "lang": lang}
+    ).text
+    assert 'data-option="clear_debt"' not in calculator
+    assert 'data-option="minimum_now"' not in calculator
+    assert 'data-option="prepay_next"' in calculator
+
+
 def test_a_lookup_is_audited_as_the_web_site(client: TestClient, engine: Engine) -> None:
     client.get(f"/status?iin={PREPAID}&date=2022-10-20")
     client.get(f"/calculator?iin={PREPAID}&date=2022-10-20")

@@ -174,6 +174,23 @@ def test_an_unknown_valid_iin_is_answered_as_unknown_never_as_a_debtor(
 
 
 @sqlite_only
+def test_an_unknown_iin_insured_by_grace_is_offered_no_debt(conversation: Conversation) -> None:
+    """RULES.md §11: 18 in July 2025 and unknown to the registry, insured by grace on the IIN
+    alone: its status, "no records yet" for its months, and only the prepayments to pay."""
+    just_18 = "070710600011"
+    conversation.press(BOLAT, "lang:en")
+    text = conversation.reply(BOLAT, just_18).text
+    assert "INSURED · Grace period" in text
+    assert no_records(TODAY, "en") in text
+    assert "Debt:" not in text and "No debt" not in text
+    for option in ("clear_debt", "minimum_now"):
+        assert label("en", "option", option) not in text
+    calc = conversation.reply(BOLAT, f"/calc {just_18}").text
+    assert label("en", "option", "clear_debt") not in calc
+    assert label("en", "option", "prepay_next") in calc
+
+
+@sqlite_only
 def test_a_malformed_iin_gets_the_error_in_the_chats_language(
     conversation: Conversation, session: Session
 ) -> None:

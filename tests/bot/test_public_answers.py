@@ -11,17 +11,17 @@ from datetime import date
 import pytest
 
 from osms.bot import notices, texts
-from osms.i18n import LANGUAGES, explain, label
+from osms.i18n import LANGUAGES, explain, label, t
 from osms.rules.calculator import calculate
 from osms.rules.status import decide
-from osms.views.public import no_records
+from osms.views.public import no_records, public_calculation
 from tests.api.public_people import BY_NAME, ON, PEOPLE, Person, leaks, private_words
 
 
 def _answers(person: Person, lang: str) -> list[str]:
     facts = person.decided_facts()
     decision = decide(facts, ON)
-    calculation = calculate(facts, ON)
+    calculation = public_calculation(calculate(facts, ON), known=person.known)  # as the bot
     return [
         texts.status_message(decision, lang, registered=person.known, calculation=calculation),
         texts.calculation_message(calculation, lang),
@@ -55,6 +55,19 @@ def test_an_unknown_iin_is_no_records_yet(lang: str) -> None:
     assert "1414" in text
     assert label(lang, "status", "uninsured").upper() not in text
     assert label(lang, "reason", "debt") not in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_unknown_iin_insured_by_grace_shows_no_debt(lang: str) -> None:
+    """RULES.md §11: 18 in September 2026, unknown to the registry: insured by grace on the
+    IIN alone, and told "no records yet" where a debtor's months and total would be."""
+    person = BY_NAME["unknown_just_18"]
+    decision = decide(person.decided_facts(), ON)
+    assert decision.insured and decision.debt_months  # what the rules alone find
+    text = texts.status_message(decision, lang, registered=False)
+    assert label(lang, "status", "insured").upper() in text
+    assert no_records(ON, lang) in text
+    assert t(lang, "Debt") + ":" not in text and t(lang, "No debt") not in text
 
 
 def test_the_payee_is_named_in_the_chats_language() -> None:

@@ -158,6 +158,22 @@ def test_an_iin_the_registry_does_not_know_is_no_debtor(register: Path, lang: st
     assert {o["name"] for o in options["options"]} == {"prepay_now", "prepay_next"}
 
 
+def test_an_iin_the_registry_does_not_know_insured_by_grace_is_no_debtor(register: Path) -> None:
+    """RULES.md §11: 18 in September 2026, unknown to the registry: the card gives the status
+    the IIN alone decides (grace after the child category), never its months as a debt."""
+    runner.invoke(app, ["import", str(register), "--channel", "halyk"])
+    just_18 = ["080915500001", "--date", "2026-12-08", "--lang", "en"]
+    card = runner.invoke(app, ["status", *just_18])
+    assert card.exit_code == 0, card.output
+    assert "INSURED · Grace period" in card.output
+    assert no_records(date(2026, 12, 8), "en") in card.output
+    assert "Debt:" not in card.output and "12 750" not in card.output
+    assert label("en", "cover", "unpaid") not in card.output
+    calc = runner.invoke(app, ["calc", *just_18])
+    assert label("en", "option", "clear_debt") not in calc.output
+    assert label("en", "option", "prepay_next") in calc.output
+
+
 def test_categories_import_reports_bad_lines(tmp_path: Path) -> None:
     feed = tmp_path / "students.csv"
     feed.write_text(

@@ -66,7 +66,8 @@ def look_up(context: BotContext, chat_id: int, iin: str, user_id: int | None = N
     """Status, debts and, when uninsured, in debt or in the last grace month, what to pay.
 
     An IIN the registry does not know and the rules do not insure is answered "no records
-    yet" (RULES.md §11): no calculator is offered as if it were a debtor's."""
+    yet" (RULES.md §11): no calculator is offered as if it were a debtor's; one the rules
+    insure on the IIN alone is offered the prepayments only (:func:`public_calculation`)."""
     on = context.today()
     with context.session_factory() as session, session.begin():
         asker = actor(chat_id, user_id)
@@ -75,7 +76,8 @@ def look_up(context: BotContext, chat_id: int, iin: str, user_id: int | None = N
         calc = None
         owes = not decision.insured or decision.debt_months or decision.loses_status_next_month
         if owes and (answer.registered or decision.insured):
-            calc, _ = calculator_for(session, decision.iin, on, actor=asker, channel=CHANNEL)
+            found, _ = calculator_for(session, decision.iin, on, actor=asker, channel=CHANNEL)
+            calc = public_calculation(found, known=answer.registered)
         return Lookup(answer, calc)
 
 

@@ -173,6 +173,8 @@ def status_message(
     lines.append("")
     if view.debt_months:
         lines.extend(_debt_lines(view.debt_months, lang))
+    elif view.unrecorded_debt:  # RULES.md §11: unrecorded months are no debt
+        lines.append(no_records(view.on, lang))
     else:
         lines.append(t(lang, "No debt"))
     if calculation is not None and calculation.recommended is not None:

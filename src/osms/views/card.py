@@ -29,7 +29,14 @@ from osms.views.fragments import (
     provisional_note,
     status_line,
 )
-from osms.views.public import beneficiary, no_records, public_status, reason_label
+from osms.views.public import (
+    PublicStatus,
+    beneficiary,
+    explain_public,
+    no_records,
+    public_status,
+    reason_label,
+)
 
 __all__ = ["calculation_card", "decision_card", "iin_card"]
 
@@ -39,8 +46,8 @@ _MARK = {"category": "●", "self": "✓", "employer": "✓", "unpaid": "✗", "
 
 def decision_card(decision: Decision, lang: str, *, known: bool = True) -> str:
     """The decision as a terminal reads it; ``known``: whether the registry holds the IIN (an
-    IIN it does not know and the rules do not insure is "no records yet", never a debtor:
-    RULES.md §11)."""
+    IIN it does not know is never a debtor, RULES.md §11: uninsured, it is "no records yet";
+    insured on the IIN alone, its status without debt or months)."""
     lines = [
         t(lang, "IIN")
         + f" {decision.iin} · "
@@ -63,6 +70,8 @@ def decision_card(decision: Decision, lang: str, *, known: bool = True) -> str:
         )
     if decision.ends_with_this_month:
         lines.append("⚠ " + t(lang, ENDS_NEXT_MONTH))
+    if not known:  # RULES.md §11: the status on the IIN alone, never its months as debt
+        return "\n".join(lines + _unknown_lines(view, lang))
     lines.append("")
     lines.append(t(lang, "Why") + ":")
     lines.extend(f"  • [{f.rule}] {explain(f, lang)}" for f in decision.findings)
@@ -100,6 +109,18 @@ def decision_card(decision: Decision, lang: str, *, known: bool = True) -> str:
             )
         )
     return "\n".join(lines)
+
+
+def _unknown_lines(view: PublicStatus, lang: str) -> list[str]:
+    """Why an IIN the registry does not know is insured, as the public reads it, and "no
+    records yet" where the rules alone would find unpaid months."""
+    lines: list[str] = []
+    if view.why:
+        lines += ["", t(lang, "Why") + ":"]
+        lines.extend(f"  • [{f.rule}] {explain_public(f, lang)}" for f in view.why)
+    if view.unrecorded_debt:
+        lines += ["", no_records(view.on, lang)]
+    return lines
 
 
 def calculation_card(calc: Calculation, lang: str, *, known: bool = True) -> str:

@@ -11,7 +11,11 @@ no payment, no employer month, no pending month (R-L-9), no payer.  The authenti
 
 An IIN the registry does not know (:attr:`PublicStatus.known` false) is answered as such —
 "no records yet; payments appear within 3 working days" — never as a debtor: its public view
-lists no debt and no reasons (a child is still insured on the IIN alone, R-C-2).
+lists no debt, whatever the rules decide on the IIN alone.  Uninsured, it is "no records
+yet" with no reasons; insured (a child, R-C-2, or the grace months after the child category
+ends), it shows the status, which the birth date in the IIN decides, but no debt month, no
+debt total and only the prepayments as what to pay: months the registry has no record of are
+not known to be unpaid.
 
 The explanation (R-S-8) is kept only where it restates what the public view already shows;
 the findings that speak of a category, of payments or of the employer are left out or told in
@@ -117,6 +121,9 @@ class PublicStatus:
     ends_with_this_month: bool
     """The Fund's warning, "status ends next month" (:attr:`Decision.ends_with_this_month`)."""
     debt_months: tuple[DebtMonth, ...]
+    unrecorded_debt: bool
+    """An IIN the registry does not know whose months the rules alone find unpaid (the grace
+    months after the child category): no debt is listed, the answer says "no records yet"."""
     provisional: bool
     why: tuple[Finding, ...]
     """The findings the public may read (:func:`explain_public` renders them)."""
@@ -140,30 +147,34 @@ class PublicStatus:
 
 
 def public_status(decision: Decision, *, known: bool) -> PublicStatus:
-    """The public view of a decision; ``known``: whether the registry holds the IIN."""
+    """The public view of a decision; ``known``: whether the registry holds the IIN (an IIN it
+    does not know lists no debt, insured or not: RULES.md §11)."""
     no_records = not known and not decision.insured
-    debts = () if no_records else decision.debt_months
+    debts = decision.debt_months if known else ()
     return PublicStatus(
         **{name: getattr(decision, name) for name in _AS_DECIDED},
         known=known,
         debt_months=debts,
+        unrecorded_debt=not known and bool(decision.debt_months),
         provisional=decision.provisional and bool(debts),
-        why=() if no_records else _public_findings(decision),
+        why=() if no_records else _public_findings(decision, debts),
     )
 
 
 def public_calculation(calculation: Calculation, *, known: bool) -> Calculation:
-    """What the public is offered to pay (RULES.md §11): an IIN the registry does not know and
-    the rules alone do not insure is never billed as a debtor, so only the prepayments are
-    offered (R-K-2: with no payments at all, prepay); anyone else gets every option."""
-    if known or calculation.insured:
+    """What the public is offered to pay (RULES.md §11): an IIN the registry does not know is
+    never billed as a debtor, even while the rules find it insured (the grace months after the
+    child category), so only the prepayments are offered (R-K-2: with no payments at all,
+    prepay); anyone else gets every option."""
+    if known:
         return calculation
     return calculation.restricted_to(_WITHOUT_RECORDS)
 
 
-def _public_findings(decision: Decision) -> tuple[Finding, ...]:
-    """The explanation without categories, payments, employers or pending months."""
-    owed = {d.month for d in decision.debt_months}
+def _public_findings(decision: Decision, debts: Sequence[DebtMonth]) -> tuple[Finding, ...]:
+    """The explanation without categories, payments, employers or pending months, its runs
+    told by the ``debts`` shown only."""
+    owed = {d.month for d in debts}
     found: list[Finding] = []
     for finding in decision.findings:
         key = finding.key
