@@ -31,7 +31,9 @@ from osms.i18n import (
     label,
     month_name,
     t,
+    translator,
 )
+from osms.i18n.vocabulary import UNPAID_MONTHS
 from osms.registry import audit
 from osms.registry.db import make_session_factory
 from osms.registry.models import AuditEvent
@@ -42,7 +44,7 @@ from osms.rules.status import decide
 from osms.scenarios.facts_file import parse_facts
 from osms.views.fragments import status_appears
 from osms.views.public import FUND_NAMES, beneficiary, no_records
-from tests.api.public_people import ON, PEOPLE, Person, leaks, private_words
+from tests.api.public_people import BY_NAME, ON, PEOPLE, Person, leaks, private_words
 
 # The page's msgids, as its templates and routes write them.
 BAD_DATE = "The date is not valid: write it as YYYY-MM-DD."
@@ -710,3 +712,20 @@ def test_the_page_shows_nothing_personal(everyone: TestClient, person: Person) -
                 assert label(lang, "status", decision.status.value).upper() in text
             else:
                 assert no_records(ON, lang) in text
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_a_temporary_status_with_no_debt_is_not_offered_to_pay_off_a_debt(
+    everyone: TestClient, lang: str
+) -> None:
+    """R-S-7: the card of a temporary status says "no debt"; the calculator on the same page
+    names ``clear_debt`` as the unpaid months, not "the whole debt" (R-K-2)."""
+    iin = BY_NAME["temporary"].iin
+    params = {"iin": iin, "date": ON, "lang": lang}
+    assert t(lang, "No debt") in text_of(everyone.get("/", params=params).text)
+    unpaid = translator(lang).pgettext("option", UNPAID_MONTHS)
+    debt = label(lang, "option", "clear_debt")
+    for path in ("/calculator", "/plan"):
+        page = text_of(everyone.get(path, params={**params, "option": "clear_debt"}).text)
+        assert unpaid in page and debt not in page, path

@@ -14,7 +14,7 @@ from osms.bot import notices, texts
 from osms.i18n import LANGUAGES, explain, label, t
 from osms.rules.calculator import calculate
 from osms.rules.status import decide
-from osms.views.public import no_records, public_calculation
+from osms.views.public import explain_public, no_records, public_calculation, public_status
 from tests.api.public_people import BY_NAME, ON, PEOPLE, Person, leaks, private_words
 
 
@@ -68,6 +68,17 @@ def test_an_unknown_iin_insured_by_grace_shows_no_debt(lang: str) -> None:
     assert label(lang, "status", "insured").upper() in text
     assert no_records(ON, lang) in text
     assert t(lang, "Debt") + ":" not in text and t(lang, "No debt") not in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_prepaid_run_is_not_explained_by_a_debt_it_does_not_show(lang: str) -> None:
+    """R-S-7, §12 Q6: the months before a prepaid run are not shown as debt; the answer that
+    says "no debt" does not explain the status as given "despite older debt"."""
+    decision = decide(BY_NAME["prepaid"].decided_facts(), ON)
+    view = public_status(decision, known=True)
+    assert t(lang, "No debt") in texts.status_message(decision, lang, registered=True)
+    debt = label(lang, "reason", "debt").lower()
+    assert view.why and all(debt not in explain_public(f, lang).lower() for f in view.why)
 
 
 def test_the_payee_is_named_in_the_chats_language() -> None:

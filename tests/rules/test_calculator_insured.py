@@ -14,7 +14,7 @@ from hypothesis import given
 
 from osms.bot.texts import calculation_message
 from osms.i18n import label, month_name, translator
-from osms.i18n.vocabulary import STAY_INSURED
+from osms.i18n.vocabulary import STAY_INSURED, UNPAID_MONTHS
 from osms.rules.calculator import OptionName, calculate
 from osms.rules.facts import CategoryPeriod, PersonFacts, TemporaryGrant
 from osms.rules.month import Month
@@ -187,3 +187,47 @@ def test_a_month_an_option_does_not_bill_is_named(lang: str) -> None:
     assert note in calculation_card(calc, lang)
     prepay_next = calc.option(OptionName.PREPAY_NEXT)
     assert prepay_next is not None and prepay_next.not_billed == ()
+
+
+def _temporary() -> PersonFacts:
+    """Nothing paid; a month of temporary status granted on 10 November 2026 (R-TMP-1)."""
+    return parse_facts(
+        {
+            "iin": "970311400008",
+            "temporary": [{"category": "pregnant", "granted_on": "2026-11-10"}],
+        },
+        [],
+    )
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_unpaid_months_the_decision_does_not_list_as_debt_are_not_called_a_debt(
+    lang: str,
+) -> None:
+    """R-S-7 lists no debt months for a temporary status ("no debt" on the card), yet R-K-2's
+    ``clear_debt`` bills every unpaid month of [M − 12, M]: no door names it "the whole debt"
+    then (the card said "no debt" next to "pay off the whole debt 55 250 ₸")."""
+    on = date(2026, 11, 18)
+    assert decide(_temporary(), on).debt_months == ()
+    calc = calculate(_temporary(), on)
+    assert calc.option(OptionName.CLEAR_DEBT) is not None  # the months are still payable
+    debt = label(lang, "option", OptionName.CLEAR_DEBT.value)
+    unpaid = translator(lang).pgettext("option", UNPAID_MONTHS)
+    for text in (calculation_card(calc, lang), calculation_message(calc, lang)):
+        assert unpaid in text and debt not in text
+    debtor = calculate(parse_facts({"iin": "970311400008"}, []), on)
+    for text in (calculation_card(debtor, lang), calculation_message(debtor, lang)):
+        assert debt in text and unpaid not in text
+
+
+def test_a_prepaid_run_is_never_offered_its_older_unpaid_months() -> None:
+    """§12 Q6: debt before a prepaid run never counts while the run lasts, and R-S-7 shows
+    none; paying those months extends nothing (R-K-2), so no option bills them."""
+    facts = parse_facts(
+        {"iin": "830120300005"}, [{"periods": "2026-06..2027-05", "paid_on": "2026-06-05"}]
+    )
+    for on in (date(2026, 6, 20), date(2026, 11, 18), date(2027, 5, 20)):
+        assert decide(facts, on).reason.value == "prepaid"
+        calc = calculate(facts, on)
+        assert calc.option(OptionName.CLEAR_DEBT) is None
+        assert all(m >= Month(2026, 6) for o in calc.options for m in o.months)

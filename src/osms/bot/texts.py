@@ -21,7 +21,6 @@ from osms.i18n import (
     format_money,
     label,
     month_name,
-    option_label,
     t,
 )
 from osms.rules.calculator import Calculation, Option
@@ -36,6 +35,7 @@ from osms.views.fragments import (
     fund_details,
     insured_until,
     not_billed_note,
+    option_name,
     provisional_note,
     status_appears,
     status_line,
@@ -139,7 +139,7 @@ def _debt_lines(debts: Sequence[DebtMonth], lang: str) -> list[str]:
 def _option_line(option: Option, calc: Calculation, lang: str) -> str:
     """An option and when it insures from, or, for one insured today without a break, until
     when (R-K-2)."""
-    name = option_label(lang, option.name.value, insured=calc.insured)
+    name = option_name(calc, option, lang)
     line = f"{name} — {format_money(option.total, lang)}"
     status_from = calc.status_from_shown(option)
     if status_from is not None:
@@ -223,7 +223,7 @@ def calculation_message(calc: Calculation, lang: str) -> str:
     for option in ordered:
         lines.append("")
         mark = "★ " if option.name == calc.recommended else ""
-        title = f"{mark}{option_label(lang, option.name.value, insured=calc.insured)}"
+        title = f"{mark}{option_name(calc, option, lang)}"
         if option.name == calc.recommended:
             title += " — " + t(lang, "Recommended")
         lines.append(title)
@@ -236,10 +236,7 @@ def calculation_message(calc: Calculation, lang: str) -> str:
     chosen = calc.option(calc.recommended) if calc.recommended is not None else None
     if chosen is not None:
         lines.append("")
-        lines.append(
-            t(lang, "Payment plan")
-            + f" ({option_label(lang, chosen.name.value, insured=calc.insured)}):"
-        )
+        lines.append(t(lang, "Payment plan") + f" ({option_name(calc, chosen, lang)}):")
         lines.extend(
             f"• {month_name(item.period, lang)} — {format_money(item.amount, lang)}"
             for item in chosen.plan

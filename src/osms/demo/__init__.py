@@ -81,7 +81,10 @@ def seed_table(lang: str, path: Path | None = None) -> str:
                 options.append(
                     [
                         format_date(on, lang),
-                        option_label(lang, option.name.value, insured=calc.insured) + star,
+                        option_label(
+                            lang, option.name.value, insured=calc.insured, debt=calc.in_debt
+                        )
+                        + star,
                         format_money(option.total, lang),
                         format_date(option.status_from, lang) if option.status_from else "—",
                         format_date(option.insured_until, lang) if option.insured_until else "—",

@@ -11,7 +11,13 @@ from typing import Final
 
 from osms.i18n.catalogs import NC_, translator
 
-__all__ = ["STAY_INSURED", "VOCABULARY", "label", "option_label"]
+__all__ = [
+    "STAY_INSURED",
+    "UNPAID_MONTHS",
+    "VOCABULARY",
+    "label",
+    "option_label",
+]
 
 VOCABULARY: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
     {
@@ -107,18 +113,29 @@ VOCABULARY: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
 STAY_INSURED: Final = NC_("option", "Pay the fewest months to stay insured")
 """``minimum_now`` for a person insured on the day (R-K-2)."""
 
+UNPAID_MONTHS: Final = NC_("option", "Pay all the unpaid months")
+"""``clear_debt`` when the decision lists no debt (a temporary status, a prepaid run: R-S-7,
+RULES.md §12 Q6): the months are unpaid, but they are not called a debt."""
 
-def option_label(lang: str, option: str, *, insured: bool) -> str:
-    """The name of a calculator option (R-K-2): a person insured on the day is never told "to
-    be insured now", so the fewest months are theirs to stay insured.
 
-    >>> option_label("ru", "minimum_now", insured=True)
+def option_label(lang: str, option: str, *, insured: bool, debt: bool) -> str:
+    """The name of a calculator option (R-K-2), as true as the answer around it.
+
+    ``insured``: insured on the day, so never told "to be insured now": the fewest months are
+    theirs to stay insured.  ``debt``: the decision lists debt months (R-S-7); without them
+    ``clear_debt`` pays the unpaid months, not "the whole debt".
+
+    >>> option_label("ru", "minimum_now", insured=True, debt=True)
     'Оплатить минимально необходимые месяцы, чтобы остаться застрахованным'
-    >>> option_label("en", "minimum_now", insured=False)
+    >>> option_label("en", "minimum_now", insured=False, debt=True)
     'Pay the fewest months to be insured now'
+    >>> option_label("en", "clear_debt", insured=True, debt=False)
+    'Pay all the unpaid months'
     """
     if insured and option == "minimum_now":
         return translator(lang).pgettext("option", STAY_INSURED)
+    if not debt and option == "clear_debt":
+        return translator(lang).pgettext("option", UNPAID_MONTHS)
     return label(lang, "option", option)
 
 

@@ -166,6 +166,10 @@ class Calculation:
     insured now"; the options keep or extend the status."""
     insured_until: date | None = None
     """The last insured day if nothing more is paid, when insured (None: no end known)."""
+    in_debt: bool = False
+    """The decision on the query date lists debt months (R-S-7).  Without them (a temporary
+    status, a prepaid run, R-S-4, §12 Q6) ``clear_debt`` still pays the unpaid months of
+    [M − 12, M], but no door may call them a debt."""
     fund: FundDetails = FUND
 
     @property
@@ -270,6 +274,7 @@ def calculate(facts: PersonFacts, on: date, settings: RuleChoices = DEFAULT_CHOI
         recommended=_recommend(options),
         insured=now.insured,
         insured_until=now.insured_until,
+        in_debt=bool(now.debt_months),
         fund=fund_details(on),
     )
 

@@ -13,7 +13,6 @@ from osms.i18n import (
     format_month_count,
     label,
     month_name,
-    option_label,
     t,
 )
 from osms.rules import parameters
@@ -26,6 +25,7 @@ from osms.views.fragments import (
     debt_rows,
     fund_details,
     not_billed_note,
+    option_name,
     provisional_note,
     status_line,
 )
@@ -143,7 +143,7 @@ def calculation_card(calc: Calculation, lang: str, *, known: bool = True) -> str
         lines[1:1] = [t(lang, "Status") + f": {label(lang, 'status', 'insured').upper()} · {until}"]
     for option in calc.options:
         mark = " ★ " + t(lang, "Recommended") if option.name == calc.recommended else ""
-        lines.append(f"{option_label(lang, option.name.value, insured=calc.insured)}{mark}")
+        lines.append(f"{option_name(calc, option, lang)}{mark}")
         lines.append("  " + t(lang, "Total") + f": {format_money(option.total, lang)}")
         status_from = calc.status_from_shown(option)
         if status_from is not None:

@@ -13,9 +13,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from osms.i18n import N_, explain, format_money, format_month_list, label, month_name, t, tn
+from osms.i18n import (
+    N_,
+    explain,
+    format_money,
+    format_month_list,
+    label,
+    month_name,
+    option_label,
+    t,
+    tn,
+)
 from osms.rules import parameters
-from osms.rules.calculator import FundDetails, Option
+from osms.rules.calculator import Calculation, FundDetails, Option
 from osms.rules.status import DebtMonth, Finding, Status
 
 __all__ = [
@@ -26,6 +36,7 @@ __all__ = [
     "fund_details",
     "insured_until",
     "not_billed_note",
+    "option_name",
     "provisional_note",
     "status_appears",
     "status_line",
@@ -38,6 +49,12 @@ SEPARATE_PAYMENTS: Final = N_(
     "Pay each month as a separate payment and give the IIN, the month and the year."
 )
 """R-K-3: one payment per month, each naming its period."""
+
+
+def option_name(calc: Calculation, option: Option, lang: str) -> str:
+    """The option's name as the answer around it allows (R-K-2, R-S-7): "stay insured" only
+    to one insured today, "the whole debt" only when the decision lists a debt."""
+    return option_label(lang, option.name.value, insured=calc.insured, debt=calc.in_debt)
 
 
 def status_line(status: Status, reason: str, lang: str) -> str:

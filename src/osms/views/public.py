@@ -72,9 +72,11 @@ _TEMPORARY: Final = N_(
     "{granted_on} – {ends_on}."
 )
 _PREPAID: Final = N_(
-    "Twelve months were paid in advance all at once: such a prepayment gives status despite "
-    "older debt."
+    "Twelve months were paid in advance all at once: such a prepayment gives status even when "
+    "earlier months are unpaid."
 )
+"""Not "despite older debt": the months before a prepaid run are not shown as debt (R-S-7,
+§12 Q6), and the same answer says "no debt"."""
 _WITHOUT_RECORDS: Final = (OptionName.PREPAY_NOW, OptionName.PREPAY_NEXT)
 """The options offered on an IIN alone: none of them bills a month as a debt."""
 NO_RECORDS: Final = "no_records"

@@ -38,7 +38,6 @@ from osms.i18n import (
     label,
     month_name,
     negotiate,
-    option_label,
     t,
 )
 from osms.i18n.languages import ALIASES
@@ -108,6 +107,7 @@ _FRAGMENTS: Final = (
     "debt_total",
     "insured_until",
     "not_billed_note",
+    "option_name",
     "status_appears",
 )
 """The renderers of :mod:`osms.views.fragments` the templates call by their names."""
@@ -186,7 +186,6 @@ class Page:
             "explain": partial(explain, lang=lang),
             "explain_public": partial(explain_public, lang=lang),
             "no_records": partial(no_records, self.day, lang),
-            "option_label": partial(option_label, lang),
             "url": self.url,
             "switch": self.switch,
             "path": self.path,
