@@ -33,7 +33,7 @@ from osms.i18n import (
     t,
     translator,
 )
-from osms.i18n.vocabulary import UNPAID_MONTHS
+from osms.i18n.vocabulary import INSURED_AGAIN, STAY_INSURED, UNPAID_MONTHS
 from osms.registry import audit
 from osms.registry.db import make_session_factory
 from osms.registry.models import AuditEvent
@@ -499,6 +499,25 @@ def test_an_insured_person_with_nothing_to_pay_is_still_told_until_when(
     html = client.get(f"/calculator?iin={disabled}&date=2026-12-08&lang=ru").text
     assert 'id="insured-now"' in html and "Застрахован бессрочно" in text_of(html)
     assert t("ru", "Nothing to pay") in text_of(html)
+
+
+@SQLITE_ONLY
+def test_the_fewest_months_after_a_gap_are_not_offered_to_stay_insured(
+    client: TestClient, engine: Engine, store_facts: Callable[..., None]
+) -> None:
+    """Insured through 31 December, asked on 29 December: a payment counts from 5 January
+    (R-T-3), so the page does not promise to stay insured across 1–4 January (R-K-2)."""
+    facts = parse_facts(
+        {"iin": UNKNOWN}, [{"periods": "2025-10..2026-09", "paid_on": "2025-10-06"}]
+    )
+    with make_session_factory(engine)() as session, session.begin():
+        store_facts(session, facts)
+    for path in ("/calculator", "/plan"):
+        params = {"iin": UNKNOWN, "date": "2026-12-29", "lang": "ru", "option": "minimum_now"}
+        text = text_of(client.get(path, params=params).text)
+        assert translator("ru").pgettext("option", INSURED_AGAIN) in text, path
+        assert translator("ru").pgettext("option", STAY_INSURED) not in text, path
+        assert format_date(date(2027, 1, 5), "ru") in text, path
 
 
 @SQLITE_ONLY

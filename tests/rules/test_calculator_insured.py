@@ -7,14 +7,15 @@ employee: "pay 12 months from this month" for 46 750 ₸ ended the cover a month
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 
 from osms.bot.texts import calculation_message
 from osms.i18n import label, month_name, translator
-from osms.i18n.vocabulary import STAY_INSURED, UNPAID_MONTHS
+from osms.i18n.vocabulary import INSURED_AGAIN, STAY_INSURED, UNPAID_MONTHS
 from osms.rules.calculator import OptionName, calculate
 from osms.rules.facts import CategoryPeriod, PersonFacts, TemporaryGrant
 from osms.rules.month import Month
@@ -158,12 +159,49 @@ def test_an_insured_person_is_never_offered_less_than_paying_nothing(
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_the_fewest_months_are_offered_to_stay_insured_in_every_door(lang: str) -> None:
     """R-K-2: a person insured on the day is never told "to be insured now": the terminal
-    card, the bot and the page name ``minimum_now`` for them as staying insured."""
-    calc = calculate(_last_day_of_grace(), date(2026, 3, 31))
+    card and the bot name ``minimum_now`` for them as staying insured when a payment made
+    today counts from the day after the status ends (asked on 27 March, counted 1 April)."""
+    calc = calculate(_last_day_of_grace(), date(2026, 3, 27))
+    minimum = calc.option(OptionName.MINIMUM_NOW)
+    assert minimum is not None and minimum.status_from == date(2026, 4, 1)
     now = label(lang, "option", OptionName.MINIMUM_NOW.value)
     stay = translator(lang).pgettext("option", STAY_INSURED)
+    again = translator(lang).pgettext("option", INSURED_AGAIN)
     for text in (calculation_card(calc, lang), calculation_message(calc, lang)):
-        assert stay in text and now not in text
+        assert stay in text and now not in text and again not in text
+
+
+def _grace_through_december() -> PersonFacts:
+    """Paid through September 2026: October … December 2026 are grace, the status ends 31
+    December."""
+    return parse_facts(
+        {"iin": "900515300018"}, [{"periods": "2025-10..2026-09", "paid_on": "2025-10-06"}]
+    )
+
+
+@pytest.mark.parametrize(
+    ("facts", "on", "status_from"),
+    [
+        (_last_day_of_grace, date(2026, 3, 31), date(2026, 4, 3)),
+        (_grace_through_december, date(2026, 12, 29), date(2027, 1, 5)),
+    ],
+)
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_fewest_months_after_a_gap_do_not_promise_to_stay_insured(
+    lang: str, facts: Callable[[], PersonFacts], on: date, status_from: date
+) -> None:
+    """Insured through the end of the month, asked when a payment counts only after it (R-T-3:
+    29 December 2026 counts from 5 January): uninsured in between, so ``minimum_now`` is "to
+    be insured again", with the day it insures from, not "to stay insured" (nor "now")."""
+    calc = calculate(facts(), on)
+    minimum = calc.option(OptionName.MINIMUM_NOW)
+    assert calc.insured and minimum is not None and minimum.status_from == status_from
+    assert calc.insured_until is not None and calc.insured_until < status_from - timedelta(1)
+    now = label(lang, "option", OptionName.MINIMUM_NOW.value)
+    stay = translator(lang).pgettext("option", STAY_INSURED)
+    again = translator(lang).pgettext("option", INSURED_AGAIN)
+    for text in (calculation_card(calc, lang), calculation_message(calc, lang)):
+        assert again in text and stay not in text and now not in text
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])

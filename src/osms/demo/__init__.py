@@ -82,7 +82,11 @@ def seed_table(lang: str, path: Path | None = None) -> str:
                     [
                         format_date(on, lang),
                         option_label(
-                            lang, option.name.value, insured=calc.insured, debt=calc.in_debt
+                            lang,
+                            option.name.value,
+                            insured=calc.insured,
+                            lapses=calc.lapses_before(option),
+                            debt=calc.in_debt,
                         )
                         + star,
                         format_money(option.total, lang),

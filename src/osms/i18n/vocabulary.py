@@ -12,6 +12,7 @@ from typing import Final
 from osms.i18n.catalogs import NC_, translator
 
 __all__ = [
+    "INSURED_AGAIN",
     "STAY_INSURED",
     "UNPAID_MONTHS",
     "VOCABULARY",
@@ -111,29 +112,36 @@ VOCABULARY: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
 
 
 STAY_INSURED: Final = NC_("option", "Pay the fewest months to stay insured")
-"""``minimum_now`` for a person insured on the day (R-K-2)."""
+"""``minimum_now`` for a person insured on the day without a break until it insures (R-K-2)."""
+
+INSURED_AGAIN: Final = NC_("option", "Pay the fewest months to be insured again")
+"""``minimum_now`` for a person insured on the day whose status ends before it insures: not
+"stay insured" across the gap, and never "to be insured now" (R-K-2)."""
 
 UNPAID_MONTHS: Final = NC_("option", "Pay all the unpaid months")
 """``clear_debt`` when the decision lists no debt (a temporary status, a prepaid run: R-S-7,
 RULES.md §12 Q6): the months are unpaid, but they are not called a debt."""
 
 
-def option_label(lang: str, option: str, *, insured: bool, debt: bool) -> str:
+def option_label(lang: str, option: str, *, insured: bool, lapses: bool, debt: bool) -> str:
     """The name of a calculator option (R-K-2), as true as the answer around it.
 
     ``insured``: insured on the day, so never told "to be insured now": the fewest months are
-    theirs to stay insured.  ``debt``: the decision lists debt months (R-S-7); without them
-    ``clear_debt`` pays the unpaid months, not "the whole debt".
+    theirs to stay insured, or, when the status ends before the option insures (``lapses``:
+    days uninsured between the two), to be insured again.  ``debt``: the decision lists debt
+    months (R-S-7); without them ``clear_debt`` pays the unpaid months, not "the whole debt".
 
-    >>> option_label("ru", "minimum_now", insured=True, debt=True)
+    >>> option_label("ru", "minimum_now", insured=True, lapses=False, debt=True)
     'Оплатить минимально необходимые месяцы, чтобы остаться застрахованным'
-    >>> option_label("en", "minimum_now", insured=False, debt=True)
+    >>> option_label("en", "minimum_now", insured=True, lapses=True, debt=True)
+    'Pay the fewest months to be insured again'
+    >>> option_label("en", "minimum_now", insured=False, lapses=False, debt=True)
     'Pay the fewest months to be insured now'
-    >>> option_label("en", "clear_debt", insured=True, debt=False)
+    >>> option_label("en", "clear_debt", insured=True, lapses=False, debt=False)
     'Pay all the unpaid months'
     """
     if insured and option == "minimum_now":
-        return translator(lang).pgettext("option", STAY_INSURED)
+        return translator(lang).pgettext("option", INSURED_AGAIN if lapses else STAY_INSURED)
     if not debt and option == "clear_debt":
         return translator(lang).pgettext("option", UNPAID_MONTHS)
     return label(lang, "option", option)

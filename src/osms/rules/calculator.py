@@ -194,6 +194,12 @@ class Calculation:
     def option(self, name: OptionName | str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
 
+    def lapses_before(self, option: Option) -> bool:
+        """Whether a person insured today is uninsured for some days before ``option`` insures
+        (their status ends before its credit date, R-T-3): then the option does not keep them
+        insured, it insures them again."""
+        return self.insured and self.status_from_shown(option) is not None
+
     def status_from_shown(self, option: Option) -> date | None:
         """When ``option`` insures from, as a door says it: never to a person insured today
         without a break until then (R-K-2: "never told 'to be insured now'"), always when the

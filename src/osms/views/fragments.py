@@ -53,8 +53,15 @@ SEPARATE_PAYMENTS: Final = N_(
 
 def option_name(calc: Calculation, option: Option, lang: str) -> str:
     """The option's name as the answer around it allows (R-K-2, R-S-7): "stay insured" only
-    to one insured today, "the whole debt" only when the decision lists a debt."""
-    return option_label(lang, option.name.value, insured=calc.insured, debt=calc.in_debt)
+    to one insured today without a break until the option insures, "the whole debt" only
+    when the decision lists a debt."""
+    return option_label(
+        lang,
+        option.name.value,
+        insured=calc.insured,
+        lapses=calc.lapses_before(option),
+        debt=calc.in_debt,
+    )
 
 
 def status_line(status: Status, reason: str, lang: str) -> str:
