@@ -116,6 +116,14 @@ def test_spaces_and_dashes_in_the_iin_are_ignored(api: Api) -> None:
     assert body["iin"] == PREPAID
 
 
+def test_the_path_takes_the_iin_alone_not_a_sentence(api: Api) -> None:
+    """A machine sends the IIN: words around it are an error, not read as the page reads its
+    field (a client that sends "IIN: …" has a bug to see)."""
+    response = api.client.get(f"/api/v1/status/IIN: {PREPAID}")
+    assert response.status_code == 422
+    assert response.json()["code"] == "iin.format"
+
+
 @pytest.mark.parametrize(
     ("iin", "code"),
     [

@@ -342,6 +342,26 @@ def test_digits_of_another_script_are_read_as_digits(
 
 
 @SQLITE_ONLY
+@pytest.mark.parametrize("typed", [f"ИИН: {PREPAID}", f"Мой ИИН {PREPAID[:6]} {PREPAID[6:]}."])
+@pytest.mark.parametrize("path", ["/", "/calculator", "/plan"])
+def test_an_iin_written_among_words_is_read(client: TestClient, path: str, typed: str) -> None:
+    """The field takes what a person types: the one 12-digit number among words is the IIN
+    (it was refused with "the IIN may contain only digits")."""
+    response = client.get(path, params={"iin": typed, "lang": "ru", "date": "2024-01-15"})
+    assert response.status_code == 200, text_of(response.text)
+    assert PREPAID in text_of(response.text)
+    assert error_message("iin.format", "ru") not in text_of(response.text)
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("typed", [f"ИИН {PREPAID} или {UNKNOWN}", f"{PREPAID}, 15:00"])
+def test_several_numbers_in_the_field_are_refused(client: TestClient, typed: str) -> None:
+    response = client.get("/", params={"iin": typed, "lang": "ru"})
+    assert response.status_code == 422
+    assert error_message("iin.format", "ru") in text_of(response.text)
+
+
+@SQLITE_ONLY
 def test_a_very_long_or_odd_input_is_refused_politely(client: TestClient) -> None:
     response = client.get("/", params={"iin": "9" * 5000 + "<b>", "lang": "en"})
     assert response.status_code == 422

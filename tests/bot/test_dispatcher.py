@@ -13,8 +13,8 @@ from aiogram.types import Contact, Update
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from osms.bot import create_dispatcher, texts
-from osms.i18n import LANGUAGES, format_money, label, t
+from osms.bot import create_dispatcher, notices, texts
+from osms.i18n import LANGUAGES, error_message, format_money, label, t
 from osms.registry.models import AuditEvent, BotSubscription
 from osms.rules.month import Month
 from osms.views.public import no_records
@@ -216,6 +216,39 @@ def test_digits_of_another_script_are_read_as_digits(conversation: Conversation)
     for typed in ("８５０３１２４０１２３５", "٨٥٠٣١٢ ٤٠١٢٣٥"):
         assert conversation.reply(BOLAT, typed).text.startswith(f"ЖСН {UNKNOWN} · ")
         assert conversation.reply(BOLAT, f"/calc {typed}").text.startswith(f"ЖСН {UNKNOWN} · ")
+
+
+@sqlite_only
+def test_an_iin_written_among_words_is_read(conversation: Conversation) -> None:
+    """A person writes "ИИН: …" or "Мой ИИН …": the one number among the words is the IIN
+    (it was refused with "the IIN may contain only digits"); several numbers stay refused."""
+    status = f"ЖСН {UNKNOWN} · "
+    for typed in (f"ИИН: {UNKNOWN}", f"Мой ИИН {UNKNOWN}", f"ЖСН {UNKNOWN[:6]} {UNKNOWN[6:]}."):
+        assert conversation.reply(BOLAT, typed).text.startswith(status), typed
+    assert conversation.reply(BOLAT, f"/calc {UNKNOWN} please").text.startswith(status)
+    refused = error_message("iin.format", "kk")
+    assert conversation.reply(BOLAT, f"ИИН {UNKNOWN} или {GRACE}").text == refused
+    assert conversation.reply(BOLAT, f"{UNKNOWN}, 15:00").text == refused
+    assert conversation.reply(BOLAT, "ИИН?").text == texts.iin_needed_message("kk")
+    group = [c for c in conversation.say(-1001, f"ИИН: {UNKNOWN}", user_id=ANNA)]
+    assert [c for c in group if isinstance(c, SendMessage)] == []  # a group: numbers only
+
+
+@sqlite_only
+def test_commands_are_read_in_any_case_and_a_start_link_with_an_iin_is_answered(
+    conversation: Conversation,
+) -> None:
+    """ "/CALC …" got /help; "/start <IIN>" (a link t.me/<bot>?start=<IIN>) got the language
+    prompt and lost the IIN."""
+    calc = conversation.reply(BOLAT, f"/CALC {UNKNOWN}").text
+    assert calc.startswith(f"ЖСН {UNKNOWN} · ") and texts.help_message("kk") not in calc
+    assert conversation.reply(BOLAT, f"/Calc {UNKNOWN}").text == calc
+    assert conversation.reply(BOLAT, "/HELP").text == notices.help_message("kk")
+    linked = conversation.reply(BOLAT, f"/start {UNKNOWN}")
+    assert linked.text.startswith(f"ЖСН {UNKNOWN} · ")
+    assert no_records(TODAY, "kk") in linked.text
+    assert conversation.reply(BOLAT, "/START").text == texts.start_message()
+    assert conversation.reply(BOLAT, "/start hello").text == texts.start_message()
 
 
 @sqlite_only

@@ -28,7 +28,7 @@ from osms.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, error_message
 from osms.rules.calculator import Calculation
 from osms.rules.iin import compact as compact_iin
 from osms.services.errors import ServiceError
-from osms.services.people import checked_iin
+from osms.services.people import checked_iin, iin_in_text
 from osms.services.subscriptions import LIMIT_CODE
 
 __all__ = ["build_router", "chat_language"]
@@ -46,8 +46,10 @@ def _compact(text: str) -> str:
 
 
 def _iin_candidate(text: str) -> str | None:
-    """The text as an IIN to check (separators dropped), or None when it has no digit."""
-    compact = _compact(text)
+    """The IIN to check in the text: the text itself without separators, or the one number
+    written among words ("ИИН: 910812418915", :func:`iin_in_text`); None when it has no
+    digit."""
+    compact = _compact(iin_in_text(text))
     return compact if any(c.isdigit() for c in compact) else None
 
 
@@ -64,7 +66,7 @@ def _for_the_bot(message: Message) -> bool:
 async def _command_iin(command: CommandObject, state: FSMContext) -> str | None:
     """The IIN after the command, else the last IIN answered in this chat."""
     if command.args and command.args.strip():
-        return _compact(command.args)
+        return _compact(iin_in_text(command.args))
     last = (await state.get_data()).get(IIN_KEY)
     return last if isinstance(last, str) else None
 
@@ -83,6 +85,18 @@ def _sender(message: Message) -> int | None:
 
 async def on_start(message: Message) -> None:
     await message.answer(texts.start_message(), reply_markup=texts.language_keyboard())
+
+
+async def on_start_link(
+    message: Message, command: CommandObject, state: FSMContext, bot: Bot, osms: BotContext
+) -> None:
+    """/start with a payload, as a link t.me/<bot>?start=<IIN> opens the chat: the IIN is
+    answered; any other payload gets the language prompt."""
+    candidate = _iin_candidate(command.args or "")
+    if candidate is None:
+        await on_start(message)
+        return
+    await _send_status(bot, message.chat.id, candidate, state, osms, _sender(message))
 
 
 async def on_language(callback: CallbackQuery, state: FSMContext, bot: Bot) -> None:
@@ -342,13 +356,21 @@ def build_router() -> Router:
     callback = router.callback_query
     # A message corrected in Telegram (an IIN with a digit missing, edited) is answered as
     # the message it now is: the same handlers, limit and audit, never silence.
+    # Commands are read in any case: a phone's keyboard writes "/Calc" or "/CALC".
     for message in (router.message, router.edited_message):
-        message.register(on_start, CommandStart())
-        message.register(on_help, Command("help"))
-        message.register(on_calc, Command("calc"), flags=_LOOKUP)
-        message.register(on_subscribe, Command("subscribe"), flags=_LOOKUP)
-        message.register(on_unsubscribe, Command("unsubscribe"), flags=_LOOKUP)
-        message.register(on_subscriptions, Command(notices.SUBSCRIPTIONS_COMMAND), flags=_LOOKUP)
+        message.register(
+            on_start_link, CommandStart(deep_link=True, ignore_case=True), flags=_LOOKUP
+        )
+        message.register(on_start, CommandStart(ignore_case=True))
+        message.register(on_help, Command("help", ignore_case=True))
+        message.register(on_calc, Command("calc", ignore_case=True), flags=_LOOKUP)
+        message.register(on_subscribe, Command("subscribe", ignore_case=True), flags=_LOOKUP)
+        message.register(on_unsubscribe, Command("unsubscribe", ignore_case=True), flags=_LOOKUP)
+        message.register(
+            on_subscriptions,
+            Command(notices.SUBSCRIPTIONS_COMMAND, ignore_case=True),
+            flags=_LOOKUP,
+        )
         message.register(on_text, F.text, _for_the_bot, flags=_LOOKUP)
         message.register(on_not_text, _for_the_bot, flags=_LOOKUP)
     callback.register(on_language, F.data.startswith(texts.LANGUAGE_CALLBACK))

@@ -3,6 +3,7 @@ person (:func:`person_file`)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,7 @@ from osms.registry.models import (
     TemporaryApplication,
 )
 from osms.rules import iin as iin_rules
+from osms.rules.checkdigit import LENGTH as IIN_LENGTH
 from osms.rules.errors import RuleError
 from osms.rules.facts import PersonFacts
 from osms.rules.status import Decision, decide
@@ -39,6 +41,7 @@ __all__ = [
     "ascii_digits",
     "checked_iin",
     "facts_of",
+    "iin_in_text",
     "person_file",
 ]
 
@@ -63,6 +66,30 @@ def checked_iin(number: str) -> str:
         return iin_rules.validate(ascii_digits(number))
     except RuleError as error:
         raise ServiceError(error.code, str(error), field="iin", status=422) from None
+
+
+_NUMBER = re.compile(r"[0-9]+(?:[\s.\-]+[0-9]+)*")
+"""A number as a person writes it: digits, perhaps grouped by spaces, dots or hyphens."""
+_SEPARATORS = re.compile(r"[\s.\-]+")
+
+
+def iin_in_text(text: str) -> str:
+    """The IIN in what a person typed (the page's field, a chat message): the one number among
+    the words when it has an IIN's 12 digits ("ИИН: 910812 418915" gives '910812418915'), in
+    any script's digits.  Any other text (several numbers, none, one of another length) is
+    returned as it is, for :func:`checked_iin` to refuse with its reason; a machine's IIN
+    (the API's path) is checked as sent, never read so.
+
+    >>> iin_in_text("Мой ИИН 910812418915"), iin_in_text("ЖСН: ９１０８１２-418915.")
+    ('910812418915', '910812418915')
+    >>> iin_in_text("910812418915 и 910812418916"), iin_in_text("ИИН 91081241891")
+    ('910812418915 и 910812418916', 'ИИН 91081241891')
+    """
+    numbers = _NUMBER.findall(ascii_digits(text))
+    if len(numbers) != 1:
+        return text
+    digits = _SEPARATORS.sub("", numbers[0])
+    return digits if len(digits) == IIN_LENGTH else text
 
 
 def facts_of(session: Session, iin: str, known_on: date | None = None) -> tuple[PersonFacts, bool]:

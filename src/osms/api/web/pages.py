@@ -28,6 +28,7 @@ from osms.i18n import error_message, label, t
 from osms.rules.calculator import Calculation
 from osms.rules.errors import RuleError
 from osms.services.errors import ServiceError
+from osms.services.people import iin_in_text
 from osms.services.status import calculator_for, status_of
 from osms.views.fragments import provisional_note
 from osms.views.models import MAX_DATE, MIN_DATE
@@ -108,14 +109,17 @@ def _too_many(page: Page, iin: str | None) -> HTMLResponse | None:
 
 
 def _look_up(page: Page, iin: str | None, answer: Callable[[str], HTMLResponse]) -> HTMLResponse:
-    """The form when there is nothing to look up; else the answer, or why there is none."""
+    """The form when there is nothing to look up; else the answer, or why there is none.
+
+    The field is a person's typing: the one number among words is the IIN ("ИИН: 910812
+    418915", :func:`iin_in_text`); the API's path takes only the IIN itself."""
     if iin is None or page.error is not None:
         return _form(page, iin)
     refused = _too_many(page, iin)
     if refused is not None:
         return refused
     try:
-        return answer(iin)
+        return answer(iin_in_text(iin))
     except (ServiceError, RuleError) as error:
         return _refused(page, iin, error)
 
