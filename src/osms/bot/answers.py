@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from osms import clock
 from osms.rules.calculator import Calculation
-from osms.services import subscriptions
 from osms.services.status import StatusAnswer, calculator_for, status_of
 from osms.views.public import public_calculation
 
@@ -27,8 +26,6 @@ __all__ = [
     "actor",
     "calculation",
     "look_up",
-    "subscribe",
-    "unsubscribe",
 ]
 
 CHANNEL = "bot"
@@ -62,7 +59,7 @@ def actor(chat_id: int, user_id: int | None = None) -> str:
     return f"telegram:{chat_id}:{user_id}"
 
 
-def look_up(context: BotContext, chat_id: int, iin: str, user_id: int | None = None) -> Lookup:
+def look_up(context: BotContext, asker: str, iin: str) -> Lookup:
     """Status, debts and, when uninsured, in debt or in the last grace month, what to pay.
 
     An IIN the registry does not know and the rules do not insure is answered "no records
@@ -70,7 +67,6 @@ def look_up(context: BotContext, chat_id: int, iin: str, user_id: int | None = N
     insure on the IIN alone is offered the prepayments only (:func:`public_calculation`)."""
     on = context.today()
     with context.session_factory() as session, session.begin():
-        asker = actor(chat_id, user_id)
         answer = status_of(session, iin, on, actor=asker, channel=CHANNEL)
         decision = answer.decision
         calc = None
@@ -81,24 +77,11 @@ def look_up(context: BotContext, chat_id: int, iin: str, user_id: int | None = N
         return Lookup(answer, calc)
 
 
-def calculation(
-    context: BotContext, chat_id: int, iin: str, user_id: int | None = None
-) -> Calculation:
+def calculation(context: BotContext, asker: str, iin: str) -> Calculation:
     """What to pay, as the public is offered it (:func:`~osms.views.public.public_calculation`:
     an IIN the registry does not know is offered the prepayments only)."""
     with context.session_factory() as session, session.begin():
         calc, registered = calculator_for(
-            session, iin, context.today(), actor=actor(chat_id, user_id), channel=CHANNEL
+            session, iin, context.today(), actor=asker, channel=CHANNEL
         )
         return public_calculation(calc, known=registered)
-
-
-def subscribe(context: BotContext, chat_id: int, iin: str, lang: str) -> str:
-    """Subscribe the chat; the compact IIN subscribed to."""
-    with context.session_factory() as session, session.begin():
-        return subscriptions.subscribe(session, chat_id, iin, lang, actor=actor(chat_id)).iin
-
-
-def unsubscribe(context: BotContext, chat_id: int, iin: str) -> bool:
-    with context.session_factory() as session, session.begin():
-        return subscriptions.unsubscribe(session, chat_id, iin, actor=actor(chat_id))

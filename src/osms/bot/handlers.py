@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Final, TypeVar
 
 from aiogram import Bot, F, Router
@@ -75,9 +76,16 @@ def _callback_chat(callback: CallbackQuery) -> int:
     return callback.message.chat.id if callback.message is not None else callback.from_user.id
 
 
-def _sender(message: Message) -> int | None:
-    """Who wrote the message, for the audit (None for a channel's post)."""
-    return message.from_user.id if message.from_user is not None else None
+def _asker(message: Message) -> str:
+    """Who asked, for the audit: the chat, and in a group the member who wrote (RULES.md §11;
+    a channel's post has no member)."""
+    user = message.from_user
+    return answers.actor(message.chat.id, user.id if user is not None else None)
+
+
+def _callback_asker(callback: CallbackQuery) -> str:
+    """Who pressed the button, for the audit, as :func:`_asker`."""
+    return answers.actor(_callback_chat(callback), callback.from_user.id)
 
 
 # -- /start and the language -------------------------------------------------------------------
@@ -96,7 +104,7 @@ async def on_start_link(
     if candidate is None:
         await on_start(message)
         return
-    await _send_status(bot, message.chat.id, candidate, state, osms, _sender(message))
+    await _send_status(bot, message.chat.id, candidate, state, osms, _asker(message))
 
 
 async def on_language(callback: CallbackQuery, state: FSMContext, bot: Bot) -> None:
@@ -156,16 +164,9 @@ def _calculation_reply(iin: str, calc: Calculation, lang: str) -> tuple[str, Non
 
 
 async def _send_status(
-    bot: Bot, chat_id: int, text: str, state: FSMContext, osms: BotContext, user_id: int | None
+    bot: Bot, chat_id: int, text: str, state: FSMContext, osms: BotContext, asker: str
 ) -> None:
-    await _answer(
-        bot,
-        chat_id,
-        text,
-        state,
-        lambda iin: answers.look_up(osms, chat_id, iin, user_id),
-        _status_reply,
-    )
+    await _answer(bot, chat_id, text, state, partial(answers.look_up, osms, asker), _status_reply)
 
 
 async def on_text(message: Message, state: FSMContext, bot: Bot, osms: BotContext) -> None:
@@ -177,7 +178,7 @@ async def on_text(message: Message, state: FSMContext, bot: Bot, osms: BotContex
     if candidate is None:
         await message.answer(texts.iin_needed_message(await chat_language(state)))
         return
-    await _send_status(bot, message.chat.id, candidate, state, osms, _sender(message))
+    await _send_status(bot, message.chat.id, candidate, state, osms, _asker(message))
 
 
 async def on_not_text(message: Message, state: FSMContext) -> None:
@@ -190,16 +191,10 @@ async def on_not_text(message: Message, state: FSMContext) -> None:
 
 
 async def _send_calculation(
-    bot: Bot, chat_id: int, iin: str, state: FSMContext, osms: BotContext, user_id: int | None
+    bot: Bot, chat_id: int, iin: str, state: FSMContext, osms: BotContext, asker: str
 ) -> None:
-    await _answer(
-        bot,
-        chat_id,
-        iin,
-        state,
-        lambda number: answers.calculation(osms, chat_id, number, user_id),
-        _calculation_reply,
-    )
+    look_up = partial(answers.calculation, osms, asker)
+    await _answer(bot, chat_id, iin, state, look_up, _calculation_reply)
 
 
 async def on_calc(
@@ -209,7 +204,7 @@ async def on_calc(
     if iin is None:
         await message.answer(texts.iin_needed_message(await chat_language(state), "calc"))
         return
-    await _send_calculation(bot, message.chat.id, iin, state, osms, _sender(message))
+    await _send_calculation(bot, message.chat.id, iin, state, osms, _asker(message))
 
 
 async def on_calc_button(
@@ -217,7 +212,9 @@ async def on_calc_button(
 ) -> None:
     await callback.answer()
     iin = (callback.data or "").removeprefix(texts.CALC_CALLBACK)
-    await _send_calculation(bot, _callback_chat(callback), iin, state, osms, callback.from_user.id)
+    await _send_calculation(
+        bot, _callback_chat(callback), iin, state, osms, _callback_asker(callback)
+    )
 
 
 # -- /subscribe, /unsubscribe, /subscriptions --------------------------------------------------
@@ -230,15 +227,13 @@ async def _subscribe(
     state: FSMContext,
     osms: BotContext,
     limits: BotSettings,
-    user_id: int | None,
+    asker: str,
 ) -> None:
     lang = await chat_language(state)
     limit = limits.subscriptions_per_chat
     try:
         number = checked_iin(iin)
-        await asyncio.to_thread(
-            chat_warnings.subscribe, osms, chat_id, number, lang, limit, user_id
-        )
+        await asyncio.to_thread(chat_warnings.subscribe, osms, chat_id, number, lang, limit, asker)
     except ServiceError as error:
         if error.code == LIMIT_CODE:
             await bot.send_message(chat_id, notices.subscription_limit_message(lang, limit))
@@ -261,7 +256,7 @@ async def on_subscribe(
     if iin is None:
         await message.answer(texts.iin_needed_message(await chat_language(state), "subscribe"))
         return
-    await _subscribe(bot, message.chat.id, iin, state, osms, limits, _sender(message))
+    await _subscribe(bot, message.chat.id, iin, state, osms, limits, _asker(message))
 
 
 async def on_subscribe_button(
@@ -269,7 +264,9 @@ async def on_subscribe_button(
 ) -> None:
     await callback.answer()
     iin = (callback.data or "").removeprefix(texts.SUBSCRIBE_CALLBACK)
-    await _subscribe(bot, _callback_chat(callback), iin, state, osms, limits, callback.from_user.id)
+    await _subscribe(
+        bot, _callback_chat(callback), iin, state, osms, limits, _callback_asker(callback)
+    )
 
 
 async def on_unsubscribe(
@@ -283,7 +280,7 @@ async def on_unsubscribe(
     try:
         number = checked_iin(iin)
         was_subscribed = await asyncio.to_thread(
-            chat_warnings.unsubscribe, osms, message.chat.id, number, _sender(message)
+            chat_warnings.unsubscribe, osms, message.chat.id, number, _asker(message)
         )
     except ServiceError as error:
         await message.answer(error_message(error.code, lang))
@@ -312,7 +309,7 @@ async def on_remove_button(
     try:
         number = checked_iin(iin)
         was_subscribed = await asyncio.to_thread(
-            chat_warnings.unsubscribe, osms, chat_id, number, callback.from_user.id
+            chat_warnings.unsubscribe, osms, chat_id, number, _callback_asker(callback)
         )
     except ServiceError as error:
         await callback.answer(error_message(error.code, lang))
