@@ -93,6 +93,26 @@ def test_a_re_sent_register_changes_nothing(api: Api) -> None:
     assert _payments(api) == 3
 
 
+def test_a_register_sent_with_a_wrong_format_is_booked_when_sent_again_without(
+    api: Api,
+) -> None:
+    """R-L-7: a rejection caused by ``?format=`` booked nothing and does not stick to the file."""
+    key = api.key("Halyk Bank", ["registers:write"])
+    headers = {**api.auth(key), "Content-Type": "application/octet-stream"}
+    wrong = api.client.post(
+        "/api/v1/registers", content=_mt102(), headers=headers, params={"format": "csv"}
+    )
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "register.malformed")
+    right = api.client.post("/api/v1/registers", content=_mt102(), headers=headers)
+    assert right.status_code == 201, right.text
+    assert (right.json()["resent"], right.json()["booked"]) == (False, 3)
+    again = api.client.post(
+        "/api/v1/registers", content=_mt102(), headers=headers, params={"format": "csv"}
+    )
+    assert (again.status_code, again.json()["register"]) == (200, right.json()["register"])
+    assert _payments(api) == 3
+
+
 def test_a_csv_list_takes_the_clients_name_as_sender(api: Api) -> None:
     key = api.key("Kaspi", ["registers:write"])
     response = api.client.post(

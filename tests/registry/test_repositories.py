@@ -124,8 +124,9 @@ def test_registers_count_their_lines(session: Session) -> None:
     assert register is not None
     assert (register.line_count, register.accepted_count, register.rejected_count) == (3, 2, 1)
     assert register.status is RegisterStatus.PARTIALLY_ACCEPTED
-    assert registers.find_sent(session, "halyk", "0" * 64) is register
-    assert registers.find_sent(session, "halyk", "1" * 64) is None
+    assert registers.find_sent(session, "halyk", "0" * 64, "mt102") is register
+    assert registers.find_sent(session, "halyk", "1" * 64, "mt102") is None
+    assert registers.find_sent(session, "halyk", "0" * 64, "csv") is register  # booked
     assert registers.outcomes_page(session, register_id, 0, 10) == [
         registers.LineOutcome(
             2,

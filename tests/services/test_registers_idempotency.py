@@ -84,6 +84,42 @@ def test_the_same_file_from_the_same_sender_is_resent_whatever_it_claims(engine:
     assert _count(engine, Register) == 1
 
 
+@pytest.mark.parametrize(
+    ("data", "wrong"),
+    [
+        (_mt102([SampleLine(IVAN, MAY, "4250"), SampleLine(AIGERIM, MAY, "4250")]), "csv"),
+        (_csv([SampleLine(IVAN, MAY, "4250"), SampleLine(AIGERIM, MAY, "4250")]), "mt102"),
+    ],
+    ids=["mt102-read-as-csv", "csv-read-as-mt102"],
+)
+def test_a_file_rejected_for_a_wrong_format_is_booked_when_sent_as_it_is(
+    engine: Engine, data: bytes, wrong: str
+) -> None:
+    """R-L-7: a file rejected whole as read in the wrong format booked nothing: sent again and
+    read in its own format it is booked; sent again as read before, it answers that outcome."""
+    refused = _book(engine, data, "halyk", format=wrong)
+    assert (refused.status, refused.reason_code) == ("rejected", "register.malformed")
+    again_wrong = _book(engine, data, "halyk", format=wrong)
+    assert again_wrong.resent and again_wrong.register_id == refused.register_id
+    booked = _book(engine, data, "halyk")
+    assert (booked.resent, booked.status, booked.booked) == (False, "accepted", 2)
+    assert booked.register_id != refused.register_id
+    assert _count(engine, Payment) == 2
+    for options in ({}, {"format": wrong}):
+        resent = _book(engine, data, "halyk", **options)
+        assert resent.resent and resent.register_id == booked.register_id
+    assert _count(engine, Payment) == 2 and _count(engine, Register) == 2
+
+
+def test_a_file_rejected_whole_in_its_own_format_answers_that_rejection(engine: Engine) -> None:
+    data = _mt102([SampleLine(IVAN, MAY, "4250")], total=Decimal("1.00"))
+    first = _book(engine, data, "halyk")
+    again = _book(engine, data, "halyk", format="mt102")
+    assert first.reason_code == "register.total_mismatch"
+    assert again.resent and again.register_id == first.register_id
+    assert _count(engine, Register) == 1
+
+
 def test_a_sender_name_cannot_be_empty(engine: Engine) -> None:
     with pytest.raises(ValueError, match="sender"):
         _book(engine, _csv([SampleLine(IVAN, MAY, "4250")]), "  ")

@@ -103,7 +103,8 @@ def import_command(
     """Book a payment register: good lines are booked, bad lines reported with their codes.
 
     The same file from the same sender again changes nothing: its summary is printed; read its
-    lines with: osms registers lines ID.
+    lines with: osms registers lines ID.  A file rejected as unreadable in the --format given
+    is read again when sent in its own format.
 
     Exit status: 0 every line booked (or booked before), 3 the register partly accepted (its
     rejected lines listed), 1 the register rejected, 2 the command could not run.

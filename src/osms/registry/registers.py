@@ -62,6 +62,7 @@ __all__ = [
     "record_lines",
     "reject_whole",
     "sender_namespace",
+    "sent_files",
     "summary",
 ]
 
@@ -106,16 +107,28 @@ def sender_namespace(name: str) -> str:
     return namespace
 
 
-def find_sent(session: Session, sender: str, file_sha256: str) -> Register | None:
-    """The first register this sender sent with this content, or None (R-L-7: the same file
-    from the same sender is the same register, whatever reference or format it claims)."""
+def find_sent(session: Session, sender: str, file_sha256: str, format: str) -> Register | None:
+    """The register that answers this sender's file sent again, read as ``format``, or None.
+
+    R-L-7: the same file from the same sender is the same register, whatever reference or
+    format it claims, once it was booked.  A file only ever rejected whole as read in another
+    format (the operator's ``--format`` or the API's ``?format=`` was wrong) booked nothing:
+    it is read again as ``format``; sent again as it was read before, it answers that
+    rejection."""
+    sent = sent_files(session, sender, file_sha256)
+    booked = [register for register in sent if register.reason is None]
+    same = [register for register in sent if register.format == RegisterFormat(format)]
+    return next(iter(booked or same), None)
+
+
+def sent_files(session: Session, sender: str, file_sha256: str) -> list[Register]:
+    """Every register this sender sent with this content, the first first."""
     statement = (
         select(Register)
         .where(Register.sender == sender, Register.file_sha256 == file_sha256)
         .order_by(Register.id)
-        .limit(1)
     )
-    return session.scalars(statement).first()
+    return list(session.scalars(statement))
 
 
 def count_lines(session: Session, register_id: int, status: LineStatus | None = None) -> int:

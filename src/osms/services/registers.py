@@ -12,7 +12,9 @@ lines never sits in memory, and:
   parameter claims; it is the namespace of the register's CSV keys (``csv:<sender>:<ref>``);
 - the same file from the same sender, received before, changes nothing whatever reference or
   format it claims now: the stored outcome is returned as a summary (``resent``, no lines), and
-  its lines are read page by page with :func:`report_lines`;
+  its lines are read page by page with :func:`report_lines` — unless it was only rejected whole
+  as read in another format (a wrong ``--format``, nothing booked): then it is read again
+  (:func:`osms.registry.registers.find_sent`);
 - a register whose total differs from its lines (``register.total_mismatch``) or that cannot
   be read to its end (``register.malformed``) is rolled back and recorded as rejected whole,
   with the reason and the lines read that were malformed, with their codes (R-F-3);
@@ -100,14 +102,15 @@ def book_register(
         if stream is not source:
             stack.callback(stream.close)
         digest = _sha256(stream)
-        previous = _previous(engine, namespace, digest)
+        stream.seek(0)
+        read_as, _ = identify(stream, format)  # type: ignore[arg-type]
+        previous, taken = _previous(engine, namespace, digest, read_as)
         if previous is not None:
             return previous
-        stream.seek(0)
         return _book(
             engine,
             stream,
-            _Sent(actor, namespace, digest, door),
+            _Sent(actor, namespace, digest, door, read_as, taken),
             format,
             total,
             channel,
@@ -118,12 +121,25 @@ def book_register(
 
 @dataclass(frozen=True, slots=True)
 class _Sent:
-    """Who sent a register, as what sender, which file (its SHA-256), through which door."""
+    """Who sent a register, as what sender, which file (its SHA-256), through which door, read
+    as which format; ``taken``: the references of this file's registers rejected whole as read
+    in another format (:func:`osms.registry.registers.find_sent`)."""
 
     actor: str
     sender: str
     digest: str
     door: str | None
+    read_as: str
+    taken: frozenset[str] = frozenset()
+
+    def reference(self, own: str | None) -> str:
+        """The register's reference: its own (an MT102's ``:20:``), else the start of the
+        file's digest — with the format read when that names this file's rejection in another
+        format, so that (sender, reference, file) stays unique."""
+        if own:
+            return own
+        reference = self.digest[:16]
+        return reference if reference not in self.taken else f"{reference}-{self.read_as}"
 
 
 def _book(
@@ -154,7 +170,7 @@ def _book(
         register_id=None,
         format=header.format,
         sender=sent.sender,
-        reference=header.reference or sent.digest[:16],
+        reference=sent.reference(header.reference),
         status=RegisterStatus.ACCEPTED.value,
     )
     malformed: list[_Recorded] = []
@@ -187,7 +203,7 @@ def _book(
         )
     except IntegrityError:
         # A twin of this register was being booked at the same time and committed first.
-        again = _previous(engine, sent.sender, sent.digest)
+        again, _ = _previous(engine, sent.sender, sent.digest, sent.read_as)
         if again is None:
             raise
         return again
@@ -347,7 +363,7 @@ def _reject_whole(
         register_id=None,
         format=register_format,
         sender=sent.sender,
-        reference=reference or sent.digest[:16],
+        reference=sent.reference(reference),
         status=RegisterStatus.REJECTED.value,
         reason=str(error),
         reason_code=error.code,
@@ -365,19 +381,27 @@ def _reject_whole(
                     connection, report.register_id, malformed[start : start + CHUNK]
                 )
     except IntegrityError:
-        again = _previous(engine, sent.sender, sent.digest)  # its twin, recorded first
+        # its twin, recorded first
+        again, _ = _previous(engine, sent.sender, sent.digest, sent.read_as)
         if again is None:
             raise
         return again
     return report
 
 
-def _previous(engine: Engine, sender: str, digest: str) -> BookingReport | None:
-    """The outcome of the same file from the same sender, if received before (R-L-7)."""
+def _previous(
+    engine: Engine, sender: str, digest: str, read_as: str
+) -> tuple[BookingReport | None, frozenset[str]]:
+    """The outcome of the same file from the same sender, if received before (R-L-7) — unless
+    it was only rejected whole as read in another format — and the references of its earlier
+    registers."""
     with make_session_factory(engine)() as session:
         session.connection(execution_options=READ_ONLY)
-        register = registers.find_sent(session, sender, digest)
-        return None if register is None else registers.summary(session, register, resent=True)
+        register = registers.find_sent(session, sender, digest, read_as)
+        if register is not None:
+            return registers.summary(session, register, resent=True), frozenset()
+        taken = frozenset(sent.reference for sent in registers.sent_files(session, sender, digest))
+        return None, taken
 
 
 def _sha256(stream: IO[bytes]) -> str:

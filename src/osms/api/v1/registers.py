@@ -75,8 +75,9 @@ _BODY: Final = {
         "when it is the same payment (IIN, month, amount, KNP, payer, payment date), else it is "
         "rejected as `line.key_conflict`, naming the earlier payment. Sending the same file "
         "again changes nothing and answers 200 with the stored summary (no `lines`: read them "
-        "at `lines_url`, R-L-7). A register whose total differs from its lines, or that cannot "
-        "be read, is rejected whole: 422 with the code `register.total_mismatch` or "
+        "at `lines_url`, R-L-7) — unless it was only rejected whole as read in another "
+        "`?format=`: then it is read again. A register whose total differs from its lines, "
+        "or that cannot be read, is rejected whole: 422 with the code `register.total_mismatch` or "
         "`register.malformed` and the stored `report`, whose `lines` are the lines read that "
         "were malformed, with their codes (R-F-3). Scope `registers:write`."
     ),
