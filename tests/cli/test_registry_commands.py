@@ -62,6 +62,25 @@ def test_import_books_reports_and_is_idempotent(register: Path) -> None:
     assert again["resent"] is True and again["accepted"] == 12
 
 
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("kk", "Жолдағы ЖСН қате."),
+        ("ru", "В строке неверный ИИН."),
+        ("en", "The line has an invalid IIN."),
+    ],
+)
+def test_a_rejected_line_names_what_failed_in_every_language(
+    register: Path, lang: str, message: str
+) -> None:
+    """R-IIN-3: every rejection names which check failed — the text as well as ``--json``."""
+    detail = "(IIN '900515300019' is invalid: check digit is 9, expected 8)"
+    imported = runner.invoke(app, ["import", str(register), "--channel", "halyk", "--lang", lang])
+    assert f"line.invalid_iin [iin]: {message} {detail}" in imported.output
+    page = runner.invoke(app, ["registers", "lines", "1", "--lang", lang])
+    assert f"line.invalid_iin [iin]: {message} {detail}" in page.output
+
+
 def test_import_needs_a_known_channel(register: Path) -> None:
     missing = runner.invoke(app, ["import", str(register)])
     assert missing.exit_code == 2 and "--channel" in missing.output

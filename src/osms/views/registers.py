@@ -21,6 +21,7 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from osms.i18n import error_message, t, tn
+from osms.registry.models import LineStatus
 from osms.services.registers import BookingReport, LineOutcome
 from osms.views.models import RegisterLinesPage, RegisterReport, RegisterSummary
 from osms.views.operator import count, word
@@ -101,9 +102,14 @@ def _id(register_id: int | None) -> str:
 
 
 def line_text(outcome: LineOutcome, lang: str) -> str:
-    """``Line 13: Rejected — line.invalid_iin [iin]: The line has an invalid IIN.``"""
+    """``Line 13: Rejected — line.invalid_iin [iin]: The line has an invalid IIN. (IIN
+    '900515300019' is invalid: check digit is 9, expected 8)``: a rejected line's code and
+    message, then the intake's English detail of what failed (R-IIN-3), as for a register
+    rejected whole."""
     where = f" [{outcome.field}]" if outcome.field else ""
     message = error_message(outcome.code, lang, **outcome.values())
+    if outcome.status == LineStatus.REJECTED.value and outcome.message:
+        message = f"{message} ({outcome.message})"
     text = f"{word(lang, 'line', outcome.status)} — {outcome.code}{where}: {message}"
     return t(lang, _LINE, line=count(outcome.line_no), text=text)
 
