@@ -81,6 +81,29 @@ def test_a_rejected_line_names_what_failed_in_every_language(
     assert f"line.invalid_iin [iin]: {message} {detail}" in page.output
 
 
+@pytest.mark.parametrize(
+    ("lang", "named"),
+    [
+        ("kk", "Бұл төлем бұрын қабылданған (қайталанған төлем: төлем 1, №1 тізілім)."),
+        ("ru", "Этот платёж уже получен (дубликат: платёж 1, реестр 1)."),
+        ("en", "This payment has already been received (duplicate: payment 1, register 1)."),
+    ],
+)
+def test_a_duplicate_names_the_payment_booked_before(tmp_path: Path, lang: str, named: str) -> None:
+    """As ``osms registers lines --help`` promises, and as a key conflict does."""
+    paid = SampleLine("900515300018", Month(2025, 1), Decimal("4250"), reference="D-1")
+    other = SampleLine("900515300018", Month(2025, 2), Decimal("4250"), reference="D-2")
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    write_csv(first, [paid], paid_on=date(2025, 2, 10))
+    write_csv(second, [paid, other], paid_on=date(2025, 2, 10))
+    for path in (first, second):
+        runner.invoke(app, ["import", str(path), "--channel", "kaspi"])
+    page = runner.invoke(app, ["registers", "lines", "2", "--lang", lang])
+    assert f"line.duplicate [reference]: {named}\n" in page.output
+    as_json = json.loads(runner.invoke(app, ["registers", "lines", "2", "--json"]).output)
+    assert as_json["lines"][0]["payment_id"] == 1
+
+
 def test_import_needs_a_known_channel(register: Path) -> None:
     missing = runner.invoke(app, ["import", str(register)])
     assert missing.exit_code == 2 and "--channel" in missing.output

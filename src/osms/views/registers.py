@@ -24,6 +24,7 @@ from osms.i18n import error_message, t, tn
 from osms.registry.models import LineStatus
 from osms.services.registers import BookingReport, LineOutcome
 from osms.views.models import RegisterLinesPage, RegisterReport, RegisterSummary
+from osms.views.models.registers import outcome_text
 from osms.views.operator import count, word
 
 __all__ = [
@@ -107,7 +108,7 @@ def line_text(outcome: LineOutcome, lang: str) -> str:
     message, then the intake's English detail of what failed (R-IIN-3), as for a register
     rejected whole."""
     where = f" [{outcome.field}]" if outcome.field else ""
-    message = error_message(outcome.code, lang, **outcome.values())
+    message = outcome_text(outcome, lang)
     if outcome.status == LineStatus.REJECTED.value and outcome.message:
         message = f"{message} ({outcome.message})"
     text = f"{word(lang, 'line', outcome.status)} — {outcome.code}{where}: {message}"

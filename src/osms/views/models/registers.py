@@ -4,13 +4,14 @@ by page."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal, Self, cast
+from typing import TYPE_CHECKING, Final, Literal, Self, cast
 
 from pydantic import Field
 from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 
-from osms.i18n import error_message
+from osms.i18n import N_, error_message, t
+from osms.registry.registers import DUPLICATE
 from osms.views.models.base import (
     AnswerModel,
     set_by_the_api,
@@ -19,6 +20,19 @@ from osms.views.models.base import (
 
 if TYPE_CHECKING:
     from osms.services.registers import BookingReport, LineOutcome
+
+
+_DUPLICATE_OF: Final = N_(
+    "This payment has already been received (duplicate: payment {payment}, register {register})."
+)
+
+
+def outcome_text(outcome: LineOutcome, lang: str) -> str:
+    """The line's code's message in ``lang``; a duplicate names the payment booked before, as
+    a key conflict does (an earlier line of the same register was booked as none)."""
+    if outcome.code == DUPLICATE and outcome.payment_id is not None:
+        return t(lang, _DUPLICATE_OF, **outcome.values())
+    return error_message(outcome.code, lang, **outcome.values())
 
 
 class RegisterLine(AnswerModel):
@@ -46,7 +60,7 @@ class RegisterLine(AnswerModel):
             codes=list(outcome.codes),
             field=outcome.field,
             message=outcome.message,
-            text=error_message(outcome.code, lang, **outcome.values()),
+            text=outcome_text(outcome, lang),
             iin=outcome.iin,
             payment_id=outcome.payment_id,
         )
