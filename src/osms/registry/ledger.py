@@ -64,6 +64,7 @@ __all__ = [
     "for_person_with_registers",
     "get",
     "item_key",
+    "line_reference",
     "load",
     "mt102_key",
 ]
@@ -86,6 +87,18 @@ def csv_key(sender: str | None, reference: str) -> str:
     sender's namespace (:func:`osms.registry.registers.sender_namespace`): two senders may use
     the same reference."""
     return f"csv:{sender}:{reference}" if sender else f"csv:{reference}"
+
+
+def line_reference(key: str, sender: str) -> str | None:
+    """The reference a CSV line gave its payment, from its key (:func:`csv_key`) in its
+    register's ``sender`` namespace, or None (an MT102 line is known by its register's
+    ``:20:`` and its line).
+
+    >>> line_reference("csv:kazpost:KP-17", "kazpost"), line_reference("mt102:B:R:1", "halyk")
+    ('KP-17', None)
+    """
+    prefix = csv_key(sender, "")
+    return key[len(prefix) :] if key.startswith(prefix) else None
 
 
 def batch_key(row: int) -> str:

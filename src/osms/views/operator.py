@@ -29,7 +29,14 @@ from osms.i18n import (
     translator,
 )
 from osms.registry.audit import door_of
-from osms.registry.models import AuditEvent, RefundApplication, TemporaryApplication
+from osms.registry.ledger import line_reference
+from osms.registry.models import (
+    AuditEvent,
+    Payment,
+    RefundApplication,
+    Register,
+    TemporaryApplication,
+)
 from osms.rules import iin as iin_rules
 from osms.rules.month import Month
 from osms.rules.status import Decision
@@ -162,6 +169,8 @@ _PAYMENT = (
     "credited on {credited}"
 )
 _FROM_REGISTER = "register {register} from {sender}, reference {reference}, line {line}"
+_FROM_FILE = "register {register} from {sender} (file {file}), line {line}, reference {reference}"
+"""A line with its own reference (a CSV list's): the register is known by its file's digest."""
 _REFUNDED = "refunded from {date}: {amount}"
 _CATEGORIES = "State-paid categories"
 _PERIOD = "{category}: {first} – {last}, from {source}"
@@ -220,6 +229,7 @@ OPERATOR_MESSAGES: Final[tuple[str, ...]] = tuple(
             _NO_PAYMENTS,
             _PAYMENT,
             _FROM_REGISTER,
+            _FROM_FILE,
             _REFUNDED,
             _CATEGORIES,
             _PERIOD,
@@ -506,17 +516,7 @@ def person_lines(file: PersonFile, lang: str) -> list[str]:
             )
         )
         if entry.register is not None:
-            lines.append(
-                "    "
-                + t(
-                    lang,
-                    _FROM_REGISTER,
-                    register=entry.register.id,
-                    sender=entry.register.sender,
-                    reference=entry.register.reference,
-                    line=payment.line_no if payment.line_no is not None else "—",
-                )
-            )
+            lines.append("    " + _from_register(payment, entry.register, lang))
         refund = entry.refund
         if refund is not None and refund.refunded_on is not None:
             amount = refund.refunded_amount or payment.amount
@@ -593,6 +593,31 @@ def person_lines(file: PersonFile, lang: str) -> list[str]:
     lines += ["", t(lang, _EVENTS) + ":"]
     lines += ["  " + line for line in audit_lines(file.events, lang)]
     return lines
+
+
+def _from_register(payment: Payment, register: Register, lang: str) -> str:
+    """Where a payment came from; a CSV line by its own reference, which the bank knows (the
+    register's is only its file's digest)."""
+    line = payment.line_no if payment.line_no is not None else "—"
+    own = line_reference(payment.idempotency_key, register.sender)
+    if own is None:
+        return t(
+            lang,
+            _FROM_REGISTER,
+            register=register.id,
+            sender=register.sender,
+            reference=register.reference,
+            line=line,
+        )
+    return t(
+        lang,
+        _FROM_FILE,
+        register=register.id,
+        sender=register.sender,
+        file=register.reference,
+        line=line,
+        reference=own,
+    )
 
 
 def _last(month: Month | None, lang: str) -> str:
