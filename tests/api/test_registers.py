@@ -147,9 +147,11 @@ def test_a_register_whose_total_differs_is_rejected_whole(api: Api) -> None:
     assert problem["detail"].startswith("The total of the register differs")
     assert problem["report"]["status"] == "rejected"
     assert problem["register"] == problem["report"]["register"]
-    # R-F-3: the malformed line is reported even though the total rejects the register
+    # R-F-3: the malformed line is reported even though the total rejects the register, and
+    # the good lines as rejected with it
     assert [(line["line"], line["code"]) for line in problem["report"]["lines"]] == [
-        (4, "line.invalid_iin")
+        *((n, "register.total_mismatch") for n in (1, 2, 3)),
+        (4, "line.invalid_iin"),
     ]
     assert _payments(api) == 0
 
