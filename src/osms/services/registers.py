@@ -206,12 +206,8 @@ def _book(
             report.reference,
             _lines_read(stream, _Reading(format, sent.sender, total, channel), report.lines, error),
         )
-    except IntegrityError:
-        # A twin of this register was being booked at the same time and committed first.
-        again, _ = _previous(engine, sent.sender, sent.digest, sent.read_as)
-        if again is None:
-            raise
-        return again
+    except IntegrityError as error:
+        return _twin(engine, sent, error)
     return report
 
 
@@ -431,13 +427,18 @@ def _reject_whole(
                 registers.record_lines(
                     connection, report.register_id, recorded[start : start + CHUNK]
                 )
-    except IntegrityError:
-        # its twin, recorded first
-        again, _ = _previous(engine, sent.sender, sent.digest, sent.read_as)
-        if again is None:
-            raise
-        return again
+    except IntegrityError as error:
+        return _twin(engine, sent, error)
     return report
+
+
+def _twin(engine: Engine, sent: _Sent, error: IntegrityError) -> BookingReport:
+    """The outcome of a twin of this register, booked at the same time and committed first
+    (R-L-7); ``error`` again when the key that clashed was not a twin's."""
+    again, _ = _previous(engine, sent.sender, sent.digest, sent.read_as)
+    if again is None:
+        raise error
+    return again
 
 
 def _previous(
