@@ -116,9 +116,14 @@ def _fields(payment: ledger.NewPayment) -> dict[str, object]:
     return {name: getattr(payment, name) for name in ledger.NewPayment.__slots__}
 
 
-def test_revision_0006_keeps_the_dates_stored_before(database_url: str, engine: Engine) -> None:
-    """Rows booked at revision 0005 (credit date stored, NOT NULL) keep their date; the column
-    then takes payments without one."""
+def test_revision_0006_computes_the_credit_days_booked_from_registers(
+    database_url: str, engine: Engine
+) -> None:
+    """At revision 0005 every row stored a credit day. A register's payment stored one
+    computed at booking (no register format carries one): 0006 clears it, so a calendar
+    correction reaches it (R-T-3, R-P-3); a row booked without a register keeps its day. The
+    upgrade also goes through on SQLite while a refund application references a payment (the
+    table is rebuilt with foreign keys off)."""
     command.downgrade(migrate.alembic_config(database_url), "0005")
     stored = date(2026, 12, 11)
     with engine.begin() as connection:
@@ -128,11 +133,40 @@ def test_revision_0006_keeps_the_dates_stored_before(database_url: str, engine: 
         )
         connection.execute(
             text(
-                "INSERT INTO payments (iin, period, amount, knp, payer, channel, paid_on, "
-                "credited_on, idempotency_key, booked_at) VALUES (:iin, 202612, 4250, '122', "
-                ":iin, 'bank_app', :paid, :credited, 'csv:before', '2026-12-08 04:00:00')"
+                "INSERT INTO registers (format, sender, reference, received_at, line_count, "
+                "accepted_count, rejected_count, status, file_sha256) VALUES ('csv', 'kassa24', "
+                "'R1', '2026-12-08 04:00:00', 1, 1, 0, 'accepted', :sha)"
             ),
-            {"iin": IIN, "paid": PAID_ON, "credited": stored},
+            {"sha": "0" * 64},
+        )
+        register_id = connection.execute(text("SELECT id FROM registers")).scalar_one()
+        for key, register in (("csv:booked", register_id), ("demo:loaded", None)):
+            connection.execute(
+                text(
+                    "INSERT INTO payments (iin, period, amount, knp, payer, channel, paid_on, "
+                    "credited_on, idempotency_key, booked_at, register_id, line_no) VALUES "
+                    "(:iin, 202612, 4250, '122', :iin, 'bank_app', :paid, :credited, :key, "
+                    "'2026-12-08 04:00:00', :register, :line)"
+                ),
+                {
+                    "iin": IIN,
+                    "paid": PAID_ON,
+                    "credited": stored,
+                    "key": key,
+                    "register": register,
+                    "line": 1 if register else None,
+                },
+            )
+        payment_id = connection.execute(
+            text("SELECT id FROM payments WHERE idempotency_key = 'csv:booked'")
+        ).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO refund_applications (payment_id, iin, reason, applied_on, due_by, "
+                "status, applied_by) VALUES (:payment, :iin, 'wrong_iin', :day, :due, "
+                "'applied', 'op1')"
+            ),
+            {"payment": payment_id, "iin": IIN, "day": PAID_ON, "due": date(2026, 12, 29)},
         )
     migrate.upgrade(database_url)
     with Session(engine) as session:
@@ -141,10 +175,13 @@ def test_revision_0006_keeps_the_dates_stored_before(database_url: str, engine: 
         stored_dates = session.execute(
             text("SELECT idempotency_key, credited_on FROM payments ORDER BY id")
         ).all()
+        refunds = session.execute(text("SELECT count(*) FROM refund_applications")).scalar()
     assert [(key, str(day) if day else None) for key, day in stored_dates] == [
-        ("csv:before", "2026-12-11"),
+        ("csv:booked", None),
+        ("demo:loaded", "2026-12-11"),
         ("csv:after", None),
     ]
+    assert refunds == 1
 
 
 def test_the_downgrade_refuses_payments_without_a_stored_date(

@@ -20,6 +20,8 @@ revision must create again, and recreating a table that others reference needs
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -110,8 +112,9 @@ def run_environment() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             **options,
         )
-        with context.begin_transaction():
+        with _tables_rebuildable(connection), context.begin_transaction():
             context.run_migrations()
+            _check_foreign_keys(connection)
 
     given: Connection | None = config.attributes.get("connection")
     if given is not None:
@@ -124,6 +127,36 @@ def run_environment() -> None:
             connection.commit()
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _tables_rebuildable(connection: Connection) -> Iterator[None]:
+    """On SQLite, foreign keys off while the migrations run: a batch "move and copy" drops a
+    table that other rows reference (``payments``: refund applications, duplicate register
+    lines), which ``PRAGMA foreign_keys = ON`` refuses.  The pragma works only outside a
+    transaction, so it is set on the driver's connection before the migrations begin theirs;
+    :func:`_check_foreign_keys` checks the result before it is committed."""
+    if connection.dialect.name != "sqlite" or connection.in_transaction():
+        yield
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        if not connection.in_transaction():
+            driver.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """On SQLite, every reference still resolves after the migrations (none is lost by a
+    rebuilt table), else the migrations fail and nothing is committed."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
 
 
 class NotMigrated(RuntimeError):

@@ -10,10 +10,14 @@ carried its own; NULL means ``paid_on`` + 3 working days, computed when the paym
 next year's decree of transfers) reaches payments booked before it.  The CHECK ``credited_on
 >= paid_on`` stays (NULL passes it).
 
-Rows booked before this revision keep the dates they stored: payments are append-only (R-L-8,
-triggers on both databases), so none is rewritten.  On SQLite a column's nullability changes
-only by rebuilding the table (Alembic's batch mode); the rebuilt ``payments`` table gets its
-append-only triggers back.
+Rows booked from a register before this revision stored a credit day computed at booking (no
+register format carries one), so it is cleared: theirs is computed when read too.  The ledger
+is append-only (R-L-8) and this is the one rewrite of it, of a derived column, with the
+append-only triggers lifted for it alone; rows booked without a register (the demo's, a
+population loaded by ``osms batch load``) keep the day they stored.  On SQLite a column's
+nullability changes only by rebuilding the table (Alembic's batch mode, with foreign keys off
+while it runs: :func:`osms.registry.migrate.run_environment`); the rebuilt ``payments`` table
+gets its append-only triggers back.
 
 The downgrade refuses while a payment without a stored credit day exists: making the column
 NOT NULL again would need those rows written, and they cannot be.
@@ -38,10 +42,16 @@ def _sqlite() -> bool:
     return op.get_context().dialect.name == "sqlite"
 
 
+COMPUTED_AT_BOOKING = "UPDATE payments SET credited_on = NULL WHERE register_id IS NOT NULL"
+"""The credit days a register's payments stored when booked: computed, never carried."""
+
+
 def _credited_on(*, nullable: bool) -> None:
     if _sqlite():
         with op.batch_alter_table("payments", recreate="always") as batch:
             batch.alter_column("credited_on", existing_type=sa.Date(), nullable=nullable)
+        if nullable:  # the rebuilt table has no trigger yet
+            op.execute(COMPUTED_AT_BOOKING)
         for operation in ("UPDATE", "DELETE"):
             op.execute(
                 f"CREATE TRIGGER IF NOT EXISTS payments_no_{operation.lower()} BEFORE {operation} "
@@ -50,6 +60,10 @@ def _credited_on(*, nullable: bool) -> None:
             )
     else:
         op.alter_column("payments", "credited_on", existing_type=sa.Date(), nullable=nullable)
+        if nullable:
+            op.execute("ALTER TABLE payments DISABLE TRIGGER payments_append_only")
+            op.execute(COMPUTED_AT_BOOKING)
+            op.execute("ALTER TABLE payments ENABLE TRIGGER payments_append_only")
 
 
 def upgrade() -> None:
