@@ -437,25 +437,3 @@ def test_the_lines_of_a_register_rejected_whole_say_there_are_none(tmp_path: Pat
     assert page.exit_code == 0, page.output
     assert "здесь строк нет (отклонённых или повторных строк: 0)" in page.output
     assert "1–0" not in page.output
-
-
-def test_a_reference_reused_in_one_file_for_another_payment_is_not_called_received(
-    tmp_path: Path,
-) -> None:
-    """Never received, so not a duplicate: a key conflict within the register (R-L-7)."""
-    path = tmp_path / "reused.csv"
-    write_csv(
-        path,
-        [
-            SampleLine("900515300018", Month(2025, 1), Decimal("4250"), reference="D-1"),
-            SampleLine("900515300018", Month(2025, 1), Decimal("5000"), reference="D-1"),
-        ],
-        paid_on=date(2025, 2, 10),
-    )
-    found = runner.invoke(app, ["import", str(path), "--channel", "kaspi", "--lang", "ru"])
-    assert found.exit_code == 3, found.output
-    assert (
-        "line.key_conflict [reference]: Этот референс уже использован в предыдущей строке этого "
-        "реестра для другого платежа" in found.output
-    )
-    assert "дубликат" not in found.output

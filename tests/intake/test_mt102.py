@@ -405,12 +405,12 @@ def test_single_payment_knp_183_in_an_mt102_list() -> None:
     assert (line.knp, line.period, line.iin) == (KNP.SINGLE_PAYMENT, Month(2023, 12), IVANOV)
 
 
-def test_the_same_line_number_twice_for_another_payment_is_a_key_conflict() -> None:
+def test_the_same_line_number_twice_is_a_duplicate() -> None:
     read = read_all(_replace(t8_utf8(), ":21:2", ":21:1"))
     assert isinstance(read.results[0], IntakeLine)
     second = read.results[1]
     assert isinstance(second, LineError)
-    assert (second.code, second.line_no) == ("line.key_conflict", 2)
+    assert (second.code, second.line_no) == ("line.duplicate", 2)
     assert second.reference == "mt102:BANKKZKA:OSMS20250625001:1"
     assert read.totals.amount == Decimal("23000.00")
 

@@ -135,23 +135,3 @@ def test_a_bad_header_gives_the_same_error_every_time(data: bytes) -> None:
     with pytest.raises(RegisterError) as second:
         list(reader.lines())
     assert second.value is first.value
-
-
-def test_a_reference_repeated_in_one_register_is_a_duplicate_only_for_the_same_payment() -> None:
-    """R-L-7: the same line again is a duplicate; the same reference for another payment (5 000
-    instead of 4 250) is a key conflict, as it is across registers — it was never received."""
-    head = "iin;period;amount;knp;payer;paid_on;channel;reference"
-    first = "900515300018;2025-05;4250,00;122;900515300018;2025-06-10;terminal;D1"
-    other = "850312401235;2025-05;4250,00;122;850312401235;2025-06-10;terminal;D2"
-    changed = other.replace("4250,00", "5000,00")
-    data = "\n".join([head, first, first, other, changed, ""]).encode()
-    bad = {line.line_no: line.codes for line in read_all(data).bad}
-    assert bad == {2: ("line.duplicate",), 4: ("line.key_conflict",)}
-
-
-def test_a_repeated_unreadable_line_is_a_duplicate_of_its_text() -> None:
-    head = "iin;period;amount;knp;payer;paid_on;channel;reference"
-    broken = "900515300018;2025-05;abc;122;900515300018;2025-06-10;terminal;D1"
-    data = "\n".join([head, broken, broken, broken.replace("abc", "xyz"), ""]).encode()
-    bad = {line.line_no: line.codes[-1] for line in read_all(data).bad}
-    assert bad == {1: "line.malformed", 2: "line.duplicate", 3: "line.key_conflict"}

@@ -34,11 +34,8 @@ Line codes (R-L-3 and the formats of R-F-1/R-F-2), in the order in which
                               (:data:`AMOUNT_LIMIT`, the ``NUMERIC(14, 2)`` column)
 ``line.unknown_knp``          КНП other than 121, 122, 123, 124, 183 (R-L-2)
 ``line.invalid_payer``        the payer is neither a valid BIN nor a valid IIN
-``line.duplicate``            the same idempotency key appeared earlier in the same register,
-                              on the same line (R-L-7; duplicates against the ledger are found
-                              at booking)
-``line.key_conflict``         the same idempotency key appeared earlier in the same register
-                              for another payment (person, month, amount, КНП, payer, date)
+``line.duplicate``            the same idempotency key appeared earlier in the same register
+                              (R-L-7; duplicates against the ledger are found at booking)
 ============================ =================================================================
 
 Register codes: ``register.total_mismatch`` (R-L-7) and ``register.malformed`` (no header or
@@ -74,7 +71,6 @@ __all__ = [
     "INVALID_PAYER",
     "INVALID_PERIOD",
     "INVALID_TEXT",
-    "KEY_CONFLICT",
     "LINE_CODES",
     "MALFORMED",
     "NAME_MAX",
@@ -111,7 +107,6 @@ AMOUNT_TOO_LARGE: Final = "line.amount_too_large"
 UNKNOWN_KNP: Final = "line.unknown_knp"
 INVALID_PAYER: Final = "line.invalid_payer"
 DUPLICATE: Final = "line.duplicate"
-KEY_CONFLICT: Final = "line.key_conflict"
 
 LINE_CODES: Final[tuple[str, ...]] = (
     MALFORMED,
@@ -127,7 +122,6 @@ LINE_CODES: Final[tuple[str, ...]] = (
     UNKNOWN_KNP,
     INVALID_PAYER,
     DUPLICATE,
-    KEY_CONFLICT,
 )
 """Every line code, in the order problems are reported (the first is :attr:`LineError.code`)."""
 

@@ -19,16 +19,13 @@ A :class:`~osms.intake.lines.RegisterError` (``register.malformed``) can come fr
 Booking therefore stages the lines and commits only after :meth:`~RegisterReader.verify`.
 
 Duplicates (R-L-7, ``line.duplicate``): the second and later lines with an idempotency key
-already seen in this register, whether the earlier line was good or bad, for the same payment
-(or the same unreadable text); for another payment they are ``line.key_conflict``, as across
-registers.  The keys are kept
+already seen in this register, whether the earlier line was good or bad.  The keys are kept
 compactly (:class:`KeySet`): about one byte per key for the usual numbered references.
 """
 
 from __future__ import annotations
 
 import hashlib
-from array import array
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -40,11 +37,9 @@ from osms.intake._io import BOM, Source, as_seekable
 from osms.intake.csv_format import CsvReader
 from osms.intake.lines import (
     DUPLICATE,
-    KEY_CONFLICT,
     REGISTER_MALFORMED,
     TOTAL_MISMATCH,
     Format,
-    LineError,
     LineProblem,
     LineResult,
     RegisterError,
@@ -197,16 +192,7 @@ class KeySet:
     MAX_BITMAPS: Final = 64
     _SLACK: Final = 1024
 
-    __slots__ = (
-        "_bitmaps",
-        "_digest_prints",
-        "_digests",
-        "_last_digits",
-        "_last_name",
-        "_last_stem",
-        "_prints",
-        "_spilled",
-    )
+    __slots__ = ("_bitmaps", "_digests", "_last_digits", "_last_name", "_last_stem", "_spilled")
 
     def __init__(self) -> None:
         self._bitmaps: dict[str, _Bitmap] = {}
@@ -215,8 +201,6 @@ class KeySet:
         self._last_stem = ""
         self._last_digits = 0
         self._last_name = ""
-        self._prints: dict[str, array[int]] = {}
-        self._digest_prints: dict[int, int] = {}
 
     @staticmethod
     def _split(key: str) -> tuple[str, int] | None:
@@ -246,37 +230,6 @@ class KeySet:
         if bitmap is not None and bitmap.has(number):
             return True
         return name in self._spilled and self._digest(key) in self._digests
-
-    def _print_slot(self, key: str) -> tuple[array[int], int] | None:
-        """Where a key kept as a bit keeps its print (None: the key is kept as a digest)."""
-        split = self._split(key)
-        if split is None:
-            return None
-        name, number = split
-        bitmap = self._bitmaps.get(name)
-        if bitmap is None or not bitmap.has(number):
-            return None
-        return self._prints.setdefault(name, array("I")), number - bitmap.base
-
-    def remember(self, key: str, content: int) -> None:
-        """Keep a 32-bit print of the content of an added key's line (:meth:`recall`): about 4
-        more bytes per numbered key."""
-        slot = self._print_slot(key)
-        if slot is None:
-            self._digest_prints[self._digest(key)] = content & 0xFFFFFFFF
-            return
-        prints, offset = slot
-        if offset >= len(prints):
-            prints.extend(bytes(4 * max(offset + 1 - len(prints), len(prints))))
-        prints[offset] = content & 0xFFFFFFFF
-
-    def recall(self, key: str) -> int | None:
-        """The print :meth:`remember` kept for the key, or None."""
-        slot = self._print_slot(key)
-        if slot is None:
-            return self._digest_prints.get(self._digest(key))
-        prints, offset = slot
-        return prints[offset] if offset < len(prints) else None
 
     def add(self, key: str) -> bool:
         """Add the key; ``True`` when it is new, ``False`` when it was already there."""
@@ -390,15 +343,16 @@ class RegisterReader:
         if self._started:
             raise RuntimeError("the lines of a register can be read only once")
         self._started = True
-        keys = self._keys
-        add_key = keys.add
+        add_key = self._keys.add
         for result in self.parser.results():
             key = result.reference
-            if key is not None:
-                if add_key(key):
-                    keys.remember(key, _content(result))
-                else:
-                    result = result.with_problem(_repeated(key, keys.recall(key), result))
+            if key is not None and not add_key(key):
+                problem = LineProblem(
+                    DUPLICATE,
+                    "reference",
+                    f"the idempotency key {key!r} appears on an earlier line of this register",
+                )
+                result = result.with_problem(problem)
             if result.ok:
                 self._accepted += 1
                 self._accepted_amount += result.amount
@@ -450,33 +404,6 @@ class RegisterReader:
         if (error := totals.error()) is not None:
             raise error
         return totals
-
-
-def _content(result: LineResult) -> int:
-    """A print of what the line pays (R-L-7: the ledger's same payment), or of its text when
-    it could not be read."""
-    if isinstance(result, LineError):
-        return hash(("raw", result.raw))
-    return hash(
-        (result.iin, result.period, result.amount, result.knp, result.payer, result.paid_on)
-    )
-
-
-def _repeated(key: str, earlier: int | None, result: LineResult) -> LineProblem:
-    """A key seen on an earlier line: the same payment again is a duplicate, another payment
-    under it a key conflict (as across registers)."""
-    if earlier == _content(result) & 0xFFFFFFFF:
-        return LineProblem(
-            DUPLICATE,
-            "reference",
-            f"the idempotency key {key!r} appears on an earlier line of this register",
-        )
-    return LineProblem(
-        KEY_CONFLICT,
-        "reference",
-        f"the idempotency key {key!r} appears on an earlier line of this register for another "
-        "payment: send this payment with a new reference",
-    )
 
 
 def parse_register(

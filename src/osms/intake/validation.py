@@ -13,9 +13,8 @@ field that is absent: a missing MT102 tag or CSV cell) and returns an :class:`In
 4. ``line.invalid_iin`` (R-IIN-3); 5. ``line.invalid_period``; 6. ``line.period_too_early``;
 7. ``line.period_outside_esp``; 8. ``line.period_too_late``; 9. ``line.amount_not_positive``;
 10. ``line.amount_too_large``; 11. ``line.unknown_knp``; 12. ``line.invalid_payer`` (neither a
-valid BIN nor a valid IIN, R-BIN-1, R-IIN-3); 13. ``line.duplicate`` and 14.
-``line.key_conflict`` (its reference on an earlier line, for the same payment or another),
-found by the register, which alone sees the other lines.
+valid BIN nor a valid IIN, R-BIN-1, R-IIN-3); 13. ``line.duplicate``, found by the register,
+which alone sees the other lines.
 
 The first problem is the error's ``code``; ``codes`` lists them all.  A check that needs a
 field that could not be read is skipped (an unreadable amount is ``line.malformed``, not also

@@ -11,7 +11,7 @@ from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 
 from osms.i18n import N_, error_message, t
-from osms.registry.registers import DUPLICATE, KEY_CONFLICT
+from osms.registry.registers import DUPLICATE
 from osms.views.models.base import (
     AnswerModel,
     set_by_the_api,
@@ -26,19 +26,12 @@ _DUPLICATE_OF: Final = N_(
     "This payment has already been received (duplicate: payment {payment}, register {register})."
 )
 
-_CONFLICT_IN_REGISTER: Final = N_(
-    "This reference was used on an earlier line of this register for another payment: the line "
-    "is not booked. Send the payment again with a new reference."
-)
-
 
 def outcome_text(outcome: LineOutcome, lang: str) -> str:
     """The line's code's message in ``lang``; a duplicate names the payment booked before, as
     a key conflict does (an earlier line of the same register was booked as none)."""
     if outcome.code == DUPLICATE and outcome.payment_id is not None:
         return t(lang, _DUPLICATE_OF, **outcome.values())
-    if outcome.code == KEY_CONFLICT and outcome.payment_id is None:
-        return t(lang, _CONFLICT_IN_REGISTER)
     return error_message(outcome.code, lang, **outcome.values())
 
 
