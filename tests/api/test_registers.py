@@ -147,11 +147,9 @@ def test_a_register_whose_total_differs_is_rejected_whole(api: Api) -> None:
     assert problem["detail"].startswith("The total of the register differs")
     assert problem["report"]["status"] == "rejected"
     assert problem["register"] == problem["report"]["register"]
-    # R-F-3: the malformed line is reported even though the total rejects the register, and
-    # the good lines as rejected with it
+    # R-F-3: the malformed line is reported even though the total rejects the register
     assert [(line["line"], line["code"]) for line in problem["report"]["lines"]] == [
-        *((n, "register.total_mismatch") for n in (1, 2, 3)),
-        (4, "line.invalid_iin"),
+        (4, "line.invalid_iin")
     ]
     assert _payments(api) == 0
 

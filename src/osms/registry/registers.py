@@ -204,7 +204,7 @@ class BookingReport:
     outcomes: list[LineOutcome] = field(default_factory=list)
     recorded: int = 0
     """How many lines ``register_lines`` keeps for the register (duplicates and rejected lines;
-    for a register rejected whole, every line read): what
+    for a register rejected whole, the lines read that were malformed): what
     :func:`outcomes_page` pages through."""
 
     @property

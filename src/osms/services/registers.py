@@ -17,8 +17,7 @@ lines never sits in memory, and:
   (:func:`osms.registry.registers.find_sent`);
 - a register whose total differs from its lines (``register.total_mismatch``) or that cannot
   be read to its end (``register.malformed``) is rolled back and recorded as rejected whole,
-  with the reason and every line read (R-F-3): the malformed ones with their codes, the others
-  with the register's;
+  with the reason and the lines read that were malformed, with their codes (R-F-3);
 - an import killed midway leaves nothing behind: run again, it books every line exactly once;
 - a line whose idempotency key was booked before is compared with that payment (person,
   month, amount, КНП, payer, payment date: :data:`osms.registry.ledger.SAME_PAYMENT`): the
@@ -35,7 +34,6 @@ the lines that were not booked — rejected with their codes, or duplicates.
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -175,6 +173,9 @@ def _book(
         reference=sent.reference(header.reference),
         status=RegisterStatus.ACCEPTED.value,
     )
+    malformed: list[_Recorded] = []
+    """The lines the reader rejected, kept for the report should the register be rejected
+    whole (R-F-3)."""
     try:
         with engine.begin() as connection:
             report.register_id = registers.open_register(
@@ -186,7 +187,7 @@ def _book(
                 declared_total=header.declared_total,
             )
             booking = ledger.booking(connection)
-            _book_lines(connection, booking, reader.lines(), report, progress, chunk)
+            _book_lines(connection, booking, reader.lines(), report, progress, chunk, malformed)
             totals = reader.verify()
             _not_booked(connection, report, booking.finish())
             report.booked = booking.booked
@@ -198,13 +199,7 @@ def _book(
             )
     except RegisterError as error:
         return _reject_whole(
-            engine,
-            header.format,
-            sent,
-            error,
-            report.lines,
-            report.reference,
-            _lines_read(stream, _Reading(format, sent.sender, total, channel), report.lines, error),
+            engine, header.format, sent, error, report.lines, report.reference, malformed
         )
     except IntegrityError as error:
         return _twin(engine, sent, error)
@@ -257,6 +252,7 @@ def _book_lines(
     report: BookingReport,
     progress: Progress | None,
     chunk: int,
+    malformed: list[_Recorded],
 ) -> None:
     good: list[IntakeLine] = []
     bad: list[LineError] = []
@@ -267,12 +263,12 @@ def _book_lines(
         else:
             bad.append(result)
         if len(good) + len(bad) >= chunk:
-            _write_chunk(connection, booking, good, bad, report)
+            _write_chunk(connection, booking, good, bad, report, malformed)
             if progress is not None:
                 progress(len(good) + len(bad))
             good, bad = [], []
     if good or bad:
-        _write_chunk(connection, booking, good, bad, report)
+        _write_chunk(connection, booking, good, bad, report, malformed)
         if progress is not None:
             progress(len(good) + len(bad))
 
@@ -283,78 +279,32 @@ def _write_chunk(
     good: list[IntakeLine],
     bad: list[LineError],
     report: BookingReport,
+    malformed: list[_Recorded],
 ) -> None:
     assert report.register_id is not None
     if good:
         payments = [_payment(line, report.register_id) for line in good]
         _not_booked(connection, report, booking.add(payments))
     if bad:
-        recorded = [_malformed(error) for error in bad]
-        report.rejected += len(recorded)
-        report.outcomes.extend(outcome for outcome, _, _ in recorded)
+        outcomes = [
+            LineOutcome(
+                error.line_no,
+                LineStatus.REJECTED.value,
+                error.code,
+                error.codes,
+                error.field,
+                error.message,
+                error.iin,
+            )
+            for error in bad
+        ]
+        report.rejected += len(outcomes)
+        report.outcomes.extend(outcomes)
+        recorded: list[_Recorded] = [
+            (outcome, None, error.amount) for outcome, error in zip(outcomes, bad, strict=True)
+        ]
+        malformed.extend(recorded)
         registers.record_lines(connection, report.register_id, recorded)
-
-
-def _malformed(error: LineError) -> _Recorded:
-    outcome = LineOutcome(
-        error.line_no,
-        LineStatus.REJECTED.value,
-        error.code,
-        error.codes,
-        error.field,
-        error.message,
-        error.iin,
-    )
-    return outcome, None, error.amount
-
-
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    """How a register was read: the format asked, its sender, the total and channel given."""
-
-    format: str | None
-    sender: str
-    total: Decimal | None
-    channel: Channel | None
-
-
-def _lines_read(
-    stream: IO[bytes], reading: _Reading, lines: int, error: RegisterError
-) -> list[_Recorded]:
-    """The ``lines`` read before the register was rejected whole, read again (their booking
-    was rolled back): the malformed ones with their codes, the others rejected with the
-    register's code (R-F-3: each line counted is listed)."""
-    stream.seek(0)
-    reader = parse_register(
-        stream,
-        reading.format,  # type: ignore[arg-type]
-        reading.sender,
-        total=reading.total,
-        channel=reading.channel,
-    )
-    recorded: list[_Recorded] = []
-    try:
-        for result in itertools.islice(reader.lines(), lines):
-            if isinstance(result, LineError):
-                recorded.append(_malformed(result))
-            else:
-                recorded.append(_with_register(result, error))
-    except RegisterError:
-        pass  # the fault met the first time, after these lines
-    return recorded
-
-
-def _with_register(line: IntakeLine, error: RegisterError) -> _Recorded:
-    outcome = LineOutcome(
-        line.line_no,
-        LineStatus.REJECTED.value,
-        error.code,
-        (error.code,),
-        None,
-        "not booked: the register is rejected whole",
-        line.iin,
-    )
-    return outcome, line.period, line.amount
 
 
 def _payment(line: IntakeLine, register_id: int) -> NewPayment:
@@ -399,13 +349,12 @@ def _reject_whole(
     error: RegisterError,
     lines: int,
     reference: str | None = None,
-    recorded: Sequence[_Recorded] = (),
+    malformed: Sequence[_Recorded] = (),
 ) -> BookingReport:
     """Record a register rejected whole (R-L-7), with the reason; nothing of it is booked.
 
-    The ``lines`` read before it was rejected are kept and reported (R-F-3), the malformed
-    ones with their codes: a line whose amount cannot be read is often why the total
-    differs."""
+    The ``malformed`` lines read before it was rejected are kept and reported with their codes
+    (R-F-3): a line whose amount cannot be read is often why the total differs."""
     report = BookingReport(
         register_id=None,
         format=register_format,
@@ -416,16 +365,16 @@ def _reject_whole(
         reason_code=error.code,
         lines=lines,
         rejected=lines,
-        outcomes=[outcome for outcome, _, _ in recorded],
-        recorded=len(recorded),
+        outcomes=[outcome for outcome, _, _ in malformed],
+        recorded=len(malformed),
     )
     try:
         with engine.begin() as connection:
             registers.reject_whole(connection, report, sent.digest, sent.actor, sent.door)
             assert report.register_id is not None
-            for start in range(0, len(recorded), CHUNK):
+            for start in range(0, len(malformed), CHUNK):
                 registers.record_lines(
-                    connection, report.register_id, recorded[start : start + CHUNK]
+                    connection, report.register_id, malformed[start : start + CHUNK]
                 )
     except IntegrityError as error:
         return _twin(engine, sent, error)

@@ -78,9 +78,8 @@ _BODY: Final = {
         "at `lines_url`, R-L-7) — unless it was only rejected whole as read in another "
         "`?format=`: then it is read again. A register whose total differs from its lines, "
         "or that cannot be read, is rejected whole: 422 with the code `register.total_mismatch` or "
-        "`register.malformed` and the stored `report`, whose `lines` are every line read: the "
-        "malformed ones with their codes, the others with the register's (R-F-3). Scope "
-        "`registers:write`."
+        "`register.malformed` and the stored `report`, whose `lines` are the lines read that "
+        "were malformed, with their codes (R-F-3). Scope `registers:write`."
     ),
     responses={
         200: {"model": RegisterSummary, "description": "Received before: nothing changed."},
