@@ -249,6 +249,7 @@ def test_commands_are_read_in_any_case_and_a_start_link_with_an_iin_is_answered(
     assert no_records(TODAY, "kk") in linked.text
     assert conversation.reply(BOLAT, "/START").text == texts.start_message()
     assert conversation.reply(BOLAT, "/start hello").text == texts.start_message()
+    assert conversation.reply(BOLAT, "/start ad2026").text == texts.start_message()
 
 
 @sqlite_only

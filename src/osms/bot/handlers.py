@@ -27,6 +27,7 @@ from osms.bot.limits import LOOKUP_FLAG
 from osms.bot.settings import BotSettings
 from osms.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, error_message
 from osms.rules.calculator import Calculation
+from osms.rules.checkdigit import LENGTH as IIN_LENGTH
 from osms.rules.iin import compact as compact_iin
 from osms.services.errors import ServiceError
 from osms.services.people import checked_iin, iin_in_text
@@ -101,8 +102,8 @@ async def on_start_link(
     """/start with a payload, as a link t.me/<bot>?start=<IIN> opens the chat: the IIN is
     answered; any other payload gets the language prompt."""
     candidate = _iin_candidate(command.args or "")
-    if candidate is None:
-        await on_start(message)
+    if candidate is None or not (candidate.isdigit() and len(candidate) == IIN_LENGTH):
+        await on_start(message)  # another link's payload ("ad2026"): not a look-up
         return
     await _send_status(bot, message.chat.id, candidate, state, osms, _asker(message))
 

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from sqlalchemy.orm import Session
 
@@ -71,6 +72,9 @@ def checked_iin(number: str) -> str:
 _NUMBER = re.compile(r"[0-9]+(?:[\s.\-]+[0-9]+)*")
 """A number as a person writes it: digits, perhaps grouped by spaces, dots or hyphens."""
 _SEPARATORS = re.compile(r"[\s.\-]+")
+_IIN_GROUPINGS: Final = frozenset({(IIN_LENGTH,), (6, 6), (4, 4, 4), (3, 3, 3, 3)})
+"""How an IIN is written among words: whole, or in equal groups; a date and an amount side by
+side ("оплатил 12.05.2024 4007") also make 12 digits, but are not an IIN."""
 
 
 def iin_in_text(text: str) -> str:
@@ -84,12 +88,14 @@ def iin_in_text(text: str) -> str:
     ('910812418915', '910812418915')
     >>> iin_in_text("910812418915 и 910812418916"), iin_in_text("ИИН 91081241891")
     ('910812418915 и 910812418916', 'ИИН 91081241891')
+    >>> iin_in_text("оплатил 12.05.2024 4007")
+    'оплатил 12.05.2024 4007'
     """
     numbers = _NUMBER.findall(ascii_digits(text))
     if len(numbers) != 1:
         return text
-    digits = _SEPARATORS.sub("", numbers[0])
-    return digits if len(digits) == IIN_LENGTH else text
+    groups = tuple(len(group) for group in _SEPARATORS.split(numbers[0]))
+    return _SEPARATORS.sub("", numbers[0]) if groups in _IIN_GROUPINGS else text
 
 
 def facts_of(session: Session, iin: str, known_on: date | None = None) -> tuple[PersonFacts, bool]:
