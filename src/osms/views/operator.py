@@ -600,24 +600,10 @@ def _from_register(payment: Payment, register: Register, lang: str) -> str:
     register's is only its file's digest)."""
     line = payment.line_no if payment.line_no is not None else "—"
     own = line_reference(payment.idempotency_key, register.sender)
+    where = {"register": register.id, "sender": register.sender, "line": line}
     if own is None:
-        return t(
-            lang,
-            _FROM_REGISTER,
-            register=register.id,
-            sender=register.sender,
-            reference=register.reference,
-            line=line,
-        )
-    return t(
-        lang,
-        _FROM_FILE,
-        register=register.id,
-        sender=register.sender,
-        file=register.reference,
-        line=line,
-        reference=own,
-    )
+        return t(lang, _FROM_REGISTER, reference=register.reference, **where)
+    return t(lang, _FROM_FILE, file=register.reference, reference=own, **where)
 
 
 def _last(month: Month | None, lang: str) -> str:
