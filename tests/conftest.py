@@ -49,8 +49,35 @@ from osms.registry.columns import utc_now
 from osms.registry.db import make_engine, make_session_factory
 from osms.registry.models import ApplicationStatus, RefundReason, TemporaryApplication
 from osms.registry.unit_of_work import UnitOfWork
+from osms.rules import parameters
 from osms.rules.facts import KNP, Channel, PersonFacts
 from osms.rules.month import Month
+from osms.rules.parameters import PARAMETERS_DIR_ENV
+
+WAGE_2027 = """\
+description: Minimum monthly wage (test override)
+unit: KZT
+until: 2027-12-31
+values:
+  - from: 2027-01-01
+    value: 90000
+    reference: "Test budget law for 2027 (SOURCES.md T1)"
+    last_checked: 2026-12-07
+"""
+"""Test data for an override folder: a 2027 minimum wage (not the real one)."""
+
+BASE_RATE_THROUGH_2027 = """\
+description: NBK base rate (test override)
+unit: percent
+until: 2027-12-31
+values:
+  - from: 2026-01-05
+    value: "16"
+    reference: "Test decision (SOURCES.md W29)"
+    last_checked: 2026-12-07
+"""
+"""Test data for an override folder: a base-rate decision that makes the table answer through
+2027 (not a real rate)."""
 
 POSTGRES_URL_ENV = "OSMS_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -290,3 +317,14 @@ def pay(session: Session, iin: str, first: Month, last: Month, paid_on: date) ->
         payment = ledger.book(session, self_payment(iin, month, paid_on, key))
         ids.append(payment.id)
     return ids
+
+
+@pytest.fixture
+def parameters_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty override folder named by OSMS_PARAMETERS_DIR (R-P-3), read from the start;
+    the packaged data afterwards."""
+    monkeypatch.setenv(PARAMETERS_DIR_ENV, str(tmp_path))
+    parameters.reload()
+    yield tmp_path
+    monkeypatch.delenv(PARAMETERS_DIR_ENV)
+    parameters.reload()

@@ -3,7 +3,6 @@ its MW or decree of transfers; 503 only when the service cannot answer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -14,34 +13,11 @@ from sqlalchemy import Engine
 from osms.api.app import create_app
 from osms.api.settings import ApiSettings
 from osms.rules import parameters
-from osms.rules.parameters import PARAMETERS_DIR_ENV
-
-WAGE_2027 = """\
-description: Minimum monthly wage (test override)
-unit: KZT
-until: 2027-12-31
-values:
-  - from: 2027-01-01
-    value: 90000
-    reference: "Test budget law for 2027 (SOURCES.md T1)"
-    last_checked: 2026-12-07
-"""
+from tests.conftest import BASE_RATE_THROUGH_2027, WAGE_2027
 
 CALENDAR_2027 = """\
 checked_through: 2027-12-31
 entries: []
-"""
-
-# Test data: a base-rate decision that makes the table answer through 2027 (not a real rate).
-BASE_RATE_THROUGH_2027 = """\
-description: NBK base rate (test override)
-unit: percent
-until: 2027-12-31
-values:
-  - from: 2026-01-05
-    value: "16"
-    reference: "Test decision (SOURCES.md W29)"
-    last_checked: 2026-12-07
 """
 
 
@@ -50,12 +26,8 @@ def _client(engine: Engine, today: date) -> TestClient:
 
 
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv(PARAMETERS_DIR_ENV, str(tmp_path))
-    parameters.reload()
-    yield tmp_path
-    monkeypatch.delenv(PARAMETERS_DIR_ENV)
-    parameters.reload()
+def folder(parameters_folder: Path) -> Path:
+    return parameters_folder
 
 
 def test_degraded_but_serving_while_2027_is_not_recorded(sqlite_engine: Engine) -> None:

@@ -5,7 +5,6 @@ The 2027 values written to the parameters folder here are test data."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,20 +15,9 @@ from osms import clock
 from osms.cli.main import app
 from osms.i18n import format_date
 from osms.rules import parameters
-from osms.rules.parameters import PARAMETERS_DIR_ENV
+from tests.conftest import BASE_RATE_THROUGH_2027, WAGE_2027
 
 runner = CliRunner()
-
-WAGE_2027 = """\
-description: Minimum monthly wage (test override)
-unit: KZT
-until: 2027-12-31
-values:
-  - from: 2027-01-01
-    value: 90000
-    reference: "Test budget law for 2027 (SOURCES.md T1)"
-    last_checked: 2026-12-07
-"""
 
 CALENDAR_2027 = """\
 country: KZ
@@ -41,26 +29,10 @@ entries:
     source: "Test decree of transfers for 2027; SOURCES.md T7"
 """
 
-# Test data: a base-rate decision that makes the table answer through 2027 (not a real rate).
-BASE_RATE_THROUGH_2027 = """\
-description: NBK base rate (test override)
-unit: percent
-until: 2027-12-31
-values:
-  - from: 2026-01-05
-    value: "16"
-    reference: "Test decision (SOURCES.md W29)"
-    last_checked: 2026-12-07
-"""
-
 
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv(PARAMETERS_DIR_ENV, str(tmp_path))
-    parameters.reload()
-    yield tmp_path
-    monkeypatch.delenv(PARAMETERS_DIR_ENV)
-    parameters.reload()
+def folder(parameters_folder: Path) -> Path:
+    return parameters_folder
 
 
 def _write(path: Path, text: str) -> None:

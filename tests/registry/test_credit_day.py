@@ -7,7 +7,6 @@ The day off written here is test data, not a real decree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from osms.registry import ledger, migrate, people
 from osms.registry.facts import load_facts
 from osms.rules import parameters
 from osms.rules.month import Month
-from osms.rules.parameters import PARAMETERS_DIR_ENV
 from osms.rules.status import decide
 from osms.scenarios.facts_file import parse_facts
 from osms.services.status import status_of
@@ -46,14 +44,10 @@ entries:
 
 
 @pytest.fixture
-def correction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def correction(parameters_folder: Path) -> Path:
     """An override folder (OSMS_PARAMETERS_DIR) that makes 10 December 2026 a day off once
     written; the packaged calendar afterwards."""
-    monkeypatch.setenv(PARAMETERS_DIR_ENV, str(tmp_path))
-    parameters.reload()
-    yield tmp_path
-    monkeypatch.delenv(PARAMETERS_DIR_ENV)
-    parameters.reload()
+    return parameters_folder
 
 
 def _correct_the_calendar(folder: Path) -> None:

@@ -5,7 +5,6 @@ The values written here are test data, not the real 2027 figures."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,17 +20,7 @@ from osms.rules.parameters import (
     minimum_wage,
     minimum_wage_is_provisional,
 )
-
-WAGE_2027 = """\
-description: Minimum monthly wage (test override)
-unit: KZT
-until: 2027-12-31
-values:
-  - from: 2027-01-01
-    value: 90000
-    reference: "Test budget law for 2027 (SOURCES.md T1)"
-    last_checked: 2026-12-07
-"""
+from tests.conftest import WAGE_2027
 
 CALENDAR_2027 = """\
 country: KZ
@@ -49,13 +38,9 @@ entries:
 
 
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def folder(parameters_folder: Path) -> Path:
     """An empty override folder named by OSMS_PARAMETERS_DIR; the packaged data afterwards."""
-    monkeypatch.setenv(PARAMETERS_DIR_ENV, str(tmp_path))
-    parameters.reload()
-    yield tmp_path
-    monkeypatch.delenv(PARAMETERS_DIR_ENV)
-    parameters.reload()
+    return parameters_folder
 
 
 def _write(folder: Path, name: str, text: str) -> Path:

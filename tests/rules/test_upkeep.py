@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -10,20 +9,8 @@ from pathlib import Path
 import pytest
 
 from osms.rules import parameters
-from osms.rules.parameters import PARAMETERS_DIR_ENV
 from osms.rules.upkeep import WARNING_DAYS, checked_years, missing
-
-# Test data: a base-rate decision that makes the table answer through 2027 (not a real rate).
-BASE_RATE_THROUGH_2027 = """\
-description: NBK base rate (test override)
-unit: percent
-until: 2027-12-31
-values:
-  - from: 2026-01-05
-    value: "16"
-    reference: "Test decision (SOURCES.md W29)"
-    last_checked: 2026-12-07
-"""
+from tests.conftest import BASE_RATE_THROUGH_2027
 
 
 def _table_ends() -> date:
@@ -80,12 +67,8 @@ def test_an_unrecorded_year_stays_reported_while_it_runs() -> None:
 
 
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv(PARAMETERS_DIR_ENV, str(tmp_path))
-    parameters.reload()
-    yield tmp_path
-    monkeypatch.delenv(PARAMETERS_DIR_ENV)
-    parameters.reload()
+def folder(parameters_folder: Path) -> Path:
+    return parameters_folder
 
 
 def test_the_folder_provides_what_is_missing(folder: Path) -> None:
